@@ -1,0 +1,147 @@
+"""Layer 8. The command line: flags -> options, problems -> `path:line: message`.
+
+The only module that imports click. No traceback reaches the user unless
+--debug asks for one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sitegen import __version__, scaffold
+from sitegen.build import BuildOptions, BuildReport, build
+from sitegen.config import Config, load_config
+from sitegen.errors import Problem, SitegenError
+
+SOURCE = click.option("--source", "-s", type=click.Path(file_okay=False, path_type=Path),
+                      default=Path("."), show_default=True, help="The site's folder.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sitegen")
+def main() -> None:
+    """sitegen: a static site generator for newsrooms."""
+
+
+def _report_problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def _run(debug: bool, action: Callable[[], Any]) -> Any:
+    """Run a command body, turning every failure into messages and exit status 1."""
+    try:
+        return action()
+    except SitegenError as exc:
+        _report_problems(exc.problems)
+        errors = sum(1 for p in exc.problems if not p.warning)
+        click.echo(f"sitegen: stopped with {errors or len(exc.problems)} problem(s); "
+                   "nothing was written", err=True)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        if debug:
+            traceback.print_exc()
+        click.echo(f"sitegen: internal error: {type(exc).__name__}: {exc} "
+                   "(run with --debug for details and please report it)", err=True)
+    sys.exit(1)
+
+
+def _parse_now(value: str | None, config: Config) -> dt.datetime:
+    if not value:
+        return dt.datetime.now(dt.UTC)
+    from sitegen.dates import to_aware  # noqa: PLC0415 - only for this rarely used flag
+    from zoneinfo import ZoneInfo  # noqa: PLC0415
+
+    moment = to_aware(value, ZoneInfo(config.site.timezone))
+    if moment is None:
+        raise SitegenError([Problem("--now", 0, f"'{value}' is not a date such as "
+                                    "2026-11-28T06:00+07:00")])
+    return moment
+
+
+@main.command("build")
+@SOURCE
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the site (default: build.output_dir from sitegen.toml).")
+@click.option("--drafts", is_flag=True, help="Include articles with draft: true.")
+@click.option("--future", is_flag=True, help="Include articles dated in the future.")
+@click.option("--expired", is_flag=True, help="Include articles past their expires date.")
+@click.option("--base-url", help="Override site.base_url, e.g. https://example.org/berita/.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default=True, help="Worker processes.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--now", help="Build as of this time (ISO 8601), to preview scheduled articles.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print the time of each stage.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def build_command(source: Path, output: Path | None, drafts: bool, future: bool, expired: bool,
+                  base_url: str | None, jobs: int, strict: bool, now: str | None, quiet: bool,
+                  verbose: bool, debug: bool) -> None:
+    """Build the site into the output folder."""
+
+    def action() -> BuildReport:
+        started = time.perf_counter()
+        config = load_config(source)
+        if base_url:
+            config = config.with_base_url(base_url)
+        options = BuildOptions(now=_parse_now(now, config), drafts=drafts, future=future,
+                               expired=expired, strict=strict, jobs=jobs,
+                               output=output.resolve() if output else None)
+        report = build(config, options)
+        _report_problems(report.warnings)
+        if verbose:
+            for stage, seconds in report.timings.items():
+                click.echo(f"  {stage:<8} {seconds * 1000:8.1f} ms")
+        if not quiet:
+            elapsed = time.perf_counter() - started
+            click.echo(f"sitegen: {report.pages} files in {_shown(report.output)} "
+                       f"({len(report.written)} written, {len(report.unchanged)} unchanged) "
+                       f"in {elapsed:.2f} s")
+        return report
+
+    _run(debug, action)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@main.command("new")
+@click.argument("title")
+@click.option("--section", required=True, help="The section folder, e.g. ekonomi.")
+@SOURCE
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def new_command(title: str, section: str, source: Path, debug: bool) -> None:
+    """Write a new draft article and print its path."""
+
+    def action() -> None:
+        config = load_config(source)
+        path = scaffold.new_article(config, title, section, dt.datetime.now(dt.UTC))
+        click.echo(_shown(path))
+
+    _run(debug, action)
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def init_command(directory: Path, debug: bool) -> None:
+    """Create a new site in DIRECTORY that builds at once."""
+
+    def action() -> None:
+        created = scaffold.init_site(directory)
+        click.echo(f"sitegen: created a new site in {directory} ({len(created)} files).")
+        click.echo(f"Next: cd {directory} && sitegen build")
+
+    _run(debug, action)

@@ -1,0 +1,167 @@
+"""Layer 4. Articles -> the `Site`: what is published, in which order, grouped how.
+
+Pure: no I/O. Decides which articles are published at the build time (drafts,
+future and expired ones stay out unless asked for), checks that no two things
+claim one URL, and computes sections, tags, authors, the date archive,
+related articles and previous/next links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sitegen import urls
+from sitegen.config import Config
+from sitegen.errors import Problem
+from sitegen.model import ArchiveMonth, Article, Site, Term
+
+RELATED_COUNT = 4
+# Related articles are looked for among this many newest articles of each
+# shared tag, which keeps the work linear in the archive's size.
+RELATED_WINDOW = 500
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which articles are published: those of `now`, plus what the flags let in."""
+
+    now: dt.datetime
+    drafts: bool = False
+    future: bool = False
+    expired: bool = False
+
+    def admits(self, article: Article) -> bool:
+        if article.draft and not self.drafts:
+            return False
+        if article.date and article.date > self.now and not self.future:
+            return False
+        return not (article.expires and article.expires <= self.now and not self.expired)
+
+
+def collect_site(sources: list[Article], config: Config,
+                 selection: Selection) -> tuple[Site, list[Problem]]:
+    published = [a for a in sources if selection.admits(a)]
+    articles = sorted((a for a in published if not a.is_page),
+                      key=lambda a: (-a.date.timestamp(), a.source))
+    pages = sorted((a for a in published if a.is_page), key=lambda a: a.path)
+    sections = _sections(articles, config)
+    tags = _terms(articles, lambda a: a.tags, config.permalinks.tag, {}, {})
+    names = {slug: author.name for slug, author in config.authors.items() if author.name}
+    bios = {slug: author.bio for slug, author in config.authors.items()}
+    authors = _terms(articles, lambda a: a.authors, config.permalinks.author, names, bios)
+    archive = _archive(articles, config)
+    site = Site(
+        articles=tuple(articles), pages=tuple(pages), sections=sections, tags=tags,
+        authors=authors, archive=archive, related=_related(articles, tags),
+        neighbours=_neighbours(len(articles), sections),
+    )
+    return site, _url_clashes(site, config)
+
+
+def _sections(articles: list[Article], config: Config) -> tuple[Term, ...]:
+    members: dict[str, list[int]] = defaultdict(list)
+    for index, article in enumerate(articles):
+        members[article.section].append(index)
+    # Sections appear in the order sitegen.toml lists them, then alphabetically.
+    order = [s for s in config.sections if s in members] + sorted(set(members) - set(config.sections))
+    result = []
+    for slug in order:
+        named = config.sections.get(slug)
+        result.append(Term(
+            slug=slug, name=named.title if named and named.title else slug.replace("-", " ").title(),
+            path=config.permalinks.section.format(section=slug), articles=tuple(members[slug]),
+            description=named.description if named else "",
+        ))
+    return tuple(result)
+
+
+def _terms(articles: list[Article], values: Callable[[Article], tuple[str, ...]], pattern: str,
+           names: dict[str, str], descriptions: dict[str, str]) -> tuple[Term, ...]:
+    members: dict[str, list[int]] = defaultdict(list)
+    spelled: dict[str, str] = {}
+    for index, article in enumerate(articles):
+        for value in values(article):
+            slug = urls.slugify(value)
+            if slug and index not in members[slug]:
+                members[slug].append(index)
+                spelled.setdefault(slug, value)
+    return tuple(
+        Term(slug=slug, name=names.get(slug, spelled[slug]), path=pattern.format(slug=slug),
+             articles=tuple(members[slug]), description=descriptions.get(slug, ""))
+        for slug in sorted(members)
+    )
+
+
+def _archive(articles: list[Article], config: Config) -> tuple[ArchiveMonth, ...]:
+    months: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for index, article in enumerate(articles):
+        months[(article.date.year, article.date.month)].append(index)
+    base = config.permalinks.archive
+    return tuple(
+        ArchiveMonth(year, month, f"{base.rstrip('/')}/{year:04d}/{month:02d}/",
+                     tuple(months[(year, month)]))
+        for year, month in sorted(months, reverse=True)
+    )
+
+
+def _related(articles: list[Article], tags: tuple[Term, ...]) -> tuple[tuple[int, ...], ...]:
+    """Shared tags first (more shared ranks higher), then the same section, newest first."""
+    by_tag = {term.slug: term.articles[:RELATED_WINDOW] for term in tags}
+    by_section: dict[str, list[int]] = defaultdict(list)
+    for index, article in enumerate(articles):
+        by_section[article.section].append(index)
+    result = []
+    for index, article in enumerate(articles):
+        shared: Counter[int] = Counter()
+        for tag in dict.fromkeys(urls.slugify(t) for t in article.tags):
+            shared.update(by_tag.get(tag, ()))
+        shared.pop(index, None)
+        # Indexes are in newest-first order, so the index breaks ties by date.
+        ranked = sorted((i for i in shared if not articles[i].draft),
+                        key=lambda i: (-shared[i], i))[:RELATED_COUNT]
+        for other in by_section[article.section]:
+            if len(ranked) >= RELATED_COUNT:
+                break
+            if other != index and other not in ranked and not articles[other].draft:
+                ranked.append(other)
+        result.append(tuple(ranked))
+    return tuple(result)
+
+
+def _neighbours(count: int, sections: tuple[Term, ...]) -> tuple[tuple[int | None, int | None], ...]:
+    pairs: list[tuple[int | None, int | None]] = [(None, None)] * count
+    for section in sections:
+        members = section.articles
+        for position, index in enumerate(members):
+            older = members[position + 1] if position + 1 < len(members) else None
+            newer = members[position - 1] if position > 0 else None
+            pairs[index] = (older, newer)
+    return tuple(pairs)
+
+
+def _url_clashes(site: Site, config: Config) -> list[Problem]:
+    """Two things on one URL is an error that names both sources."""
+    owners: dict[str, str] = {}
+    problems = []
+
+    def claim(path: str, owner: str) -> None:
+        key = urls.output_file(path)
+        if key in owners and owners[key] != owner:
+            problems.append(Problem(owner, 1, f"URL {path} is also the URL of {owners[key]}: "
+                                    "give one of them another slug"))
+        else:
+            owners.setdefault(key, owner)
+
+    claim("/", "the home page")
+    for term in (*site.sections, *site.tags, *site.authors):
+        claim(term.path, f"the listing page {term.path}")
+    claim(config.permalinks.archive, "the archive page")
+    for article in (*site.articles, *site.pages):
+        claim(article.path, article.source)
+    for article in (*site.articles, *site.pages):
+        for alias in article.aliases:
+            claim(alias, article.source)
+    return problems

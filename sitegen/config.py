@@ -1,0 +1,271 @@
+"""Layer 1. `sitegen.toml` -> a frozen, validated `Config`.
+
+The file is read with tomllib and checked against the schema below. Every
+problem is collected (never just the first), each with the line it is on, and
+unknown keys are errors with a suggestion: a typo must never be silently
+ignored. `[params]` is the one free-form table, handed to themes untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import string
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from sitegen.errors import Problem, SitegenError, did_you_mean
+
+CONFIG_NAME = "sitegen.toml"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "Situs Berita"
+    description: str = ""
+    base_url: str = "http://localhost:8000/"
+    language: str = "id"
+    timezone: str = "Asia/Jakarta"
+    copyright: str = ""
+    logo: str = ""
+    """Site-relative path of the publisher logo, e.g. `/images/logo.png`."""
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    theme: str = "default"
+    output_dir: str = "output"
+    cache_dir: str = ".sitegen-cache"
+    items_per_page: int = 10
+    feed_items: int = 20
+    feed_full_content: bool = True
+    search: bool = True
+
+
+@dataclass(frozen=True)
+class Permalinks:
+    article: str = "/{section}/{slug}/"
+    page: str = "/{slug}/"
+    section: str = "/{section}/"
+    tag: str = "/tag/{slug}/"
+    author: str = "/penulis/{slug}/"
+    archive: str = "/arsip/"
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    name: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class SectionConfig:
+    title: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AuthorConfig:
+    name: str = ""
+    bio: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    site: SiteConfig = field(default_factory=SiteConfig)
+    build: BuildConfig = field(default_factory=BuildConfig)
+    permalinks: Permalinks = field(default_factory=Permalinks)
+    menu: tuple[MenuItem, ...] = ()
+    sections: dict[str, SectionConfig] = field(default_factory=dict)
+    authors: dict[str, AuthorConfig] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always with a trailing slash: `/` or `/berita/`."""
+        path = re.sub(r"^https?://[^/]+", "", self.site.base_url)
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def origin(self) -> str:
+        match = re.match(r"^https?://[^/]+", self.site.base_url)
+        return match.group(0) if match else ""
+
+    @property
+    def output_dir(self) -> Path:
+        return (self.root / self.build.output_dir).resolve()
+
+    @property
+    def cache_dir(self) -> Path:
+        return (self.root / self.build.cache_dir).resolve()
+
+    def with_base_url(self, base_url: str) -> Config:
+        site = dataclasses.replace(self.site, base_url=_normalise_base_url(base_url))
+        return dataclasses.replace(self, site=site)
+
+    def with_output_dir(self, output_dir: Path) -> Config:
+        build = dataclasses.replace(self.build, output_dir=str(output_dir))
+        return dataclasses.replace(self, build=build)
+
+
+PERMALINK_FIELDS = {
+    "article": {"section", "slug", "year", "month", "day"},
+    "page": {"slug"},
+    "section": {"section"},
+    "tag": {"slug"},
+    "author": {"slug"},
+    "archive": set(),
+}
+
+# Tables that hold one sub-table per user-chosen key.
+_KEYED_TABLES = {"sections": SectionConfig, "authors": AuthorConfig}
+_SIMPLE_TABLES = {"site": SiteConfig, "build": BuildConfig, "permalinks": Permalinks}
+_TOP_KEYS = [*_SIMPLE_TABLES, *_KEYED_TABLES, "menu", "params"]
+
+
+def load_config(root: Path) -> Config:
+    """Read `root/sitegen.toml`; raise SitegenError listing every problem."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise SitegenError(
+            [Problem(str(path), 0, "no sitegen.toml here: run `sitegen init DIR` to start a site")]
+        )
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    return parse_config(text, root.resolve(), str(path))
+
+
+def parse_config(text: str, root: Path, path: str = CONFIG_NAME) -> Config:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 0
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise SitegenError([Problem(path, line, f"invalid TOML: {message}")]) from None
+    lines = _key_lines(text)
+    problems: list[Problem] = []
+
+    def report(keys: tuple[Any, ...], message: str) -> None:
+        problems.append(Problem(path, _nearest_line(lines, keys), message))
+
+    for key in data:
+        if key not in _TOP_KEYS:
+            report((key,), f"unknown table or key '{key}'{did_you_mean(key, _TOP_KEYS)}")
+    values: dict[str, Any] = {}
+    for name, cls in _SIMPLE_TABLES.items():
+        values[name] = _make(cls, data.get(name, {}), (name,), report)
+    for name, cls in _KEYED_TABLES.items():
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            report((name,), f"[{name}] must be a table")
+            table = {}
+        values[name] = {k: _make(cls, v, (name, k), report) for k, v in table.items()}
+    menu = data.get("menu", [])
+    if not isinstance(menu, list):
+        report(("menu",), "menu must be written as [[menu]] entries with name and url")
+        menu = []
+    values["menu"] = tuple(_make(MenuItem, m, ("menu", i), report) for i, m in enumerate(menu))
+    params = data.get("params", {})
+    if not isinstance(params, dict):
+        report(("params",), "[params] must be a table")
+        params = {}
+    config = Config(root=root, params=params, **values)
+    _check_semantics(config, report)
+    if problems:
+        raise SitegenError(problems)
+    site = dataclasses.replace(config.site, base_url=_normalise_base_url(config.site.base_url))
+    return dataclasses.replace(config, site=site)
+
+
+def _make(cls: type, table: Any, keys: tuple[Any, ...], report: Any) -> Any:
+    """Build one config dataclass from a TOML table, reporting type errors and unknown keys."""
+    where = ".".join(str(k) for k in keys)
+    if not isinstance(table, dict):
+        report(keys, f"[{where}] must be a table")
+        return cls()
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in fields:
+            report((*keys, key), f"unknown key '{key}' in [{where}]{did_you_mean(key, fields)}")
+            continue
+        expected = type(getattr(cls(), key))
+        # bool is an int subclass in Python, but `items_per_page = true` is a mistake.
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            report((*keys, key), f"{where}.{key} must be {expected.__name__}, not {value!r}")
+            continue
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def _check_semantics(config: Config, report: Any) -> None:
+    site, build = config.site, config.build
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", site.base_url):
+        report(("site", "base_url"), "site.base_url must be an absolute http:// or https:// URL")
+    try:
+        Locale.parse(site.language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        report(("site", "language"), f"site.language '{site.language}' is not a known language code")
+    try:
+        zoneinfo.ZoneInfo(site.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        report(("site", "timezone"), f"site.timezone '{site.timezone}' is not an IANA time zone "
+               "such as Asia/Jakarta")
+    if build.items_per_page < 1:
+        report(("build", "items_per_page"), "build.items_per_page must be at least 1")
+    if build.feed_items < 1:
+        report(("build", "feed_items"), "build.feed_items must be at least 1")
+    for kind, allowed in PERMALINK_FIELDS.items():
+        pattern = getattr(config.permalinks, kind)
+        used = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
+        if not pattern.startswith("/") or ".." in pattern:
+            report(("permalinks", kind), f"permalinks.{kind} must start with '/' and have no '..'")
+        elif used - allowed:
+            report(("permalinks", kind), f"permalinks.{kind} may use only "
+                   f"{', '.join('{' + a + '}' for a in sorted(allowed)) or 'no placeholders'}")
+    for i, item in enumerate(config.menu):
+        if not item.name or not item.url:
+            report(("menu", i), "each [[menu]] entry needs a name and a url")
+    for slug in config.sections:
+        if not re.fullmatch(r"[\w-]+", slug):
+            report(("sections", slug), f"section '{slug}' must be a folder name under content/")
+
+
+def _normalise_base_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
+
+
+def _key_lines(text: str) -> dict[tuple[Any, ...], int]:
+    """Map key paths such as ('site', 'title') or ('menu', 0, 'url') to their line numbers."""
+    lines: dict[tuple[Any, ...], int] = {}
+    table: tuple[Any, ...] = ()
+    counts: dict[str, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if header := _HEADER.match(raw):
+            parts = tuple(p.strip().strip("\"'") for p in header.group(2).split("."))
+            if header.group(1) == "[[":
+                index = counts[parts[0]] = counts.get(parts[0], -1) + 1
+                parts = (*parts, index)
+            table = parts
+            lines.setdefault(table, number)
+        elif key := _KEY.match(raw):
+            parts = tuple(p.strip().strip("\"'") for p in key.group(1).split("."))
+            lines.setdefault((*table, *parts), number)
+    return lines
+
+
+def _nearest_line(lines: dict[tuple[Any, ...], int], keys: tuple[Any, ...]) -> int:
+    while keys:
+        if keys in lines:
+            return lines[keys]
+        keys = keys[:-1]
+    return 0

@@ -1,0 +1,36 @@
+"""Layer 1. Facts about image files, read once at build time with Pillow.
+
+Only the header is read, so sizing every image of a large archive is cheap.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+               ".gif": "image/gif", ".webp": "image/webp", ".avif": "image/avif",
+               ".svg": "image/svg+xml"}
+
+
+def static_file(static_dir: str, src: str) -> Path | None:
+    """The file under the static folder that a site-relative `src` names, if it exists there."""
+    if not src.startswith("/") or ".." in src.split("/"):
+        return None
+    candidate = Path(static_dir) / src.lstrip("/")
+    return candidate if candidate.is_file() else None
+
+
+@lru_cache(maxsize=4096)
+def image_size(static_dir: str, src: str) -> tuple[int, int] | None:
+    """(width, height) of a site-relative image under the static folder, or None."""
+    path = static_file(static_dir, src)
+    if path is None:
+        return None
+    try:
+        with Image.open(path) as picture:
+            return picture.size
+    except (UnidentifiedImageError, OSError):
+        return None

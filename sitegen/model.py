@@ -1,0 +1,93 @@
+"""Layer 2. The site model: plain, frozen data with no back-references.
+
+Relations are stored as keys and indexes, never as object references, so the
+model pickles cheaply into worker processes and hashes for the build cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str
+    """Site-relative path as written in front matter, e.g. `/images/x.jpg`."""
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True)
+class Article:
+    """One Markdown source: a news article, or a standalone page when section is ''."""
+
+    source: str
+    """Path relative to the site root, with forward slashes (used in messages)."""
+    section: str
+    slug: str
+    path: str
+    """Site-relative URL path, without the base path: `/ekonomi/judul/`."""
+    title: str
+    date: dt.datetime
+    body_html: str
+    summary: str
+    word_count: int
+    reading_time: int
+    updated: dt.datetime | None = None
+    expires: dt.datetime | None = None
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    image: Image | None = None
+    toc_html: str = ""
+    draft: bool = False
+    featured: bool = False
+    location: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def is_page(self) -> bool:
+        return not self.section
+
+    @property
+    def modified(self) -> dt.datetime:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True)
+class Term:
+    """A section, tag or author, with the indexes of its articles (newest first)."""
+
+    slug: str
+    name: str
+    path: str
+    articles: tuple[int, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ArchiveMonth:
+    year: int
+    month: int
+    path: str
+    articles: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything published in one build, ordered deterministically."""
+
+    articles: tuple[Article, ...]
+    """Published articles, newest first."""
+    pages: tuple[Article, ...]
+    sections: tuple[Term, ...]
+    tags: tuple[Term, ...]
+    authors: tuple[Term, ...]
+    archive: tuple[ArchiveMonth, ...]
+    related: tuple[tuple[int, ...], ...]
+    """For each article, the indexes of its related articles."""
+    neighbours: tuple[tuple[int | None, int | None], ...]
+    """For each article, (previous older, next newer) in its section."""

@@ -1,0 +1,180 @@
+"""Layer 5. Plan every page of the site as a render job, and render a job.
+
+`plan` decides which files the site has and what each template gets; it is
+the only place that knows the page kinds. `render_job` runs in worker
+processes: it needs nothing but the job and the Jinja environment that the
+worker built once at start-up, and it returns problems as data.
+"""
+
+from __future__ import annotations
+
+import math
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from sitegen import urls
+from sitegen.config import Config
+from sitegen.dates import format_month
+from sitegen.errors import Problem
+from sitegen.model import Site, Term
+from sitegen.themes import Theme, display_path, make_environment
+from sitegen.views import View, Views, term_view
+
+HOME_FEATURED = 5
+HOME_SECTION_ITEMS = 4
+HOME_LATEST = 10
+
+
+@dataclass(frozen=True)
+class Job:
+    output: str
+    """File to write, relative to the output folder."""
+    templates: tuple[str, ...]
+    """Candidates; the first that the theme has is used."""
+    context: dict[str, Any]
+    source: str
+    """What is being rendered, for messages: a content file or a page's URL."""
+
+
+def plan(site: Site, config: Config, site_view: View, views: Views) -> Iterator[Job]:
+    """Every page of the site, in a fixed order."""
+    link = views.link
+    per_page = config.build.items_per_page
+
+    def page(kind: str, title: str, path: str, description: str = "", **extra: Any) -> View:
+        return {"kind": kind, "title": title, "url": link.url(path),
+                "permalink": link.absolute(path), "description": description, **extra}
+
+    def listing(kind: str, term: View | None, title: str, path: str, indexes: tuple[int, ...],
+                description: str = "", **extra: Any) -> Iterator[Job]:
+        total = max(1, math.ceil(len(indexes) / per_page))
+        for number in range(1, total + 1):
+            current = urls.paginated(path, number)
+            chunk = indexes[(number - 1) * per_page: number * per_page]
+            yield Job(urls.output_file(current), (f"{kind}.html", "list.html"), {
+                "site": site_view, "term": term, "articles": views.cards(chunk),
+                "pagination": _pagination(path, number, total, link.url),
+                "page": page(kind, title, current, description), **extra,
+            }, current)
+
+    yield from listing("home", None, config.site.title, "/", tuple(range(len(site.articles))),
+                       config.site.description, home=_home(site, views))
+    for index, article in enumerate(site.articles):
+        view = views.article(index)
+        yield Job(urls.output_file(article.path), ("article.html",), {
+            "site": site_view, "article": view,
+            "page": page("article", article.title, article.path, article.summary,
+                         image=view["image"]),
+        }, article.source)
+    for kind, terms, lookup in (("section", site.sections, views.sections),
+                                ("tag", site.tags, views.tags),
+                                ("author", site.authors, views.authors)):
+        for term in terms:
+            yield from listing(kind, lookup[term.slug], term.name, term.path, term.articles,
+                               term.description)
+    yield from _archive(site, config, site_view, views, page, listing)
+    for standalone in site.pages:
+        yield Job(urls.output_file(standalone.path), ("page.html",), {
+            "site": site_view, "article": views.page(standalone),
+            "page": page("page", standalone.title, standalone.path, standalone.summary),
+        }, standalone.source)
+    yield Job("404.html", ("404.html",), {
+        "site": site_view, "page": page("404", site_view["t"].get("not_found", "404"), "/404.html"),
+    }, "404.html")
+    for article in (*site.articles, *site.pages):
+        for alias in article.aliases:
+            yield Job(urls.output_file(alias), ("redirect.html",), {
+                "site": site_view, "target": {"url": link.url(article.path),
+                                              "permalink": link.absolute(article.path)},
+                "page": page("redirect", article.title, alias),
+            }, article.source)
+
+
+def _home(site: Site, views: Views) -> View:
+    featured = [i for i, a in enumerate(site.articles) if a.featured][:HOME_FEATURED]
+    return {
+        "lead": views.card(0) if site.articles else None,
+        "featured": views.cards(featured),
+        "latest": views.cards(list(range(min(HOME_LATEST, len(site.articles))))),
+        "sections": [{"section": views.sections[t.slug],
+                      "articles": views.cards(t.articles[:HOME_SECTION_ITEMS])}
+                     for t in site.sections],
+    }
+
+
+def _archive(site: Site, config: Config, site_view: View, views: Views, page: Any,
+             listing: Any) -> Iterator[Job]:
+    language = config.site.language
+    months = []
+    for month in site.archive:
+        name = format_month(month.year, month.month, language)
+        term = Term(slug=f"{month.year}-{month.month:02d}", name=name, path=month.path,
+                    articles=month.articles)
+        months.append({"year": month.year, "month": month.month, "name": name,
+                       "url": views.link.url(month.path), "count": len(month.articles)})
+        yield from listing("archive_month", term_view(term, views.link), name, month.path,
+                           month.articles)
+    path = config.permalinks.archive
+    title = site_view["t"].get("archive", "Archive")
+    yield Job(urls.output_file(path), ("archive.html",), {
+        "site": site_view, "months": months, "page": page("archive", title, path),
+    }, path)
+
+
+def _pagination(path: str, number: int, total: int, url: Any) -> View:
+    def at(n: int) -> str:
+        return url(urls.paginated(path, n))
+    return {"number": number, "total": total,
+            "previous_url": at(number - 1) if number > 1 else None,
+            "next_url": at(number + 1) if number < total else None,
+            "pages": [{"number": n, "url": at(n)} for n in range(1, total + 1)]}
+
+
+# --- rendering, in worker processes --------------------------------------------
+
+_environment: jinja2.Environment | None = None
+_root: Path = Path()
+
+
+def init_worker(chain: tuple[Theme, ...], root: Path) -> None:
+    """Build the Jinja environment once per process (it cannot be pickled)."""
+    global _environment, _root
+    _environment = make_environment(chain)
+    _root = root
+
+
+def render_job(job: Job) -> tuple[str, bytes | None, list[Problem]]:
+    assert _environment is not None, "init_worker() must run first"
+    try:
+        template = _environment.select_template(job.templates)
+        return job.output, template.render(job.context).encode("utf-8"), []
+    except jinja2.TemplateSyntaxError as exc:
+        where = display_path(exc.filename or "?", _root)
+        problem = Problem(where, exc.lineno or 0, f"template syntax error: {exc.message}")
+    except jinja2.TemplatesNotFound:
+        problem = Problem(job.source, 0, f"the theme has none of the templates "
+                          f"{', '.join(job.templates)}: add one to the theme's templates/")
+    except Exception as exc:  # noqa: BLE001 - any template failure becomes a located problem
+        where, line = _template_frame(exc)
+        problem = Problem(display_path(where, _root) if where else job.source, line,
+                          f"{_describe(exc)} (while rendering {job.source})")
+    return job.output, None, [problem]
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int]:
+    """The innermost template file and line in a traceback (Jinja maps frames to templates)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if not frame.filename.endswith(".py") and Path(frame.filename).is_file():
+            return frame.filename, frame.lineno or 0
+    return "", 0
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"undefined in template: {exc.message}"
+    return f"template error: {type(exc).__name__}: {exc}"

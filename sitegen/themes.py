@@ -1,0 +1,144 @@
+"""Layer 3. Theme chains, the Jinja2 environment, translations and static files.
+
+A theme is a folder with templates/, static/, i18n/ and theme.toml; it may
+extend a parent. A site overrides any file of a theme by making its own theme
+that extends it and holds only the files it changes: one mechanism for both.
+Themes are looked up in the site's themes/ folder first, then among the
+themes shipped with sitegen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from sitegen.config import Config
+from sitegen.errors import Problem, SitegenError, did_you_mean
+
+_PACKAGE = Path(__file__).resolve().parent
+# A wheel carries the themes inside the package; a source checkout has them beside it.
+BUILTIN_THEMES = (_PACKAGE / "themes" if (_PACKAGE / "themes").is_dir()
+                  else _PACKAGE.parent / "themes")
+FINGERPRINTED = {".css", ".js"}
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    path: Path
+    params: dict[str, Any]
+
+
+def _theme_dirs(config: Config) -> list[Path]:
+    return [config.root / "themes", BUILTIN_THEMES]
+
+
+def resolve_chain(config: Config) -> tuple[Theme, ...]:
+    """The theme and its ancestors, child first."""
+    chain: list[Theme] = []
+    name, asked_by = config.build.theme, "sitegen.toml"
+    while name:
+        if any(t.name == name for t in chain):
+            cycle = " -> ".join([*(t.name for t in chain), name])
+            raise SitegenError([Problem(asked_by, 0, f"themes extend each other in a cycle: {cycle}")])
+        path = next((d / name for d in _theme_dirs(config) if (d / name / "theme.toml").is_file()),
+                    None)
+        if path is None:
+            available = sorted({p.parent.name for d in _theme_dirs(config) if d.is_dir()
+                                for p in d.glob("*/theme.toml")})
+            raise SitegenError([Problem(asked_by, 0, f"theme '{name}' not found"
+                                        f"{did_you_mean(name, available)}; available themes: "
+                                        f"{', '.join(available) or 'none'}")])
+        toml_path = path / "theme.toml"
+        try:
+            data = tomllib.loads(toml_path.read_text("utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SitegenError([Problem(str(toml_path), 0, f"invalid TOML: {exc}")]) from None
+        chain.append(Theme(name, path, dict(data.get("params", {}))))
+        name, asked_by = str(data.get("extends", "")), str(toml_path)
+    return tuple(chain)
+
+
+def make_environment(chain: tuple[Theme, ...]) -> jinja2.Environment:
+    search = [str(t.path / "templates") for t in chain]
+    prefixed = {t.name: jinja2.FileSystemLoader(str(t.path / "templates")) for t in chain}
+    # The prefix loader lets an override extend the very template it replaces:
+    # {% extends "default/base.html" %}.
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), jinja2.PrefixLoader(prefixed)])
+    return jinja2.Environment(
+        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
+    )
+
+
+def check_templates(env: jinja2.Environment, root: Path) -> list[Problem]:
+    """Compile every template once, so a syntax error is reported once, not per page."""
+    problems = []
+    assert isinstance(env.loader, jinja2.ChoiceLoader)
+    for name in env.loader.loaders[0].list_templates():
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            where = display_path(exc.filename or name, root)
+            problems.append(Problem(where, exc.lineno or 0, f"template syntax error: {exc.message}"))
+    return problems
+
+
+def display_path(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path
+
+
+def merged_params(chain: tuple[Theme, ...], config: Config) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for theme in reversed(chain):
+        params.update(theme.params)
+    params.update(config.params)
+    return params
+
+
+def translations(chain: tuple[Theme, ...], language: str) -> dict[str, str]:
+    """UI strings: English as the fallback, then the site's language, parent themes first."""
+    strings: dict[str, str] = {}
+    codes = ["en", language.split("_")[0].split("-")[0], language]
+    for theme in reversed(chain):
+        for code in dict.fromkeys(codes):
+            path = theme.path / "i18n" / f"{code}.toml"
+            if path.is_file():
+                strings.update(tomllib.loads(path.read_text("utf-8")))
+    return strings
+
+
+def static_files(chain: tuple[Theme, ...], site_static: Path) -> dict[str, Path]:
+    """Output path -> source file; the site's own static files win, then child themes."""
+    files: dict[str, Path] = {}
+    for folder in [*(t.path / "static" for t in reversed(chain)), site_static]:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    files[path.relative_to(folder).as_posix()] = path
+    return files
+
+
+def fingerprint(files: dict[str, Path]) -> dict[str, str]:
+    """Give CSS and JS names that carry a hash of their content, so they can be cached forever.
+
+    Returns original name -> output name for every static file.
+    """
+    names = {}
+    for name, path in files.items():
+        suffix = path.suffix
+        if suffix in FINGERPRINTED:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            names[name] = f"{name[: -len(suffix)]}.{digest}{suffix}"
+        else:
+            names[name] = name
+    return names
+
