@@ -1,0 +1,110 @@
+"""Shared test helpers: small sites written inline, built with a fixed clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import textwrap
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL import Image
+
+from sitegen.build import BuildOptions, BuildReport, build
+from sitegen.config import load_config
+
+REPO = Path(__file__).resolve().parent.parent
+# Every test builds "as of" this moment, never the machine's clock.
+NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+BASIC_CONFIG = """\
+[site]
+title = "Warta Uji"
+description = "Situs uji"
+base_url = "https://example.org/"
+"""
+
+
+def article(title: str, date: str = "2026-11-20 09:00", body: str = "Isi berita.", **extra: object) -> str:
+    """A Markdown article with front matter; extra keys are written as YAML."""
+    lines = [f"title: {_yaml(title)}", f"date: {date}"]
+    lines += [f"{key}: {_yaml(value)}" for key, value in extra.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + textwrap.dedent(body) + "\n"
+
+
+def _yaml(value: object) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def make_site(root: Path, files: dict[str, str | bytes], config: str = BASIC_CONFIG) -> Path:
+    """Write a site: sitegen.toml plus the given files (paths relative to the site)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "sitegen.toml").write_text(config, encoding="utf-8")
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def make_image(path: Path, size: tuple[int, int] = (1200, 675)) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (180, 20, 30)).save(path, "JPEG", quality=60)
+
+
+def build_site(root: Path, **options: object) -> BuildReport:
+    config = load_config(root)
+    options.setdefault("now", NOW)
+    options.setdefault("jobs", 1)
+    return build(config, BuildOptions(**options))  # type: ignore[arg-type]
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def sample_site(tmp_path: Path) -> Path:
+    """A copy of the repository's own sample site (sitegen.toml + content/)."""
+    site = tmp_path / "sample"
+    site.mkdir()
+    shutil.copy(REPO / "sitegen.toml", site / "sitegen.toml")
+    shutil.copytree(REPO / "content", site / "content")
+    return site
+
+
+def chromium_path() -> str | None:
+    path = os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium")
+    return path if Path(path).exists() else None
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Playwright driving Debian's Chromium. Under CI=true a missing browser is a failure."""
+    executable = chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if executable is None or sync_playwright is None:
+        message = ("browser tests need Chromium and Playwright: "
+                   "apt-get install -y chromium && pip install -e '.[test]'")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
