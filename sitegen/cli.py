@@ -46,7 +46,7 @@ def _run(debug: bool, action: Callable[[], Any]) -> Any:
         errors = sum(1 for p in exc.problems if not p.warning)
         click.echo(f"sitegen: stopped with {errors or len(exc.problems)} problem(s); "
                    "nothing was written", err=True)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as exc:
         if debug:
             traceback.print_exc()
         click.echo(f"sitegen: internal error: {type(exc).__name__}: {exc} "
@@ -57,8 +57,9 @@ def _run(debug: bool, action: Callable[[], Any]) -> Any:
 def _parse_now(value: str | None, config: Config) -> dt.datetime:
     if not value:
         return dt.datetime.now(dt.UTC)
-    from sitegen.dates import to_aware  # noqa: PLC0415 - only for this rarely used flag
-    from zoneinfo import ZoneInfo  # noqa: PLC0415
+    from zoneinfo import ZoneInfo
+
+    from sitegen.dates import to_aware
 
     moment = to_aware(value, ZoneInfo(config.site.timezone))
     if moment is None:

@@ -66,12 +66,14 @@ def _sections(articles: list[Article], config: Config) -> tuple[Term, ...]:
     for index, article in enumerate(articles):
         members[article.section].append(index)
     # Sections appear in the order sitegen.toml lists them, then alphabetically.
-    order = [s for s in config.sections if s in members] + sorted(set(members) - set(config.sections))
+    order = [s for s in config.sections if s in members]
+    order += sorted(set(members) - set(config.sections))
     result = []
     for slug in order:
         named = config.sections.get(slug)
+        fallback = slug.replace("-", " ").title()
         result.append(Term(
-            slug=slug, name=named.title if named and named.title else slug.replace("-", " ").title(),
+            slug=slug, name=named.title if named and named.title else fallback,
             path=config.permalinks.section.format(section=slug), articles=tuple(members[slug]),
             description=named.description if named else "",
         ))
@@ -131,8 +133,11 @@ def _related(articles: list[Article], tags: tuple[Term, ...]) -> tuple[tuple[int
     return tuple(result)
 
 
-def _neighbours(count: int, sections: tuple[Term, ...]) -> tuple[tuple[int | None, int | None], ...]:
-    pairs: list[tuple[int | None, int | None]] = [(None, None)] * count
+Pair = tuple[int | None, int | None]
+
+
+def _neighbours(count: int, sections: tuple[Term, ...]) -> tuple[Pair, ...]:
+    pairs: list[Pair] = [(None, None)] * count
     for section in sections:
         members = section.articles
         for position, index in enumerate(members):

@@ -210,7 +210,8 @@ def _check_semantics(config: Config, report: Any) -> None:
     try:
         Locale.parse(site.language.replace("-", "_"))
     except (ValueError, UnknownLocaleError):
-        report(("site", "language"), f"site.language '{site.language}' is not a known language code")
+        report(("site", "language"),
+               f"site.language '{site.language}' is not a known language code")
     try:
         zoneinfo.ZoneInfo(site.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -51,8 +51,9 @@ class _SiteTree(Treeprocessor):
                 self._size_image(element)
         for paragraph in list(root.iter("p")):
             children = list(paragraph)
-            if (len(children) == 1 and children[0].tag == "img" and children[0].get("title")
-                    and not (paragraph.text or "").strip() and not (children[0].tail or "").strip()):
+            alone = len(children) == 1 and not (paragraph.text or "").strip()
+            if alone and children[0].tag == "img" and children[0].get("title") and not (
+                    children[0].tail or "").strip():
                 self._make_figure(paragraph, children[0])
 
     def _size_image(self, img: etree.Element) -> None:
@@ -80,7 +81,7 @@ class _SiteExtension(Extension):
         self.base_path = base_path
         self.static_dir = static_dir
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library API name)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After "inline" (links and images exist) and before "prettify".
         md.treeprocessors.register(_SiteTree(md, self.base_path, self.static_dir), "sitegen", 5)
 

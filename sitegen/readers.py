@@ -82,7 +82,7 @@ def split_front_matter(raw: bytes, where: str) -> tuple[FrontMatter | None, list
         return None, [Problem(where, 1, "front matter is never closed: add a line '---' after it")]
     head = lines[1:close]
     try:
-        data = yaml.load("\n".join(head), Loader=SafeLoader)  # noqa: S506 (safe loader)
+        data = yaml.load("\n".join(head), Loader=SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 2
@@ -124,7 +124,8 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
 
     for key in data:
         if key not in KNOWN_KEYS:
-            problem(str(key), f"unknown front matter key '{key}'{did_you_mean(str(key), KNOWN_KEYS)}"
+            suggestion = did_you_mean(str(key), KNOWN_KEYS)
+            problem(str(key), f"unknown front matter key '{key}'{suggestion}"
                     " (it is ignored; --strict makes this an error)", warning=True)
     values = _typed_values(data, problem)
     relative = path.relative_to(content_dir(config))

@@ -159,7 +159,7 @@ def render_job(job: Job) -> tuple[str, bytes | None, list[Problem]]:
     except jinja2.TemplatesNotFound:
         problem = Problem(job.source, 0, f"the theme has none of the templates "
                           f"{', '.join(job.templates)}: add one to the theme's templates/")
-    except Exception as exc:  # noqa: BLE001 - any template failure becomes a located problem
+    except Exception as exc:
         where, line = _template_frame(exc)
         problem = Problem(display_path(where, _root) if where else job.source, line,
                           f"{_describe(exc)} (while rendering {job.source})")

@@ -45,7 +45,8 @@ def resolve_chain(config: Config) -> tuple[Theme, ...]:
     while name:
         if any(t.name == name for t in chain):
             cycle = " -> ".join([*(t.name for t in chain), name])
-            raise SitegenError([Problem(asked_by, 0, f"themes extend each other in a cycle: {cycle}")])
+            message = f"themes extend each other in a cycle: {cycle}"
+            raise SitegenError([Problem(asked_by, 0, message)])
         path = next((d / name for d in _theme_dirs(config) if (d / name / "theme.toml").is_file()),
                     None)
         if path is None:
@@ -85,7 +86,8 @@ def check_templates(env: jinja2.Environment, root: Path) -> list[Problem]:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
             where = display_path(exc.filename or name, root)
-            problems.append(Problem(where, exc.lineno or 0, f"template syntax error: {exc.message}"))
+            message = f"template syntax error: {exc.message}"
+            problems.append(Problem(where, exc.lineno or 0, message))
     return problems
 
 

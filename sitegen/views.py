@@ -13,7 +13,7 @@ from typing import Any
 
 from sitegen import dates, urls
 from sitegen.config import Config
-from sitegen.images import IMAGE_TYPES
+from sitegen.images import IMAGE_TYPES, image_size
 from sitegen.model import Article, Image, Site, Term
 
 View = dict[str, Any]
@@ -111,6 +111,14 @@ class Views:
                 "date": date_view(page.date, self.language),
                 "image": image_view(page.image, link), "source": page.source}
 
+    def _logo(self, logo: str) -> View | None:
+        """The logo with its real size, so the header does not shift while it loads."""
+        if not logo:
+            return None
+        size = image_size(str(self.config.root / "content" / "static"), logo) or (0, 0)
+        return {"url": self.link.url(logo), "permalink": self.link.absolute(logo),
+                "width": size[0], "height": size[1]}
+
     def site_view(self, assets: dict[str, str], strings: dict[str, str],
                   params: dict[str, Any], now: dt.datetime) -> View:
         """The `site` key every page gets."""
@@ -129,7 +137,7 @@ class Views:
             "sections": list(self.sections.values()),
             "pages": [{"title": p.title, "url": link.url(p.path)} for p in self.site.pages],
             "archive_url": link.url(config.permalinks.archive),
-            "logo": {"url": link.url(logo), "permalink": link.absolute(logo)} if logo else None,
+            "logo": self._logo(logo),
             "assets": {name: link.url("/" + out) for name, out in assets.items()},
             "build_time": date_view(now, self.language), "year": now.year,
         }

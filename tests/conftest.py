@@ -27,7 +27,8 @@ base_url = "https://example.org/"
 """
 
 
-def article(title: str, date: str = "2026-11-20 09:00", body: str = "Isi berita.", **extra: object) -> str:
+def article(title: str, date: str = "2026-11-20 09:00", body: str = "Isi berita.",
+            **extra: object) -> str:
     """A Markdown article with front matter; extra keys are written as YAML."""
     lines = [f"title: {_yaml(title)}", f"date: {date}"]
     lines += [f"{key}: {_yaml(value)}" for key, value in extra.items()]
