@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sitegen import dates, urls
+from sitegen import dates, readers, urls
 from sitegen.config import Config
 from sitegen.images import IMAGE_TYPES, image_size
 from sitegen.model import Article, Image, Site, Term
@@ -115,7 +115,7 @@ class Views:
         """The logo with its real size, so the header does not shift while it loads."""
         if not logo:
             return None
-        size = image_size(str(self.config.root / "content" / "static"), logo) or (0, 0)
+        size = image_size(str(readers.static_dir(self.config)), logo) or (0, 0)
         return {"url": self.link.url(logo), "permalink": self.link.absolute(logo),
                 "width": size[0], "height": size[1]}
 
