@@ -1,4 +1,4 @@
-"""Layer 6. The pipeline: the one place that knows the order of the stages.
+"""Layer 7. The pipeline: the one place that knows the order of the stages.
 
 Each stage is a plain function in its own module. Problems are collected per
 stage and stop the build after it with every problem listed; a failed build

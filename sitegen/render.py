@@ -1,4 +1,4 @@
-"""Layer 5. Plan every page of the site as a render job, and render a job.
+"""Layer 6. Plan every page of the site as a render job, and render a job.
 
 `plan` decides which files the site has and what each template gets; it is
 the only place that knows the page kinds. `render_job` runs in worker
@@ -27,6 +27,7 @@ from sitegen.views import View, Views, term_view
 
 HOME_FEATURED = 5
 HOME_SECTION_ITEMS = 4
+HOME_NEXT = 4
 HOME_LATEST = 10
 
 
@@ -97,10 +98,15 @@ def plan(site: Site, config: Config, site_view: View, views: Views) -> Iterator[
 
 def _home(site: Site, views: Views) -> View:
     featured = [i for i, a in enumerate(site.articles) if a.featured][:HOME_FEATURED]
+    count = len(site.articles)
+    # The front page reads top down: the lead, the next stories, then the
+    # headlines that follow them, so no story appears twice at the top.
+    rest = 1 + HOME_NEXT
     return {
         "lead": views.card(0) if site.articles else None,
+        "next": views.cards(list(range(1, min(rest, count)))),
         "featured": views.cards(featured),
-        "latest": views.cards(list(range(min(HOME_LATEST, len(site.articles))))),
+        "latest": views.cards(list(range(min(rest, count), min(rest + HOME_LATEST, count)))),
         "sections": [{"section": views.sections[t.slug],
                       "articles": views.cards(t.articles[:HOME_SECTION_ITEMS])}
                      for t in site.sections],

@@ -1,4 +1,4 @@
-"""Layer 6. Files written for the user: a new site (`init`) and a new article (`new`)."""
+"""Layer 7. Files written for the user: a new site (`init`) and a new article (`new`)."""
 
 from __future__ import annotations
 

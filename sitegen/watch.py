@@ -1,4 +1,4 @@
-"""Layer 7. File changes -> one set of changed paths per burst.
+"""Layer 8. File changes -> one set of changed paths per burst.
 
 Editors save in several steps (write a temporary file, rename it over the
 original, touch a backup) and a `git checkout` touches hundreds of files in a

@@ -1,4 +1,4 @@
-"""Layer 5. Safe output: a new tree is written beside the destination and swapped in.
+"""Layer 6. Safe output: a new tree is written beside the destination and swapped in.
 
 A failed build never touches the previous output. A file whose bytes did not
 change is hard-linked from the previous output instead of rewritten, so it

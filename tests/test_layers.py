@@ -16,10 +16,11 @@ LAYERS: dict[str, int] = {
     "urls": 2, "model": 2, "markup": 2,
     "readers": 3, "themes": 3,
     "collect": 4, "views": 4,
-    "render": 5, "write": 5, "cache": 5, "feeds": 5, "sitemaps": 5, "search": 5,
-    "build": 6, "scaffold": 6,
-    "watch": 7, "serve": 7, "livereload": 7,
-    "cli": 8, "__main__": 9,
+    "feeds": 5, "sitemaps": 5, "search": 5,
+    "render": 6, "write": 6, "cache": 6,
+    "build": 7, "scaffold": 7,
+    "watch": 8, "serve": 8, "livereload": 8,
+    "cli": 9, "__main__": 10,
 }
 
 
