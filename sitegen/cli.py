@@ -1,4 +1,4 @@
-"""Layer 9. The command line: flags -> options, problems -> `path:line: message`.
+"""Layer 10. The command line: flags -> options, problems -> `path:line: message`.
 
 The only module that imports click. No traceback reaches the user unless
 --debug asks for one.

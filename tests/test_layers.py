@@ -19,8 +19,9 @@ LAYERS: dict[str, int] = {
     "feeds": 5, "sitemaps": 5, "search": 5,
     "render": 6, "write": 6, "cache": 6,
     "build": 7, "scaffold": 7,
-    "watch": 8, "serve": 8, "livereload": 8,
-    "cli": 9, "__main__": 10,
+    "watch": 8, "livereload": 8,
+    "serve": 9,
+    "cli": 10, "__main__": 11,
 }
 
 
