@@ -2,7 +2,8 @@
 
 Each stage is a plain function in its own module. Problems are collected per
 stage and stop the build after it with every problem listed; a failed build
-leaves the previous output untouched.
+leaves the previous output untouched. Caching and parallelism wrap the
+stages here, so the stages know nothing of either.
 """
 
 from __future__ import annotations
@@ -14,18 +15,19 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from sitegen import collect, readers, render, themes, write
+from sitegen import cache, collect, readers, render, themes, write
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, errors_only
+from sitegen.model import Article
 from sitegen.views import Views
 
-T = TypeVar("T")
-R = TypeVar("R")
+# Below this many items, starting worker processes costs more than it saves.
+PARALLEL_MIN = 32
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class BuildOptions:
     jobs: int = os.cpu_count() or 1
     output: Path | None = None
     """Overrides the config's output folder (serve builds into a folder of its own)."""
+    use_cache: bool = True
+    progress: Progress | None = None
+    """Called as progress(stage, done, total) while reading and rendering."""
 
 
 @dataclass
@@ -47,6 +52,11 @@ class BuildReport:
     unchanged: list[str]
     warnings: list[Problem]
     timings: dict[str, float]
+    parsed: list[str] = field(default_factory=list)
+    """Sources that were read and converted (not taken from the cache)."""
+    rendered: list[str] = field(default_factory=list)
+    """Output files whose template ran (the others' inputs did not change)."""
+    removed: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -59,46 +69,93 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     output = (options.output or config.output_dir).resolve()
     _stop_on(write.check_destination(output, config.root, readers.content_dir(config)))
     chain = themes.resolve_chain(config)
-    environment = themes.make_environment(chain)
-    warnings: list[Problem] = []
-    with _workers(options.jobs, chain, config.root) as parallel_map:
-        clock.lap("start")
-        read = functools.partial(readers.read_source, config=config)
-        articles = []
-        for article, problems in parallel_map(read, readers.discover(config)):
-            warnings.extend(problems)
-            if article is not None:
-                articles.append(article)
-        _stop_on(warnings, options.strict)
-        clock.lap("read")
+    store = cache.BuildCache(config.cache_dir if options.use_cache else None,
+                             config.site.timezone)
+    report = BuildReport(output, [], [], list(store.warnings), {})
+    bytecode = config.cache_dir / "templates" if options.use_cache else None
+    with _Workers(options, chain, config.root, bytecode) as workers:
+        articles, problems, sources = _read(config, store, workers, report)
+        _stop_on(problems, options.strict)
+        report.warnings.extend(p for p in problems if p.warning)
+        clock.lap("read", report)
         selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
         site, problems = collect.collect_site(articles, config, selection)
-        _stop_on([*problems, *themes.check_templates(environment, config.root)])
+        _stop_on([*problems, *render.check_templates()])
         static = themes.static_files(chain, readers.static_dir(config))
         assets = themes.fingerprint(static)
         views = Views(site, config)
         site_view = views.site_view(assets, themes.translations(chain, config.site.language),
                                     themes.merged_params(chain, config), options.now)
         jobs = list(render.plan(site, config, site_view, views))
-        clock.lap("collect")
+        clock.lap("collect", report)
         staging = write.Staging(output)
         try:
-            failures = []
-            for relative, data, problems in parallel_map(render.render_job, jobs):
-                failures.extend(problems)
-                if data is not None and not failures:
-                    staging.write(relative, data)
-            _stop_on(failures)
-            clock.lap("render")
+            renders = _render(jobs, chain, store, staging, workers, report)
+            clock.lap("render", report)
             for name, source in static.items():
                 staging.copy(assets[name], source)
-            staging.commit()
-            clock.lap("write")
+            report.removed = staging.commit()
         except BaseException:
             staging.discard()
             raise
-    return BuildReport(output, staging.written, staging.unchanged,
-                       [p for p in warnings if p.warning], clock.laps)
+    report.written, report.unchanged = staging.written, staging.unchanged
+    store.finish(sources, output, renders)
+    clock.lap("write", report)
+    return report
+
+
+def _read(config: Config, store: cache.BuildCache, workers: _Workers,
+          report: BuildReport) -> tuple[list[Article], list[Problem], set[str]]:
+    """Every source as an Article: from the cache when its key matches, else parsed."""
+    stamp = cache.static_stamp(readers.static_dir(config))
+    found: dict[str, tuple[Article | None, list[Problem]]] = {}
+    pending: list[tuple[Path, str, str]] = []
+    sources = readers.discover(config)
+    for path in sources:
+        relative = path.relative_to(config.root).as_posix()
+        key = cache.read_key(path.read_bytes(), relative, config, stamp)
+        hit = store.article(relative, key)
+        if hit:
+            found[relative] = hit
+        else:
+            pending.append((path, relative, key))
+    read = functools.partial(readers.read_source, config=config)
+    results = workers.map("read", read, [path for path, _, _ in pending])
+    for (_, relative, key), (article, problems) in zip(pending, results, strict=True):
+        found[relative] = (article, problems)
+        report.parsed.append(relative)
+        if article is not None:
+            store.remember_article(relative, key, article, problems)
+    articles, problems = [], []
+    for relative in sorted(found):
+        article, article_problems = found[relative]
+        problems.extend(article_problems)
+        if article is not None:
+            articles.append(article)
+    return articles, problems, set(found)
+
+
+def _render(jobs: list[render.Job], chain: tuple[themes.Theme, ...], store: cache.BuildCache,
+            staging: write.Staging, workers: _Workers, report: BuildReport) -> dict[str, str]:
+    """Render the jobs whose context or templates changed; keep the other files as they are."""
+    stamp = cache.theme_stamp([t.path for t in chain])
+    renders: dict[str, str] = {}
+    pending = []
+    for job in jobs:
+        key = cache.render_key(stamp, job.templates, job.context)
+        renders[job.output] = key
+        if store.unchanged_render(staging.output, job.output, key) and \
+                staging.keep_unchanged(job.output):
+            continue
+        pending.append(job)
+    failures: list[Problem] = []
+    for relative, data, problems in workers.map("render", render.render_job, pending):
+        failures.extend(problems)
+        report.rendered.append(relative)
+        if data is not None and not failures:
+            staging.write(relative, data)
+    _stop_on(failures)
+    return renders
 
 
 def _stop_on(problems: Iterable[Problem], strict: bool = False) -> None:
@@ -111,33 +168,43 @@ def _stop_on(problems: Iterable[Problem], strict: bool = False) -> None:
 class _Clock:
     def __init__(self) -> None:
         self.last = time.perf_counter()
-        self.laps: dict[str, float] = {}
 
-    def lap(self, name: str) -> None:
+    def lap(self, name: str, report: BuildReport) -> None:
         now = time.perf_counter()
-        self.laps[name] = now - self.last
+        report.timings[name] = now - self.last
         self.last = now
 
 
-ParallelMap = Callable[[Callable[[T], R], Iterable[T]], Iterator[R]]
-
-
-@contextmanager
-def _workers(jobs: int, chain: tuple[themes.Theme, ...], root: Path) -> Iterator[ParallelMap]:
-    """A map over worker processes started once per build (a plain map for --jobs 1).
+class _Workers:
+    """A map over worker processes, started at most once per build and only when worth it.
 
     Results come back in input order, so the output never depends on timing.
     """
-    if jobs <= 1:
-        render.init_worker(chain, root)
-        yield map  # type: ignore[misc]
-        return
-    with ProcessPoolExecutor(jobs, initializer=render.init_worker,
-                             initargs=(chain, root)) as pool:
 
-        def parallel_map(fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-            items = list(items)
-            chunk = max(1, math.ceil(len(items) / (jobs * 8)))
-            return pool.map(fn, items, chunksize=chunk)
+    def __init__(self, options: BuildOptions, chain: tuple[themes.Theme, ...], root: Path,
+                 bytecode: Path | None) -> None:
+        self.jobs, self.progress = options.jobs, options.progress
+        self.init_args = (chain, root, bytecode)
+        self.pool: ProcessPoolExecutor | None = None
+        render.init_worker(*self.init_args)
 
-        yield parallel_map
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def map(self, stage: str, fn: Callable[[Any], Any], items: list[Any]) -> Iterator[Any]:
+        if self.jobs <= 1 or len(items) < PARALLEL_MIN:
+            results: Iterable[Any] = map(fn, items)
+        else:
+            if self.pool is None:
+                self.pool = ProcessPoolExecutor(self.jobs, initializer=render.init_worker,
+                                                initargs=self.init_args)
+            chunk = max(1, min(64, math.ceil(len(items) / (self.jobs * 8))))
+            results = self.pool.map(fn, items, chunksize=chunk)
+        for done, result in enumerate(results, start=1):
+            if self.progress:
+                self.progress(stage, done, len(items))
+            yield result

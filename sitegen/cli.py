@@ -79,13 +79,14 @@ def _parse_now(value: str | None, config: Config) -> dt.datetime:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1,
               show_default=True, help="Worker processes.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--no-cache", is_flag=True, help="Neither use nor update the build cache.")
 @click.option("--now", help="Build as of this time (ISO 8601), to preview scheduled articles.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print the time of each stage.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def build_command(source: Path, output: Path | None, drafts: bool, future: bool, expired: bool,
-                  base_url: str | None, jobs: int, strict: bool, now: str | None, quiet: bool,
-                  verbose: bool, debug: bool) -> None:
+                  base_url: str | None, jobs: int, strict: bool, no_cache: bool, now: str | None,
+                  quiet: bool, verbose: bool, debug: bool) -> None:
     """Build the site into the output folder."""
 
     def action() -> BuildReport:
@@ -93,10 +94,16 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
         config = load_config(source)
         if base_url:
             config = config.with_base_url(base_url)
+        bar = _ProgressBar(started) if not quiet and sys.stderr.isatty() else None
         options = BuildOptions(now=_parse_now(now, config), drafts=drafts, future=future,
                                expired=expired, strict=strict, jobs=jobs,
-                               output=output.resolve() if output else None)
-        report = build(config, options)
+                               output=output.resolve() if output else None,
+                               use_cache=not no_cache, progress=bar)
+        try:
+            report = build(config, options)
+        finally:
+            if bar:
+                bar.clear()
         _report_problems(report.warnings)
         if verbose:
             for stage, seconds in report.timings.items():
@@ -104,11 +111,34 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
         if not quiet:
             elapsed = time.perf_counter() - started
             click.echo(f"sitegen: {report.pages} files in {_shown(report.output)} "
-                       f"({len(report.written)} written, {len(report.unchanged)} unchanged) "
-                       f"in {elapsed:.2f} s")
+                       f"({len(report.written)} written, {len(report.unchanged)} unchanged, "
+                       f"{len(report.removed)} removed) in {elapsed:.2f} s")
         return report
 
     _run(debug, action)
+
+
+class _ProgressBar:
+    """A one-line bar on a terminal, shown only once a build has taken ~2 s."""
+
+    DELAY = 2.0
+
+    def __init__(self, started: float) -> None:
+        self.started = started
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if time.perf_counter() - self.started < self.DELAY or (done % 50 and done != total):
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        line = f"\r{stage:<7} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        click.echo(line, nl=False, err=True)
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r" + " " * 60 + "\r", nl=False, err=True)
 
 
 def _shown(path: Path) -> str:

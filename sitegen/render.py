@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from sitegen import urls
+from sitegen import themes, urls
 from sitegen.config import Config
 from sitegen.dates import format_month
 from sitegen.errors import Problem
@@ -60,11 +60,14 @@ def plan(site: Site, config: Config, site_view: View, views: Views) -> Iterator[
             yield Job(urls.output_file(current), (f"{kind}.html", "list.html"), {
                 "site": site_view, "term": term, "articles": views.cards(chunk),
                 "pagination": _pagination(path, number, total, link.url),
-                "page": page(kind, title, current, description), **extra,
+                "page": page(kind, title, current, description),
+                # The home page's blocks are shown on its first page only; later pages
+                # must not re-render when they change.
+                **{k: (v if number == 1 else None) for k, v in extra.items()},
             }, current)
 
     yield from listing("home", None, config.site.title, "/", tuple(range(len(site.articles))),
-                       config.site.description, home=_home(site, views))
+                       config.site.description, home=_home(site, views) if site.articles else None)
     for index, article in enumerate(site.articles):
         view = views.article(index)
         yield Job(urls.output_file(article.path), ("article.html",), {
@@ -147,11 +150,17 @@ _environment: jinja2.Environment | None = None
 _root: Path = Path()
 
 
-def init_worker(chain: tuple[Theme, ...], root: Path) -> None:
+def init_worker(chain: tuple[Theme, ...], root: Path, bytecode_dir: Path | None = None) -> None:
     """Build the Jinja environment once per process (it cannot be pickled)."""
     global _environment, _root
-    _environment = make_environment(chain)
+    _environment = make_environment(chain, bytecode_dir)
     _root = root
+
+
+def check_templates() -> list[Problem]:
+    """Syntax errors of every template, found with this process's environment."""
+    assert _environment is not None, "init_worker() must run first"
+    return themes.check_templates(_environment, _root)
 
 
 def render_job(job: Job) -> tuple[str, bytes | None, list[Problem]]:

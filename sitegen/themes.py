@@ -65,15 +65,22 @@ def resolve_chain(config: Config) -> tuple[Theme, ...]:
     return tuple(chain)
 
 
-def make_environment(chain: tuple[Theme, ...]) -> jinja2.Environment:
+def make_environment(chain: tuple[Theme, ...],
+                     bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment; compiled templates are kept in `bytecode_dir` between builds."""
     search = [str(t.path / "templates") for t in chain]
     prefixed = {t.name: jinja2.FileSystemLoader(str(t.path / "templates")) for t in chain}
     # The prefix loader lets an override extend the very template it replaces:
     # {% extends "default/base.html" %}.
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), jinja2.PrefixLoader(prefixed)])
+    bytecode = None
+    if bytecode_dir is not None:
+        bytecode_dir.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
     return jinja2.Environment(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
+        bytecode_cache=bytecode,
     )
 
 

@@ -88,8 +88,7 @@ class Views:
             "section": self.sections.get(article.section),
             "authors": [self.authors[urls.slugify(a)] for a in article.authors],
             "tags": [self.tags[urls.slugify(t)] for t in article.tags],
-            "image": image_view(article.image, link), "reading_time": article.reading_time,
-            "word_count": article.word_count, "featured": article.featured,
+            "image": image_view(article.image, link), "featured": article.featured,
             "location": article.location, "source": article.source,
         }
 
@@ -97,7 +96,10 @@ class Views:
         article = self.site.articles[index]
         older, newer = self.site.neighbours[index]
         return {
+            # Reading time and word count change with every edit of the body, so they
+            # are not on cards: a list page must not re-render when only a body changed.
             **self.card(index), "body_html": article.body_html, "toc_html": article.toc_html,
+            "reading_time": article.reading_time, "word_count": article.word_count,
             "related": self.cards(self.site.related[index]),
             "previous": self.card(older) if older is not None else None,
             "next": self.card(newer) if newer is not None else None,

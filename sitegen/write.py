@@ -1,8 +1,11 @@
-"""Layer 6. Safe output: a new tree is written beside the destination and swapped in.
+"""Layer 6. Safe output: nothing in the output folder changes until the build has succeeded.
 
-A failed build never touches the previous output. A file whose bytes did not
-change is hard-linked from the previous output instead of rewritten, so it
-keeps its modification time and deploy tools upload only what changed.
+New and changed files are written to a staging folder beside the output;
+only when every page rendered do they move into place (one rename each), and
+files that no longer belong to the site are removed. A failed build discards
+the staging folder and leaves the previous output untouched, byte for byte.
+A file whose bytes did not change is not rewritten, so it keeps its
+modification time and deploy tools upload only what changed.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ MARKER = ".sitegen-build"
 
 
 def check_destination(output: Path, root: Path, content: Path) -> list[Problem]:
-    """Refuse destinations where swapping in a new tree would destroy the user's work."""
+    """Refuse destinations where pruning the output would destroy the user's work."""
     output, root, content = output.resolve(), root.resolve(), content.resolve()
     where = "sitegen.toml"
     if output in (root, content) or root.is_relative_to(output) or content.is_relative_to(output):
@@ -34,7 +37,7 @@ def check_destination(output: Path, root: Path, content: Path) -> list[Problem]:
 
 
 class Staging:
-    """The new output tree, written beside the destination until `commit`."""
+    """The changes to the output folder, held beside it until `commit`."""
 
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
@@ -42,6 +45,7 @@ class Staging:
         if self.dir.exists():  # left over from a build that was killed
             shutil.rmtree(self.dir)
         self.dir.mkdir(parents=True)
+        self.keep: set[str] = {MARKER}
         self.written: list[str] = []
         self.unchanged: list[str] = []
 
@@ -49,35 +53,74 @@ class Staging:
         target = (self.dir / relative).resolve()
         if not target.is_relative_to(self.dir):
             raise ValueError(f"refusing to write outside the output folder: {relative}")
-        target.parent.mkdir(parents=True, exist_ok=True)
         return target
+
+    def keep_unchanged(self, relative: str) -> bool:
+        """Keep the previous output's file as it is, if it is there."""
+        if (self.output / relative).is_file():
+            self.keep.add(relative)
+            self.unchanged.append(relative)
+            return True
+        return False
 
     def write(self, relative: str, data: bytes) -> None:
         target = self._target(relative)
-        previous = self.output / relative
-        if _same_bytes(previous, data):
-            _link_or_copy(previous, target)
+        self.keep.add(relative)
+        if _same_bytes(self.output / relative, data):
             self.unchanged.append(relative)
-        else:
-            target.write_bytes(data)
-            self.written.append(relative)
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.written.append(relative)
 
     def copy(self, relative: str, source: Path) -> None:
-        self.write(relative, source.read_bytes())
+        """Copy a static file; an equal size and time (copy2 keeps it) means unchanged."""
+        target = self._target(relative)
+        self.keep.add(relative)
+        previous, stat = self.output / relative, source.stat()
+        try:
+            old = previous.stat()
+            if (old.st_size, old.st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                self.unchanged.append(relative)
+                return
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+        self.written.append(relative)
 
-    def commit(self) -> None:
-        (self.dir / MARKER).write_text("This folder is written by sitegen build.\n")
-        old = self.output.parent / f".{self.output.name}.sitegen-old"
-        if old.exists():
-            shutil.rmtree(old)
-        if self.output.exists():
-            os.rename(self.output, old)
-        os.rename(self.dir, self.output)
-        if old.exists():
-            shutil.rmtree(old)
+    def commit(self) -> list[str]:
+        """Move the changes into the output folder; return the files removed as stale."""
+        self.output.mkdir(parents=True, exist_ok=True)
+        for relative in self.written:
+            destination = self.output / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if destination.is_dir():  # a page became a file where a folder was
+                shutil.rmtree(destination)
+            os.replace(self.dir / relative, destination)
+        removed = _prune(self.output, self.keep)
+        (self.output / MARKER).write_text("This folder is written by sitegen build.\n")
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return removed
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _prune(output: Path, keep: set[str]) -> list[str]:
+    removed = []
+    for folder, dirs, files in os.walk(output, topdown=False):
+        for name in files:
+            path = Path(folder) / name
+            relative = path.relative_to(output).as_posix()
+            if relative not in keep:
+                path.unlink()
+                removed.append(relative)
+        for name in dirs:
+            path = Path(folder) / name
+            if not path.is_symlink() and not any(path.iterdir()):
+                path.rmdir()
+    return sorted(removed)
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -85,10 +128,3 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)

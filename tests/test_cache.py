@@ -1,0 +1,189 @@
+"""The build cache: exactly what changed is rendered again, and output equals a clean build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitegen import cache
+from tests.conftest import article, build_site, make_site, read_tree
+
+CONFIG = ('[site]\ntitle = "Warta"\nbase_url = "https://example.org/"\n'
+          '[build]\nitems_per_page = 3\n')
+
+
+def small_site(root: Path) -> Path:
+    files = {}
+    for i in range(7):
+        section = ("ekonomi", "nasional")[i % 2]
+        files[f"content/{section}/a{i}.md"] = article(
+            f"Judul{i}", date=f"2026-11-{10 + i:02d} 09:00", tags=[f"t{i % 3}", "umum"],
+            author=f"Penulis {i % 2}", body=f"Pembuka {i}.\n\nIsi kedua {i}.\n")
+    files["content/pages/tentang.md"] = "---\ntitle: Tentang\n---\nKami.\n"
+    return make_site(root, files, config=CONFIG)
+
+
+def files_containing(folder: Path, text: str) -> set[str]:
+    return {name for name, data in read_tree(folder).items() if text.encode() in data}
+
+
+def test_nothing_changed_renders_nothing(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    first = build_site(site)
+    again = build_site(site)
+    assert first.rendered and not again.rendered and not again.parsed
+    assert again.written == [] and len(again.unchanged) == first.pages
+
+
+def test_editing_a_body_renders_that_page_and_what_shows_the_text(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    build_site(site)
+    path = site / "content/nasional/a3.md"
+    path.write_text(path.read_text().replace("Isi kedua 3.", "Isi kedua yang baru."))
+    report = build_site(site)
+    assert report.parsed == ["content/nasional/a3.md"]
+    showing = files_containing(site / "output", "Isi kedua yang baru.")
+    assert "nasional/a3/index.html" in showing
+    assert set(report.rendered) == showing
+
+
+def test_editing_a_title_renders_its_page_and_every_list_showing_it(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    build_site(site)
+    showing_before = files_containing(site / "output", "Judul2<")
+    path = site / "content/ekonomi/a2.md"
+    path.write_text(path.read_text().replace("Judul2", "JudulBaru"))
+    report = build_site(site)
+    showing = files_containing(site / "output", "JudulBaru")
+    assert {"ekonomi/a2/index.html", "index.html", "ekonomi/index.html",
+            "tag/t2/index.html"} <= showing
+    assert {name for name in showing_before if name.endswith(".html")} <= showing
+    assert set(report.rendered) == showing
+
+
+def test_changing_a_template_renders_every_page_using_it(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    with (site / "sitegen.toml").open("a") as config:
+        config.write('theme = "lokal"\n')
+    theme = site / "themes/lokal"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.toml").write_text('extends = "default"\n')
+    (theme / "templates/article.html").write_text(
+        '{% extends "default/article.html" %}{% block main %}<p>v1</p>{{ super() }}{% endblock %}')
+    build_site(site)
+    (theme / "templates/article.html").write_text(
+        '{% extends "default/article.html" %}{% block main %}<p>v2</p>{{ super() }}{% endblock %}')
+    report = build_site(site)
+    articles = {f"{s}/a{i}/index.html" for i, s in enumerate(["ekonomi", "nasional"] * 4)
+                if i < 7}
+    assert articles <= set(report.rendered)
+    assert all("<p>v2</p>" in (site / "output" / a).read_text() for a in articles)
+
+
+def test_changing_a_config_value_renders_every_affected_page(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    first = build_site(site)
+    config = site / "sitegen.toml"
+    config.write_text(config.read_text().replace('title = "Warta"', 'title = "Warta Baru"'))
+    report = build_site(site)
+    assert set(report.rendered) == files_containing(site / "output", "Warta Baru")
+    assert len(report.rendered) >= len(first.rendered) - 5
+    config.write_text(config.read_text().replace("items_per_page = 3", "items_per_page = 2"))
+    report = build_site(site)
+    assert "page/4/index.html" in report.rendered  # a new page of the home page
+    assert "ekonomi/a0/index.html" not in report.rendered
+
+
+def test_a_new_cache_version_rebuilds_everything(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path)
+    first = build_site(site)
+    cache._MEMORY.clear()  # a new process
+    monkeypatch.setattr(cache, "CACHE_VERSION", cache.CACHE_VERSION + 1)
+    report = build_site(site)
+    assert len(report.parsed) == 8
+    assert sorted(report.rendered) == sorted(first.rendered)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "wrong version", "wrong shape"])
+def test_a_damaged_cache_is_ignored_with_a_warning(tmp_path: Path, damage: str) -> None:
+    site = small_site(tmp_path)
+    build_site(site)
+    stored = site / ".sitegen-cache/cache.json"
+    text = stored.read_text()
+    stored.write_text({"truncated": text[: len(text) // 2], "garbage": "\x00\xff{]",
+                       "wrong version": text.replace('"salt": "1|', '"salt": "0|'),
+                       "wrong shape": '{"salt": "%s", "reads": 5}' % cache.salt()}[damage])
+    cache._MEMORY.clear()
+    shutil.rmtree(site / "output")
+    report = build_site(site)
+    assert any("ignoring the build cache" in w.message for w in report.warnings)
+    assert len(report.parsed) == 8
+    clean = build_site(site, use_cache=False, output=tmp_path / "clean")
+    assert clean.warnings == []
+    assert read_tree(site / "output") == read_tree(tmp_path / "clean")
+
+
+def test_deleted_and_renamed_sources_remove_their_pages(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    build_site(site)
+    (site / "content/ekonomi/a0.md").unlink()
+    (site / "content/nasional/a1.md").rename(site / "content/nasional/baru.md")
+    report = build_site(site)
+    out = site / "output"
+    assert not (out / "ekonomi/a0").exists() and not (out / "nasional/a1").exists()
+    assert (out / "nasional/baru/index.html").is_file()
+    assert "ekonomi/a0/index.html" in report.removed
+
+
+# --- after any sequence of edits, cached and in-memory builds equal a clean one ---
+
+EDITS = st.lists(st.tuples(st.sampled_from(["edit", "retitle", "add", "rename", "delete",
+                                            "draft", "retag"]),
+                           st.integers(min_value=0, max_value=30)), min_size=1, max_size=6)
+
+
+def apply(site: Path, action: str, n: int) -> None:
+    sources = sorted((site / "content").rglob("a*.md"))
+    if action == "add" or not sources:
+        section = ("ekonomi", "nasional", "olahraga")[n % 3]
+        (site / f"content/{section}/a{100 + n}.md").write_text(article(
+            f"Tambahan{n}", date=f"2026-11-{1 + n % 27:02d} 08:00", tags=[f"t{n % 4}"]))
+        return
+    path = sources[n % len(sources)]
+    text = path.read_text()
+    if action == "edit":
+        path.write_text(text + f"\nParagraf baru {n}.\n")
+    elif action == "retitle":
+        path.write_text(text.replace('title: "', f'title: "Ubah{n} ', 1))
+    elif action == "rename":
+        path.rename(path.with_name(f"a{200 + n}.md"))
+    elif action == "delete":
+        path.unlink()
+    elif action == "draft":
+        path.write_text(text.replace("\n---\n", "\ndraft: true\n---\n", 1))
+    elif action == "retag":
+        path.write_text(text.replace('tags: ["', f'tags: ["baru{n % 2}", "', 1))
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_cached_builds_equal_a_clean_build_after_any_edits(tmp_path_factory, edits) -> None:
+    root = tmp_path_factory.mktemp("acak")
+    site = small_site(root / "site")
+    build_site(site)  # fills the disk cache and this process's memory
+    build_site(site, output=root / "served")
+    for action, n in edits:
+        apply(site, action, n)
+        served = build_site(site, output=root / "served")  # like `sitegen serve`: memory
+        cache._MEMORY.clear()  # like a new `sitegen build`: the cache on disk
+        cached = build_site(site)
+        build_site(site, use_cache=False, output=root / "clean")
+        clean_tree = read_tree(root / "clean")
+        assert read_tree(site / "output") == clean_tree, (action, n, cached.rendered)
+        assert read_tree(root / "served") == clean_tree, (action, n, served.rendered)
