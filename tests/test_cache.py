@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def test_a_damaged_cache_is_ignored_with_a_warning(tmp_path: Path, damage: str) 
     text = stored.read_text()
     stored.write_text({"truncated": text[: len(text) // 2], "garbage": "\x00\xff{]",
                        "wrong version": text.replace('"salt": "1|', '"salt": "0|'),
-                       "wrong shape": '{"salt": "%s", "reads": 5}' % cache.salt()}[damage])
+                       "wrong shape": json.dumps({"salt": cache.salt(), "reads": 5})}[damage])
     cache._MEMORY.clear()
     shutil.rmtree(site / "output")
     report = build_site(site)
