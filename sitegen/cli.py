@@ -11,6 +11,7 @@ import os
 import sys
 import time
 import traceback
+import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from sitegen import __version__, scaffold
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import Config, load_config
 from sitegen.errors import Problem, SitegenError
+from sitegen.serve import Preview, ServeOptions, exposure_warning
 
 SOURCE = click.option("--source", "-s", type=click.Path(file_okay=False, path_type=Path),
                       default=Path("."), show_default=True, help="The site's folder.")
@@ -174,5 +176,39 @@ def init_command(directory: Path, debug: bool) -> None:
         created = scaffold.init_site(directory)
         click.echo(f"sitegen: created a new site in {directory} ({len(created)} files).")
         click.echo(f"Next: cd {directory} && sitegen build")
+
+    _run(debug, action)
+
+
+@main.command("serve")
+@SOURCE
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but a loopback one shows the preview to the network.")
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+@click.option("--poll", is_flag=True,
+              help="Poll for changes instead of OS events (Docker, network drives).")
+@click.option("--no-drafts", is_flag=True,
+              help="Leave out drafts and future articles, as the published site does.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes per build.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def serve_command(source: Path, host: str, port: int, open_browser: bool, poll: bool,
+                  no_drafts: bool, jobs: int, debug: bool) -> None:
+    """Preview the site: build, serve, rebuild on every save and reload the browser."""
+
+    def action() -> None:
+        warning = exposure_warning(host)
+        if warning:
+            click.echo(warning, err=True)
+        options = ServeOptions(host=host, port=port, drafts=not no_drafts, poll=poll, jobs=jobs)
+        preview = Preview(source, options,
+                          echo=lambda message, problem: click.echo(message, err=problem))
+        preview.start()
+        click.echo(f"sitegen: serving {preview.url} (Ctrl-C to stop)")
+        if open_browser:
+            webbrowser.open(preview.url)
+        preview.serve_until_interrupted()
 
     _run(debug, action)

@@ -1,0 +1,226 @@
+"""Layer 9. The live preview: build, serve, watch, rebuild on every burst of changes.
+
+One rebuild thread runs every build, so builds never overlap, and changes
+that arrive during a build are batched by the watcher and cause exactly one
+more build when it ends. Every build goes through `sitegen.build.build`
+(whose cache makes a rebuild after one edit cheap) into a folder of the
+preview's own, `.sitegen/serve/`, so drafts never reach `output/`. A failed
+build leaves that folder as it was: the last good site keeps being served,
+with the problems shown over every page until a build succeeds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import ipaddress
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen import livereload
+from sitegen.build import BuildOptions, BuildReport, build
+from sitegen.config import CONFIG_NAME, Config, load_config
+from sitegen.errors import Problem, SitegenError
+from sitegen.watch import QUIET, ChangeBatcher, Watcher
+
+SERVE_DIR = Path(".sitegen") / "serve"
+
+Builder = Callable[[Config, BuildOptions], BuildReport]
+Echo = Callable[[str, bool], None]
+"""Prints a line; the flag says it is a problem (the CLI sends those to stderr)."""
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    drafts: bool = True
+    """Include drafts and future articles: writers preview what is not published yet."""
+    poll: bool = False
+    jobs: int = 1
+    now: Callable[[], dt.datetime] = field(default=_utc_now)
+    quiet: float = QUIET
+
+
+def exposure_warning(host: str) -> str | None:
+    """A warning when the preview (drafts included) can be reached from other machines."""
+    if host == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return (f"sitegen: warning: listening on {host}: the preview, drafts included, is visible "
+            "to other machines on the network")
+
+
+def _echo(message: str, problem: bool) -> None:
+    print(message, file=sys.stderr if problem else sys.stdout)
+
+
+class Preview:
+    """A running preview of the site in `root`: `start`, then `stop` (or use `with`)."""
+
+    def __init__(self, root: Path, options: ServeOptions, echo: Echo = _echo,
+                 builder: Builder = build) -> None:
+        self.root = root.resolve()
+        if not (self.root / CONFIG_NAME).is_file():
+            load_config(self.root)  # raises the usual "no sitegen.toml here" problem
+        self.options = options
+        self.folder = self.root / SERVE_DIR
+        self.echo = echo
+        self.builder = builder
+        self.builds = 0
+        self.state = livereload.PreviewState()
+        try:
+            self.server = livereload.PreviewServer(options.host, options.port, self.folder,
+                                                   self.state)
+        except OSError as exc:
+            raise SitegenError([Problem(f"--host {options.host} --port {options.port}", 0,
+                                        f"cannot listen there: {exc.strerror or exc}; "
+                                        "choose another port with --port")]) from None
+        host = options.host
+        if host in {"", "0.0.0.0", "::"}:
+            host = "127.0.0.1"  # a wildcard is not an address a browser can open
+        host = f"[{host}]" if ":" in host else host
+        self.url = f"http://{host}:{self.server.server_address[1]}/"
+        self.batcher = ChangeBatcher(options.quiet)
+        self.watcher = Watcher(self.root, self.batcher, self._ignored(None), poll=options.poll)
+        self._building = False
+        self._files: set[str] = set()
+        self._first_build = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        """Build once, then serve and watch; returns when the site is being served."""
+        self.watcher.start()  # before the first build, so no save during it is missed
+        self._spawn(self._rebuild_loop, "sitegen-rebuild")
+        self._first_build.wait()
+        self._spawn(self.server.serve_forever, "sitegen-http")
+
+    def stop(self) -> None:
+        """Stop watching and serving; the build in progress, if any, finishes first."""
+        self.batcher.close()
+        if self.watcher.observer.is_alive():
+            self.watcher.stop()
+        self.state.close()
+        if any(t.name == "sitegen-http" for t in self._threads):
+            self.server.shutdown()
+        self.server.server_close()
+        for thread in self._threads:
+            thread.join()
+
+    def __enter__(self) -> Preview:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def idle(self) -> bool:
+        """No build running and no change waiting (for tests and the measurement script)."""
+        return not self._building and not self.batcher.pending
+
+    def serve_until_interrupted(self) -> None:
+        """Block until Ctrl-C (or SIGTERM), then stop cleanly."""
+        def interrupt(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGTERM, interrupt)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            self.echo("sitegen: stopping", False)
+        finally:
+            self.stop()
+            signal.signal(signal.SIGTERM, previous)
+
+    def _spawn(self, target: Callable[[], object], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _rebuild_loop(self) -> None:
+        # Worker processes are forked from this thread and inherit its signal mask:
+        # Ctrl-C in a terminal signals the whole process group, and only the main
+        # process may react to it, so the pool is shut down in order, not killed.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            self.rebuild(set())
+        finally:
+            self._first_build.set()
+        while (changed := self.batcher.wait()) is not None:
+            self._building = True
+            try:
+                self.rebuild(changed)
+            finally:
+                self._building = False
+
+    def rebuild(self, changed: set[Path]) -> None:
+        """One build for a batch of changed paths; publishes the outcome to the open tabs."""
+        started = time.perf_counter()
+        if changed:
+            names = sorted(self._shown(p) for p in changed)
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            self.echo(f"sitegen: changed: {', '.join(names[:3])}{more}", False)
+        try:
+            config = load_config(self.root)
+            self.watcher.ignored = self._ignored(config)
+            config = config.with_base_url(self.url)
+            self.builds += 1
+            report = self.builder(config, BuildOptions(
+                now=self.options.now(), drafts=self.options.drafts, future=self.options.drafts,
+                jobs=self.options.jobs, output=self.folder))
+        except SitegenError as exc:
+            self._failed(exc.problems)
+            return
+        except Exception as exc:  # a bug in one build must not end the preview
+            self._failed([Problem("sitegen", 0, f"internal error: {type(exc).__name__}: {exc} "
+                                  "(please report it)")])
+            return
+        for warning in report.warnings:
+            self.echo(str(self._relative(warning)), True)
+        seconds = time.perf_counter() - started
+        self.echo(f"sitegen: built {report.pages} files ({len(report.written)} written) "
+                  f"in {seconds:.2f} s", False)
+        files = {*report.written, *report.unchanged}
+        css_only = bool(changed) and all(p.suffix == ".css" for p in changed)
+        # Tabs reload only when what they could show changed (a file written or removed).
+        if report.written or files != self._files or self.state.problems or not changed:
+            self._files = files
+            self.state.publish((), css_only=css_only and not self.state.problems)
+
+    def _failed(self, problems: Iterable[Problem]) -> None:
+        shown = tuple(self._relative(p) for p in problems)
+        for problem in shown:
+            self.echo(str(problem), True)
+        errors = [p for p in shown if not p.warning]
+        self.echo(f"sitegen: the build stopped with {len(errors) or len(shown)} problem(s); "
+                  "still serving the last good build", True)
+        if shown != self.state.problems:
+            self.state.publish(shown)
+
+    def _ignored(self, config: Config | None) -> tuple[Path, ...]:
+        if config is None:
+            return (self.root / "output", self.root / ".sitegen-cache", self.folder)
+        return (config.output_dir, config.cache_dir, self.folder)
+
+    def _relative(self, problem: Problem) -> Problem:
+        return dataclasses.replace(problem, path=self._shown(Path(problem.path)))
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
