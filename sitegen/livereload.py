@@ -141,6 +141,9 @@ def overlay(problems: tuple[Problem, ...]) -> str:
         "z-index:2147483647;max-height:70vh;overflow:auto;margin:0;padding:1rem 1.25rem;"
         "background:#1b1b1f;color:#ffd7d5;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;"
         'border-bottom:4px solid #e5484d;text-align:left;white-space:pre-wrap">'
+        '<button type="button" onclick="this.parentNode.remove()" aria-label="Close" '
+        'style="float:right;border:0;background:none;color:#fff;font-size:20px;cursor:pointer">'
+        "&times;</button>"
         '<strong style="color:#fff">sitegen: the build failed, so this page is not up to '
         "date. Fix these problems and it reloads by itself:</strong>"
         f'<ol style="margin:.5rem 0 0;padding-left:1.5rem">{items}</ol></div>'
