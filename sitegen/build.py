@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen import cache, collect, readers, render, themes, write
+from sitegen import cache, collect, readers, render, search, themes, write
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, errors_only
 from sitegen.model import Article
@@ -94,6 +94,9 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             clock.lap("render", report)
             for name, source in static.items():
                 staging.copy(assets[name], source)
+            if config.build.search:
+                search.build_index(staging, config)
+                clock.lap("search", report)
             report.removed = staging.commit()
         except BaseException:
             staging.discard()

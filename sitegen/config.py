@@ -55,6 +55,7 @@ class Permalinks:
     tag: str = "/tag/{slug}/"
     author: str = "/penulis/{slug}/"
     archive: str = "/arsip/"
+    search: str = "/cari/"
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ PERMALINK_FIELDS = {
     "tag": {"slug"},
     "author": {"slug"},
     "archive": set(),
+    "search": set(),
 }
 
 # Tables that hold one sub-table per user-chosen key.

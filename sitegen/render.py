@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from sitegen import themes, urls
+from sitegen import feeds, sitemaps, themes, urls
 from sitegen.config import Config
 from sitegen.dates import format_month
 from sitegen.errors import Problem
@@ -80,7 +80,8 @@ def plan(site: Site, config: Config, site_view: View, views: Views) -> Iterator[
                                 ("author", site.authors, views.authors)):
         for term in terms:
             yield from listing(kind, lookup[term.slug], term.name, term.path, term.articles,
-                               term.description)
+                               term.description,
+                               feeds=feeds.term_feed_links(kind, term, config, views))
     yield from _archive(site, config, site_view, views, page, listing)
     for standalone in site.pages:
         yield Job(urls.output_file(standalone.path), ("page.html",), {
@@ -97,6 +98,14 @@ def plan(site: Site, config: Config, site_view: View, views: Views) -> Iterator[
                                               "permalink": link.absolute(article.path)},
                 "page": page("redirect", article.title, alias),
             }, article.source)
+    if config.build.search:
+        path = config.permalinks.search
+        yield Job(urls.output_file(path), ("search.html",), {
+            "site": site_view, "page": page("search", site_view["t"].get("search", "Search"), path),
+        }, path)
+    for planned in (*feeds.plan_feeds(site, config, site_view, views),
+                    *sitemaps.plan_sitemaps(site, config, site_view, views)):
+        yield Job(*planned)
 
 
 def _home(site: Site, views: Views) -> View:

@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
 from sitegen import dates, readers, urls
 from sitegen.config import Config
 from sitegen.images import IMAGE_TYPES, image_size
@@ -142,4 +145,45 @@ class Views:
             "logo": self._logo(logo),
             "assets": {name: link.url("/" + out) for name, out in assets.items()},
             "build_time": date_view(now, self.language), "year": now.year,
+            "locale": territory_locale(config.site.language),
+            "feeds": feed_links("/", config.site.title, SITE_FEEDS, link) if self.site.articles
+            else [],
+            "search": {"url": link.url(config.permalinks.search),
+                       "permalink": link.absolute(config.permalinks.search)}
+            if config.build.search else None,
         }
+
+
+# The feeds a listing has, and where they live beside it (sitegen/feeds.py writes them):
+# name -> (file, MIME type). Tag and author pages get only RSS (see feeds.py).
+FEED_FILES = {"rss": ("feed.xml", "application/rss+xml"),
+              "atom": ("atom.xml", "application/atom+xml"),
+              "json": ("feed.json", "application/feed+json")}
+SITE_FEEDS = ("rss", "atom", "json")
+TERM_FEEDS = ("rss",)
+
+
+def feed_path(listing: str, name: str) -> str:
+    """`/ekonomi/` -> `/ekonomi/feed.xml`; a listing written as a file, `/ekonomi.html`,
+    gets `/ekonomi-feed.xml` (a folder of that name would clash with the file)."""
+    file = FEED_FILES[name][0]
+    return listing + file if listing.endswith("/") else f"{listing.rsplit('.', 1)[0]}-{file}"
+
+
+def feed_links(listing: str, title: str, names: tuple[str, ...], link: Linker) -> list[View]:
+    """`<link rel="alternate">` data for the feeds of one listing."""
+    return [{"title": title, "url": link.url(feed_path(listing, name)),
+             "type": FEED_FILES[name][1]} for name in names]
+
+
+def territory_locale(language: str) -> str:
+    """`id` -> `id_ID`, the language_TERRITORY form Open Graph's og:locale wants (CLDR's
+    likely subtags pick the territory when the site's language code has none)."""
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+        if not locale.territory:
+            likely = get_global("likely_subtags").get(locale.language, locale.language)
+            locale = Locale.parse(likely)
+    except (ValueError, UnknownLocaleError):
+        return language
+    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language

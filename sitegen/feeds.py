@@ -1,0 +1,168 @@
+"""Layer 5. RSS 2.0, Atom 1.0 and JSON Feed 1.1 files, planned as render jobs.
+
+The feeds are rendered by theme templates (`feeds/rss.xml`, `feeds/atom.xml`,
+`feeds/feed.json`), so a site overrides them like any page. What they get is
+ready to print: only absolute URLs, since a feed reader has no page to resolve
+a relative one against (that includes every link and image inside the
+article body), and each date already written in its format's notation.
+
+The site and every section get all three formats, with the full article or
+its summary as `build.feed_full_content` says. Tags and authors, of which a
+large archive has thousands, get one RSS feed each with summaries only: the
+same bodies repeated in every topic's feed would multiply the build's output.
+A listing without articles gets no feed at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import urljoin
+
+from sitegen import dates, readers, urls
+from sitegen.config import Config
+from sitegen.images import static_file
+from sitegen.model import Article, Site, Term
+from sitegen.views import SITE_FEEDS, TERM_FEEDS, View, Views, feed_links, feed_path
+
+Planned = tuple[str, tuple[str, ...], dict[str, Any], str]
+"""(output file, template candidates, context, source): the fields of a render.Job."""
+
+TEMPLATES = {"rss": "feeds/rss.xml", "atom": "feeds/atom.xml", "json": "feeds/feed.json"}
+
+
+def plan_feeds(site: Site, config: Config, site_view: View, views: Views) -> Iterator[Planned]:
+    """Every feed of the site: the site's, each section's, each tag's and each author's."""
+    if not site.articles:
+        return
+    items = _Items(site, config, views)
+    full = config.build.feed_full_content
+    home = {"title": config.site.title, "description": config.site.description}
+    yield from items.listing(home, "/", range(len(site.articles)), SITE_FEEDS, full, site_view)
+    for section in site.sections:
+        yield from items.listing(_about(section, config), section.path, section.articles,
+                                 SITE_FEEDS, full, site_view)
+    for term in (*site.tags, *site.authors):
+        yield from items.listing(_about(term, config), term.path, term.articles, TERM_FEEDS,
+                                 False, site_view)
+
+
+def term_feed_links(kind: str, term: Term, config: Config, views: Views) -> list[View]:
+    """The feeds of a section, tag or author page, for its `<link rel="alternate">`."""
+    names = SITE_FEEDS if kind == "section" else TERM_FEEDS
+    return feed_links(term.path, _about(term, config)["title"], names, views.link)
+
+
+def _about(term: Term, config: Config) -> dict[str, str]:
+    return {"title": f"{term.name} | {config.site.title}",
+            "description": term.description or config.site.description}
+
+
+class _Items:
+    """Each article as a feed item, built once however many feeds it is in."""
+
+    def __init__(self, site: Site, config: Config, views: Views) -> None:
+        self.site = site
+        self.views = views
+        self.limit = config.build.feed_items
+        self.static_dir = str(readers.static_dir(config))
+        self._cache: dict[tuple[int, bool], View] = {}
+
+    def listing(self, about: dict[str, str], path: str, indexes: Sequence[int],
+                names: tuple[str, ...], full: bool, site_view: View) -> Iterator[Planned]:
+        """The feeds of one listing: its newest articles, in each of the given formats."""
+        newest = list(indexes[: self.limit])
+        if not newest:
+            return
+        link = self.views.link
+        feed = {
+            "title": about["title"],
+            # RSS requires a channel description; an empty one fails validators.
+            "description": about["description"] or about["title"],
+            "home_url": link.absolute(path), "language": site_view["language"],
+            "updated": _stamps(max(self.site.articles[i].modified for i in newest)),
+            "entries": [self.item(i, full) for i in newest],
+            "icon": site_view["logo"]["permalink"] if site_view["logo"] else None,
+            "links": {name: link.absolute(feed_path(path, name)) for name in names},
+        }
+        for name in names:
+            output = urls.output_file(feed_path(path, name))
+            yield output, (TEMPLATES[name],), {
+                "site": site_view, "feed": {**feed, "url": feed["links"][name]},
+            }, "/" + output
+
+    def item(self, index: int, full: bool) -> View:
+        key = (index, full)
+        if key not in self._cache:
+            self._cache[key] = self._build(index, full)
+        return self._cache[key]
+
+    def _build(self, index: int, full: bool) -> View:
+        article = self.site.articles[index]
+        card = self.views.card(index)
+        section = card["section"]
+        return {
+            "id": card["permalink"], "url": card["permalink"], "title": article.title,
+            "summary": article.summary,
+            "content_html": absolute_html(article.body_html, card["permalink"]) if full else "",
+            "published": _stamps(article.date), "modified": _stamps(article.modified),
+            "authors": [{"name": a["name"], "url": a["permalink"]} for a in card["authors"]],
+            "categories": [*([section["name"]] if section else []),
+                           *(t["name"] for t in card["tags"])],
+            "image": self._image(article, card["image"]),
+        }
+
+    def _image(self, article: Article, image: View | None) -> View | None:
+        if article.image is None or image is None:
+            return None
+        path = static_file(self.static_dir, article.image.src)
+        # RSS requires an enclosure's length in bytes.
+        return {"url": image["permalink"], "type": image["type"], "alt": image["alt"],
+                "width": image["width"], "height": image["height"],
+                "length": path.stat().st_size if path else 0}
+
+
+def _stamps(moment: dt.datetime) -> View:
+    """A date in RSS's RFC 822 notation and in the RFC 3339 one of Atom and JSON Feed,
+    both with the site's offset; formatted without the machine's locale."""
+    return {"rfc822": email.utils.format_datetime(moment), "rfc3339": dates.iso(moment)}
+
+
+_TAG = re.compile(r"<[A-Za-z][^>]*>")
+_URL_ATTR = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
+                       re.IGNORECASE)
+_SRCSET = re.compile(r"""(\ssrcset\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+# Characters XML 1.0 forbids; a feed holding one is not well-formed at all.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def absolute_html(body: str, base: str) -> str:
+    """Every link and image URL in an HTML fragment made absolute against `base`.
+
+    Only attributes inside tags are touched, never text that merely looks like one.
+    """
+    def value(match: re.Match[str]) -> str:
+        return next(g for g in match.groups()[1:] if g is not None)
+
+    def url_attr(match: re.Match[str]) -> str:
+        return f'{match.group(1)}"{_quote(urljoin(base, value(match)))}"'
+
+    def srcset_attr(match: re.Match[str]) -> str:
+        candidates = []
+        for candidate in value(match).split(","):
+            parts = candidate.split()
+            if parts:
+                candidates.append(" ".join([urljoin(base, parts[0]), *parts[1:]]))
+        return f'{match.group(1)}"{_quote(", ".join(candidates))}"'
+
+    def tag(match: re.Match[str]) -> str:
+        return _SRCSET.sub(srcset_attr, _URL_ATTR.sub(url_attr, match.group(0)))
+
+    return _NOT_XML.sub("", _TAG.sub(tag, body))
+
+
+def _quote(value: str) -> str:
+    return value.replace('"', "&quot;")

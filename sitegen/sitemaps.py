@@ -1,0 +1,138 @@
+"""Layer 5. sitemap.xml, the Google News sitemap and robots.txt, planned as render jobs.
+
+The sitemap lists every published page and nothing else: no 404 page, no
+redirect left by an alias, no search page, and no draft, future or expired
+article (those never reach the `Site`). Each URL carries an accurate
+`lastmod`, the only hint Google still reads: an article's last update, or,
+for a page of a listing, the newest change among what that page shows.
+
+Past the protocol's limits (50,000 URLs or 50 MB in one file) the sitemap
+becomes an index of numbered parts. The news sitemap holds only articles
+published in the two days before the build time, at most 1,000 per file, as
+Google News asks; it exists even when empty, so its URL stays registered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from markupsafe import escape
+
+from sitegen import dates, urls
+from sitegen.config import Config
+from sitegen.model import Site
+from sitegen.views import View, Views
+
+Planned = tuple[str, tuple[str, ...], dict[str, Any], str]
+"""(output file, template candidates, context, source): the fields of a render.Job."""
+
+MAX_URLS = 50_000
+MAX_BYTES = 52_428_800
+NEWS_MAX_URLS = 1_000
+NEWS_WINDOW = dt.timedelta(days=2)
+# Bytes the templates add around each URL and around the whole file; generous,
+# so an estimated part is never larger than the rendered one.
+URL_MARKUP = 120
+NEWS_MARKUP = 400
+FILE_MARKUP = 1_000
+
+SITEMAP = "/sitemap.xml"
+NEWS_SITEMAP = "/sitemap-news.xml"
+ROBOTS = "/robots.txt"
+
+
+def plan_sitemaps(site: Site, config: Config, site_view: View, views: Views,
+                  max_urls: int = MAX_URLS, max_bytes: int = MAX_BYTES) -> Iterator[Planned]:
+    """sitemap.xml (or an index and its parts), the news sitemap, and robots.txt."""
+    # The build time reaches the plan only inside the `site` view.
+    now = dt.datetime.fromisoformat(site_view["build_time"]["iso"])
+    pages = site_urls(site, config, views)
+    yield from _files(SITEMAP, "sitemaps/urlset.xml", pages, URL_MARKUP, max_urls, max_bytes,
+                      views)
+    news = news_urls(site, config, views, now)
+    yield from _files(NEWS_SITEMAP, "sitemaps/news.xml", news, NEWS_MARKUP, NEWS_MAX_URLS,
+                      max_bytes, views)
+    sitemaps = [_uri(views.link.absolute(SITEMAP)), _uri(views.link.absolute(NEWS_SITEMAP))]
+    yield urls.output_file(ROBOTS), ("robots.txt",), {"sitemaps": sitemaps}, ROBOTS
+
+
+def site_urls(site: Site, config: Config, views: Views) -> list[View]:
+    """`loc` and `lastmod` of every published page, in the order the build plans them."""
+    entries: list[View] = []
+    per_page = config.build.items_per_page
+
+    def add(path: str, moment: dt.datetime | None) -> None:
+        entries.append({"loc": _uri(views.link.absolute(path)),
+                        "lastmod": dates.iso(moment) if moment else None})
+
+    def listing(path: str, indexes: Sequence[int]) -> None:
+        total = max(1, math.ceil(len(indexes) / per_page))
+        # A page changes when a newer article pushes the list down, or when one it shows is
+        # updated; the listing's first article is its newest.
+        newest = site.articles[indexes[0]].date if indexes else None
+        for number in range(1, total + 1):
+            shown = [site.articles[i].modified for i in
+                     indexes[(number - 1) * per_page: number * per_page]]
+            add(urls.paginated(path, number), max([newest, *shown]) if newest else None)
+
+    listing("/", range(len(site.articles)))
+    for article in site.articles:
+        add(article.path, article.modified)
+    for term in (*site.sections, *site.tags, *site.authors):
+        listing(term.path, term.articles)
+    for month in site.archive:
+        listing(month.path, month.articles)
+    add(config.permalinks.archive, site.articles[0].date if site.articles else None)
+    for page in site.pages:
+        add(page.path, page.modified if page.date else None)
+    return entries
+
+
+def news_urls(site: Site, config: Config, views: Views, now: dt.datetime) -> list[View]:
+    """Articles first published in the two days up to `now`, newest first."""
+    return [{"loc": _uri(views.link.absolute(a.path)), "title": a.title,
+             "published": dates.iso(a.date), "name": config.site.title,
+             "language": config.site.language.lower()}
+            for a in site.articles if now - NEWS_WINDOW <= a.date <= now]
+
+
+def split(entries: list[View], markup: int, max_urls: int, max_bytes: int) -> list[list[View]]:
+    """Consecutive parts of at most `max_urls` entries and, estimated, `max_bytes` bytes."""
+    parts: list[list[View]] = [[]]
+    size = FILE_MARKUP
+    for entry in entries:
+        length = markup + sum(len(str(escape(v)).encode()) for v in entry.values() if v)
+        if parts[-1] and (len(parts[-1]) >= max_urls or size + length > max_bytes):
+            parts.append([])
+            size = FILE_MARKUP
+        parts[-1].append(entry)
+        size += length
+    return parts
+
+
+def _files(path: str, template: str, entries: list[View], markup: int, max_urls: int,
+           max_bytes: int, views: Views) -> Iterator[Planned]:
+    """One file, or an index of numbered parts; their templates get only the entries
+    (not `site`), so a change elsewhere in the config does not re-render them."""
+    parts = split(entries, markup, max_urls, max_bytes)
+    if len(parts) == 1:
+        yield urls.output_file(path), (template,), {"urls": parts[0]}, path
+        return
+    stem = path.removesuffix(".xml")
+    listed = []
+    for number, part in enumerate(parts, start=1):
+        part_path = f"{stem}-{number}.xml"
+        stamps = [stamp for e in part if (stamp := e.get("lastmod") or e.get("published"))]
+        listed.append({"loc": _uri(views.link.absolute(part_path)),
+                       "lastmod": max(stamps, key=dt.datetime.fromisoformat) if stamps else None})
+        yield urls.output_file(part_path), (template,), {"urls": part}, path
+    yield urls.output_file(path), ("sitemaps/index.xml",), {"sitemaps": listed}, path
+
+
+def _uri(iri: str) -> str:
+    """Sitemaps want URIs: letters of other scripts in a slug are percent-encoded."""
+    return quote(iri, safe=":/?#[]@!$&'()*+,;=%~")
