@@ -37,7 +37,12 @@ def check_destination(output: Path, root: Path, content: Path) -> list[Problem]:
 
 
 class Staging:
-    """The changes to the output folder, held beside it until `commit`."""
+    """The changes to the output folder, held beside it until `commit`.
+
+    Staged files are stored flat (numbered), not in a copy of the site's folder
+    tree: on a cold build of a large archive that saves a folder creation and
+    removal per page.
+    """
 
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
@@ -48,12 +53,16 @@ class Staging:
         self.keep: set[str] = {MARKER}
         self.written: list[str] = []
         self.unchanged: list[str] = []
+        self._staged: dict[str, Path] = {}
 
-    def _target(self, relative: str) -> Path:
-        target = (self.dir / relative).resolve()
-        if not target.is_relative_to(self.dir):
+    def _check(self, relative: str) -> None:
+        target = (self.output / relative).resolve()
+        if not target.is_relative_to(self.output) or target == self.output:
             raise ValueError(f"refusing to write outside the output folder: {relative}")
-        return target
+
+    def current(self, relative: str) -> Path:
+        """Where the new tree's bytes of `relative` are now (staged, or kept in the output)."""
+        return self._staged.get(relative, self.output / relative)
 
     def keep_unchanged(self, relative: str) -> bool:
         """Keep the previous output's file as it is, if it is there."""
@@ -63,41 +72,47 @@ class Staging:
             return True
         return False
 
-    def write(self, relative: str, data: bytes) -> None:
-        target = self._target(relative)
+    def _stage(self, relative: str) -> Path:
+        self._check(relative)
         self.keep.add(relative)
+        staged = self._staged[relative] = self.dir / str(len(self._staged))
+        self.written.append(relative)
+        return staged
+
+    def write(self, relative: str, data: bytes) -> None:
         if _same_bytes(self.output / relative, data):
+            self._check(relative)
+            self.keep.add(relative)
             self.unchanged.append(relative)
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        self.written.append(relative)
+        self._stage(relative).write_bytes(data)
 
     def copy(self, relative: str, source: Path) -> None:
         """Copy a static file; an equal size and time (copy2 keeps it) means unchanged."""
-        target = self._target(relative)
-        self.keep.add(relative)
-        previous, stat = self.output / relative, source.stat()
+        stat = source.stat()
         try:
-            old = previous.stat()
+            old = (self.output / relative).stat()
             if (old.st_size, old.st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                self._check(relative)
+                self.keep.add(relative)
                 self.unchanged.append(relative)
                 return
         except OSError:
             pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
-        self.written.append(relative)
+        shutil.copy2(source, self._stage(relative))
 
     def commit(self) -> list[str]:
         """Move the changes into the output folder; return the files removed as stale."""
         self.output.mkdir(parents=True, exist_ok=True)
-        for relative in self.written:
+        made: set[Path] = {self.output}
+        for relative, staged in self._staged.items():
             destination = self.output / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if destination.is_dir():  # a page became a file where a folder was
+            if destination.parent not in made:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                made.add(destination.parent)
+            if destination.is_dir():  # a page now stands where a folder was
                 shutil.rmtree(destination)
-            os.replace(self.dir / relative, destination)
+            os.replace(staged, destination)
         removed = _prune(self.output, self.keep)
         (self.output / MARKER).write_text("This folder is written by sitegen build.\n")
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -152,7 +152,9 @@ def apply(site: Path, action: str, n: int) -> None:
     sources = sorted((site / "content").rglob("a*.md"))
     if action == "add" or not sources:
         section = ("ekonomi", "nasional", "olahraga")[n % 3]
-        (site / f"content/{section}/a{100 + n}.md").write_text(article(
+        target = site / f"content/{section}/a{100 + n}.md"
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(article(
             f"Tambahan{n}", date=f"2026-11-{1 + n % 27:02d} 08:00", tags=[f"t{n % 4}"]))
         return
     path = sources[n % len(sources)]
