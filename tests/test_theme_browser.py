@@ -242,7 +242,8 @@ def test_the_keyboard_focus_is_visible_and_the_skip_link_comes_first(
     page = context.new_page()
     page.goto(sites["id"] + SEED)
     page.keyboard.press("Tab")
-    skip = page.evaluate("""(() => { const a = document.activeElement, r = a.getBoundingClientRect();
+    skip = page.evaluate("""(() => {
+        const a = document.activeElement, r = a.getBoundingClientRect();
         return [a.className, r.top >= 0 && r.left >= 0, getComputedStyle(a).outlineStyle]; })()""")
     for _ in range(3):
         page.keyboard.press("Tab")
@@ -259,7 +260,8 @@ def test_dark_scheme_and_print_styles_apply(browser: Any, sites: dict[str, str])
     page.goto(sites["id"] + SEED)
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     page.emulate_media(media="print", color_scheme="light")
-    printed = page.evaluate("""['.site-nav', '.story-footer', '.story-aside', '.site-footer', '.story']
+    printed = page.evaluate("""
+        ['.site-nav', '.story-footer', '.story-aside', '.site-footer', '.story']
         .map(s => getComputedStyle(document.querySelector(s)).display)""")
     context.close()
     red, green, blue = (int(c) for c in background.removeprefix("rgb(").rstrip(")").split(","))
