@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import livereload
@@ -35,10 +35,6 @@ Echo = Callable[[str, bool], None]
 """Prints a line; the flag says it is a problem (the CLI sends those to stderr)."""
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 @dataclass(frozen=True)
 class ServeOptions:
     host: str = "127.0.0.1"
@@ -47,7 +43,9 @@ class ServeOptions:
     """Include drafts and future articles: writers preview what is not published yet."""
     poll: bool = False
     jobs: int = 1
-    now: Callable[[], dt.datetime] = field(default=_utc_now)
+    now: dt.datetime | None = None
+    """The preview's clock (expiry, the footer's year), fixed for the session: a clock that
+    moved would change every page and so defeat the build cache. None: when serving starts."""
     quiet: float = QUIET
 
 
@@ -77,6 +75,7 @@ class Preview:
         if not (self.root / CONFIG_NAME).is_file():
             load_config(self.root)  # raises the usual "no sitegen.toml here" problem
         self.options = options
+        self.now = options.now or dt.datetime.now(dt.UTC)
         self.folder = self.root / SERVE_DIR
         self.echo = echo
         self.builder = builder
@@ -180,7 +179,7 @@ class Preview:
             config = config.with_base_url(self.url)
             self.builds += 1
             report = self.builder(config, BuildOptions(
-                now=self.options.now(), drafts=self.options.drafts, future=self.options.drafts,
+                now=self.now, drafts=self.options.drafts, future=self.options.drafts,
                 jobs=self.options.jobs, output=self.folder))
         except SitegenError as exc:
             self._failed(exc.problems)

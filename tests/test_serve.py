@@ -62,15 +62,19 @@ def raw_get(preview: Preview, path: str) -> tuple[int, bytes]:
 class CountingBuilder:
     def __init__(self) -> None:
         self.calls = 0
+        self.reports: list[BuildReport] = []
+        self.options: list[BuildOptions] = []
 
     def __call__(self, config: Config, options: BuildOptions) -> BuildReport:
         self.calls += 1
-        return build(config, options)
+        self.options.append(options)
+        self.reports.append(build(config, options))
+        return self.reports[-1]
 
 
 def start_preview(site: Path, builder: CountingBuilder | None = None,
                   **options: object) -> Preview:
-    options = {"port": 0, "now": lambda: NOW, **options}
+    options = {"port": 0, "now": NOW, **options}
     preview = Preview(site, ServeOptions(**options),  # type: ignore[arg-type]
                       echo=lambda message, problem: None, builder=builder or build)
     preview.start()
@@ -270,6 +274,26 @@ def test_a_burst_of_200_writes_causes_at_most_2_rebuilds(site: Path) -> None:
         wait_until(lambda: all(p.exists() for p in written), "every new article is built")
         wait_until(running.idle, "the preview is idle")
         assert 2 <= builder.calls <= 3, builder.calls
+    finally:
+        running.stop()
+
+
+def test_a_rebuild_after_one_edit_renders_only_what_changed(site: Path) -> None:
+    source = site / "content/ekonomi/harga-cabai.md"
+    source.write_text(article("Harga Cabai Naik", body="Ringkasan.\n\nParagraf kedua."))
+    builder = CountingBuilder()
+    # The real clock: the preview must hold it still, or every page would change.
+    running = start_preview(site, builder, now=None)
+    try:
+        source.write_text(article("Harga Cabai Naik", body="Ringkasan.\n\nParagraf diubah."))
+        wait_until(lambda: "Paragraf diubah" in page(running, "/ekonomi/harga-cabai/"), "rebuilt")
+        wait_until(lambda: len(builder.reports) == 2, "the rebuild's report")
+        first, last = builder.reports
+        assert builder.options[0].now == builder.options[1].now
+        assert "ekonomi/harga-cabai/index.html" in last.rendered
+        assert "index.html" not in last.rendered
+        assert "nasional/banjir/index.html" not in last.rendered
+        assert len(last.rendered) < len(first.rendered) / 3
     finally:
         running.stop()
 
