@@ -312,8 +312,12 @@ def _hugo_lists(corpus: Corpus) -> dict[str, str]:
     files = {f"content/{slug}/_index.md": _front(title=title,
                                                  description=f"Berita {title.lower()} terkini.")
              for slug, (title, _) in SECTIONS.items()}
+    # Only authors with articles: Hugo would give an _index.md of its own a page.
+    writing = {name for story in corpus.stories for name in story.authors}
     for name, bio in corpus.authors:
-        files[f"content/authors/{slugify(name)}/_index.md"] = _front(title=name, description=bio)
+        if name in writing:
+            files[f"content/authors/{slugify(name)}/_index.md"] = _front(title=name,
+                                                                         description=bio)
     for month in sorted({_month(s.date) for s in corpus.stories}):
         year, number = month.split("-")
         files[f"content/arsip/{month}/_index.md"] = _front(

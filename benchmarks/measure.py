@@ -1,6 +1,8 @@
 """Timing and memory of one command, and the edit-to-result latency of a watching server.
 
-A build is a fresh process (tree): wall time is measured around it, memory in
+A build is a fresh process (tree): wall time is measured around it; CPU time
+(user + system of the process and of the workers it waited for, from wait4)
+is recorded too, as it depends much less on what else the machine runs; memory in
 two ways, because sitegen works in a pool of forked processes and Hugo in one
 multi-threaded process:
 
@@ -30,6 +32,8 @@ SAMPLE_SECONDS = 0.05
 @dataclass(frozen=True)
 class Run:
     seconds: float
+    cpu_seconds: float
+    """User + system time of the process and every child it waited for (its workers)."""
     peak_mib: float
     largest_mib: float
     output: str
@@ -112,7 +116,8 @@ def timed(command: list[str], cwd: Path | None = None, env: dict[str, str] | Non
         raise RuntimeError(f"{' '.join(command)} failed with status {process.returncode}:\n"
                            f"{output[-3000:]}")
     largest = usage.ru_maxrss / 1024
-    return Run(seconds, max(sampler.peak_kib / 1024, largest), largest, output)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu, max(sampler.peak_kib / 1024, largest), largest, output)
 
 
 class _Reader(threading.Thread):

@@ -47,8 +47,8 @@ def count(n: int) -> str:
     return f"{n:,}"
 
 
-def _times(size: dict[str, Any], tool: str, kind: str) -> float | None:
-    return median([r["seconds"] for r in size["runs"].get(tool, {}).get(kind, [])])
+def _times(size: dict[str, Any], tool: str, kind: str, field: str = "seconds") -> float | None:
+    return median([r[field] for r in size["runs"].get(tool, {}).get(kind, []) if field in r])
 
 
 def _peak(size: dict[str, Any], tool: str, key: str = "peak_mib") -> float | None:
@@ -121,6 +121,26 @@ def comparison(results: dict[str, Any]) -> list[str]:
         [(mib(_peak(s, "sitegen", "largest_mib")), mib(_peak(s, "hugo", "largest_mib")),
           ratio(_peak(s, "sitegen", "largest_mib"), _peak(s, "hugo", "largest_mib")))
          for s in sizes.values()])
+    return rows
+
+
+def cpu_comparison(results: dict[str, Any]) -> list[str]:
+    sizes = results["sizes"]
+    rows = ["| N = | " + " | ".join(f"{count(int(n))}: sitegen | Hugo | sitegen/Hugo"
+                                    for n in sizes) + " |",
+            "|---|" + "---:|---:|---:|" * len(sizes)]
+    for key, label in MEASURES:
+        cells = []
+        for size in sizes.values():
+            mine = _times(size, "sitegen", key, "cpu_seconds")
+            theirs = _times(size, "hugo", "cold" if key == "cold_no_cache" else key,
+                            "cpu_seconds")
+            cells.append(f"{seconds(mine)} | {seconds(theirs)} | {ratio(mine, theirs)}")
+        if any(_times(s, "sitegen", key, "cpu_seconds") is not None for s in sizes.values()):
+            rows.append(f"| {label} | " + " | ".join(cells) + " |")
+    full = [_times(s, "sitegen-full", "cold", "cpu_seconds") for s in sizes.values()]
+    rows.append("| full default sitegen, cold build | " + " | ".join(
+        f"{seconds(v)} | | " for v in full) + " |")
     return rows
 
 
@@ -226,9 +246,16 @@ def render(results: dict[str, Any]) -> str:
         f"Measured {meta['date']} on {meta['cpus']} CPUs ({meta['cpu']}), {meta['memory']} "
         f"of memory, {meta['system']}; load average at the start {meta['load']}.",
         f"Python {meta['python']}; Hugo {meta['hugo']}; sitegen {meta['sitegen']}.",
-        f"Each figure is the median of {meta['runs']} runs (seed {meta['seed']}).",
+        f"Each figure is the median of {meta['runs']} runs (seed {meta['seed']}). Load average "
+        "(1, 5, 15 min) before and after each size: " + "; ".join(
+            f"N={count(int(n))}: {s['load'][0]} → {s['load'][1]}"
+            for n, s in results["sizes"].items() if "load" in s) + ".",
         "", "### sitegen (trimmed to Hugo's pages) and Hugo, same corpus, same run", "",
         *comparison(results), "",
+        "### CPU time (user + system, every process of the build)", "",
+        "Less sensitive than wall time to other work on the machine; a build that uses both",
+        "cores well has a CPU time near twice its wall time.", "",
+        *cpu_comparison(results), "",
         "### sitegen's full default build (default theme and settings)", "",
         *full_build(results), "",
         "### What each sitegen build wrote (its own summary line, first run)", "",

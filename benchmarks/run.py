@@ -204,7 +204,8 @@ def _check(condition: bool, message: str) -> None:
 
 def measure_size(count: int, args: argparse.Namespace, env: dict[str, str], hugo: Path,
                  features: dict[str, bool]) -> dict[str, Any]:
-    log(f"N={count}: corpus")
+    load_before = _load()
+    log(f"N={count}: corpus (load average {load_before})")
     data = corpus.generate(count, args.seed)
     sites = corpus.cached_sites(data, args.work, args.trim_option)
     tools = generators(sites, env, hugo, args.work)
@@ -215,10 +216,12 @@ def measure_size(count: int, args: argparse.Namespace, env: dict[str, str], hugo
 
     def record(tool: str, kind: str, run: measure.Run) -> measure.Run:
         runs[tool].setdefault(kind, []).append(
-            {"seconds": run.seconds, "peak_mib": run.peak_mib, "largest_mib": run.largest_mib})
+            {"seconds": run.seconds, "cpu_seconds": run.cpu_seconds, "peak_mib": run.peak_mib,
+             "largest_mib": run.largest_mib})
         if tool != "hugo":
             notes[tool].setdefault(kind, written_counts(run.output))
-        log(f"N={count} {tool:<12} {kind:<14} {run.seconds:8.2f} s  {run.peak_mib:7.0f} MiB")
+        log(f"N={count} {tool:<12} {kind:<14} {run.seconds:8.2f} s  cpu {run.cpu_seconds:7.2f} s"
+            f"  {run.peak_mib:7.0f} MiB")
         return run
 
     chosen = [t for t in ("sitegen", "hugo", "sitegen-full") if t in args.tools]
@@ -249,7 +252,12 @@ def measure_size(count: int, args: argparse.Namespace, env: dict[str, str], hugo
     watch = {}
     if not args.no_watch:
         watch = measure_watch(count, args, tools, edits, env, hugo, features)
-    return {"runs": runs, "notes": notes, "pages": pages, "watch": watch}
+    return {"runs": runs, "notes": notes, "pages": pages, "watch": watch,
+            "load": [load_before, _load()]}
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 # --- watch mode ----------------------------------------------------------------------------
@@ -355,7 +363,7 @@ def machine() -> dict[str, str]:
         system = f"{names.get('PRETTY_NAME', '').strip(chr(34))}, Linux {platform.release()}"
     return {"cpus": str(len(os.sched_getaffinity(0))), "cpu": cpu,
             "memory": f"{mem_kib / 1024 / 1024:.1f} GiB", "system": system,
-            "load": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+            "load": _load()}
 
 
 def _command_text(command: list[str], name: str) -> str:
