@@ -97,6 +97,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             if config.build.search:
                 search.build_index(staging, config)
                 clock.lap("search", report)
+            store.forget_renders()
             report.removed = staging.commit()
         except BaseException:
             staging.discard()

@@ -35,7 +35,8 @@ from sitegen.errors import Problem
 from sitegen.model import Article, Image
 
 CACHE_VERSION = 1
-_FILE = "cache.json"
+_READS = "reads.json"
+_RENDERS = "renders.json"
 # Builds of one process share tables through this, keyed by cache folder.
 _MEMORY: dict[Path, tuple[str, dict[str, Any], dict[str, Any]]] = {}
 
@@ -90,7 +91,11 @@ def theme_stamp(theme_paths: list[Path]) -> str:
 
 
 class BuildCache:
-    """The two tables, loaded at the start of a build and saved at its end."""
+    """The two tables, loaded at the start of a build and saved at its end.
+
+    They are two files: the read table is large (every article's HTML) and is
+    rewritten only when an article changed; the render table is small.
+    """
 
     def __init__(self, directory: Path | None, timezone: str) -> None:
         self.directory = directory
@@ -99,33 +104,34 @@ class BuildCache:
         # Per output folder: `serve` and `build` write different folders from one cache.
         self.renders: dict[str, dict[str, str]] = {}
         self.warnings: list[Problem] = []
-        self.dirty = False
+        self.reads_changed = False
         if directory is None:
             return
         remembered = _MEMORY.get(directory)
         if remembered and remembered[0] == salt():
             self.reads, self.renders = dict(remembered[1]), dict(remembered[2])
-        else:
-            self._load(directory / _FILE)
-
-    def _load(self, path: Path) -> None:
-        if not path.is_file():
             return
+        self.reads = self._load(directory / _READS, self._reads_from_json) or {}
+        self.renders = self._load(directory / _RENDERS, _renders_from_json) or {}
+
+    def _load(self, path: Path, decode: Any) -> Any:
+        if not path.is_file():
+            return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("salt") != salt():
                 raise ValueError("it was written by another version")
-            self.reads = {name: (key, _article_from_json(value, self.zone),
-                                 [Problem(*p) for p in problems])
-                          for name, (key, value, problems) in data["reads"].items()}
-            self.renders = {str(folder): {str(k): str(v) for k, v in table.items()}
-                            for folder, table in data["renders"].items()}
-        except Exception as exc:  # noqa: BLE001 - any damage means: do not trust it
-            self.reads, self.renders = {}, {}
-            self.dirty = True
-            self.warnings.append(Problem(str(path), 0, f"warning: ignoring the build cache "
-                                         f"({type(exc).__name__}: {exc}); everything is rebuilt",
+            return decode(data["table"])
+        except Exception as exc:  # any damage means: do not trust it
+            self.reads_changed = True
+            self.warnings.append(Problem(str(path), 0, f"ignoring the build cache "
+                                         f"({type(exc).__name__}: {exc}); it is rebuilt",
                                          warning=True))
+            return None
+
+    def _reads_from_json(self, table: dict[str, Any]) -> dict[str, Any]:
+        return {name: (key, _article_from_json(value, self.zone), [Problem(*p) for p in problems])
+                for name, (key, value, problems) in table.items()}
 
     def article(self, relative: str, key: str) -> tuple[Article, list[Problem]] | None:
         hit = self.reads.get(relative)
@@ -134,40 +140,54 @@ class BuildCache:
     def remember_article(self, relative: str, key: str, article: Article,
                          problems: list[Problem]) -> None:
         self.reads[relative] = (key, article, problems)
-        self.dirty = True
+        self.reads_changed = True
 
     def unchanged_render(self, folder: Path, output: str, key: str) -> bool:
         return self.renders.get(str(folder), {}).get(output) == key
+
+    def forget_renders(self) -> None:
+        """Called before the output changes: if the build dies while files move, a stale
+        render table would claim pages are up to date that are not."""
+        if self.directory is not None:
+            (self.directory / _RENDERS).unlink(missing_ok=True)
 
     def finish(self, sources: set[str], folder: Path, renders: dict[str, str]) -> None:
         """Keep entries of this build only (deleted sources vanish) and save."""
         stale = set(self.reads) - sources
         for name in stale:
             del self.reads[name]
-        if stale or renders != self.renders.get(str(folder)):
-            self.dirty = True
+        self.reads_changed |= bool(stale)
         self.renders[str(folder)] = renders
         if self.directory is None:
             return
         _MEMORY[self.directory] = (salt(), dict(self.reads), dict(self.renders))
-        if not self.dirty:
-            return
         self.directory.mkdir(parents=True, exist_ok=True)
-        data = {"salt": salt(),
-                "reads": {name: [key, _article_to_json(a), [list(dataclasses.astuple(p))
-                                                             for p in problems]]
-                          for name, (key, a, problems) in sorted(self.reads.items())},
-                "renders": self.renders}
-        temporary = self.directory / f"{_FILE}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, self.directory / _FILE)
+        if self.reads_changed or not (self.directory / _READS).is_file():
+            _save(self.directory / _READS, {
+                name: [key, _article_to_json(a), [list(dataclasses.astuple(p)) for p in problems]]
+                for name, (key, a, problems) in sorted(self.reads.items())})
+        _save(self.directory / _RENDERS, self.renders)
+
+
+def _save(path: Path, table: Any) -> None:
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps({"salt": salt(), "table": table}, ensure_ascii=False),
+                         encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _renders_from_json(table: dict[str, Any]) -> dict[str, dict[str, str]]:
+    return {str(folder): {str(k): str(v) for k, v in entries.items()}
+            for folder, entries in table.items()}
 
 
 def _article_to_json(article: Article) -> dict[str, Any]:
-    data = dataclasses.asdict(article)
+    data = {f.name: getattr(article, f.name) for f in dataclasses.fields(article)}
     for key in ("date", "updated", "expires"):
         if data[key] is not None:
             data[key] = data[key].isoformat()
+    if article.image is not None:
+        data["image"] = dataclasses.asdict(article.image)
     return data
 
 

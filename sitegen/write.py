@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-from sitegen.errors import Problem
+from sitegen.errors import Problem, SitegenError
 
 MARKER = ".sitegen-build"
 
@@ -55,9 +55,12 @@ class Staging:
         self.unchanged: list[str] = []
         self._staged: dict[str, Path] = {}
 
-    def _check(self, relative: str) -> None:
-        target = (self.output / relative).resolve()
-        if not target.is_relative_to(self.output) or target == self.output:
+    @staticmethod
+    def _check(relative: str) -> None:
+        # URLs were validated when read; this is the last guard, kept cheap (no syscalls).
+        parts = relative.split("/")
+        if relative.startswith("/") or "\\" in relative or any(
+                p in ("", ".", "..") for p in parts):
             raise ValueError(f"refusing to write outside the output folder: {relative}")
 
     def current(self, relative: str) -> Path:
@@ -104,12 +107,17 @@ class Staging:
     def commit(self) -> list[str]:
         """Move the changes into the output folder; return the files removed as stale."""
         self.output.mkdir(parents=True, exist_ok=True)
-        made: set[Path] = {self.output}
+        folders = {(self.output / relative).parent for relative in self._staged}
+        # Checked before anything moves: a symlinked folder inside the output must not
+        # lead a write elsewhere, and a refusal must leave the output as it was.
+        for folder in sorted(folders):
+            if not Path(os.path.realpath(folder)).is_relative_to(self.output):
+                raise SitegenError([Problem(str(folder), 0, "this folder of the output is a "
+                                            "link to elsewhere: remove it and build again")])
+        for folder in sorted(folders - {self.output}):
+            folder.mkdir(parents=True, exist_ok=True)
         for relative, staged in self._staged.items():
             destination = self.output / relative
-            if destination.parent not in made:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                made.add(destination.parent)
             if destination.is_dir():  # a page now stands where a folder was
                 shutil.rmtree(destination)
             os.replace(staged, destination)

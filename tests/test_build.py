@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,15 @@ def test_unchanged_files_keep_their_mtime(tmp_path: Path) -> None:
 
 def test_build_time_is_the_fixed_clock(tmp_path: Path) -> None:
     assert NOW.isoformat() == "2026-11-28T12:00:00+07:00"
+
+
+def test_a_symlink_in_the_output_cannot_lead_writes_outside(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/ekonomi/a.md": article("A")})
+    build_site(site)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.rmtree(site / "output/ekonomi")
+    (site / "output/ekonomi").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(SitegenError, match="is a link to elsewhere"):
+        build_site(site, use_cache=False)
+    assert list(outside.iterdir()) == []

@@ -114,11 +114,12 @@ def test_a_new_cache_version_rebuilds_everything(tmp_path: Path,
 def test_a_damaged_cache_is_ignored_with_a_warning(tmp_path: Path, damage: str) -> None:
     site = small_site(tmp_path)
     build_site(site)
-    stored = site / ".sitegen-cache/cache.json"
-    text = stored.read_text()
-    stored.write_text({"truncated": text[: len(text) // 2], "garbage": "\x00\xff{]",
-                       "wrong version": text.replace('"salt": "1|', '"salt": "0|'),
-                       "wrong shape": json.dumps({"salt": cache.salt(), "reads": 5})}[damage])
+    for name in ("reads.json", "renders.json"):
+        stored = site / ".sitegen-cache" / name
+        text = stored.read_text()
+        stored.write_text({"truncated": text[: len(text) // 2], "garbage": "\x00\xff{]",
+                           "wrong version": text.replace('"salt": "1|', '"salt": "0|'),
+                           "wrong shape": json.dumps({"salt": cache.salt(), "table": 5})}[damage])
     cache._MEMORY.clear()
     shutil.rmtree(site / "output")
     report = build_site(site)
