@@ -38,15 +38,15 @@ def plan_feeds(site: Site, config: Config, site_view: View, views: Views) -> Ite
     """Every feed of the site: the site's, each section's, each tag's and each author's."""
     if not site.articles:
         return
-    items = _Items(site, config, views)
+    feeds = _Feeds(site, config, views)
     full = config.build.feed_full_content
     home = {"title": config.site.title, "description": config.site.description}
-    yield from items.listing(home, "/", range(len(site.articles)), SITE_FEEDS, full, site_view)
+    yield from feeds.listing(home, "/", range(len(site.articles)), SITE_FEEDS, full, site_view)
     for section in site.sections:
-        yield from items.listing(_about(section, config), section.path, section.articles,
+        yield from feeds.listing(_about(section, config), section.path, section.articles,
                                  SITE_FEEDS, full, site_view)
     for term in (*site.tags, *site.authors):
-        yield from items.listing(_about(term, config), term.path, term.articles, TERM_FEEDS,
+        yield from feeds.listing(_about(term, config), term.path, term.articles, TERM_FEEDS,
                                  False, site_view)
 
 
@@ -61,8 +61,9 @@ def _about(term: Term, config: Config) -> dict[str, str]:
             "description": term.description or config.site.description}
 
 
-class _Items:
-    """Each article as a feed item, built once however many feeds it is in."""
+class _Feeds:
+    """The feed files of listings; each article's item is built once, however many feeds
+    it is in."""
 
     def __init__(self, site: Site, config: Config, views: Views) -> None:
         self.site = site
