@@ -191,8 +191,8 @@ def init_command(directory: Path, debug: bool) -> None:
               help="Poll for changes instead of OS events (Docker, network drives).")
 @click.option("--no-drafts", is_flag=True,
               help="Leave out drafts and future articles, as the published site does.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes per build.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default=True, help="Worker processes for builds big enough to need them.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def serve_command(source: Path, host: str, port: int, open_browser: bool, poll: bool,
                   no_drafts: bool, jobs: int, debug: bool) -> None:

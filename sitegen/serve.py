@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import ipaddress
+import os
 import signal
 import sys
 import threading
@@ -42,7 +43,8 @@ class ServeOptions:
     drafts: bool = True
     """Include drafts and future articles: writers preview what is not published yet."""
     poll: bool = False
-    jobs: int = 1
+    jobs: int = os.cpu_count() or 1
+    """Worker processes; build() starts them only for builds big enough to gain from them."""
     now: dt.datetime | None = None
     """The preview's clock (expiry, the footer's year), fixed for the session: a clock that
     moved would change every page and so defeat the build cache. None: when serving starts."""

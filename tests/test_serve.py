@@ -26,7 +26,7 @@ from sitegen.cli import main
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.serve import Preview, ServeOptions, exposure_warning
-from tests.conftest import NOW, article, make_image, make_site
+from tests.conftest import BASIC_CONFIG, NOW, article, make_image, make_site
 
 TIMEOUT = 60.0  # generous: the suite shares a loaded 2-core machine; conditions end it early
 
@@ -74,7 +74,7 @@ class CountingBuilder:
 
 def start_preview(site: Path, builder: CountingBuilder | None = None,
                   **options: object) -> Preview:
-    options = {"port": 0, "now": NOW, **options}
+    options = {"port": 0, "now": NOW, "jobs": 1, **options}
     preview = Preview(site, ServeOptions(**options),  # type: ignore[arg-type]
                       echo=lambda message, problem: None, builder=builder or build)
     preview.start()
@@ -396,10 +396,19 @@ def test_only_loopback_addresses_are_private() -> None:
         assert warning and "visible to other machines on the network" in warning
 
 
+def child_processes(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:  # the parent's pid
+                found.append(int(stat.parent.name))
+    return found
+
+
 def test_cli_serves_until_ctrl_c_and_leaves_no_process_behind(tmp_path: Path) -> None:
-    # Enough articles that builds use the worker processes Ctrl-C must not orphan.
+    # Enough pages that a full build uses the worker processes Ctrl-C must not orphan.
     site = make_site(tmp_path / "site", {f"content/ekonomi/berita-{n}.md": article(f"Berita {n}")
-                                         for n in range(40)})
+                                         for n in range(80)})
     opened = tmp_path / "opened.txt"
     browser = tmp_path / "browser.py"
     browser.write_text(f"import sys, pathlib\n"
@@ -423,8 +432,15 @@ def test_cli_serves_until_ctrl_c_and_leaves_no_process_behind(tmp_path: Path) ->
         before = fetch(url)[2]
         (site / "content/ekonomi/berita-0.md").write_text(article("Berita Nol"))
         wait_until(lambda: fetch(url)[2] != before, "the rebuild")
-        (site / "content/ekonomi/berita-1.md").write_text(article("Berita Satu"))
-        time.sleep(0.2)  # let the rebuild start, so Ctrl-C comes while workers may be alive
+        # A new site title changes every page: Ctrl-C comes during that rebuild.
+        (site / "sitegen.toml").write_text(BASIC_CONFIG.replace("Warta Uji", "Warta Baru"))
+        while not line.startswith("sitegen: changed: sitegen.toml"):
+            line = lines.get(timeout=TIMEOUT)
+        deadline = time.monotonic() + TIMEOUT
+        while not child_processes(process.pid) and time.monotonic() < deadline:
+            with contextlib.suppress(queue.Empty):
+                if lines.get(timeout=0.001).startswith("sitegen: built"):
+                    break  # a machine fast enough to finish first: still a clean stop to check
         os.killpg(process.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
         _, errors = process.communicate(timeout=TIMEOUT)
         assert process.returncode == 0, errors

@@ -20,7 +20,7 @@ SEED_URL = "ekonomi/jack-ma-tawarkan-alibaba-bantu-pebisnis-as/"
 
 
 def start(site: Path) -> Preview:
-    preview = Preview(site, ServeOptions(port=0, now=NOW),
+    preview = Preview(site, ServeOptions(port=0, now=NOW, jobs=1),
                       echo=lambda message, problem: None)
     preview.start()
     return preview
