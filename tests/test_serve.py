@@ -38,6 +38,15 @@ def wait_until(condition: Callable[[], object], what: str, timeout: float = TIME
         time.sleep(0.05)
 
 
+def settled(preview: Preview, condition: Callable[[], object], what: str) -> None:
+    """Wait until `condition` holds and the build that made it so has finished.
+
+    A build replaces files one by one: the first changed file can be served
+    before the last one is written.
+    """
+    wait_until(lambda: condition() and preview.idle(), what)
+
+
 def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, method=method)
     try:
@@ -302,17 +311,17 @@ def test_structural_changes(preview: Preview, site: Path) -> None:
     new = site / "content/ekonomi/ekspor-rotan.md"
     new.write_text(article("Ekspor Rotan Melonjak", tags=["Pangan"]))
     for path in ("/", "/ekonomi/", "/tag/pangan/"):
-        wait_until(lambda p=path: "Ekspor Rotan Melonjak" in page(preview, p),
-                   f"the new article is listed on {path}")
+        settled(preview, lambda p=path: "Ekspor Rotan Melonjak" in page(preview, p),
+                f"the new article is listed on {path}")
     assert fetch(preview.url + "ekonomi/ekspor-rotan/")[0] == 200
 
     new.rename(site / "content/nasional/ekspor-rotan.md")  # moved to another section
-    wait_until(lambda: fetch(preview.url + "nasional/ekspor-rotan/")[0] == 200, "it moved")
+    settled(preview, lambda: fetch(preview.url + "nasional/ekspor-rotan/")[0] == 200, "it moved")
     assert fetch(preview.url + "ekonomi/ekspor-rotan/")[0] == 404
     assert "Ekspor Rotan Melonjak" not in page(preview, "/ekonomi/")
 
     (site / "content/nasional/ekspor-rotan.md").unlink()
-    wait_until(lambda: fetch(preview.url + "nasional/ekspor-rotan/")[0] == 404, "it is gone")
+    settled(preview, lambda: fetch(preview.url + "nasional/ekspor-rotan/")[0] == 404, "it is gone")
     for path in ("/", "/nasional/", "/tag/pangan/"):
         assert "Ekspor Rotan Melonjak" not in page(preview, path), path
 
@@ -322,7 +331,7 @@ def test_a_changed_template_re_renders_the_pages_that_use_it(preview: Preview, s
     template.parent.mkdir(parents=True)
     template.write_text('{% extends "default/article.html" %}'
                         '{% block main %}<p class="tanda">Versi Uji</p>{{ super() }}{% endblock %}')
-    wait_until(lambda: "Versi Uji" in page(preview, "/ekonomi/harga-cabai/"), "re-rendered")
+    settled(preview, lambda: "Versi Uji" in page(preview, "/ekonomi/harga-cabai/"), "re-rendered")
     assert "Versi Uji" not in page(preview, "/")
 
 
@@ -373,7 +382,7 @@ def test_a_changed_config_is_re_read_and_an_invalid_one_keeps_the_last_good(
     assert "sitegen.toml:8: invalid TOML" in body and "Warta Baru" in body
     config.write_text(CONFIG.replace("Warta Uji", "Warta Lagi"))
     wait_until(lambda: "Warta Lagi" in page(preview, "/"), "the fixed config is used")
-    assert "sitegen-overlay" not in page(preview, "/")
+    wait_until(lambda: "sitegen-overlay" not in page(preview, "/"), "the overlay is gone")
 
 
 def test_a_site_that_never_built_serves_the_overlay(tmp_path: Path) -> None:
