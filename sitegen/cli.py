@@ -205,10 +205,12 @@ def serve_command(source: Path, host: str, port: int, open_browser: bool, poll: 
         options = ServeOptions(host=host, port=port, drafts=not no_drafts, poll=poll, jobs=jobs)
         preview = Preview(source, options,
                           echo=lambda message, problem: click.echo(message, err=problem))
-        preview.start()
-        click.echo(f"sitegen: serving {preview.url} (Ctrl-C to stop)")
-        if open_browser:
-            webbrowser.open(preview.url)
-        preview.serve_until_interrupted()
+
+        def ready() -> None:
+            click.echo(f"sitegen: serving {preview.url} (Ctrl-C to stop)")
+            if open_browser:
+                webbrowser.open(preview.url)
+
+        preview.run(ready)
 
     _run(debug, action)

@@ -132,20 +132,28 @@ class Preview:
         """No build running and no change waiting (for tests and the measurement script)."""
         return not self._building and not self.batcher.pending
 
-    def serve_until_interrupted(self) -> None:
-        """Block until Ctrl-C (or SIGTERM), then stop cleanly."""
+    def run(self, ready: Callable[[], None]) -> None:
+        """Start, call `ready` once serving, and serve until Ctrl-C (or SIGTERM); stop cleanly."""
         def interrupt(signum: int, frame: object) -> None:
             raise KeyboardInterrupt
 
-        previous = signal.signal(signal.SIGTERM, interrupt)
+        previous = {sig: signal.signal(sig, interrupt)
+                    for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
+            self.start()
+            ready()
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
-            self.echo("sitegen: stopping", False)
+            self.echo("sitegen: stopping (after the build in progress, if any)", False)
         finally:
+            # A second Ctrl-C must not cut the stop short: the workers of a build in
+            # progress would be left behind, waiting for work that never comes.
+            for sig in previous:
+                signal.signal(sig, signal.SIG_IGN)
             self.stop()
-            signal.signal(signal.SIGTERM, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     def _spawn(self, target: Callable[[], object], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -156,7 +164,8 @@ class Preview:
         # Worker processes are forked from this thread and inherit its signal mask:
         # Ctrl-C in a terminal signals the whole process group, and only the main
         # process may react to it, so the pool is shut down in order, not killed.
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        if hasattr(signal, "pthread_sigmask"):  # not on Windows, whose Ctrl-C works otherwise
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             self.rebuild(set())
         finally:

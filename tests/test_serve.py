@@ -414,52 +414,86 @@ def child_processes(pid: int) -> list[int]:
     return found
 
 
-def test_cli_serves_until_ctrl_c_and_leaves_no_process_behind(tmp_path: Path) -> None:
-    # Enough pages that a full build uses the worker processes Ctrl-C must not orphan.
-    site = make_site(tmp_path / "site", {f"content/ekonomi/berita-{n}.md": article(f"Berita {n}")
+class ServeProcess:
+    """`sitegen serve` in a session of its own, as a terminal would run it."""
+
+    def __init__(self, site: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sitegen", "serve", "--source", str(site), "--port", "0",
+             "--jobs", "2", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+            env={**os.environ, **(env or {})})
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:  # type: ignore[union-attr]
+            self.lines.put(line)
+
+    def wait_for_line(self, start: str) -> str:
+        while not (line := self.lines.get(timeout=TIMEOUT)).startswith(start):
+            pass
+        return line
+
+    def wait_for_workers_or_line(self, start: str) -> None:
+        """Until the build has worker processes (or, on a fast machine, finished)."""
+        deadline = time.monotonic() + TIMEOUT
+        while not child_processes(self.process.pid) and time.monotonic() < deadline:
+            with contextlib.suppress(queue.Empty):
+                if self.lines.get(timeout=0.001).startswith(start):
+                    return
+
+    def ctrl_c_stops_it_cleanly(self) -> None:
+        os.killpg(self.process.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
+        _, errors = self.process.communicate(timeout=TIMEOUT)
+        assert self.process.returncode == 0, errors
+        assert "Traceback" not in errors and "KeyboardInterrupt" not in errors
+        with pytest.raises(ProcessLookupError):
+            os.killpg(self.process.pid, 0)  # nothing of the group is left
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+@pytest.fixture
+def big_site(tmp_path: Path) -> Path:
+    """Enough pages that a full build uses the worker processes Ctrl-C must not orphan."""
+    return make_site(tmp_path / "site", {f"content/ekonomi/berita-{n}.md": article(f"Berita {n}")
                                          for n in range(80)})
+
+
+def test_cli_serves_until_ctrl_c_and_leaves_no_process_behind(big_site: Path,
+                                                              tmp_path: Path) -> None:
     opened = tmp_path / "opened.txt"
     browser = tmp_path / "browser.py"
     browser.write_text(f"import sys, pathlib\n"
                        f"pathlib.Path({str(opened)!r}).write_text(sys.argv[1])\n")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "serve", "--source", str(site), "--port", "0",
-         "--jobs", "2", "--open"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        env={**os.environ, "BROWSER": f"{sys.executable} {browser} %s"})
+    server = ServeProcess(big_site, "--open", env={"BROWSER": f"{sys.executable} {browser} %s"})
     try:
-        lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(line) for line in process.stdout],  # type: ignore[union-attr]
-                         daemon=True).start()
-        url = ""
-        while not url:
-            line = lines.get(timeout=TIMEOUT)
-            if line.startswith("sitegen: serving "):
-                url = line.split()[2]
+        url = server.wait_for_line("sitegen: serving ").split()[2]
         assert url.startswith("http://127.0.0.1:") and fetch(url)[0] == 200
         wait_until(lambda: opened.exists() and opened.read_text() == url, "--open opened the URL")
         before = fetch(url)[2]
-        (site / "content/ekonomi/berita-0.md").write_text(article("Berita Nol"))
+        (big_site / "content/ekonomi/berita-0.md").write_text(article("Berita Nol"))
         wait_until(lambda: fetch(url)[2] != before, "the rebuild")
         # A new site title changes every page: Ctrl-C comes during that rebuild.
-        (site / "sitegen.toml").write_text(BASIC_CONFIG.replace("Warta Uji", "Warta Baru"))
-        while not line.startswith("sitegen: changed: sitegen.toml"):
-            line = lines.get(timeout=TIMEOUT)
-        deadline = time.monotonic() + TIMEOUT
-        while not child_processes(process.pid) and time.monotonic() < deadline:
-            with contextlib.suppress(queue.Empty):
-                if lines.get(timeout=0.001).startswith("sitegen: built"):
-                    break  # a machine fast enough to finish first: still a clean stop to check
-        os.killpg(process.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
-        _, errors = process.communicate(timeout=TIMEOUT)
-        assert process.returncode == 0, errors
-        assert "Traceback" not in errors and "KeyboardInterrupt" not in errors
-        with pytest.raises(ProcessLookupError):
-            os.killpg(process.pid, 0)  # nothing of the group is left
+        (big_site / "sitegen.toml").write_text(BASIC_CONFIG.replace("Warta Uji", "Warta Baru"))
+        server.wait_for_line("sitegen: changed: sitegen.toml")
+        server.wait_for_workers_or_line("sitegen: built")
+        server.ctrl_c_stops_it_cleanly()
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        server.kill()
+
+
+def test_cli_ctrl_c_during_the_first_build_stops_cleanly(big_site: Path) -> None:
+    server = ServeProcess(big_site)
+    try:
+        server.wait_for_workers_or_line("sitegen: serving ")
+        server.ctrl_c_stops_it_cleanly()
+    finally:
+        server.kill()
 
 
 def test_cli_reports_a_taken_port_and_warns_about_a_public_address(site: Path) -> None:
