@@ -81,11 +81,12 @@ class CountingBuilder:
         return self.reports[-1]
 
 
-def start_preview(site: Path, builder: CountingBuilder | None = None,
+def start_preview(site: Path, builder: Callable[[Config, BuildOptions], BuildReport] = build,
+                  echo: Callable[[str, bool], None] = lambda message, problem: None,
                   **options: object) -> Preview:
     options = {"port": 0, "now": NOW, "jobs": 1, **options}
     preview = Preview(site, ServeOptions(**options),  # type: ignore[arg-type]
-                      echo=lambda message, problem: None, builder=builder or build)
+                      echo=echo, builder=builder)
     preview.start()
     return preview
 
@@ -362,6 +363,37 @@ def test_broken_front_matter_shows_an_escaped_overlay_until_fixed(
     broken.write_text("---\ntitle: Judul Baru\ndate: 2026-11-22\n---\nIsi\n")
     wait_until(lambda: "sitegen-overlay" not in page(preview, "/"), "the overlay is gone")
     assert "Judul Baru" in page(preview, "/") and good
+
+
+def test_the_terminal_shows_the_same_problems(site: Path) -> None:
+    printed: list[tuple[str, bool]] = []
+    running = start_preview(site, echo=lambda message, problem: printed.append((message, problem)))
+    try:
+        (site / "content/ekonomi/harga-cabai.md").write_text("---\ntitle: A: B\n---\n")
+        wait_until(lambda: running.state.problems, "the build failed")
+        problem = str(running.state.problems[0])
+        assert problem.startswith("content/ekonomi/harga-cabai.md:2: invalid YAML")
+        assert (problem, True) in printed
+    finally:
+        running.stop()
+
+
+def test_a_crashing_build_is_shown_and_the_preview_goes_on(site: Path) -> None:
+    def crash_once_edited(config: Config, options: BuildOptions) -> BuildReport:
+        if "Meledak" in (site / "content/ekonomi/harga-cabai.md").read_text():
+            raise RuntimeError("bug in a stage")
+        return build(config, options)
+
+    running = start_preview(site, crash_once_edited)
+    try:
+        (site / "content/ekonomi/harga-cabai.md").write_text(article("Meledak"))
+        wait_until(lambda: "sitegen-overlay" in page(running, "/"), "the overlay")
+        assert "internal error: RuntimeError: bug in a stage" in page(running, "/")
+        (site / "content/ekonomi/harga-cabai.md").write_text(article("Pulih"))
+        wait_until(lambda: "Pulih" in page(running, "/") and running.idle(), "recovered")
+        assert "sitegen-overlay" not in page(running, "/")
+    finally:
+        running.stop()
 
 
 def test_overlay_escapes_messages() -> None:
