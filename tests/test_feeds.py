@@ -89,6 +89,22 @@ def test_feedparser_reads_every_feed_without_error(output: Path, name: str) -> N
     assert published == sorted(published, reverse=True)
 
 
+def test_every_tag_and_author_feed_reads_without_error(output: Path) -> None:
+    config = load_config(output.parent)
+    sources = [readers.read_source(p, config)[0] for p in readers.discover(config)]
+    model, _ = collect.collect_site([s for s in sources if s], config, collect.Selection(NOW))
+    terms = [*model.tags, *model.authors]
+    assert len(terms) > 40
+    for term in terms:
+        parsed = feedparser.parse((output / term.path.lstrip("/") / "feed.xml").read_bytes())
+        assert not parsed.bozo, (term.path, parsed.get("bozo_exception"))
+        assert parsed.feed.title == f"{term.name} | Kabar Nusantara"
+        assert [e.link for e in parsed.entries] == [
+            BASE_URL + model.articles[i].path.lstrip("/") for i in term.articles[:20]]
+        for entry in parsed.entries:
+            assert entry.published.endswith(" +0700") and "content" not in entry
+
+
 @pytest.mark.parametrize("name", ["feed.xml", "atom.xml"])
 def test_the_seed_article_entry(output: Path, name: str) -> None:
     parsed = feedparser.parse((output / name).read_bytes())
