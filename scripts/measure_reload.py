@@ -1,6 +1,6 @@
 """Measure `sitegen serve`: the time from saving an article to the browser showing it.
 
-    python scripts/measure_reload.py [--runs 5] [--sizes sample,1000] [--jobs 1]
+    python scripts/measure_reload.py [--runs 5] [--sizes sample,1000] [--jobs 2] [--no-search]
 
 For each site it starts the real command (`python -m sitegen serve --port 0`),
 opens the article in headless Chromium through Playwright, and then, run
@@ -62,11 +62,11 @@ def generated_site(work: Path, count: int) -> tuple[Path, str, str]:
 class Server:
     """`sitegen serve` in a child process; its output is kept for the reported build times."""
 
-    def __init__(self, site: Path, jobs: int) -> None:
+    def __init__(self, site: Path, options: list[str]) -> None:
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "sitegen", "serve", "--source", str(site), "--port", "0",
-             "--jobs", str(jobs)],
+             *options],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
@@ -102,9 +102,9 @@ def set_title(path: Path, title: str) -> None:
                     encoding="utf-8")
 
 
-def measure(name: str, site: Path, source: str, url_path: str, runs: int, jobs: int,
+def measure(name: str, site: Path, source: str, url_path: str, runs: int, options: list[str],
             browser: Any) -> dict[str, Any]:
-    server = Server(site, jobs)
+    server = Server(site, options)
     page = browser.new_page()
     try:
         page.goto(server.url + url_path)
@@ -133,13 +133,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="sample,1000",
                         help="comma-separated: 'sample' and/or article counts")
-    parser.add_argument("--jobs", type=int, default=1, help="sitegen serve --jobs")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="sitegen serve --jobs")
+    parser.add_argument("--no-search", action="store_true", help="sitegen serve --no-search")
     args = parser.parse_args()
+    options = ["--jobs", str(args.jobs), *(["--no-search"] if args.no_search else [])]
     from playwright.sync_api import sync_playwright
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load average {os.getloadavg()[0]:.1f}; "
-          f"sitegen serve --jobs {args.jobs}", flush=True)
+          f"sitegen serve {' '.join(options)}", flush=True)
     results = {}
     with tempfile.TemporaryDirectory() as temporary, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -150,7 +153,7 @@ def main() -> None:
                                       else generated_site(work, int(size)))
             articles = sum(1 for _ in (site / "content").rglob("*.md"))
             name = f"{size} ({articles} files)"
-            results[name] = measure(name, site, source, url_path, args.runs, args.jobs, browser)
+            results[name] = measure(name, site, source, url_path, args.runs, options, browser)
         browser.close()
     print("\nsave -> browser shows the new title (median of runs; all runs in ms):")
     for name, result in results.items():
@@ -160,6 +163,7 @@ def main() -> None:
         print(f"  {name:<20} {statistics.median(result['times']) * 1000:6.0f} ms "
               f"[{runs}]; rebuild as reported {build}; first build and start "
               f"{result['startup']:.1f} s")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

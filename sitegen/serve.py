@@ -43,6 +43,8 @@ class ServeOptions:
     drafts: bool = True
     """Include drafts and future articles: writers preview what is not published yet."""
     poll: bool = False
+    search: bool = True
+    """Build the search index; without it a rebuild skips Pagefind, which re-reads every page."""
     jobs: int = os.cpu_count() or 1
     """Worker processes; build() starts them only for builds big enough to gain from them."""
     now: dt.datetime | None = None
@@ -188,6 +190,9 @@ class Preview:
             config = load_config(self.root)
             self.watcher.ignored = self._ignored(config)
             config = config.with_base_url(self.url)
+            if not self.options.search:
+                config = dataclasses.replace(
+                    config, build=dataclasses.replace(config.build, search=False))
             self.builds += 1
             report = self.builder(config, BuildOptions(
                 now=self.now, drafts=self.options.drafts, future=self.options.drafts,

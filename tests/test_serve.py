@@ -156,6 +156,16 @@ def test_no_drafts_leaves_drafts_out(site: Path) -> None:
         running.stop()
 
 
+@pytest.mark.parametrize("search", [True, False])
+def test_no_search_leaves_the_search_index_out(site: Path, search: bool) -> None:
+    running = start_preview(site, search=search)
+    try:
+        assert (running.folder / "pagefind/pagefind.js").is_file() == search
+        assert ('class="search-link" href="/cari/"' in page(running, "/")) == search
+    finally:
+        running.stop()
+
+
 def test_content_types(preview: Preview) -> None:
     samples = {"x.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>", "x.webp": b"RIFF",
                "x.avif": b"avif", "x.woff": b"wOFF", "x.woff2": b"wOF2", "x.json": b"{}",
@@ -547,5 +557,6 @@ def test_cli_reports_a_taken_port_and_warns_about_a_public_address(site: Path) -
 
 def test_cli_serve_help_lists_every_option() -> None:
     result = CliRunner().invoke(main, ["serve", "--help"])
-    for option in ("--source", "--host", "--port", "--open", "--poll", "--no-drafts", "--jobs"):
+    for option in ("--source", "--host", "--port", "--open", "--poll", "--no-drafts",
+                   "--no-search", "--jobs"):
         assert option in result.output
