@@ -86,7 +86,8 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
         views = Views(site, config)
         site_view = views.site_view(assets, themes.translations(chain, config.site.language),
                                     themes.merged_params(chain, config), options.now)
-        jobs = list(render.plan(site, config, site_view, views))
+        jobs = list(render.plan(site, config, site_view, views, options.now))
+        _stop_on(render.clashes(jobs, [assets[name] for name in static]))
         clock.lap("collect", report)
         staging = write.Staging(output)
         try:

@@ -162,6 +162,12 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
                     "and without '..' or '\\'")
         else:
             aliases.append(cleaned)
+    for key in ("tags", "authors", "author"):
+        named = values.get(key, ())
+        for name in (named,) if isinstance(named, str) else named:
+            if name.strip() and not urls.slugify(name):
+                problem(key, f"{key} '{name}' needs at least one letter or digit "
+                        "(it names a page of the site)")
     image = _hero_image(values, config, problem)
     if [p for p in problems if not p.warning]:
         return None, problems

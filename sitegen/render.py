@@ -8,6 +8,7 @@ worker built once at start-up, and it returns problems as data.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import traceback
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from typing import Any
 import jinja2
 
 from sitegen import feeds, sitemaps, themes, urls
-from sitegen.config import Config
+from sitegen.config import CONFIG_NAME, Config
 from sitegen.dates import format_month
 from sitegen.errors import Problem
 from sitegen.model import Site, Term
@@ -42,7 +43,8 @@ class Job:
     """What is being rendered, for messages: a content file or a page's URL."""
 
 
-def plan(site: Site, config: Config, site_view: View, views: Views) -> Iterator[Job]:
+def plan(site: Site, config: Config, site_view: View, views: Views,
+         now: dt.datetime) -> Iterator[Job]:
     """Every page of the site, in a fixed order."""
     link = views.link
     per_page = config.build.items_per_page
@@ -67,7 +69,7 @@ def plan(site: Site, config: Config, site_view: View, views: Views) -> Iterator[
             }, current)
 
     yield from listing("home", None, config.site.title, "/", tuple(range(len(site.articles))),
-                       config.site.description, home=_home(site, views) if site.articles else None)
+                       config.site.description, home=_home(site, views))
     for index, article in enumerate(site.articles):
         view = views.article(index)
         yield Job(urls.output_file(article.path), ("article.html",), {
@@ -104,8 +106,26 @@ def plan(site: Site, config: Config, site_view: View, views: Views) -> Iterator[
             "site": site_view, "page": page("search", site_view["t"].get("search", "Search"), path),
         }, path)
     for planned in (*feeds.plan_feeds(site, config, site_view, views),
-                    *sitemaps.plan_sitemaps(site, config, site_view, views)):
+                    *sitemaps.plan_sitemaps(site, config, views, now)):
         yield Job(*planned)
+
+
+def clashes(jobs: list[Job], static: list[str]) -> list[Problem]:
+    """Two things for one output file: a page and a feed, the search page, a static file.
+
+    (collect_site reports clashes between articles, pages, aliases and lists with
+    better messages; this catches everything the plan adds on top of those.)
+    """
+    owners = {name: f"the static file {name}" for name in static}
+    problems = []
+    for job in jobs:
+        other = owners.setdefault(job.output, job.source)
+        if other != job.source:
+            blamed = next((s for s in (job.source, other) if s.startswith("content/")), None)
+            problems.append(Problem(blamed or CONFIG_NAME, 1 if blamed else 0,
+                                    f"{job.output} would be written for both {job.source} and "
+                                    f"{other}: give one of them another URL"))
+    return problems
 
 
 def _home(site: Site, views: Views) -> View:

@@ -45,11 +45,13 @@ NEWS_SITEMAP = "/sitemap-news.xml"
 ROBOTS = "/robots.txt"
 
 
-def plan_sitemaps(site: Site, config: Config, site_view: View, views: Views,
+def plan_sitemaps(site: Site, config: Config, views: Views, now: dt.datetime,
                   max_urls: int = MAX_URLS, max_bytes: int = MAX_BYTES) -> Iterator[Planned]:
-    """sitemap.xml (or an index and its parts), the news sitemap, and robots.txt."""
-    # The build time reaches the plan only inside the `site` view.
-    now = dt.datetime.fromisoformat(site_view["build_time"]["iso"])
+    """sitemap.xml (or an index and its parts), the news sitemap, and robots.txt.
+
+    `now` is the build time: only the news sitemap depends on it, so no other
+    page changes (or re-renders) just because time passed.
+    """
     pages = site_urls(site, config, views)
     yield from _files(SITEMAP, "sitemaps/urlset.xml", pages, URL_MARKUP, max_urls, max_bytes,
                       views)

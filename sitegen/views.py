@@ -144,7 +144,9 @@ class Views:
             "archive_url": link.url(config.permalinks.archive),
             "logo": self._logo(logo),
             "assets": {name: link.url("/" + out) for name, out in assets.items()},
-            "build_time": date_view(now, self.language), "year": now.year,
+            # The year only (for the copyright line): a page that showed the build time
+            # would change, and be rendered again, on every build.
+            "year": now.year,
             "locale": territory_locale(config.site.language),
             "feeds": feed_links("/", config.site.title, SITE_FEEDS, link) if self.site.articles
             else [],

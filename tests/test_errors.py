@@ -211,3 +211,26 @@ def test_foreign_non_empty_output_folder_is_refused(tmp_path: Path) -> None:
     assert code == 1
     assert "not written by sitegen" in output
     assert os.listdir(foreign) == ["skripsi.docx"]
+
+
+@pytest.mark.parametrize("files,blamed,words", [
+    ({"content/pages/cari.md": "---\ntitle: Cari\n---\nHalaman.\n"},
+     "content/pages/cari.md:1:", "cari/index.html would be written for both"),
+    ({"content/static/feed.xml": "<rss/>"}, "sitegen.toml:", "feed.xml would be written for both"),
+    ({"content/ekonomi/x.md": article("X", tags=["<!--"])}, "content/ekonomi/x.md:4:",
+     "tags '<!--' needs at least one letter or digit"),
+])
+def test_generated_files_cannot_be_overwritten_silently(tmp_path: Path, files: dict[str, str],
+                                                        blamed: str, words: str) -> None:
+    site = make_site(tmp_path, {**GOOD, **files})
+    code, output, _ = run_build(site)
+    assert code == 1, output
+    assert blamed in output and words in output, output
+    assert "Traceback" not in output
+
+
+def test_a_site_without_articles_builds(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"content/pages/tentang.md": "---\ntitle: Tentang\n---\nKami.\n"})
+    code, output, _ = run_build(site)
+    assert code == 0, output
+    assert (site / "output/index.html").is_file()

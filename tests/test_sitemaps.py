@@ -158,7 +158,7 @@ def render_files(site: Site, config: Config, views: Views, site_view: dict,
     environment = themes.make_environment(themes.resolve_chain(config))
     return {output: environment.select_template(templates).render(context).encode()
             for output, templates, context, _ in
-            sitemaps.plan_sitemaps(site, config, site_view, views, **limits)}
+            sitemaps.plan_sitemaps(site, config, views, NOW, **limits)}
 
 
 @pytest.fixture(scope="module")
