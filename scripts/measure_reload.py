@@ -1,6 +1,6 @@
 """Measure `sitegen serve`: the time from saving an article to the browser showing it.
 
-    python scripts/measure_reload.py [--runs 5] [--sizes sample,1000] [--jobs 2] [--no-search]
+    python scripts/measure_reload.py [--runs 5] [--sizes sample,1000] [--jobs 2] [--search]
 
 For each site it starts the real command (`python -m sitegen serve --port 0`),
 opens the article in headless Chromium through Playwright, and then, run
@@ -135,9 +135,9 @@ def main() -> None:
                         help="comma-separated: 'sample' and/or article counts")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="sitegen serve --jobs")
-    parser.add_argument("--no-search", action="store_true", help="sitegen serve --no-search")
+    parser.add_argument("--search", action="store_true", help="sitegen serve --search")
     args = parser.parse_args()
-    options = ["--jobs", str(args.jobs), *(["--no-search"] if args.no_search else [])]
+    options = ["--jobs", str(args.jobs), *(["--search"] if args.search else [])]
     from playwright.sync_api import sync_playwright
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "

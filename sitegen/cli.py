@@ -191,13 +191,13 @@ def init_command(directory: Path, debug: bool) -> None:
               help="Poll for changes instead of OS events (Docker, network drives).")
 @click.option("--no-drafts", is_flag=True,
               help="Leave out drafts and future articles, as the published site does.")
-@click.option("--no-search", is_flag=True,
-              help="Leave out the search index: much faster rebuilds of big sites.")
+@click.option("--search", is_flag=True,
+              help="Also build the search index (much slower rebuilds of big sites).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1,
               show_default=True, help="Worker processes for builds big enough to need them.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def serve_command(source: Path, host: str, port: int, open_browser: bool, poll: bool,
-                  no_drafts: bool, no_search: bool, jobs: int, debug: bool) -> None:
+                  no_drafts: bool, search: bool, jobs: int, debug: bool) -> None:
     """Preview the site: build, serve, rebuild on every save and reload the browser."""
 
     def action() -> None:
@@ -205,7 +205,7 @@ def serve_command(source: Path, host: str, port: int, open_browser: bool, poll: 
         if warning:
             click.echo(warning, err=True)
         options = ServeOptions(host=host, port=port, drafts=not no_drafts, poll=poll,
-                               search=not no_search, jobs=jobs)
+                               search=search, jobs=jobs)
         preview = Preview(source, options,
                           echo=lambda message, problem: click.echo(message, err=problem))
 

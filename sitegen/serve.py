@@ -43,8 +43,9 @@ class ServeOptions:
     drafts: bool = True
     """Include drafts and future articles: writers preview what is not published yet."""
     poll: bool = False
-    search: bool = True
-    """Build the search index; without it a rebuild skips Pagefind, which re-reads every page."""
+    search: bool = False
+    """Build the search index. Off by default: Pagefind reads every page again on each
+    build, which makes a rebuild of a big site many times slower."""
     jobs: int = os.cpu_count() or 1
     """Worker processes; build() starts them only for builds big enough to gain from them."""
     now: dt.datetime | None = None
