@@ -38,6 +38,8 @@ Echo = Callable[[str, bool], None]
 
 @dataclass(frozen=True)
 class ServeOptions:
+    """How the preview runs; the CLI's flags, and a fixed clock for tests."""
+
     host: str = "127.0.0.1"
     port: int = 8000
     drafts: bool = True
@@ -84,7 +86,6 @@ class Preview:
         self.folder = self.root / SERVE_DIR
         self.echo = echo
         self.builder = builder
-        self.builds = 0
         self.state = livereload.PreviewState()
         try:
             self.server = livereload.PreviewServer(options.host, options.port, self.folder,
@@ -194,7 +195,6 @@ class Preview:
             if not self.options.search:
                 config = dataclasses.replace(
                     config, build=dataclasses.replace(config.build, search=False))
-            self.builds += 1
             report = self.builder(config, BuildOptions(
                 now=self.now, drafts=self.options.drafts, future=self.options.drafts,
                 jobs=self.options.jobs, output=self.folder))

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from watchdog.events import (
-    EVENT_TYPE_ATTRIB,
     EVENT_TYPE_CLOSED,
     EVENT_TYPE_CREATED,
     EVENT_TYPE_DELETED,
@@ -42,9 +41,10 @@ _TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".swpx", ".tmp", ".temp", ".part"
                   ".kate-swp", ".orig", ".rej")
 _TEMP_PREFIXES = (".#", ".~lock.", ".goutputstream-", ".syncthing.")
 _TEMP_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db"})  # 4913: vim's can-I-write probe
-# Reading a file (the build itself does) must never look like a change: that would loop.
+# What a build does to the files it reads (open them, read them, hard-link them, which
+# changes their metadata) must never look like a change: the preview would rebuild forever.
 _CHANGE_EVENTS = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED,
-                            EVENT_TYPE_MOVED, EVENT_TYPE_CLOSED, EVENT_TYPE_ATTRIB})
+                            EVENT_TYPE_MOVED, EVENT_TYPE_CLOSED})
 
 
 def is_temporary(name: str) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.watch import ChangeBatcher, Watcher, classify, is_temporary
-from tests.conftest import article, make_site
+from tests.conftest import article, build_site, make_site
 
 ROOT = Path("/site")
 IGNORED = (ROOT / "output", ROOT / ".sitegen-cache")
@@ -135,6 +135,17 @@ def test_a_save_is_seen_and_temporary_files_are_not(watched: tuple[Path, ChangeB
     assert batch is not None and site / "content/ekonomi/a.md" in batch
     assert all(classify(p, site, [site / "output"]) for p in batch)
     assert site / "output/index.html" not in batch
+
+
+def test_building_is_not_a_change(watched: tuple[Path, ChangeBatcher]) -> None:
+    site, batcher = watched
+    source = site / "content/ekonomi/a.md"
+    build_site(site, output=site / "output")  # opens and reads every source
+    os.chmod(source, 0o600)
+    os.link(source, site / "output/a-linked.md")  # metadata only: the link count
+    real = site / "content/ekonomi/b.md"
+    real.write_text(article("B"))
+    assert _wait_for(batcher, real) == {real}
 
 
 def test_a_replaced_config_and_a_new_theme_folder_are_seen(
