@@ -70,7 +70,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     _stop_on(write.check_destination(output, config.root, readers.content_dir(config)))
     chain = themes.resolve_chain(config)
     store = cache.BuildCache(config.cache_dir if options.use_cache else None,
-                             config.site.timezone)
+                             config.site.timezone, output)
     report = BuildReport(output, [], [], list(store.warnings), {})
     bytecode = config.cache_dir / "templates" if options.use_cache else None
     with _Workers(options, chain, config.root, bytecode) as workers:
@@ -91,7 +91,8 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
         clock.lap("collect", report)
         staging = write.Staging(output)
         try:
-            renders = _render(jobs, chain, store, staging, workers, report)
+            renders = _render(jobs, chain, cache.digest(site_view), store, staging, workers,
+                              report)
             clock.lap("render", report)
             for name, source in static.items():
                 staging.copy(assets[name], source)
@@ -99,12 +100,13 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                 search.build_index(staging, config)
                 clock.lap("search", report)
             store.forget_renders()
-            report.removed = staging.commit()
+            previous = set(store.renders) | store.static if store.static is not None else None
+            report.removed = staging.commit(previous)
         except BaseException:
             staging.discard()
             raise
     report.written, report.unchanged = staging.written, staging.unchanged
-    store.finish(sources, output, renders)
+    store.finish(sources, renders, staging.keep - set(renders))
     clock.lap("write", report)
     return report
 
@@ -112,13 +114,17 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
 def _read(config: Config, store: cache.BuildCache, workers: _Workers,
           report: BuildReport) -> tuple[list[Article], list[Problem], set[str]]:
     """Every source as an Article: from the cache when its key matches, else parsed."""
-    stamp = cache.static_stamp(readers.static_dir(config))
+    context = cache.read_context(config, cache.static_stamp(readers.static_dir(config)))
     found: dict[str, tuple[Article | None, list[Problem]]] = {}
     pending: list[tuple[Path, str, str]] = []
-    sources = readers.discover(config)
-    for path in sources:
-        relative = path.relative_to(config.root).as_posix()
-        key = cache.read_key(path.read_bytes(), relative, config, stamp)
+    root = len(str(config.root)) + 1
+    for path in readers.discover(config):
+        relative = str(path)[root:].replace(os.sep, "/")
+        stat = path.stat()
+        key = store.stamp_key(relative, stat, context)
+        if key is None:
+            key = cache.read_key(path.read_bytes(), relative, context)
+            store.remember_stamp(relative, stat, context, key)
         hit = store.article(relative, key)
         if hit:
             found[relative] = hit
@@ -140,17 +146,17 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers,
     return articles, problems, set(found)
 
 
-def _render(jobs: list[render.Job], chain: tuple[themes.Theme, ...], store: cache.BuildCache,
-            staging: write.Staging, workers: _Workers, report: BuildReport) -> dict[str, str]:
+def _render(jobs: list[render.Job], chain: tuple[themes.Theme, ...], site_digest: str,
+            store: cache.BuildCache, staging: write.Staging, workers: _Workers,
+            report: BuildReport) -> dict[str, str]:
     """Render the jobs whose context or templates changed; keep the other files as they are."""
     stamp = cache.theme_stamp([t.path for t in chain])
     renders: dict[str, str] = {}
     pending = []
     for job in jobs:
-        key = cache.render_key(stamp, job.templates, job.context)
+        key = cache.render_key(stamp, job.templates, job.context, site_digest)
         renders[job.output] = key
-        if store.unchanged_render(staging.output, job.output, key) and \
-                staging.keep_unchanged(job.output):
+        if store.unchanged_render(job.output, key) and staging.keep_unchanged(job.output):
             continue
         pending.append(job)
     failures: list[Problem] = []

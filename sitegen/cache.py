@@ -4,9 +4,11 @@ Two tables:
 - read: source path -> (key, Article). The key hashes the source bytes, the
   config values reading uses, the static files' sizes, sitegen's and the
   Markdown libraries' versions. A hit skips YAML and Markdown.
-- render: output file -> key. The key hashes the theme's templates and the
-  page's whole context, so a page is re-rendered exactly when something it
-  can show changed, without tracking dependencies.
+- render, one per output folder: output file -> key. The key hashes the
+  theme's templates and the page's whole context, so a page is re-rendered
+  exactly when something it can show changed, without tracking dependencies.
+  It also lists the folder's static files, so that stale files are found
+  without walking the whole output.
 Keys are never trusted blindly: a damaged file or one from another version is
 ignored with a warning and the build starts from scratch. The tables also
 live on in memory between builds of one process, so `sitegen serve` keeps the
@@ -22,6 +24,7 @@ import json
 import os
 import pickle
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,9 +39,21 @@ from sitegen.model import Article, Image
 
 CACHE_VERSION = 1
 _READS = "reads.json"
-_RENDERS = "renders.json"
-# Builds of one process share tables through this, keyed by cache folder.
-_MEMORY: dict[Path, tuple[str, dict[str, Any], dict[str, Any]]] = {}
+
+
+@dataclass
+class _Remembered:
+    """What a process keeps between its builds (`sitegen serve` builds many times)."""
+
+    salt: str
+    reads: dict[str, Any]
+    renders: dict[str, dict[str, Any]]
+    stamps: dict[str, tuple[int, int, int, str, str]]
+    """Source path -> (mtime, size, inode, read context, read key): files unchanged since
+    the last build of this process are not read and hashed again."""
+
+
+_MEMORY: dict[Path, _Remembered] = {}
 
 
 def salt() -> str:
@@ -47,12 +62,15 @@ def salt() -> str:
                      f"{sys.version_info.major}.{sys.version_info.minor}"])
 
 
-def read_key(source: bytes, relative: str, config: Config, static_stamp: str) -> str:
-    digest = hashlib.sha256()
-    for part in (salt(), relative, config.base_path, config.site.timezone, config.site.language,
-                 config.permalinks.article, config.permalinks.page, static_stamp):
-        digest.update(part.encode())
-        digest.update(b"\0")
+def read_context(config: Config, static_stamp: str) -> str:
+    """What every read key shares: versions, the config values reading uses, static files."""
+    parts = (salt(), config.base_path, config.site.timezone, config.site.language,
+             config.permalinks.article, config.permalinks.page, static_stamp)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def read_key(source: bytes, relative: str, context: str) -> str:
+    digest = hashlib.sha256(f"{context}\0{relative}\0".encode())
     digest.update(source)
     return digest.hexdigest()
 
@@ -69,13 +87,19 @@ def static_stamp(static_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def render_key(theme_stamp: str, templates: tuple[str, ...], context: dict[str, Any]) -> str:
-    digest = hashlib.sha256(theme_stamp.encode())
-    digest.update("\0".join(templates).encode())
+def digest(value: Any) -> str:
     # pickle is only hashed here, never loaded: it is fast and deterministic for the
     # plain data in a context (equal data in equal order gives equal bytes).
-    digest.update(pickle.dumps(context, protocol=5))
-    return digest.hexdigest()
+    return hashlib.sha256(pickle.dumps(value, protocol=5)).hexdigest()
+
+
+def render_key(theme_stamp: str, templates: tuple[str, ...], context: dict[str, Any],
+               site_digest: str) -> str:
+    """The key of one page; `site_digest` stands for the `site` view all pages share."""
+    rest = {k: v for k, v in context.items() if k != "site"}
+    shared = site_digest if "site" in context else ""
+    parts = (theme_stamp, "\0".join(templates), shared, digest(rest))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def theme_stamp(theme_paths: list[Path]) -> str:
@@ -91,28 +115,43 @@ def theme_stamp(theme_paths: list[Path]) -> str:
 
 
 class BuildCache:
-    """The two tables, loaded at the start of a build and saved at its end.
+    """The tables, loaded at the start of a build and saved at its end.
 
-    They are two files: the read table is large (every article's HTML) and is
-    rewritten only when an article changed; the render table is small.
+    The read table is large (every article's HTML): it is one file, rewritten
+    only when an article changed, and only by a process's first build (later
+    builds of `serve` keep it in memory; entries it lacks on disk are only
+    parsed again). Each output folder has a small render table of its own.
     """
 
-    def __init__(self, directory: Path | None, timezone: str) -> None:
+    def __init__(self, directory: Path | None, timezone: str, folder: Path) -> None:
         self.directory = directory
         self.zone = ZoneInfo(timezone)
+        self.folder = folder
         self.reads: dict[str, tuple[str, Article, list[Problem]]] = {}
-        # Per output folder: `serve` and `build` write different folders from one cache.
-        self.renders: dict[str, dict[str, str]] = {}
+        self.renders: dict[str, str] = {}
+        self.static: set[str] | None = None
+        """The other files (static, search index) of the last build into this folder."""
+        self.stamps: dict[str, tuple[int, int, int, str, str]] = {}
         self.warnings: list[Problem] = []
         self.reads_changed = False
+        self.in_memory = False
         if directory is None:
             return
         remembered = _MEMORY.get(directory)
-        if remembered and remembered[0] == salt():
-            self.reads, self.renders = dict(remembered[1]), dict(remembered[2])
+        if remembered and remembered.salt == salt():
+            self.in_memory = True
+            self.reads, self.stamps = dict(remembered.reads), dict(remembered.stamps)
+            table = remembered.renders.get(str(folder), {})
+            self.renders, self.static = dict(table.get("pages", {})), table.get("static")
             return
         self.reads = self._load(directory / _READS, self._reads_from_json) or {}
-        self.renders = self._load(directory / _RENDERS, _renders_from_json) or {}
+        table = self._load(self._renders_path(), _renders_from_json) or {}
+        self.renders, self.static = table.get("pages", {}), table.get("static")
+
+    def _renders_path(self) -> Path:
+        assert self.directory is not None
+        name = hashlib.sha256(str(self.folder).encode()).hexdigest()[:16]
+        return self.directory / f"renders-{name}.json"
 
     def _load(self, path: Path, decode: Any) -> Any:
         if not path.is_file():
@@ -133,6 +172,17 @@ class BuildCache:
         return {name: (key, _article_from_json(value, self.zone), [Problem(*p) for p in problems])
                 for name, (key, value, problems) in table.items()}
 
+    def stamp_key(self, relative: str, stat: os.stat_result, context: str) -> str | None:
+        """The read key of a file this process has seen unchanged since (no need to hash)."""
+        known = self.stamps.get(relative)
+        if known and known[:4] == (stat.st_mtime_ns, stat.st_size, stat.st_ino, context):
+            return known[4]
+        return None
+
+    def remember_stamp(self, relative: str, stat: os.stat_result, context: str,
+                       key: str) -> None:
+        self.stamps[relative] = (stat.st_mtime_ns, stat.st_size, stat.st_ino, context, key)
+
     def article(self, relative: str, key: str) -> tuple[Article, list[Problem]] | None:
         hit = self.reads.get(relative)
         return (hit[1], hit[2]) if hit and hit[0] == key else None
@@ -142,31 +192,36 @@ class BuildCache:
         self.reads[relative] = (key, article, problems)
         self.reads_changed = True
 
-    def unchanged_render(self, folder: Path, output: str, key: str) -> bool:
-        return self.renders.get(str(folder), {}).get(output) == key
+    def unchanged_render(self, output: str, key: str) -> bool:
+        return self.renders.get(output) == key
 
     def forget_renders(self) -> None:
         """Called before the output changes: if the build dies while files move, a stale
         render table would claim pages are up to date that are not."""
         if self.directory is not None:
-            (self.directory / _RENDERS).unlink(missing_ok=True)
+            self._renders_path().unlink(missing_ok=True)
 
-    def finish(self, sources: set[str], folder: Path, renders: dict[str, str]) -> None:
+    def finish(self, sources: set[str], renders: dict[str, str], static: set[str]) -> None:
         """Keep entries of this build only (deleted sources vanish) and save."""
-        stale = set(self.reads) - sources
-        for name in stale:
+        for name in set(self.reads) - sources:
             del self.reads[name]
-        self.reads_changed |= bool(stale)
-        self.renders[str(folder)] = renders
+            self.reads_changed = True
+        for name in set(self.stamps) - sources:
+            del self.stamps[name]
         if self.directory is None:
             return
-        _MEMORY[self.directory] = (salt(), dict(self.reads), dict(self.renders))
+        remembered = _MEMORY.get(self.directory)
+        tables = remembered.renders if remembered and remembered.salt == salt() else {}
+        tables[str(self.folder)] = {"pages": renders, "static": static}
+        _MEMORY[self.directory] = _Remembered(salt(), dict(self.reads), tables,
+                                              dict(self.stamps))
         self.directory.mkdir(parents=True, exist_ok=True)
-        if self.reads_changed or not (self.directory / _READS).is_file():
+        missing = not (self.directory / _READS).is_file()
+        if missing or (self.reads_changed and not self.in_memory):
             _save(self.directory / _READS, {
                 name: [key, _article_to_json(a), [list(dataclasses.astuple(p)) for p in problems]]
                 for name, (key, a, problems) in sorted(self.reads.items())})
-        _save(self.directory / _RENDERS, self.renders)
+        _save(self._renders_path(), {"pages": renders, "static": sorted(static)})
 
 
 def _save(path: Path, table: Any) -> None:
@@ -176,9 +231,9 @@ def _save(path: Path, table: Any) -> None:
     os.replace(temporary, path)
 
 
-def _renders_from_json(table: dict[str, Any]) -> dict[str, dict[str, str]]:
-    return {str(folder): {str(k): str(v) for k, v in entries.items()}
-            for folder, entries in table.items()}
+def _renders_from_json(table: dict[str, Any]) -> dict[str, Any]:
+    return {"pages": {str(k): str(v) for k, v in table["pages"].items()},
+            "static": {str(name) for name in table["static"]}}
 
 
 def _article_to_json(article: Article) -> dict[str, Any]:

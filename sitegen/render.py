@@ -164,13 +164,24 @@ def _archive(site: Site, config: Config, site_view: View, views: Views, page: An
     }, path)
 
 
+PAGER_NEIGHBOURS = 2
+
+
 def _pagination(path: str, number: int, total: int, url: Any) -> View:
+    """Where a page of a list stands. `pages` holds the first and last page and the
+    current one's neighbours, with None for each gap: a list of 1,000 pages must not
+    link all of them from each of them."""
     def at(n: int) -> str:
         return url(urls.paginated(path, n))
+    shown = {1, total, *range(number - PAGER_NEIGHBOURS, number + PAGER_NEIGHBOURS + 1)}
+    pages: list[View | None] = []
+    for n in sorted(n for n in shown if 1 <= n <= total):
+        if pages and pages[-1] is not None and n > pages[-1]["number"] + 1:
+            pages.append(None)
+        pages.append({"number": n, "url": at(n)})
     return {"number": number, "total": total,
             "previous_url": at(number - 1) if number > 1 else None,
-            "next_url": at(number + 1) if number < total else None,
-            "pages": [{"number": n, "url": at(n)} for n in range(1, total + 1)]}
+            "next_url": at(number + 1) if number < total else None, "pages": pages}
 
 
 # --- rendering, in worker processes --------------------------------------------

@@ -11,11 +11,13 @@ import posixpath
 import re
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 
 _NOT_WORD = re.compile(r"[^\w]+")
 SLUG_RE = re.compile(r"^[\w][\w-]*$")
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """Lowercase words joined by hyphens.
 

@@ -9,6 +9,7 @@ The README's "Template contract" section documents every key.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -36,6 +37,9 @@ class Linker:
         return self.origin + self.url(path)
 
 
+# Formatting with CLDR data costs more than everything else about a date, and
+# `serve` formats the same dates on every build. Callers never change the dict.
+@lru_cache(maxsize=100_000)
 def date_view(moment: dt.datetime | None, language: str) -> View | None:
     if moment is None:
         return None

@@ -69,7 +69,7 @@ class Staging:
 
     def keep_unchanged(self, relative: str) -> bool:
         """Keep the previous output's file as it is, if it is there."""
-        if (self.output / relative).is_file():
+        if os.path.isfile(f"{self.output}/{relative}"):
             self.keep.add(relative)
             self.unchanged.append(relative)
             return True
@@ -104,8 +104,12 @@ class Staging:
             pass
         shutil.copy2(source, self._stage(relative))
 
-    def commit(self) -> list[str]:
-        """Move the changes into the output folder; return the files removed as stale."""
+    def commit(self, previous: set[str] | None = None) -> list[str]:
+        """Move the changes into the output folder; return the files removed as stale.
+
+        `previous` lists the files of the last build into this folder, when known;
+        then only those are candidates for removal, instead of walking the folder.
+        """
         self.output.mkdir(parents=True, exist_ok=True)
         folders = {(self.output / relative).parent for relative in self._staged}
         # Checked before anything moves: a symlinked folder inside the output must not
@@ -121,7 +125,13 @@ class Staging:
             if destination.is_dir():  # a page now stands where a folder was
                 shutil.rmtree(destination)
             os.replace(staged, destination)
-        removed = _prune(self.output, self.keep)
+        if previous is None:
+            removed = _prune(self.output, self.keep)
+        else:
+            removed = sorted(previous - self.keep)
+            for relative in removed:
+                (self.output / relative).unlink(missing_ok=True)
+                _remove_empty_parents(self.output / relative, self.output)
         (self.output / MARKER).write_text("This folder is written by sitegen build.\n")
         shutil.rmtree(self.dir, ignore_errors=True)
         return removed
@@ -144,6 +154,13 @@ def _prune(output: Path, keep: set[str]) -> list[str]:
             if not path.is_symlink() and not any(path.iterdir()):
                 path.rmdir()
     return sorted(removed)
+
+
+def _remove_empty_parents(path: Path, top: Path) -> None:
+    folder = path.parent
+    while folder != top and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

@@ -256,3 +256,17 @@ def test_a_symlink_in_the_output_cannot_lead_writes_outside(tmp_path: Path) -> N
     with pytest.raises(SitegenError, match="is a link to elsewhere"):
         build_site(site, use_cache=False)
     assert list(outside.iterdir()) == []
+
+
+def test_pagination_links_a_window_of_pages(tmp_path: Path) -> None:
+    config = '[site]\ntitle = "T"\nbase_url = "https://x.org/"\n[build]\nitems_per_page = 1\n'
+    files = {f"content/ekonomi/a{i:02d}.md": article(f"Artikel {i}", date=f"2026-10-{1 + i:02d}")
+             for i in range(20)}
+    site = make_site(tmp_path, files, config=config)
+    build_site(site)
+    page = html(site, "ekonomi/page/10/index.html")
+    pager = page[page.index('class="pagination"'):]
+    linked = re.findall(r'href="/ekonomi/(?:page/(\d+)/)?"', pager)
+    numbers = sorted({int(n or 1) for n in linked})
+    assert numbers == [1, 8, 9, 10, 11, 12, 20]
+    assert page.count("pager-gap") == 2
