@@ -96,7 +96,7 @@ class Views:
             "authors": [self.authors[urls.slugify(a)] for a in article.authors],
             "tags": [self.tags[urls.slugify(t)] for t in article.tags],
             "image": image_view(article.image, link), "featured": article.featured,
-            "location": article.location, "source": article.source,
+            "location": article.location,
         }
 
     def article(self, index: int) -> View:
@@ -118,7 +118,7 @@ class Views:
                 "permalink": link.absolute(page.path), "summary": page.summary,
                 "body_html": page.body_html, "toc_html": page.toc_html,
                 "date": date_view(page.date, self.language),
-                "image": image_view(page.image, link), "source": page.source}
+                "image": image_view(page.image, link)}
 
     def _logo(self, logo: str) -> View | None:
         """The logo with its real size, so the header does not shift while it loads."""
@@ -139,7 +139,7 @@ class Views:
         return {
             "title": config.site.title, "description": config.site.description,
             "url": link.url("/"), "permalink": link.absolute("/"), "base_path": link.base_path,
-            "language": config.site.language, "timezone": config.site.timezone,
+            "language": config.site.language,
             "copyright": config.site.copyright, "params": params, "t": strings,
             "menu": [{"name": name, "url": link.url(url) if url.startswith("/") else url}
                      for name, url in menu],

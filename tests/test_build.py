@@ -270,3 +270,14 @@ def test_pagination_links_a_window_of_pages(tmp_path: Path) -> None:
     numbers = sorted({int(n or 1) for n in linked})
     assert numbers == [1, 8, 9, 10, 11, 12, 20]
     assert page.count("pager-gap") == 2
+
+
+def test_long_articles_get_a_table_of_contents(tmp_path: Path) -> None:
+    body = "Pembuka.\n\n## Satu\n\nA.\n\n## Dua\n\nB.\n\n### Dua rinci\n\nC.\n"
+    site = make_site(tmp_path, {"content/ekonomi/panjang.md": article("Panjang", body=body),
+                                "content/ekonomi/pendek.md": article("Pendek", body="## Satu\n")})
+    build_site(site)
+    page = html(site, "ekonomi/panjang/index.html")
+    assert '<nav class="toc" aria-label="Daftar isi">' in page
+    assert '<a href="#dua-rinci">Dua rinci</a>' in page
+    assert 'class="toc"' not in html(site, "ekonomi/pendek/index.html")
