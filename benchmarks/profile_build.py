@@ -40,15 +40,17 @@ def area(filename: str, function: str) -> str:
             return "file I/O (built-ins)"
         if match := re.search(r"of '([\w.]+)' objects", function):
             return f"built-in methods of {match.group(1)}"
-        return f"built-in {re.sub(r'[<>{}]', '', function).split()[-1]}"
+        name = re.sub(r" at 0x\w+|[<>{}]", "", function)
+        return f"built-in {name.split()[2] if name.startswith('built-in method') else name}"
     if filename.endswith((".html", ".xml", ".json", ".txt")):
         return "Jinja templates (compiled code)"
     if match := _SITEGEN.search(filename):
         return f"sitegen.{match.group(1)}"
     if match := _SITE_PACKAGES.search(filename):
         return match.group(1).removesuffix(".py")
-    stem = Path(filename).stem
-    return f"stdlib {stem}" if "python3" in filename else filename
+    if match := re.search(r"python3\.\d+/(.+)\.py$", filename):
+        return f"stdlib {match.group(1).removesuffix('/__init__')}"
+    return filename
 
 
 def summarise(profile: Path, top: int) -> str:
