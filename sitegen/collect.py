@@ -8,7 +8,10 @@ related articles and previous/next links.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import heapq
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +46,16 @@ class Selection:
 
 def collect_site(sources: list[Article], config: Config,
                  selection: Selection) -> tuple[Site, list[Problem]]:
+    """The whole site model: `select_site` and then `relate`."""
+    site, problems = select_site(sources, config, selection)
+    return relate(site), problems
+
+
+def select_site(sources: list[Article], config: Config,
+                selection: Selection) -> tuple[Site, list[Problem]]:
+    """What is published, in which order and grouped how; related articles and
+    previous/next links are left empty for `relate` (a build whose inputs did not
+    change never needs them)."""
     published = [a for a in sources if selection.admits(a)]
     articles = sorted((a for a in published if not a.is_page),
                       key=lambda a: (-a.date.timestamp(), a.source))
@@ -52,13 +65,15 @@ def collect_site(sources: list[Article], config: Config,
     names = {slug: author.name for slug, author in config.authors.items() if author.name}
     bios = {slug: author.bio for slug, author in config.authors.items()}
     authors = _terms(articles, lambda a: a.authors, config.permalinks.author, names, bios)
-    archive = _archive(articles, config)
-    site = Site(
-        articles=tuple(articles), pages=tuple(pages), sections=sections, tags=tags,
-        authors=authors, archive=archive, related=_related(articles, tags),
-        neighbours=_neighbours(len(articles), sections),
-    )
+    site = Site(articles=tuple(articles), pages=tuple(pages), sections=sections, tags=tags,
+                authors=authors, archive=_archive(articles, config), related=(), neighbours=())
     return site, _url_clashes(site, config)
+
+
+def relate(site: Site) -> Site:
+    """The site with each article's related articles and section neighbours."""
+    return dataclasses.replace(site, related=_related(list(site.articles), site.tags),
+                               neighbours=_neighbours(len(site.articles), site.sections))
 
 
 def _sections(articles: list[Article], config: Config) -> tuple[Term, ...]:
@@ -110,24 +125,34 @@ def _archive(articles: list[Article], config: Config) -> tuple[ArchiveMonth, ...
 
 
 def _related(articles: list[Article], tags: tuple[Term, ...]) -> tuple[tuple[int, ...], ...]:
-    """Shared tags first (more shared ranks higher), then the same section, newest first."""
-    by_tag = {term.slug: term.articles[:RELATED_WINDOW] for term in tags}
+    """Shared tags first (more shared ranks higher), then the same section, newest first.
+
+    Indexes are in newest-first order, so a smaller index is a newer article.
+    Articles sharing two or more tags come from intersecting the tags' sets (a
+    pair count grows with the number of shared tags); those sharing one are the
+    first of each tag's list. No article is compared with every other one.
+    """
+    eligible = [not a.draft for a in articles]
+    lists = {t.slug: [i for i in t.articles[:RELATED_WINDOW] if eligible[i]] for t in tags}
+    sets = {slug: set(members) for slug, members in lists.items()}
     by_section: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(articles):
-        by_section[article.section].append(index)
+        if eligible[index]:
+            by_section[article.section].append(index)
     result = []
     for index, article in enumerate(articles):
+        slugs = [s for s in dict.fromkeys(urls.slugify(t) for t in article.tags) if s in lists]
         shared: Counter[int] = Counter()
-        for tag in dict.fromkeys(urls.slugify(t) for t in article.tags):
-            shared.update(by_tag.get(tag, ()))
+        for first, second in itertools.combinations(slugs, 2):
+            shared.update(sets[first] & sets[second])
         shared.pop(index, None)
-        # Indexes are in newest-first order, so the index breaks ties by date.
-        ranked = sorted((i for i in shared if not articles[i].draft),
-                        key=lambda i: (-shared[i], i))[:RELATED_COUNT]
-        for other in by_section[article.section]:
+        ranked = sorted(shared, key=lambda i: (-shared[i], i))[:RELATED_COUNT]
+        fallbacks = itertools.chain(heapq.merge(*(lists[s] for s in slugs)),
+                                    by_section[article.section])
+        for other in fallbacks:
             if len(ranked) >= RELATED_COUNT:
                 break
-            if other != index and other not in ranked and not articles[other].draft:
+            if other != index and other not in ranked:
                 ranked.append(other)
         result.append(tuple(ranked))
     return tuple(result)

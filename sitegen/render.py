@@ -9,6 +9,7 @@ worker built once at start-up, and it returns problems as data.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import traceback
 from collections.abc import Iterator
@@ -110,20 +111,21 @@ def plan(site: Site, config: Config, site_view: View, views: Views,
         yield Job(*planned)
 
 
-def clashes(jobs: list[Job], static: list[str]) -> list[Problem]:
+def clashes(claims: list[tuple[str, str]], static: list[str]) -> list[Problem]:
     """Two things for one output file: a page and a feed, the search page, a static file.
 
-    (collect_site reports clashes between articles, pages, aliases and lists with
-    better messages; this catches everything the plan adds on top of those.)
+    `claims` are (output file, source) of every planned job. (collect_site reports
+    clashes between articles, pages, aliases and lists with better messages; this
+    catches everything the plan adds on top of those.)
     """
     owners = {name: f"the static file {name}" for name in static}
     problems = []
-    for job in jobs:
-        other = owners.setdefault(job.output, job.source)
-        if other != job.source:
-            blamed = next((s for s in (job.source, other) if s.startswith("content/")), None)
+    for output, source in claims:
+        other = owners.setdefault(output, source)
+        if other != source:
+            blamed = next((s for s in (source, other) if s.startswith("content/")), None)
             problems.append(Problem(blamed or CONFIG_NAME, 1 if blamed else 0,
-                                    f"{job.output} would be written for both {job.source} and "
+                                    f"{output} would be written for both {source} and "
                                     f"{other}: give one of them another URL"))
     return problems
 
@@ -193,6 +195,9 @@ _root: Path = Path()
 def init_worker(chain: tuple[Theme, ...], root: Path, bytecode_dir: Path | None = None) -> None:
     """Build the Jinja environment once per process (it cannot be pickled)."""
     global _environment, _root
+    # A worker forked from a CLI build inherits its disabled cyclic collector; a
+    # worker makes short-lived garbage all the time, so it collects as usual.
+    gc.enable()
     _environment = make_environment(chain, bytecode_dir)
     _root = root
 

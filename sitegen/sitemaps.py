@@ -24,7 +24,7 @@ from markupsafe import escape
 
 from sitegen import dates, urls
 from sitegen.config import Config
-from sitegen.model import Site
+from sitegen.model import Article, Site
 from sitegen.views import View, Views
 
 Planned = tuple[str, tuple[str, ...], dict[str, Any], str]
@@ -94,12 +94,17 @@ def site_urls(site: Site, config: Config, views: Views) -> list[View]:
     return entries
 
 
-def news_urls(site: Site, config: Config, views: Views, now: dt.datetime) -> list[View]:
+def news_window(site: Site, now: dt.datetime) -> list[Article]:
     """Articles first published in the two days up to `now`, newest first."""
+    return [a for a in site.articles if now - NEWS_WINDOW <= a.date <= now]
+
+
+def news_urls(site: Site, config: Config, views: Views, now: dt.datetime) -> list[View]:
+    """The news sitemap's entries, newest first."""
     return [{"loc": _uri(views.link.absolute(a.path)), "title": a.title,
              "published": dates.iso(a.date), "name": config.site.title,
              "language": config.site.language.lower()}
-            for a in site.articles if now - NEWS_WINDOW <= a.date <= now]
+            for a in news_window(site, now)]
 
 
 def split(entries: list[View], markup: int, max_urls: int, max_bytes: int) -> list[list[View]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import json
+import datetime as dt
+import marshal
+import os
 import shutil
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen import cache
-from tests.conftest import article, build_site, make_site, read_tree
+from tests.conftest import NOW, article, build_site, make_site, read_tree
 
 CONFIG = ('[site]\ntitle = "Warta"\nbase_url = "https://example.org/"\n'
           '[build]\nitems_per_page = 3\n')
@@ -114,13 +116,15 @@ def test_a_new_cache_version_rebuilds_everything(tmp_path: Path,
 def test_a_damaged_cache_is_ignored_with_a_warning(tmp_path: Path, damage: str) -> None:
     site = small_site(tmp_path)
     build_site(site)
-    stores = sorted((site / ".sitegen-cache").glob("re*.json"))
-    assert [p.name[:7] for p in stores] == ["reads.j", "renders"]
+    stores = sorted((site / ".sitegen-cache").glob("re*.bin"))
+    assert [p.name[:7] for p in stores] == ["reads.b", "renders"]
+    header = b"sitegen build cache\n" + cache.salt().encode() + b"\n"
     for stored in stores:
-        text = stored.read_text()
-        stored.write_text({"truncated": text[: len(text) // 2], "garbage": "\x00\xff{]",
-                           "wrong version": text.replace('"salt": "1|', '"salt": "0|'),
-                           "wrong shape": json.dumps({"salt": cache.salt(), "table": 5})}[damage])
+        data = stored.read_bytes()
+        assert data.startswith(header)
+        stored.write_bytes({"truncated": data[: len(data) // 2], "garbage": b"\x00\xff{]",
+                            "wrong version": data.replace(b"\n1|", b"\n0|", 1),
+                            "wrong shape": header + marshal.dumps(5)}[damage])
     cache._MEMORY.clear()
     shutil.rmtree(site / "output")
     report = build_site(site)
@@ -192,3 +196,52 @@ def test_cached_builds_equal_a_clean_build_after_any_edits(tmp_path_factory, edi
         clean_tree = read_tree(root / "clean")
         assert read_tree(site / "output") == clean_tree, (action, n, cached.rendered)
         assert read_tree(root / "served") == clean_tree, (action, n, served.rendered)
+
+
+def test_time_passing_publishes_scheduled_articles_without_any_edit(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "content/ekonomi/kemarin.md": article("Kemarin", date="2026-11-27 12:00"),
+        "content/ekonomi/nanti.md": article("Terjadwal", date="2026-11-28 14:00"),
+    }, config=CONFIG)
+    build_site(site)
+    assert not (site / "output/ekonomi/nanti").exists()
+    assert "kemarin" in (site / "output/sitemap-news.xml").read_text()
+    later = NOW + dt.timedelta(hours=3)
+    report = build_site(site, now=later)
+    assert "ekonomi/nanti/index.html" in report.rendered
+    assert "Terjadwal" in (site / "output/index.html").read_text()
+    build_site(site, now=later + dt.timedelta(days=3))
+    assert "kemarin" not in (site / "output/sitemap-news.xml").read_text()
+
+
+def test_an_output_file_deleted_by_hand_is_written_again(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    build_site(site)
+    (site / "output/ekonomi/a0/index.html").unlink()
+    report = build_site(site)
+    assert report.rendered == ["ekonomi/a0/index.html"]
+    assert (site / "output/ekonomi/a0/index.html").is_file()
+
+
+def test_sources_unchanged_since_hashed_are_not_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path)
+    hour_ago = NOW.timestamp() - 3600
+    for path in (site / "content").rglob("*.md"):
+        os.utime(path, (hour_ago, hour_ago))
+    build_site(site)
+    hashed: list[str] = []
+    original = cache.read_key
+    monkeypatch.setattr(cache, "read_key",
+                        lambda source, relative, context: hashed.append(relative)
+                        or original(source, relative, context))
+    cache._MEMORY.clear()  # a new process: the stamps come from the disk
+    assert build_site(site).parsed == [] and hashed == []
+    edited = site / "content/ekonomi/a0.md"
+    edited.write_text(edited.read_text().replace("Isi kedua 0.", "Isi kedua berubah."))
+    report = build_site(site)
+    assert hashed == ["content/ekonomi/a0.md"] and report.parsed == ["content/ekonomi/a0.md"]
+    assert "berubah" in (site / "output/ekonomi/a0/index.html").read_text()
+    hashed.clear()
+    build_site(site)  # modified just now: too recent to trust its time, so hashed again
+    assert hashed == ["content/ekonomi/a0.md"]
