@@ -100,12 +100,24 @@ def browser():
     except ImportError:
         sync_playwright = None
     if executable is None or sync_playwright is None:
-        message = ("browser tests need Chromium and Playwright: "
-                   "apt-get install -y chromium && pip install -e '.[test]'")
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool("browser tests need Chromium and Playwright: "
+                     "apt-get install -y chromium && pip install -e '.[test]'")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+def missing_tool(message: str) -> None:
+    """A test tool is not installed: a failure under CI (CI=true), a skip elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def build_copy(source: Path, destination: Path) -> Path:
+    """Build a copy of a site (its sitegen.toml and content/) and return its output."""
+    shutil.copytree(source / "content", destination / "content")
+    shutil.copy(source / "sitegen.toml", destination / "sitegen.toml")
+    build_site(destination)
+    return destination / "output"

