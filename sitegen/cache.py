@@ -26,6 +26,7 @@ import os
 import pickle
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,9 +42,10 @@ from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article, Image
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _READS = "reads.bin"
 _MAGIC = b"sitegen build cache\n"
+_END = ("", "end of table")
 
 
 Stamp = tuple[int, int, int, int, str, str]
@@ -179,11 +181,16 @@ class BuildCache:
         if not path.is_file():
             return None
         try:
-            raw = path.read_bytes()
+            raw = memoryview(path.read_bytes())
             header = _MAGIC + salt().encode() + b"\n"
-            if not raw.startswith(header):
+            if raw[:len(header)] != header:
                 raise ValueError("it was written by another version")
-            return decode(marshal.loads(raw[len(header):]))
+            table, at = {}, len(header)
+            while (item := _record(raw, at)) != _END:
+                name, value = item
+                table[name] = value
+                at += 4 + int.from_bytes(raw[at:at + 4], "big")
+            return decode(table)
         except Exception as exc:  # any damage means: do not trust it
             self.reads_changed = True
             self.warnings.append(Problem(str(path), 0, f"ignoring the build cache "
@@ -252,25 +259,38 @@ class BuildCache:
         self.directory.mkdir(parents=True, exist_ok=True)
         missing = not (self.directory / _READS).is_file()
         if missing or (self.reads_changed and not self.in_memory):
-            _save(self.directory / _READS, {
-                name: [key, _article_to_plain(a), [list(dataclasses.astuple(p)) for p in problems]]
-                for name, (key, a, problems) in sorted(self.reads.items())})
-        _save(self._renders_path(), {"pages": renders, "static": sorted(static), "site": site})
-        _save(self.directory / _STAMPS, self.stamps)
+            _save(self.directory / _READS, (
+                (name, [key, _article_to_plain(a), [list(dataclasses.astuple(p))
+                                                    for p in problems]])
+                for name, (key, a, problems) in sorted(self.reads.items())))
+        table = {"pages": renders, "static": sorted(static), "site": site}
+        _save(self._renders_path(), table.items())
+        _save(self.directory / _STAMPS, self.stamps.items())
 
 
-def _save(path: Path, table: Any) -> None:
-    """Write a table as the magic line, the salt line, then marshal data.
+def _save(path: Path, items: Iterable[tuple[str, Any]]) -> None:
+    """Write a table: the magic line, the salt line, one marshal record per entry, an end.
 
     marshal (plain dicts, lists and strings only, nothing that runs code) loads
     the read table of 10,000 articles in about half the time JSON takes; the salt
-    names the Python version, which marshal's format depends on.
+    names the Python version, which marshal's format depends on. One
+    length-prefixed record per entry keeps a large table from being held as one
+    more buffer; the end record tells a complete file from a truncated one.
     """
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     with temporary.open("wb") as stream:
         stream.write(_MAGIC + salt().encode() + b"\n")
-        marshal.dump(table, stream)
+        for item in itertools.chain(items, [_END]):
+            record = marshal.dumps(item)
+            stream.write(len(record).to_bytes(4, "big") + record)
     os.replace(temporary, path)
+
+
+def _record(raw: memoryview, at: int) -> Any:
+    size = int.from_bytes(raw[at:at + 4], "big")
+    if at + 4 + size > len(raw) or size == 0:
+        raise ValueError("the file is cut short")
+    return marshal.loads(raw[at + 4:at + 4 + size])
 
 
 def _stamps_from_plain(table: dict[str, Any]) -> dict[str, Stamp]:

@@ -119,12 +119,13 @@ def test_a_damaged_cache_is_ignored_with_a_warning(tmp_path: Path, damage: str) 
     stores = sorted((site / ".sitegen-cache").glob("re*.bin"))
     assert [p.name[:7] for p in stores] == ["reads.b", "renders"]
     header = b"sitegen build cache\n" + cache.salt().encode() + b"\n"
+    five = marshal.dumps(5)
     for stored in stores:
         data = stored.read_bytes()
         assert data.startswith(header)
         stored.write_bytes({"truncated": data[: len(data) // 2], "garbage": b"\x00\xff{]",
-                            "wrong version": data.replace(b"\n1|", b"\n0|", 1),
-                            "wrong shape": header + marshal.dumps(5)}[damage])
+                            "wrong version": data.replace(cache.salt().encode(), b"0|old", 1),
+                            "wrong shape": header + len(five).to_bytes(4, "big") + five}[damage])
     cache._MEMORY.clear()
     shutil.rmtree(site / "output")
     report = build_site(site)
