@@ -5,10 +5,13 @@
 
 Profiles `sitegen build --jobs 1` (one process, so the profile sees every
 stage, the work that workers would share included) on the corpus run.py uses,
-after deleting the output and the cache. Prints the total, the time summed by
-area (library, sitegen module, Jinja templates, I/O), and the top functions by
-own time and by cumulative time. cProfile slows Python code more than C code,
-so read the shares, not the absolute seconds.
+after deleting the output and the cache (`--build nochange`: after one
+unprofiled build, so the profile shows a rebuild with nothing changed;
+`--build edit`: the same after editing one article's body).
+Prints the total, the time summed by area (library, sitegen module, Jinja
+templates, I/O), and the top functions by own time and by cumulative time.
+cProfile slows Python code more than C code, so read the shares, not the
+absolute seconds.
 """
 
 from __future__ import annotations
@@ -82,21 +85,33 @@ def main() -> None:
     parser.add_argument("--sitegen", default="HEAD", help="git revision, or 'worktree'")
     parser.add_argument("--work", type=Path, default=run.HERE / ".work")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--build", default="cold", choices=("cold", "nochange", "edit"),
+                        help="cold: no output, no cache; nochange: profile a second build "
+                             "after an unprofiled first one; edit: the same after editing "
+                             "one article's body")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     work = args.work.resolve()
     env, revision = run.sitegen_env(args.sitegen, work)
-    sites = corpus.cached_sites(corpus.generate(args.articles, args.seed), work)
+    data = corpus.generate(args.articles, args.seed)
+    sites = corpus.cached_sites(data, work)
+    edits = run.Edits(data, sites)
+    edits.restore()
     site = sites[args.site]
     tool = run.generators(sites, env, run.hugo_binary(), work)[args.site]
     tool.clean()
-    profile = work / f"profile-{args.site}-{args.articles}.prof"
+    if args.build != "cold":
+        tool.run()
+    if args.build == "edit":
+        edits.edit(args.site, "profiledit")
+    profile = work / f"profile-{args.site}-{args.articles}-{args.build}.prof"
     command = [sys.executable, "-P", "-m", "cProfile", "-o", str(profile), "-m", "sitegen",
                "build", "--source", str(site), "--jobs", "1", "--verbose"]
-    print(f"sitegen {revision}; {args.articles} articles; {' '.join(command[2:])}",
-          file=sys.stderr)
+    print(f"sitegen {revision}; {args.articles} articles; {args.build} build; "
+          f"{' '.join(command[2:])}", file=sys.stderr)
     started = time.perf_counter()
     result = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True)
+    edits.restore()
     if result.returncode:
         sys.exit(result.stdout + result.stderr)
     print(f"wall time under the profiler, --jobs 1: {time.perf_counter() - started:.1f} s")

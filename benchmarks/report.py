@@ -8,6 +8,7 @@ prints the same report again (e.g. after changing its layout).
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -240,12 +241,18 @@ def raw(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _short(text: str) -> str:
+    """Interpreter paths shortened: the Hugo binary sits deep in site-packages."""
+    return re.sub(r"/\S*/site-packages/", "<site-packages>/", text)
+
+
 def render(results: dict[str, Any]) -> str:
     meta = results["meta"]
     out = [
         f"Measured {meta['date']} on {meta['cpus']} CPUs ({meta['cpu']}), {meta['memory']} "
         f"of memory, {meta['system']}; load average at the start {meta['load']}.",
-        f"Python {meta['python']}; Hugo {meta['hugo']}; sitegen {meta['sitegen']}.",
+        f"Python {meta['python']}; Hugo {meta['hugo']}; "
+        f"sitegen {meta['sitegen'].removeprefix('sitegen, ')}.",
         f"Each figure is the median of {meta['runs']} runs (seed {meta['seed']}). Load average "
         "(1, 5, 15 min) before and after each size: " + "; ".join(
             f"N={count(int(n))}: {s['load'][0]} → {s['load'][1]}"
@@ -261,14 +268,15 @@ def render(results: dict[str, Any]) -> str:
         "### What each sitegen build wrote (its own summary line, first run)", "",
         *written(results), "", "### Goals", "", *goals(results), "",
         "### Commands", "", f"- benchmark: `{meta['invocation']}`",
-        *(f"- {k}: `{v}`" for k, v in meta["commands"].items()),
+        *(f"- {k}: `{_short(v)}`" for k, v in meta["commands"].items()),
     ]
     if meta.get("trim_options"):
         out.append(f"- trimmed sitegen.toml [build] extra lines: {meta['trim_options']}")
     for size in results["sizes"].values():
         for tool, entry in size.get("watch", {}).items():
             if "command" in entry:
-                out.append(f"- {tool} watch mode: `{entry['command']}`, timed {entry['method']}")
+                out.append(f"- {tool} watch mode: `{_short(entry['command'])}`, "
+                           f"timed {entry['method']}")
         break
     out += ["", "### Files written by kind (cold build)", ""]
     for n, size in results["sizes"].items():
