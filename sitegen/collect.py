@@ -15,6 +15,7 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sitegen import urls
 from sitegen.config import Config
@@ -72,7 +73,8 @@ def select_site(sources: list[Article], config: Config,
 
 def relate(site: Site) -> Site:
     """The site with each article's related articles and section neighbours."""
-    return dataclasses.replace(site, related=_related(list(site.articles), site.tags),
+    shape = tuple((a.section, a.tags, a.draft) for a in site.articles)
+    return dataclasses.replace(site, related=_related(shape),
                                neighbours=_neighbours(len(site.articles), site.sections))
 
 
@@ -124,31 +126,44 @@ def _archive(articles: list[Article], config: Config) -> tuple[ArchiveMonth, ...
     )
 
 
-def _related(articles: list[Article], tags: tuple[Term, ...]) -> tuple[tuple[int, ...], ...]:
+# `serve` rebuilds after every save; an edit of a body changes none of what related
+# articles depend on (order, sections, tags, drafts), so the last answer is kept.
+Shape = tuple[tuple[str, tuple[str, ...], bool], ...]
+
+
+@lru_cache(maxsize=2)
+def _related(shape: Shape) -> tuple[tuple[int, ...], ...]:
     """Shared tags first (more shared ranks higher), then the same section, newest first.
 
-    Indexes are in newest-first order, so a smaller index is a newer article.
-    Articles sharing two or more tags come from intersecting the tags' sets (a
-    pair count grows with the number of shared tags); those sharing one are the
-    first of each tag's list. No article is compared with every other one.
+    `shape` holds each article's (section, tags, draft), newest first, so a
+    smaller index is a newer article. Articles sharing two or more tags come
+    from intersecting the tags' sets (a pair count grows with the number of
+    shared tags); those sharing one are the first of each tag's list. No
+    article is compared with every other one.
     """
-    eligible = [not a.draft for a in articles]
-    lists = {t.slug: [i for i in t.articles[:RELATED_WINDOW] if eligible[i]] for t in tags}
-    sets = {slug: set(members) for slug, members in lists.items()}
+    eligible = [not draft for _, _, draft in shape]
+    members: dict[str, list[int]] = defaultdict(list)
+    for index, (_, tags, _) in enumerate(shape):
+        for slug in dict.fromkeys(urls.slugify(t) for t in tags):
+            if slug:
+                members[slug].append(index)
+    lists = {slug: [i for i in found[:RELATED_WINDOW] if eligible[i]]
+             for slug, found in members.items()}
+    sets = {slug: set(found) for slug, found in lists.items()}
     by_section: dict[str, list[int]] = defaultdict(list)
-    for index, article in enumerate(articles):
+    for index, (section, _, _) in enumerate(shape):
         if eligible[index]:
-            by_section[article.section].append(index)
+            by_section[section].append(index)
     result = []
-    for index, article in enumerate(articles):
-        slugs = [s for s in dict.fromkeys(urls.slugify(t) for t in article.tags) if s in lists]
+    for index, (section, tags, _) in enumerate(shape):
+        slugs = [s for s in dict.fromkeys(urls.slugify(t) for t in tags) if s in lists]
         shared: Counter[int] = Counter()
         for first, second in itertools.combinations(slugs, 2):
             shared.update(sets[first] & sets[second])
         shared.pop(index, None)
         ranked = sorted(shared, key=lambda i: (-shared[i], i))[:RELATED_COUNT]
         fallbacks = itertools.chain(heapq.merge(*(lists[s] for s in slugs)),
-                                    by_section[article.section])
+                                    by_section[section])
         for other in fallbacks:
             if len(ranked) >= RELATED_COUNT:
                 break
