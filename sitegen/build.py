@@ -24,7 +24,7 @@ from typing import Any
 from sitegen import cache, collect, readers, render, search, sitemaps, themes, write
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, errors_only
-from sitegen.model import Article
+from sitegen.model import Article, Site
 from sitegen.views import Views
 
 # Below this many items, starting worker processes costs more than it saves.
@@ -88,11 +88,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
         static = themes.static_files(chain, readers.static_dir(config))
         assets = themes.fingerprint(static)
         theme = cache.theme_stamp([t.path for t in chain])
-        site_key = cache.site_key(
-            repr(config), repr(output), theme, repr(sorted(keys.items())),
-            repr(_stamps(static)), repr([a.source for a in (*site.articles, *site.pages)]),
-            repr([a.source for a in sitemaps.news_window(site, options.now)]),
-            str(options.now.year))
+        site_key = _site_key(config, output, theme, keys, static, site, options.now)
         if store.unchanged_site(site_key):
             # Nothing the output depends on changed since the last build into it.
             report.unchanged = sorted([*store.renders, *(store.static or ())])
@@ -192,10 +188,17 @@ def _render(jobs: Iterable[render.Job], static: list[str], stamp: str, site_dige
     return renders
 
 
-def _stamps(files: dict[str, Path]) -> list[tuple[str, int, int]]:
-    """Name, size and time of each static file (what decides whether it is copied)."""
-    return [(name, (stat := path.stat()).st_size, stat.st_mtime_ns)
-            for name, path in sorted(files.items())]
+def _site_key(config: Config, output: Path, theme: str, keys: dict[str, str],
+              static: dict[str, Path], site: Site, now: dt.datetime) -> str:
+    """Everything the output depends on: config, theme, every source, the static
+    files (name, size, time: what decides whether one is copied), and what the build
+    time decides (what is published, the news sitemap's window, the year)."""
+    stamps = [(name, (stat := path.stat()).st_size, stat.st_mtime_ns)
+              for name, path in sorted(static.items())]
+    return cache.site_key(
+        repr(config), repr(output), theme, repr(sorted(keys.items())), repr(stamps),
+        repr([a.source for a in (*site.articles, *site.pages)]),
+        repr([a.source for a in sitemaps.news_window(site, now)]), str(now.year))
 
 
 def _stop_on(problems: Iterable[Problem], strict: bool = False) -> None:
