@@ -34,6 +34,7 @@ class Run:
     seconds: float
     cpu_seconds: float
     """User + system time of the process and every child it waited for (its workers)."""
+    user_seconds: float
     peak_mib: float
     largest_mib: float
     output: str
@@ -117,7 +118,8 @@ def timed(command: list[str], cwd: Path | None = None, env: dict[str, str] | Non
                            f"{output[-3000:]}")
     largest = usage.ru_maxrss / 1024
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(seconds, cpu, max(sampler.peak_kib / 1024, largest), largest, output)
+    return Run(seconds, cpu, usage.ru_utime, max(sampler.peak_kib / 1024, largest), largest,
+               output)
 
 
 class _Reader(threading.Thread):

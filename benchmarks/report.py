@@ -130,13 +130,17 @@ def cpu_comparison(results: dict[str, Any]) -> list[str]:
     rows = ["| N = | " + " | ".join(f"{count(int(n))}: sitegen | Hugo | sitegen/Hugo"
                                     for n in sizes) + " |",
             "|---|" + "---:|---:|---:|" * len(sizes)]
+    def cpu(size: dict[str, Any], tool: str, key: str) -> tuple[float | None, str]:
+        total = _times(size, tool, key, "cpu_seconds")
+        user = _times(size, tool, key, "user_seconds")
+        return total, seconds(total) + (f" ({seconds(user)})" if user is not None else "")
+
     for key, label in MEASURES:
         cells = []
         for size in sizes.values():
-            mine = _times(size, "sitegen", key, "cpu_seconds")
-            theirs = _times(size, "hugo", "cold" if key == "cold_no_cache" else key,
-                            "cpu_seconds")
-            cells.append(f"{seconds(mine)} | {seconds(theirs)} | {ratio(mine, theirs)}")
+            mine, mine_text = cpu(size, "sitegen", key)
+            theirs, theirs_text = cpu(size, "hugo", "cold" if key == "cold_no_cache" else key)
+            cells.append(f"{mine_text} | {theirs_text} | {ratio(mine, theirs)}")
         if any(_times(s, "sitegen", key, "cpu_seconds") is not None for s in sizes.values()):
             rows.append(f"| {label} | " + " | ".join(cells) + " |")
     full = [_times(s, "sitegen-full", "cold", "cpu_seconds") for s in sizes.values()]
@@ -261,7 +265,8 @@ def render(results: dict[str, Any]) -> str:
         *comparison(results), "",
         "### CPU time (user + system, every process of the build)", "",
         "Less sensitive than wall time to other work on the machine; a build that uses both",
-        "cores well has a CPU time near twice its wall time.", "",
+        "cores well has a CPU time near twice its wall time. In brackets, when recorded: the",
+        "user time alone (the system time of creating and deleting files varies most).", "",
         *cpu_comparison(results), "",
         "### sitegen's full default build (default theme and settings)", "",
         *full_build(results), "",

@@ -222,7 +222,8 @@ def measure_size(count: int, args: argparse.Namespace, env: dict[str, str], hugo
 
     def record(tool: str, kind: str, run: measure.Run) -> measure.Run:
         runs[tool].setdefault(kind, []).append(
-            {"seconds": run.seconds, "cpu_seconds": run.cpu_seconds, "peak_mib": run.peak_mib,
+            {"seconds": run.seconds, "cpu_seconds": run.cpu_seconds,
+             "user_seconds": run.user_seconds, "peak_mib": run.peak_mib,
              "largest_mib": run.largest_mib})
         if tool != "hugo":
             notes[tool].setdefault(kind, written_counts(run.output))
