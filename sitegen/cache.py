@@ -1,15 +1,17 @@
 """Layer 6. The persistent build cache (`.sitegen-cache/`), keyed by hashes of full inputs.
 
-Two tables:
+Two tables, each in a file of its own:
 - read: source path -> (key, Article). The key hashes the source bytes, the
   config values reading uses, the static files' sizes, sitegen's and the
   Markdown libraries' versions. A hit skips YAML and Markdown.
 - render, one per output folder: output file -> key. The key hashes the
   theme's templates and the page's whole context, so a page is re-rendered
   exactly when something it can show changed, without tracking dependencies.
-  It also lists the folder's static files, so that stale files are found
-  without walking the whole output.
-Keys are never trusted blindly: a damaged file or one from another version is
+  It also lists the folder's other files (so that stale files are found
+  without walking the whole output) and the site key of its last build (a
+  build whose inputs all match it skips rendering altogether).
+A third file keeps each source's stat when it was hashed, so an untouched
+source is not read again. Keys are never trusted blindly: a damaged file or one from another version is
 ignored with a warning and the build starts from scratch. The tables also
 live on in memory between builds of one process, so `sitegen serve` keeps the
 site model instead of reloading it.
