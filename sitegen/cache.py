@@ -11,8 +11,9 @@ Two tables, each in a file of its own:
   without walking the whole output) and the site key of its last build (a
   build whose inputs all match it skips rendering altogether).
 A third file keeps each source's stat when it was hashed, so an untouched
-source is not read again. Keys are never trusted blindly: a damaged file or one from another version is
-ignored with a warning and the build starts from scratch. The tables also
+source is not read again. Keys are never trusted blindly: a damaged file or
+one from another version is ignored with a warning and the build starts from
+scratch. The tables also
 live on in memory between builds of one process, so `sitegen serve` keeps the
 site model instead of reloading it.
 """
