@@ -69,10 +69,18 @@ class BuildReport:
 
 def build(config: Config, options: BuildOptions) -> BuildReport:
     """Build the whole site into the output folder; raise SitegenError with every problem."""
-    clock = _Clock()
     output = (options.output or config.output_dir).resolve()
+    # Held until the cache is saved too: its render table must describe this tree.
+    with write.OutputLock(output):
+        return _build_locked(config, options, output)
+
+
+def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildReport:
+    clock = _Clock()
     _stop_on(write.check_destination(output, config.root, readers.content_dir(config)))
     chain = themes.resolve_chain(config)
+    _stop_on(write.check_cache_dir(config.cache_dir, output, [
+        readers.static_dir(config), *(theme.path / "static" for theme in chain)]))
     store = cache.BuildCache(config.cache_dir if options.use_cache else None,
                              config.site.timezone, output)
     report = BuildReport(output, [], [], list(store.warnings), {})

@@ -1,26 +1,50 @@
-"""Layer 6. Safe output: nothing in the output folder changes until the build has succeeded.
+"""Layer 6. Safe output: the output folder always holds one whole build, the previous or the new.
 
-New and changed files are written to a staging folder beside the output;
-only when every page rendered do they move into place (one rename each), and
-files that no longer belong to the site are removed. A failed build discards
-the staging folder and leaves the previous output untouched, byte for byte.
-A file whose bytes did not change is not rewritten, so it keeps its
-modification time and deploy tools upload only what changed.
+The new tree is built complete in a staging folder: changed files are written
+there, unchanged ones are hard links to the previous output's files (the same
+inode, so the same bytes and modification time: deploy tools upload only what
+changed). Then one system call, Linux's renameat2(RENAME_EXCHANGE), swaps the
+staging folder and the output folder, and the previous tree is removed. A
+build killed at any moment leaves one tree or the other whole; what it left
+beside the output is removed by the next build.
+
+An output folder that is a mount point (a Docker bind mount) cannot be
+renamed. There the staging tree lives inside it, and the swap moves its
+top-level entries under a journal: a build killed while they move leaves
+pages of one build only, perhaps not all of them, and the next build rolls
+the journal forward first. A lock (flock, released by the kernel when its
+process dies) keeps a second build out of a folder while one writes it.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
+import stat
+import sys
 from pathlib import Path
+from types import TracebackType
 
 from sitegen.errors import Problem, SitegenError
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; builds into one folder must not overlap
+    fcntl = None  # type: ignore[assignment]
+
 MARKER = ".sitegen-build"
+STAGING = ".sitegen-staging"
+"""Inside an output folder that is a mount point: the new tree, while it is being built."""
+RETIRED = ".sitegen-old"
+JOURNAL = ".sitegen-journal"
+INTERNAL = frozenset({STAGING, RETIRED, JOURNAL, f"{JOURNAL}.tmp"})
+"""Names inside the output folder that belong to no build (only in the mount-point case)."""
 
 
 def check_destination(output: Path, root: Path, content: Path) -> list[Problem]:
-    """Refuse destinations where pruning the output would destroy the user's work."""
+    """Refuse destinations where replacing the output would destroy the user's work."""
     output, root, content = output.resolve(), root.resolve(), content.resolve()
     where = "sitegen.toml"
     if output in (root, content) or root.is_relative_to(output) or content.is_relative_to(output):
@@ -30,30 +54,126 @@ def check_destination(output: Path, root: Path, content: Path) -> list[Problem]:
         return [Problem(where, 0, f"the output folder {output} is inside content/: choose another")]
     if output.exists() and not output.is_dir():
         return [Problem(where, 0, f"the output path {output} is a file, not a folder")]
-    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).exists():
+    if output.is_dir() and not (output / MARKER).exists() \
+            and any(name not in INTERNAL for name in os.listdir(output)):
         return [Problem(where, 0, f"the output folder {output} is not empty and was not written "
                         "by sitegen: empty it or choose another with --output")]
     return []
 
 
-class Staging:
-    """The changes to the output folder, held beside it until `commit`.
+def check_cache_dir(cache: Path, output: Path, published: list[Path]) -> list[Problem]:
+    """Refuse a cache folder whose files would be published (every draft's HTML is in it)."""
+    cache = cache.resolve()
+    for folder, what in [(output, "the output folder"), *((p, "a published folder")
+                                                           for p in published)]:
+        folder = folder.resolve()
+        if cache.is_relative_to(folder):
+            return [Problem("sitegen.toml", 0, f"[build] cache_dir {cache} is inside {what} "
+                            f"({folder}), so it would be published: choose a folder outside it, "
+                            "such as the default .sitegen-cache")]
+    return []
 
-    Staged files are stored flat (numbered), not in a copy of the site's folder
-    tree: on a cold build of a large archive that saves a folder creation and
-    removal per page.
+
+def inside_mode(output: Path) -> bool:
+    """Whether the new tree has to be staged inside the output folder: it is a mount
+    point (renaming it fails) or its parent is not writable."""
+    if not output.is_dir():
+        return False
+    return _is_mount_point(output) or not os.access(output.parent, os.W_OK)
+
+
+def _is_mount_point(path: Path) -> bool:
+    if os.path.ismount(path):
+        return True
+    try:  # a bind mount from the same file system has the parent's device number
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as table:
+            points = {line.split()[4] for line in table if len(line.split()) > 4}
+    except OSError:
+        return False
+    escaped = str(path.resolve()).replace("\\", "\\134").replace(" ", "\\040") \
+        .replace("\t", "\\011").replace("\n", "\\012")
+    return escaped in points
+
+
+def _beside(output: Path, what: str) -> Path:
+    return output.parent / f".{output.name}.sitegen-{what}"
+
+
+class OutputLock:
+    """Held for a whole build: a second build into the same folder stops with a message.
+
+    The lock file lies beside the output folder (which the swap replaces); in the
+    mount-point case the folder itself, which never moves, is locked instead. Taking
+    the lock also removes or completes what a killed build left behind.
     """
 
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
-        self.dir = self.output.parent / f".{self.output.name}.sitegen-new"
-        if self.dir.exists():  # left over from a build that was killed
-            shutil.rmtree(self.dir)
+        self.fd: int | None = None
+
+    def __enter__(self) -> OutputLock:
+        if fcntl is not None:
+            if inside_mode(self.output):
+                self.fd = os.open(self.output, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            else:
+                self.output.parent.mkdir(parents=True, exist_ok=True)
+                self.fd = os.open(_beside(self.output, "lock"), os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = _read_pid(self.fd)
+                os.close(self.fd)
+                self.fd = None
+                raise SitegenError([Problem(str(self.output), 0, "another sitegen build"
+                                            f"{f' (process {holder})' if holder else ''} is "
+                                            "writing this folder: wait until it has finished, "
+                                            "then build again")]) from None
+            if stat.S_ISREG(os.fstat(self.fd).st_mode):
+                os.ftruncate(self.fd, 0)
+                os.pwrite(self.fd, f"{os.getpid()}\n".encode(), 0)
+        recover(self.output)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # releases the lock
+            self.fd = None
+
+
+def _read_pid(fd: int) -> str:
+    try:
+        return os.pread(fd, 32, 0).decode("ascii", errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def recover(output: Path) -> None:
+    """Finish or remove what a killed build left: the output is one whole tree again."""
+    if (output / JOURNAL).is_file():
+        _roll_forward(output)
+    for name in INTERNAL:
+        _remove(output / name)
+    new, old = _beside(output, "new"), _beside(output, "old")
+    if not os.path.lexists(output) and old.is_dir():
+        os.rename(old, output)  # killed between the two renames of a swap without exchange
+    _remove(new)
+    _remove(old)
+
+
+class Staging:
+    """The new output tree, built complete before it replaces the previous one in `commit`."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output.resolve()
+        self.inside = inside_mode(self.output)
+        self.dir = self.output / STAGING if self.inside else _beside(self.output, "new")
+        _remove(self.dir)  # left over from a killed build that took no lock
         self.dir.mkdir(parents=True)
         self.keep: set[str] = {MARKER}
         self.written: list[str] = []
         self.unchanged: list[str] = []
-        self._staged: dict[str, Path] = {}
+        self._folders: set[str] = {""}
 
     @staticmethod
     def _check(relative: str) -> None:
@@ -63,108 +183,207 @@ class Staging:
                 p in ("", ".", "..") for p in parts):
             raise ValueError(f"refusing to write outside the output folder: {relative}")
 
+    def _folder(self, folder: str) -> None:
+        """Make a folder of the new tree; the same folder of the previous tree must be
+        a real one, or taking its files would publish whatever a link points at."""
+        if folder in self._folders:
+            return
+        self._folder(folder.rpartition("/")[0])
+        if os.path.islink(f"{self.output}/{folder}"):
+            raise SitegenError([Problem(f"{self.output}/{folder}", 0, "this folder of the output "
+                                        "is a link to elsewhere: remove it and build again")])
+        os.mkdir(f"{self.dir}/{folder}")
+        self._folders.add(folder)
+
+    def _prepare(self, relative: str) -> str:
+        """Where `relative` goes in the new tree (its folder made, nothing there yet)."""
+        self._check(relative)
+        folder = relative.rpartition("/")[0]
+        if folder not in self._folders:
+            self._folder(folder)
+        self.keep.add(relative)
+        target = f"{self.dir}/{relative}"
+        if os.path.lexists(target):  # written twice: never write through a hard link
+            os.unlink(target)
+        return target
+
     def current(self, relative: str) -> Path:
-        """Where the new tree's bytes of `relative` are now (staged, or kept in the output)."""
-        return self._staged.get(relative, self.output / relative)
+        """Where the new tree's bytes of `relative` are."""
+        return self.dir / relative
 
     def keep_unchanged(self, relative: str) -> bool:
         """Keep the previous output's file as it is, if it is there."""
-        if os.path.isfile(f"{self.output}/{relative}"):
-            self.keep.add(relative)
+        target = self._prepare(relative)
+        if _take(f"{self.output}/{relative}", target):
             self.unchanged.append(relative)
             return True
+        self.keep.discard(relative)
         return False
 
-    def _stage(self, relative: str) -> Path:
-        self._check(relative)
-        self.keep.add(relative)
-        staged = self._staged[relative] = self.dir / str(len(self._staged))
-        self.written.append(relative)
-        return staged
-
     def write(self, relative: str, data: bytes) -> None:
-        if _same_bytes(self.output / relative, data):
-            self._check(relative)
-            self.keep.add(relative)
+        target = self._prepare(relative)
+        previous = f"{self.output}/{relative}"
+        if _same_bytes(previous, data) and _take(previous, target):
             self.unchanged.append(relative)
             return
-        self._stage(relative).write_bytes(data)
+        with open(target, "wb") as stream:
+            stream.write(data)
+        self.written.append(relative)
 
     def copy(self, relative: str, source: Path) -> None:
         """Copy a static file; an equal size and time (copy2 keeps it) means unchanged."""
-        stat = source.stat()
+        target = self._prepare(relative)
+        previous = f"{self.output}/{relative}"
+        new = source.stat()
         try:
-            old = (self.output / relative).stat()
-            if (old.st_size, old.st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-                self._check(relative)
-                self.keep.add(relative)
-                self.unchanged.append(relative)
-                return
+            old = os.lstat(previous)
+            same = stat.S_ISREG(old.st_mode) and \
+                (old.st_size, old.st_mtime_ns) == (new.st_size, new.st_mtime_ns)
         except OSError:
-            pass
-        shutil.copy2(source, self._stage(relative))
+            same = False
+        if same and _take(previous, target):
+            self.unchanged.append(relative)
+            return
+        shutil.copy2(source, target)
+        self.written.append(relative)
 
     def commit(self, previous: set[str] | None = None) -> list[str]:
-        """Move the changes into the output folder; return the files removed as stale.
+        """Put the new tree in place of the previous one; return the files no longer there.
 
         `previous` lists the files of the last build into this folder, when known;
-        then only those are candidates for removal, instead of walking the folder.
+        otherwise the previous tree is walked to find them.
         """
-        self.output.mkdir(parents=True, exist_ok=True)
-        folders = {(self.output / relative).parent for relative in self._staged}
-        # Checked before anything moves: a symlinked folder inside the output must not
-        # lead a write elsewhere, and a refusal must leave the output as it was.
-        for folder in sorted(folders):
-            if not Path(os.path.realpath(folder)).is_relative_to(self.output):
-                raise SitegenError([Problem(str(folder), 0, "this folder of the output is a "
-                                            "link to elsewhere: remove it and build again")])
-        for folder in sorted(folders - {self.output}):
-            folder.mkdir(parents=True, exist_ok=True)
-        for relative, staged in self._staged.items():
-            destination = self.output / relative
-            if destination.is_dir():  # a page now stands where a folder was
-                shutil.rmtree(destination)
-            os.replace(staged, destination)
-        if previous is None:
-            removed = _prune(self.output, self.keep)
+        marker = self._prepare(MARKER)
+        if not _take(f"{self.output}/{MARKER}", marker):
+            Path(marker).write_text("This folder is written by sitegen build.\n")
+        removed = self._removed(previous)
+        if self.inside:
+            _write_journal(self.output, "retire")
+            _roll_forward(self.output)
+        elif not os.path.lexists(self.output):
+            os.rename(self.dir, self.output)
+        elif _exchange(self.dir, self.output):
+            _remove(self.dir, strict=False)  # the previous tree, under the staging name now
         else:
-            removed = sorted(previous - self.keep)
-            for relative in removed:
-                (self.output / relative).unlink(missing_ok=True)
-                _remove_empty_parents(self.output / relative, self.output)
-        (self.output / MARKER).write_text("This folder is written by sitegen build.\n")
-        shutil.rmtree(self.dir, ignore_errors=True)
+            old = _beside(self.output, "old")
+            os.rename(self.output, old)
+            os.rename(self.dir, self.output)
+            _remove(old, strict=False)
         return removed
 
+    def _removed(self, previous: set[str] | None) -> list[str]:
+        if previous is not None:
+            return sorted(previous - self.keep)
+        if not self.output.is_dir():
+            return []
+        found = []
+        for folder, dirs, files in os.walk(self.output):
+            if folder == str(self.output):
+                dirs[:] = [d for d in dirs if d not in INTERNAL]
+            relative = os.path.relpath(folder, self.output).replace(os.sep, "/")
+            prefix = "" if relative == "." else f"{relative}/"
+            found.extend(f"{prefix}{name}" for name in files)
+        return sorted(set(found) - self.keep - INTERNAL)
+
     def discard(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        _remove(self.dir, strict=False)
 
 
-def _prune(output: Path, keep: set[str]) -> list[str]:
-    removed = []
-    for folder, dirs, files in os.walk(output, topdown=False):
-        for name in files:
-            path = Path(folder) / name
-            relative = path.relative_to(output).as_posix()
-            if relative not in keep:
-                path.unlink()
-                removed.append(relative)
-        for name in dirs:
-            path = Path(folder) / name
-            if not path.is_symlink() and not any(path.iterdir()):
-                path.rmdir()
-    return sorted(removed)
-
-
-def _remove_empty_parents(path: Path, top: Path) -> None:
-    folder = path.parent
-    while folder != top and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _take(previous: str, target: str) -> bool:
+    """Hard-link the previous tree's file into the new one: same inode, bytes and time."""
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        if not stat.S_ISREG(os.lstat(previous).st_mode):
+            return False
+    except OSError:
+        return False
+    try:
+        os.link(previous, target, follow_symlinks=False)
+    except OSError as exc:  # a file system without hard links, or a full link count
+        if exc.errno not in (errno.EPERM, errno.EMLINK, errno.EXDEV, errno.ENOTSUP,
+                             errno.EOPNOTSUPP):
+            raise
+        shutil.copy2(previous, target)
+    return True
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically; False where the system cannot (then the caller renames)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library older than glibc 2.28
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                 _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _write_journal(output: Path, phase: str) -> None:
+    temporary = output / f"{JOURNAL}.tmp"
+    temporary.write_text(phase + "\n")
+    os.replace(temporary, output / JOURNAL)
+
+
+def _roll_forward(output: Path) -> None:
+    """Move a complete staged tree into a mount-point output folder, in two phases that a
+    later build can finish: first every previous entry out of the way, then the new ones in."""
+    staging, retired, journal = output / STAGING, output / RETIRED, output / JOURNAL
+    if journal.read_text().strip() == "retire":
+        retired.mkdir(exist_ok=True)
+        for name in os.listdir(output):
+            if name not in INTERNAL:
+                os.rename(output / name, retired / name)
+        _write_journal(output, "install")
+    for name in os.listdir(staging):
+        os.rename(staging / name, output / name)
+    journal.unlink()
+    _remove(retired, strict=False)
+    _remove(staging, strict=False)
+
+
+def _remove(path: Path, strict: bool = True) -> None:
+    """Remove a tree sitegen made, also one whose folders were made read-only since."""
+    try:
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        elif path.is_dir():
+            try:
+                shutil.rmtree(path)
+            except PermissionError:
+                _open_up(path)
+                shutil.rmtree(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        if strict:
+            raise
+        # Otherwise the output is already complete; the next build removes the rest.
+
+
+def _open_up(folder: Path) -> None:
+    os.chmod(folder, 0o700)
+    for entry in os.scandir(folder):
+        if entry.is_dir(follow_symlinks=False):
+            _open_up(Path(entry.path))
+
+
+def _same_bytes(path: str, data: bytes) -> bool:
+    try:
+        found = os.lstat(path)
+        if not stat.S_ISREG(found.st_mode) or found.st_size != len(data):
+            return False
+        with open(path, "rb") as stream:
+            return stream.read() == data
     except OSError:
         return False
