@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen import cache, collect, readers, render, search, sitemaps, themes, write
+from sitegen import cache, collect, lifeline, readers, render, search, sitemaps, themes, write
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, errors_only
 from sitegen.model import Article, Site
@@ -81,10 +81,12 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
     chain = themes.resolve_chain(config)
     _stop_on(write.check_cache_dir(config.cache_dir, output, [
         readers.static_dir(config), *(theme.path / "static" for theme in chain)]))
-    store = cache.BuildCache(config.cache_dir if options.use_cache else None,
-                             config.site.timezone, output)
-    report = BuildReport(output, [], [], list(store.warnings), {})
-    bytecode = config.cache_dir / "templates" if options.use_cache else None
+    cache_dir, unusable = cache.usable_dir(config.cache_dir) if options.use_cache else (None, [])
+    store = cache.BuildCache(cache_dir, config.site.timezone, output)
+    # The same list: warnings of saving the cache, at the end, reach the report too.
+    store.warnings[:0] = unusable
+    report = BuildReport(output, [], [], store.warnings, {})
+    bytecode = cache_dir / "templates" if cache_dir else None
     with _Workers(options, chain, config.root, bytecode) as workers:
         articles, problems, keys = _read(config, store, workers, report)
         _stop_on(problems, options.strict)
@@ -268,7 +270,7 @@ class _Workers:
             yield from map(fn, itertools.chain(first, items))
             return
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.jobs, initializer=render.init_worker,
+            self.pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker,
                                             initargs=self.init_args)
         flight: deque[Future[list[Any]]] = deque()
         pending = first
@@ -277,6 +279,11 @@ class _Workers:
                 flight.append(self.pool.submit(_run_chunk, fn, pending))
                 pending = list(itertools.islice(items, chunk))
             yield from flight.popleft().result()
+
+
+def _init_worker(*args: Any) -> None:
+    lifeline.tie_to_parent()  # a killed build leaves no worker behind
+    render.init_worker(*args)
 
 
 def _run_chunk(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:

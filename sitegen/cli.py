@@ -22,7 +22,7 @@ import click
 from sitegen import __version__, scaffold
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import Config, load_config
-from sitegen.errors import Problem, SitegenError
+from sitegen.errors import Problem, SitegenError, os_problem
 from sitegen.serve import Preview, ServeOptions, exposure_warning
 
 SOURCE = click.option("--source", "-s", type=click.Path(file_okay=False, path_type=Path),
@@ -49,6 +49,11 @@ def _run(debug: bool, action: Callable[[], Any]) -> Any:
         errors = sum(1 for p in exc.problems if not p.warning)
         click.echo(f"sitegen: stopped with {errors or len(exc.problems)} problem(s); "
                    "nothing was written", err=True)
+    except OSError as exc:
+        if debug:
+            traceback.print_exc()
+        _report_problems([os_problem(exc)])
+        click.echo("sitegen: stopped; the output folder was left as it was", err=True)
     except Exception as exc:
         if debug:
             traceback.print_exc()

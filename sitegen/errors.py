@@ -9,6 +9,8 @@ batch of problems up to the command line, which prints them compiler-style
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -44,3 +46,27 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean ...?)' suffix, or '' when nothing is close."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+_ADVICE = {
+    errno.ENOSPC: "no space left on the device: free some space and build again",
+    errno.EDQUOT: "the disk quota is used up: free some space and build again",
+    errno.EACCES: "permission denied: make it readable and writable for the user running "
+                  "sitegen, or choose another folder",
+    errno.EPERM: "operation not permitted: make it writable for the user running sitegen, "
+                 "or choose another folder",
+    errno.EROFS: "the file system is read-only: choose a folder on a writable one",
+    errno.ENAMETOOLONG: "the name is too long for the file system: shorten the file's slug "
+                        "or the folder names",
+    errno.EMFILE: "too many open files: raise the limit (ulimit -n) and build again",
+    errno.EIO: "input/output error: check the disk",
+}
+
+
+def os_problem(exc: OSError) -> Problem:
+    """An operating-system error as a problem of the path it names, with what to do."""
+    path = exc.filename if exc.filename is not None else "sitegen"
+    if exc.filename2 is not None:
+        path = f"{path} -> {exc.filename2}"
+    message = _ADVICE.get(exc.errno or 0) or (exc.strerror or str(exc)).lower()
+    return Problem(os.fsdecode(path) if isinstance(path, bytes) else str(path), 0, message)

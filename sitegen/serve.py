@@ -26,7 +26,7 @@ from pathlib import Path
 from sitegen import livereload
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import CONFIG_NAME, Config, load_config
-from sitegen.errors import Problem, SitegenError
+from sitegen.errors import Problem, SitegenError, os_problem
 from sitegen.watch import QUIET, ChangeBatcher, Watcher
 
 SERVE_DIR = Path(".sitegen") / "serve"
@@ -200,6 +200,9 @@ class Preview:
                 jobs=self.options.jobs, output=self.folder))
         except SitegenError as exc:
             self._failed(exc.problems)
+            return
+        except OSError as exc:  # disk full, permission denied: the user's to fix
+            self._failed([os_problem(exc)])
             return
         except Exception as exc:  # a bug in one build must not end the preview
             self._failed([Problem("sitegen", 0, f"internal error: {type(exc).__name__}: {exc} "

@@ -102,41 +102,59 @@ def _beside(output: Path, what: str) -> Path:
 class OutputLock:
     """Held for a whole build: a second build into the same folder stops with a message.
 
-    The lock file lies beside the output folder (which the swap replaces); in the
-    mount-point case the folder itself, which never moves, is locked instead. Taking
-    the lock also removes or completes what a killed build left behind.
+    The lock file lies beside the output folder (which the swap replaces) while a
+    build runs; in the mount-point case the folder itself, which never moves, is
+    locked instead. Taking the lock also removes or completes what a killed build
+    left behind.
     """
 
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
         self.fd: int | None = None
+        self.path: Path | None = None
 
     def __enter__(self) -> OutputLock:
         if fcntl is not None:
             if inside_mode(self.output):
+                self.path = None
                 self.fd = os.open(self.output, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+                self._take()
             else:
                 self.output.parent.mkdir(parents=True, exist_ok=True)
-                self.fd = os.open(_beside(self.output, "lock"), os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = _read_pid(self.fd)
-                os.close(self.fd)
-                self.fd = None
-                raise SitegenError([Problem(str(self.output), 0, "another sitegen build"
-                                            f"{f' (process {holder})' if holder else ''} is "
-                                            "writing this folder: wait until it has finished, "
-                                            "then build again")]) from None
-            if stat.S_ISREG(os.fstat(self.fd).st_mode):
+                self.path = _beside(self.output, "lock")
+                while True:
+                    self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                    self._take()
+                    # The holder before us removes the file when done: ours must still be it.
+                    try:
+                        if os.stat(self.path).st_ino == os.fstat(self.fd).st_ino:
+                            break
+                    except FileNotFoundError:
+                        pass
+                    os.close(self.fd)
                 os.ftruncate(self.fd, 0)
                 os.pwrite(self.fd, f"{os.getpid()}\n".encode(), 0)
         recover(self.output)
         return self
 
+    def _take(self) -> None:
+        assert self.fd is not None and fcntl is not None
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_pid(self.fd)
+            os.close(self.fd)
+            self.fd = None
+            raise SitegenError([Problem(str(self.output), 0, "another sitegen build"
+                                        f"{f' (process {holder})' if holder else ''} is "
+                                        "writing this folder: wait until it has finished, "
+                                        "then build again")]) from None
+
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  traceback: TracebackType | None) -> None:
         if self.fd is not None:
+            if self.path is not None:
+                self.path.unlink(missing_ok=True)  # while still held, so no one else's goes
             os.close(self.fd)  # releases the lock
             self.fd = None
 
