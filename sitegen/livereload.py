@@ -11,16 +11,19 @@ Nothing of this is ever written to disk, so the built files stay what
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
 import re
 import secrets
 import socket
 import sys
 import threading
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from sitegen.errors import Problem
@@ -28,6 +31,13 @@ from sitegen.errors import Problem
 RELOAD_PATH = "/_sitegen/reload"
 POLL_SECONDS = 20.0
 """How long one long-poll waits before answering 'nothing new' (proxies drop idle requests)."""
+THREADS = 256
+"""Connections served at once. Each open tab holds one in its reload long-poll and a
+browser keeps a few idle ones open per host, so this is sized for 200 at once and more."""
+BACKLOG = 256
+IDLE_SECONDS = 15.0
+"""A connection that sends nothing (idle keep-alive, or a slow client) for this long is closed."""
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 
 # Fixed here rather than taken from `mimetypes`, which reads the machine's
 # /etc/mime.types and so differs from one machine to the next.
@@ -183,9 +193,34 @@ def reload_script(epoch: str) -> str:
 }})();</script>"""
 
 
+def host_allowed(header: str | None, listen: str, port: int) -> bool:
+    """Whether a request's Host names this preview: its own address or a loopback name,
+    with its port. Anything else is a page that resolved its own domain name to this
+    machine (DNS rebinding) and must not read drafts."""
+    if not header:
+        return False
+    name, _, given = header.strip().lower().rpartition(":")
+    if not name or (":" in name and not name.endswith("]")):
+        name, given = header.strip().lower(), ""  # no port, or a bare IPv6 address
+    if given != str(port) and not (given == "" and port == 80):
+        return False
+    if name in LOOPBACK_NAMES or name == (f"[{listen}]" if ":" in listen else listen).lower():
+        return True
+    if listen in ("", "0.0.0.0", "::"):
+        # Listening on every address: any address literal of this machine is its own;
+        # a rebinding attack needs a domain name.
+        try:
+            ipaddress.ip_address(name.strip("[]"))
+            return True
+        except ValueError:
+            return False
+    return False
+
+
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_SECONDS
     # Garbage is answered with a status line, not HTTP/0.9's bare body.
     default_request_version = "HTTP/1.0"
     server_version = "sitegen-preview"
@@ -210,6 +245,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_error(HTTPStatus.INTERNAL_SERVER_ERROR)
 
     def _route(self, send_body: bool) -> None:
+        host = self.headers.get("Host")
+        if not host:
+            self.send_error(HTTPStatus.BAD_REQUEST, "A Host header is required")
+            return
+        if not host_allowed(host, self.server.listen, self.server.server_address[1]):
+            self.send_error(HTTPStatus.FORBIDDEN, "This preview answers only its own address")
+            return
         path, _, query = self.path.partition("?")
         path = path.partition("#")[0]
         if path == RELOAD_PATH:
@@ -250,16 +292,30 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-class PreviewServer(ThreadingHTTPServer):
-    """Serves `folder` with the live reload; one thread per connection."""
+class PreviewServer(HTTPServer):
+    """Serves `folder` with the live reload, from a bounded pool of threads."""
 
-    daemon_threads = True
+    request_queue_size = BACKLOG
 
     def __init__(self, host: str, port: int, folder: Path, state: PreviewState) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.folder = folder
         self.state = state
+        self.listen = host
+        self.pool = _Pool(THREADS, self._serve_connection)
         super().__init__((host, port), PreviewHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.pool.submit((request, client_address))
+
+    def _serve_connection(self, job: tuple[Any, Any]) -> None:
+        request, client_address = job
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
 
     def handle_error(self, request: object, client_address: object) -> None:
         error = sys.exc_info()[1]
@@ -267,3 +323,35 @@ class PreviewServer(ThreadingHTTPServer):
             return  # a tab closed mid-response: nothing is wrong with the preview
         print(f"sitegen: error answering {client_address}: {type(error).__name__}: {error}",
               file=sys.stderr)
+
+
+class _Pool:
+    """At most `limit` daemon threads, started as connections need them; further
+    connections wait their turn. (ThreadPoolExecutor's threads are joined at exit, so an
+    idle keep-alive connection would hold up Ctrl-C.)"""
+
+    def __init__(self, limit: int, work: Callable[[Any], None]) -> None:
+        self.limit, self.work = limit, work
+        self.jobs: deque[Any] = deque()
+        self.ready = threading.Condition()
+        self.threads = self.idle = 0
+
+    def submit(self, job: Any) -> None:
+        with self.ready:
+            self.jobs.append(job)
+            if self.idle < len(self.jobs) and self.threads < self.limit:
+                self.threads += 1
+                threading.Thread(target=self._run, name="sitegen-http-worker",
+                                 daemon=True).start()
+            else:
+                self.ready.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self.ready:
+                self.idle += 1
+                while not self.jobs:
+                    self.ready.wait()
+                self.idle -= 1
+                job = self.jobs.popleft()
+            self.work(job)

@@ -235,7 +235,7 @@ def test_nothing_outside_the_served_folder_is_ever_sent(preview: Preview, site: 
     (preview.folder / "secret-link.txt").symlink_to(site.parent / "secret.txt")
     for path in TRAVERSALS:
         status, body = raw_get(preview, path)
-        assert status in (400, 404), path
+        assert status in (400, 403, 404), path
         assert secret not in body, path
 
 
@@ -259,7 +259,7 @@ def test_a_client_that_disconnects_mid_response_does_not_disturb_the_server(
     for _ in range(3):
         connection = socket.create_connection((host, port), timeout=TIMEOUT)
         connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        connection.sendall(b"GET /besar.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+        connection.sendall(f"GET /besar.bin HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
         connection.recv(100)
         # Close with a reset, as a browser tab that is closed mid-download does.
         connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
