@@ -167,27 +167,38 @@ def _read_pid(fd: int) -> str:
 
 
 def recover(output: Path) -> None:
-    """Finish or remove what a killed build left: the output is one whole tree again."""
+    """Finish or remove what a killed build left: the output is one whole tree again.
+    (The spare tree beside it is not removed: the next build brings it up to date.)"""
     if (output / JOURNAL).is_file():
         _roll_forward(output)
     for name in INTERNAL:
         _remove(output / name)
-    new, old = _beside(output, "new"), _beside(output, "old")
+    old = _beside(output, "old")
     if not os.path.lexists(output) and old.is_dir():
-        os.rename(old, output)  # killed between the two renames of a swap without exchange
-    _remove(new)
+        os.rename(old, output)  # killed between the renames of a swap without exchange
     _remove(old)
 
 
 class Staging:
-    """The new output tree, built complete before it replaces the previous one in `commit`."""
+    """The new output tree, made complete before it replaces the previous one in `commit`.
+
+    Beside the output it is made in the spare tree: the tree the last swap put aside,
+    the build before the previous one, kept because hard links make it cost almost no
+    space. Bringing it up to date touches only what differs, so the swap costs in
+    proportion to the change, not to the site. Nothing in the spare tree is trusted:
+    a file is the previous output's only when it is the same inode.
+    """
 
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
         self.inside = inside_mode(self.output)
-        self.dir = self.output / STAGING if self.inside else _beside(self.output, "new")
-        _remove(self.dir)  # left over from a killed build that took no lock
-        self.dir.mkdir(parents=True)
+        self.dir = self.output / STAGING if self.inside else _beside(self.output, "spare")
+        self.reused = not self.inside and self.dir.is_dir() and not self.dir.is_symlink()
+        if not self.reused:
+            _remove(self.dir)
+            self.dir.mkdir(parents=True)
+        self._spare_files, self._spare_folders = _inventory(self.dir) if self.reused \
+            else (set(), set())
         self.keep: set[str] = {MARKER}
         self.written: list[str] = []
         self.unchanged: list[str] = []
@@ -210,20 +221,59 @@ class Staging:
         if os.path.islink(f"{self.output}/{folder}"):
             raise SitegenError([Problem(f"{self.output}/{folder}", 0, "this folder of the output "
                                         "is a link to elsewhere: remove it and build again")])
-        os.mkdir(f"{self.dir}/{folder}")
+        if folder not in self._spare_folders:
+            path = f"{self.dir}/{folder}"
+            if os.path.lexists(path):  # a file of the spare tree where a folder goes now
+                os.unlink(path)
+                self._spare_files.discard(folder)
+            os.mkdir(path)
         self._folders.add(folder)
 
-    def _prepare(self, relative: str) -> str:
-        """Where `relative` goes in the new tree (its folder made, nothing there yet)."""
+    def _place(self, relative: str) -> str:
+        """The path of `relative` in the new tree, its folder made."""
         self._check(relative)
         folder = relative.rpartition("/")[0]
         if folder not in self._folders:
             self._folder(folder)
         self.keep.add(relative)
-        target = f"{self.dir}/{relative}"
-        if os.path.lexists(target):  # written twice: never write through a hard link
-            os.unlink(target)
+        return f"{self.dir}/{relative}"
+
+    def _fresh(self, relative: str) -> str:
+        """Where to write `relative` anew: never through a link that the output shares."""
+        target = self._place(relative)
+        if relative in self._spare_files or relative in self._spare_folders \
+                or os.path.lexists(target):
+            _remove(Path(target))
+            self._spare_folders.discard(relative)
         return target
+
+    def _take(self, relative: str) -> bool:
+        """Make the new tree's `relative` the previous output's file (same inode, so the
+        same bytes and time); False if the previous output has none."""
+        target = self._place(relative)
+        previous = f"{self.output}/{relative}"
+        try:
+            old = os.lstat(previous)
+        except OSError:
+            return False
+        if not stat.S_ISREG(old.st_mode):
+            return False
+        if relative in self._spare_files or relative in self._spare_folders:
+            try:
+                spare = os.lstat(target)
+                if (spare.st_ino, spare.st_dev) == (old.st_ino, old.st_dev):
+                    return True
+            except OSError:
+                pass
+            target = self._fresh(relative)
+        try:
+            os.link(previous, target, follow_symlinks=False)
+        except OSError as exc:  # a file system without hard links, or a full link count
+            if exc.errno not in (errno.EPERM, errno.EMLINK, errno.EXDEV, errno.ENOTSUP,
+                                 errno.EOPNOTSUPP):
+                raise
+            shutil.copy2(previous, target)
+        return True
 
     def current(self, relative: str) -> Path:
         """Where the new tree's bytes of `relative` are."""
@@ -231,38 +281,35 @@ class Staging:
 
     def keep_unchanged(self, relative: str) -> bool:
         """Keep the previous output's file as it is, if it is there."""
-        target = self._prepare(relative)
-        if _take(f"{self.output}/{relative}", target):
+        if self._take(relative):
             self.unchanged.append(relative)
             return True
         self.keep.discard(relative)
         return False
 
     def write(self, relative: str, data: bytes) -> None:
-        target = self._prepare(relative)
-        previous = f"{self.output}/{relative}"
-        if _same_bytes(previous, data) and _take(previous, target):
+        self._check(relative)
+        if _same_bytes(f"{self.output}/{relative}", data) and self._take(relative):
             self.unchanged.append(relative)
             return
-        with open(target, "wb") as stream:
+        with open(self._fresh(relative), "wb") as stream:
             stream.write(data)
         self.written.append(relative)
 
     def copy(self, relative: str, source: Path) -> None:
         """Copy a static file; an equal size and time (copy2 keeps it) means unchanged."""
-        target = self._prepare(relative)
-        previous = f"{self.output}/{relative}"
+        self._check(relative)
         new = source.stat()
         try:
-            old = os.lstat(previous)
+            old = os.lstat(f"{self.output}/{relative}")
             same = stat.S_ISREG(old.st_mode) and \
                 (old.st_size, old.st_mtime_ns) == (new.st_size, new.st_mtime_ns)
         except OSError:
             same = False
-        if same and _take(previous, target):
+        if same and self._take(relative):
             self.unchanged.append(relative)
             return
-        shutil.copy2(source, target)
+        shutil.copy2(source, self._fresh(relative))
         self.written.append(relative)
 
     def commit(self, previous: set[str] | None = None) -> list[str]:
@@ -271,22 +318,23 @@ class Staging:
         `previous` lists the files of the last build into this folder, when known;
         otherwise the previous tree is walked to find them.
         """
-        marker = self._prepare(MARKER)
-        if not _take(f"{self.output}/{MARKER}", marker):
-            Path(marker).write_text("This folder is written by sitegen build.\n")
+        if not self._take(MARKER):
+            Path(self._fresh(MARKER)).write_text("This folder is written by sitegen build.\n")
+        for relative in sorted(self._spare_files - self.keep, reverse=True):
+            _remove(Path(f"{self.dir}/{relative}"))
+        for folder in sorted(self._spare_folders - self._folders, reverse=True):
+            _remove(Path(f"{self.dir}/{folder}"))  # deepest first: what is left of it is gone
         removed = self._removed(previous)
         if self.inside:
             _write_journal(self.output, "retire")
             _roll_forward(self.output)
         elif not os.path.lexists(self.output):
             os.rename(self.dir, self.output)
-        elif _exchange(self.dir, self.output):
-            _remove(self.dir, strict=False)  # the previous tree, under the staging name now
-        else:
+        elif not _exchange(self.dir, self.output):
             old = _beside(self.output, "old")
             os.rename(self.output, old)
             os.rename(self.dir, self.output)
-            _remove(old, strict=False)
+            os.rename(old, self.dir)
         return removed
 
     def _removed(self, previous: set[str] | None) -> list[str]:
@@ -294,34 +342,35 @@ class Staging:
             return sorted(previous - self.keep)
         if not self.output.is_dir():
             return []
-        found = []
-        for folder, dirs, files in os.walk(self.output):
-            if folder == str(self.output):
-                dirs[:] = [d for d in dirs if d not in INTERNAL]
-            relative = os.path.relpath(folder, self.output).replace(os.sep, "/")
-            prefix = "" if relative == "." else f"{relative}/"
-            found.extend(f"{prefix}{name}" for name in files)
-        return sorted(set(found) - self.keep - INTERNAL)
+        files, _ = _inventory(self.output)
+        return sorted(files - self.keep - INTERNAL)
 
     def discard(self) -> None:
-        _remove(self.dir, strict=False)
+        if not self.reused:  # a spare tree is still one: the next build brings it up to date
+            _remove(self.dir, strict=False)
 
 
-def _take(previous: str, target: str) -> bool:
-    """Hard-link the previous tree's file into the new one: same inode, bytes and time."""
-    try:
-        if not stat.S_ISREG(os.lstat(previous).st_mode):
-            return False
-    except OSError:
-        return False
-    try:
-        os.link(previous, target, follow_symlinks=False)
-    except OSError as exc:  # a file system without hard links, or a full link count
-        if exc.errno not in (errno.EPERM, errno.EMLINK, errno.EXDEV, errno.ENOTSUP,
-                             errno.EOPNOTSUPP):
-            raise
-        shutil.copy2(previous, target)
-    return True
+def _inventory(top: Path) -> tuple[set[str], set[str]]:
+    """Every file (anything not a folder) and folder under `top`, relative to it. A folder
+    sitegen cannot write (made read-only since) is opened up: the tree is sitegen's own."""
+    files: set[str] = set()
+    folders: set[str] = set()
+
+    def walk(path: str, prefix: str) -> None:
+        for entry in os.scandir(path):
+            relative = prefix + entry.name
+            if prefix == "" and entry.name in INTERNAL:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if entry.stat(follow_symlinks=False).st_mode & 0o700 != 0o700:
+                    os.chmod(entry.path, 0o700)
+                folders.add(relative)
+                walk(entry.path, relative + "/")
+            else:
+                files.add(relative)
+
+    walk(str(top), "")
+    return files, folders
 
 
 _RENAME_EXCHANGE = 2
