@@ -67,6 +67,8 @@ def os_problem(exc: OSError) -> Problem:
     """An operating-system error as a problem of the path it names, with what to do."""
     path = exc.filename if exc.filename is not None else "sitegen"
     if exc.filename2 is not None:
-        path = f"{path} -> {exc.filename2}"
+        # A copy or a move: a full or read-only disk is the destination's problem.
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+        path = exc.filename2 if full else f"{path} -> {exc.filename2}"
     message = _ADVICE.get(exc.errno or 0) or (exc.strerror or str(exc)).lower()
     return Problem(os.fsdecode(path) if isinstance(path, bytes) else str(path), 0, message)
