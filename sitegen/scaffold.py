@@ -99,7 +99,7 @@ _REQUIREMENTS = f"""\
 sitegen=={__version__}
 """
 
-_GITIGNORE = "output/\n.sitegen/\n.sitegen-cache/\n"
+_GITIGNORE = "output/\n.output.sitegen-*\n.sitegen/\n.sitegen-cache/\n"
 
 
 def init_site(directory: Path) -> list[Path]:
