@@ -49,8 +49,9 @@ def build_index(staging: Output, config: Config) -> None:
     """Index the pages of the new tree and add the bundle to it; raise SitegenError on failure."""
     command = pagefind_command()
     # Pagefind needs the pages as one folder: hard links to each page's current bytes make
-    # one cheaply, beside the output so that linking works.
-    with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=staging.output.parent) as work:
+    # one cheaply, beside the staging tree so that linking works (write.py cleans it up
+    # after a killed build).
+    with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=staging.dir.parent) as work:
         pages, bundle = Path(work) / "pages", Path(work) / "bundle"
         for relative in sorted(staging.keep):
             if relative.endswith(".html"):

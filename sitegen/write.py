@@ -41,6 +41,12 @@ RETIRED = ".sitegen-old"
 JOURNAL = ".sitegen-journal"
 INTERNAL = frozenset({STAGING, RETIRED, JOURNAL, f"{JOURNAL}.tmp"})
 """Names inside the output folder that belong to no build (only in the mount-point case)."""
+SEARCH_SCRATCH = ".sitegen-search-"
+"""The prefix of search.py's temporary folders, made beside the staging tree."""
+
+
+def internal(name: str) -> bool:
+    return name in INTERNAL or name.startswith(SEARCH_SCRATCH)
 
 
 def check_destination(output: Path, root: Path, content: Path) -> list[Problem]:
@@ -55,7 +61,7 @@ def check_destination(output: Path, root: Path, content: Path) -> list[Problem]:
     if output.exists() and not output.is_dir():
         return [Problem(where, 0, f"the output path {output} is a file, not a folder")]
     if output.is_dir() and not (output / MARKER).exists() \
-            and any(name not in INTERNAL for name in os.listdir(output)):
+            and any(not internal(name) for name in os.listdir(output)):
         return [Problem(where, 0, f"the output folder {output} is not empty and was not written "
                         "by sitegen: empty it or choose another with --output")]
     return []
@@ -171,8 +177,14 @@ def recover(output: Path) -> None:
     (The spare tree beside it is not removed: the next build brings it up to date.)"""
     if (output / JOURNAL).is_file():
         _roll_forward(output)
-    for name in INTERNAL:
-        _remove(output / name)
+    if output.is_dir():
+        for name in os.listdir(output):
+            if internal(name):
+                _remove(output / name)
+    if output.parent.is_dir():
+        for name in os.listdir(output.parent):  # the search index's work, when killed
+            if name.startswith(SEARCH_SCRATCH):
+                _remove(output.parent / name, strict=False)
     old = _beside(output, "old")
     if not os.path.lexists(output) and old.is_dir():
         os.rename(old, output)  # killed between the renames of a swap without exchange
@@ -343,7 +355,7 @@ class Staging:
         if not self.output.is_dir():
             return []
         files, _ = _inventory(self.output)
-        return sorted(files - self.keep - INTERNAL)
+        return sorted(f for f in files - self.keep if not internal(f))
 
     def discard(self) -> None:
         if not self.reused:  # a spare tree is still one: the next build brings it up to date
@@ -359,7 +371,7 @@ def _inventory(top: Path) -> tuple[set[str], set[str]]:
     def walk(path: str, prefix: str) -> None:
         for entry in os.scandir(path):
             relative = prefix + entry.name
-            if prefix == "" and entry.name in INTERNAL:
+            if prefix == "" and internal(entry.name):
                 continue
             if entry.is_dir(follow_symlinks=False):
                 if entry.stat(follow_symlinks=False).st_mode & 0o700 != 0o700:
@@ -409,7 +421,7 @@ def _roll_forward(output: Path) -> None:
     if journal.read_text().strip() == "retire":
         retired.mkdir(exist_ok=True)
         for name in os.listdir(output):
-            if name not in INTERNAL:
+            if not internal(name):
                 os.rename(output / name, retired / name)
         _write_journal(output, "install")
     for name in os.listdir(staging):

@@ -247,6 +247,29 @@ def test_a_killed_first_build_does_not_lock_the_user_out(tmp_path: Path) -> None
     assert_clean_build_equal(site, tmp_path)
 
 
+def test_leftovers_of_killed_builds_are_cleaned_by_the_next_build(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", 30)
+    for generation in (1, 2):
+        write_articles(site, 30, generation)
+        assert build(site).returncode == 0
+    spare = site / ".output.sitegen-spare"
+    assert one_build(spare, 30) == 1  # the previous build, put aside by the swap
+    (spare / "junk.html").write_text("GEN-0-GEN")
+    (spare / "ekonomi/a00000/index.html").unlink()
+    (spare / "ekonomi/a00002/index.html").write_text("GEN-0-GEN")
+    for leftover in (site / ".output.sitegen-old/x", site / ".sitegen-search-k1ll/pages/x.html"):
+        leftover.parent.mkdir(parents=True)
+        leftover.write_text("GEN-0-GEN")
+    (site / ".output.sitegen-lock").write_text("999999\n")
+    write_articles(site, 30, 3)
+    assert build(site).returncode == 0
+    assert one_build(site / "output", 30) == 3
+    assert one_build(spare, 30) == 2  # brought up to date, its junk gone
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [
+        ".output.sitegen-spare", ".sitegen-cache"]
+    assert_clean_build_equal(site, tmp_path)
+
+
 # --- locks, mount points, read-only folders -------------------------------------------------
 
 def test_a_second_build_into_the_same_folder_stops_with_a_message(tmp_path: Path) -> None:
