@@ -140,7 +140,11 @@ class OutputLock:
                     os.close(self.fd)
                 os.ftruncate(self.fd, 0)
                 os.pwrite(self.fd, f"{os.getpid()}\n".encode(), 0)
-        recover(self.output)
+        try:
+            recover(self.output)
+        except BaseException:
+            self.__exit__(None, None, None)  # `with` calls it only once entered
+            raise
         return self
 
     def _take(self) -> None:
