@@ -416,3 +416,26 @@ def test_permission_denied_says_what_to_do() -> None:
     problem = os_problem(PermissionError(13, "Permission denied", "/srv/site/output/ekonomi"))
     assert str(problem) == ("/srv/site/output/ekonomi: permission denied: make it readable "
                             "and writable for the user running sitegen, or choose another folder")
+
+
+ORPHAN = """
+import os, time
+from concurrent.futures import ProcessPoolExecutor
+from sitegen import lifeline
+pool = ProcessPoolExecutor(2, initializer=lifeline.tie_to_parent)
+print(*sorted({pool.submit(os.getpid).result() for _ in range(8)}), flush=True)
+time.sleep(600)
+"""
+
+
+def test_worker_processes_end_when_their_build_is_killed() -> None:
+    parent = subprocess.Popen([sys.executable, "-c", ORPHAN], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert workers and all(alive(pid) for pid in workers)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    end = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < end:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in workers)
