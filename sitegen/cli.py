@@ -53,7 +53,7 @@ def _run(debug: bool, action: Callable[[], Any]) -> Any:
         if debug:
             traceback.print_exc()
         _report_problems([os_problem(exc)])
-        click.echo("sitegen: stopped; the output folder was left as it was", err=True)
+        click.echo("sitegen: stopped; a build leaves the output folder as it was", err=True)
     except Exception as exc:
         if debug:
             traceback.print_exc()
