@@ -19,7 +19,7 @@ import yaml
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.dates import to_aware
+from sitegen.dates import DateError, parse_date
 from sitegen.errors import Problem, did_you_mean
 from sitegen.images import image_size
 from sitegen.markup import render_markdown
@@ -29,6 +29,18 @@ try:  # The C loader is several times faster; both are the *safe* loader.
     from yaml import CSafeLoader as SafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader  # type: ignore[assignment]
+
+
+class _FrontMatterLoader(SafeLoader):  # type: ignore[misc,valid-type]
+    """The safe loader without YAML's timestamps: `sitegen.dates` reads every date, so
+    each notation means one thing (`21.30` is 21:30) and an impossible date such as
+    2017-02-30 is a problem of its file, not an exception inside PyYAML."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()
+}
 
 PAGES_DIR = "pages"
 STATIC_DIR = "static"
@@ -88,7 +100,7 @@ def split_front_matter(raw: bytes, where: str) -> tuple[FrontMatter | None, list
         return None, [Problem(where, 1, "front matter is never closed: add a line '---' after it")]
     head = lines[1:close]
     try:
-        data = yaml.load("\n".join(head), Loader=SafeLoader)
+        data = yaml.load("\n".join(head), Loader=_FrontMatterLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 2
@@ -148,10 +160,10 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
     dates = {}
     for key in DATE_KEYS:
         if key in data:
-            dates[key] = to_aware(data[key], tz)
-            if dates[key] is None:
-                problem(key, f"{key} '{data[key]}' is not a date: write it as 2017-01-10 09:00 "
-                        "(site time zone) or 2017-01-10T09:00:00+07:00")
+            try:
+                dates[key] = parse_date(data[key], tz)
+            except DateError as exc:
+                problem(key, f"{key} {exc}")
     if "date" not in data and not is_page:
         problem("date", "missing date: add 'date: 2017-01-10 09:00' to the front matter")
     slug = values.get("slug") or urls.slugify(path.stem)
