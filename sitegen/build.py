@@ -85,7 +85,10 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
         selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
         site, problems = collect.select_site(articles, config, selection)
         _stop_on([*problems, *render.check_templates()])
-        static = themes.static_files(chain, readers.static_dir(config))
+        walked: list[Problem] = []
+        static = themes.static_files(chain, readers.static_dir(config), walked)
+        _stop_on(walked, options.strict)
+        report.warnings.extend(walked)
         assets = themes.fingerprint(static)
         theme = cache.theme_stamp([t.path for t in chain])
         site_key = _site_key(config, output, theme, keys, static, site, options.now)
@@ -133,7 +136,8 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers,
     keys: dict[str, str] = {}
     pending: list[tuple[Path, str, str]] = []
     root = len(str(config.root)) + 1
-    for path in readers.discover(config):
+    walked: list[Problem] = []
+    for path in readers.discover(config, walked):
         relative = str(path)[root:].replace(os.sep, "/")
         stat = path.stat()
         key = store.stamp_key(relative, stat, context)
@@ -153,7 +157,7 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers,
         report.parsed.append(relative)
         if article is not None:
             store.remember_article(relative, key, article, problems)
-    articles, problems = [], []
+    articles, problems = [], walked
     for relative in sorted(found):
         article, article_problems = found[relative]
         problems.extend(article_problems)

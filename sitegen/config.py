@@ -219,6 +219,10 @@ def _check_semantics(config: Config, report: Any) -> None:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         report(("site", "timezone"), f"site.timezone '{site.timezone}' is not an IANA time zone "
                "such as Asia/Jakarta")
+    if site.logo and (not site.logo.startswith("/") or site.logo.startswith("//")
+                      or "\\" in site.logo or ".." in site.logo.split("/")):
+        report(("site", "logo"), f"site.logo '{site.logo}' must be a path under content/static/ "
+               "written from the site's root, such as /images/logo.png (no '..')")
     if build.items_per_page < 1:
         report(("build", "items_per_page"), "build.items_per_page must be at least 1")
     if build.feed_items < 1:

@@ -8,7 +8,6 @@ counted from the top of the .md file, not from the start of the front matter).
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from sitegen import urls
+from sitegen import sitefiles, urls
 from sitegen.config import Config
 from sitegen.dates import DateError, parse_date
 from sitegen.errors import Problem, did_you_mean
@@ -62,18 +61,17 @@ def static_dir(config: Config) -> Path:
     return content_dir(config) / STATIC_DIR
 
 
-def discover(config: Config) -> list[Path]:
-    """Every Markdown source, sorted so that builds are deterministic."""
-    top = content_dir(config)
-    if not top.is_dir():
-        return []
-    found = []
-    # os.walk's entries know whether they are files: no extra stat per file.
-    for folder, dirs, files in os.walk(top):
-        if folder == str(top):
-            dirs[:] = [d for d in dirs if d != STATIC_DIR]
-        found.extend(f"{folder}/{name}" for name in files if name.endswith(".md"))
-    return [Path(name) for name in sorted(found)]
+def discover(config: Config, problems: list[Problem] | None = None) -> list[Path]:
+    """Every Markdown source, sorted so that builds are deterministic.
+
+    Links leading outside the site, FIFOs and other special files are never
+    read (`sitefiles`); what was wrong with them is added to `problems`.
+    """
+    found, trouble = sitefiles.walk(content_dir(config), config.root, config.root, ".md",
+                                    skip=frozenset({STATIC_DIR}))
+    if problems is not None:
+        problems.extend(trouble)
+    return found
 
 
 @dataclass(frozen=True)

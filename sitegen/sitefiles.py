@@ -1,0 +1,120 @@
+"""Layer 1. The site's files, walked without ever leaving the site.
+
+A site folder is a git checkout many people commit to, built by CI runners
+that hold secrets, so what the build reads is decided here, by one rule:
+
+- a symbolic link whose target lies inside the allowed folder (the site, or
+  the folder of a theme shipped with sitegen) is followed, files and folders
+  alike (a folder reached twice is walked once);
+- a link leading outside it is never read: it is skipped with a warning
+  naming the link (an error with --strict, which CI builds use), so one bad
+  commit does not stop a newsroom publishing, and nothing of the target is
+  read or published; where skipping is not possible (a theme's templates),
+  it is an error;
+- a link to nothing is ignored with a warning, an editor's lock file
+  (`.#x.md`, a dangling link Emacs makes) and other scratch files silently;
+- FIFOs, sockets and devices are never opened (opening a FIFO blocks
+  forever) and are ignored with a warning.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from sitegen.errors import Problem
+
+# Emacs's lock files and autosaves; every other name is the user's.
+_SCRATCH_PREFIXES = (".#",)
+
+
+def is_scratch(name: str) -> bool:
+    return name.startswith(_SCRATCH_PREFIXES) or (name.startswith("#") and name.endswith("#"))
+
+
+def inside(path: str | Path, allowed: Path) -> bool:
+    return Path(os.path.realpath(path)).is_relative_to(allowed)
+
+
+def walk(top: Path, allowed: Path, shown_from: Path, suffix: str = "",
+         skip: frozenset[str] = frozenset(),
+         outside_is_error: bool = False) -> tuple[list[Path], list[Problem]]:
+    """Every regular file below `top` (ending in `suffix`), sorted, and the problems.
+
+    `allowed` is the real folder nothing may lead out of; messages show paths
+    relative to `shown_from`. `skip` names folders directly under `top` to leave out.
+    """
+    allowed = Path(os.path.realpath(allowed))
+    found: list[Path] = []
+    problems: list[Problem] = []
+
+    def show(path: str) -> str:
+        try:
+            return Path(path).relative_to(shown_from).as_posix()
+        except ValueError:
+            return path
+
+    if not top.is_dir():
+        return [], []
+    if not inside(top, allowed):
+        return [], [_outside(show(str(top)), top, outside_is_error)]
+    seen = {os.path.realpath(top)}
+    for folder, dirs, files in os.walk(top, followlinks=True):
+        kept = []
+        for name in sorted(dirs):
+            path = os.path.join(folder, name)
+            if folder == str(top) and name in skip:
+                continue
+            if os.path.islink(path):
+                if not inside(path, allowed):
+                    problems.append(_outside(show(path), Path(path), outside_is_error))
+                    continue
+                real = os.path.realpath(path)
+                if real in seen:
+                    continue
+                seen.add(real)
+            kept.append(name)
+        dirs[:] = kept
+        for name in files:
+            if not name.endswith(suffix) or is_scratch(name):
+                continue
+            path = os.path.join(folder, name)
+            problem = _check_file(path, show(path), allowed, outside_is_error)
+            if problem is None:
+                found.append(Path(path))
+            else:
+                problems.append(problem)
+    return sorted(found), problems
+
+
+def _check_file(path: str, shown: str, allowed: Path, outside_is_error: bool) -> Problem | None:
+    """None for a regular file that may be read; else the problem (a warning or an error)."""
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            if not inside(path, allowed):
+                return _outside(shown, Path(path), outside_is_error)
+            mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return Problem(shown, 0, "a link to a file that does not exist: it is ignored "
+                       "(remove the link)", warning=True)
+    except OSError as exc:
+        return Problem(shown, 0, f"cannot be read ({exc.strerror}): it is ignored", warning=True)
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a folder" if stat.S_ISDIR(mode) else "a device")
+        return Problem(shown, 0, f"is {kind}, not a regular file: it is ignored "
+                       "(remove it)", warning=True)
+    return None
+
+
+def _outside(shown: str, path: Path, error: bool) -> Problem:
+    target = os.path.realpath(path)
+    if error:
+        return Problem(shown, 0, f"is a link to {target}, outside the site: sitegen never reads "
+                       "anything outside the site folder; replace the link with a copy of the "
+                       "file, or remove it")
+    return Problem(shown, 0, f"is a link to {target}, outside the site: it is ignored (sitegen "
+                   "never reads or publishes anything outside the site folder; replace the "
+                   "link with a copy of the file, or remove it)", warning=True)
