@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen import cache, collect, readers, render, search, sitemaps, themes, write
+from sitegen import cache, claims, collect, readers, render, search, sitemaps, themes, write
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, errors_only
 from sitegen.model import Article, Site
@@ -84,7 +84,8 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
         clock.lap("read", report)
         selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
         site, problems = collect.select_site(articles, config, selection)
-        _stop_on([*problems, *render.check_templates()])
+        _stop_on([*problems, *render.check_templates()], options.strict)
+        report.warnings.extend(p for p in problems if p.warning)
         walked: list[Problem] = []
         static = themes.static_files(chain, readers.static_dir(config), walked)
         _stop_on(walked, options.strict)
@@ -108,8 +109,13 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
         clock.lap("collect", report)
         staging = write.Staging(output)
         try:
-            renders = _render(jobs, [assets[name] for name in static], theme,
-                              cache.digest(site_view), store, staging, workers, report)
+            renders, owned = _render(jobs, theme, cache.digest(site_view), store, staging,
+                                     workers, report)
+            # Before anything moves into the output: the previous output stays as it was.
+            published = {assets[name]: themes.display_path(str(path), config.root)
+                         for name, path in static.items()}
+            _stop_on(claims.clashes(owned, published,
+                                    search.BUNDLE_DIR if config.build.search else None))
             clock.lap("render", report)
             for name, source in static.items():
                 staging.copy(assets[name], source)
@@ -166,16 +172,18 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers,
     return articles, problems, keys
 
 
-def _render(jobs: Iterable[render.Job], static: list[str], stamp: str, site_digest: str,
+def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
             store: cache.BuildCache, staging: write.Staging, workers: _Workers,
-            report: BuildReport) -> dict[str, str]:
-    """Render the jobs whose context or templates changed; keep the other files as they are."""
+            report: BuildReport) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Render the jobs whose context or templates changed; keep the other files as they are.
+
+    Returns each file's render key and (file, owner) of every planned file."""
     renders: dict[str, str] = {}
-    claims: list[tuple[str, str]] = []
+    owned: list[tuple[str, str]] = []
 
     def needed() -> Iterator[render.Job]:
         for job in jobs:
-            claims.append((job.output, job.source))
+            owned.append((job.output, claims.owner(job.templates, job.context, job.source)))
             key = cache.render_key(stamp, job.templates, job.context, site_digest)
             renders[job.output] = key
             if not (store.unchanged_render(job.output, key)
@@ -188,8 +196,8 @@ def _render(jobs: Iterable[render.Job], static: list[str], stamp: str, site_dige
         report.rendered.append(relative)
         if data is not None and not failures:
             staging.write(relative, data)
-    _stop_on([*render.clashes(claims, static), *failures])
-    return renders
+    _stop_on(failures)
+    return renders, owned
 
 
 def _site_key(config: Config, output: Path, theme: str, keys: dict[str, str],

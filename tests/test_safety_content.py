@@ -167,3 +167,78 @@ def test_serve_keeps_building_with_fifos_and_lock_files(tmp_path: Path) -> None:
         assert b"sitegen-overlay" not in fetch(url)[2]
     finally:
         server.kill()
+
+
+# --- every output name belongs to one thing ----------------------------------------
+
+@pytest.mark.parametrize(("section", "other"), [
+    ("cari", "the search page /cari/"),
+    ("sitemap.xml", "the sitemap"),
+    ("feed.xml", "the RSS feed /feed.xml"),
+    ("404.html", "the 404 page"),
+    ("robots.txt", "robots.txt"),
+    ("pagefind", "the search index"),
+])
+def test_a_section_named_like_a_generated_file_stops_the_build_and_keeps_the_output(
+        tmp_path: Path, section: str, other: str) -> None:
+    site = make_site(tmp_path / "site", {
+        "content/nasional/berita.md": article("Berita Nasional"),
+        "content/ekonomi/pasar.md": article("Pasar Naik", date="2026-11-21 09:00"),
+    })
+    assert sitegen(site).returncode == 0
+    before = read_tree(site / "output")
+    times = {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*")}
+    (site / f"content/{section}").mkdir()
+    (site / f"content/{section}/tulisan.md").write_text(article("Tulisan Baru"))
+    done = sitegen(site)
+    assert done.returncode == 1, done.stderr
+    [line] = [line for line in done.stderr.splitlines() if "would be" in line]
+    assert line.startswith(f"content/{section}/: ")
+    assert f"the section content/{section}/" in line and other in line
+    assert "internal error" not in done.stderr
+    assert read_tree(site / "output") == before
+    assert {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*")} == times
+
+
+def test_a_static_folder_where_a_page_is_written_as_a_file_is_an_error(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {
+        "content/nasional/berita.md": article("Berita", aliases=["/lama.html"]),
+        "content/static/lama.html/gambar.txt": "x",
+    })
+    with pytest.raises(SitegenError) as raised:
+        build_site(site)
+    [problem] = raised.value.problems
+    assert problem.path == "content/static/lama.html/gambar.txt"
+    assert "which an alias in content/nasional/berita.md writes as a file" in problem.message
+
+
+def test_tags_whose_names_differ_but_whose_slugs_are_equal_are_reported(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {
+        "content/teknologi/a.md": article("A", tags=["C++", "Jakarta"]),
+        "content/teknologi/b.md": article("B", tags=["C#", "jakarta"], author="Joko Widodo"),
+        "content/teknologi/c.md": article("C", tags=["C"], author="joko-widodo"),
+    })
+    with pytest.raises(SitegenError) as raised:
+        build_site(site)
+    messages = sorted(str(p) for p in raised.value.problems)
+    assert messages == [
+        "content/teknologi/b.md:1: tags 'C#' and 'C++' (in content/teknologi/a.md) have the "
+        "same slug 'c' and would share one page: spell them alike if they are one, or make "
+        "them differ in letters or digits (such as 'C Sharp' for 'C#')",
+        "content/teknologi/c.md:1: tags 'C' and 'C++' (in content/teknologi/a.md) have the "
+        "same slug 'c' and would share one page: spell them alike if they are one, or make "
+        "them differ in letters or digits (such as 'C Sharp' for 'C#')",
+    ]  # case, accents and separators do not count: Jakarta/jakarta, Joko Widodo/joko-widodo
+
+
+def test_a_section_folder_name_is_checked_like_a_slug(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {
+        "content/Berita Utama/a.md": article("A"),
+    })
+    report = build_site(site)
+    assert [str(p) for p in report.warnings] == [
+        "content/Berita Utama/: warning: the section folder name 'Berita Utama' is not a slug "
+        "(letters, digits and hyphens), and it is the section's URL: rename the folder, "
+        "such as 'berita-utama'"]
+    with pytest.raises(SitegenError):
+        build_site(site, strict=True)
