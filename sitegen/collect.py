@@ -27,6 +27,9 @@ RELATED_COUNT = 4
 # Related articles are looked for among this many newest articles of each
 # shared tag, which keeps the work linear in the archive's size.
 RELATED_WINDOW = 500
+# An article's first this many tags decide its related articles (50 tags make 1,225
+# pairs; 10,000 would make 50 million).
+RELATED_TAGS = 20
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,9 @@ def _related(shape: Shape) -> tuple[tuple[int, ...], ...]:
             by_section[section].append(index)
     result = []
     for index, (section, tags, _) in enumerate(shape):
+        # Pairs of tags grow with the square of their number: only the first few count.
         slugs = [s for s in dict.fromkeys(urls.slugify(t) for t in tags) if s in lists]
+        slugs = slugs[:RELATED_TAGS]
         shared: Counter[int] = Counter()
         for first, second in itertools.combinations(slugs, 2):
             shared.update(sets[first] & sets[second])

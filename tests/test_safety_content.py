@@ -242,3 +242,128 @@ def test_a_section_folder_name_is_checked_like_a_slug(tmp_path: Path) -> None:
         "such as 'berita-utama'"]
     with pytest.raises(SitegenError):
         build_site(site, strict=True)
+
+
+# --- bad files are problems of their file ------------------------------------------
+
+def nested_list(depth: int) -> str:
+    return "\n".join("    " * level + "- butir" for level in range(depth))
+
+
+def test_a_list_nested_300_deep_is_a_problem_of_its_file(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {
+        "content/nasional/baik.md": article("Baik"),
+        "content/nasional/dalam.md": article("Dalam", body=nested_list(300)),
+    })
+    done = sitegen(site)
+    assert done.returncode == 1
+    assert "content/nasional/dalam.md:5: the text is nested too deeply" in done.stderr
+    assert "internal error" not in done.stderr and "Recursion" not in done.stderr
+
+
+def test_after_a_too_deep_body_the_next_file_converts_as_usual(tmp_path: Path) -> None:
+    from sitegen.config import load_config
+    from sitegen.readers import read_source
+
+    site = make_site(tmp_path / "site", {
+        "content/nasional/dalam.md": article("Dalam", body=nested_list(300)),
+        "content/nasional/baik.md": article("Baik", body="- satu\n    - dua\n\n[tautan](/x)"),
+    })
+    config = load_config(site)
+    assert read_source(site / "content/nasional/dalam.md", config)[0] is None
+    good, _ = read_source(site / "content/nasional/baik.md", config)
+    assert good is not None
+    assert "<li>satu<ul>\n<li>dua</li>" in good.body_html and '<a href="/x">' in good.body_html
+
+
+@pytest.mark.parametrize(("name", "body", "shown"), [
+    ("brackets", "Awal " + "[" * 20_000, "[[[[[[[["),
+    ("unclosed links", "[a](" * 5_000, "[a]([a]("),
+    ("brackets closed at the end", "[" * 20_000 + "x" + "]" * 3, "[[[[x]]]"),
+])
+def test_runaway_brackets_build(tmp_path: Path, name: str, body: str, shown: str) -> None:
+    site = make_site(tmp_path / "site",
+                     {"content/nasional/kurung.md": article("Kurung", body=body)})
+    done = sitegen(site)  # a minute of one core before the bound; the timeout is 120 s
+    assert done.returncode == 0, done.stderr
+    assert shown in (site / "output/nasional/kurung/index.html").read_text()
+
+
+def test_bounded_brackets_give_python_markdowns_own_output() -> None:
+    import random
+
+    import markdown
+
+    from sitegen.brackets import BoundedBrackets
+
+    pieces = ["[", "]", "(", ")", "a", " ", "!", '"', "<b>", "x]", "[y]", "(/u)", "\n\n", "`"]
+    shuffle = random.Random(9)
+    for _ in range(2_000):
+        text = "".join(shuffle.choice(pieces) for _ in range(shuffle.randint(1, 30)))
+        text += "\n\n[y]: /ref"
+        plain = markdown.markdown(text)
+        assert markdown.markdown(text, extensions=[BoundedBrackets()]) == plain, text
+
+
+def feeds_of(site: Path) -> dict[str, bytes]:
+    return {name: (site / "output" / name).read_bytes() for name in ("feed.xml", "atom.xml")}
+
+
+def test_control_characters_are_stripped_and_the_feeds_stay_well_formed(tmp_path: Path) -> None:
+    import feedparser
+    from lxml import etree
+
+    site = make_site(tmp_path / "site", {
+        "content/nasional/a.md": (
+            '---\ntitle: "Banjir\\x07 di\\x1b Jakarta\\x0c"\ndate: 2026-11-20 09:00\n'
+            'summary: "Ringkas\\x00an"\ntags: ["Cua\\x08ca"]\nauthor: "Andi\\x7f\\x85"\n---\n\n'
+            "Isi\x01 berita\x1f dengan\x0b kendali.\n"),
+    })
+    done = sitegen(site)
+    assert done.returncode == 0, done.stderr
+    for key, line in (("title", 2), ("summary", 4), ("tags", 5), ("author", 6)):
+        assert f"content/nasional/a.md:{line}: warning: {key} holds control characters" in (
+            done.stderr)
+    assert "content/nasional/a.md:9: warning: the text holds control characters" in done.stderr
+    for name, data in feeds_of(site).items():
+        etree.fromstring(data)  # raises on a character XML forbids
+        parsed = feedparser.parse(data)
+        assert not parsed.bozo, (name, parsed.bozo_exception)
+        [entry] = parsed.entries
+        assert entry.title == "Banjir di Jakarta"
+        assert "Isi berita dengan kendali." in (entry.get("content") or [entry])[0]["value"]
+    page = (site / "output/nasional/a/index.html").read_text()
+    assert "Andi" in page and "\x7f" not in page and "Cuaca" in page
+
+
+def test_very_many_tags_and_keys_warn_and_stay_linear(tmp_path: Path) -> None:
+    from sitegen.collect import Selection, collect_site
+    from sitegen.config import load_config
+    from sitegen.readers import read_source
+    from tests.conftest import NOW
+
+    keys = "".join(f"kunci{n}: {n}\n" for n in range(5_000))
+    tags = [f"Topik {n}" for n in range(3_000)]
+    site = make_site(tmp_path / "site", {
+        "content/nasional/a.md": article("A", tags=tags).replace("---\n\n", keys + "---\n\n"),
+    })
+    config = load_config(site)
+    found, problems = read_source(site / "content/nasional/a.md", config)
+    assert found is not None and len(found.tags) == 3_000
+    unknown = [p for p in problems if "unknown front matter key '" in p.message]
+    assert len(unknown) == 20 and unknown[0].line == 5  # each at its own line
+    printed = "\n".join(map(str, problems))
+    assert "content/nasional/a.md:2: warning: 4980 more unknown front matter keys" in printed
+    assert "content/nasional/a.md:4: warning: 3000 tags: more than 50" in printed
+    # Related articles of articles with thousands of shared tags: pairs are bounded.
+    others = [read_source(site / "content/nasional/a.md", config)[0] for _ in range(3)]
+    copies = [dataclass_replace(o, source=f"content/nasional/{n}.md", slug=f"s{n}",
+                                path=f"/nasional/s{n}/") for n, o in enumerate(others)]
+    site_model, _ = collect_site([found, *copies], config, Selection(NOW))
+    assert len(site_model.tags) == 3_000 and site_model.related[0] == (1, 2, 3)
+
+
+def dataclass_replace(value: object, **changes: object) -> object:
+    import dataclasses
+
+    return dataclasses.replace(value, **changes)  # type: ignore[type-var]
