@@ -5,7 +5,9 @@ that hold secrets, so what the build reads is decided here, by one rule:
 
 - a symbolic link whose target lies inside the allowed folder (the site, or
   the folder of a theme shipped with sitegen) is followed, files and folders
-  alike (a folder reached twice is walked once);
+  alike (a folder reached twice is walked once), unless it leads into a
+  hidden folder (`.git/`, whose config can hold CI tokens; `.sitegen/`) or to
+  a folder holding the link itself (which would publish the whole site);
 - a link leading outside it is never read: it is skipped with a warning
   naming the link (an error with --strict, which CI builds use), so one bad
   commit does not stop a newsroom publishing, and nothing of the target is
@@ -34,7 +36,20 @@ def is_scratch(name: str) -> bool:
 
 
 def inside(path: str | Path, allowed: Path) -> bool:
-    return Path(os.path.realpath(path)).is_relative_to(allowed)
+    return _leads(path, allowed) is None
+
+
+def _leads(path: str | Path, allowed: Path) -> str | None:
+    """Why what `path` leads to may not be read, or None when it may."""
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(allowed):
+        return "outside the site"
+    # .git/config can hold the CI's token; .sitegen/ holds the preview's drafts.
+    if any(part.startswith(".") for part in real.relative_to(allowed).parts):
+        return "into a hidden folder of the site"
+    if Path(os.path.realpath(os.path.dirname(path))).is_relative_to(real):
+        return "to a folder that holds the link (the whole site would be published)"
+    return None
 
 
 def walk(top: Path, allowed: Path, shown_from: Path, suffix: str = "",
@@ -57,8 +72,8 @@ def walk(top: Path, allowed: Path, shown_from: Path, suffix: str = "",
 
     if not top.is_dir():
         return [], []
-    if not inside(top, allowed):
-        return [], [_outside(show(str(top)), top, outside_is_error)]
+    if (reason := _leads(top, allowed)) is not None and reason.startswith("outside"):
+        return [], [_outside(show(str(top)), top, reason, outside_is_error)]
     seen = {os.path.realpath(top)}
     for folder, dirs, files in os.walk(top, followlinks=True):
         kept = []
@@ -67,8 +82,8 @@ def walk(top: Path, allowed: Path, shown_from: Path, suffix: str = "",
             if folder == str(top) and name in skip:
                 continue
             if os.path.islink(path):
-                if not inside(path, allowed):
-                    problems.append(_outside(show(path), Path(path), outside_is_error))
+                if (reason := _leads(path, allowed)) is not None:
+                    problems.append(_outside(show(path), Path(path), reason, outside_is_error))
                     continue
                 real = os.path.realpath(path)
                 if real in seen:
@@ -93,8 +108,8 @@ def _check_file(path: str, shown: str, allowed: Path, outside_is_error: bool) ->
     try:
         mode = os.lstat(path).st_mode
         if stat.S_ISLNK(mode):
-            if not inside(path, allowed):
-                return _outside(shown, Path(path), outside_is_error)
+            if (reason := _leads(path, allowed)) is not None:
+                return _outside(shown, Path(path), reason, outside_is_error)
             mode = os.stat(path).st_mode
     except FileNotFoundError:
         return Problem(shown, 0, "a link to a file that does not exist: it is ignored "
@@ -109,12 +124,12 @@ def _check_file(path: str, shown: str, allowed: Path, outside_is_error: bool) ->
     return None
 
 
-def _outside(shown: str, path: Path, error: bool) -> Problem:
+def _outside(shown: str, path: Path, reason: str, error: bool) -> Problem:
     target = os.path.realpath(path)
     if error:
-        return Problem(shown, 0, f"is a link to {target}, outside the site: sitegen never reads "
+        return Problem(shown, 0, f"is a link to {target}, {reason}: sitegen never reads "
                        "anything outside the site folder; replace the link with a copy of the "
                        "file, or remove it")
-    return Problem(shown, 0, f"is a link to {target}, outside the site: it is ignored (sitegen "
+    return Problem(shown, 0, f"is a link to {target}, {reason}: it is ignored (sitegen "
                    "never reads or publishes anything outside the site folder; replace the "
                    "link with a copy of the file, or remove it)", warning=True)

@@ -64,6 +64,24 @@ def test_links_out_of_the_site_are_skipped_and_nothing_of_their_target_is_publis
     assert "nasional/berita/index.html" in output
 
 
+def test_links_into_git_or_to_the_whole_site_are_skipped(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {
+        "content/nasional/berita.md": article("Berita Biasa"),
+        ".git/config": '[http]\n\textraheader = "AUTHORIZATION: basic c2VjcmV0"\n',
+        "content/nasional/draf.md": article("Draf Rahasia", draft=True),
+    })
+    (site / "content/static").mkdir()
+    (site / "content/static/git").symlink_to(site / ".git", target_is_directory=True)
+    (site / "content/static/config.txt").symlink_to(site / ".git/config")
+    (site / "content/static/semua").symlink_to(site, target_is_directory=True)
+    report = build_site(site)
+    assert sorted(str(p).split(",")[1].split(":")[0] for p in report.warnings) == [
+        " into a hidden folder of the site", " into a hidden folder of the site",
+        " to a folder that holds the link (the whole site would be published)"]
+    output = read_tree(site / "output")
+    assert not any(b"c2VjcmV0" in data or b"Draf Rahasia" in data for data in output.values())
+
+
 def test_strict_makes_a_link_out_of_the_site_an_error(linked_site: Path) -> None:
     done = sitegen(linked_site, "--strict")
     assert done.returncode == 1
