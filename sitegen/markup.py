@@ -108,6 +108,12 @@ def _converter(base_path: str, static_dir: str, language: str,
     return md
 
 
+def reset_markdown() -> None:
+    """Forget the converters: after a conversion was interrupted, their state is not to be
+    trusted."""
+    _converter.cache_clear()
+
+
 _TAG = re.compile(r"<[^>]+>")
 _FIRST_P = re.compile(r"<p>(.*?)</p>", re.S)
 
@@ -124,7 +130,7 @@ def render_markdown(text: str, base_path: str, static_dir: str, language: str,
     try:
         body = md.convert(text)
     except RecursionError:  # nested too deep: the converter's state is not to be trusted
-        _converter.cache_clear()
+        reset_markdown()
         raise
     toc = getattr(md, "toc", "")
     words = len(plain_text(body).split())

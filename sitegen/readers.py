@@ -16,14 +16,13 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from sitegen import sitefiles, urls
+from sitegen import sanitize, sitefiles, timelimit, urls
 from sitegen.config import Config
 from sitegen.dates import DateError, parse_date
 from sitegen.errors import Problem, did_you_mean
 from sitegen.images import image_size
-from sitegen.markup import render_markdown
+from sitegen.markup import render_markdown, reset_markdown
 from sitegen.model import Article, Image
-from sitegen.sanitize import body_html, strip_controls
 
 try:  # The C loader is several times faster; both are the *safe* loader.
     from yaml import CSafeLoader as SafeLoader
@@ -210,24 +209,32 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
     else:
         assert date is not None
         site_path = urls.article_path(config.permalinks.article, section, slug, date)
-    body, control = strip_controls(front.body)
+    body, control = sanitize.strip_controls(front.body)
     if control is not None:
         line = len(front.lines) + 3 + front.body.count("\n", 0, control)
         problems.append(Problem(where, line, "the text holds control characters: they are "
                                 "removed", warning=True))
     mode = config.markdown.raw_html
     try:
-        rendered = render_markdown(body, config.base_path, str(static_dir(config)),
-                                   config.site.language, escape_html=mode == "escape")
+        with timelimit.limit():
+            rendered = render_markdown(body, config.base_path, str(static_dir(config)),
+                                       config.site.language, escape_html=mode == "escape")
     except RecursionError:
         problems.append(Problem(where, len(front.lines) + 3, "the text is nested too deeply "
                                 "(lists, quotes or brackets inside each other hundreds of "
                                 "levels deep) to be converted: flatten it"))
         return None, problems
+    except timelimit.TimeLimitExceeded:
+        reset_markdown()
+        problems.append(Problem(where, len(front.lines) + 3, "the text took more than "
+                                f"{timelimit.SECONDS:g} s to convert (thousands of repeated "
+                                "'<', '[' or similar marks?): split or simplify it"))
+        return None, problems
     return Article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
         date=date, updated=dates.get("updated"), expires=dates.get("expires"),
-        body_html=body_html(rendered.html, mode), toc_html=body_html(rendered.toc_html, mode),
+        body_html=sanitize.body_html(rendered.html, mode),
+        toc_html=sanitize.body_html(rendered.toc_html, mode),
         summary=values.get("summary", "").strip() or rendered.first_paragraph,
         word_count=rendered.word_count, reading_time=rendered.reading_time,
         authors=tuple(a.strip() for a in authors if a.strip()),
@@ -240,7 +247,7 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
 def _typed_values(data: dict[str, Any], problem: Any) -> dict[str, Any]:
     values: dict[str, Any] = {}
     def text(key: str, value: object) -> str:
-        cleaned, control = strip_controls(str(value))
+        cleaned, control = sanitize.strip_controls(str(value))
         if control is not None:
             problem(key, f"{key} holds control characters: they are removed", warning=True)
         return cleaned

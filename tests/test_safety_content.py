@@ -385,3 +385,25 @@ def dataclass_replace(value: object, **changes: object) -> object:
     import dataclasses
 
     return dataclasses.replace(value, **changes)  # type: ignore[type-var]
+
+
+def test_a_body_that_converts_too_slowly_is_a_problem_of_its_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import timelimit
+    from sitegen.config import load_config
+    from sitegen.readers import read_source
+
+    # Thousands of "<a " cost Python-Markdown seconds (quadratic); the limit stops it.
+    monkeypatch.setattr(timelimit, "SECONDS", 0.25)
+    site = make_site(tmp_path / "site", {
+        "content/nasional/lambat.md": article("Lambat", body="<a " * 5_000),
+        "content/nasional/cepat.md": article("Cepat", body="Biasa saja, [tautan](/x)."),
+    })
+    config = load_config(site)
+    slow, problems = read_source(site / "content/nasional/lambat.md", config)
+    assert slow is None
+    assert [str(p) for p in problems] == [
+        "content/nasional/lambat.md:5: the text took more than 0.25 s to convert (thousands of "
+        "repeated '<', '[' or similar marks?): split or simplify it"]
+    fast, _ = read_source(site / "content/nasional/cepat.md", config)
+    assert fast is not None and '<a href="/x">tautan</a>' in fast.body_html
