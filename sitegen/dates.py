@@ -19,15 +19,18 @@ class DateError(ValueError):
 
 # One notation each, so nothing is a guess: a date, then optionally a time written
 # 21:30[:05[.123]] (ISO, one-digit hours as Jekyll writes them) or 21.30[.05] (the
-# Indonesian notation), then optionally an offset (Z, UTC, +07:00, +0700, +07).
+# Indonesian notation), then optionally an offset (Z, UTC, +07:00, +0700, +07, or
+# Indonesia's WIB, WITA and WIT).
 _DATE = re.compile(r"""
     (?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})
     (?:(?:T|[ ]+)(?P<time>
         (?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,6}))?)?
       | (?P<dhour>\d{1,2})\.(?P<dminute>\d{2})(?:\.(?P<dsecond>\d{2}))?)
-      (?:[ ]*(?P<zone>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?))?
+      (?:[ ]*(?P<zone>Z|UTC|GMT|WIB|WITA|WIT|[+-]\d{2}(?::?\d{2})?))?
     )?
     """, re.VERBOSE)
+# As Indonesian newsrooms write times: "21.30 WIB".
+_INDONESIAN_ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
 _HINT = "write it as 2017-01-10 09:00 (site time zone) or 2017-01-10T09:00:00+07:00"
 
 
@@ -73,6 +76,8 @@ def _from_text(text: str) -> dt.datetime:
     zone = None
     if part["zone"] in ("Z", "UTC", "GMT"):
         zone = dt.UTC
+    elif part["zone"] in _INDONESIAN_ZONES:
+        zone = dt.timezone(dt.timedelta(hours=_INDONESIAN_ZONES[part["zone"]]))
     elif part["zone"]:
         digits = part["zone"][1:].replace(":", "")
         offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))

@@ -30,6 +30,9 @@ WIB = dt.timezone(dt.timedelta(hours=7))
     ("2013-11-22 5:00:00 +0000", dt.datetime(2013, 11, 22, 12, 0, tzinfo=WIB)),
     ("2013-11-22 5:00 +0700", dt.datetime(2013, 11, 22, 5, 0, tzinfo=WIB)),
     ("2017-01-10T02:00:00Z", dt.datetime(2017, 1, 10, 9, 0, tzinfo=WIB)),
+    ("2017-01-10 21.30 WIB", dt.datetime(2017, 1, 10, 21, 30, tzinfo=WIB)),
+    ("2017-01-10 21.30 WITA", dt.datetime(2017, 1, 10, 20, 30, tzinfo=WIB)),
+    ("2017-01-10 21:30 WIT", dt.datetime(2017, 1, 10, 19, 30, tzinfo=WIB)),
 ])
 def test_each_notation_means_one_moment_in_the_site_zone(written: str, meant: dt.datetime) -> None:
     moment = parse_date(written, JAKARTA)
