@@ -21,7 +21,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen import cache, collect, lifeline, readers, render, search, sitemaps, themes, write
+from sitegen import (
+    cache,
+    claims,
+    collect,
+    lifeline,
+    readers,
+    render,
+    search,
+    sitemaps,
+    themes,
+    write,
+)
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, errors_only
 from sitegen.model import Article, Site
@@ -94,8 +105,12 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
         clock.lap("read", report)
         selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
         site, problems = collect.select_site(articles, config, selection)
-        _stop_on([*problems, *render.check_templates()])
-        static = themes.static_files(chain, readers.static_dir(config))
+        _stop_on([*problems, *render.check_templates()], options.strict)
+        report.warnings.extend(p for p in problems if p.warning)
+        walked: list[Problem] = []
+        static = themes.static_files(chain, readers.static_dir(config), walked)
+        _stop_on(walked, options.strict)
+        report.warnings.extend(walked)
         assets = themes.fingerprint(static)
         theme = cache.theme_stamp([t.path for t in chain])
         site_key = _site_key(config, output, theme, keys, static, site, options.now)
@@ -115,8 +130,13 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
         clock.lap("collect", report)
         staging = write.Staging(output)
         try:
-            renders = _render(jobs, [assets[name] for name in static], theme,
-                              cache.digest(site_view), store, staging, workers, report)
+            renders, owned = _render(jobs, theme, cache.digest(site_view), store, staging,
+                                     workers, report)
+            # Before anything moves into the output: the previous output stays as it was.
+            published = {assets[name]: themes.display_path(str(path), config.root)
+                         for name, path in static.items()}
+            _stop_on(claims.clashes(owned, published,
+                                    search.BUNDLE_DIR if config.build.search else None))
             clock.lap("render", report)
             for name, source in static.items():
                 staging.copy(assets[name], source)
@@ -143,7 +163,8 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers,
     keys: dict[str, str] = {}
     pending: list[tuple[Path, str, str]] = []
     root = len(str(config.root)) + 1
-    for path in readers.discover(config):
+    walked: list[Problem] = []
+    for path in readers.discover(config, walked):
         relative = str(path)[root:].replace(os.sep, "/")
         stat = path.stat()
         key = store.stamp_key(relative, stat, context)
@@ -163,7 +184,7 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers,
         report.parsed.append(relative)
         if article is not None:
             store.remember_article(relative, key, article, problems)
-    articles, problems = [], []
+    articles, problems = [], walked
     for relative in sorted(found):
         article, article_problems = found[relative]
         problems.extend(article_problems)
@@ -172,16 +193,18 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers,
     return articles, problems, keys
 
 
-def _render(jobs: Iterable[render.Job], static: list[str], stamp: str, site_digest: str,
+def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
             store: cache.BuildCache, staging: write.Staging, workers: _Workers,
-            report: BuildReport) -> dict[str, str]:
-    """Render the jobs whose context or templates changed; keep the other files as they are."""
+            report: BuildReport) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Render the jobs whose context or templates changed; keep the other files as they are.
+
+    Returns each file's render key and (file, owner) of every planned file."""
     renders: dict[str, str] = {}
-    claims: list[tuple[str, str]] = []
+    owned: list[tuple[str, str]] = []
 
     def needed() -> Iterator[render.Job]:
         for job in jobs:
-            claims.append((job.output, job.source))
+            owned.append((job.output, claims.owner(job.templates, job.context, job.source)))
             key = cache.render_key(stamp, job.templates, job.context, site_digest)
             renders[job.output] = key
             if not (store.unchanged_render(job.output, key)
@@ -194,8 +217,8 @@ def _render(jobs: Iterable[render.Job], static: list[str], stamp: str, site_dige
         report.rendered.append(relative)
         if data is not None and not failures:
             staging.write(relative, data)
-    _stop_on([*render.clashes(claims, static), *failures])
-    return renders
+    _stop_on(failures)
+    return renders, owned
 
 
 def _site_key(config: Config, output: Path, theme: str, keys: dict[str, str],

@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 import babel
 import jinja2
 import markdown
+import nh3
 import pygments
 
 from sitegen import __version__
@@ -76,14 +77,15 @@ _MEMORY: dict[Path, _Remembered] = {}
 def salt() -> str:
     """Everything global that changes what the cache holds."""
     return "|".join([str(CACHE_VERSION), __version__, markdown.__version__, pygments.__version__,
-                     jinja2.__version__, babel.__version__,
+                     jinja2.__version__, babel.__version__, nh3.__version__,
                      f"{sys.version_info.major}.{sys.version_info.minor}"])
 
 
 def read_context(config: Config, static_stamp: str) -> str:
     """What every read key shares: versions, the config values reading uses, static files."""
     parts = (salt(), config.base_path, config.site.timezone, config.site.language,
-             config.permalinks.article, config.permalinks.page, static_stamp)
+             config.permalinks.article, config.permalinks.page, config.markdown.raw_html,
+             static_stamp)
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

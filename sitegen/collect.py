@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import heapq
 import itertools
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ RELATED_COUNT = 4
 # Related articles are looked for among this many newest articles of each
 # shared tag, which keeps the work linear in the archive's size.
 RELATED_WINDOW = 500
+# An article's first this many tags decide its related articles (50 tags make 1,225
+# pairs; 10,000 would make 50 million).
+RELATED_TAGS = 20
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,9 @@ def select_site(sources: list[Article], config: Config,
     authors = _terms(articles, lambda a: a.authors, config.permalinks.author, names, bios)
     site = Site(articles=tuple(articles), pages=tuple(pages), sections=sections, tags=tags,
                 authors=authors, archive=_archive(articles, config), related=(), neighbours=())
-    return site, _url_clashes(site, config)
+    collisions = [*_slug_collisions(articles, "tags", lambda a: a.tags),
+                  *_slug_collisions(articles, "authors", lambda a: a.authors)]
+    return site, [*_url_clashes(site, config), *collisions, *_section_names(sections)]
 
 
 def relate(site: Site) -> Site:
@@ -104,7 +110,8 @@ def _terms(articles: list[Article], values: Callable[[Article], tuple[str, ...]]
     for index, article in enumerate(articles):
         for value in values(article):
             slug = urls.slugify(value)
-            if slug and index not in members[slug]:
+            # Indexes come in order: the last one tells whether this article is in already.
+            if slug and members[slug][-1:] != [index]:
                 members[slug].append(index)
                 spelled.setdefault(slug, value)
     return tuple(
@@ -156,7 +163,9 @@ def _related(shape: Shape) -> tuple[tuple[int, ...], ...]:
             by_section[section].append(index)
     result = []
     for index, (section, tags, _) in enumerate(shape):
+        # Pairs of tags grow with the square of their number: only the first few count.
         slugs = [s for s in dict.fromkeys(urls.slugify(t) for t in tags) if s in lists]
+        slugs = slugs[:RELATED_TAGS]
         shared: Counter[int] = Counter()
         for first, second in itertools.combinations(slugs, 2):
             shared.update(sets[first] & sets[second])
@@ -210,3 +219,42 @@ def _url_clashes(site: Site, config: Config) -> list[Problem]:
         for alias in article.aliases:
             claim(alias, article.source)
     return problems
+
+
+def _spelling(name: str) -> str:
+    """What makes two names one topic: case, accents and word separators do not count."""
+    plain = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in plain
+                   if not (unicodedata.combining(c) or c.isspace() or c in "-_"))
+
+
+def _slug_collisions(articles: list[Article], kind: str,
+                     values: Callable[[Article], tuple[str, ...]]) -> list[Problem]:
+    """Names that differ in more than case, accents and spacing but share a slug
+    (`C++`, `C#` and `C` are all `c`) would silently merge into one page."""
+    first: dict[str, tuple[str, str]] = {}
+    problems = []
+    reported: set[tuple[str, str]] = set()
+    for article in articles:
+        for name in values(article):
+            slug = urls.slugify(name)
+            if not slug:
+                continue
+            seen = first.setdefault(slug, (name, article.source))
+            pair = (seen[0], name)
+            if _spelling(seen[0]) != _spelling(name) and pair not in reported:
+                reported.add(pair)
+                problems.append(Problem(article.source, 1, (
+                    f"{kind} '{name}' and '{seen[0]}' (in {seen[1]}) have the same slug '{slug}' "
+                    f"and would share one page: spell them alike if they are one, or make "
+                    f"them differ in letters or digits (such as 'C Sharp' for 'C#')")))
+    return problems
+
+
+def _section_names(sections: tuple[Term, ...]) -> list[Problem]:
+    """A section's folder name is its URL, so it is checked like a slug."""
+    return [Problem(f"content/{term.slug}/", 0, f"the section folder name '{term.slug}' is "
+                    "not a slug (letters, digits and hyphens), and it is the section's URL: "
+                    "rename the folder, such as "
+                    f"'{urls.slugify(term.slug) or 'berita'}'", warning=True)
+            for term in sections if not urls.is_valid_slug(term.slug)]

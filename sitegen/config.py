@@ -22,6 +22,7 @@ from babel import Locale, UnknownLocaleError
 from sitegen.errors import Problem, SitegenError, did_you_mean
 
 CONFIG_NAME = "sitegen.toml"
+RAW_HTML_MODES = ("allow", "sanitize", "escape")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,12 @@ class BuildConfig:
     feed_items: int = 20
     feed_full_content: bool = True
     search: bool = True
+
+
+@dataclass(frozen=True)
+class MarkdownConfig:
+    raw_html: str = "sanitize"
+    """What raw HTML in bodies does: "allow", "sanitize" or "escape" (sitegen.sanitize)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,7 @@ class Config:
     site: SiteConfig = field(default_factory=SiteConfig)
     build: BuildConfig = field(default_factory=BuildConfig)
     permalinks: Permalinks = field(default_factory=Permalinks)
+    markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
     menu: tuple[MenuItem, ...] = ()
     sections: dict[str, SectionConfig] = field(default_factory=dict)
     authors: dict[str, AuthorConfig] = field(default_factory=dict)
@@ -127,7 +135,8 @@ PERMALINK_FIELDS = {
 
 # Tables that hold one sub-table per user-chosen key.
 _KEYED_TABLES = {"sections": SectionConfig, "authors": AuthorConfig}
-_SIMPLE_TABLES = {"site": SiteConfig, "build": BuildConfig, "permalinks": Permalinks}
+_SIMPLE_TABLES = {"site": SiteConfig, "build": BuildConfig, "permalinks": Permalinks,
+                  "markdown": MarkdownConfig}
 _TOP_KEYS = [*_SIMPLE_TABLES, *_KEYED_TABLES, "menu", "params"]
 
 
@@ -219,6 +228,14 @@ def _check_semantics(config: Config, report: Any) -> None:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         report(("site", "timezone"), f"site.timezone '{site.timezone}' is not an IANA time zone "
                "such as Asia/Jakarta")
+    if site.logo and (not site.logo.startswith("/") or site.logo.startswith("//")
+                      or "\\" in site.logo or ".." in site.logo.split("/")):
+        report(("site", "logo"), f"site.logo '{site.logo}' must be a path under content/static/ "
+               "written from the site's root, such as /images/logo.png (no '..')")
+    if config.markdown.raw_html not in RAW_HTML_MODES:
+        report(("markdown", "raw_html"), f"markdown.raw_html must be one of "
+               f"{', '.join(repr(m) for m in RAW_HTML_MODES)}, not {config.markdown.raw_html!r}"
+               f"{did_you_mean(config.markdown.raw_html, RAW_HTML_MODES)}")
     if build.items_per_page < 1:
         report(("build", "items_per_page"), "build.items_per_page must be at least 1")
     if build.feed_items < 1:

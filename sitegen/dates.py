@@ -7,30 +7,97 @@ Indonesian site says "Selasa, 10 Januari 2017 09.00 WIB" on any machine.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
 
-def to_aware(value: object, tz: ZoneInfo) -> dt.datetime | None:
+class DateError(ValueError):
+    """A date that cannot be read; the message says why, for the user."""
+
+
+# One notation each, so nothing is a guess: a date, then optionally a time written
+# 21:30[:05[.123]] (ISO, one-digit hours as Jekyll writes them) or 21.30[.05] (the
+# Indonesian notation), then optionally an offset (Z, UTC, +07:00, +0700, +07, or
+# Indonesia's WIB, WITA and WIT).
+_DATE = re.compile(r"""
+    (?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})
+    (?:(?:T|[ ]+)(?P<time>
+        (?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,6}))?)?
+      | (?P<dhour>\d{1,2})\.(?P<dminute>\d{2})(?:\.(?P<dsecond>\d{2}))?)
+      (?:[ ]*(?P<zone>Z|UTC|GMT|WIB|WITA|WIT|[+-]\d{2}(?::?\d{2})?))?
+    )?
+    """, re.VERBOSE)
+# As Indonesian newsrooms write times: "21.30 WIB".
+_INDONESIAN_ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
+_HINT = "write it as 2017-01-10 09:00 (site time zone) or 2017-01-10T09:00:00+07:00"
+
+
+def parse_date(value: object, tz: ZoneInfo) -> dt.datetime:
     """A front matter date as an aware datetime; naive values mean the site's zone.
 
-    Returns None when the value is not a date at all.
+    Raises DateError saying what is wrong: not a date, an impossible one
+    (2017-02-30), or one outside what can be represented in UTC and in the site's zone.
     """
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, dt.date):
         moment = dt.datetime(value.year, value.month, value.day)
     elif isinstance(value, str):
-        try:
-            moment = dt.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
-        except ValueError:
-            return None
+        moment = _from_text(value.strip())
     else:
+        raise DateError(f"'{value}' is not a date: {_HINT}")
+    try:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=tz)
+        moment.astimezone(dt.UTC)
+        return moment.astimezone(tz)
+    except (OverflowError, ValueError):
+        raise DateError(f"'{value}' is out of range: in UTC or in the site's time zone it "
+                        "would fall outside the years 1 to 9999") from None
+
+
+def _from_text(text: str) -> dt.datetime:
+    match = _DATE.fullmatch(text)
+    if match is None:
+        if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}.*", text):
+            raise DateError(f"'{text}' is ambiguous (day and month could be either way "
+                            f"round): {_HINT}")
+        raise DateError(f"'{text}' is not a date: {_HINT}")
+    part = match.groupdict()
+    if part["time"] is None:
+        hour, minute, second, fraction = "0", "0", "0", ""
+    elif part["hour"] is not None:
+        hour, minute = part["hour"], part["minute"]
+        second, fraction = part["second"] or "0", part["fraction"] or ""
+    else:
+        hour, minute, second, fraction = part["dhour"], part["dminute"], part["dsecond"] or "0", ""
+    zone = None
+    if part["zone"] in ("Z", "UTC", "GMT"):
+        zone = dt.UTC
+    elif part["zone"] in _INDONESIAN_ZONES:
+        zone = dt.timezone(dt.timedelta(hours=_INDONESIAN_ZONES[part["zone"]]))
+    elif part["zone"]:
+        digits = part["zone"][1:].replace(":", "")
+        offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+        if offset >= dt.timedelta(hours=24) or int(digits[2:] or 0) >= 60:
+            raise DateError(f"'{text}' has an impossible offset {part['zone']}: {_HINT}")
+        zone = dt.timezone(-offset if part["zone"][0] == "-" else offset)
+    try:
+        return dt.datetime(int(part["year"]), int(part["month"]), int(part["day"]), int(hour),
+                           int(minute), int(second), int(fraction.ljust(6, "0") or 0),
+                           tzinfo=zone)
+    except ValueError as exc:
+        raise DateError(f"'{text}' is not a real date or time ({exc}): {_HINT}") from None
+
+
+def to_aware(value: object, tz: ZoneInfo) -> dt.datetime | None:
+    """`parse_date`, or None when the value is not a usable date."""
+    try:
+        return parse_date(value, tz)
+    except DateError:
         return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=tz)
-    return moment.astimezone(tz)
 
 
 def zone_abbreviation(moment: dt.datetime, locale: str) -> str:

@@ -26,6 +26,7 @@ from sitegen import dates, readers, urls
 from sitegen.config import Config
 from sitegen.images import static_file
 from sitegen.model import Article, Site, Term
+from sitegen.sanitize import clean_html
 from sitegen.views import SITE_FEEDS, TERM_FEEDS, View, Views, feed_links, feed_path
 
 Planned = tuple[str, tuple[str, ...], dict[str, Any], str]
@@ -108,7 +109,9 @@ class _Feeds:
         return {
             "id": card["permalink"], "url": card["permalink"], "title": article.title,
             "summary": article.summary,
-            "content_html": absolute_html(article.body_html, card["permalink"]) if full else "",
+            # Sanitized whatever [markdown] raw_html says: no script reaches a feed reader.
+            "content_html": (absolute_html(clean_html(article.body_html), card["permalink"])
+                             if full else ""),
             "published": _stamps(article.date), "modified": _stamps(article.modified),
             "authors": [{"name": a["name"], "url": a["permalink"]} for a in card["authors"]],
             "categories": [*([section["name"]] if section else []),

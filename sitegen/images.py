@@ -5,6 +5,7 @@ Only the header is read, so sizing every image of a large archive is cheap.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +21,11 @@ def static_file(static_dir: str, src: str) -> Path | None:
     if not src.startswith("/") or ".." in src.split("/"):
         return None
     candidate = Path(static_dir) / src.lstrip("/")
+    # A link out of the site is never read, not even its header (static_dir is
+    # SITE/content/static).
+    site = os.path.realpath(os.path.join(static_dir, "..", ".."))
+    if not os.path.realpath(candidate).startswith(site + os.sep):
+        return None
     return candidate if candidate.is_file() else None
 
 

@@ -20,6 +20,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from sitegen.brackets import BoundedBrackets
 from sitegen.images import image_size
 
 WORDS_PER_MINUTE = 200
@@ -87,11 +88,12 @@ class _SiteExtension(Extension):
 
 
 @lru_cache(maxsize=4)
-def _converter(base_path: str, static_dir: str, language: str) -> markdown.Markdown:
-    return markdown.Markdown(
+def _converter(base_path: str, static_dir: str, language: str,
+               escape_html: bool = False) -> markdown.Markdown:
+    md = markdown.Markdown(
         extensions=[
             "tables", "fenced_code", "codehilite", "footnotes", "attr_list", "abbr", "toc",
-            _SiteExtension(base_path, static_dir),
+            _SiteExtension(base_path, static_dir), BoundedBrackets(),
         ],
         extension_configs={
             "codehilite": {"css_class": "highlight", "guess_lang": False},
@@ -100,6 +102,16 @@ def _converter(base_path: str, static_dir: str, language: str) -> markdown.Markd
         },
         output_format="html",
     )
+    if escape_html:  # [markdown] raw_html = "escape": tags in the text are shown as text
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+    return md
+
+
+def reset_markdown() -> None:
+    """Forget the converters: after a conversion was interrupted, their state is not to be
+    trusted."""
+    _converter.cache_clear()
 
 
 _TAG = re.compile(r"<[^>]+>")
@@ -110,11 +122,16 @@ def plain_text(fragment: str, separator: str = " ") -> str:
     return " ".join(html.unescape(_TAG.sub(separator, fragment)).split())
 
 
-def render_markdown(text: str, base_path: str, static_dir: str, language: str) -> Rendered:
+def render_markdown(text: str, base_path: str, static_dir: str, language: str,
+                    escape_html: bool = False) -> Rendered:
     """Convert one article body; `static_dir` is where site-relative images are sized from."""
-    md = _converter(base_path, static_dir, language.split("_")[0])
+    md = _converter(base_path, static_dir, language.split("_")[0], escape_html)
     md.reset()
-    body = md.convert(text)
+    try:
+        body = md.convert(text)
+    except RecursionError:  # nested too deep: the converter's state is not to be trusted
+        reset_markdown()
+        raise
     toc = getattr(md, "toc", "")
     words = len(plain_text(body).split())
     first = _FIRST_P.search(body)

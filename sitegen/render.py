@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from sitegen import feeds, sitemaps, themes, urls
-from sitegen.config import CONFIG_NAME, Config
+from sitegen.config import Config
 from sitegen.dates import format_month
 from sitegen.errors import Problem
 from sitegen.model import Site, Term
@@ -109,25 +109,6 @@ def plan(site: Site, config: Config, site_view: View, views: Views,
     for planned in (*feeds.plan_feeds(site, config, site_view, views),
                     *sitemaps.plan_sitemaps(site, config, views, now)):
         yield Job(*planned)
-
-
-def clashes(claims: list[tuple[str, str]], static: list[str]) -> list[Problem]:
-    """Two things for one output file: a page and a feed, the search page, a static file.
-
-    `claims` are (output file, source) of every planned job. (collect_site reports
-    clashes between articles, pages, aliases and lists with better messages; this
-    catches everything the plan adds on top of those.)
-    """
-    owners = {name: f"the static file {name}" for name in static}
-    problems = []
-    for output, source in claims:
-        other = owners.setdefault(output, source)
-        if other != source:
-            blamed = next((s for s in (source, other) if s.startswith("content/")), None)
-            problems.append(Problem(blamed or CONFIG_NAME, 1 if blamed else 0,
-                                    f"{output} would be written for both {source} and "
-                                    f"{other}: give one of them another URL"))
-    return problems
 
 
 def _home(site: Site, views: Views) -> View:

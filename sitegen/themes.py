@@ -10,6 +10,7 @@ themes shipped with sitegen.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +18,9 @@ from typing import Any
 
 import jinja2
 
+from sitegen import sitefiles
 from sitegen.config import Config
-from sitegen.errors import Problem, SitegenError, did_you_mean
+from sitegen.errors import Problem, SitegenError, did_you_mean, errors_only
 
 _PACKAGE = Path(__file__).resolve().parent
 # A wheel carries the themes inside the package; a source checkout has them beside it.
@@ -47,8 +49,13 @@ def resolve_chain(config: Config) -> tuple[Theme, ...]:
             cycle = " -> ".join([*(t.name for t in chain), name])
             message = f"themes extend each other in a cycle: {cycle}"
             raise SitegenError([Problem(asked_by, 0, message)])
+        if not _THEME_NAME.fullmatch(name) or name in {".", ".."}:
+            raise SitegenError([Problem(asked_by, 0, f"theme '{name}' must be the name of a "
+                                        "folder in themes/, such as 'mine' (no paths)")])
         path = next((d / name for d in _theme_dirs(config) if (d / name / "theme.toml").is_file()),
                     None)
+        if path is not None and not path.is_relative_to(BUILTIN_THEMES):
+            _stay_inside(path, config.root)
         if path is None:
             available = sorted({p.parent.name for d in _theme_dirs(config) if d.is_dir()
                                 for p in d.glob("*/theme.toml")})
@@ -63,6 +70,26 @@ def resolve_chain(config: Config) -> tuple[Theme, ...]:
         chain.append(Theme(name, path, dict(data.get("params", {}))))
         name, asked_by = str(data.get("extends", "")), str(toml_path)
     return tuple(chain)
+
+
+_THEME_NAME = re.compile(r"[\w.-]+")
+
+
+def _stay_inside(theme: Path, root: Path) -> None:
+    """A site's theme (templates, translations, static files) never leads outside the site."""
+    problems = []
+    if not sitefiles.inside(theme, root):
+        problems.append(Problem(theme.relative_to(root).as_posix(), 0,
+                                f"the theme is a link to {theme.resolve()}, outside the site: "
+                                "copy the theme into themes/ instead"))
+    else:
+        # Its static files are skipped with a warning like the site's; a template or a
+        # translation cannot be left out, so a link out of the site there is an error.
+        walked = sitefiles.walk(theme, root, root, skip=frozenset({"static"}),
+                                outside_is_error=True)
+        problems = errors_only(walked[1])
+    if problems:
+        raise SitegenError(problems)
 
 
 def make_environment(chain: tuple[Theme, ...],
@@ -125,14 +152,22 @@ def translations(chain: tuple[Theme, ...], language: str) -> dict[str, str]:
     return strings
 
 
-def static_files(chain: tuple[Theme, ...], site_static: Path) -> dict[str, Path]:
-    """Output path -> source file; the site's own static files win, then child themes."""
+def static_files(chain: tuple[Theme, ...], site_static: Path,
+                 problems: list[Problem] | None = None) -> dict[str, Path]:
+    """Output path -> source file; the site's own static files win, then child themes.
+
+    Nothing is taken from outside the site (or from outside a shipped theme's
+    folder): such links, and special files, are added to `problems`.
+    """
+    root = site_static.parent.parent
     files: dict[str, Path] = {}
     for folder in [*(t.path / "static" for t in reversed(chain)), site_static]:
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    files[path.relative_to(folder).as_posix()] = path
+        allowed = BUILTIN_THEMES if folder.is_relative_to(BUILTIN_THEMES) else root
+        found, trouble = sitefiles.walk(folder, allowed, root)
+        if problems is not None:
+            problems.extend(trouble)
+        for path in found:
+            files[path.relative_to(folder).as_posix()] = path
     return files
 
 

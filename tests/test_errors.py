@@ -216,7 +216,8 @@ def test_foreign_non_empty_output_folder_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("files,blamed,words", [
     ({"content/pages/cari.md": "---\ntitle: Cari\n---\nHalaman.\n"},
      "content/pages/cari.md:1:", "cari/index.html would be written for both"),
-    ({"content/static/feed.xml": "<rss/>"}, "sitegen.toml:", "feed.xml would be written for both"),
+    ({"content/static/feed.xml": "<rss/>"}, "content/static/feed.xml:",
+     "feed.xml would be written for both"),
     ({"content/ekonomi/x.md": article("X", tags=["<!--"])}, "content/ekonomi/x.md:4:",
      "tags '<!--' needs at least one letter or digit"),
 ])

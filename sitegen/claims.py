@@ -1,0 +1,109 @@
+"""Layer 2. Every output name belongs to one thing.
+
+Each planned file of the output (pages, lists and their pages, feeds,
+sitemaps, robots.txt, the search page and its index folder, redirects of
+aliases, static files, the build's marker) is claimed by its owner. Two
+owners for one file, or a file inside a path that another owner writes as a
+file (a section folder `content/sitemap.xml/` wants `sitemap.xml/index.html`,
+the sitemap wants `sitemap.xml`), is an error naming both, found before
+anything moves into the output, so the previous output stays as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from sitegen.config import CONFIG_NAME
+from sitegen.errors import Problem
+
+MARKER_OWNER = "sitegen's own marker file"
+SEARCH_INDEX_OWNER = "the search index (pagefind/, [build] search)"
+
+_TEMPLATE_OWNERS = {
+    "feeds/rss.xml": "the RSS feed", "feeds/atom.xml": "the Atom feed",
+    "feeds/feed.json": "the JSON feed", "sitemaps/urlset.xml": "the sitemap",
+    "sitemaps/news.xml": "the Google News sitemap", "sitemaps/index.xml": "the sitemap index",
+    "robots.txt": "robots.txt",
+}
+
+
+def owner(templates: tuple[str, ...], context: dict[str, Any], source: str) -> str:
+    """Who a render job's file belongs to, as a message names it.
+
+    Every page of one list has the same owner, so a clash is reported once per pair.
+    """
+    page = context.get("page")
+    kind = page.get("kind") if isinstance(page, dict) else None
+    term = context.get("term")
+    if kind in ("article", "page"):
+        return source
+    if kind == "redirect":
+        return f"an alias in {source}"
+    if kind == "section" and isinstance(term, dict):
+        return f"the section content/{term['slug']}/"
+    if kind in ("tag", "author") and isinstance(term, dict):
+        return f"the {kind} '{term['name']}'"
+    if kind == "archive_month" and isinstance(term, dict):
+        return f"the archive of {term['name']}"
+    if kind == "search":
+        return f"the search page {source} ([permalinks] search)"
+    if kind in ("home", "archive", "404"):
+        return {"home": "the home page", "archive": "the archive page",
+                "404": "the 404 page"}[kind]
+    named = _TEMPLATE_OWNERS.get(templates[0] if templates else "")
+    return f"{named} {source}" if named else source
+
+
+def clashes(claims: Iterable[tuple[str, str]], static: dict[str, str],
+            search_folder: str | None) -> list[Problem]:
+    """Problems for every output file claimed twice, or claimed inside another's file.
+
+    `claims` are (output file, owner); `static` maps a static file's output name to
+    its source (relative to the site); `search_folder` is the folder the search
+    index is written to, when there is one.
+    """
+    files: dict[str, str] = {".sitegen-build": MARKER_OWNER}
+    problems: list[Problem] = []
+    reported: set[frozenset[str]] = set()
+    every = [*((name, f"the static file {source}") for name, source in static.items()), *claims]
+    for output, who in every:
+        other = files.setdefault(output, who)
+        if other != who and frozenset((other, who)) not in reported:
+            reported.add(frozenset((other, who)))
+            problems.append(_problem(other, who, f"{output} would be written for both {other} "
+                                     f"and {who}"))
+    # A folder that another owner writes as a file: reported once per folder, naming
+    # the shortest path inside it (a section's front page rather than its feeds).
+    inside: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for output, who in every:
+        parts = output.split("/")
+        if search_folder and parts[0] == search_folder:
+            inside.setdefault((search_folder, SEARCH_INDEX_OWNER), []).append((output, who))
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            other = files.get(folder)
+            if other is not None and other != who:
+                inside.setdefault((folder, other), []).append((output, who))
+    for (folder, other), found in inside.items():
+        # Name the content's own claimant first (a section's front page, not its feeds).
+        output, who = min(found, key=lambda c: (not _CONTENT.search(c[1]), len(c[0]), c[0]))
+        if other == SEARCH_INDEX_OWNER:
+            where = f"inside {folder}/, the folder of {other}"
+        else:
+            where = f"inside {folder}, which {other} writes as a file"
+        more = f" (and {len(found) - 1} more files)" if len(found) > 1 else ""
+        problems.append(_problem(other, who, f"{output} of {who} would be {where}{more}"))
+    return problems
+
+
+_CONTENT = re.compile(r"content/\S*")
+
+
+def _problem(first: str, second: str, message: str) -> Problem:
+    """Blamed on the content file or folder among the claimants, else on sitegen.toml."""
+    found = _CONTENT.search(second) or _CONTENT.search(first)
+    where = found.group(0) if found else CONFIG_NAME
+    return Problem(where, 1 if where.endswith(".md") else 0,
+                   f"{message}: give one of them another name or URL")

@@ -1,0 +1,151 @@
+"""Layer 1. The site's files, walked without ever leaving the site.
+
+A site folder is a git checkout many people commit to, built by CI runners
+that hold secrets, so what the build reads is decided here, by one rule:
+
+- a symbolic link whose target lies inside the allowed folder (the site, or
+  the folder of a theme shipped with sitegen) is followed, files and folders
+  alike (a folder reached twice is walked once), unless it leads into a
+  hidden folder (`.git/`, whose config can hold CI tokens; `.sitegen/`) or to
+  a folder holding the link itself (which would publish the whole site);
+- a link leading outside it is never read: it is skipped with a warning
+  naming the link (an error with --strict, which CI builds use), so one bad
+  commit does not stop a newsroom publishing, and nothing of the target is
+  read or published; where skipping is not possible (a theme's templates),
+  it is an error;
+- a link to nothing is ignored with a warning, an editor's lock file
+  (`.#x.md`, a dangling link Emacs makes) and other scratch files silently;
+- FIFOs, sockets and devices are never opened (opening a FIFO blocks
+  forever) and are ignored with a warning.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from sitegen.errors import Problem
+
+# Emacs's lock files and autosaves; every other name is the user's.
+_SCRATCH_PREFIXES = (".#",)
+
+
+def is_scratch(name: str) -> bool:
+    return name.startswith(_SCRATCH_PREFIXES) or (name.startswith("#") and name.endswith("#"))
+
+
+def inside(path: str | Path, allowed: Path) -> bool:
+    return _leads(path, allowed) is None
+
+
+def _leads(path: str | Path, allowed: Path) -> str | None:
+    """Why what `path` leads to may not be read, or None when it may."""
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(allowed):
+        return "outside the site"
+    # .git/config can hold the CI's token; .sitegen/ holds the preview's drafts.
+    if any(part.startswith(".") for part in real.relative_to(allowed).parts):
+        return "into a hidden folder of the site"
+    if Path(os.path.realpath(os.path.dirname(path))).is_relative_to(real):
+        return "to a folder that holds the link (the whole site would be published)"
+    return None
+
+
+def walk(top: Path, allowed: Path, shown_from: Path, suffix: str = "",
+         skip: frozenset[str] = frozenset(),
+         outside_is_error: bool = False) -> tuple[list[Path], list[Problem]]:
+    """Every regular file below `top` (ending in `suffix`), sorted, and the problems.
+
+    `allowed` is the real folder nothing may lead out of; messages show paths
+    relative to `shown_from`. `skip` names folders directly under `top` to leave out.
+    """
+    allowed = Path(os.path.realpath(allowed))
+    found: list[str] = []
+    problems: list[Problem] = []
+
+    def show(path: str) -> str:
+        try:
+            return Path(path).relative_to(shown_from).as_posix()
+        except ValueError:
+            return path
+
+    if not top.is_dir():
+        return [], []
+    if (reason := _leads(top, allowed)) is not None and reason.startswith("outside"):
+        return [], [_outside(show(str(top)), top, reason, outside_is_error)]
+    # os.scandir's entries know their type: a plain file costs no system call; links
+    # and folders (few) cost one each.
+    seen = {_identity(str(top))}
+    stack = [str(top)]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            problems.append(Problem(show(folder), 0, f"cannot be read ({exc.strerror}): it "
+                                    "is ignored", warning=True))
+            continue
+        for entry in entries:
+            if folder == str(top) and entry.name in skip:
+                continue
+            if entry.is_file(follow_symlinks=False):
+                if entry.name.endswith(suffix) and not is_scratch(entry.name):
+                    found.append(entry.path)
+                continue
+            linked_folder = entry.is_symlink() and os.path.isdir(entry.path)
+            if entry.is_dir(follow_symlinks=False) or linked_folder:
+                if linked_folder and (reason := _leads(entry.path, allowed)) is not None:
+                    problems.append(_outside(show(entry.path), Path(entry.path), reason,
+                                             outside_is_error))
+                elif (identity := _identity(entry.path)) not in seen:
+                    seen.add(identity)
+                    stack.append(entry.path)
+                continue
+            if not entry.name.endswith(suffix) or is_scratch(entry.name):
+                continue
+            problem = _check_file(entry.path, show(entry.path), allowed, outside_is_error)
+            if problem is None:
+                found.append(entry.path)
+            else:
+                problems.append(problem)
+    # Sorted as strings, then made paths: comparing Path objects is many times slower.
+    return [Path(path) for path in sorted(found)], sorted(problems)
+
+
+def _identity(folder: str) -> tuple[int, int]:
+    """A folder reached twice (by a link) is walked once."""
+    info = os.stat(folder)
+    return info.st_dev, info.st_ino
+
+
+def _check_file(path: str, shown: str, allowed: Path, outside_is_error: bool) -> Problem | None:
+    """None for a regular file that may be read; else the problem (a warning or an error)."""
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            if (reason := _leads(path, allowed)) is not None:
+                return _outside(shown, Path(path), reason, outside_is_error)
+            mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return Problem(shown, 0, "a link to a file that does not exist: it is ignored "
+                       "(remove the link)", warning=True)
+    except OSError as exc:
+        return Problem(shown, 0, f"cannot be read ({exc.strerror}): it is ignored", warning=True)
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a folder" if stat.S_ISDIR(mode) else "a device")
+        return Problem(shown, 0, f"is {kind}, not a regular file: it is ignored "
+                       "(remove it)", warning=True)
+    return None
+
+
+def _outside(shown: str, path: Path, reason: str, error: bool) -> Problem:
+    target = os.path.realpath(path)
+    if error:
+        return Problem(shown, 0, f"is a link to {target}, {reason}: sitegen never reads "
+                       "anything outside the site folder; replace the link with a copy of the "
+                       "file, or remove it")
+    return Problem(shown, 0, f"is a link to {target}, {reason}: it is ignored (sitegen "
+                   "never reads or publishes anything outside the site folder; replace the "
+                   "link with a copy of the file, or remove it)", warning=True)
