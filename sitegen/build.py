@@ -130,13 +130,14 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
         clock.lap("collect", report)
         staging = write.Staging(output)
         try:
-            renders, owned = _render(jobs, theme, cache.digest(site_view), store, staging,
-                                     workers, report)
+            renders, owned, blocked = _render(jobs, theme, cache.digest(site_view), store,
+                                              staging, workers, report)
             # Before anything moves into the output: the previous output stays as it was.
             published = {assets[name]: themes.display_path(str(path), config.root)
                          for name, path in static.items()}
             _stop_on(claims.clashes(owned, published,
-                                    search.BUNDLE_DIR if config.build.search else None))
+                                    search.BUNDLE_DIR if config.build.search else None)
+                     or blocked)
             clock.lap("render", report)
             for name, source in static.items():
                 staging.copy(assets[name], source)
@@ -195,12 +196,24 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers,
 
 def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
             store: cache.BuildCache, staging: write.Staging, workers: _Workers,
-            report: BuildReport) -> tuple[dict[str, str], list[tuple[str, str]]]:
+            report: BuildReport,
+            ) -> tuple[dict[str, str], list[tuple[str, str]], list[Problem]]:
     """Render the jobs whose context or templates changed; keep the other files as they are.
 
-    Returns each file's render key and (file, owner) of every planned file."""
+    Returns each file's render key, (file, owner) of every planned file, and the files
+    that another file or folder of the new tree was in the way of."""
     renders: dict[str, str] = {}
     owned: list[tuple[str, str]] = []
+    blocked: list[Problem] = []
+
+    def staged(action: Callable[[], object], relative: str) -> object:
+        # The new tree is a real tree, so two claims on one path meet here first;
+        # the claims check after rendering names both, and nothing has moved yet.
+        try:
+            return action()
+        except (NotADirectoryError, IsADirectoryError, FileExistsError):
+            blocked.append(Problem(relative, 0, "another output file or folder is in the way"))
+            return False
 
     def needed() -> Iterator[render.Job]:
         for job in jobs:
@@ -208,7 +221,7 @@ def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
             key = cache.render_key(stamp, job.templates, job.context, site_digest)
             renders[job.output] = key
             if not (store.unchanged_render(job.output, key)
-                    and staging.keep_unchanged(job.output)):
+                    and staged(functools.partial(staging.keep_unchanged, job.output), job.output)):
                 yield job
 
     failures: list[Problem] = []
@@ -216,9 +229,9 @@ def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
         failures.extend(problems)
         report.rendered.append(relative)
         if data is not None and not failures:
-            staging.write(relative, data)
+            staged(functools.partial(staging.write, relative, data), relative)
     _stop_on(failures)
-    return renders, owned
+    return renders, owned, blocked
 
 
 def _site_key(config: Config, output: Path, theme: str, keys: dict[str, str],
