@@ -25,7 +25,7 @@ from sitegen import cache, collect, readers, render, search, sitemaps, themes, w
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, errors_only
 from sitegen.model import Article, Site
-from sitegen.views import Views
+from sitegen.views import Views, clock_state
 
 # Below this many items, starting worker processes costs more than it saves.
 PARALLEL_MIN = 32
@@ -84,7 +84,8 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
         clock.lap("read", report)
         selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
         site, problems = collect.select_site(articles, config, selection)
-        _stop_on([*problems, *render.check_templates()])
+        _stop_on([*problems, *render.check_templates()], options.strict)
+        report.warnings.extend(p for p in problems if p.warning)
         static = themes.static_files(chain, readers.static_dir(config))
         assets = themes.fingerprint(static)
         theme = cache.theme_stamp([t.path for t in chain])
@@ -96,7 +97,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             clock.lap("collect", report)
             return report
         site = collect.relate(site)
-        views = Views(site, config)
+        views = Views(site, config, options.now)
         site_view = views.site_view(assets, themes.translations(chain, config.site.language),
                                     themes.merged_params(chain, config), options.now)
         # Pages are planned lazily and handed to the workers as they come, so the
@@ -198,7 +199,8 @@ def _site_key(config: Config, output: Path, theme: str, keys: dict[str, str],
     return cache.site_key(
         repr(config), repr(output), theme, repr(sorted(keys.items())), repr(stamps),
         repr([a.source for a in (*site.articles, *site.pages)]),
-        repr([a.source for a in sitemaps.news_window(site, now)]), str(now.year))
+        repr([a.source for a in sitemaps.news_window(site, now)]), str(now.year),
+        clock_state(site, config, now))
 
 
 def _stop_on(problems: Iterable[Problem], strict: bool = False) -> None:

@@ -22,6 +22,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urljoin
 
+from markupsafe import escape
+
 from sitegen import dates, readers, urls
 from sitegen.config import Config
 from sitegen.images import static_file
@@ -39,6 +41,7 @@ def plan_feeds(site: Site, config: Config, site_view: View, views: Views) -> Ite
     if not site.articles:
         return
     feeds = _Feeds(site, config, views)
+    feeds.strings = site_view["t"]
     full = config.build.feed_full_content
     home = {"title": config.site.title, "description": config.site.description}
     yield from feeds.listing(home, "/", range(len(site.articles)), SITE_FEEDS, full, site_view)
@@ -71,6 +74,8 @@ class _Feeds:
         self.limit = config.build.feed_items
         self.static_dir = str(readers.static_dir(config))
         self._cache: dict[tuple[int, bool], View] = {}
+        self.strings: dict[str, str] = {}
+        self.language = config.site.language
 
     def listing(self, about: dict[str, str], path: str, indexes: Sequence[int],
                 names: tuple[str, ...], full: bool, site_view: View) -> Iterator[Planned]:
@@ -84,7 +89,7 @@ class _Feeds:
             # RSS requires a channel description; an empty one fails validators.
             "description": about["description"] or about["title"],
             "home_url": link.absolute(path), "language": site_view["language"],
-            "updated": _stamps(max(self.site.articles[i].modified for i in newest)),
+            "updated": _stamps(max(self.site.articles[i].live_modified for i in newest)),
             "entries": [self.item(i, full) for i in newest],
             "icon": site_view["logo"]["permalink"] if site_view["logo"] else None,
             "links": {name: link.absolute(feed_path(path, name)) for name in names},
@@ -107,9 +112,12 @@ class _Feeds:
         section = card["section"]
         return {
             "id": card["permalink"], "url": card["permalink"], "title": article.title,
-            "summary": article.summary,
-            "content_html": absolute_html(article.body_html, card["permalink"]) if full else "",
-            "published": _stamps(article.date), "modified": _stamps(article.modified),
+            "summary": " ".join(filter(None, (article.summary, notes_text(
+                article, self.strings, self.language)))),
+            "content_html": absolute_html(newsroom_html(article, self.strings, self.language) + article.body_html
+                                          + notes_html(article, self.strings, self.language), card["permalink"])
+            if full else "",
+            "published": _stamps(article.date), "modified": _stamps(article.live_modified),
             "authors": [{"name": a["name"], "url": a["permalink"]} for a in card["authors"]],
             "categories": [*([section["name"]] if section else []),
                            *(t["name"] for t in card["tags"])],
@@ -124,6 +132,42 @@ class _Feeds:
         return {"url": image["permalink"], "type": image["type"], "alt": image["alt"],
                 "width": image["width"], "height": image["height"],
                 "length": path.stat().st_size if path else 0}
+
+
+def newsroom_html(article: Article, t: dict[str, str], language: str) -> str:
+    """What a feed reader shows above a live blog's or a paid article's body: the kind's
+    label, and every live entry, newest first (a reader has no page to go and look)."""
+    parts = []
+    if article.kind not in {"news", "live"}:
+        parts.append(f"<p><strong>{escape(t.get('kind_' + article.kind.replace('-', '_'), article.kind))}"
+                     "</strong></p>")
+    for entry in article.live:
+        parts.append(f"<h2 id=\"{entry.anchor}\">{escape(dates.format_long(entry.date, language))}"
+                     f" {escape(entry.headline)}</h2>{entry.body_html}")
+    return "".join(parts)
+
+
+def notes_html(article: Article, t: dict[str, str], language: str) -> str:
+    """Corrections and the right of reply, as the article page shows them, so that a feed
+    reader that has the story sees its corrections too."""
+    parts = [f"<p><strong>{escape(t.get('correction', 'Correction'))}"
+             f" ({escape(dates.format_long(c.date, language))}):</strong> {escape(c.text)}</p>"
+             for c in article.corrections]
+    if article.reply:
+        parts.append(f"<p><strong>{escape(t.get('right_of_reply', 'Right of reply'))}"
+                     f" ({escape(dates.format_long(article.reply.date, language))}):</strong> "
+                     f"{escape(article.reply.text)}</p>")
+    return "".join(parts)
+
+
+def notes_text(article: Article, t: dict[str, str], language: str) -> str:
+    """The corrections as plain text, for feeds that carry only summaries."""
+    notes = [f"{t.get('correction', 'Correction')} ({dates.format_long(c.date, language)}): {c.text}"
+             for c in article.corrections]
+    if article.reply:
+        notes.append(f"{t.get('right_of_reply', 'Right of reply')} "
+                     f"({dates.format_long(article.reply.date, language)}): {article.reply.text}")
+    return " ".join(notes)
 
 
 def _stamps(moment: dt.datetime) -> View:

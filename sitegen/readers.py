@@ -17,13 +17,14 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from sitegen import urls
+from sitegen import newsroom, urls
 from sitegen.config import Config
 from sitegen.dates import to_aware
 from sitegen.errors import Problem, did_you_mean
 from sitegen.images import image_size
 from sitegen.markup import render_markdown
 from sitegen.model import Article, Image
+from sitegen.newsroom import LiveEntry
 
 try:  # The C loader is several times faster; both are the *safe* loader.
     from yaml import CSafeLoader as SafeLoader
@@ -39,7 +40,7 @@ STRING_KEYS = ("title", "summary", "image", "image_alt", "image_caption", "image
 LIST_KEYS = ("authors", "tags", "aliases")
 BOOL_KEYS = ("draft", "featured")
 DATE_KEYS = ("date", "updated", "expires")
-KNOWN_KEYS = frozenset(STRING_KEYS + LIST_KEYS + BOOL_KEYS + DATE_KEYS)
+KNOWN_KEYS = frozenset(STRING_KEYS + LIST_KEYS + BOOL_KEYS + DATE_KEYS + newsroom.KEYS)
 
 
 def content_dir(config: Config) -> Path:
@@ -175,6 +176,12 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
                 problem(key, f"{key} '{name}' needs at least one letter or digit "
                         "(it names a page of the site)")
     image = _hero_image(values, config, problem)
+    news = newsroom.parse_fields(data, tz, problem)
+    body = front.body
+    entries = []
+    if news.kind == "live":
+        body, found = newsroom.split_live(front.body)
+        entries = _live_entries(found, len(front.lines) + 2, tz, config, where, problems)
     if [p for p in problems if not p.warning]:
         return None, problems
     date = dates.get("date")
@@ -183,19 +190,44 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
     else:
         assert date is not None
         site_path = urls.article_path(config.permalinks.article, section, slug, date)
-    rendered = render_markdown(front.body, config.base_path, str(static_dir(config)),
+    rendered = render_markdown(body, config.base_path, str(static_dir(config)),
                                config.site.language)
+    html = rendered.html
+    if news.kind == "advertorial":
+        html = newsroom.mark_sponsored(html, config.origin)
     return Article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
         date=date, updated=dates.get("updated"), expires=dates.get("expires"),
-        body_html=rendered.html, toc_html=rendered.toc_html,
+        body_html=html, toc_html=rendered.toc_html,
         summary=values.get("summary", "").strip() or rendered.first_paragraph,
         word_count=rendered.word_count, reading_time=rendered.reading_time,
         authors=tuple(a.strip() for a in authors if a.strip()),
         tags=tuple(dict.fromkeys(t.strip() for t in values.get("tags", ()) if t.strip())),
         image=image, draft=values.get("draft", False), featured=values.get("featured", False),
         location=values.get("location", "").strip(), aliases=tuple(aliases),
+        kind=news.kind, corrections=news.corrections, reply=news.reply,
+        coverage_start=news.coverage_start, coverage_end=news.coverage_end,
+        live=tuple(entries), series=news.series, see_also=news.see_also,
     ), problems
+
+
+def _live_entries(found: list[tuple[int, str, str, str]], offset: int, tz: ZoneInfo,
+                  config: Config, where: str, problems: list[Problem]) -> list[LiveEntry]:
+    """A live blog's entries, newest first, each rendered like a body."""
+    entries = []
+    for line, when, headline, text in found:
+        moment = newsroom.entry_time(when, tz)
+        if moment is None or not headline:
+            problems.append(Problem(where, offset + line, "a live blog entry starts with a line "
+                                    "'## 2026-11-28 10:15 | Headline' (a real time and a headline)"))
+            continue
+        rendered = render_markdown(text, config.base_path, str(static_dir(config)),
+                                   config.site.language)
+        anchor = f"update-{moment:%Y%m%d%H%M}"
+        taken = sum(1 for e in entries if e.anchor.startswith(anchor))
+        entries.append(LiveEntry(date=moment, headline=headline, body_html=rendered.html,
+                                 anchor=f"{anchor}-{taken + 1}" if taken else anchor))
+    return sorted(entries, key=lambda e: e.date, reverse=True)
 
 
 def _typed_values(data: dict[str, Any], problem: Any) -> dict[str, Any]:
