@@ -22,9 +22,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urljoin
 
-from markupsafe import escape
-
-from sitegen import dates, readers, urls
+from sitegen import dates, feed_notes, readers, urls
 from sitegen.config import Config
 from sitegen.images import static_file
 from sitegen.model import Article, Site, Term
@@ -112,10 +110,10 @@ class _Feeds:
         section = card["section"]
         return {
             "id": card["permalink"], "url": card["permalink"], "title": article.title,
-            "summary": " ".join(filter(None, (article.summary, notes_text(
+            "summary": " ".join(filter(None, (article.summary, feed_notes.notes_text(
                 article, self.strings, self.language)))),
-            "content_html": absolute_html(newsroom_html(article, self.strings, self.language) + article.body_html
-                                          + notes_html(article, self.strings, self.language), card["permalink"])
+            "content_html": absolute_html(feed_notes.full_html(article, self.strings,
+                                                               self.language), card["permalink"])
             if full else "",
             "published": _stamps(article.date), "modified": _stamps(article.live_modified),
             "authors": [{"name": a["name"], "url": a["permalink"]} for a in card["authors"]],
@@ -132,42 +130,6 @@ class _Feeds:
         return {"url": image["permalink"], "type": image["type"], "alt": image["alt"],
                 "width": image["width"], "height": image["height"],
                 "length": path.stat().st_size if path else 0}
-
-
-def newsroom_html(article: Article, t: dict[str, str], language: str) -> str:
-    """What a feed reader shows above a live blog's or a paid article's body: the kind's
-    label, and every live entry, newest first (a reader has no page to go and look)."""
-    parts = []
-    if article.kind not in {"news", "live"}:
-        parts.append(f"<p><strong>{escape(t.get('kind_' + article.kind.replace('-', '_'), article.kind))}"
-                     "</strong></p>")
-    for entry in article.live:
-        parts.append(f"<h2 id=\"{entry.anchor}\">{escape(dates.format_long(entry.date, language))}"
-                     f" {escape(entry.headline)}</h2>{entry.body_html}")
-    return "".join(parts)
-
-
-def notes_html(article: Article, t: dict[str, str], language: str) -> str:
-    """Corrections and the right of reply, as the article page shows them, so that a feed
-    reader that has the story sees its corrections too."""
-    parts = [f"<p><strong>{escape(t.get('correction', 'Correction'))}"
-             f" ({escape(dates.format_long(c.date, language))}):</strong> {escape(c.text)}</p>"
-             for c in article.corrections]
-    if article.reply:
-        parts.append(f"<p><strong>{escape(t.get('right_of_reply', 'Right of reply'))}"
-                     f" ({escape(dates.format_long(article.reply.date, language))}):</strong> "
-                     f"{escape(article.reply.text)}</p>")
-    return "".join(parts)
-
-
-def notes_text(article: Article, t: dict[str, str], language: str) -> str:
-    """The corrections as plain text, for feeds that carry only summaries."""
-    notes = [f"{t.get('correction', 'Correction')} ({dates.format_long(c.date, language)}): {c.text}"
-             for c in article.corrections]
-    if article.reply:
-        notes.append(f"{t.get('right_of_reply', 'Right of reply')} "
-                     f"({dates.format_long(article.reply.date, language)}): {article.reply.text}")
-    return " ".join(notes)
 
 
 def _stamps(moment: dt.datetime) -> View:

@@ -3,7 +3,9 @@ corrections, a right of reply, a live blog's coverage and entries, its series an
 its "Baca juga" links; and the breaking-news banner's visibility.
 
 Pure functions of their arguments. Every problem is reported through the reader's
-`problem(key, message)` callback, so it lands on the front matter line of its key.
+`problem(key, message)` callback, so it lands on the front matter line of its key, and
+dates are read with the reader's own `to_date`, so every date in a file follows the
+same notation rules.
 """
 
 from __future__ import annotations
@@ -13,9 +15,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
-
-from sitegen.dates import to_aware
 
 KINDS = ("news", "opinion", "analysis", "background", "press-release", "advertorial", "live")
 # schema.org types (schema.org has no press release type: it is an Article).
@@ -29,6 +28,7 @@ KEYS = ("kind", "corrections", "right_of_reply", "coverage_start", "coverage_end
         "series", "see_also")
 
 Problem = Callable[..., None]
+ToDate = Callable[[object], "dt.datetime | None"]
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class NewsFields:
 _DATE_HINT = "write it as 2017-01-10 09:00 (site time zone) or 2017-01-10T09:00:00+07:00"
 
 
-def parse_fields(data: dict[str, Any], tz: ZoneInfo, problem: Problem) -> NewsFields:
+def parse_fields(data: dict[str, Any], to_date: ToDate, problem: Problem) -> NewsFields:
     """The newsroom keys of one front matter, validated."""
     kind = data.get("kind", "news")
     if kind not in KINDS:
@@ -72,13 +72,13 @@ def parse_fields(data: dict[str, Any], tz: ZoneInfo, problem: Problem) -> NewsFi
     if not isinstance(corrections, list):
         problem("corrections", "corrections must be a list of entries, each with date and text")
         corrections = []
-    notes = [n for n in (_note(c, "corrections", tz, problem) for c in corrections) if n]
-    reply = _note(data["right_of_reply"], "right_of_reply", tz, problem) \
+    notes = [n for n in (_note(c, "corrections", to_date, problem) for c in corrections) if n]
+    reply = _note(data["right_of_reply"], "right_of_reply", to_date, problem) \
         if "right_of_reply" in data else None
     coverage = {}
     for key in ("coverage_start", "coverage_end"):
         if key in data:
-            coverage[key] = to_aware(data[key], tz)
+            coverage[key] = to_date(data[key])
             if coverage[key] is None:
                 problem(key, f"{key} '{data[key]}' is not a date: {_DATE_HINT}")
     if kind == "live" and not coverage.get("coverage_start"):
@@ -103,7 +103,7 @@ def parse_fields(data: dict[str, Any], tz: ZoneInfo, problem: Problem) -> NewsFi
                       series=series.strip(), see_also=tuple(s.strip() for s in see_also))
 
 
-def _note(value: Any, key: str, tz: ZoneInfo, problem: Problem) -> Note | None:
+def _note(value: Any, key: str, to_date: ToDate, problem: Problem) -> Note | None:
     example = f"{key}: [{{date: 2017-01-10 09:00, text: \"...\"}}]" if key == "corrections" \
         else f"{key}: {{date: 2017-01-10 09:00, text: \"...\", by: \"...\"}}"
     if not isinstance(value, dict) or not isinstance(value.get("text"), str) \
@@ -113,7 +113,7 @@ def _note(value: Any, key: str, tz: ZoneInfo, problem: Problem) -> Note | None:
     unknown = set(value) - {"date", "text", "by"}
     if unknown:
         problem(key, f"unknown key '{sorted(unknown)[0]}' in {key} (use date, text and by)")
-    date = to_aware(value.get("date"), tz)
+    date = to_date(value.get("date"))
     if date is None:
         problem(key, f"{key} date '{value.get('date')}' is not a date: {_DATE_HINT}")
         return None
@@ -121,7 +121,9 @@ def _note(value: Any, key: str, tz: ZoneInfo, problem: Problem) -> Note | None:
     return Note(date=date, text=value["text"].strip(), by=str(by).strip())
 
 
-_ENTRY = re.compile(r"^##\s+(\d{4}-\d{2}-\d{2}[ T]\d{1,2}[:.]\d{2})\s*\|\s*(.*?)\s*#*\s*$")
+# A subheading that starts with a digit and has a '|' is an entry (a bad time is an error,
+# never a silent subheading).
+_ENTRY = re.compile(r"^##\s+(\d[^|]*?)\s*\|\s*(.*?)\s*#*\s*$")
 
 
 def split_live(body: str) -> tuple[str, list[tuple[int, str, str, str]]]:
@@ -146,8 +148,12 @@ def split_live(body: str) -> tuple[str, list[tuple[int, str, str, str]]]:
     return "\n".join(intro), [(n, t, h, "\n".join(text)) for n, t, h, text in entries]
 
 
-def entry_time(text: str, tz: ZoneInfo) -> dt.datetime | None:
-    return to_aware(text.replace(".", ":"), tz)
+def entry_time(text: str, to_date: ToDate) -> dt.datetime | None:
+    """`2026-11-28 10:15` or `2026-11-28 10.15` (the Indonesian notation)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}[:.]\d{2}", text):
+        return None
+    day, time = text[:10], text[11:].replace(".", ":")
+    return to_date(f"{day} {time:0>5}")
 
 
 def is_open(start: dt.datetime | None, end: dt.datetime | None, now: dt.datetime) -> bool:

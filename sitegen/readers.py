@@ -8,6 +8,7 @@ counted from the top of the .md file, not from the start of the front matter).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
@@ -176,12 +177,15 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
                 problem(key, f"{key} '{name}' needs at least one letter or digit "
                         "(it names a page of the site)")
     image = _hero_image(values, config, problem)
-    news = newsroom.parse_fields(data, tz, problem)
+    def to_date(value: object) -> dt.datetime | None:
+        return to_aware(value, tz)
+
+    news = newsroom.parse_fields(data, to_date, problem)
     body = front.body
     entries = []
     if news.kind == "live":
         body, found = newsroom.split_live(front.body)
-        entries = _live_entries(found, len(front.lines) + 2, tz, config, where, problems)
+        entries = _live_entries(found, len(front.lines) + 2, to_date, config, where, problems)
     if [p for p in problems if not p.warning]:
         return None, problems
     date = dates.get("date")
@@ -211,15 +215,16 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
     ), problems
 
 
-def _live_entries(found: list[tuple[int, str, str, str]], offset: int, tz: ZoneInfo,
+def _live_entries(found: list[tuple[int, str, str, str]], offset: int, to_date: newsroom.ToDate,
                   config: Config, where: str, problems: list[Problem]) -> list[LiveEntry]:
     """A live blog's entries, newest first, each rendered like a body."""
     entries = []
     for line, when, headline, text in found:
-        moment = newsroom.entry_time(when, tz)
+        moment = newsroom.entry_time(when, to_date)
         if moment is None or not headline:
-            problems.append(Problem(where, offset + line, "a live blog entry starts with a line "
-                                    "'## 2026-11-28 10:15 | Headline' (a real time and a headline)"))
+            problems.append(Problem(where, offset + line, "a live blog entry starts with a "
+                                    "line '## 2026-11-28 10:15 | Headline' (a real time and "
+                                    "a headline)"))
             continue
         rendered = render_markdown(text, config.base_path, str(static_dir(config)),
                                    config.site.language)

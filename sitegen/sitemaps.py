@@ -83,7 +83,7 @@ def site_urls(site: Site, config: Config, views: Views) -> list[View]:
 
     listing("/", range(len(site.articles)))
     for article in site.articles:
-        add(article.path, article.modified)
+        add(article.path, article.live_modified)
     for term in (*site.sections, *site.tags, *site.authors):
         listing(term.path, term.articles)
     for month in site.archive:

@@ -104,7 +104,7 @@ class Views:
             "tags": [self.tags[urls.slugify(t)] for t in article.tags],
             "image": image_view(article.image, link), "featured": article.featured,
             "location": article.location, "kind": article.kind,
-            "live": self.now is not None and article.kind == "live" and newsroom.is_open(
+            "is_live": self.now is not None and article.kind == "live" and newsroom.is_open(
                 article.coverage_start, article.coverage_end, self.now),
         }
 
@@ -139,7 +139,7 @@ class Views:
         live = None
         if article.kind == "live":
             permalink = self.link.absolute(article.path)
-            live = {"open": self.card(index)["live"],
+            live = {"open": self.card(index)["is_live"],
                     "start": date_view(article.coverage_start, language),
                     "end": date_view(article.coverage_end, language),
                     "entries": [{"date": date_view(e.date, language), "headline": e.headline,

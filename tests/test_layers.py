@@ -12,9 +12,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 # The documented dependency order (README, "Architecture"): lowest layer first.
 LAYERS: dict[str, int] = {
     "__init__": 0, "errors": 0,
-    "config": 1, "dates": 1, "images": 1,
+    "config": 1, "dates": 1, "images": 1, "newsroom": 1,
     "urls": 2, "model": 2, "markup": 2,
-    "readers": 3, "themes": 3,
+    "readers": 3, "themes": 3, "feed_notes": 3,
     "collect": 4, "views": 4,
     "feeds": 5, "sitemaps": 5, "search": 5,
     "render": 6, "write": 6, "cache": 6,
