@@ -13,18 +13,23 @@ from sitegen.model import Article
 
 
 def full_html(article: Article, t: dict[str, str], language: str) -> str:
-    """The body a full-content feed carries."""
-    return newsroom_html(article, t, language) + article.body_html + notes_html(
-        article, t, language)
+    """The body a full-content feed carries: the label, the body (a live blog's
+    introduction), a live blog's entries, then the corrections and the reply."""
+    return label_html(article, t) + article.body_html + entries_html(article, language) \
+        + notes_html(article, t, language)
 
 
-def newsroom_html(article: Article, t: dict[str, str], language: str) -> str:
-    """What a feed reader shows above a live blog's or a paid article's body: the kind's
-    label, and every live entry, newest first (a reader has no page to go and look)."""
+def label_html(article: Article, t: dict[str, str]) -> str:
+    """The kind's label ("Opini", "Advertorial"), which a feed reader must show too."""
+    if article.kind in {"news", "live"}:
+        return ""
+    label = t.get("kind_" + article.kind.replace("-", "_"), article.kind)
+    return f"<p><strong>{escape(label)}</strong></p>"
+
+
+def entries_html(article: Article, language: str) -> str:
+    """Every live entry, newest first, each with its time."""
     parts = []
-    if article.kind not in {"news", "live"}:
-        label = t.get("kind_" + article.kind.replace("-", "_"), article.kind)
-        parts.append(f"<p><strong>{escape(label)}</strong></p>")
     for entry in article.live:
         parts.append(f"<h2 id=\"{entry.anchor}\">{escape(dates.format_long(entry.date, language))}"
                      f" {escape(entry.headline)}</h2>{entry.body_html}")

@@ -19,6 +19,7 @@ from babel.core import get_global
 from sitegen import dates, newsroom, readers, urls
 from sitegen.config import Config
 from sitegen.images import IMAGE_TYPES, image_size
+from sitegen.markup import plain_text
 from sitegen.model import Article, Image, Site, Term
 
 View = dict[str, Any]
@@ -79,6 +80,7 @@ class Views:
         self.tags = {t.slug: term_view(t, self.link) for t in site.tags}
         self.authors = {t.slug: term_view(t, self.link) for t in site.authors}
         self._cards: dict[int, View] = {}
+        self._series = {t.slug: t for t in site.series}
 
     def card(self, index: int) -> View:
         """What a list shows of an article: everything but the body."""
@@ -127,8 +129,7 @@ class Views:
         article, site, language = self.site.articles[index], self.site, self.language
         shown = {index, *site.related[index]}
         series = None
-        term = next((t for t in site.series if t.name == article.series), None) \
-            if article.series else None
+        term = self._series.get(urls.slugify(article.series)) if article.series else None
         if term is not None:
             at = term.articles.index(index)
             series = {**term_view(term, self.link), "parts": self.cards(term.articles),
@@ -143,7 +144,8 @@ class Views:
                     "start": date_view(article.coverage_start, language),
                     "end": date_view(article.coverage_end, language),
                     "entries": [{"date": date_view(e.date, language), "headline": e.headline,
-                                 "body_html": e.body_html, "anchor": e.anchor,
+                                 "body_html": e.body_html, "text": plain_text(e.body_html),
+                                 "anchor": e.anchor,
                                  "permalink": f"{permalink}#{e.anchor}"} for e in article.live]}
         reply = article.reply
         return {

@@ -136,6 +136,7 @@ def test_the_live_blog_is_a_live_blog_posting_with_every_entry(sample: Path) -> 
     shown = text_of(doc, '//h3[@class="live-headline"]')
     assert len(shown) == 6
     assert [u["headline"] for u in data["liveBlogUpdate"]] == shown
+    assert data["liveBlogUpdate"][0]["articleBody"].startswith("BPBD DKI Jakarta menyatakan")
     assert shown[0] == "Jumlah RT tergenang turun menjadi 27", "newest first"
     times = [u["datePublished"] for u in data["liveBlogUpdate"]]
     assert times == sorted(times, reverse=True)
@@ -210,7 +211,10 @@ def test_baca_juga_links_come_from_front_matter_beside_the_related_articles(
 
 
 def test_every_sample_page_shows_the_banner_before_its_end(sample: Path) -> None:
-    pages = sorted(sample.rglob("*.html"))
+    # Every page a reader sees; a redirect (an alias, /indeks/) only forwards.
+    pages = [p for p in sorted(sample.rglob("*.html"))
+             if b'http-equiv="refresh"' not in p.read_bytes()]
+    assert len(pages) > 100
     without = [p for p in pages if b'class="breaking"' not in p.read_bytes()]
     assert not without, f"no banner on {without[:5]}"
     banner = page(sample, "").xpath('//div[@class="breaking"]')[0]
@@ -314,7 +318,7 @@ def test_the_daily_index_links_the_previous_and_next_days_with_articles(tmp_path
     build_site(tmp_path)
     out = tmp_path / "output"
     assert sorted(p.parent.relative_to(out).as_posix() for p in
-                  (out / "indeks").rglob("index.html")) == [
+                  (out / "indeks").rglob("*/index.html")) == [
         "indeks/2026/11/20", "indeks/2026/11/24", "indeks/2026/11/27"]
     day = page(out, "indeks/2026/11/24")
     assert text_of(day, "//h1") == ["Selasa, 24 November 2026"]
@@ -323,6 +327,10 @@ def test_the_daily_index_links_the_previous_and_next_days_with_articles(tmp_path
     assert nav.xpath('.//a[@class="prev"]/@href') == ["/indeks/2026/11/20/"]
     assert nav.xpath('.//a[@class="next"]/@href') == ["/indeks/2026/11/27/"]
     assert page(out, "indeks/2026/11/20").xpath('//nav//a[@class="prev"]') == []
+    # /indeks/ itself leads to the newest day, and is no page of the sitemap.
+    assert page(out, "indeks").xpath('//link[@rel="canonical"]/@href') == [
+        "https://example.org/indeks/2026/11/27/"]
+    assert "<loc>https://example.org/indeks/</loc>" not in (out / "sitemap.xml").read_text()
     assert "https://example.org/indeks/2026/11/24/" in (out / "sitemap.xml").read_text()
 
 
@@ -409,8 +417,9 @@ def test_a_new_live_entry_re_renders_only_the_live_page_its_feeds_and_sitemaps(
     doc = page(site / "output", "nasional/live")
     assert text_of(doc, '//h3[@class="live-headline"]') == ["Ketiga", "Kedua", "Pertama"]
     feed = feedparser.parse((site / "output/feed.xml").read_bytes())
-    assert "Isi baru." in next(e for e in feed.entries if e.title == "Laporan Langsung"
-                               ).content[0].value
+    content = next(e for e in feed.entries if e.title == "Laporan Langsung").content[0].value
+    assert content.index("Pembuka liputan.") < content.index("Ketiga") < content.index("Kedua")
+    assert "Isi baru." in content
 
 
 def test_the_live_badge_shows_only_while_the_coverage_is_open(tmp_path: Path) -> None:
