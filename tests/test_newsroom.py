@@ -288,6 +288,9 @@ def test_the_sample_front_page_shows_each_story_once_with_times(sample: Path) ->
     assert len(links) == len(set(links))
     assert blocks["lead"] == [f"/{LIVE}"]
     assert f"/{ADVERTORIAL}" not in blocks["lead"] + blocks["next"], "paid content never leads"
+    # Where it does show, in the headlines, it is labelled.
+    item = doc.xpath(f'//section[@class="latest"]//li[a/@href="/{ADVERTORIAL}"]')[0]
+    assert text_of(item, f'.//span[{has_class("kind-label")}]') == ["Advertorial"]
     times = doc.xpath('//section[@class="latest"]//span[@class="headline-time"]/text()')
     assert len(times) == 10 and all(len(t) == 5 and t[2] == "." for t in times)
     assert doc.xpath('//section[@class="latest"]//p[@class="more"]/a/@href') == [
