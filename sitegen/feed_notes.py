@@ -12,10 +12,10 @@ from sitegen import dates
 from sitegen.model import Article
 
 
-def full_html(article: Article, t: dict[str, str], language: str) -> str:
+def full_html(article: Article, body: str, t: dict[str, str], language: str) -> str:
     """The body a full-content feed carries: the label, the body (a live blog's
     introduction), a live blog's entries, then the corrections and the reply."""
-    return label_html(article, t) + article.body_html + entries_html(article, language) \
+    return label_html(article, t) + body + entries_html(article, language) \
         + notes_html(article, t, language)
 
 

@@ -26,7 +26,7 @@ from sitegen import dates, feed_notes, readers, urls
 from sitegen.config import Config
 from sitegen.images import static_file
 from sitegen.model import Article, Site, Term
-from sitegen.views import SITE_FEEDS, TERM_FEEDS, View, Views, feed_links, feed_path
+from sitegen.views import SITE_FEEDS, TERM_FEEDS, View, Views, body_html, feed_links, feed_path
 
 Planned = tuple[str, tuple[str, ...], dict[str, Any], str]
 """(output file, template candidates, context, source): the fields of a render.Job."""
@@ -112,8 +112,9 @@ class _Feeds:
             "id": card["permalink"], "url": card["permalink"], "title": article.title,
             "summary": " ".join(filter(None, (article.summary, feed_notes.notes_text(
                 article, self.strings, self.language)))),
-            "content_html": absolute_html(feed_notes.full_html(article, self.strings,
-                                                               self.language), card["permalink"])
+            "content_html": absolute_html(feed_notes.full_html(
+                article, body_html(article, self.views.link.origin), self.strings, self.language),
+                card["permalink"])
             if full else "",
             "published": _stamps(article.date), "modified": _stamps(article.live_modified),
             "authors": [{"name": a["name"], "url": a["permalink"]} for a in card["authors"]],

@@ -196,13 +196,10 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         site_path = urls.article_path(config.permalinks.article, section, slug, date)
     rendered = render_markdown(body, config.base_path, str(static_dir(config)),
                                config.site.language)
-    html = rendered.html
-    if news.kind == "advertorial":
-        html = newsroom.mark_sponsored(html, config.origin)
     return Article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
         date=date, updated=dates.get("updated"), expires=dates.get("expires"),
-        body_html=html, toc_html=rendered.toc_html,
+        body_html=rendered.html, toc_html=rendered.toc_html,
         summary=values.get("summary", "").strip() or rendered.first_paragraph,
         word_count=rendered.word_count, reading_time=rendered.reading_time,
         authors=tuple(a.strip() for a in authors if a.strip()),

@@ -116,7 +116,8 @@ class Views:
         return {
             # Reading time and word count change with every edit of the body, so they
             # are not on cards: a list page must not re-render when only a body changed.
-            **self.card(index), "body_html": article.body_html, "toc_html": article.toc_html,
+            **self.card(index), "body_html": body_html(article, self.link.origin),
+            "toc_html": article.toc_html,
             "reading_time": article.reading_time, "word_count": article.word_count,
             "related": self.cards(self.site.related[index]),
             "previous": self.card(older) if older is not None else None,
@@ -212,6 +213,14 @@ class Views:
                        "permalink": link.absolute(config.permalinks.search)}
             if config.build.search else None,
         }
+
+
+def body_html(article: Article, origin: str) -> str:
+    """An article's body; a paid one's links that leave the site get rel="sponsored" here,
+    not when reading, since which links leave the site depends on the site's address."""
+    if article.kind == "advertorial":
+        return newsroom.mark_sponsored(article.body_html, origin)
+    return article.body_html
 
 
 def breaking_view(config: Config, now: dt.datetime, link: Linker) -> View | None:

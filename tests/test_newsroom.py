@@ -171,6 +171,9 @@ def test_the_advertorial_is_labelled_sponsored_and_not_in_google_news(sample: Pa
     assert all(a.get("rel") == "sponsored" for a in outgoing)
     internal = [a for a in links if a.get("href") == "/ekonomi/"]
     assert internal and internal[0].get("rel") is None, "links inside the site stay as they are"
+    feed = feedparser.parse((sample / "feed.xml").read_bytes())
+    content = next(e for e in feed.entries if e.link.endswith(ADVERTORIAL)).content[0].value
+    assert content.count('rel="sponsored"') == 2 and content.startswith("<p><strong>Advertorial")
     # Lists label it too.
     section = page(sample, "ekonomi")
     card = section.xpath(f'//article[.//a[@href="/{ADVERTORIAL}"]]')[0]
@@ -534,3 +537,16 @@ def test_the_english_site_reads_english_on_every_new_label(tmp_path: Path) -> No
                      "Part 2 of 3", "Read also", "Previous day", "Live updates", "Latest",
                      "This article has been corrected.", "Opinion by"):
         assert expected in seen, expected
+
+
+def test_sponsored_links_are_those_that_leave_the_site() -> None:
+    from sitegen.newsroom import mark_sponsored
+
+    body = ('<p><a href="https://shop.example/a">a</a> <a rel="nofollow" href="//cdn.example/b">'
+            'b</a> <a href="https://example.org/ekonomi/">c</a> <a href="/tag/x/">d</a> '
+            "<a href='HTTP://Shop.example/e' rel='sponsored'>e</a></p>")
+    assert mark_sponsored(body, "https://example.org") == (
+        '<p><a href="https://shop.example/a" rel="sponsored">a</a> '
+        '<a rel="nofollow sponsored" href="//cdn.example/b">b</a> '
+        '<a href="https://example.org/ekonomi/">c</a> <a href="/tag/x/">d</a> '
+        "<a href='HTTP://Shop.example/e' rel='sponsored'>e</a></p>")
