@@ -252,8 +252,6 @@ def _url_clashes(site: Site, config: Config) -> list[Problem]:
     claim(config.permalinks.archive, "the archive page")
     for series in site.series:
         claim(series.path, f"the series page {series.path}")
-    if site.days:
-        claim(config.permalinks.daily, "the daily index")
     for day in site.days:
         claim(day.path, f"the daily index {day.path}")
     for article in (*site.articles, *site.pages):

@@ -87,7 +87,7 @@ def plan(site: Site, config: Config, site_view: View, views: Views,
                                term.description,
                                feeds=feeds.term_feed_links(kind, term, config, views))
     yield from _archive(site, config, site_view, views, page, listing)
-    yield from _newsroom_lists(site, config, site_view, views, page, listing)
+    yield from _newsroom_lists(site, config, views, listing)
     for standalone in site.pages:
         yield Job(urls.output_file(standalone.path), ("page.html",), {
             "site": site_view, "article": views.page(standalone),
@@ -162,8 +162,7 @@ def _home(site: Site, views: Views) -> View:
     }
 
 
-def _newsroom_lists(site: Site, config: Config, site_view: View, views: Views, page: Any,
-                    listing: Any) -> Iterator[Job]:
+def _newsroom_lists(site: Site, config: Config, views: Views, listing: Any) -> Iterator[Job]:
     """The series pages (parts in reading order) and the daily index, each day linking
     the previous and the next day that has articles."""
     for series in site.series:
@@ -184,13 +183,6 @@ def _newsroom_lists(site: Site, config: Config, site_view: View, views: Views, p
                            day.articles, day={"iso": day.date.isoformat(),
                                               "previous": neighbour(at + 1),
                                               "next": neighbour(at - 1)})
-    if site.days:
-        # /indeks/ itself, which readers reach by trimming a day's URL: the newest day.
-        path, newest = config.permalinks.daily, site.days[0].path
-        yield Job(urls.output_file(path), ("redirect.html",), {
-            "site": site_view, "page": page("redirect", names[0], path),
-            "target": {"url": views.link.url(newest), "permalink": views.link.absolute(newest)},
-        }, path)
 
 
 def _archive(site: Site, config: Config, site_view: View, views: Views, page: Any,
