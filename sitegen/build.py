@@ -36,7 +36,7 @@ from sitegen import (
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, errors_only
 from sitegen.model import Article, Site
-from sitegen.views import Views
+from sitegen.views import Views, clock_state
 
 # Below this many items, starting worker processes costs more than it saves.
 PARALLEL_MIN = 32
@@ -121,7 +121,7 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
             clock.lap("collect", report)
             return report
         site = collect.relate(site)
-        views = Views(site, config)
+        views = Views(site, config, options.now)
         site_view = views.site_view(assets, themes.translations(chain, config.site.language),
                                     themes.merged_params(chain, config), options.now)
         # Pages are planned lazily and handed to the workers as they come, so the
@@ -244,7 +244,8 @@ def _site_key(config: Config, output: Path, theme: str, keys: dict[str, str],
     return cache.site_key(
         repr(config), repr(output), theme, repr(sorted(keys.items())), repr(stamps),
         repr([a.source for a in (*site.articles, *site.pages)]),
-        repr([a.source for a in sitemaps.news_window(site, now)]), str(now.year))
+        repr([a.source for a in sitemaps.news_window(site, now)]), str(now.year),
+        clock_state(site, config, now))
 
 
 def _stop_on(problems: Iterable[Problem], strict: bool = False) -> None:

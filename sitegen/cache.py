@@ -46,6 +46,7 @@ from sitegen import __version__
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article, Image
+from sitegen.newsroom import LiveEntry, Note
 
 CACHE_VERSION = 3
 _READS = "reads.bin"
@@ -365,7 +366,27 @@ def _article_to_plain(article: Article) -> dict[str, Any]:
             data[key] = data[key].isoformat()
     if article.image is not None:
         data["image"] = dataclasses.asdict(article.image)
+    for key in _MOMENTS:
+        if data[key] is not None:
+            data[key] = data[key].isoformat()
+    for key, _ in _RECORDS:
+        data[key] = [_dated_to_plain(r) for r in data[key]]
+    if article.reply is not None:
+        data["reply"] = _dated_to_plain(article.reply)
     return data
+
+
+# The newsroom's fields (sitegen/newsroom.py): moments, and records that carry a date.
+_MOMENTS = ("coverage_start", "coverage_end")
+_RECORDS = (("corrections", Note), ("live", LiveEntry))
+
+
+def _dated_to_plain(record: Any) -> dict[str, Any]:
+    return {**dataclasses.asdict(record), "date": record.date.isoformat()}
+
+
+def _dated_from_plain(cls: type, data: dict[str, Any], zone: ZoneInfo) -> Any:
+    return cls(**{**data, "date": dt.datetime.fromisoformat(data["date"]).astimezone(zone)})
 
 
 def _article_from_plain(data: dict[str, Any], zone: ZoneInfo) -> Article:
@@ -378,4 +399,13 @@ def _article_from_plain(data: dict[str, Any], zone: ZoneInfo) -> Article:
         values[key] = tuple(values[key])
     if values["image"] is not None:
         values["image"] = Image(**values["image"])
+    # .get: a cache written before these fields existed reads as articles without them.
+    for key in _MOMENTS:
+        if values.get(key) is not None:
+            values[key] = dt.datetime.fromisoformat(values[key]).astimezone(zone)
+    for key, cls in _RECORDS:
+        values[key] = tuple(_dated_from_plain(cls, r, zone) for r in values.get(key, ()))
+    values["see_also"] = tuple(values.get("see_also", ()))
+    if values.get("reply") is not None:
+        values["reply"] = _dated_from_plain(Note, values["reply"], zone)
     return Article(**values)

@@ -21,7 +21,7 @@ from functools import lru_cache
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.model import ArchiveMonth, Article, Site, Term
+from sitegen.model import ArchiveDay, ArchiveMonth, Article, Site, Term
 
 RELATED_COUNT = 4
 # Related articles are looked for among this many newest articles of each
@@ -70,11 +70,14 @@ def select_site(sources: list[Article], config: Config,
     names = {slug: author.name for slug, author in config.authors.items() if author.name}
     bios = {slug: author.bio for slug, author in config.authors.items()}
     authors = _terms(articles, lambda a: a.authors, config.permalinks.author, names, bios)
+    see_also, unknown = _see_also(articles, sources, config)
     site = Site(articles=tuple(articles), pages=tuple(pages), sections=sections, tags=tags,
-                authors=authors, archive=_archive(articles, config), related=(), neighbours=())
+                authors=authors, archive=_archive(articles, config), related=(), neighbours=(),
+                series=_series(articles, config), days=_days(articles, config),
+                see_also=see_also)
     collisions = [*_slug_collisions(articles, "tags", lambda a: a.tags),
                   *_slug_collisions(articles, "authors", lambda a: a.authors)]
-    return site, [*_url_clashes(site, config), *collisions, *_section_names(sections)]
+    return site, [*_url_clashes(site, config), *collisions, *_section_names(sections), *unknown]
 
 
 def relate(site: Site) -> Site:
@@ -131,6 +134,49 @@ def _archive(articles: list[Article], config: Config) -> tuple[ArchiveMonth, ...
                      tuple(months[(year, month)]))
         for year, month in sorted(months, reverse=True)
     )
+
+
+def _days(articles: list[Article], config: Config) -> tuple[ArchiveDay, ...]:
+    days: dict[dt.date, list[int]] = defaultdict(list)
+    for index, article in enumerate(articles):
+        days[article.date.date()].append(index)
+    base = config.permalinks.daily.rstrip("/")
+    return tuple(ArchiveDay(day, f"{base}/{day:%Y/%m/%d}/", tuple(days[day]))
+                 for day in sorted(days, reverse=True))
+
+
+def _series(articles: list[Article], config: Config) -> tuple[Term, ...]:
+    """Each series with its parts in reading order: the oldest part first."""
+    return tuple(
+        Term(slug=term.slug, name=term.name, path=term.path, articles=term.articles[::-1])
+        for term in _terms(articles, lambda a: (a.series,) if a.series else (),
+                           config.permalinks.series, {}, {}))
+
+
+def _see_also(articles: list[Article], sources: list[Article],
+              config: Config) -> tuple[tuple[tuple[int, ...], ...], list[Problem]]:
+    """The "Baca juga" links as article indexes. A link is an article's URL (`/ekonomi/judul/`,
+    also with the site's address) or its file (`ekonomi/judul.md`). One to an article that
+    exists but is not published (a draft, an embargo) is left out quietly; one to nothing
+    is a warning."""
+    files = {a.source.removeprefix("content/"): a.path for a in sources}
+    exists = set(files.values())
+    published = {a.path: i for i, a in enumerate(articles)}
+    site_url = config.site.base_url.rstrip("/")
+    result, problems = [], []
+    for index, article in enumerate(articles):
+        found: list[int] = []
+        for target in article.see_also:
+            path = target.removeprefix(site_url).removeprefix(config.base_path.rstrip("/"))
+            path = files.get(target.removeprefix("content/"), path)
+            if path not in exists:
+                problems.append(Problem(article.source, 1, f"see_also: no article at {target} "
+                                        "(write its URL, such as /ekonomi/judul/, or its file, "
+                                        "such as ekonomi/judul.md)", warning=True))
+            elif published.get(path, index) != index and published[path] not in found:
+                found.append(published[path])
+        result.append(tuple(found))
+    return tuple(result), problems
 
 
 # `serve` rebuilds after every save; an edit of a body changes none of what related
@@ -213,6 +259,10 @@ def _url_clashes(site: Site, config: Config) -> list[Problem]:
     for term in (*site.sections, *site.tags, *site.authors):
         claim(term.path, f"the listing page {term.path}")
     claim(config.permalinks.archive, "the archive page")
+    for series in site.series:
+        claim(series.path, f"the series page {series.path}")
+    for day in site.days:
+        claim(day.path, f"the daily index {day.path}")
     for article in (*site.articles, *site.pages):
         claim(article.path, article.source)
     for article in (*site.articles, *site.pages):

@@ -9,6 +9,7 @@ ignored. `[params]` is the one free-form table, handed to themes untouched.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 import string
 import tomllib
@@ -35,6 +36,10 @@ class SiteConfig:
     copyright: str = ""
     logo: str = ""
     """Site-relative path of the publisher logo, e.g. `/images/logo.png`."""
+    corrections_policy: str = ""
+    ethics_policy: str = ""
+    masthead: str = ""
+    """The newsroom's policy pages (site paths or URLs), for the publisher's JSON-LD."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,15 @@ class MarkdownConfig:
 
 
 @dataclass(frozen=True)
+class BreakingConfig:
+    """The breaking-news banner on every page, until `until` (the build time decides)."""
+
+    text: str = ""
+    url: str = ""
+    until: str = ""
+
+
+@dataclass(frozen=True)
 class Permalinks:
     article: str = "/{section}/{slug}/"
     page: str = "/{slug}/"
@@ -63,6 +77,8 @@ class Permalinks:
     author: str = "/penulis/{slug}/"
     archive: str = "/arsip/"
     search: str = "/cari/"
+    daily: str = "/indeks/"
+    series: str = "/liputan-khusus/{slug}/"
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,7 @@ class Config:
     build: BuildConfig = field(default_factory=BuildConfig)
     permalinks: Permalinks = field(default_factory=Permalinks)
     markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
+    breaking: BreakingConfig = field(default_factory=BreakingConfig)
     menu: tuple[MenuItem, ...] = ()
     sections: dict[str, SectionConfig] = field(default_factory=dict)
     authors: dict[str, AuthorConfig] = field(default_factory=dict)
@@ -131,12 +148,14 @@ PERMALINK_FIELDS = {
     "author": {"slug"},
     "archive": set(),
     "search": set(),
+    "daily": set(),
+    "series": {"slug"},
 }
 
 # Tables that hold one sub-table per user-chosen key.
 _KEYED_TABLES = {"sections": SectionConfig, "authors": AuthorConfig}
 _SIMPLE_TABLES = {"site": SiteConfig, "build": BuildConfig, "permalinks": Permalinks,
-                  "markdown": MarkdownConfig}
+                  "markdown": MarkdownConfig, "breaking": BreakingConfig}
 _TOP_KEYS = [*_SIMPLE_TABLES, *_KEYED_TABLES, "menu", "params"]
 
 
@@ -168,6 +187,10 @@ def parse_config(text: str, root: Path, path: str = CONFIG_NAME) -> Config:
         if key not in _TOP_KEYS:
             report((key,), f"unknown table or key '{key}'{did_you_mean(key, _TOP_KEYS)}")
     values: dict[str, Any] = {}
+    breaking = data.get("breaking")
+    if isinstance(breaking, dict) and isinstance(breaking.get("until"), (dt.date, dt.time)):
+        # A TOML date-time (until = 2026-11-28T18:00:00+07:00) is as good as the text form.
+        breaking["until"] = breaking["until"].isoformat()
     for name, cls in _SIMPLE_TABLES.items():
         values[name] = _make(cls, data.get(name, {}), (name,), report)
     for name, cls in _KEYED_TABLES.items():
@@ -248,12 +271,36 @@ def _check_semantics(config: Config, report: Any) -> None:
         elif used - allowed:
             report(("permalinks", kind), f"permalinks.{kind} may use only "
                    f"{', '.join('{' + a + '}' for a in sorted(allowed)) or 'no placeholders'}")
+    for key in ("corrections_policy", "ethics_policy", "masthead"):
+        if getattr(site, key) and not re.match(r"^(/|https?://)\S*$", getattr(site, key)):
+            report(("site", key), f"site.{key} must be a path on this site such as "
+                   "/pedoman-media-siber/ or an http(s):// URL")
+    _check_breaking(config.breaking, site.timezone, report)
     for i, item in enumerate(config.menu):
         if not item.name or not item.url:
             report(("menu", i), "each [[menu]] entry needs a name and a url")
     for slug in config.sections:
         if not re.fullmatch(r"[\w-]+", slug):
             report(("sections", slug), f"section '{slug}' must be a folder name under content/")
+
+
+def _check_breaking(breaking: BreakingConfig, timezone: str, report: Any) -> None:
+    if not (breaking.text or breaking.url or breaking.until):
+        return
+    if not breaking.text.strip():
+        report(("breaking", "text"), "breaking.text is missing: the banner's headline")
+    if breaking.url and not re.match(r"^(/|https?://)\S*$", breaking.url):
+        report(("breaking", "url"), "breaking.url must be a path on this site such as "
+               "/nasional/judul/ or an http(s):// URL")
+    if not breaking.until:
+        report(("breaking", "until"), "breaking.until is missing: when the banner comes down, "
+               "such as 2026-11-28 18:00 (a breaking banner must not stay up forever)")
+        return
+    try:
+        dt.datetime.fromisoformat(breaking.until.strip().replace(" ", "T", 1))
+    except ValueError:
+        report(("breaking", "until"), f"breaking.until '{breaking.until}' is not a time: write "
+               "it as 2026-11-28 18:00 (site time zone) or 2026-11-28T18:00:00+07:00")
 
 
 def _normalise_base_url(url: str) -> str:

@@ -124,8 +124,20 @@ def format_short(moment: dt.datetime, locale: str) -> str:
     return format_datetime(moment, "d MMM y", locale=locale)
 
 
+def format_time(moment: dt.datetime, locale: str) -> str:
+    """'09.00' in Indonesian, '09:00' elsewhere (the clock time only)."""
+    time = format_datetime(moment, "HH:mm", locale=locale)
+    return time.replace(":", ".") if locale.split("_")[0] == "id" else time
+
+
 def iso(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
+
+
+def format_day(day: dt.date, locale: str) -> str:
+    """'Sabtu, 28 November 2026'."""
+    return format_datetime(dt.datetime(day.year, day.month, day.day), "EEEE, d MMMM y",
+                           locale=locale)
 
 
 def format_month(year: int, month: int, locale: str) -> str:

@@ -22,12 +22,12 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urljoin
 
-from sitegen import dates, readers, urls
+from sitegen import dates, feed_notes, readers, urls
 from sitegen.config import Config
 from sitegen.images import static_file
 from sitegen.model import Article, Site, Term
 from sitegen.sanitize import clean_html
-from sitegen.views import SITE_FEEDS, TERM_FEEDS, View, Views, feed_links, feed_path
+from sitegen.views import SITE_FEEDS, TERM_FEEDS, View, Views, body_html, feed_links, feed_path
 
 Planned = tuple[str, tuple[str, ...], dict[str, Any], str]
 """(output file, template candidates, context, source): the fields of a render.Job."""
@@ -40,6 +40,7 @@ def plan_feeds(site: Site, config: Config, site_view: View, views: Views) -> Ite
     if not site.articles:
         return
     feeds = _Feeds(site, config, views)
+    feeds.strings = site_view["t"]
     full = config.build.feed_full_content
     home = {"title": config.site.title, "description": config.site.description}
     yield from feeds.listing(home, "/", range(len(site.articles)), SITE_FEEDS, full, site_view)
@@ -72,6 +73,8 @@ class _Feeds:
         self.limit = config.build.feed_items
         self.static_dir = str(readers.static_dir(config))
         self._cache: dict[tuple[int, bool], View] = {}
+        self.strings: dict[str, str] = {}
+        self.language = config.site.language
 
     def listing(self, about: dict[str, str], path: str, indexes: Sequence[int],
                 names: tuple[str, ...], full: bool, site_view: View) -> Iterator[Planned]:
@@ -85,7 +88,7 @@ class _Feeds:
             # RSS requires a channel description; an empty one fails validators.
             "description": about["description"] or about["title"],
             "home_url": link.absolute(path), "language": site_view["language"],
-            "updated": _stamps(max(self.site.articles[i].modified for i in newest)),
+            "updated": _stamps(max(self.site.articles[i].live_modified for i in newest)),
             "entries": [self.item(i, full) for i in newest],
             "icon": site_view["logo"]["permalink"] if site_view["logo"] else None,
             "links": {name: link.absolute(feed_path(path, name)) for name in names},
@@ -108,11 +111,14 @@ class _Feeds:
         section = card["section"]
         return {
             "id": card["permalink"], "url": card["permalink"], "title": article.title,
-            "summary": article.summary,
+            "summary": " ".join(filter(None, (article.summary, feed_notes.notes_text(
+                article, self.strings, self.language)))),
             # Sanitized whatever [markdown] raw_html says: no script reaches a feed reader.
-            "content_html": (absolute_html(clean_html(article.body_html), card["permalink"])
-                             if full else ""),
-            "published": _stamps(article.date), "modified": _stamps(article.modified),
+            "content_html": absolute_html(clean_html(feed_notes.full_html(
+                article, body_html(article, self.views.link.origin), self.strings, self.language)),
+                card["permalink"])
+            if full else "",
+            "published": _stamps(article.date), "modified": _stamps(article.live_modified),
             "authors": [{"name": a["name"], "url": a["permalink"]} for a in card["authors"]],
             "categories": [*([section["name"]] if section else []),
                            *(t["name"] for t in card["tags"])],

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sitegen.newsroom import LiveEntry, Note
+
 
 @dataclass(frozen=True)
 class Image:
@@ -47,6 +49,19 @@ class Article:
     featured: bool = False
     location: str = ""
     aliases: tuple[str, ...] = ()
+    kind: str = "news"
+    """news, opinion, analysis, background, press-release, advertorial or live."""
+    corrections: tuple[Note, ...] = ()
+    """Oldest first."""
+    reply: Note | None = None
+    """The right of reply (hak jawab) of a party the article is about."""
+    coverage_start: dt.datetime | None = None
+    coverage_end: dt.datetime | None = None
+    live: tuple[LiveEntry, ...] = ()
+    """A live blog's entries, newest first."""
+    series: str = ""
+    see_also: tuple[str, ...] = ()
+    """Site paths of the articles an editor linked as "Baca juga"."""
 
     @property
     def is_page(self) -> bool:
@@ -54,7 +69,15 @@ class Article:
 
     @property
     def modified(self) -> dt.datetime:
-        return self.updated or self.date
+        """The last substantive change: an update, a correction or a reply."""
+        latest = self.updated or self.date
+        notes = [n.date for n in (*self.corrections, *((self.reply,) if self.reply else ()))]
+        return max([latest, *notes]) if latest and notes else latest
+
+    @property
+    def live_modified(self) -> dt.datetime:
+        """A live blog changes with each entry; only its page and feeds show this."""
+        return max([self.modified, *(e.date for e in self.live)]) if self.live else self.modified
 
 
 @dataclass(frozen=True)
@@ -77,6 +100,13 @@ class ArchiveMonth:
 
 
 @dataclass(frozen=True)
+class ArchiveDay:
+    date: dt.date
+    path: str
+    articles: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything published in one build, ordered deterministically."""
 
@@ -91,3 +121,9 @@ class Site:
     """For each article, the indexes of its related articles."""
     neighbours: tuple[tuple[int | None, int | None], ...]
     """For each article, (previous older, next newer) in its section."""
+    series: tuple[Term, ...] = ()
+    """Series (liputan khusus), each with its parts oldest first."""
+    days: tuple[ArchiveDay, ...] = ()
+    """The daily index, newest day first."""
+    see_also: tuple[tuple[int, ...], ...] = ()
+    """For each article, the indexes of its "Baca juga" articles that are published."""

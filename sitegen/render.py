@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import math
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from sitegen import feeds, sitemaps, themes, urls
+from sitegen import feeds, newsroom, sitemaps, themes, urls
 from sitegen.config import Config
-from sitegen.dates import format_month
+from sitegen.dates import format_day, format_month
 from sitegen.errors import Problem
 from sitegen.model import Site, Term
 from sitegen.themes import Theme, display_path, make_environment
@@ -86,6 +87,7 @@ def plan(site: Site, config: Config, site_view: View, views: Views,
                                term.description,
                                feeds=feeds.term_feed_links(kind, term, config, views))
     yield from _archive(site, config, site_view, views, page, listing)
+    yield from _newsroom_lists(site, config, views, listing)
     for standalone in site.pages:
         yield Job(urls.output_file(standalone.path), ("page.html",), {
             "site": site_view, "article": views.page(standalone),
@@ -112,20 +114,56 @@ def plan(site: Site, config: Config, site_view: View, views: Views,
 
 
 def _home(site: Site, views: Views) -> View:
-    featured = [i for i, a in enumerate(site.articles) if a.featured][:HOME_FEATURED]
-    count = len(site.articles)
-    # The front page reads top down: the lead, the next stories, then the
-    # headlines that follow them, so no story appears twice at the top.
-    rest = 1 + HOME_NEXT
+    """The front page's blocks, top down. Each block takes the next stories not yet shown
+    in a block above it, so no story appears twice on the first screen; a section block
+    left with nothing new is dropped."""
+    shown: set[int] = set()
+
+    def take(indexes: Iterable[int], count: int) -> list[int]:
+        picked = list(itertools.islice((i for i in indexes if i not in shown), count))
+        shown.update(picked)
+        return picked
+
+    everything = range(len(site.articles))
+    # Paid content and press releases never lead the front page.
+    journalism = [i for i in everything if site.articles[i].kind not in newsroom.NOT_NEWS]
+    lead = take(journalism, 1)
+    next_stories = take(journalism, HOME_NEXT)
+    latest = take(everything, HOME_LATEST)
+    featured = take((i for i, a in enumerate(site.articles) if a.featured), HOME_FEATURED)
+    blocks = [(t, take(t.articles, HOME_SECTION_ITEMS)) for t in site.sections]
     return {
-        "lead": views.card(0) if site.articles else None,
-        "next": views.cards(list(range(1, min(rest, count)))),
+        "lead": views.card(lead[0]) if lead else None,
+        "next": views.cards(next_stories),
         "featured": views.cards(featured),
-        "latest": views.cards(list(range(min(rest, count), min(rest + HOME_LATEST, count)))),
-        "sections": [{"section": views.sections[t.slug],
-                      "articles": views.cards(t.articles[:HOME_SECTION_ITEMS])}
-                     for t in site.sections],
+        "latest": views.cards(latest),
+        "sections": [{"section": views.sections[t.slug], "articles": views.cards(chosen)}
+                     for t, chosen in blocks if chosen],
+        "index_url": views.link.url(site.days[0].path) if site.days else None,
     }
+
+
+def _newsroom_lists(site: Site, config: Config, views: Views, listing: Any) -> Iterator[Job]:
+    """The series pages (parts in reading order) and the daily index, each day linking
+    the previous and the next day that has articles."""
+    for series in site.series:
+        yield from listing("series", term_view(series, views.link), series.name, series.path,
+                           series.articles)
+    language = config.site.language
+    names = [format_day(day.date, language) for day in site.days]
+    for at, day in enumerate(site.days):
+        def neighbour(other: int) -> View | None:
+            if not 0 <= other < len(site.days):
+                return None
+            return {"url": views.link.url(site.days[other].path), "name": names[other],
+                    "iso": site.days[other].date.isoformat()}
+        term = Term(slug=day.date.isoformat(), name=names[at], path=day.path,
+                    articles=day.articles)
+        # Newest first, so the previous day is the next one in the tuple.
+        yield from listing("daily", term_view(term, views.link), names[at], day.path,
+                           day.articles, day={"iso": day.date.isoformat(),
+                                              "previous": neighbour(at + 1),
+                                              "next": neighbour(at - 1)})
 
 
 def _archive(site: Site, config: Config, site_view: View, views: Views, page: Any,

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from markupsafe import escape
 
-from sitegen import dates, urls
+from sitegen import dates, newsroom, urls
 from sitegen.config import Config
 from sitegen.model import Article, Site
 from sitegen.views import View, Views
@@ -83,11 +83,15 @@ def site_urls(site: Site, config: Config, views: Views) -> list[View]:
 
     listing("/", range(len(site.articles)))
     for article in site.articles:
-        add(article.path, article.modified)
+        add(article.path, article.live_modified)
     for term in (*site.sections, *site.tags, *site.authors):
         listing(term.path, term.articles)
     for month in site.archive:
         listing(month.path, month.articles)
+    for series in site.series:
+        listing(series.path, series.articles)
+    for day in site.days:
+        listing(day.path, day.articles)
     add(config.permalinks.archive, site.articles[0].date if site.articles else None)
     for page in site.pages:
         add(page.path, page.modified if page.date else None)
@@ -95,8 +99,10 @@ def site_urls(site: Site, config: Config, views: Views) -> list[View]:
 
 
 def news_window(site: Site, now: dt.datetime) -> list[Article]:
-    """Articles first published in the two days up to `now`, newest first."""
-    return [a for a in site.articles if now - NEWS_WINDOW <= a.date <= now]
+    """Articles first published in the two days up to `now`, newest first; paid content and
+    press releases are not the newsroom's journalism and stay out of Google News."""
+    return [a for a in site.articles if now - NEWS_WINDOW <= a.date <= now
+            and a.kind not in newsroom.NOT_NEWS]
 
 
 def news_urls(site: Site, config: Config, views: Views, now: dt.datetime) -> list[View]:

@@ -11,16 +11,20 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
-from sitegen import dates, readers, urls
+from sitegen import dates, newsroom, readers, urls
 from sitegen.config import Config
 from sitegen.images import IMAGE_TYPES, image_size
+from sitegen.markup import plain_text
 from sitegen.model import Article, Image, Site, Term
 
 View = dict[str, Any]
+LATEST = 5
+"""Headlines in an article's side column."""
 
 
 class Linker:
@@ -44,7 +48,8 @@ def date_view(moment: dt.datetime | None, language: str) -> View | None:
     if moment is None:
         return None
     return {"iso": dates.iso(moment), "long": dates.format_long(moment, language),
-            "short": dates.format_short(moment, language)}
+            "short": dates.format_short(moment, language),
+            "time": dates.format_time(moment, language)}
 
 
 def image_view(image: Image | None, link: Linker) -> View | None:
@@ -65,8 +70,9 @@ def term_view(term: Term, link: Linker) -> View:
 class Views:
     """Builds each article's card once and reuses it on every list that shows it."""
 
-    def __init__(self, site: Site, config: Config) -> None:
+    def __init__(self, site: Site, config: Config, now: dt.datetime | None = None) -> None:
         self.site = site
+        self.now = now
         self.config = config
         self.link = Linker(config)
         self.language = config.site.language
@@ -74,6 +80,7 @@ class Views:
         self.tags = {t.slug: term_view(t, self.link) for t in site.tags}
         self.authors = {t.slug: term_view(t, self.link) for t in site.authors}
         self._cards: dict[int, View] = {}
+        self._series = {t.slug: t for t in site.series}
 
     def card(self, index: int) -> View:
         """What a list shows of an article: everything but the body."""
@@ -86,7 +93,9 @@ class Views:
 
     def _card(self, article: Article) -> View:
         link = self.link
-        updated = article.updated if article.updated and article.updated != article.date else None
+        # A correction or a reply updates the article; a live blog's entries do not change
+        # its card (only its page and feeds), so a new entry re-renders no list.
+        updated = article.modified if article.modified != article.date else None
         return {
             "title": article.title, "url": link.url(article.path),
             "permalink": link.absolute(article.path), "summary": article.summary,
@@ -96,7 +105,9 @@ class Views:
             "authors": [self.authors[urls.slugify(a)] for a in article.authors],
             "tags": [self.tags[urls.slugify(t)] for t in article.tags],
             "image": image_view(article.image, link), "featured": article.featured,
-            "location": article.location,
+            "location": article.location, "kind": article.kind,
+            "is_live": self.now is not None and article.kind == "live" and newsroom.is_open(
+                article.coverage_start, article.coverage_end, self.now),
         }
 
     def article(self, index: int) -> View:
@@ -105,11 +116,49 @@ class Views:
         return {
             # Reading time and word count change with every edit of the body, so they
             # are not on cards: a list page must not re-render when only a body changed.
-            **self.card(index), "body_html": article.body_html, "toc_html": article.toc_html,
+            **self.card(index), "body_html": body_html(article, self.link.origin),
+            "toc_html": article.toc_html,
             "reading_time": article.reading_time, "word_count": article.word_count,
             "related": self.cards(self.site.related[index]),
             "previous": self.card(older) if older is not None else None,
             "next": self.card(newer) if newer is not None else None,
+            **self._newsroom(index),
+        }
+
+    def _newsroom(self, index: int) -> View:
+        """Corrections, reply, live blog, series, "Baca juga" and the side column's latest."""
+        article, site, language = self.site.articles[index], self.site, self.language
+        shown = {index, *site.related[index]}
+        series = None
+        term = self._series.get(urls.slugify(article.series)) if article.series else None
+        if term is not None:
+            at = term.articles.index(index)
+            series = {**term_view(term, self.link), "parts": self.cards(term.articles),
+                      "position": at + 1,
+                      "previous": self.card(term.articles[at - 1]) if at > 0 else None,
+                      "next": self.card(term.articles[at + 1])
+                      if at + 1 < len(term.articles) else None}
+        live = None
+        if article.kind == "live":
+            permalink = self.link.absolute(article.path)
+            live = {"open": self.card(index)["is_live"],
+                    "start": date_view(article.coverage_start, language),
+                    "end": date_view(article.coverage_end, language),
+                    "entries": [{"date": date_view(e.date, language), "headline": e.headline,
+                                 "body_html": e.body_html, "text": plain_text(e.body_html),
+                                 "anchor": e.anchor,
+                                 "permalink": f"{permalink}#{e.anchor}"} for e in article.live]}
+        reply = article.reply
+        return {
+            "modified": date_view(article.live_modified, language),
+            "corrections": [{"date": date_view(c.date, language), "text": c.text}
+                            for c in reversed(article.corrections)],
+            "reply": {"date": date_view(reply.date, language), "text": reply.text,
+                      "by": reply.by} if reply else None,
+            "live": live, "series": series,
+            "see_also": self.cards(site.see_also[index]) if site.see_also else [],
+            "latest": self.cards([i for i in range(min(len(site.articles), LATEST + len(shown)))
+                                  if i not in shown][:LATEST]),
         }
 
     def page(self, page: Article) -> View:
@@ -136,7 +185,13 @@ class Views:
         menu = [(m.name, m.url) for m in config.menu] or [(s.name, s.path)
                                                           for s in self.site.sections]
         logo = config.site.logo
+        # schema.org's names: the template adds them to the publisher as they are.
+        policies = {name: link.absolute(url) if url.startswith("/") else url
+                    for key, name in (("corrections_policy", "correctionsPolicy"),
+                                      ("ethics_policy", "ethicsPolicy"), ("masthead", "masthead"))
+                    if (url := getattr(config.site, key))}
         return {
+            "breaking": breaking_view(config, now, link), "policies": policies,
             "title": config.site.title, "description": config.site.description,
             "url": link.url("/"), "permalink": link.absolute("/"), "base_path": link.base_path,
             "language": config.site.language,
@@ -158,6 +213,35 @@ class Views:
                        "permalink": link.absolute(config.permalinks.search)}
             if config.build.search else None,
         }
+
+
+def body_html(article: Article, origin: str) -> str:
+    """An article's body; a paid one's links that leave the site get rel="sponsored" here,
+    not when reading, since which links leave the site depends on the site's address."""
+    if article.kind == "advertorial":
+        return newsroom.mark_sponsored(article.body_html, origin)
+    return article.body_html
+
+
+def breaking_view(config: Config, now: dt.datetime, link: Linker) -> View | None:
+    """The breaking-news banner while it is up: the build time decides, so the scheduled
+    rebuild after `until` takes it down without an edit."""
+    banner = config.breaking
+    until = dates.to_aware(banner.until, ZoneInfo(config.site.timezone)) \
+        if banner.until else None
+    if not banner.text or until is None or now >= until:
+        return None
+    url = link.url(banner.url) if banner.url.startswith("/") else banner.url
+    return {"text": banner.text, "url": url, "until": date_view(until, config.site.language)}
+
+
+def clock_state(site: Site, config: Config, now: dt.datetime) -> str:
+    """What the build time decides on the newsroom's pages: whether the banner is up and
+    which live blogs are open. The build's site key includes it, so a rebuild after a
+    banner's end or a live blog's close renders again although no file changed."""
+    live = [a.source for a in site.articles if a.kind == "live"
+            and newsroom.is_open(a.coverage_start, a.coverage_end, now)]
+    return repr((breaking_view(config, now, Linker(config)) is not None, live))
 
 
 # The feeds a listing has, and where they live beside it (sitegen/feeds.py writes them):

@@ -29,8 +29,8 @@ EXTRAS = {
         "Liga Futsal Pelajar Dimulai", date="2026-10-02 16:00", author="Rini Kusumawardani",
         tags=["Futsal"], aliases=[f"/{ALIAS}"]),
 }
-# Published at NOW: the sample's 14 articles (one of its 15 is a draft) plus MOVED.
-SECTION_COUNTS = {"ekonomi": 4, "nasional": 2, "internasional": 3, "olahraga": 3, "teknologi": 3}
+# Published at NOW: the sample's 20 articles (one of its 21 is a draft) plus MOVED.
+SECTION_COUNTS = {"ekonomi": 5, "nasional": 7, "internasional": 3, "olahraga": 3, "teknologi": 3}
 STANDALONE_PAGES = ("tentang-kami/", "redaksi/", "pedoman-media-siber/")
 
 

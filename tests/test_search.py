@@ -18,8 +18,8 @@ from sitegen.errors import SitegenError
 from tests.conftest import REPO, article, build_site, make_site, read_tree
 from tests.sample_build import SEED, SEED_TITLE, STANDALONE_PAGES, build_sample
 
-# Articles and standalone pages: the sample's 14 published articles, the moved one, 3 pages.
-INDEXED_PAGES = 15 + len(STANDALONE_PAGES)
+# Articles and standalone pages: the sample's 20 published articles, the moved one, 3 pages.
+INDEXED_PAGES = 21 + len(STANDALONE_PAGES)
 
 
 @pytest.fixture(scope="module")

@@ -77,22 +77,30 @@ def test_lastmod_is_the_last_change_of_what_a_page_shows(output: Path) -> None:
     listed = entries((output / "sitemap.xml").read_bytes())
     assert listed[BASE_URL + SEED] == "2017-01-10T09:00:00+07:00"
     assert listed[BASE_URL + UPDATED] == "2026-11-27T14:30:00+07:00"  # updated, not date
-    # The update shows on the first pages of the home page and of its section ...
-    assert listed[BASE_URL] == "2026-11-27T14:30:00+07:00"
+    # The update shows on the first pages of its section ...
     assert listed[BASE_URL + "ekonomi/"] == "2026-11-27T14:30:00+07:00"
-    # ... while a later page changes only when a newer article pushes the list down.
-    assert listed[BASE_URL + "page/2/"] == "2026-11-27T08:15:00+07:00"
+    # ... while a later page changes only when a newer article (the live blog of the
+    # 28th) pushes the list down.
+    assert listed[BASE_URL] == "2026-11-28T06:30:00+07:00"
+    assert listed[BASE_URL + "page/2/"] == "2026-11-28T06:30:00+07:00"
     assert listed[BASE_URL + "tag/alibaba/"] == "2017-01-10T09:00:00+07:00"
-    assert listed[BASE_URL + "arsip/"] == "2026-11-27T08:15:00+07:00"
+    assert listed[BASE_URL + "arsip/"] == "2026-11-28T06:30:00+07:00"
+    # A live blog changes with its newest entry; a correction changes its article.
+    assert listed[BASE_URL + "nasional/laporan-langsung-hujan-deras-rendam-jakarta/"] == \
+        "2026-11-28T11:45:00+07:00"
+    assert listed[BASE_URL + "nasional/banjir-rob-rendam-pesisir-utara-jawa-tengah/"] == \
+        "2026-11-27T09:10:00+07:00"
 
 
 def test_the_news_sitemap_holds_exactly_the_last_two_days(output: Path) -> None:
     root = etree.fromstring((output / "sitemap-news.xml").read_bytes())
     urls = root.findall("s:url", NS)
-    # NOW is 2026-11-28 12:00 WIB; the expired article of 27 November is left out.
+    # NOW is 2026-11-28 12:00 WIB; the expired article of 27 November is left out, and
+    # so is the advertorial of that day (paid content is not news).
     assert [u.findtext("s:loc", namespaces=NS) for u in urls] == [
+        BASE_URL + "nasional/laporan-langsung-hujan-deras-rendam-jakarta/",
         BASE_URL + UPDATED, BASE_URL + "nasional/banjir-rob-rendam-pesisir-utara-jawa-tengah/"]
-    news = urls[0].find("news:news", NS)
+    news = urls[1].find("news:news", NS)
     assert news.findtext("news:publication/news:name", namespaces=NS) == "Kabar Nusantara"
     assert news.findtext("news:publication/news:language", namespaces=NS) == "id"
     assert news.findtext("news:publication_date", namespaces=NS) == "2026-11-27T08:15:00+07:00"
@@ -181,6 +189,7 @@ def test_sixty_thousand_articles_make_an_index_with_two_parts(config: Config) ->
         listed.update(urls)
     pages = 60_000 + 6_000 + 3 * 2_000  # articles, home pages, section pages ...
     pages += sum(-(-len(m.articles) // 10) for m in site.archive) + 1  # ... archive
+    pages += sum(-(-len(d.articles) // 10) for d in site.days)  # ... daily index
     assert len(listed) == pages
     assert "https://example.org/ekonomi/artikel-nomor-59997/" in listed
     for stamp in index.iterfind("s:sitemap/s:lastmod", NS):

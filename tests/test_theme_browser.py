@@ -215,13 +215,14 @@ def test_the_menu_opens_and_closes_without_javascript(browser: Any, sites: dict[
     page.goto(sites["id"] + SEED)
     menu = page.locator("#menu")
     assert not menu.is_visible()
-    page.get_by_role("link", name="Menu", exact=True).click()
+    # The "Menu" label ticks a checkbox (tests/test_newsroom_browser.py: without scrolling).
+    page.locator("label.menu-toggle").click()
     assert menu.is_visible()
     assert menu.get_by_role("link", name="Olahraga").is_visible()
-    page.get_by_role("link", name="Tutup menu").click()
+    page.locator("label.menu-close").click()
     assert not menu.is_visible()
     page.set_viewport_size(DESKTOP)
-    assert menu.is_visible() and not page.get_by_role("link", name="Menu", exact=True).is_visible()
+    assert menu.is_visible() and not page.locator("label.menu-toggle").is_visible()
     context.close()
 
 
