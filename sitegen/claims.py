@@ -78,14 +78,14 @@ def clashes(claims: Iterable[tuple[str, str]], static: dict[str, str],
     # the shortest path inside it (a section's front page rather than its feeds).
     inside: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for output, who in every:
-        parts = output.split("/")
-        if search_folder and parts[0] == search_folder:
+        slash = output.find("/")
+        if search_folder and output[:slash if slash > 0 else None] == search_folder:
             inside.setdefault((search_folder, SEARCH_INDEX_OWNER), []).append((output, who))
-        for depth in range(1, len(parts)):
-            folder = "/".join(parts[:depth])
-            other = files.get(folder)
+        while slash > 0:  # each folder the file is inside: a/, a/b/, ...
+            other = files.get(output[:slash])
             if other is not None and other != who:
-                inside.setdefault((folder, other), []).append((output, who))
+                inside.setdefault((output[:slash], other), []).append((output, who))
+            slash = output.find("/", slash + 1)
     for (folder, other), found in inside.items():
         # Name the content's own claimant first (a section's front page, not its feeds).
         output, who = min(found, key=lambda c: (not _CONTENT.search(c[1]), len(c[0]), c[0]))

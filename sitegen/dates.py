@@ -24,7 +24,7 @@ class DateError(ValueError):
 _DATE = re.compile(r"""
     (?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})
     (?:(?:T|[ ]+)(?P<time>
-        (?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,6}))?)?
+        (?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?
       | (?P<dhour>\d{1,2})\.(?P<dminute>\d{2})(?:\.(?P<dsecond>\d{2}))?)
       (?:[ ]*(?P<zone>Z|UTC|GMT|WIB|WITA|WIT|[+-]\d{2}(?::?\d{2})?))?
     )?
@@ -86,7 +86,7 @@ def _from_text(text: str) -> dt.datetime:
         zone = dt.timezone(-offset if part["zone"][0] == "-" else offset)
     try:
         return dt.datetime(int(part["year"]), int(part["month"]), int(part["day"]), int(hour),
-                           int(minute), int(second), int(fraction.ljust(6, "0") or 0),
+                           int(minute), int(second), int(fraction[:6].ljust(6, "0") or 0),
                            tzinfo=zone)
     except ValueError as exc:
         raise DateError(f"'{text}' is not a real date or time ({exc}): {_HINT}") from None

@@ -73,7 +73,9 @@ def walk(top: Path, allowed: Path, shown_from: Path, suffix: str = "",
     if not top.is_dir():
         return [], []
     if (reason := _leads(top, allowed)) is not None and reason.startswith("outside"):
-        return [], [_outside(show(str(top)), top, reason, outside_is_error)]
+        # A whole folder (content/, a static folder) cannot be skipped: the site would
+        # lose every article or asset at once.
+        return [], [_outside(show(str(top)), top, reason, error=True)]
     # os.scandir's entries know their type: a plain file costs no system call; links
     # and folders (few) cost one each.
     seen = {_identity(str(top))}

@@ -31,6 +31,9 @@ WIB = dt.timezone(dt.timedelta(hours=7))
     ("2013-11-22 5:00 +0700", dt.datetime(2013, 11, 22, 5, 0, tzinfo=WIB)),
     ("2017-01-10T02:00:00Z", dt.datetime(2017, 1, 10, 9, 0, tzinfo=WIB)),
     ("2017-01-10 21.30 WIB", dt.datetime(2017, 1, 10, 21, 30, tzinfo=WIB)),
+    # Go's exports (Hugo) carry nanoseconds; Python keeps microseconds.
+    ("2019-03-04T10:00:00.123456789+07:00",
+     dt.datetime(2019, 3, 4, 10, 0, 0, 123456, tzinfo=WIB)),
     ("2017-01-10 21.30 WITA", dt.datetime(2017, 1, 10, 20, 30, tzinfo=WIB)),
     ("2017-01-10 21:30 WIT", dt.datetime(2017, 1, 10, 19, 30, tzinfo=WIB)),
 ])

@@ -89,6 +89,16 @@ def test_strict_makes_a_link_out_of_the_site_an_error(linked_site: Path) -> None
     assert not (linked_site / "output").exists()
 
 
+def test_a_content_folder_linked_from_outside_is_refused_not_emptied(tmp_path: Path) -> None:
+    elsewhere = make_site(tmp_path / "elsewhere", {"content/nasional/a.md": article("A")})
+    site = make_site(tmp_path / "site", {})
+    (site / "content").symlink_to(elsewhere / "content", target_is_directory=True)
+    with pytest.raises(SitegenError) as raised:
+        build_site(site)
+    [problem] = raised.value.problems
+    assert problem.path == "content" and "outside the site" in problem.message
+
+
 def test_a_theme_outside_the_site_is_refused(tmp_path: Path) -> None:
     elsewhere = make_site(tmp_path / "elsewhere",
                           {"themes/mine/theme.toml": 'extends = "default"\n'})
