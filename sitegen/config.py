@@ -58,6 +58,18 @@ class Permalinks:
     search: str = "/cari/"
 
 
+DEPLOY_HOSTS = ("github", "gitlab", "netlify", "cloudflare", "s3")
+
+
+@dataclass(frozen=True)
+class DeployConfig:
+    host: str = ""
+    """Where the site is served; decides the host files the build writes (`_redirects`,
+    `_headers`). Empty: none."""
+    repo: str = ""
+    """The site's repository, `owner/name`, for the editors' CMS (`content/static/admin/`)."""
+
+
 @dataclass(frozen=True)
 class MenuItem:
     name: str = ""
@@ -82,6 +94,7 @@ class Config:
     site: SiteConfig = field(default_factory=SiteConfig)
     build: BuildConfig = field(default_factory=BuildConfig)
     permalinks: Permalinks = field(default_factory=Permalinks)
+    deploy: DeployConfig = field(default_factory=DeployConfig)
     menu: tuple[MenuItem, ...] = ()
     sections: dict[str, SectionConfig] = field(default_factory=dict)
     authors: dict[str, AuthorConfig] = field(default_factory=dict)
@@ -127,7 +140,8 @@ PERMALINK_FIELDS = {
 
 # Tables that hold one sub-table per user-chosen key.
 _KEYED_TABLES = {"sections": SectionConfig, "authors": AuthorConfig}
-_SIMPLE_TABLES = {"site": SiteConfig, "build": BuildConfig, "permalinks": Permalinks}
+_SIMPLE_TABLES = {"site": SiteConfig, "build": BuildConfig, "permalinks": Permalinks,
+                  "deploy": DeployConfig}
 _TOP_KEYS = [*_SIMPLE_TABLES, *_KEYED_TABLES, "menu", "params"]
 
 
@@ -231,6 +245,10 @@ def _check_semantics(config: Config, report: Any) -> None:
         elif used - allowed:
             report(("permalinks", kind), f"permalinks.{kind} may use only "
                    f"{', '.join('{' + a + '}' for a in sorted(allowed)) or 'no placeholders'}")
+    host = config.deploy.host
+    if host and host not in DEPLOY_HOSTS:
+        report(("deploy", "host"), f"deploy.host '{host}' is not one of "
+               f"{', '.join(DEPLOY_HOSTS)}{did_you_mean(host, DEPLOY_HOSTS)}")
     for i, item in enumerate(config.menu):
         if not item.name or not item.url:
             report(("menu", i), "each [[menu]] entry needs a name and a url")
