@@ -12,7 +12,6 @@ not installed is a missing tool (`.ci/run` installs them), not a silent pass.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
