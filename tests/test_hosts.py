@@ -183,3 +183,37 @@ def test_an_unknown_host_in_the_config_is_an_error_with_a_suggestion(tmp_path: P
     assert str(caught.value.problems[0]) == str(site / "sitegen.toml") + (
         ":7: deploy.host 'netlfy' is not one of github, gitlab, netlify, "
         "cloudflare, s3 (did you mean 'netlify'?)")
+
+
+def test_a_restored_cache_makes_the_scheduled_build_incremental(tmp_path: Path) -> None:
+    """What the pipelines rely on: a fresh checkout (new file times and inodes) with the
+    saved `.sitegen-cache/` and `output/` parses only what changed, and with nothing
+    changed renders and writes nothing."""
+    files = {f"content/ekonomi/a{i}.md": article(f"Artikel {i}", date=f"2026-11-{i + 1:02d} 09:00")
+             for i in range(12)}
+    # A runner checks the repository out at the same path on every run.
+    build_site(make_site(tmp_path / "site", files))
+    saved = (tmp_path / "site").rename(tmp_path / "saved")
+    second = make_site(tmp_path / "site", files)  # the next checkout: new files, same bytes
+    for kept in (".sitegen-cache", "output"):  # what actions/cache restores
+        shutil.copytree(saved / kept, second / kept)
+    unchanged = build_site(second)
+    assert unchanged.parsed == [] and unchanged.rendered == [] and unchanged.written == []
+    (second / "content/ekonomi/baru.md").write_text(article("Baru", date="2026-11-27 09:00"))
+    published = build_site(second)
+    assert published.parsed == ["content/ekonomi/baru.md"]
+    assert "ekonomi/baru/index.html" in published.written
+
+
+@pytest.mark.parametrize("host", ["netlify", "cloudflare", "s3"])
+def test_the_other_github_hosted_pipelines_keep_the_caches_and_publish_only_from_main(
+        tmp_path: Path, host: str) -> None:
+    workflow = yaml.safe_load((init(tmp_path, host) / WORKFLOW).read_text("utf-8"))
+    build = steps(workflow, "build")
+    cache = next(s for s in build if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"].split() == [".sitegen-cache", "output"]
+    assert workflow[True]["schedule"] == [{"cron": "*/30 * * * *"}]
+    publishing = [s for s in build if "Deploy" in s.get("name", "") or "Upload" in
+                  s.get("name", "") or "aws-actions" in s.get("uses", "")]
+    assert publishing and all(s["if"] == "github.event_name != 'pull_request'"
+                              for s in publishing)
