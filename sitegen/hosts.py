@@ -157,7 +157,9 @@ _S3 = """\
           # Each alias ([deploy] host = "s3" lists them in _redirects) becomes a real
           # 301: S3's website endpoint answers an object's redirect location.
           grep -v '^#' output/_redirects | while read -r from to code; do
-            key="${{from#/}}"
+            # The file's paths are percent-encoded; the output's file names are not.
+            key=$(python -c 'import sys, urllib.parse as u; print(u.unquote(sys.argv[1])[1:])' \\
+              "$from")
             case "$key" in ""|*/) key="${{key}}index.html" ;; esac
             aws s3 cp "output/$key" "s3://$BUCKET/$key" --website-redirect "$to" \\
               --cache-control "public, max-age=300"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -217,3 +218,51 @@ def test_the_other_github_hosted_pipelines_keep_the_caches_and_publish_only_from
                   s.get("name", "") or "aws-actions" in s.get("uses", "")]
     assert publishing and all(s["if"] == "github.event_name != 'pull_request'"
                               for s in publishing)
+
+
+def test_the_s3_upload_script_sets_a_301_on_each_alias(tmp_path: Path) -> None:
+    """The workflow's own shell script, run against a stand-in `aws` that logs its calls."""
+    site = init(tmp_path, "s3")
+    (site / "content/berita/lama.md").write_text(
+        article("Lama", date="2026-11-01 09:00", aliases=["/lama/", "/köln/x.html"]), "utf-8")
+    assert CliRunner().invoke(main, ["build", "--source", str(site), "--jobs", "1"]).exit_code == 0
+    workflow = yaml.safe_load((site / WORKFLOW).read_text("utf-8"))
+    script = next(s["run"] for s in steps(workflow, "build") if s.get("name") == "Upload to S3")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    log = tmp_path / "aws.log"
+    (fake / "aws").write_text(f'#!/bin/sh\nif [ "$2" = cp ] && [ ! -f "$3" ]; then exit 1; fi\n'
+                              f'echo "$@" >> {log}\n', "utf-8")
+    (fake / "aws").chmod(0o755)
+    (fake / "python").symlink_to(sys.executable)
+    env = {"PATH": f"{fake}:/usr/bin:/bin", "BUCKET": "situs"}
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=site, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    calls = log.read_text("utf-8").splitlines()
+    assert calls[0].startswith("s3 sync output/ s3://situs/ --exclude * --include *.??????????.css")
+    assert "--delete" in calls[1] and "max-age=300" in calls[1]
+    assert calls[2:] == [
+        "s3 cp output/lama/index.html s3://situs/lama/index.html --website-redirect "
+        "/berita/lama/ --cache-control public, max-age=300",
+        "s3 cp output/köln/x.html s3://situs/köln/x.html --website-redirect "
+        "/berita/lama/ --cache-control public, max-age=300"]
+
+
+def test_the_github_build_step_passes_the_pages_address_only_when_there_is_one(
+        tmp_path: Path) -> None:
+    workflow = yaml.safe_load((init(tmp_path, "github") / WORKFLOW).read_text("utf-8"))
+    script = next(s["run"] for s in steps(workflow, "build") if s.get("name") == "Build")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "sitegen").write_text('#!/bin/sh\nfor a in "$@"; do echo "[$a]"; done\n', "utf-8")
+    (fake / "sitegen").chmod(0o755)
+    shown = {}
+    for base in ("https://u.github.io/repo", ""):
+        done = subprocess.run(["bash", "-e", "-c", script], env={
+            "PATH": f"{fake}:/usr/bin:/bin", "BASE_URL": base}, capture_output=True, text=True,
+            timeout=60)
+        shown[base] = done.stdout.split()
+    assert shown["https://u.github.io/repo"] == ["[build]", "[--strict]", "[--base-url]",
+                                                 "[https://u.github.io/repo/]"]
+    assert shown[""] == ["[build]", "[--strict]"]
