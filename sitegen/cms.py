@@ -103,7 +103,7 @@ def field_keys() -> list[str]:
     return [*_FIELDS, *(key for key in typed if key not in _FIELDS)]
 
 
-def _field(key: str, timezone: str, page: bool) -> dict[str, Any]:
+def _field(key: str, timezone: str) -> dict[str, Any]:
     label, options = _FIELDS.get(key, (key.replace("_", " ").capitalize(), {}))
     if not options:
         options = {"widget": next(w for keys, w in _BY_TYPE if key in keys)}
@@ -111,11 +111,11 @@ def _field(key: str, timezone: str, page: bool) -> dict[str, Any]:
     if field["widget"] == "datetime":
         field.update(format=DATE_FORMAT, hint=f"In the site's time zone ({timezone}) when "
                      "your computer uses it; the file keeps the offset, so the moment is exact")
-        if key == "date" and not page:
+        if key == "date":
             field["default"] = "{{now}}"
     if field["widget"] == "list":
         field["allow_add"] = True
-    field["required"] = key in _REQUIRED and not (page and key == "date")
+    field["required"] = key in _REQUIRED
     return field
 
 
@@ -125,7 +125,7 @@ def cms_config(config: Config, backend: dict[str, Any] | None = None) -> dict[st
 
     def fields(page: bool) -> list[dict[str, Any]]:
         keys = [k for k in field_keys() if not (page and k in _NOT_ON_PAGES)]
-        return [*(_field(k, zone, page) for k in keys),
+        return [*(_field(k, zone) for k in keys),
                 {"label": "Body", "name": "body", "widget": "markdown"}]
 
     def collection(name: str, label: str, folder: str, page: bool) -> dict[str, Any]:
