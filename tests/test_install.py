@@ -118,3 +118,22 @@ def test_the_wheel_inits_a_site_for_every_host_that_installs_this_very_sitegen(
             assert ".sitegen-cache" in cache["with"]["path"].split()
     run("sitegen build --source netlify", elsewhere, bin_dir)
     assert (elsewhere / "netlify/output/_headers").is_file()
+
+
+def test_the_readmes_git_install_line_installs_sitegen_from_a_tag(tmp_path: Path) -> None:
+    """README: `pip install "sitegen-news @ git+https://…@vX"`, here from a local repository."""
+    version = re.search(r'__version__ = "(.+)"', (REPO / "sitegen/__init__.py").read_text())[1]
+    line = next(line for line in (REPO / "README.md").read_text().splitlines()
+                if "@ git+https://" in line)
+    requirement = re.search(r'"(.+)"', line)[1]
+    repo = checkout_copy(tmp_path / "repo")
+    git = "git -c user.name=t -c user.email=t@example.org"
+    run(f"git init -q && git add -A && {git} commit -qm release && git tag v{version}", repo,
+        Path(sys.executable).parent)
+    # (A host in the file URL, as older pips require of a URL in a requirement.)
+    local = re.sub(r"git\+https://[^@]+@v[\d.]+", f"git+file://localhost{repo}@v{version}",
+                   requirement)
+    assert local != requirement and local.startswith("sitegen-news @ git+file://")
+    bin_dir = fresh_venv(tmp_path / "venv")
+    run(f'pip install "{local}"', tmp_path, bin_dir)
+    assert run("sitegen --version", tmp_path, bin_dir).stdout.split()[-1] == version
