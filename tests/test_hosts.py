@@ -16,6 +16,7 @@ from sitegen import hosts, scaffold
 from sitegen.cli import main
 from sitegen.errors import SitegenError
 from tests.conftest import BASIC_CONFIG, article, build_site, make_site, missing_tool
+from tests.test_serve import page, start_preview
 
 WORKFLOW = ".github/workflows/deploy.yml"
 EXPECTED_FILES = {
@@ -266,3 +267,13 @@ def test_the_github_build_step_passes_the_pages_address_only_when_there_is_one(
     assert shown["https://u.github.io/repo"] == ["[build]", "[--strict]", "[--base-url]",
                                                  "[https://u.github.io/repo/]"]
     assert shown[""] == ["[build]", "[--strict]"]
+
+
+def test_the_preview_keeps_redirect_pages_for_aliases_whatever_the_host(tmp_path: Path) -> None:
+    site = make_site(tmp_path, ALIASED, BASIC_CONFIG + '\n[deploy]\nhost = "netlify"\n')
+    preview = start_preview(site)
+    try:
+        assert 'http-equiv="refresh"' in page(preview, "/lama/harga/")
+        assert not (preview.folder / "_redirects").exists()
+    finally:
+        preview.stop()
