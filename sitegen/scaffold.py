@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
+import os
+import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -94,13 +96,21 @@ def init_site(directory: Path, host: str = "github") -> list[Path]:
         "content/pages/tentang-kami.md": "---\ntitle: \"Tentang Kami\"\n---\n\n"
                                           "Tulis di sini siapa kami dan apa yang kami liput.\n",
     }
-    created = []
-    for relative, text in files.items():
-        path = directory / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        created.append(path)
-    return created + cms.write_admin(load_config(directory))
+    # Written beside the target and renamed into place: a failure leaves nothing behind.
+    staging = directory.parent / f".{directory.name}.sitegen-init"
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        for relative, text in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        cms.write_admin(load_config(staging))
+        os.replace(staging, directory)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SitegenError([Problem(str(directory), 0, f"cannot create the site: "
+                                    f"{exc.strerror or exc}")]) from None
+    return sorted(p for p in directory.rglob("*") if p.is_file())
 
 
 def new_article(config: Config, title: str, section: str, now: dt.datetime) -> Path:

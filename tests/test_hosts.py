@@ -277,3 +277,12 @@ def test_the_preview_keeps_redirect_pages_for_aliases_whatever_the_host(tmp_path
         assert not (preview.folder / "_redirects").exists()
     finally:
         preview.stop()
+
+
+def test_init_that_cannot_write_reports_where_and_leaves_nothing(tmp_path: Path) -> None:
+    (tmp_path / "berkas").write_text("not a folder")
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "berkas/situs")])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'berkas'}" in result.output and "cannot create the site" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["berkas"]
+    assert "Traceback" not in result.output
