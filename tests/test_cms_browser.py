@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,12 @@ def test_the_admin_page_lists_every_section_of_the_sample_site(browser: Any, adm
         page.get_by_role("link", name=name, exact=True).first.wait_for(timeout=30_000)
     listed = page.evaluate("[...document.querySelectorAll('a[href^=\"#/collections/\"]')]"
                            ".map(a => a.textContent.trim())")
+    # A new article's form has every field the config names, the editor sees each label.
+    page.goto(admin + "/admin/#/collections/ekonomi/new")
+    labels = [f["label"] for f in test_config["collections"][0]["fields"]]
+    for label in labels:  # Decap adds "(optional)" to the label of an optional field
+        shown = re.compile(rf"^{re.escape(label)}\s*(\(optional\))?$")
+        page.locator("label").filter(has_text=shown).first.wait_for(timeout=30_000)
     context.close()
     assert sections == ["Ekonomi", "Nasional", "Teknologi", "Olahraga", "Internasional"]
     assert set(listed) >= {*sections, "Pages"}, listed
