@@ -286,3 +286,18 @@ def test_init_that_cannot_write_reports_where_and_leaves_nothing(tmp_path: Path)
     assert f"{tmp_path / 'berkas'}" in result.output and "cannot create the site" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["berkas"]
     assert "Traceback" not in result.output
+
+
+def test_the_release_workflow_builds_both_and_publishes_with_trusted_publishing() -> None:
+    from tests.conftest import REPO
+
+    path = REPO / ".github/workflows/release.yml"
+    result = lint(path, "vendor.github-workflows")
+    assert result.returncode == 0, result.stdout + result.stderr
+    workflow = yaml.safe_load(path.read_text("utf-8"))
+    assert workflow[True] == {"push": {"tags": ["v*"]}}
+    runs = [s.get("run", "") for s in steps(workflow, "build")]
+    assert "python -m build" in runs  # the sdist and the wheel
+    publish = workflow["jobs"]["publish"]
+    assert publish["permissions"] == {"id-token": "write"} and publish["environment"]["name"]
+    assert steps(workflow, "publish")[-1]["uses"] == "pypa/gh-action-pypi-publish@release/v1"
