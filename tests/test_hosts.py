@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sitegen import hosts, scaffold
 from sitegen.cli import main
 from sitegen.errors import SitegenError
-from tests.conftest import BASIC_CONFIG, article, build_site, make_site, missing_tool
+from tests.conftest import BASIC_CONFIG, REPO, article, build_site, make_site, missing_tool
 from tests.test_serve import page, start_preview
 
 WORKFLOW = ".github/workflows/deploy.yml"
@@ -289,8 +289,6 @@ def test_init_that_cannot_write_reports_where_and_leaves_nothing(tmp_path: Path)
 
 
 def test_the_release_workflow_builds_both_and_publishes_with_trusted_publishing() -> None:
-    from tests.conftest import REPO
-
     path = REPO / ".github/workflows/release.yml"
     result = lint(path, "vendor.github-workflows")
     assert result.returncode == 0, result.stdout + result.stderr
