@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from sitegen import __version__, scaffold
+from sitegen import __version__, cms, hosts, scaffold
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import Config, load_config
 from sitegen.errors import Problem, SitegenError, os_problem
@@ -181,14 +181,29 @@ def new_command(title: str, section: str, source: Path, debug: bool) -> None:
 
 @main.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", type=click.Choice(hosts.HOSTS), default="github", show_default=True,
+              help="Where the site is served: the deploy pipeline and host files to write.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def init_command(directory: Path, debug: bool) -> None:
+def init_command(directory: Path, host: str, debug: bool) -> None:
     """Create a new site in DIRECTORY that builds at once."""
 
     def action() -> None:
-        created = scaffold.init_site(directory)
+        created = scaffold.init_site(directory, host)
         click.echo(f"sitegen: created a new site in {directory} ({len(created)} files).")
         click.echo(f"Next: cd {directory} && sitegen build")
+
+    _run(debug, action)
+
+
+@main.command("admin")
+@SOURCE
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def admin_command(source: Path, debug: bool) -> None:
+    """Write the editors' CMS (content/static/admin/) again from sitegen.toml and the sections."""
+
+    def action() -> None:
+        for path in cms.write_admin(load_config(source)):
+            click.echo(_shown(path))
 
     _run(debug, action)
 

@@ -81,6 +81,18 @@ class Permalinks:
     series: str = "/liputan-khusus/{slug}/"
 
 
+DEPLOY_HOSTS = ("github", "gitlab", "netlify", "cloudflare", "s3")
+
+
+@dataclass(frozen=True)
+class DeployConfig:
+    host: str = ""
+    """Where the site is served; decides the host files the build writes (`_redirects`,
+    `_headers`). Empty: none."""
+    repo: str = ""
+    """The site's repository, `owner/name`, for the editors' CMS (`content/static/admin/`)."""
+
+
 @dataclass(frozen=True)
 class MenuItem:
     name: str = ""
@@ -107,6 +119,7 @@ class Config:
     permalinks: Permalinks = field(default_factory=Permalinks)
     markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
     breaking: BreakingConfig = field(default_factory=BreakingConfig)
+    deploy: DeployConfig = field(default_factory=DeployConfig)
     menu: tuple[MenuItem, ...] = ()
     sections: dict[str, SectionConfig] = field(default_factory=dict)
     authors: dict[str, AuthorConfig] = field(default_factory=dict)
@@ -155,7 +168,8 @@ PERMALINK_FIELDS = {
 # Tables that hold one sub-table per user-chosen key.
 _KEYED_TABLES = {"sections": SectionConfig, "authors": AuthorConfig}
 _SIMPLE_TABLES = {"site": SiteConfig, "build": BuildConfig, "permalinks": Permalinks,
-                  "markdown": MarkdownConfig, "breaking": BreakingConfig}
+                  "markdown": MarkdownConfig, "breaking": BreakingConfig,
+                  "deploy": DeployConfig}
 _TOP_KEYS = [*_SIMPLE_TABLES, *_KEYED_TABLES, "menu", "params"]
 
 
@@ -276,6 +290,10 @@ def _check_semantics(config: Config, report: Any) -> None:
             report(("site", key), f"site.{key} must be a path on this site such as "
                    "/pedoman-media-siber/ or an http(s):// URL")
     _check_breaking(config.breaking, site.timezone, report)
+    host = config.deploy.host
+    if host and host not in DEPLOY_HOSTS:
+        report(("deploy", "host"), f"deploy.host '{host}' is not one of "
+               f"{', '.join(DEPLOY_HOSTS)}{did_you_mean(host, DEPLOY_HOSTS)}")
     for i, item in enumerate(config.menu):
         if not item.name or not item.url:
             report(("menu", i), "each [[menu]] entry needs a name and a url")

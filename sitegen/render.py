@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from sitegen import feeds, newsroom, sitemaps, themes, urls
+from sitegen import feeds, hostfiles, newsroom, sitemaps, themes, urls
 from sitegen.config import Config
 from sitegen.dates import format_day, format_month
 from sitegen.errors import Problem
@@ -96,7 +96,9 @@ def plan(site: Site, config: Config, site_view: View, views: Views,
     yield Job("404.html", ("404.html",), {
         "site": site_view, "page": page("404", site_view["t"].get("not_found", "404"), "/404.html"),
     }, "404.html")
-    for article in (*site.articles, *site.pages):
+    # Where the host answers aliases with a real 301 (_redirects), no HTML page for them.
+    aliased = () if hostfiles.replaces_redirect_pages(config) else (*site.articles, *site.pages)
+    for article in aliased:
         for alias in article.aliases:
             yield Job(urls.output_file(alias), ("redirect.html",), {
                 "site": site_view, "target": {"url": link.url(article.path),
@@ -109,7 +111,8 @@ def plan(site: Site, config: Config, site_view: View, views: Views,
             "site": site_view, "page": page("search", site_view["t"].get("search", "Search"), path),
         }, path)
     for planned in (*feeds.plan_feeds(site, config, site_view, views),
-                    *sitemaps.plan_sitemaps(site, config, views, now)):
+                    *sitemaps.plan_sitemaps(site, config, views, now),
+                    *hostfiles.plan_host_files(site, config, site_view, views)):
         yield Job(*planned)
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
+import os
+import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sitegen import __version__, urls
-from sitegen.config import Config
+from sitegen import cms, hosts, urls
+from sitegen.config import Config, load_config
 from sitegen.errors import Problem, SitegenError
 from sitegen.readers import content_dir
 
@@ -29,6 +32,12 @@ items_per_page = 10
 
 [sections.berita]
 title = "Berita"
+
+[deploy]
+# Where the site is served: github, gitlab, netlify, cloudflare or s3.
+host = "{host}"
+# The repository (owner/name) the editors' CMS at /admin/ writes to.
+repo = ""
 """
 
 _ARTICLE = """\
@@ -43,76 +52,42 @@ summary: "{summary}"
 {body}
 """
 
-_WORKFLOW = """\
-# Builds the site with sitegen and publishes it on GitHub Pages.
-# In the repository's Settings > Pages, choose "GitHub Actions" as the source.
-name: Deploy
-
-on:
-  push:
-    branches: [main]
-  # Scheduled articles go live and the Google News sitemap's two-day window
-  # moves only when the site is rebuilt, so rebuild every 30 minutes too.
-  schedule:
-    - cron: "*/30 * * * *"
-  workflow_dispatch:
-
-permissions:
-  contents: read
-  pages: write
-  id-token: write
-
-concurrency:
-  group: pages
-  cancel-in-progress: false
-
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - id: pages
-        uses: actions/configure-pages@v5
-      - run: pip install -r requirements.txt
-      # base_url comes from Pages, e.g. https://USER.github.io/REPO/ (with the path).
-      - run: sitegen build --strict --base-url "${{ steps.pages.outputs.base_url }}/"
-      - uses: actions/upload-pages-artifact@v3
-        with:
-          path: output
-  deploy:
-    needs: build
-    runs-on: ubuntu-latest
-    environment:
-      name: github-pages
-      url: ${{ steps.deployment.outputs.page_url }}
-    steps:
-      - id: deployment
-        uses: actions/deploy-pages@v4
+_REQUIREMENTS = """\
+# The sitegen this site is built with: the distribution {name} from PyPI. To build
+# with an unreleased sitegen, use its git URL instead:
+#   {name} @ git+https://github.com/OWNER/sitegen@vX.Y.Z
+{name}=={version}
 """
 
-_REQUIREMENTS = f"""\
-# The sitegen this site is built with. Point this line at wherever your
-# newsroom publishes sitegen (a package index, a wheel URL or a git URL).
-sitegen=={__version__}
-"""
-
-_GITIGNORE = "output/\n.output.sitegen-*\n.sitegen/\n.sitegen-cache/\n"
+_GITIGNORE = "output/\npublic/\n.output.sitegen-*\n.sitegen/\n.sitegen-cache/\n"
 
 
-def init_site(directory: Path) -> list[Path]:
-    """Create a site that builds at once with the default theme."""
+def distribution() -> tuple[str, str]:
+    """(name, version) of the installed sitegen, from its package metadata: the
+    distribution that provides the `sitegen` command."""
+    for entry in importlib.metadata.entry_points(group="console_scripts", name="sitegen"):
+        if entry.value.startswith("sitegen.") and entry.dist is not None:
+            return entry.dist.name, entry.dist.version
+    raise SitegenError([Problem("requirements.txt", 0, "sitegen is not installed as a package, "
+                                "so its name and version are unknown: pip install sitegen-news "
+                                "(or `pip install -e .` in a checkout) and run init again")])
+
+
+def init_site(directory: Path, host: str = "github") -> list[Path]:
+    """Create a site that builds at once with the default theme, deployed on `host`."""
     if directory.exists() and any(directory.iterdir()):
         raise SitegenError([Problem(str(directory), 0, "folder is not empty: choose a new folder "
                                     "for the site")])
+    if host not in hosts.HOSTS:
+        raise SitegenError([Problem("--host", 0, f"'{host}' is not one of "
+                                    f"{', '.join(hosts.HOSTS)}")])
+    name, version = distribution()
     now = dt.datetime.now(ZoneInfo("Asia/Jakarta")).replace(second=0, microsecond=0)
     files = {
-        "sitegen.toml": _CONFIG,
-        "requirements.txt": _REQUIREMENTS,
+        "sitegen.toml": _CONFIG.format(host=host),
+        "requirements.txt": _REQUIREMENTS.format(name=name, version=version),
         ".gitignore": _GITIGNORE,
-        ".github/workflows/deploy.yml": _WORKFLOW,
+        **hosts.pipeline_files(host, urls.slugify(directory.resolve().name) or "situs"),
         "content/berita/selamat-datang.md": _ARTICLE.format(
             title="Selamat Datang di Situs Berita Baru", date=now.strftime("%Y-%m-%d %H:%M"),
             tags="Pengumuman", summary="Situs berita ini dibuat dengan sitegen.", extra="",
@@ -121,13 +96,21 @@ def init_site(directory: Path) -> list[Path]:
         "content/pages/tentang-kami.md": "---\ntitle: \"Tentang Kami\"\n---\n\n"
                                           "Tulis di sini siapa kami dan apa yang kami liput.\n",
     }
-    created = []
-    for relative, text in files.items():
-        path = directory / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        created.append(path)
-    return created
+    # Written beside the target and renamed into place: a failure leaves nothing behind.
+    staging = directory.parent / f".{directory.name}.sitegen-init"
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        for relative, text in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        cms.write_admin(load_config(staging))
+        os.replace(staging, directory)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SitegenError([Problem(str(directory), 0, f"cannot create the site: "
+                                    f"{exc.strerror or exc}")]) from None
+    return sorted(p for p in directory.rglob("*") if p.is_file())
 
 
 def new_article(config: Config, title: str, section: str, now: dt.datetime) -> Path:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sitegen import livereload
 from sitegen.build import BuildOptions, BuildReport, build
-from sitegen.config import CONFIG_NAME, Config, load_config
+from sitegen.config import CONFIG_NAME, Config, DeployConfig, load_config
 from sitegen.errors import Problem, SitegenError, os_problem
 from sitegen.watch import QUIET, ChangeBatcher, Watcher
 
@@ -192,6 +192,8 @@ class Preview:
             config = load_config(self.root)
             self.watcher.ignored = self._ignored(config)
             config = config.with_base_url(self.url)
+            # The preview serves no host files: aliases stay redirect pages it can serve.
+            config = dataclasses.replace(config, deploy=DeployConfig())
             if not self.options.search:
                 config = dataclasses.replace(
                     config, build=dataclasses.replace(config.build, search=False))

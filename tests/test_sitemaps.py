@@ -47,12 +47,14 @@ def entries(xml: bytes) -> dict[str, str | None]:
 
 
 def published_pages(output: Path) -> set[str]:
-    """Every HTML page of the build that is a page of its own (not a redirect, 404, search)."""
+    """Every HTML page of the build that is a page of its own (not a redirect, 404, search,
+    or a static file that asks not to be indexed, such as the editors' CMS at /admin/)."""
     found = set()
     for page in output.rglob("*.html"):
         relative = page.relative_to(output).as_posix()
         text = page.read_text(encoding="utf-8")
-        if relative in ("404.html", "cari/index.html") or 'http-equiv="refresh"' in text:
+        if (relative in ("404.html", "cari/index.html") or 'http-equiv="refresh"' in text
+                or '<meta name="robots" content="noindex">' in text):
             continue
         found.add(BASE_URL + relative.removesuffix("index.html"))
     return found
@@ -65,7 +67,7 @@ def test_the_sitemap_lists_every_published_page_and_nothing_else(output: Path) -
     for loc, lastmod in listed.items():
         assert loc.startswith(BASE_URL)
         assert lastmod is None or W3C_DATETIME.match(lastmod), lastmod
-    for path in (DRAFT, FUTURE, EXPIRED, ALIAS, "404.html", "cari/"):
+    for path in (DRAFT, FUTURE, EXPIRED, ALIAS, "404.html", "cari/", "admin/"):
         assert BASE_URL + path not in listed
     assert BASE_URL + MOVED in listed
     for page in ("", "page/2/", SEED, "ekonomi/", "tag/alibaba/", "arsip/",

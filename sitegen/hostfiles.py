@@ -1,0 +1,60 @@
+"""Layer 5. The files a static host reads from the output: `_redirects` and `_headers`.
+
+Written only for the host `[deploy] host` names, as render jobs of the theme's
+`hosts/_redirects` and `hosts/_headers` templates, so they are cached and
+checked for clashes like every page:
+
+- `_redirects` (Netlify, Cloudflare Pages, GitLab Pages, and the S3 workflow,
+  which turns each line into an object's redirect): a real 301 for every alias.
+  Netlify and GitLab serve an existing file before a redirect, so on those hosts,
+  and on Cloudflare, which follows redirects anyway, the alias gets no HTML
+  redirect page. S3's workflow sets the redirect on that page's object, so there it
+  stays.
+- `_headers` (Netlify, Cloudflare Pages): a year's `Cache-Control: immutable` for
+  each fingerprinted asset, whose name changes whenever its content does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from sitegen.config import Config
+from sitegen.model import Site
+from sitegen.themes import FINGERPRINTED
+from sitegen.views import View, Views
+
+Planned = tuple[str, tuple[str, ...], dict[str, object], str]
+
+REDIRECT_HOSTS = {"netlify", "cloudflare", "gitlab", "s3"}
+HEADER_HOSTS = {"netlify", "cloudflare"}
+# Netlify's "!" applies the rule even where a file exists.
+_CODES = {"netlify": "301!"}
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def replaces_redirect_pages(config: Config) -> bool:
+    """True when the host answers aliases with a 301, so no HTML redirect page is written."""
+    return config.deploy.host in REDIRECT_HOSTS - {"s3"}
+
+
+def plan_host_files(site: Site, config: Config, site_view: View, views: Views) -> Iterator[Planned]:
+    host = config.deploy.host
+    if host in REDIRECT_HOSTS:
+        code = _CODES.get(host, "301")
+        redirects = [{"source": _encoded(views.link.url(alias)),
+                      "target": _encoded(views.link.url(article.path)), "code": code}
+                     for article in (*site.articles, *site.pages) for alias in article.aliases]
+        yield "_redirects", ("hosts/_redirects",), {"redirects": redirects}, "_redirects"
+    if host in HEADER_HOSTS:
+        assets = site_view["assets"]
+        immutable = sorted(_encoded(url) for name, url in assets.items()
+                           if PurePosixPath(name).suffix in FINGERPRINTED)
+        yield "_headers", ("hosts/_headers",), {"immutable": immutable,
+                                                "cache_control": IMMUTABLE}, "_headers"
+
+
+def _encoded(url: str) -> str:
+    # A line of these files is split at spaces: every path is percent-encoded.
+    return quote(url, safe="/")
