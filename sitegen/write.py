@@ -1,12 +1,13 @@
 """Layer 6. Safe output: the output folder always holds one whole build, the previous or the new.
 
-The new tree is built complete in a staging folder: changed files are written
-there, unchanged ones are hard links to the previous output's files (the same
-inode, so the same bytes and modification time: deploy tools upload only what
-changed). Then one system call, Linux's renameat2(RENAME_EXCHANGE), swaps the
-staging folder and the output folder, and the previous tree is removed. A
-build killed at any moment leaves one tree or the other whole; what it left
-beside the output is removed by the next build.
+The new tree is made complete beside the output, in the spare tree (the one
+the last swap put aside): changed files are written there, unchanged ones are
+hard links to the previous output's files (the same inode, so the same bytes
+and modification time: deploy tools upload only what changed). Then one
+system call, Linux's renameat2(RENAME_EXCHANGE), swaps it with the output
+folder, and the previous tree stays beside as the next spare. A build killed
+at any moment leaves one tree or the other whole; what it left beside the
+output is removed or brought up to date by the next build.
 
 An output folder that is a mount point (a Docker bind mount) cannot be
 renamed. There the staging tree lives inside it, and the swap moves its
