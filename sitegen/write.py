@@ -1,12 +1,13 @@
 """Layer 6. Safe output: the output folder always holds one whole build, the previous or the new.
 
-The new tree is built complete in a staging folder: changed files are written
-there, unchanged ones are hard links to the previous output's files (the same
-inode, so the same bytes and modification time: deploy tools upload only what
-changed). Then one system call, Linux's renameat2(RENAME_EXCHANGE), swaps the
-staging folder and the output folder, and the previous tree is removed. A
-build killed at any moment leaves one tree or the other whole; what it left
-beside the output is removed by the next build.
+The new tree is made complete beside the output, in the spare tree (the one
+the last swap put aside): changed files are written there, unchanged ones are
+hard links to the previous output's files (the same inode, so the same bytes
+and modification time: deploy tools upload only what changed). Then one
+system call, Linux's renameat2(RENAME_EXCHANGE), swaps it with the output
+folder, and the previous tree stays beside as the next spare. A build killed
+at any moment leaves one tree or the other whole; what it left beside the
+output is removed or brought up to date by the next build.
 
 An output folder that is a mount point (a Docker bind mount) cannot be
 renamed. There the staging tree lives inside it, and the swap moves its
@@ -18,6 +19,7 @@ process dies) keeps a second build out of a folder while one writes it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -213,8 +215,8 @@ class Staging:
         if not self.reused:
             _remove(self.dir)
             self.dir.mkdir(parents=True)
-        self._spare_files, self._spare_folders = _inventory(self.dir) if self.reused \
-            else (set(), set())
+        self._spare_files, self._spare_folders, self._listed = _spare_inventory(self.dir) \
+            if self.reused else (set(), set(), False)
         self.keep: set[str] = {MARKER}
         self.written: list[str] = []
         self.unchanged: list[str] = []
@@ -237,12 +239,14 @@ class Staging:
         if os.path.islink(f"{self.output}/{folder}"):
             raise SitegenError([Problem(f"{self.output}/{folder}", 0, "this folder of the output "
                                         "is a link to elsewhere: remove it and build again")])
-        if folder not in self._spare_folders:
-            path = f"{self.dir}/{folder}"
-            if os.path.lexists(path):  # a file of the spare tree where a folder goes now
-                os.unlink(path)
-                self._spare_files.discard(folder)
-            os.mkdir(path)
+        path = f"{self.dir}/{folder}"
+        if folder in self._spare_files:  # a file of the spare tree where a folder goes now
+            os.unlink(path)
+            self._spare_files.discard(folder)
+        if folder not in self._spare_folders or self._listed:
+            # A folder a manifest implies may have gone, one it does not name may be there.
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(path)
         self._folders.add(folder)
 
     def _place(self, relative: str) -> str:
@@ -283,7 +287,11 @@ class Staging:
                 pass
             target = self._fresh(relative)
         try:
-            os.link(previous, target, follow_symlinks=False)
+            try:
+                os.link(previous, target, follow_symlinks=False)
+            except FileExistsError:  # a file of the spare tree its manifest did not name
+                target = self._fresh(relative)
+                os.link(previous, target, follow_symlinks=False)
         except OSError as exc:  # a file system without hard links, or a full link count
             if exc.errno not in (errno.EPERM, errno.EMLINK, errno.EXDEV, errno.ENOTSUP,
                                  errno.EOPNOTSUPP):
@@ -340,30 +348,58 @@ class Staging:
             _remove(Path(f"{self.dir}/{relative}"))
         for folder in sorted(self._spare_folders - self._folders, reverse=True):
             _remove(Path(f"{self.dir}/{folder}"))  # deepest first: what is left of it is gone
-        removed = self._removed(previous)
+        if previous is None:
+            previous = {f for f in _inventory(self.output)[0] if not internal(f)} \
+                if self.output.is_dir() else set()
         if self.inside:
             _write_journal(self.output, "retire")
             _roll_forward(self.output)
         elif not os.path.lexists(self.output):
             os.rename(self.dir, self.output)
-        elif not _exchange(self.dir, self.output):
-            old = _beside(self.output, "old")
-            os.rename(self.output, old)
-            os.rename(self.dir, self.output)
-            os.rename(old, self.dir)
-        return removed
-
-    def _removed(self, previous: set[str] | None) -> list[str]:
-        if previous is not None:
-            return sorted(previous - self.keep)
-        if not self.output.is_dir():
-            return []
-        files, _ = _inventory(self.output)
-        return sorted(f for f in files - self.keep if not internal(f))
+        else:
+            if not _exchange(self.dir, self.output):
+                old = _beside(self.output, "old")
+                os.rename(self.output, old)
+                os.rename(self.dir, self.output)
+                os.rename(old, self.dir)
+            _write_manifest(self.dir, previous | {MARKER})  # the previous tree: the spare
+        return sorted(previous - self.keep)
 
     def discard(self) -> None:
         if not self.reused:  # a spare tree is still one: the next build brings it up to date
             _remove(self.dir, strict=False)
+
+
+MANIFEST = ".sitegen-spare-files"
+"""In the spare tree, written by the swap that made it: its files, so that the next build
+need not walk it. The next build removes it before changing anything, so a spare tree
+that a killed build left half changed has none and is walked."""
+
+
+def _write_manifest(spare: Path, files: set[str]) -> None:
+    temporary = spare / f"{MANIFEST}.tmp"
+    try:
+        temporary.write_text("".join(f"{name}\n" for name in sorted(files)), encoding="utf-8")
+        os.replace(temporary, spare / MANIFEST)
+    except OSError:
+        pass  # a full disk: the next build walks the spare tree instead
+
+
+def _spare_inventory(spare: Path) -> tuple[set[str], set[str], bool]:
+    """The files and folders of the spare tree, and whether they come from its manifest
+    (else the tree was walked). The manifest goes first, before anything changes."""
+    try:
+        files = set((spare / MANIFEST).read_text(encoding="utf-8").splitlines())
+        os.unlink(spare / MANIFEST)
+    except (OSError, UnicodeDecodeError):
+        return (*_inventory(spare), False)
+    folders = set()
+    for name in files:
+        parts = name.split("/")
+        if name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts):
+            return (*_inventory(spare), False)
+        folders.update("/".join(parts[:end]) for end in range(1, len(parts)))
+    return files, folders, True
 
 
 def _inventory(top: Path) -> tuple[set[str], set[str]]:
