@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen import cache, collect, readers, render, search, sitemaps, themes, write
+from sitegen import cache, check, collect, links, readers, render, search, sitemaps, themes, write
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, errors_only
 from sitegen.model import Article, Site
@@ -61,6 +61,8 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)
     """Output files whose template ran (the others' inputs did not change)."""
     removed: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    """Output page -> the content file it shows (for locating link problems)."""
 
     @property
     def pages(self) -> int:
@@ -79,6 +81,8 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     bytecode = config.cache_dir / "templates" if options.use_cache else None
     with _Workers(options, chain, config.root, bytecode) as workers:
         articles, problems, keys = _read(config, store, workers, report)
+        # Checked with the built pages' links, so that every link problem shows at once.
+        articles, md_links = links.resolve_md_links(articles, config)
         _stop_on(problems, options.strict)
         report.warnings.extend(p for p in problems if p.warning)
         clock.lap("read", report)
@@ -92,6 +96,8 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
         if store.unchanged_site(site_key):
             # Nothing the output depends on changed since the last build into it.
             report.unchanged = sorted([*store.renders, *(store.static or ())])
+            _check_links(config, {f: output / f for f in report.unchanged}, site, md_links,
+                         options, report)
             store.finish(set(keys), store.renders, store.static or set(), site_key)
             clock.lap("collect", report)
             return report
@@ -113,6 +119,9 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             if config.build.search:
                 search.build_index(staging, config)
                 clock.lap("search", report)
+            _check_links(config, {f: staging.current(f) for f in staging.keep}, site, md_links,
+                         options, report)
+            clock.lap("check", report)
             store.forget_renders()
             previous = set(store.renders) | store.static if store.static is not None else None
             report.removed = staging.commit(previous)
@@ -123,6 +132,23 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     store.finish(set(keys), renders, staging.keep - set(renders) - {write.MARKER}, site_key)
     clock.lap("write", report)
     return report
+
+
+def _check_links(config: Config, files: dict[str, Path], site: Site, md_links: links.MdLinks,
+                 options: BuildOptions, report: BuildReport) -> None:
+    """Every internal link, image and fragment of the new tree, before it replaces the
+    output: warnings, or with --strict errors that leave the output as it was."""
+    index = check.LinkIndex(config.cache_dir if options.use_cache else None)
+    report.sources = check.page_sources(site)
+    problems = check.check_site(config, files, report.sources, md_links, index,
+                                _shown_output(report.output, config.root))
+    _stop_on(problems, options.strict)
+    index.save(files)
+    report.warnings.extend(problems)
+
+
+def _shown_output(output: Path, root: Path) -> str:
+    return output.relative_to(root).as_posix() if output.is_relative_to(root) else str(output)
 
 
 def _read(config: Config, store: cache.BuildCache, workers: _Workers,

@@ -174,6 +174,38 @@ def new_command(title: str, section: str, source: Path, debug: bool) -> None:
     _run(debug, action)
 
 
+@main.command("check")
+@SOURCE
+@click.option("--external", is_flag=True, help="Also check links to other sites (over HTTP).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds to wait for each outside site (with --external).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default=True, help="Worker processes.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def check_command(source: Path, external: bool, timeout: float, jobs: int, debug: bool) -> None:
+    """Build the site aside and check every link, image, fragment and menu entry."""
+
+    def action() -> None:
+        from sitegen.external import check_external
+
+        config = load_config(source)
+        # Built beside the site like the preview, so output/ stays what `build` made.
+        output = config.root / ".sitegen" / "check"
+        report = build(config, BuildOptions(output=output, jobs=jobs))
+        problems = list(report.warnings)
+        if external:
+            problems += check_external(config, output, report.sources, timeout,
+                                       config.cache_dir)
+        _report_problems(problems)
+        if problems:
+            click.echo(f"sitegen: check found {len(problems)} problem(s) in "
+                       f"{report.pages} files", err=True)
+            sys.exit(1)
+        click.echo(f"sitegen: check found no problems in {report.pages} files")
+
+    _run(debug, action)
+
+
 @main.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")

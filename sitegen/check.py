@@ -1,0 +1,298 @@
+"""Layer 6. Every internal link, image and fragment of a built site resolves.
+
+The check reads the finished tree, not the templates' intentions: each HTML
+page is parsed with the standard library's html.parser for the URLs it uses
+(`href`, `src`, `srcset`, `poster`, `action`) and the ids it has. What a
+page holds is kept in the cache under the file's size, time and inode, so a
+rebuild parses only the pages it wrote, yet every page of the site is checked
+on every build: a page that was not re-rendered can still lose its target.
+base_url decides what is internal: a relative URL, or an absolute one on the
+site's host under its path. A problem is located at the source line where the
+content file wrote the URL, when a content file did, else at the output file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import marshal
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from sitegen import urls
+from sitegen.config import CONFIG_NAME, Config
+from sitegen.errors import Problem
+from sitegen.links import MdLinks, line_of
+from sitegen.model import Site
+
+INDEX_NAME = "links.bin"
+INDEX_VERSION = 1
+# Attributes whose value is one URL, and the tags they mean one on.
+URL_ATTRS = {
+    "href": {"a", "area", "link"},
+    "src": {"img", "script", "iframe", "source", "audio", "video", "track", "embed", "input"},
+    "poster": {"video"},
+    "action": {"form"},
+}
+SRCSET_TAGS = {"img", "source"}
+# <link rel> values that name a host, not a resource to fetch.
+HINT_RELS = {"preconnect", "dns-prefetch"}
+# Fragments that need no element: the top of the page, and text fragments.
+FREE_FRAGMENTS = {"", "top"}
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs: dict[str, None] = {}
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value for name, value in attrs if value is not None}
+        if "id" in values:
+            self.ids.add(values["id"])
+        if tag == "a" and "name" in values:
+            self.ids.add(values["name"])
+        if tag == "link" and HINT_RELS & set(values.get("rel", "").lower().split()):
+            return
+        for name, tags in URL_ATTRS.items():
+            if tag in tags and values.get(name, "").strip():
+                self.refs[values[name].strip()] = None
+        if tag in SRCSET_TAGS and values.get("srcset"):
+            for candidate in values["srcset"].split(","):
+                if candidate.strip():
+                    self.refs[candidate.split()[0]] = None
+
+    handle_startendtag = handle_starttag
+
+
+def extract(data: bytes) -> tuple[list[str], list[str]]:
+    """The URLs a page uses and the ids it has, each once, in order."""
+    collector = _Collector()
+    collector.feed(data.decode("utf-8", errors="replace"))
+    collector.close()
+    return list(collector.refs), sorted(collector.ids)
+
+
+_MEMORY: dict[Path, dict[str, list[object]]] = {}
+
+
+class LinkIndex:
+    """What each output page holds, remembered under the file's stat between builds."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.path = directory / INDEX_NAME if directory else None
+        self.pages: dict[str, list[object]] = {}
+        self.changed = False
+        if self.path is None:
+            return
+        if self.path in _MEMORY:
+            self.pages = _MEMORY[self.path]
+            return
+        try:
+            version, pages = marshal.loads(self.path.read_bytes())
+            if version == INDEX_VERSION and isinstance(pages, dict):
+                self.pages = pages
+        except (OSError, ValueError, EOFError, TypeError):
+            pass  # a missing or damaged index is only rebuilt
+
+    def page(self, relative: str, path: Path) -> tuple[list[str], set[str]]:
+        stat = path.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        entry = self.pages.get(relative)
+        if entry is None or entry[0] != stamp:
+            refs, ids = extract(path.read_bytes())
+            entry = self.pages[relative] = [stamp, refs, ids]
+            self.changed = True
+        return entry[1], set(entry[2])  # type: ignore[arg-type]
+
+    def save(self, keep: Iterable[str]) -> None:
+        if self.path is None:
+            return
+        kept = set(keep)
+        if set(self.pages) - kept:
+            self.pages = {k: v for k, v in self.pages.items() if k in kept}
+            self.changed = True
+        _MEMORY[self.path] = self.pages
+        if not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(".tmp")
+            temporary.write_bytes(marshal.dumps((INDEX_VERSION, self.pages)))
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # the index only saves time; the next build parses again
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an internal URL leads: an output file and a fragment, or nowhere."""
+
+    url: str
+    file: str | None
+    fragment: str
+    outside: bool = False
+
+
+class Resolver:
+    """Internal URLs -> output files, as the site's host would serve them."""
+
+    def __init__(self, config: Config, files: Iterable[str]) -> None:
+        self.base_path = config.base_path
+        self.host = urlsplit(config.site.base_url).netloc.lower()
+        self.files = set(files)
+
+    def resolve(self, page: str, value: str) -> Target | str | None:
+        """A Target for an internal URL, the URL itself for an outside http(s) one,
+        None for what is no link to check (mailto:, tel:, data:, javascript:)."""
+        parts = urlsplit(value)
+        if parts.scheme and parts.scheme not in {"http", "https"}:
+            return None
+        if parts.netloc and parts.netloc.lower() != self.host:
+            return value if parts.scheme or value.startswith("//") else None
+        absolute = urlsplit(urljoin(f"http://{self.host}{self.base_path}{page}", value))
+        path, fragment = unquote(absolute.path), unquote(absolute.fragment)
+        if not path.startswith(self.base_path):
+            return Target(value, None, fragment, outside=True)
+        relative = path[len(self.base_path):]
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        if relative in self.files:
+            return Target(value, relative, fragment)
+        if f"{relative}/index.html" in self.files:  # the host redirects /x to /x/
+            return Target(value, f"{relative}/index.html", fragment)
+        return Target(value, None, fragment)
+
+
+def page_sources(site: Site) -> dict[str, str]:
+    """Output file -> the content file it shows, for pages made from one."""
+    sources = {}
+    for article in (*site.articles, *site.pages):
+        sources[urls.output_file(article.path)] = article.source
+        for alias in article.aliases:
+            sources[urls.output_file(alias)] = article.source
+    return sources
+
+
+def check_site(config: Config, files: dict[str, Path], sources: dict[str, str], md_links: MdLinks,
+               index: LinkIndex, shown: str) -> list[Problem]:
+    """Every problem with the internal links of a built tree, as warnings.
+
+    `files`: output file -> where its bytes are now; `shown`: how to name the
+    output folder in messages.
+    """
+    resolver = Resolver(config, files)
+    problems, bad_menu = check_menu(config, resolver)
+    problems.extend(md_links.problems)
+    pages = sorted(f for f in files if f.endswith(".html"))
+    ids = {}
+    refs = {}
+    for relative in pages:
+        refs[relative], ids[relative] = index.page(relative, files[relative])
+    locate = Locator(config, sources, md_links)
+    located: list[tuple[str, str, str]] = []
+    for relative in pages:
+        for value in refs[relative]:
+            target = resolver.resolve(relative, value)
+            if not isinstance(target, Target):
+                continue
+            message = _problem(target, relative, ids, config.base_path)
+            if message is None or (target.file is None and value in bad_menu):
+                continue
+            if (sources.get(relative), value) not in md_links.reported:
+                located.append((relative, value, message))
+    return problems + locate.problems(located, shown)
+
+
+class Locator:
+    """Puts a problem with a URL on the source line that wrote it, when a content file
+    did; else on the output file, once for all the pages a template put it on."""
+
+    def __init__(self, config: Config, sources: dict[str, str], md_links: MdLinks) -> None:
+        self.config, self.sources, self.md_links = config, sources, md_links
+        self.lines: dict[str, list[str]] = {}
+
+    def line(self, page: str, value: str) -> tuple[str, int]:
+        source = self.sources.get(page)
+        if not source:
+            return "", 0
+        line = self.md_links.lines.get((source, value))
+        if not line:
+            if source not in self.lines:
+                self.lines[source] = read_lines(self.config.root / source)
+            line = _line_of_url(self.lines[source], value, self.config.base_path)
+        return source, line
+
+    def problems(self, found: Iterable[tuple[str, str, str]], shown: str) -> list[Problem]:
+        """(output page, URL, message) -> warnings."""
+        problems, elsewhere = [], {}
+        for page, value, message in found:
+            source, line = self.line(page, value)
+            if line:
+                problems.append(Problem(source, line, message, warning=True))
+            else:
+                elsewhere.setdefault(message, []).append(page)
+        for message, pages in elsewhere.items():
+            also = f" (and on {len(pages) - 1} other pages)" if len(pages) > 1 else ""
+            problems.append(Problem(f"{shown}/{pages[0]}", 0, message + also, warning=True))
+        return problems
+
+
+def _problem(target: Target, page: str, ids: dict[str, set[str]], base_path: str) -> str | None:
+    if target.outside:
+        return f"link {target.url} leads outside the site, whose pages are all under {base_path}"
+    if target.file is None:
+        if target.url.rsplit(".", 1)[-1].lower() in _MEDIA:
+            return (f"image {target.url} is missing: the site has no such file "
+                    "(the site's own images go in content/static/)")
+        return f"link {target.url} goes nowhere: the site has no such page or file"
+    if (target.file.endswith(".html") and target.fragment not in FREE_FRAGMENTS
+            and not target.fragment.startswith(":~:")
+            and target.fragment not in ids.get(target.file, set())):
+        on = "this page" if target.file == page else "that page"
+        return f"link {target.url}: {on} has no heading or element with id '{target.fragment}'"
+    return None
+
+
+_MEDIA = {"jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "mp4", "webm", "mp3", "ico"}
+
+
+def check_menu(config: Config, resolver: Resolver) -> tuple[list[Problem], set[str]]:
+    """Each [[menu]] url that is internal must be a page; returns problems and the bad URLs."""
+    problems, bad = [], set()
+    text = read_lines(config.root / CONFIG_NAME)
+    pages = sorted("/" + f.removesuffix("index.html") for f in resolver.files
+                   if f.endswith("index.html"))
+    for item in config.menu:
+        url = urls.url_for(config.base_path, item.url) if item.url.startswith("/") else item.url
+        target = resolver.resolve("index.html", url)
+        if not isinstance(target, Target) or (target.file and not target.outside):
+            continue
+        close = difflib.get_close_matches(item.url, pages, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        problems.append(Problem(CONFIG_NAME, line_of(text, f'"{item.url}"'),
+                                f"menu entry '{item.name}': {item.url} is not a page of the "
+                                f"site{hint}", warning=True))
+        bad.add(url)
+    return problems, bad
+
+
+def read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _line_of_url(lines: list[str], value: str, base_path: str) -> int:
+    """The source line of a URL the page shows; Markdown wrote `/x` where the page has
+    the base path in front of it."""
+    if base_path != "/" and value.startswith(base_path):
+        line = line_of(lines, "/" + value[len(base_path):])
+        if line:
+            return line
+    return line_of(lines, value)
