@@ -18,7 +18,7 @@ LAYERS: dict[str, int] = {
     "collect": 4, "views": 4, "links": 4,
     "feeds": 5, "sitemaps": 5, "search": 5,
     "render": 6, "write": 6, "cache": 6, "check": 6,
-    "build": 7, "scaffold": 7,
+    "build": 7, "scaffold": 7, "external": 7,
     "watch": 8, "livereload": 8,
     "serve": 9,
     "cli": 10, "__main__": 11,
