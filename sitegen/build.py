@@ -21,9 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen import cache, check, collect, links, readers, render, search, sitemaps, themes, write
+from sitegen import cache, collect, readers, render, search, sitemaps, themes, write
+from sitegen.check import LinkIndex, check_site, page_sources
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, errors_only
+from sitegen.links import MdLinks, resolve_md_links
+from sitegen.listing import HeldBack, held_back
 from sitegen.model import Article, Site
 from sitegen.views import Views
 
@@ -63,6 +66,8 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     """Output page -> the content file it shows (for locating link problems)."""
+    held: HeldBack = field(default_factory=HeldBack)
+    """The drafts, scheduled and expired articles this build left out."""
 
     @property
     def pages(self) -> int:
@@ -82,12 +87,13 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     with _Workers(options, chain, config.root, bytecode) as workers:
         articles, problems, keys = _read(config, store, workers, report)
         # Checked with the built pages' links, so that every link problem shows at once.
-        articles, md_links = links.resolve_md_links(articles, config)
+        articles, md_links = resolve_md_links(articles, config)
         _stop_on(problems, options.strict)
         report.warnings.extend(p for p in problems if p.warning)
         clock.lap("read", report)
         selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
         site, problems = collect.select_site(articles, config, selection)
+        report.held = held_back(articles, selection)
         _stop_on([*problems, *render.check_templates()])
         static = themes.static_files(chain, readers.static_dir(config))
         assets = themes.fingerprint(static)
@@ -134,13 +140,13 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     return report
 
 
-def _check_links(config: Config, files: dict[str, Path], site: Site, md_links: links.MdLinks,
+def _check_links(config: Config, files: dict[str, Path], site: Site, md_links: MdLinks,
                  options: BuildOptions, report: BuildReport) -> None:
     """Every internal link, image and fragment of the new tree, before it replaces the
     output: warnings, or with --strict errors that leave the output as it was."""
-    index = check.LinkIndex(config.cache_dir if options.use_cache else None)
-    report.sources = check.page_sources(site)
-    problems = check.check_site(config, files, report.sources, md_links, index,
+    index = LinkIndex(config.cache_dir if options.use_cache else None)
+    report.sources = page_sources(site)
+    problems = check_site(config, files, report.sources, md_links, index,
                                 _shown_output(report.output, config.root))
     _stop_on(problems, options.strict)
     index.save(files)
@@ -210,7 +216,7 @@ def _render(jobs: Iterable[render.Job], static: list[str], stamp: str, site_dige
         report.rendered.append(relative)
         if data is not None and not failures:
             staging.write(relative, data)
-    _stop_on([*render.clashes(claims, static), *failures])
+    _stop_on([*render.clashes(claims, static), *render.once_each(failures)])
     return renders
 
 

@@ -16,7 +16,7 @@ LAYERS: dict[str, int] = {
     "urls": 2, "model": 2, "markup": 2,
     "readers": 3, "themes": 3,
     "collect": 4, "views": 4, "links": 4,
-    "feeds": 5, "sitemaps": 5, "search": 5,
+    "feeds": 5, "sitemaps": 5, "search": 5, "listing": 5,
     "render": 6, "write": 6, "cache": 6, "check": 6,
     "build": 7, "scaffold": 7, "external": 7,
     "watch": 8, "livereload": 8,
