@@ -102,10 +102,11 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
         if store.unchanged_site(site_key):
             # Nothing the output depends on changed since the last build into it.
             report.unchanged = sorted([*store.renders, *(store.static or ())])
+            clock.lap("collect", report)
             _check_links(config, {f: output / f for f in report.unchanged}, site, md_links,
                          options, report)
             store.finish(set(keys), store.renders, store.static or set(), site_key)
-            clock.lap("collect", report)
+            clock.lap("check", report)
             return report
         site = collect.relate(site)
         views = Views(site, config)
@@ -144,12 +145,11 @@ def _check_links(config: Config, files: dict[str, Path], site: Site, md_links: M
                  options: BuildOptions, report: BuildReport) -> None:
     """Every internal link, image and fragment of the new tree, before it replaces the
     output: warnings, or with --strict errors that leave the output as it was."""
-    index = LinkIndex(config.cache_dir if options.use_cache else None)
+    index = LinkIndex(config.cache_dir if options.use_cache else None, report.output)
     report.sources = page_sources(site)
     problems = check_site(config, files, report.sources, md_links, index,
                                 _shown_output(report.output, config.root))
     _stop_on(problems, options.strict)
-    index.save(files)
     report.warnings.extend(problems)
 
 

@@ -14,6 +14,7 @@ content file wrote the URL, when a content file did, else at the output file.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import html
 import marshal
 import os
@@ -21,6 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from sitegen import urls
@@ -29,8 +31,7 @@ from sitegen.errors import Problem
 from sitegen.links import MdLinks, line_of
 from sitegen.model import Site
 
-INDEX_NAME = "links.bin"
-INDEX_VERSION = 1
+INDEX_VERSION = 3
 # Attributes whose value is one URL, and the tags they mean one on.
 URL_ATTRS = {
     "href": {"a", "area", "link"},
@@ -45,33 +46,38 @@ HINT_RELS = {"preconnect", "dns-prefetch"}
 FREE_FRAGMENTS = {"", "top"}
 
 
-# A page is scanned with regular expressions rather than html.parser: six times
-# faster on the theme's pages (and equal on every page of the benchmark corpus),
-# which matters because every page a build writes is scanned.
-_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)(\s[^>]*)>")
-_ATTR = re.compile(r"""([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
+# A page is scanned with regular expressions rather than html.parser: several
+# times faster (and equal on every page of the benchmark corpus), which matters
+# because every page a build writes is scanned. Only tags that can link are
+# taken apart; ids are picked from every tag in one pass.
+_LINKING = re.compile(r"<(a|area|link|img|script|iframe|source|audio|video|track|embed|input"
+                      r"|form)(\s[^>]*)>", re.I)
+_WANTED = re.compile(r"""\s(href|src|srcset|poster|action|name|rel)\s*=\s*"""
+                     r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+_ID = re.compile(r"""<[a-zA-Z][^\s>]*\s[^>]*?(?<=\s)id\s*=\s*"""
+                 r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
 # Comments and the text of scripts and styles hold no links (a script's src stays).
-_OPAQUE = re.compile(r"<!--.*?-->|(<(script|style)\b[^>]*>).*?(</\2\s*>)", re.S | re.I)
+_OPAQUE = re.compile(r"<(?:!--.*?-->|(script|style)\b([^>]*)>.*?</\1\s*>)", re.S | re.I)
+
+
+def _value(match: re.Match[str], first: int) -> str:
+    """The attribute value of whichever quoting matched, with character references read."""
+    value = next(v for v in match.groups()[first - 1:] if v is not None)
+    return html.unescape(value) if "&" in value else value
 
 
 def extract(data: bytes) -> tuple[list[str], list[str]]:
     """The URLs a page uses and the ids it has, each once, in order."""
     text = data.decode("utf-8", errors="replace")
     if "<!--" in text or "<script" in text or "<style" in text:
-        text = _OPAQUE.sub(lambda m: (m.group(1) or "") + (m.group(3) or ""), text)
+        text = _OPAQUE.sub(lambda m: f"<{m[1]}{m[2]}></{m[1]}>" if m[1] else "", text)
+    ids = {_value(match, 1) for match in _ID.finditer(text)}
     refs: dict[str, None] = {}
-    ids: set[str] = set()
-    for match in _TAG.finditer(text):
-        if "=" not in match.group(2):
-            continue
+    for match in _LINKING.finditer(text):
         tag = match.group(1).lower()
         values: dict[str, str] = {}
-        for attr in _ATTR.finditer(match.group(2)):
-            value = next(v for v in attr.groups()[1:] if v is not None)
-            values.setdefault(attr.group(1).lower(), html.unescape(value) if "&" in value
-                              else value)
-        if "id" in values:
-            ids.add(values["id"])
+        for attr in _WANTED.finditer(match.group(2)):
+            values.setdefault(attr.group(1).lower(), _value(attr, 2))
         if tag == "a" and "name" in values:
             ids.add(values["name"])
         if tag == "link" and HINT_RELS & set(values.get("rel", "").lower().split()):
@@ -86,52 +92,80 @@ def extract(data: bytes) -> tuple[list[str], list[str]]:
     return list(refs), sorted(ids)
 
 
-_MEMORY: dict[Path, dict[str, list[object]]] = {}
+_MEMORY: dict[Path, tuple[str | None, frozenset[str], set[str], dict[str, list[Any]]]] = {}
 
 
 class LinkIndex:
-    """What each output page holds, remembered under the file's stat between builds."""
+    """What each output page holds and what was found wrong with its links, remembered
+    under the file's stat between builds.
 
-    def __init__(self, directory: Path | None) -> None:
-        self.path = directory / INDEX_NAME if directory else None
-        self.pages: dict[str, list[object]] = {}
-        self.changed = False
+    A page's findings stay true while its file, every page's ids, the base URL and
+    the files that pages link to stay as they were (a new file can only mend a
+    finding); a rebuild that wrote a few pages judges only those. The search index's
+    files, renamed by every content change, are linked by no page.
+    """
+
+    def __init__(self, directory: Path | None, output: Path) -> None:
+        # One index per output folder: `serve` and `check` build into folders of their
+        # own, and sharing one would make each build re-scan what the other wrote.
+        name = hashlib.sha256(str(output).encode()).hexdigest()[:16]
+        self.path = directory / f"links-{name}.bin" if directory else None
+        self.pages: dict[str, list[Any]] = {}
+        """Output file -> [stat stamp, URLs, ids, findings or None]."""
+        self.context: str | None = None
+        self.files: frozenset[str] = frozenset()
+        self.linked: set[str] = set()
+        """Every file some page links to, as of the last build."""
+        self.changed = self.ids_changed = False
         if self.path is None:
             return
         if self.path in _MEMORY:
-            self.pages = _MEMORY[self.path]
+            self.context, self.files, self.linked, self.pages = _MEMORY[self.path]
+            self.linked = set(self.linked)
             return
         try:
-            version, pages = marshal.loads(self.path.read_bytes())
+            version, context, files, linked, pages = marshal.loads(self.path.read_bytes())
             if version == INDEX_VERSION and isinstance(pages, dict):
-                self.pages = pages
+                self.context, self.files, self.pages = context, frozenset(files), pages
+                self.linked = set(linked)
         except (OSError, ValueError, EOFError, TypeError):
             pass  # a missing or damaged index is only rebuilt
 
-    def page(self, relative: str, path: Path) -> tuple[list[str], set[str]]:
+    def page(self, relative: str, path: Path) -> tuple[list[str], list[str], list[Any] | None]:
+        """The page's URLs, its ids, and its findings if they may still hold."""
         stat = path.stat()
         stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
         entry = self.pages.get(relative)
-        if entry is None or entry[0] != stamp:
-            refs, ids = extract(path.read_bytes())
-            entry = self.pages[relative] = [stamp, refs, ids]
-            self.changed = True
-        return entry[1], set(entry[2])  # type: ignore[arg-type]
+        known = isinstance(entry, list) and len(entry) == 4
+        if known and entry[0] == stamp:  # type: ignore[index]
+            return entry[1], entry[2], entry[3]  # type: ignore[index]
+        refs, ids = extract(path.read_bytes())
+        if not known or entry[2] != ids:  # type: ignore[index]
+            self.ids_changed = True
+        self.pages[relative] = [stamp, refs, ids, None]
+        self.changed = True
+        return refs, ids, None
 
-    def save(self, keep: Iterable[str]) -> None:
+    def remember(self, relative: str, findings: list[Any]) -> None:
+        self.pages[relative][3] = findings
+        self.changed = True
+
+    def save(self, keep: Iterable[str], context: str) -> None:
         if self.path is None:
             return
-        kept = set(keep)
+        kept = frozenset(keep)
         if set(self.pages) - kept:
             self.pages = {k: v for k, v in self.pages.items() if k in kept}
-            self.changed = True
-        _MEMORY[self.path] = self.pages
+        self.changed = self.changed or kept != self.files or context != self.context
+        self.context, self.files = context, kept
+        _MEMORY[self.path] = (context, kept, set(self.linked), self.pages)
         if not self.changed:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_suffix(".tmp")
-            temporary.write_bytes(marshal.dumps((INDEX_VERSION, self.pages)))
+            temporary.write_bytes(marshal.dumps((INDEX_VERSION, context, sorted(kept),
+                                                 sorted(self.linked), self.pages)))
             os.replace(temporary, self.path)
         except OSError:
             pass  # the index only saves time; the next build parses again
@@ -215,31 +249,46 @@ def check_site(config: Config, files: dict[str, Path], sources: dict[str, str], 
     problems, bad_menu = check_menu(config, resolver)
     problems.extend(md_links.problems)
     pages = sorted(f for f in files if f.endswith(".html"))
-    ids = {}
-    refs = {}
-    for relative in pages:
-        refs[relative], ids[relative] = index.page(relative, files[relative])
-    locate = Locator(config, sources, md_links)
-    located: list[tuple[str, str, str]] = []
+    scanned = {relative: index.page(relative, files[relative]) for relative in pages}
+    context = config.site.base_url
+    current = frozenset(files)
+    again = (index.ids_changed or index.context != context
+             or not index.linked.isdisjoint(index.files - current))
+    mending = bool(current - index.files)
+    if again:
+        index.linked = set()
+    ids = {relative: found[1] for relative, found in scanned.items()}
     # A root-relative or absolute URL means the same on every page, and most of a
     # page's URLs (menu, sections, styles, cards) are on many pages: judged once.
     judged: dict[str, str | None] = {}
     base_path = config.base_path
+
+    def judge(page: str, value: str) -> str | None:
+        same_everywhere = value.startswith("/") or "://" in value
+        if same_everywhere and value in judged:
+            return judged[value]
+        target = resolver.resolve(page, value)
+        message = None
+        if isinstance(target, Target):
+            message = _problem(target, ids, base_path)
+            if target.file:
+                index.linked.add(target.file)
+        if same_everywhere:
+            judged[value] = message
+        return message
+
+    located: list[tuple[str, str, str]] = []
     for relative in pages:
-        for value in refs[relative]:
-            same_everywhere = value.startswith("/") or "://" in value
-            if same_everywhere and value in judged:
-                message = judged[value]
-            else:
-                target = resolver.resolve(relative, value)
-                message = None
-                if isinstance(target, Target) and not (target.file is None
-                                                       and value in bad_menu):
-                    message = _problem(target, ids, base_path)
-                if same_everywhere:
-                    judged[value] = message
-            if message and (sources.get(relative), value) not in md_links.reported:
+        refs, _, findings = scanned[relative]
+        if findings is None or again or (findings and mending):
+            findings = [[value, message] for value in refs
+                        if (message := judge(relative, value))]
+            index.remember(relative, findings)
+        for value, message in findings:
+            if value not in bad_menu and (sources.get(relative), value) not in md_links.reported:
                 located.append((relative, value, message))
+    index.save(files, context)
+    locate = Locator(config, sources, md_links)
     return problems + locate.problems(located, shown)
 
 
@@ -277,7 +326,7 @@ class Locator:
         return problems
 
 
-def _problem(target: Target, ids: dict[str, set[str]], base_path: str) -> str | None:
+def _problem(target: Target, ids: dict[str, list[str]], base_path: str) -> str | None:
     if target.outside:
         return f"link {target.url} leads outside the site, whose pages are all under {base_path}"
     if target.file is None:
@@ -287,7 +336,7 @@ def _problem(target: Target, ids: dict[str, set[str]], base_path: str) -> str | 
         return f"link {target.url} goes nowhere: the site has no such page or file"
     if (target.file.endswith(".html") and target.fragment not in FREE_FRAGMENTS
             and not target.fragment.startswith(":~:")
-            and target.fragment not in ids.get(target.file, set())):
+            and target.fragment not in ids.get(target.file, ())):
         on = "this page" if target.url.startswith("#") else "that page"
         return f"link {target.url}: {on} has no heading or element with id '{target.fragment}'"
     return None

@@ -23,6 +23,7 @@ from sitegen import __version__, scaffold
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import Config, load_config
 from sitegen.errors import Problem, SitegenError
+from sitegen.external import check_external
 from sitegen.listing import KINDS, HeldBack, entries_of, local_time, read_entries
 from sitegen.serve import Preview, ServeOptions, exposure_warning
 
@@ -213,19 +214,21 @@ def new_command(title: str, section: str | None, page: bool, authors: tuple[str,
 @click.option("--external", is_flag=True, help="Also check links to other sites (over HTTP).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               help="Seconds to wait for each outside site (with --external).")
+@click.option("--drafts", is_flag=True, help="Include drafts, to check them before they go out.")
+@click.option("--future", is_flag=True, help="Include articles dated in the future.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1,
               show_default=True, help="Worker processes.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def check_command(source: Path, external: bool, timeout: float, jobs: int, debug: bool) -> None:
+def check_command(source: Path, external: bool, timeout: float, drafts: bool, future: bool,
+                  jobs: int, debug: bool) -> None:
     """Build the site aside and check every link, image, fragment and menu entry."""
 
     def action() -> None:
-        from sitegen.external import check_external
-
         config = load_config(source)
         # Built beside the site like the preview, so output/ stays what `build` made.
         output = config.root / ".sitegen" / "check"
-        report = build(config, BuildOptions(output=output, jobs=jobs))
+        report = build(config, BuildOptions(output=output, jobs=jobs, drafts=drafts,
+                                            future=future))
         problems = list(report.warnings)
         if external:
             problems += check_external(config, output, report.sources, timeout,

@@ -35,7 +35,7 @@ def check_external(config: Config, output: Path, sources: dict[str, str], timeou
     """A warning, at its source line, for every outside link that content files and the
     menu wrote and that does not answer well."""
     now = time.time() if now is None else now
-    index = check.LinkIndex(cache_dir)
+    index = check.LinkIndex(cache_dir, output)
     files = {p.relative_to(output).as_posix(): p for p in sorted(output.rglob("*.html"))}
     resolver = check.Resolver(config, files)
     locate = check.Locator(config, sources, MdLinks())
@@ -45,7 +45,7 @@ def check_external(config: Config, output: Path, sources: dict[str, str], timeou
     for relative, path in files.items():
         if relative not in sources:
             continue
-        refs, _ = index.page(relative, path)
+        refs = index.page(relative, path)[0]
         for value in refs:
             if isinstance(resolver.resolve(relative, value), str):
                 source, line = locate.line(relative, value)

@@ -96,6 +96,18 @@ def test_check_passes_on_the_sample_site(sample_site: Path) -> None:
     assert result.stderr == ""
 
 
+def test_check_drafts_checks_what_is_not_out_yet(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "content/ekonomi/a.md": article("A"),
+        "content/ekonomi/konsep.md": article("Konsep", draft=True, body="[x](/tidak-ada/)"),
+    }, CONFIG.replace("/nasionall/", "/ekonomi/"))
+    assert cli("check", "--source", str(site)).returncode == 0
+    drafts = cli("check", "--source", str(site), "--drafts")
+    assert drafts.returncode == 1
+    assert "content/ekonomi/konsep.md:7: warning: link /berita/tidak-ada/ goes nowhere" \
+        in drafts.stderr
+
+
 def test_md_links_become_the_linked_pages_urls(tmp_path: Path) -> None:
     site = make_site(tmp_path, {
         "content/ekonomi/harga-cabai.md": article("Harga cabai", body="""\
@@ -161,6 +173,28 @@ def test_a_page_that_is_not_rendered_again_still_reports_its_broken_link(tmp_pat
     again = build_site(site)  # nothing changed at all: the build's shortcut
     assert again.written == [] and [str(p) for p in again.warnings] == \
         [str(p) for p in report.warnings]
+
+
+def test_a_new_page_mends_and_a_renamed_heading_breaks_links_of_pages_not_rendered_again(
+        tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "content/ekonomi/a.md": article("A", body="[B](/nasional/b/) dan [C](/nasional/c/#dampak)"),
+        "content/nasional/c.md": article("C", "2026-11-18 09:00", body="## Dampak\n\nAir."),
+    }, CONFIG.replace("/nasionall/", "/nasional/"))
+    assert [p.message.split(":")[0] for p in build_site(site).warnings] == [
+        "link /berita/nasional/b/ goes nowhere"]
+    # An alias adds a page (a redirect) and changes nothing that A's page shows.
+    (site / "content/nasional/c.md").write_text(article(
+        "C", "2026-11-18 09:00", body="## Dampak\n\nAir.", aliases=["/nasional/b/"]))
+    added = build_site(site)
+    assert "ekonomi/a/index.html" not in added.rendered and added.warnings == []
+    (site / "content/nasional/c.md").write_text(article(
+        "C", "2026-11-18 09:00", body="## Akibat\n\nAir.", aliases=["/nasional/b/"]))
+    renamed = build_site(site)
+    assert "ekonomi/a/index.html" not in renamed.rendered
+    assert [str(p) for p in renamed.warnings] == [
+        "content/ekonomi/a.md:6: warning: link /berita/nasional/c/#dampak: that page has no "
+        "heading or element with id 'dampak'"]
 
 
 def test_a_template_link_is_reported_once_at_the_output_file(tmp_path: Path) -> None:
