@@ -74,22 +74,42 @@ def extract(data: bytes) -> tuple[list[str], list[str]]:
     ids = {_value(match, 1) for match in _ID.finditer(text)}
     refs: dict[str, None] = {}
     for match in _LINKING.finditer(text):
-        tag = match.group(1).lower()
-        values: dict[str, str] = {}
-        for attr in _WANTED.finditer(match.group(2)):
-            values.setdefault(attr.group(1).lower(), _value(attr, 2))
-        if tag == "a" and "name" in values:
-            ids.add(values["name"])
-        if tag == "link" and HINT_RELS & set(values.get("rel", "").lower().split()):
-            continue
-        for name, tags in URL_ATTRS.items():
-            if tag in tags and values.get(name, "").strip():
-                refs[values[name].strip()] = None
-        if tag in SRCSET_TAGS and values.get("srcset"):
-            for candidate in values["srcset"].split(","):
-                if candidate.strip():
-                    refs[candidate.split()[0]] = None
+        whole = match.group(0)
+        found = _TAGS_SEEN.get(whole)
+        if found is None:
+            found = _TAGS_SEEN[whole] = _linking_tag(match.group(1).lower(), match.group(2))
+            if len(_TAGS_SEEN) > TAGS_REMEMBERED:
+                _TAGS_SEEN.clear()
+        urls_of_tag, name = found
+        refs.update(urls_of_tag)
+        if name is not None:
+            ids.add(name)
     return list(refs), sorted(ids)
+
+
+# The same tags (menu, footer, section links, cards) are on page after page: each
+# distinct one is taken apart once per process.
+_TAGS_SEEN: dict[str, tuple[dict[str, None], str | None]] = {}
+TAGS_REMEMBERED = 200_000
+
+
+def _linking_tag(tag: str, attributes: str) -> tuple[dict[str, None], str | None]:
+    """The URLs one tag uses, and the name it gives (`<a name>`), if any."""
+    values: dict[str, str] = {}
+    for attr in _WANTED.finditer(attributes):
+        values.setdefault(attr.group(1).lower(), _value(attr, 2))
+    name = values.get("name") if tag == "a" else None
+    refs: dict[str, None] = {}
+    if tag == "link" and HINT_RELS & set(values.get("rel", "").lower().split()):
+        return refs, name
+    for attr, tags in URL_ATTRS.items():
+        if tag in tags and values.get(attr, "").strip():
+            refs[values[attr].strip()] = None
+    if tag in SRCSET_TAGS and values.get("srcset"):
+        for candidate in values["srcset"].split(","):
+            if candidate.strip():
+                refs[candidate.split()[0]] = None
+    return refs, name
 
 
 _MEMORY: dict[Path, tuple[str | None, frozenset[str], set[str], dict[str, list[Any]]]] = {}
