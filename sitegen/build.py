@@ -148,7 +148,7 @@ def _check_links(config: Config, files: dict[str, Path], site: Site, md_links: M
     index = LinkIndex(config.cache_dir if options.use_cache else None, report.output)
     report.sources = page_sources(site)
     problems = check_site(config, files, report.sources, md_links, index,
-                                _shown_output(report.output, config.root))
+                          _shown_output(report.output, config.root))
     _stop_on(problems, options.strict)
     report.warnings.extend(problems)
 
