@@ -104,7 +104,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             report.unchanged = sorted([*store.renders, *(store.static or ())])
             clock.lap("collect", report)
             _check_links(config, {f: output / f for f in report.unchanged}, site, md_links,
-                         options, report)
+                         options, report, workers)
             store.finish(set(keys), store.renders, store.static or set(), site_key)
             clock.lap("check", report)
             return report
@@ -127,7 +127,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                 search.build_index(staging, config)
                 clock.lap("search", report)
             _check_links(config, {f: staging.current(f) for f in staging.keep}, site, md_links,
-                         options, report)
+                         options, report, workers)
             clock.lap("check", report)
             store.forget_renders()
             previous = set(store.renders) | store.static if store.static is not None else None
@@ -142,13 +142,15 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
 
 
 def _check_links(config: Config, files: dict[str, Path], site: Site, md_links: MdLinks,
-                 options: BuildOptions, report: BuildReport) -> None:
+                 options: BuildOptions, report: BuildReport, workers: _Workers) -> None:
     """Every internal link, image and fragment of the new tree, before it replaces the
-    output: warnings, or with --strict errors that leave the output as it was."""
+    output: warnings, or with --strict errors that leave the output as it was. The pages
+    written are scanned by the workers, like they were rendered."""
     index = LinkIndex(config.cache_dir if options.use_cache else None, report.output)
     report.sources = page_sources(site)
     problems = check_site(config, files, report.sources, md_links, index,
-                          _shown_output(report.output, config.root))
+                          _shown_output(report.output, config.root),
+                          functools.partial(workers.map, "check"))
     _stop_on(problems, options.strict)
     report.warnings.extend(problems)
 

@@ -19,7 +19,7 @@ import html
 import marshal
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,6 +112,14 @@ def _linking_tag(tag: str, attributes: str) -> tuple[dict[str, None], str | None
     return refs, name
 
 
+def scan_file(path: str) -> tuple[list[str], list[str]]:
+    """`extract` of one file; module-level, so that worker processes can run it."""
+    with open(path, "rb") as file:
+        return extract(file.read())
+
+
+ScanMap = Callable[[Callable[[str], tuple[list[str], list[str]]], list[str]],
+                   Iterable[tuple[list[str], list[str]]]]
 _MEMORY: dict[Path, tuple[str | None, frozenset[str], set[str], dict[str, list[Any]]]] = {}
 
 
@@ -151,20 +159,24 @@ class LinkIndex:
         except (OSError, ValueError, EOFError, TypeError):
             pass  # a missing or damaged index is only rebuilt
 
-    def page(self, relative: str, path: Path) -> tuple[list[str], list[str], list[Any] | None]:
-        """The page's URLs, its ids, and its findings if they may still hold."""
-        stat = path.stat()
-        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-        entry = self.pages.get(relative)
-        known = isinstance(entry, list) and len(entry) == 4
-        if known and entry[0] == stamp:  # type: ignore[index]
-            return entry[1], entry[2], entry[3]  # type: ignore[index]
-        refs, ids = extract(path.read_bytes())
-        if not known or entry[2] != ids:  # type: ignore[index]
-            self.ids_changed = True
-        self.pages[relative] = [stamp, refs, ids, None]
-        self.changed = True
-        return refs, ids, None
+    def scan(self, files: dict[str, Path], pages: Iterable[str],
+             scan_map: ScanMap = map) -> dict[str, tuple[list[str], list[str], list[Any] | None]]:
+        """Each page's URLs, its ids, and its findings if they may still hold. Pages
+        whose file changed are scanned through `scan_map` (the build's workers)."""
+        stale = []
+        for relative in pages:
+            stat = os.stat(files[relative])
+            stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+            entry = self.pages.get(relative)
+            if not (isinstance(entry, list) and len(entry) == 4 and entry[0] == stamp):
+                stale.append((relative, stamp, entry))
+        found = scan_map(scan_file, [str(files[relative]) for relative, _, _ in stale])
+        for (relative, stamp, entry), (refs, ids) in zip(stale, found, strict=True):
+            if not (isinstance(entry, list) and len(entry) == 4) or entry[2] != ids:
+                self.ids_changed = True
+            self.pages[relative] = [stamp, refs, ids, None]
+            self.changed = True
+        return {relative: tuple(self.pages[relative][1:]) for relative in pages}  # type: ignore[misc]
 
     def remember(self, relative: str, findings: list[Any]) -> None:
         self.pages[relative][3] = findings
@@ -259,7 +271,7 @@ def page_sources(site: Site) -> dict[str, str]:
 
 
 def check_site(config: Config, files: dict[str, Path], sources: dict[str, str], md_links: MdLinks,
-               index: LinkIndex, shown: str) -> list[Problem]:
+               index: LinkIndex, shown: str, scan_map: ScanMap = map) -> list[Problem]:
     """Every problem with the internal links of a built tree, as warnings.
 
     `files`: output file -> where its bytes are now; `shown`: how to name the
@@ -269,7 +281,7 @@ def check_site(config: Config, files: dict[str, Path], sources: dict[str, str], 
     problems, bad_menu = check_menu(config, resolver)
     problems.extend(md_links.problems)
     pages = sorted(f for f in files if f.endswith(".html"))
-    scanned = {relative: index.page(relative, files[relative]) for relative in pages}
+    scanned = index.scan(files, pages, scan_map)
     context = config.site.base_url
     current = frozenset(files)
     again = (index.ids_changed or index.context != context

@@ -42,10 +42,8 @@ def check_external(config: Config, output: Path, sources: dict[str, str], timeou
     # Only what editors wrote: the theme's own outside links (share buttons) carry
     # each page's address, and asking them would be a request per page per network.
     used: dict[str, list[tuple[str, int, str]]] = {}
-    for relative, path in files.items():
-        if relative not in sources:
-            continue
-        refs = index.page(relative, path)[0]
+    scanned = index.scan(files, [relative for relative in files if relative in sources])
+    for relative, (refs, _, _) in scanned.items():
         for value in refs:
             if isinstance(resolver.resolve(relative, value), str):
                 source, line = locate.line(relative, value)

@@ -197,6 +197,17 @@ def test_a_new_page_mends_and_a_renamed_heading_breaks_links_of_pages_not_render
         "heading or element with id 'dampak'"]
 
 
+def test_worker_processes_scan_the_pages_as_one_process_does(tmp_path: Path) -> None:
+    files = {f"content/ekonomi/a{i}.md": article(f"A{i}", f"2026-11-{i + 1:02d} 09:00",
+                                                 body=f"[x](/hilang-{i}/)")
+             for i in range(20)}
+    one = build_site(make_site(tmp_path / "one", files, CONFIG), jobs=1)
+    two = build_site(make_site(tmp_path / "two", files, CONFIG), jobs=2, use_cache=False)
+    assert len(one.written) > 40, "enough pages for the workers to take part"
+    assert len(one.warnings) == 21  # each article's link and the menu entry
+    assert [str(p) for p in two.warnings] == [str(p) for p in one.warnings]
+
+
 def test_a_template_link_is_reported_once_at_the_output_file(tmp_path: Path) -> None:
     site = make_site(tmp_path, {
         "content/ekonomi/a.md": article("A"),
