@@ -256,10 +256,11 @@ def list_command(kind: str, source: Path, now: str | None, debug: bool) -> None:
         entries, problems = read_entries(config)
         chosen = entries_of(kind, entries, _parse_now(now, config))
         zone = config.site.timezone
+        times = [local_time(e.expires if kind == "expired" else e.date, zone) for e in chosen]
         width = max((len(e.source) for e in chosen), default=0)
-        for entry in chosen:
-            moment = entry.expires if kind == "expired" else entry.date
-            click.echo(f"{local_time(moment, zone)}  {entry.source:<{width}}  {entry.title}")
+        when = max(map(len, times), default=0)
+        for entry, moment in zip(chosen, times, strict=True):
+            click.echo(f"{moment:<{when}}  {entry.source:<{width}}  {entry.title}")
         if not chosen:
             click.echo(f"sitegen: no {'drafts' if kind == 'drafts' else kind + ' articles'}",
                        err=True)

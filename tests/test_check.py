@@ -281,13 +281,16 @@ def test_external_links_are_asked_once_with_a_timeout_and_remembered(
 
             [tanpa HEAD]({there}/tanpa-head) [lambat]({there}/lambat)
             """),
-    }, CONFIG.replace("/nasionall/", "/ekonomi/"))
+    }, CONFIG.replace("/nasionall/", "/ekonomi/")
+        + f'\n[[menu]]\nname = "Mitra"\nurl = "{there}/mitra-hilang"\n')
     result = cli("check", "--source", str(site), "--external", "--timeout", "0.5")
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"content/ekonomi/a.md:6: warning: outside link {there}/hilang: the server " \
            "answered 404 Not Found" in result.stderr
     assert f"content/ekonomi/a.md:8: warning: outside link {there}/lambat: no answer within " \
            "0.5 s" in result.stderr
+    assert f"sitegen.toml:15: warning: outside link {there}/mitra-hilang: the server " \
+           "answered 404 Not Found" in result.stderr
     assert "/ada" not in result.stderr and "tanpa-head" not in result.stderr
     assert server.asked["HEAD /ada"] == 1  # once, though linked twice
     assert server.asked["GET /tanpa-head"] == 1

@@ -54,9 +54,13 @@ def test_list_prints_each_held_back_article_with_its_time_in_the_site_zone(
         "2026-11-29 09:00 WIB  content/nasional/embargo.md      Embargo Besok",
         "2026-12-24 18:30 WIB  content/ekonomi/embargo-jauh.md  Embargo Jauh",
     ]
+    (site / "content/pages").mkdir()
+    (site / "content/pages/hak-jawab.md").write_text("---\ntitle: Hak Jawab\ndraft: true\n"
+                                                     "---\n\nIsi.\n")
     drafts = run("list", "drafts", "--source", str(site), "--now", NOW)
-    assert drafts.stdout.splitlines() == [
-        "2026-11-21 10:00 WIB  content/ekonomi/konsep.md  Masih Konsep"]
+    assert drafts.stdout.splitlines() == [  # a page has no date
+        "2026-11-21 10:00 WIB  content/ekonomi/konsep.md   Masih Konsep",
+        "-                     content/pages/hak-jawab.md  Hak Jawab"]
     expired = run("list", "expired", "--source", str(site), "--now", NOW)
     assert expired.stdout.splitlines() == [  # the time it expired
         "2026-11-01 00:00 WIB  content/nasional/kedaluwarsa.md  Promo Lama"]
