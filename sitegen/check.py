@@ -1,11 +1,11 @@
 """Layer 6. Every internal link, image and fragment of a built site resolves.
 
 The check reads the finished tree, not the templates' intentions: each HTML
-page is scanned for the URLs it uses
-(`href`, `src`, `srcset`, `poster`, `action`) and the ids it has. What a
-page holds is kept in the cache under the file's size, time and inode, so a
-rebuild parses only the pages it wrote, yet every page of the site is checked
-on every build: a page that was not re-rendered can still lose its target.
+page is scanned for the URLs it uses (`href`, `src`, `srcset`, `poster`,
+`action`) and the ids it has. What a page holds is kept in the cache under the
+file's size, time and inode, so a rebuild scans only the pages it wrote, yet
+every page of the site is checked on every build: a page that was not
+rendered again can still lose its target.
 base_url decides what is internal: a relative URL, or an absolute one on the
 site's host under its path. A problem is located at the source line where the
 content file wrote the URL, when a content file did, else at the output file.
