@@ -33,8 +33,11 @@ from sitegen import (
     themes,
     write,
 )
+from sitegen.check import LinkIndex, check_site, page_sources
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, errors_only
+from sitegen.links import MdLinks, resolve_md_links
+from sitegen.listing import HeldBack, held_back
 from sitegen.model import Article, Site
 from sitegen.views import Views, clock_state
 
@@ -72,6 +75,10 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)
     """Output files whose template ran (the others' inputs did not change)."""
     removed: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    """Output page -> the content file it shows (for locating link problems)."""
+    held: HeldBack = field(default_factory=HeldBack)
+    """The drafts, scheduled and expired articles this build left out."""
 
     @property
     def pages(self) -> int:
@@ -100,11 +107,14 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
     bytecode = cache_dir / "templates" if cache_dir else None
     with _Workers(options, chain, config.root, bytecode) as workers:
         articles, problems, keys = _read(config, store, workers, report)
+        # Checked with the built pages' links, so that every link problem shows at once.
+        articles, md_links = resolve_md_links(articles, config)
         _stop_on(problems, options.strict)
         report.warnings.extend(p for p in problems if p.warning)
         clock.lap("read", report)
         selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
         site, problems = collect.select_site(articles, config, selection)
+        report.held = held_back(articles, selection)
         _stop_on([*problems, *render.check_templates()], options.strict)
         report.warnings.extend(p for p in problems if p.warning)
         walked: list[Problem] = []
@@ -117,8 +127,11 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
         if store.unchanged_site(site_key):
             # Nothing the output depends on changed since the last build into it.
             report.unchanged = sorted([*store.renders, *(store.static or ())])
-            store.finish(set(keys), store.renders, store.static or set(), site_key)
             clock.lap("collect", report)
+            _check_links(config, {f: output / f for f in report.unchanged}, site, md_links,
+                         options, report, workers, store.directory)
+            store.finish(set(keys), store.renders, store.static or set(), site_key)
+            clock.lap("check", report)
             return report
         site = collect.relate(site)
         views = Views(site, config, options.now)
@@ -144,6 +157,9 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
             if config.build.search:
                 search.build_index(staging, config)
                 clock.lap("search", report)
+            _check_links(config, {f: staging.current(f) for f in staging.keep}, site, md_links,
+                         options, report, workers, store.directory)
+            clock.lap("check", report)
             store.forget_renders()
             previous = set(store.renders) | store.static if store.static is not None else None
             report.removed = staging.commit(previous)
@@ -154,6 +170,25 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
     store.finish(set(keys), renders, staging.keep - set(renders) - {write.MARKER}, site_key)
     clock.lap("write", report)
     return report
+
+
+def _check_links(config: Config, files: dict[str, Path], site: Site, md_links: MdLinks,
+                 options: BuildOptions, report: BuildReport, workers: _Workers,
+                 cache_dir: Path | None) -> None:
+    """Every internal link, image and fragment of the new tree, before it replaces the
+    output: warnings, or with --strict errors that leave the output as it was. The pages
+    written are scanned by the workers, like they were rendered."""
+    index = LinkIndex(cache_dir, report.output)
+    report.sources = page_sources(site)
+    problems = check_site(config, files, report.sources, md_links, index,
+                          _shown_output(report.output, config.root),
+                          functools.partial(workers.map, "check"))
+    _stop_on(problems, options.strict)
+    report.warnings.extend(problems)
+
+
+def _shown_output(output: Path, root: Path) -> str:
+    return output.relative_to(root).as_posix() if output.is_relative_to(root) else str(output)
 
 
 def _read(config: Config, store: cache.BuildCache, workers: _Workers,
@@ -230,7 +265,7 @@ def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
         report.rendered.append(relative)
         if data is not None and not failures:
             staged(functools.partial(staging.write, relative, data), relative)
-    _stop_on(failures)
+    _stop_on(render.once_each(failures))
     return renders, owned, blocked
 
 

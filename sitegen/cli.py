@@ -23,6 +23,8 @@ from sitegen import __version__, cms, hosts, scaffold
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import Config, load_config
 from sitegen.errors import Problem, SitegenError, os_problem
+from sitegen.external import check_external
+from sitegen.listing import KINDS, HeldBack, entries_of, local_time, read_entries
 from sitegen.serve import Preview, ServeOptions, exposure_warning
 
 SOURCE = click.option("--source", "-s", type=click.Path(file_okay=False, path_type=Path),
@@ -31,7 +33,9 @@ SOURCE = click.option("--source", "-s", type=click.Path(file_okay=False, path_ty
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sitegen")
-def main() -> None:
+@click.option("--debug", is_flag=True,
+              help="Show a traceback on internal errors (also accepted after the command).")
+def main(debug: bool) -> None:
     """sitegen: a static site generator for newsrooms."""
 
 
@@ -42,6 +46,8 @@ def _report_problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
 
 def _run(debug: bool, action: Callable[[], Any]) -> Any:
     """Run a command body, turning every failure into messages and exit status 1."""
+    # `sitegen --debug build` sets the group's flag, `sitegen build --debug` the command's.
+    debug = debug or bool(click.get_current_context().find_root().params.get("debug"))
     try:
         return action()
     except SitegenError as exc:
@@ -124,10 +130,24 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
             elapsed = time.perf_counter() - started
             click.echo(f"sitegen: {report.pages} files in {_shown(report.output)} "
                        f"({len(report.written)} written, {len(report.unchanged)} unchanged, "
-                       f"{len(report.removed)} removed) in {elapsed:.2f} s")
+                       f"{len(report.removed)} removed) in {elapsed:.2f} s"
+                       f"{_held_back(report.held, config.site.timezone)}")
         return report
 
     _run(debug, action)
+
+
+def _held_back(held: HeldBack, timezone: str) -> str:
+    """'; held back 2 drafts, 1 scheduled (next live ...)' for the summary line."""
+    if not held.any:
+        return ""
+    parts = [f"{held.drafts} draft{'s' * (held.drafts != 1)}"] if held.drafts else []
+    if held.scheduled:
+        parts.append(f"{held.scheduled} scheduled (the next goes live "
+                     f"{local_time(held.next_live, timezone)})")
+    if held.expired:
+        parts.append(f"{held.expired} expired")
+    return "; held back " + ", ".join(parts)
 
 
 class _ProgressBar:
@@ -165,16 +185,93 @@ def _shown(path: Path) -> str:
 
 @main.command("new")
 @click.argument("title")
-@click.option("--section", required=True, help="The section folder, e.g. ekonomi.")
+@click.option("--section", help="The section folder, e.g. ekonomi.")
+@click.option("--page", is_flag=True, help="A standalone page in content/pages/ instead.")
+@click.option("--author", "authors", multiple=True,
+              help="The author's name (repeat it, or separate names with commas).")
+@click.option("--tags", default="", help="Topics, separated by commas: 'Pangan, Harga'.")
+@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
 @SOURCE
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def new_command(title: str, section: str, source: Path, debug: bool) -> None:
-    """Write a new draft article and print its path."""
+def new_command(title: str, section: str | None, page: bool, authors: tuple[str, ...],
+                tags: str, edit: bool, source: Path, debug: bool) -> None:
+    """Write a new draft article (or page) and print its path."""
 
     def action() -> None:
         config = load_config(source)
-        path = scaffold.new_article(config, title, section, dt.datetime.now(dt.UTC))
+        names = tuple(n for a in authors for n in a.split(",") if n.strip()) or ("Redaksi",)
+        path = scaffold.new_article(config, title, section, dt.datetime.now(dt.UTC), names,
+                                    tuple(t for t in tags.split(",") if t.strip()), page)
         click.echo(_shown(path))
+        if edit:
+            try:
+                click.edit(filename=str(path))
+            except click.ClickException as exc:
+                message = (f"{exc.message}: set EDITOR to your editor; the file is written: "
+                           f"{_shown(path)}")
+                raise SitegenError([Problem("$EDITOR", 0, message)]) from None
+
+    _run(debug, action)
+
+
+@main.command("check")
+@SOURCE
+@click.option("--external", is_flag=True, help="Also check links to other sites (over HTTP).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds to wait for each outside site (with --external).")
+@click.option("--drafts", is_flag=True, help="Include drafts, to check them before they go out.")
+@click.option("--future", is_flag=True, help="Include articles dated in the future.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default=True, help="Worker processes.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def check_command(source: Path, external: bool, timeout: float, drafts: bool, future: bool,
+                  jobs: int, debug: bool) -> None:
+    """Build the site aside and check every link, image, fragment and menu entry."""
+
+    def action() -> None:
+        config = load_config(source)
+        # Built beside the site like the preview, so output/ stays what `build` made.
+        output = config.root / ".sitegen" / "check"
+        report = build(config, BuildOptions(output=output, jobs=jobs, drafts=drafts,
+                                            future=future))
+        problems = list(report.warnings)
+        if external:
+            problems += check_external(config, output, report.sources, timeout,
+                                       config.cache_dir)
+        _report_problems(problems)
+        if problems:
+            click.echo(f"sitegen: check found {len(problems)} problem(s) in "
+                       f"{report.pages} files", err=True)
+            sys.exit(1)
+        click.echo(f"sitegen: check found no problems in {report.pages} files")
+
+    _run(debug, action)
+
+
+@main.command("list")
+@click.argument("kind", type=click.Choice(KINDS))
+@SOURCE
+@click.option("--now", help="List as of this time (ISO 8601) instead of now.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def list_command(kind: str, source: Path, now: str | None, debug: bool) -> None:
+    """List the drafts, the scheduled articles or the expired ones, with their times."""
+
+    def action() -> None:
+        config = load_config(source)
+        entries, problems = read_entries(config)
+        chosen = entries_of(kind, entries, _parse_now(now, config))
+        zone = config.site.timezone
+        times = [local_time(e.expires if kind == "expired" else e.date, zone) for e in chosen]
+        width = max((len(e.source) for e in chosen), default=0)
+        when = max(map(len, times), default=0)
+        for entry, moment in zip(chosen, times, strict=True):
+            click.echo(f"{moment:<{when}}  {entry.source:<{width}}  {entry.title}")
+        if not chosen:
+            click.echo(f"sitegen: no {'drafts' if kind == 'drafts' else kind + ' articles'}",
+                       err=True)
+        if problems:
+            _report_problems(problems)
+            sys.exit(1)
 
     _run(debug, action)
 

@@ -25,6 +25,16 @@ from sitegen.images import image_size
 
 WORDS_PER_MINUTE = 200
 BACKLINK_TITLES = {"id": "Kembali ke catatan kaki %d", "en": "Back to footnote %d"}
+MD_LINK = "sitegen-md:"
+"""Marks a link to another Markdown file: the target's URL is known only once every
+source is read, so `links.resolve_md_links` replaces the mark after the read stage."""
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+
+
+def is_md_link(href: str) -> bool:
+    """A link to a Markdown file of the site, such as `../ekonomi/harga-cabai.md#x`."""
+    path = href.split("#", 1)[0].split("?", 1)[0]
+    return path.lower().endswith(".md") and not _SCHEME.match(href)
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,8 @@ class _SiteTree(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
+            if element.tag == "a" and is_md_link(element.get("href", "")):
+                element.set("href", MD_LINK + element.get("href", ""))
             for attr in ("href", "src"):
                 value = element.get(attr, "")
                 if value.startswith("/") and not value.startswith("//"):

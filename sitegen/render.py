@@ -244,8 +244,27 @@ def render_job(job: Job) -> tuple[str, bytes | None, list[Problem]]:
     except Exception as exc:
         where, line = _template_frame(exc)
         problem = Problem(display_path(where, _root) if where else job.source, line,
-                          f"{_describe(exc)} (while rendering {job.source})")
+                          f"{_describe(exc)}{WHILE}{job.source})")
     return job.output, None, [problem]
+
+
+WHILE = " (while rendering "
+
+
+def once_each(problems: list[Problem]) -> list[Problem]:
+    """One template mistake breaks every page that uses it: report it once, naming the
+    first page and how many others, instead of once per page."""
+    groups: dict[tuple[str, int, str], list[str]] = {}
+    for problem in problems:
+        message, _, page = problem.message.partition(WHILE)
+        groups.setdefault((problem.path, problem.line, message), []).append(page[:-1])
+    merged = []
+    for (path, line, message), pages in groups.items():
+        if pages[0]:
+            others = f" and {len(pages) - 1} other pages" if len(pages) > 1 else ""
+            message = f"{message}{WHILE}{pages[0]}{others})"
+        merged.append(Problem(path, line, message))
+    return merged
 
 
 def _template_frame(exc: BaseException) -> tuple[str, int]:

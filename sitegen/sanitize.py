@@ -68,7 +68,10 @@ _ATTRIBUTES = {
 }
 _CLEANER = nh3.Cleaner(
     tags=_TAGS, attributes=_ATTRIBUTES, generic_attribute_prefixes={"data-", "aria-"},
-    clean_content_tags={"script", "style"}, url_schemes={"http", "https", "mailto", "tel"},
+    # "sitegen-md" marks a link to another .md file (markup.MD_LINK) until the build
+    # replaces it with that page's URL, or reports it: it never reaches a page.
+    clean_content_tags={"script", "style"},
+    url_schemes={"http", "https", "mailto", "tel", "sitegen-md"},
     # Python-Markdown writes table alignment as style="text-align: ..."; nothing else.
     filter_style_properties={"text-align"}, link_rel=None, strip_comments=True,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
+import json
 import os
 import shutil
 from pathlib import Path
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sitegen import cms, hosts, urls
 from sitegen.config import Config, load_config
 from sitegen.errors import Problem, SitegenError
-from sitegen.readers import content_dir
+from sitegen.readers import PAGES_DIR, STATIC_DIR, content_dir
 
 _CONFIG = """\
 # sitegen configuration: every key is documented in sitegen's README.
@@ -113,25 +114,59 @@ def init_site(directory: Path, host: str = "github") -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.is_file())
 
 
-def new_article(config: Config, title: str, section: str, now: dt.datetime) -> Path:
-    """Write a draft article dated now in the site's time zone and return its path."""
+def new_article(config: Config, title: str, section: str | None, now: dt.datetime,
+                authors: tuple[str, ...] = ("Redaksi",), tags: tuple[str, ...] = (),
+                page: bool = False) -> Path:
+    """Write a draft dated now in the site's time zone and return its path: an article
+    in `section`, or with `page` a standalone page in content/pages/."""
     slug = urls.slugify(title)
     problems = []
-    if not urls.is_valid_slug(section) or section in {"pages", "static"}:
-        problems.append(Problem("--section", 0, f"'{section}' is not a section folder name"))
+    if page and section:
+        problems.append(Problem("--page", 0, "a standalone page has no section: give either "
+                                "--page or --section"))
+    elif not page and not section:
+        problems.append(Problem("--section", 0, "say which section the article is in, such as "
+                                "--section ekonomi (or --page for a standalone page)"))
+    elif section and (not urls.is_valid_slug(section) or section in {PAGES_DIR, STATIC_DIR}):
+        problems.append(Problem("--section", 0, f"'{section}' is not a section folder name"
+                                + _section_hint(config, section)))
     if not slug:
         problems.append(Problem("TITLE", 0, "the title needs at least one letter or digit"))
-    path = content_dir(config) / section / f"{slug}.md"
-    if path.exists():
-        problems.append(Problem(str(path), 0, "an article with this slug exists already: choose "
+    path = content_dir(config) / (PAGES_DIR if page else str(section)) / f"{slug}.md"
+    if slug and path.exists():
+        kind = "a page" if page else "an article"
+        problems.append(Problem(str(path), 0, f"{kind} with this slug exists already: choose "
                                 "another title"))
     if problems:
         raise SitegenError(problems)
     local = now.astimezone(ZoneInfo(config.site.timezone)).replace(second=0, microsecond=0)
-    escaped = title.replace("\\", "\\\\").replace('"', '\\"')
+    lines = [f"title: {_quoted(title)}"]
+    if not page:
+        lines.append(f"date: {local.strftime('%Y-%m-%d %H:%M')}")
+        names = [a for a in authors if a.strip()]
+        if len(names) == 1:
+            lines.append(f"author: {_quoted(names[0])}")
+        elif names:
+            lines.append(f"authors: [{', '.join(_quoted(a) for a in names)}]")
+        lines.append(f"tags: [{', '.join(_quoted(t) for t in tags if t.strip())}]")
+    lines += ['summary: ""', f"slug: {slug}", "draft: true"]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_ARTICLE.format(
-        title=escaped, date=local.strftime("%Y-%m-%d %H:%M"), tags="", summary="",
-        extra=f"slug: {slug}\ndraft: true\n", body="Tulis artikel di sini.",
-    ), encoding="utf-8")
+    body = "Tulis isi halaman di sini." if page else "Tulis artikel di sini."
+    path.write_text("---\n" + "\n".join(lines) + f"\n---\n\n{body}\n", encoding="utf-8")
     return path
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's escapes are YAML's)."""
+    return json.dumps(text.strip(), ensure_ascii=False)
+
+
+def _section_hint(config: Config, section: str) -> str:
+    """For a section given by its name ('Berita Daerah'), the folder it means."""
+    named = [slug for slug, s in config.sections.items()
+             if s.title.strip().casefold() == section.strip().casefold()]
+    suggestion = named[0] if named else urls.slugify(section)
+    if suggestion and urls.is_valid_slug(suggestion) and suggestion not in {PAGES_DIR,
+                                                                             STATIC_DIR}:
+        return f": did you mean --section {suggestion}?"
+    return ": use a folder name of letters, digits and hyphens, such as ekonomi"

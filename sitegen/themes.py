@@ -27,6 +27,8 @@ _PACKAGE = Path(__file__).resolve().parent
 BUILTIN_THEMES = (_PACKAGE / "themes" if (_PACKAGE / "themes").is_dir()
                   else _PACKAGE.parent / "themes")
 FINGERPRINTED = {".css", ".js"}
+# What theme.toml may hold, and the type of each.
+THEME_KEYS: dict[str, type] = {"name": str, "extends": str, "params": dict}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ def _theme_dirs(config: Config) -> list[Path]:
 def resolve_chain(config: Config) -> tuple[Theme, ...]:
     """The theme and its ancestors, child first."""
     chain: list[Theme] = []
+    problems: list[Problem] = []
     name, asked_by = config.build.theme, "sitegen.toml"
     while name:
         if any(t.name == name for t in chain):
@@ -66,9 +69,16 @@ def resolve_chain(config: Config) -> tuple[Theme, ...]:
         try:
             data = tomllib.loads(toml_path.read_text("utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise SitegenError([Problem(str(toml_path), 0, f"invalid TOML: {exc}")]) from None
-        chain.append(Theme(name, path, dict(data.get("params", {}))))
+            raise SitegenError([*problems, Problem(str(toml_path), 0, f"invalid TOML: {exc}")]
+                               ) from None
+        problems += _theme_problems(data, toml_path, display_path(str(toml_path), config.root))
+        if not isinstance(data.get("extends", ""), str):
+            break  # where the chain goes on is unknown
+        params = data.get("params", {})
+        chain.append(Theme(name, path, dict(params) if isinstance(params, dict) else {}))
         name, asked_by = str(data.get("extends", "")), str(toml_path)
+    if problems:
+        raise SitegenError(problems)
     return tuple(chain)
 
 
@@ -90,6 +100,28 @@ def _stay_inside(theme: Path, root: Path) -> None:
         problems = errors_only(walked[1])
     if problems:
         raise SitegenError(problems)
+def _theme_problems(data: dict[str, Any], toml_path: Path, where: str) -> list[Problem]:
+    """Unknown keys (with a suggestion) and wrong types in one theme.toml, all at once."""
+    lines = toml_path.read_text("utf-8").splitlines()
+
+    def line_of(key: str) -> int:
+        for number, text in enumerate(lines, start=1):
+            stripped = text.strip()
+            if stripped.startswith(f"[{key}]") or stripped.split("=")[0].strip() == key:
+                return number
+        return 0
+
+    problems = []
+    for key, value in data.items():
+        expected = THEME_KEYS.get(key)
+        if expected is None:
+            problems.append(Problem(where, line_of(key), f"unknown key '{key}' in "
+                                    f"theme.toml{did_you_mean(key, THEME_KEYS)}"))
+        elif not isinstance(value, expected):
+            kind = "a table" if expected is dict else "text"
+            problems.append(Problem(where, line_of(key),
+                                    f"{key} in theme.toml must be {kind}, not {value!r}"))
+    return problems
 
 
 def make_environment(chain: tuple[Theme, ...],

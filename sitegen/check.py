@@ -1,0 +1,414 @@
+"""Layer 6. Every internal link, image and fragment of a built site resolves.
+
+The check reads the finished tree, not the templates' intentions: each HTML
+page is scanned for the URLs it uses (`href`, `src`, `srcset`, `poster`,
+`action`) and the ids it has. What a page holds is kept in the cache under the
+file's size, time and inode, so a rebuild scans only the pages it wrote, yet
+every page of the site is checked on every build: a page that was not
+rendered again can still lose its target.
+base_url decides what is internal: a relative URL, or an absolute one on the
+site's host under its path. A problem is located at the source line where the
+content file wrote the URL, when a content file did, else at the output file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import html
+import marshal
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from sitegen import urls
+from sitegen.config import CONFIG_NAME, Config
+from sitegen.errors import Problem
+from sitegen.links import MdLinks, line_of
+from sitegen.model import Site
+
+INDEX_VERSION = 3
+# Attributes whose value is one URL, and the tags they mean one on.
+URL_ATTRS = {
+    "href": {"a", "area", "link"},
+    "src": {"img", "script", "iframe", "source", "audio", "video", "track", "embed", "input"},
+    "poster": {"video"},
+    "action": {"form"},
+}
+SRCSET_TAGS = {"img", "source"}
+# <link rel> values that name a host, not a resource to fetch.
+HINT_RELS = {"preconnect", "dns-prefetch"}
+# Fragments that need no element: the top of the page, and text fragments.
+FREE_FRAGMENTS = {"", "top"}
+
+
+# A page is scanned with regular expressions rather than html.parser: several
+# times faster (and equal on every page of the benchmark corpus), which matters
+# because every page a build writes is scanned. Only tags that can link are
+# taken apart; ids are picked from every tag in one pass.
+_LINKING = re.compile(r"<(a|area|link|img|script|iframe|source|audio|video|track|embed|input"
+                      r"|form)(\s[^>]*)>", re.I)
+_WANTED = re.compile(r"""\s(href|src|srcset|poster|action|name|rel)\s*=\s*"""
+                     r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+_ID = re.compile(r"""<[a-zA-Z][^\s>]*\s[^>]*?(?<=\s)id\s*=\s*"""
+                 r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
+# Comments and the text of scripts and styles hold no links (a script's src stays).
+_OPAQUE = re.compile(r"<(?:!--.*?-->|(script|style)\b([^>]*)>.*?</\1\s*>)", re.S | re.I)
+
+
+def _value(match: re.Match[str], first: int) -> str:
+    """The attribute value of whichever quoting matched, with character references read."""
+    value = next(v for v in match.groups()[first - 1:] if v is not None)
+    return html.unescape(value) if "&" in value else value
+
+
+def extract(data: bytes) -> tuple[list[str], list[str]]:
+    """The URLs a page uses and the ids it has, each once, in order."""
+    text = data.decode("utf-8", errors="replace")
+    if "<!--" in text or "<script" in text or "<style" in text:
+        text = _OPAQUE.sub(lambda m: f"<{m[1]}{m[2]}></{m[1]}>" if m[1] else "", text)
+    ids = {_value(match, 1) for match in _ID.finditer(text)}
+    refs: dict[str, None] = {}
+    for match in _LINKING.finditer(text):
+        whole = match.group(0)
+        found = _TAGS_SEEN.get(whole)
+        if found is None:
+            found = _TAGS_SEEN[whole] = _linking_tag(match.group(1).lower(), match.group(2))
+            if len(_TAGS_SEEN) > TAGS_REMEMBERED:
+                _TAGS_SEEN.clear()
+        urls_of_tag, name = found
+        refs.update(urls_of_tag)
+        if name is not None:
+            ids.add(name)
+    return list(refs), sorted(ids)
+
+
+# The same tags (menu, footer, section links, cards) are on page after page: each
+# distinct one is taken apart once per process.
+_TAGS_SEEN: dict[str, tuple[dict[str, None], str | None]] = {}
+TAGS_REMEMBERED = 200_000
+
+
+def _linking_tag(tag: str, attributes: str) -> tuple[dict[str, None], str | None]:
+    """The URLs one tag uses, and the name it gives (`<a name>`), if any."""
+    values: dict[str, str] = {}
+    for attr in _WANTED.finditer(attributes):
+        values.setdefault(attr.group(1).lower(), _value(attr, 2))
+    name = values.get("name") if tag == "a" else None
+    refs: dict[str, None] = {}
+    if tag == "link" and HINT_RELS & set(values.get("rel", "").lower().split()):
+        return refs, name
+    for attr, tags in URL_ATTRS.items():
+        if tag in tags and values.get(attr, "").strip():
+            refs[values[attr].strip()] = None
+    if tag in SRCSET_TAGS and values.get("srcset"):
+        for candidate in values["srcset"].split(","):
+            if candidate.strip():
+                refs[candidate.split()[0]] = None
+    return refs, name
+
+
+def scan_file(path: str) -> tuple[list[str], list[str]]:
+    """`extract` of one file; module-level, so that worker processes can run it."""
+    with open(path, "rb") as file:
+        return extract(file.read())
+
+
+ScanMap = Callable[[Callable[[str], tuple[list[str], list[str]]], list[str]],
+                   Iterable[tuple[list[str], list[str]]]]
+_MEMORY: dict[Path, tuple[str | None, frozenset[str], set[str], dict[str, list[Any]]]] = {}
+
+
+class LinkIndex:
+    """What each output page holds and what was found wrong with its links, remembered
+    under the file's stat between builds.
+
+    A page's findings stay true while its file, every page's ids, the base URL and
+    the files that pages link to stay as they were (a new file can only mend a
+    finding); a rebuild that wrote a few pages judges only those. The search index's
+    files, renamed by every content change, are linked by no page.
+    """
+
+    def __init__(self, directory: Path | None, output: Path) -> None:
+        # One index per output folder: `serve` and `check` build into folders of their
+        # own, and sharing one would make each build re-scan what the other wrote.
+        name = hashlib.sha256(str(output).encode()).hexdigest()[:16]
+        self.path = directory / f"links-{name}.bin" if directory else None
+        self.pages: dict[str, list[Any]] = {}
+        """Output file -> [stat stamp, URLs, ids, findings or None]."""
+        self.context: str | None = None
+        self.files: frozenset[str] = frozenset()
+        self.linked: set[str] = set()
+        """Every file some page links to, as of the last build."""
+        self.changed = self.ids_changed = False
+        if self.path is None:
+            return
+        if self.path in _MEMORY:
+            self.context, self.files, self.linked, self.pages = _MEMORY[self.path]
+            self.linked = set(self.linked)
+            return
+        try:
+            version, context, files, linked, pages = marshal.loads(self.path.read_bytes())
+            if version == INDEX_VERSION and isinstance(pages, dict):
+                self.context, self.files, self.pages = context, frozenset(files), pages
+                self.linked = set(linked)
+        except (OSError, ValueError, EOFError, TypeError):
+            pass  # a missing or damaged index is only rebuilt
+
+    def scan(self, files: dict[str, Path], pages: Iterable[str],
+             scan_map: ScanMap = map) -> dict[str, tuple[list[str], list[str], list[Any] | None]]:
+        """Each page's URLs, its ids, and its findings if they may still hold. Pages
+        whose file changed are scanned through `scan_map` (the build's workers)."""
+        stale = []
+        for relative in pages:
+            stat = os.stat(files[relative])
+            stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+            entry = self.pages.get(relative)
+            if not (isinstance(entry, list) and len(entry) == 4 and entry[0] == stamp):
+                stale.append((relative, stamp, entry))
+        found = scan_map(scan_file, [str(files[relative]) for relative, _, _ in stale])
+        for (relative, stamp, entry), (refs, ids) in zip(stale, found, strict=True):
+            if not (isinstance(entry, list) and len(entry) == 4) or entry[2] != ids:
+                self.ids_changed = True
+            self.pages[relative] = [stamp, refs, ids, None]
+            self.changed = True
+        return {relative: tuple(self.pages[relative][1:]) for relative in pages}  # type: ignore[misc]
+
+    def remember(self, relative: str, findings: list[Any]) -> None:
+        self.pages[relative][3] = findings
+        self.changed = True
+
+    def save(self, keep: Iterable[str], context: str) -> None:
+        if self.path is None:
+            return
+        kept = frozenset(keep)
+        if set(self.pages) - kept:
+            self.pages = {k: v for k, v in self.pages.items() if k in kept}
+        self.changed = self.changed or kept != self.files or context != self.context
+        self.context, self.files = context, kept
+        _MEMORY[self.path] = (context, kept, set(self.linked), self.pages)
+        if not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(".tmp")
+            temporary.write_bytes(marshal.dumps((INDEX_VERSION, context, sorted(kept),
+                                                 sorted(self.linked), self.pages)))
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # the index only saves time; the next build parses again
+
+
+_DOTS = re.compile(r"(^|/)\.\.?(/|$|[?#])|//")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an internal URL leads: an output file and a fragment, or nowhere."""
+
+    url: str
+    file: str | None
+    fragment: str
+    outside: bool = False
+
+
+class Resolver:
+    """Internal URLs -> output files, as the site's host would serve them."""
+
+    def __init__(self, config: Config, files: Iterable[str]) -> None:
+        self.base_path = config.base_path
+        self.host = urlsplit(config.site.base_url).netloc.lower()
+        self.files = set(files)
+
+    def resolve(self, page: str, value: str) -> Target | str | None:
+        """A Target for an internal URL, the URL itself for an outside http(s) one,
+        None for what is no link to check (mailto:, tel:, data:, javascript:)."""
+        if value.startswith("#"):
+            return Target(value, page, unquote(value[1:]))
+        scheme, colon, _ = value.partition(":")
+        if colon and scheme.isalpha() and scheme.lower() not in {"http", "https"}:
+            return None
+        if (colon and scheme.isalpha()) or value.startswith("//"):
+            # Pages hold thousands of absolute URLs (canonical links, share buttons):
+            # the host is read without urllib's full parse.
+            after = value.split("//", 1)[1] if "//" in value else ""
+            host = after.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].lower()
+            if host != self.host:
+                return value if after else None
+            value_path = "/" + after[len(host):].lstrip("/") if after[len(host):] else "/"
+        else:
+            value_path = value
+        if value_path.startswith("/") and not _DOTS.search(value_path):
+            path, _, fragment = value_path.partition("#")
+            path, fragment = unquote(path.split("?", 1)[0]), unquote(fragment)
+        else:
+            absolute = urlsplit(urljoin(f"http://{self.host}{self.base_path}{page}", value_path))
+            path, fragment = unquote(absolute.path), unquote(absolute.fragment)
+        if not path.startswith(self.base_path):
+            return Target(value, None, fragment, outside=True)
+        relative = path[len(self.base_path):]
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        if relative in self.files:
+            return Target(value, relative, fragment)
+        if f"{relative}/index.html" in self.files:  # the host redirects /x to /x/
+            return Target(value, f"{relative}/index.html", fragment)
+        return Target(value, None, fragment)
+
+
+def page_sources(site: Site) -> dict[str, str]:
+    """Output file -> the content file it shows, for pages made from one."""
+    sources = {}
+    for article in (*site.articles, *site.pages):
+        sources[urls.output_file(article.path)] = article.source
+        for alias in article.aliases:
+            sources[urls.output_file(alias)] = article.source
+    return sources
+
+
+def check_site(config: Config, files: dict[str, Path], sources: dict[str, str], md_links: MdLinks,
+               index: LinkIndex, shown: str, scan_map: ScanMap = map) -> list[Problem]:
+    """Every problem with the internal links of a built tree, as warnings.
+
+    `files`: output file -> where its bytes are now; `shown`: how to name the
+    output folder in messages.
+    """
+    resolver = Resolver(config, files)
+    problems, bad_menu = check_menu(config, resolver)
+    problems.extend(md_links.problems)
+    pages = sorted(f for f in files if f.endswith(".html"))
+    scanned = index.scan(files, pages, scan_map)
+    context = config.site.base_url
+    current = frozenset(files)
+    again = (index.ids_changed or index.context != context
+             or not index.linked.isdisjoint(index.files - current))
+    mending = bool(current - index.files)
+    if again:
+        index.linked = set()
+    ids = {relative: found[1] for relative, found in scanned.items()}
+    # A root-relative or absolute URL means the same on every page, and most of a
+    # page's URLs (menu, sections, styles, cards) are on many pages: judged once.
+    judged: dict[str, str | None] = {}
+    base_path = config.base_path
+
+    def judge(page: str, value: str) -> str | None:
+        same_everywhere = value.startswith("/") or "://" in value
+        if same_everywhere and value in judged:
+            return judged[value]
+        target = resolver.resolve(page, value)
+        message = None
+        if isinstance(target, Target):
+            message = _problem(target, ids, base_path)
+            if target.file:
+                index.linked.add(target.file)
+        if same_everywhere:
+            judged[value] = message
+        return message
+
+    located: list[tuple[str, str, str]] = []
+    for relative in pages:
+        refs, _, findings = scanned[relative]
+        if findings is None or again or (findings and mending):
+            findings = [[value, message] for value in refs
+                        if (message := judge(relative, value))]
+            index.remember(relative, findings)
+        for value, message in findings:
+            if value not in bad_menu and (sources.get(relative), value) not in md_links.reported:
+                located.append((relative, value, message))
+    index.save(files, context)
+    locate = Locator(config, sources, md_links)
+    return problems + locate.problems(located, shown)
+
+
+class Locator:
+    """Puts a problem with a URL on the source line that wrote it, when a content file
+    did; else on the output file, once for all the pages a template put it on."""
+
+    def __init__(self, config: Config, sources: dict[str, str], md_links: MdLinks) -> None:
+        self.config, self.sources, self.md_links = config, sources, md_links
+        self.lines: dict[str, list[str]] = {}
+
+    def line(self, page: str, value: str) -> tuple[str, int]:
+        source = self.sources.get(page)
+        if not source:
+            return "", 0
+        line = self.md_links.lines.get((source, value))
+        if not line:
+            if source not in self.lines:
+                self.lines[source] = read_lines(self.config.root / source)
+            line = _line_of_url(self.lines[source], value, self.config.base_path)
+        return source, line
+
+    def problems(self, found: Iterable[tuple[str, str, str]], shown: str) -> list[Problem]:
+        """(output page, URL, message) -> warnings."""
+        problems, elsewhere = [], {}
+        for page, value, message in found:
+            source, line = self.line(page, value)
+            if line:
+                problems.append(Problem(source, line, message, warning=True))
+            else:
+                elsewhere.setdefault(message, []).append(page)
+        for message, pages in elsewhere.items():
+            also = f" (and on {len(pages) - 1} other pages)" if len(pages) > 1 else ""
+            problems.append(Problem(f"{shown}/{pages[0]}", 0, message + also, warning=True))
+        return problems
+
+
+def _problem(target: Target, ids: dict[str, list[str]], base_path: str) -> str | None:
+    if target.outside:
+        return f"link {target.url} leads outside the site, whose pages are all under {base_path}"
+    if target.file is None:
+        if target.url.rsplit(".", 1)[-1].lower() in _MEDIA:
+            return (f"image {target.url} is missing: the site has no such file "
+                    "(the site's own images go in content/static/)")
+        return f"link {target.url} goes nowhere: the site has no such page or file"
+    if (target.file.endswith(".html") and target.fragment not in FREE_FRAGMENTS
+            and not target.fragment.startswith(":~:")
+            and target.fragment not in ids.get(target.file, ())):
+        on = "this page" if target.url.startswith("#") else "that page"
+        return f"link {target.url}: {on} has no heading or element with id '{target.fragment}'"
+    return None
+
+
+_MEDIA = {"jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "mp4", "webm", "mp3", "ico"}
+
+
+def check_menu(config: Config, resolver: Resolver) -> tuple[list[Problem], set[str]]:
+    """Each [[menu]] url that is internal must be a page; returns problems and the bad URLs."""
+    problems, bad = [], set()
+    text = read_lines(config.root / CONFIG_NAME)
+    pages = sorted("/" + f.removesuffix("index.html") for f in resolver.files
+                   if f.endswith("index.html"))
+    for item in config.menu:
+        url = urls.url_for(config.base_path, item.url) if item.url.startswith("/") else item.url
+        target = resolver.resolve("index.html", url)
+        if not isinstance(target, Target) or (target.file and not target.outside):
+            continue
+        close = difflib.get_close_matches(item.url, pages, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        problems.append(Problem(CONFIG_NAME, line_of(text, f'"{item.url}"'),
+                                f"menu entry '{item.name}': {item.url} is not a page of the "
+                                f"site{hint}", warning=True))
+        bad.add(url)
+    return problems, bad
+
+
+def read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _line_of_url(lines: list[str], value: str, base_path: str) -> int:
+    """The source line of a URL the page shows; Markdown wrote `/x` where the page has
+    the base path in front of it."""
+    if base_path != "/" and value.startswith(base_path):
+        line = line_of(lines, "/" + value[len(base_path):])
+        if line:
+            return line
+    return line_of(lines, value)

@@ -1,0 +1,119 @@
+"""Layer 7. `sitegen check --external`: links to other sites still answer.
+
+Each distinct outside URL of the built site (http and https, fragment left
+off) is asked once, a few at a time, with HEAD, and with GET where a server
+refuses HEAD. Redirects are followed. A URL that answered well is remembered
+in the cache for a day, so a second run asks only the new and the failing
+ones; a failure is always asked again, since it may have been passing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from sitegen import __version__, check
+from sitegen.config import CONFIG_NAME, Config
+from sitegen.errors import Problem
+from sitegen.links import MdLinks, line_of
+
+CACHE_NAME = "external.json"
+REMEMBER_SECONDS = 24 * 3600
+CONNECTIONS = 8
+# Servers that answer HEAD badly but GET well.
+RETRY_WITH_GET = {403, 405, 501}
+USER_AGENT = f"sitegen-link-check/{__version__}"
+
+
+def check_external(config: Config, output: Path, sources: dict[str, str], timeout: float,
+                   cache_dir: Path | None, now: float | None = None) -> list[Problem]:
+    """A warning, at its source line, for every outside link that content files and the
+    menu wrote and that does not answer well."""
+    now = time.time() if now is None else now
+    index = check.LinkIndex(cache_dir, output)
+    files = {p.relative_to(output).as_posix(): p for p in sorted(output.rglob("*.html"))}
+    resolver = check.Resolver(config, files)
+    locate = check.Locator(config, sources, MdLinks())
+    # Only what editors wrote: the theme's own outside links (share buttons) carry
+    # each page's address, and asking them would be a request per page per network.
+    used: dict[str, list[tuple[str, int, str]]] = {}
+    scanned = index.scan(files, [relative for relative in files if relative in sources])
+    for relative, (refs, _, _) in scanned.items():
+        for value in refs:
+            if isinstance(resolver.resolve(relative, value), str):
+                source, line = locate.line(relative, value)
+                if line:
+                    used.setdefault(value.split("#", 1)[0], []).append((source, line, value))
+    menu = check.read_lines(config.root / CONFIG_NAME)
+    for item in config.menu:
+        if isinstance(resolver.resolve("index.html", item.url), str):
+            used.setdefault(item.url.split("#", 1)[0], []).append(
+                (CONFIG_NAME, line_of(menu, f'"{item.url}"'), item.url))
+    remembered = _load(cache_dir)
+    fresh = {url: at for url, at in remembered.items() if now - at < REMEMBER_SECONDS}
+    asking = sorted(url for url in used if url not in fresh)
+    with ThreadPoolExecutor(CONNECTIONS) as pool:
+        answers = dict(zip(asking, pool.map(lambda url: _ask(url, timeout), asking), strict=True))
+    problems = []
+    for url, failure in sorted(answers.items()):
+        if failure is None:
+            fresh[url] = now
+            continue
+        for source, line, _ in used[url]:
+            problems.append(Problem(source, line, f"outside link {url}: {failure}",
+                                    warning=True))
+    _save(cache_dir, fresh)
+    return sorted(set(problems))
+
+
+def _ask(url: str, timeout: float) -> str | None:
+    """None if the URL answers with a success (after redirects), else what went wrong."""
+    for method in ("HEAD", "GET"):
+        request = urllib.request.Request(url, method=method,
+                                         headers={"User-Agent": USER_AGENT})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout):
+                return None
+        except urllib.error.HTTPError as exc:
+            if method == "HEAD" and exc.code in RETRY_WITH_GET:
+                continue
+            return f"the server answered {exc.code} {exc.reason}"
+        except TimeoutError:
+            return f"no answer within {timeout:g} s"
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            if isinstance(reason, TimeoutError):
+                return f"no answer within {timeout:g} s"
+            return f"could not connect ({reason})"
+        except (OSError, ValueError) as exc:
+            return f"could not be asked ({exc})"
+    return None
+
+
+def _load(cache_dir: Path | None) -> dict[str, float]:
+    if cache_dir is None:
+        return {}
+    try:
+        data = json.loads((cache_dir / CACHE_NAME).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, (int, float))}
+
+
+def _save(cache_dir: Path | None, answered: dict[str, float]) -> None:
+    if cache_dir is None:
+        return
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = cache_dir / (CACHE_NAME + ".tmp")
+        temporary.write_text(json.dumps(answered, sort_keys=True, indent=0), "utf-8")
+        os.replace(temporary, cache_dir / CACHE_NAME)
+    except OSError:
+        pass  # the cache only saves time
