@@ -45,6 +45,8 @@ class BuildOptions:
     output: Path | None = None
     """Overrides the config's output folder (serve builds into a folder of its own)."""
     use_cache: bool = True
+    keep_going: bool = False
+    """Skip the sources with errors and build the rest (also `[build] keep_going`)."""
     progress: Progress | None = None
     """Called as progress(stage, done, total) while reading and rendering."""
 
@@ -61,6 +63,8 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)
     """Output files whose template ran (the others' inputs did not change)."""
     removed: list[str] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    """With keep_going: the problems of the sources left out of the site."""
 
     @property
     def pages(self) -> int:
@@ -79,6 +83,8 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     bytecode = config.cache_dir / "templates" if options.use_cache else None
     with _Workers(options, chain, config.root, bytecode) as workers:
         articles, problems, keys = _read(config, store, workers, report)
+        if options.keep_going or config.build.keep_going:
+            articles, problems = _skip_bad(articles, problems, options.strict, report)
         _stop_on(problems, options.strict)
         report.warnings.extend(p for p in problems if p.warning)
         clock.lap("read", report)
@@ -160,6 +166,15 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers,
         if article is not None:
             articles.append(article)
     return articles, problems, keys
+
+
+def _skip_bad(articles: list[Article], problems: list[Problem], strict: bool,
+              report: BuildReport) -> tuple[list[Article], list[Problem]]:
+    """Leave out every source with an error (with --strict, a warning too); keep the rest."""
+    bad = {p.path for p in problems if strict or not p.warning}
+    report.skipped = [p for p in problems if p.path in bad]
+    return ([a for a in articles if a.source not in bad],
+            [p for p in problems if p.path not in bad])
 
 
 def _render(jobs: Iterable[render.Job], static: list[str], stamp: str, site_digest: str,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, get_date_format
 
 
 def to_aware(value: object, tz: ZoneInfo) -> dt.datetime | None:
@@ -45,7 +45,8 @@ def zone_abbreviation(moment: dt.datetime, locale: str) -> str:
 
 def format_long(moment: dt.datetime, locale: str) -> str:
     """'Selasa, 10 Januari 2017 09.00 WIB' (or the locale's own pattern)."""
-    day = format_datetime(moment, "EEEE, d MMMM y", locale=locale)
+    day = (format_date(moment, "full", locale=locale) if _year_first(locale)
+           else format_datetime(moment, "EEEE, d MMMM y", locale=locale))
     time = format_datetime(moment, "HH:mm", locale=locale)
     if locale.split("_")[0] == "id":
         time = time.replace(":", ".")
@@ -54,7 +55,15 @@ def format_long(moment: dt.datetime, locale: str) -> str:
 
 def format_short(moment: dt.datetime, locale: str) -> str:
     """'10 Jan 2017' in the locale's own order and month names."""
+    if _year_first(locale):
+        return format_date(moment, "medium", locale=locale)
     return format_datetime(moment, "d MMM y", locale=locale)
+
+
+def _year_first(locale: str) -> bool:
+    """Languages that write the year first (ja, zh, ko, hu, ...) get CLDR's own date
+    patterns: the newspaper pattern "Selasa, 10 Januari 2017" reads wrongly there."""
+    return get_date_format("full", locale=locale).pattern.lstrip("'").startswith("y")
 
 
 def iso(moment: dt.datetime) -> str:

@@ -90,7 +90,9 @@ class _SiteExtension(Extension):
 def _converter(base_path: str, static_dir: str, language: str) -> markdown.Markdown:
     return markdown.Markdown(
         extensions=[
-            "tables", "fenced_code", "codehilite", "footnotes", "attr_list", "abbr", "toc",
+            # superfences rather than fenced_code: a fence indented inside a list item
+            # stays a code block instead of collapsing into one line of inline code.
+            "tables", "pymdownx.superfences", "codehilite", "footnotes", "attr_list", "abbr", "toc",
             _SiteExtension(base_path, static_dir),
         ],
         extension_configs={

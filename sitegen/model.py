@@ -47,6 +47,8 @@ class Article:
     featured: bool = False
     location: str = ""
     aliases: tuple[str, ...] = ()
+    language: str = ""
+    """The article's own language (`lang:`), when it is not the site's."""
 
     @property
     def is_page(self) -> bool:

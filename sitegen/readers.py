@@ -8,6 +8,7 @@ counted from the top of the .md file, not from the start of the front matter).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+from babel import Locale, UnknownLocaleError
 
 from sitegen import urls
 from sitegen.config import Config
@@ -35,7 +37,7 @@ STATIC_DIR = "static"
 _NOT_SECTIONS = {PAGES_DIR, STATIC_DIR}
 
 STRING_KEYS = ("title", "summary", "image", "image_alt", "image_caption", "image_credit",
-               "slug", "location", "author")
+               "slug", "location", "author", "lang")
 LIST_KEYS = ("authors", "tags", "aliases")
 BOOL_KEYS = ("draft", "featured")
 DATE_KEYS = ("date", "updated", "expires")
@@ -119,7 +121,8 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
     front, problems = split_front_matter(path.read_bytes(), where)
     if front is None:
         return None, problems
-    data = front.data
+    # An empty key (`tags:`) is a key left blank, as if it were not there.
+    data = {key: value for key, value in front.data.items() if value is not None}
 
     def line_of(key: str) -> int:
         pattern = re.compile(rf"^{re.escape(key)}\s*:")
@@ -129,10 +132,12 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         problems.append(Problem(where, line_of(key), message, warning))
 
     for key in data:
-        if key not in KNOWN_KEYS:
+        if key not in KNOWN_KEYS and key not in config.content.ignore_keys:
             suggestion = did_you_mean(str(key), KNOWN_KEYS)
-            problem(str(key), f"unknown front matter key '{key}'{suggestion}"
-                    " (it is ignored; --strict makes this an error)", warning=True)
+            problems.append(Problem(where, line_of(str(key)),
+                                    f"unknown front matter key '{key}'{suggestion} (it is "
+                                    "ignored; --strict makes this an error, [content] "
+                                    "ignore_keys silences it)", True))
     values = _typed_values(data, problem)
     relative = path.relative_to(content_dir(config))
     is_page = relative.parts[0] == PAGES_DIR
@@ -152,9 +157,12 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
             if dates[key] is None:
                 problem(key, f"{key} '{data[key]}' is not a date: write it as 2017-01-10 09:00 "
                         "(site time zone) or 2017-01-10T09:00:00+07:00")
-    if "date" not in data and not is_page:
+    name_date, stem = dated_name(path.stem, tz)
+    if "date" not in data and name_date is not None:
+        dates["date"] = name_date
+    elif "date" not in data and not is_page:
         problem("date", "missing date: add 'date: 2017-01-10 09:00' to the front matter")
-    slug = values.get("slug") or urls.slugify(path.stem)
+    slug = values.get("slug") or urls.slugify(stem)
     if not urls.is_valid_slug(slug):
         problem("slug", f"slug '{slug}' may only contain letters, digits and hyphens")
     if "author" in data and "authors" in data:
@@ -174,6 +182,9 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
             if name.strip() and not urls.slugify(name):
                 problem(key, f"{key} '{name}' needs at least one letter or digit "
                         "(it names a page of the site)")
+    language = values.get("lang", "").strip()
+    if language and not is_language(language):
+        problem("lang", f"lang '{language}' is not a language code such as en, ja or pt-BR")
     image = _hero_image(values, config, problem)
     if [p for p in problems if not p.warning]:
         return None, problems
@@ -184,7 +195,8 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         assert date is not None
         site_path = urls.article_path(config.permalinks.article, section, slug, date)
     rendered = render_markdown(front.body, config.base_path, str(static_dir(config)),
-                               config.site.language)
+                               language or config.site.language)
+    problems.extend(template_code(rendered.html, front.body, where, len(front.lines) + 2))
     return Article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
         date=date, updated=dates.get("updated"), expires=dates.get("expires"),
@@ -195,7 +207,61 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         tags=tuple(dict.fromkeys(t.strip() for t in values.get("tags", ()) if t.strip())),
         image=image, draft=values.get("draft", False), featured=values.get("featured", False),
         location=values.get("location", "").strip(), aliases=tuple(aliases),
+        language=language,
     ), problems
+
+
+_DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+
+
+def dated_name(stem: str, tz: ZoneInfo) -> tuple[dt.datetime | None, str]:
+    """`2015-05-15-rust-1-0` -> (midnight of that day, `rust-1-0`): Jekyll's way of
+    dating a post. A name whose prefix is no real day is left whole."""
+    match = _DATED_NAME.match(stem)
+    if not match:
+        return None, stem
+    try:
+        day = dt.datetime(*(int(part) for part in match.group(1, 2, 3)), tzinfo=tz)
+    except ValueError:
+        return None, stem
+    return day, match.group(4)
+
+
+def is_language(code: str) -> bool:
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+# Template code of another generator (Liquid, Hugo shortcodes, Jinja) that reached
+# the page as text: the reader would see it. Code blocks and spans are left alone.
+_TEMPLATE_CODE = re.compile(r"\{%|\{\{")
+_CODE_HTML = re.compile(r"<(pre|code)\b.*?</\1>", re.S)
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+
+
+def template_code(body_html: str, body: str, where: str, first_line: int) -> list[Problem]:
+    """A warning per body line where `{%`, `{{<` or `{{` is shown outside code."""
+    if not _TEMPLATE_CODE.search(_CODE_HTML.sub("", body_html)):
+        return []
+    found, fence = [], ""
+    for number, text in enumerate(body.split("\n"), start=first_line):
+        opening = _FENCE.match(text)
+        if opening and (not fence or opening.group(1).startswith(fence)):
+            fence = "" if fence else opening.group(1)[0] * 3
+            continue
+        if fence:
+            continue
+        shown = _TEMPLATE_CODE.search(_CODE_SPAN.sub("", text))
+        if shown:
+            code = text[shown.start():].split()[0][:12]
+            found.append(Problem(where, number, f"template code '{code}' is shown to readers "
+                                 "as text: replace it with Markdown, or put it in a code block "
+                                 "if it is meant to be shown", True, kind="template code"))
+    return found
 
 
 def _typed_values(data: dict[str, Any], problem: Any) -> dict[str, Any]:

@@ -87,11 +87,12 @@ class Views:
     def _card(self, article: Article) -> View:
         link = self.link
         updated = article.updated if article.updated and article.updated != article.date else None
+        language = article.language or self.language
         return {
             "title": article.title, "url": link.url(article.path),
             "permalink": link.absolute(article.path), "summary": article.summary,
-            "date": date_view(article.date, self.language),
-            "updated": date_view(updated, self.language),
+            "date": date_view(article.date, language),
+            "updated": date_view(updated, language), "language": language,
             "section": self.sections.get(article.section),
             "authors": [self.authors[urls.slugify(a)] for a in article.authors],
             "tags": [self.tags[urls.slugify(t)] for t in article.tags],
@@ -117,8 +118,9 @@ class Views:
         return {"title": page.title, "url": link.url(page.path),
                 "permalink": link.absolute(page.path), "summary": page.summary,
                 "body_html": page.body_html, "toc_html": page.toc_html,
-                "date": date_view(page.date, self.language),
-                "image": image_view(page.image, link)}
+                "date": date_view(page.date, page.language or self.language),
+                "image": image_view(page.image, link),
+                "language": page.language or self.language}
 
     def _logo(self, logo: str) -> View | None:
         """The logo with its real size, so the header does not shift while it loads."""
