@@ -1,4 +1,4 @@
-"""Layer 0. Problems of one kind printed once, with a count and a few examples.
+"""Layer 1. Problems of one kind printed once, with a count and a few examples.
 
 An archive of thousands of files repeats the same problem (one unknown key,
 one kind of bad date) in many of them; a line per file buries everything

@@ -128,8 +128,8 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         pattern = re.compile(rf"^{re.escape(key)}\s*:")
         return next((i + 2 for i, text in enumerate(front.lines) if pattern.match(text)), 2)
 
-    def problem(key: str, message: str, warning: bool = False) -> None:
-        problems.append(Problem(where, line_of(key), message, warning))
+    def problem(key: str, message: str, warning: bool = False, kind: str = "") -> None:
+        problems.append(Problem(where, line_of(key), message, warning, kind))
 
     for key in data:
         if key not in KNOWN_KEYS and key not in config.content.ignore_keys:
@@ -156,7 +156,7 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
             dates[key] = to_aware(data[key], tz)
             if dates[key] is None:
                 problem(key, f"{key} '{data[key]}' is not a date: write it as 2017-01-10 09:00 "
-                        "(site time zone) or 2017-01-10T09:00:00+07:00")
+                        "(site time zone) or 2017-01-10T09:00:00+07:00", kind=f"bad {key}")
     name_date, stem = dated_name(path.stem, tz)
     if "date" not in data and name_date is not None:
         dates["date"] = name_date
@@ -164,7 +164,8 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         problem("date", "missing date: add 'date: 2017-01-10 09:00' to the front matter")
     slug = values.get("slug") or urls.slugify(stem)
     if not urls.is_valid_slug(slug):
-        problem("slug", f"slug '{slug}' may only contain letters, digits and hyphens")
+        problem("slug", f"slug '{slug}' may only contain letters, digits and hyphens",
+                kind="bad slug")
     if "author" in data and "authors" in data:
         problem("authors", "use either author or authors, not both")
     authors = (values["author"],) if values.get("author") else values.get("authors", ())
@@ -173,7 +174,7 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         cleaned = urls.clean_site_path(alias)
         if cleaned is None:
             problem("aliases", f"alias '{alias}' must be a path on this site starting with '/' "
-                    "and without '..' or '\\'")
+                    "and without '..' or '\\'", kind="bad alias")
         else:
             aliases.append(cleaned)
     for key in ("tags", "authors", "author"):
@@ -181,10 +182,11 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         for name in (named,) if isinstance(named, str) else named:
             if name.strip() and not urls.slugify(name):
                 problem(key, f"{key} '{name}' needs at least one letter or digit "
-                        "(it names a page of the site)")
+                        "(it names a page of the site)", kind=f"bad {key}")
     language = values.get("lang", "").strip()
     if language and not is_language(language):
-        problem("lang", f"lang '{language}' is not a language code such as en, ja or pt-BR")
+        problem("lang", f"lang '{language}' is not a language code such as en, ja or pt-BR",
+                kind="bad lang")
     image = _hero_image(values, config, problem)
     if [p for p in problems if not p.warning]:
         return None, problems
@@ -296,7 +298,8 @@ def _hero_image(values: dict[str, Any], config: Config, problem: Any) -> Image |
     size = image_size(str(static_dir(config)), src)
     if size is None:
         problem("image", f"image '{src}' is not an image file under content/static/ "
-                "(write it as /images/name.jpg for content/static/images/name.jpg)")
+                "(write it as /images/name.jpg for content/static/images/name.jpg)",
+                kind="missing image")
         return None
     if not values.get("image_alt", "").strip():
         problem("image", "the hero image has no image_alt: describe it for readers who cannot "
