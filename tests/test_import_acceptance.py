@@ -45,7 +45,8 @@ def test_a_file_without_date_or_dated_name_is_still_an_error(tmp_path: Path) -> 
 
 def test_empty_keys_are_as_if_absent(tmp_path: Path) -> None:
     site = make_site(tmp_path / "s", {
-        "content/a/kosong.md": "---\ntitle: Kosong\ndate: 2026-11-20\ntags:\nsummary:\n---\n\nIsi.\n",
+        "content/a/kosong.md":
+            "---\ntitle: Kosong\ndate: 2026-11-20\ntags:\nsummary:\n---\n\nIsi.\n",
     })
     report = build_site(site)
     assert report.warnings == []
@@ -75,7 +76,7 @@ def test_an_article_in_japanese_on_an_indonesian_site(tmp_path: Path) -> None:
 
 def test_an_unknown_language_is_a_problem_of_its_file(tmp_path: Path) -> None:
     site = make_site(tmp_path / "s", {"content/a/x.md": article("X", lang="bahasa planet")})
-    with pytest.raises(SitegenError, match="content/a/x.md:4: lang 'bahasa planet' is not a "
+    with pytest.raises(SitegenError, match=r"content/a/x\.md:4: lang 'bahasa planet' is not a "
                        "language code"):
         build_site(site)
 
@@ -138,5 +139,5 @@ def test_ignore_keys_silences_the_keys_a_site_does_not_use(tmp_path: Path) -> No
 
 def test_ignore_keys_must_be_a_list_of_text(tmp_path: Path) -> None:
     site = make_site(tmp_path / "s", {}, BASIC_CONFIG + '\n[content]\nignore_keys = "layout"\n')
-    with pytest.raises(SitegenError, match="content.ignore_keys must be a list of text"):
+    with pytest.raises(SitegenError, match=r"content\.ignore_keys must be a list of text"):
         build_site(site)
