@@ -212,6 +212,37 @@ def new_command(title: str, section: str, source: Path, debug: bool) -> None:
     _run(debug, action)
 
 
+@main.command("import")
+@click.argument("kind", type=click.Choice(["jekyll", "hugo", "wordpress"]))
+@click.argument("old", metavar="SOURCE", type=click.Path(path_type=Path))
+@SOURCE
+@click.option("--uploads", type=click.Path(file_okay=False, path_type=Path),
+              help="WordPress: the wp-content/uploads folder of the old site.")
+@click.option("--section", "default_section", default="berita", show_default=True,
+              help="The section of posts that have no category.")
+@click.option("--dry-run", "-n", is_flag=True, help="Print what would be written; write nothing.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def import_command(kind: str, old: Path, source: Path, uploads: Path | None,
+                   default_section: str, dry_run: bool, debug: bool) -> None:
+    """Import a Jekyll or Hugo site (its folder) or a WordPress export (WXR file) into
+    the site; never overwrites a file, and writes import-report.txt."""
+
+    def action() -> None:
+        from sitegen.importers.run import ImportOptions, run_import
+
+        config = load_config(source)
+        options = ImportOptions(kind, old, dry_run, uploads, default_section)
+        report, name = run_import(config, options, click.echo)
+        if not dry_run:
+            click.echo(f"sitegen: imported from {old}: {report.summary()}; "
+                       f"the details are in {name}")
+        else:
+            click.echo(report.text())
+            click.echo(f"sitegen: dry run, nothing was written: {report.summary()}")
+
+    _run(debug, action)
+
+
 @main.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
