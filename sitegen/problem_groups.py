@@ -50,7 +50,8 @@ def lines(problems: Iterable[Problem], verbose: bool = False) -> list[str]:
             shown.append(str(found.first))
             continue
         files = found.files
-        where = f"{count} times in {len(files)} files" if count != len(files) else f"{count} files"
+        where = (f"{count} files" if count == len(files) else
+                 f"{count} times in {len(files)} file{'s' if len(files) > 1 else ''}")
         examples = ", ".join(_place(p) for p in found.problems[1:EXAMPLES + 1])
         more = ", …" if count > EXAMPLES + 1 else ""
         shown.append(f"{found.first} [{where}; also {examples}{more}; --verbose lists all]")

@@ -24,9 +24,16 @@ from sitegen import urls
 from sitegen.config import Config
 from sitegen.importers import shortcodes
 from sitegen.importers.front import credit_lines, map_front, words
-from sitegen.importers.jekyll import MARKDOWN, _zone
 from sitegen.importers.report import Report
-from sitegen.importers.write import Imported, Result, old_path, rewrite_links, unique_slugs
+from sitegen.importers.write import (
+    MARKDOWN,
+    Imported,
+    Result,
+    old_path,
+    rewrite_links,
+    unique_slugs,
+    zone_of,
+)
 
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml",
                 "config.yml", "config.json", "config/_default/hugo.toml",
@@ -82,7 +89,7 @@ def _settings(source: Path, report: Report) -> dict[str, Any]:
 
 def import_site(source: Path, config: Config, report: Report, section: str) -> Result:
     settings = {str(k).lower(): v for k, v in _settings(source, report).items()}
-    zone = _zone(settings.get("timezone"), config.site.timezone)
+    zone = zone_of(settings.get("timezone"), config.site.timezone)
     content = source / str(settings.get("contentdir") or "content")
     taxonomies = settings.get("taxonomies")
     plural = (list(taxonomies.values()) if isinstance(taxonomies, dict)

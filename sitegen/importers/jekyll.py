@@ -17,7 +17,6 @@ import json
 import re
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -27,16 +26,17 @@ from sitegen.importers import liquid
 from sitegen.importers.front import credit_lines, map_front
 from sitegen.importers.report import Report
 from sitegen.importers.write import (
+    MARKDOWN,
     Imported,
     Result,
     old_path,
     referenced,
     rewrite_links,
     unique_slugs,
+    zone_of,
 )
 from sitegen.readers import dated_name
 
-MARKDOWN = (".md", ".markdown", ".mkd", ".mkdn")
 STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
     "pretty": "/:categories/:year/:month/:day/:title/",
@@ -69,7 +69,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     settings = {}
     if (source / "_config.yml").is_file():
         settings = load_yaml(source / "_config.yml", report, "_config.yml") or {}
-    zone = _zone(settings.get("timezone"), config.site.timezone)
+    zone = zone_of(settings.get("timezone"), config.site.timezone)
     data = _data(source / "_data", report)
     style = str(settings.get("permalink") or "date")
     pattern = STYLES.get(style, style)
@@ -82,9 +82,15 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
             continue
         shown = relative.as_posix()
         in_posts, in_drafts = "_posts" in parts[:-1], "_drafts" in parts[:-1]
-        if path.suffix.lower() not in MARKDOWN:
-            continue
         if not (in_posts or in_drafts) and any(p.startswith("_") for p in parts):
+            continue
+        if path.suffix.lower() in {".html", ".htm"} and not (in_posts or in_drafts):
+            if path.read_bytes().startswith(b"---"):
+                report.skipped(shown, 0, "a page of the old theme (HTML with Liquid): "
+                               "sitegen makes its own home and list pages; anything else "
+                               "here needs to be written again as Markdown")
+            continue
+        if path.suffix.lower() not in MARKDOWN:
             continue
         if not (in_posts or in_drafts) and path.stem.lower() in _NOT_PAGES:
             report.skipped(shown, 0, "a home or special page: sitegen makes its own")
@@ -213,13 +219,6 @@ def _asset(source: Path, site_path: str) -> Path | None:
 
 def _hidden(parts: tuple[str, ...]) -> bool:
     return any(p.startswith(".") or p in {"node_modules", "vendor", "_site"} for p in parts)
-
-
-def _zone(name: Any, fallback: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(str(name)) if name else ZoneInfo(fallback)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(fallback)
 
 
 def _data(folder: Path, report: Report) -> dict[str, Any]:

@@ -14,13 +14,15 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
 from sitegen import readers, urls
 from sitegen.config import Config
 from sitegen.importers.report import Report
+
+MARKDOWN = (".md", ".markdown", ".mkd", ".mkdn")
 
 # sitegen's own keys, in the order a person reads them.
 ORDER = ("title", "date", "updated", "expires", "author", "authors", "tags", "summary", "lang",
@@ -82,6 +84,14 @@ def _offset(text: str) -> dt.timezone:
     digits = text[1:].replace(":", "")
     hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
     return dt.timezone(sign * dt.timedelta(hours=int(hours), minutes=int(minutes)))
+
+
+def zone_of(name: object, fallback: str) -> ZoneInfo:
+    """The old site's time zone setting, else the new site's."""
+    try:
+        return ZoneInfo(str(name)) if name else ZoneInfo(fallback)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(fallback)
 
 
 def date_text(moment: dt.datetime) -> str:
