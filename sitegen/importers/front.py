@@ -68,7 +68,9 @@ def plain(text: str) -> str:
 
 def map_front(data: dict[str, Any], source: str, zone: ZoneInfo, report: Report,
               line_of: Callable[[str], int], split_spaces: bool = False,
-              author_names: Callable[[str], str] = lambda name: name) -> Mapped:
+              author_names: Callable[[str], str] = lambda name: name,
+              known: tuple[str, ...] = ()) -> Mapped:
+    """`known`: more keys the caller handles itself (Hugo's taxonomies)."""
     lower = {str(k).lower(): v for k, v in data.items() if v not in (None, "", [])}
     front: dict[str, Any] = {}
     mapped = Mapped(front)
@@ -133,7 +135,7 @@ def map_front(data: dict[str, Any], source: str, zone: ZoneInfo, report: Report,
     for key, value in data.items():
         name = str(key).lower()
         if name not in (*DATE_KEYS, *UPDATED_KEYS, *EXPIRES_KEYS, *SUMMARY_KEYS, *IMAGE_KEYS,
-                        *CREDIT_KEYS, *TEMPLATE_KEYS) and value not in (None, "", []):
+                        *CREDIT_KEYS, *TEMPLATE_KEYS, *known) and value not in (None, "", []):
             report.skipped(source, line_of(str(key)), f"front matter key {key}: "
                            f"{str(value)[:60]!r} has no sitegen equivalent")
     return mapped

@@ -122,7 +122,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
             return next((i + 1 for i, t in enumerate(head)
                          if re.match(rf"\s*\"?{re.escape(key)}\"?\s*[:=]", t, re.I)), 1)
 
-        mapped = map_front(data, shown, zone, report, line_of)
+        mapped = map_front(data, shown, zone, report, line_of, known=tuple(plural))
         bundle = path.stem == "index"
         stem = relative.parent.name if bundle else path.stem
         front = mapped.front
@@ -138,7 +138,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
             report.needs_person(shown, 1, "no date; dated by the file's modification time")
         if date is None:
             date = dt.datetime.fromtimestamp(path.stat().st_mtime, zone).replace(microsecond=0)
-            front["date"] = date.isoformat(timespec="seconds")
+            if not is_page:  # a standalone page needs no date
+                front["date"] = date.isoformat(timespec="seconds")
         top = "" if is_page else relative.parts[0]
         slug = urls.slugify(str(front.pop("slug", "") or stem)) or "artikel"
         item = Imported(shown, urls.slugify(top) if top else "", slug, front, body,
@@ -161,8 +162,9 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     for item, _, path in items:
         new = item.path(config)
         relative = path.relative_to(content).as_posix()
-        for key in (relative, "/" + relative, relative.rsplit("/index.md", 1)[0],
-                    Path(relative).name, Path(relative).with_suffix("").as_posix()):
+        without = Path(relative).with_suffix("").as_posix()
+        for key in (relative, relative.rsplit("/index.md", 1)[0], Path(relative).name,
+                    without, without.removesuffix("/index"), Path(without).name):
             by_file.setdefault(key, new)
         for old in item.old_urls:
             if (found := old_path(old)) is not None:
@@ -171,8 +173,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         params = {str(k): v for k, v in data.items()}
         body = _MORE.sub("", item.body)
         body = shortcodes.convert(body, item.source, item.body_line, report,
-                                  lambda target: by_file.get(target.lstrip("./")) or
-                                  by_file.get(target), params)
+                                  lambda target: by_file.get(target.strip("/").removeprefix(
+                                      "./")), params)
         if path.stem == "index":
             body = _bundle(path.parent, item, body, result, source)
         static = source / "static"

@@ -129,7 +129,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         if "title" not in front:
             front["title"] = stem.replace("-", " ").strip().capitalize() or shown
             report.needs_person(shown, 1, "no title; one was made from the file name")
-        front.setdefault("date", date.isoformat(timespec="seconds"))
+        if in_posts or in_drafts:  # a standalone page needs no date
+            front.setdefault("date", date.isoformat(timespec="seconds"))
         if in_drafts:
             front["draft"] = True
         folder_categories = [p for p in parts[:parts.index("_posts" if in_posts else "_drafts")]

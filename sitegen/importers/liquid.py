@@ -130,6 +130,7 @@ class Converter:
         text = self._evaluate(text)
         text = kramdown_attributes(text, lambda n, message: self.report.converted(
             source, first_line + n, message))
+        text = re.sub(r"\n{3,}", "\n\n", text)  # what evaluated tags leave behind
         while _SLOT_RE.search(text):
             text = _SLOT_RE.sub(lambda m: slots[int(m.group(1))], text)
         return text

@@ -50,9 +50,9 @@ class Report:
 
     def summary(self) -> str:
         counts = self.counts()
-        return (f"{len(self.written)} files written; {counts[CONVERTED]} conversions, "
-                f"{counts[NEEDS_PERSON]} places that need a person, "
-                f"{counts[SKIPPED]} things not imported")
+        return (f"files written: {len(self.written)}, conversions: {counts[CONVERTED]}, "
+                f"places that need a person: {counts[NEEDS_PERSON]}, "
+                f"not imported: {counts[SKIPPED]}")
 
     def text(self) -> str:
         lines = [f"sitegen import {self.kind}: {self.summary()}", ""]

@@ -89,6 +89,7 @@ def convert(body: str, source: str, first_line: int, report: Report,
         return converted
 
     text = _SINGLE.sub(single, text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
     while _SLOT.search(text):
         text = _SLOT.sub(lambda m: slots[int(m.group(1))], text)
     return text
