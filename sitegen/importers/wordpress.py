@@ -88,6 +88,9 @@ def import_site(export: Path, config: Config, report: Report, section: str,
     names = {a.findtext(f"{wp}author_login") or "": a.findtext(f"{wp}author_display_name")
              or a.findtext(f"{wp}author_login") or "" for a in channel.iter(f"{wp}author")}
     items = list(channel.iter("item"))
+    # ElementTree keeps no line numbers: the report names each item by the line it opens on.
+    raw = export.read_text(encoding="utf-8", errors="replace")
+    starts = [raw.count("\n", 0, m.start()) + 1 for m in re.finditer(r"<item\b", raw)]
     attachments: dict[str, dict[str, str]] = {}
     for item in items:
         if item.findtext(f"{wp}post_type") == "attachment":
@@ -103,24 +106,25 @@ def import_site(export: Path, config: Config, report: Report, section: str,
     for number, item in enumerate(items, start=1):
         kind = item.findtext(f"{wp}post_type") or ""
         title = plain(item.findtext("title") or "")
-        where = f"{shown} item {number} ({title[:40] or 'untitled'})"
+        at = starts[number - 1] if number <= len(starts) else 0
+        where = f"{shown}:{at} ({title[:40] or 'untitled'})"
         if kind not in {"post", "page"}:
             if kind not in {"attachment", "nav_menu_item", "revision", "wp_global_styles",
                             "wp_navigation", "custom_css", "customize_changeset", "oembed_cache"}:
-                report.skipped(where, 0, f"post type '{kind}' is not imported")
+                report.skipped(shown, at, f"post type '{kind}' is not imported")
             continue
         status = item.findtext(f"{wp}status") or "publish"
         if status in {"trash", "auto-draft", "inherit"}:
-            report.skipped(where, 0, f"status '{status}': not imported")
+            report.skipped(shown, at, f"status '{status}': not imported")
             continue
         date = _date(item, wp, zone)
         front: dict[str, Any] = {"title": title or "(untitled)", "date": date_text(date)}
         if not title:
-            report.needs_person(where, 0, "no title")
+            report.needs_person(shown, at, "no title")
         if status in {"draft", "pending", "private"}:
             front["draft"] = True
             if status == "private":
-                report.needs_person(where, 0, "a private post: imported as a draft")
+                report.needs_person(shown, at, "a private post: imported as a draft")
         login = item.findtext(DC_CREATOR) or ""
         if names.get(login, login):
             front["author"] = names.get(login, login)
@@ -145,8 +149,8 @@ def import_site(export: Path, config: Config, report: Report, section: str,
             front["image"] = _local(thumbnail["url"], hosts)
             front["image_alt"] = thumbnail["alt"] or thumbnail["title"]
             front["image_caption"] = thumbnail["caption"]
-        body = _body(item.findtext(CONTENT) or "", where, report, hosts)
-        imported = Imported(where, item_section, slug, front, body, date=date)
+        body = _body(item.findtext(CONTENT) or "", (shown, at, title), report, hosts)
+        imported = Imported(where, item_section, slug, front, body, date=date, body_line=at)
         link = item.findtext("link") or ""
         imported.old_urls = [link] if _local(link, hosts) else []
         found.append((imported, link))
@@ -190,8 +194,16 @@ def _local(url: str, hosts: set[str]) -> str:
     return urllib.parse.unquote(parts.path) if parts.path.startswith("/") else ""
 
 
-def _body(html: str, where: str, report: Report, hosts: set[str]) -> str:
+def _body(html: str, where: tuple[str, int, str], report: Report, hosts: set[str]) -> str:
+    """`where`: the export, the line its item opens on, the title (for the report)."""
     marks: list[str] = []
+    shown, at, title = where
+
+    def converted(message: str) -> None:
+        report.converted(shown, at, f"{title[:40]}: {message}")
+
+    def needs_person(message: str) -> None:
+        report.needs_person(shown, at, f"{title[:40]}: {message}")
 
     def mark(markdown: str) -> str:
         marks.append(markdown)
@@ -207,7 +219,7 @@ def _body(html: str, where: str, report: Report, hosts: set[str]) -> str:
         text = text or _attrs(match.group(1)).get("caption", "")
         src = _local(attrs.get("src", ""), hosts) or attrs.get("src", "")
         alt = attrs.get("alt") or text
-        report.converted(where, 0, "[caption] -> image with its caption")
+        converted("[caption] -> image with its caption")
         title = ' "' + text.replace('"', "&quot;") + '"' if text else ""
         return mark(f"![{alt.replace(']', '')}]({src}{title})")
 
@@ -215,9 +227,9 @@ def _body(html: str, where: str, report: Report, hosts: set[str]) -> str:
         return link_line((match.group(1) or match.group(2) or "").strip())
 
     def link_line(url: str) -> str:
-        report.converted(where, 0, f"embed of {url} -> a link on its own line")
-        report.needs_person(where, 0, "an embed became a link on its own line; switch to "
-                            "sitegen's embed syntax once it has one")
+        converted(f"embed of {url} -> a link on its own line")
+        needs_person("an embed became a link on its own line; switch to sitegen's embed "
+                     "syntax once it has one")
         return mark(f"<{url}>")
 
     def iframe(match: re.Match[str]) -> str:
@@ -232,8 +244,7 @@ def _body(html: str, where: str, report: Report, hosts: set[str]) -> str:
     html = _IFRAME.sub(iframe, html)
     for match in _SHORTCODE.finditer(re.sub(r"<[^>]+>", "", html)):
         if not match.group(1):
-            report.needs_person(where, 0, f"shortcode [{match.group(2)}] left as it is: "
-                                "no Markdown equivalent")
+            needs_person(f"shortcode [{match.group(2)}] left as it is: no Markdown equivalent")
     html = _autop(html)
     for host in hosts:
         html = re.sub(r"(\b(?:href|src)=[\"'])https?://" + re.escape(host), r"\1", html)
@@ -273,8 +284,11 @@ def _uploads(item: Imported, uploads: Path | None, result: Result, report: Repor
                     item.front["image"] = original
                 site_path = original
         if file is None:
-            report.needs_person(item.source, 0, f"{site_path} was not found in the uploads "
-                                "folder" if uploads else f"{site_path}: give --uploads")
+            shown, _, title = item.source.partition(" (")
+            report.needs_person(shown.rsplit(":", 1)[0], item.body_line,
+                                f"{title.rstrip(')')}: " + (
+                                    f"{site_path} was not found in the uploads folder"
+                                    if uploads else f"{site_path}: give --uploads"))
             continue
         result.assets[site_path] = file
 
