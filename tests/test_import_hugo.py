@@ -104,6 +104,7 @@ def hugo_site(root: Path) -> Path:
         "content/posts/unfinished.md": "---\ntitle: Unfinished\ndate: 2024-05-01\n"
                                        "draft: true\n---\n\nLater.\n",
         "content/about.md": "---\ntitle: About us\n---\n\nWho we are.\n",
+        "content/posts/json-post.ja.md": "---\ntitle: JSONから\ndate: 2024-04-02\n---\n\n本文。\n",
     })
     (old / "sitegen.toml").unlink()
     make_image(old / "static/images/hero.jpg", (1200, 675))
@@ -170,6 +171,15 @@ def test_taxonomies_credits_summary_language_survive(imported: tuple[Path, str])
     bundle = page(site, "/posts/bundled/")
     assert bundle.html["lang"] == "ja"
     assert "Photographer: Kenji Ito" in bundle.get_text()
+
+
+def test_a_translation_by_file_name_keeps_its_language_and_url(
+        imported: tuple[Path, str]) -> None:
+    site, _ = imported
+    translated = page(site, "/posts/json-post-ja/")
+    assert translated.html["lang"] == "ja"
+    assert translated.find("time").get_text() == "2024年4月1日月曜日 22:00 UTC+7"
+    assert redirect_target(site, "/ja/2024/04/json-post/") == "/posts/json-post-ja/"
 
 
 def test_the_imported_pages_are_valid_html(imported: tuple[Path, str]) -> None:

@@ -120,6 +120,9 @@ def jekyll_site(root: Path) -> Path:
         "_posts/2013-11-22-rust-beta.md": BETA,
         "_drafts/work-in-progress.md": DRAFT,
         "about.md": ABOUT,
+        "_posts/2012-06-01-from-wordpress.html": "---\ntitle: Old HTML\n---\n"
+                                                 "<p>An <em>old</em> post of {{ site.title }}."
+                                                 "</p>\n<ul><li>one</li><li>two</li></ul>\n",
         "index.html": "---\nlayout: home\n---\n{% for p in site.posts %}{{ p.title }}{% endfor %}",
     })
     (old / "sitegen.toml").unlink()
@@ -146,6 +149,14 @@ def test_every_post_is_online_with_its_date_section_and_slug(imported: tuple[Pat
     draft = (site / "content/berita/work-in-progress.md").read_text(encoding="utf-8")
     assert "draft: true" in draft
     assert not (site / "output/berita/work-in-progress").exists()
+
+
+def test_an_html_post_becomes_markdown(imported: tuple[Path, str]) -> None:
+    site, _ = imported
+    text = (site / "content/berita/from-wordpress.md").read_text(encoding="utf-8")
+    assert "An *old* post of The Old Blog.\n\n- one\n- two\n" in text
+    body = page(site, "/berita/from-wordpress/").find("div", class_="story-body")
+    assert [li.get_text() for li in body.find_all("li")] == ["one", "two"]
 
 
 def test_every_old_url_redirects_to_the_new_page(imported: tuple[Path, str]) -> None:

@@ -59,7 +59,13 @@ def item(title: str, post_id: int, name: str, link: str, content: str, *, kind: 
 FLOOD = """Banjir melanda <strong>Jakarta</strong> pagi ini.
 Warga mengungsi.
 
-[caption id="attachment_7" align="aligncenter" width="800"]<a href="https://lama.example.id/wp-content/uploads/2019/03/banjir.jpg"><img class="size-medium wp-image-7" src="https://lama.example.id/wp-content/uploads/2019/03/banjir-300x200.jpg" alt="Air setinggi lutut" width="300" height="200" /></a> Air merendam Kampung Melayu. (Foto: Andi)[/caption]
+""" + (
+    '[caption id="attachment_7" align="aligncenter" width="800"]'
+    '<a href="https://lama.example.id/wp-content/uploads/2019/03/banjir.jpg">'
+    '<img class="size-medium wp-image-7" '
+    'src="https://lama.example.id/wp-content/uploads/2019/03/banjir-300x200.jpg" '
+    'alt="Air setinggi lutut" width="300" height="200" /></a> '
+    'Air merendam Kampung Melayu. (Foto: Andi)[/caption]\n') + """
 
 <h2>Tanggapan</h2>
 Baca juga <a href="https://lama.example.id/2019/02/01/hujan-deras/">hujan deras</a>.

@@ -34,6 +34,7 @@ from sitegen.importers.write import (
     unique_slugs,
     zone_of,
 )
+from sitegen.readers import is_language
 
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml",
                 "config.yml", "config.json", "config/_default/hugo.toml",
@@ -123,9 +124,18 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
                          if re.match(rf"\s*\"?{re.escape(key)}\"?\s*[:=]", t, re.I)), 1)
 
         mapped = map_front(data, shown, zone, report, line_of, known=tuple(plural))
-        bundle = path.stem == "index"
-        stem = relative.parent.name if bundle else path.stem
+        # Hugo's translations by file name: post.ja.md is the Japanese post.md.
+        name, language = path.stem, ""
+        if (found := re.fullmatch(r"(.+)\.([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)", name)) and \
+                is_language(found.group(2)):
+            name, language = found.group(1), found.group(2)
+        bundle = name == "index"
+        stem = relative.parent.name if bundle else name
+        if language:
+            stem = f"{stem}-{language.lower()}"
         front = mapped.front
+        if language:
+            front.setdefault("lang", language)
         front["tags"] = list(dict.fromkeys(
             [*front.get("tags", []), *(w for name in plural if name != "tags"
                                         for w in words(data.get(name)))]))
@@ -145,6 +155,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         item = Imported(shown, urls.slugify(top) if top else "", slug, front, body,
                         date=date, body_line=first)
         old = _old_url(relative, bundle, top, data, date, permalinks, ugly)
+        if language and language != str(settings.get("defaultcontentlanguage") or "en"):
+            old = f"/{language.lower()}{old}"  # Hugo puts other languages under /LANG/
         extra = [a if a.startswith("/") or "://" in a else
                  f"/{'/'.join(relative.parts[:-2 if bundle else -1])}/{a}"
                  for a in mapped.old_urls]
@@ -175,7 +187,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         body = shortcodes.convert(body, item.source, item.body_line, report,
                                   lambda target: by_file.get(target.strip("/").removeprefix(
                                       "./")), params)
-        if path.stem == "index":
+        if path.stem.split(".")[0] == "index":
             body = _bundle(path.parent, item, body, result, source)
         static = source / "static"
         item.body = rewrite_links(body, moved)
@@ -205,7 +217,7 @@ def _bundle(folder: Path, item: Imported, body: str, result: Result, source: Pat
 def _old_url(relative: Path, bundle: bool, top: str, data: dict[str, Any], date: Any,
              permalinks: dict[str, str], ugly: bool) -> str:
     """Where Hugo published the page: the `permalinks` pattern of its section, else its path."""
-    name = relative.parent.name if bundle else relative.stem
+    name = relative.parent.name if bundle else relative.stem.split(".")[0]
     slug = str(data.get("slug") or name)
     title = urls.slugify(str(data.get("title") or name))
     pattern = permalinks.get(top)

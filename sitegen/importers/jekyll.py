@@ -22,7 +22,7 @@ import yaml
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.importers import liquid
+from sitegen.importers import html, liquid
 from sitegen.importers.front import credit_lines, map_front
 from sitegen.importers.report import Report
 from sitegen.importers.write import (
@@ -44,6 +44,7 @@ STYLES = {
     "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
     "none": "/:categories/:title:output_ext",
 }
+HTML = (".html", ".htm")
 _NOT_PAGES = {"index", "readme", "404", "license", "changelog", "contributing"}
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
 
@@ -84,13 +85,13 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         in_posts, in_drafts = "_posts" in parts[:-1], "_drafts" in parts[:-1]
         if not (in_posts or in_drafts) and any(p.startswith("_") for p in parts):
             continue
-        if path.suffix.lower() in {".html", ".htm"} and not (in_posts or in_drafts):
+        if path.suffix.lower() in HTML and not (in_posts or in_drafts):
             if path.read_bytes().startswith(b"---"):
                 report.skipped(shown, 0, "a page of the old theme (HTML with Liquid): "
                                "sitegen makes its own home and list pages; anything else "
                                "here needs to be written again as Markdown")
             continue
-        if path.suffix.lower() not in MARKDOWN:
+        if path.suffix.lower() not in (*MARKDOWN, *HTML):
             continue
         if not (in_posts or in_drafts) and path.stem.lower() in _NOT_PAGES:
             report.skipped(shown, 0, "a home or special page: sitegen makes its own")
@@ -188,6 +189,8 @@ def _convert(source: Path, config: Config, report: Report,
         page = {**meta, "url": item.path(config), "title": item.front.get("title", "")}
         body = converter.convert(item.body, shown, item.body_line, page,
                                  (source / shown).parent)
+        if Path(shown).suffix.lower() in HTML:
+            body = html.to_markdown(body)
         if base:
             body = re.sub(r"(\]\(\s*|\b(?:href|src)=[\"'])" + re.escape(base) + "/",
                           r"\1/", body)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from liquid import Environment, StrictUndefined
+from liquid import Environment, FalsyStrictUndefined
 
 from sitegen import urls
 from sitegen.importers.report import Report
@@ -56,7 +56,8 @@ class Site:
 
 
 def environment() -> Environment:
-    env = Environment(undefined=StrictUndefined)
+    # Undefined is an error when printed, but false in `if` (`{% if page.image %}`).
+    env = Environment(undefined=FalsyStrictUndefined)
     # Jekyll's own filters, as far as they mean something in an imported body.
     env.filters["relative_url"] = lambda value: str(value)
     env.filters["absolute_url"] = lambda value: str(value)

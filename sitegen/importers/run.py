@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import readers
+from sitegen import readers, urls
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.importers import hugo, jekyll, wordpress
@@ -50,10 +50,15 @@ def run_import(config: Config, options: ImportOptions,
     writer = Writer(config, report, options.dry_run, echo)
     _check_images(result, config, report)
     static = readers.static_dir(config)
+    roots = [r.resolve() for r in (source.parent, options.uploads) if r is not None]
     for site_path, file in sorted(result.assets.items()):
-        writer.copy(static / site_path.lstrip("/"), file, str(file.relative_to(
-            file.anchor)) if not file.is_relative_to(source.resolve().parent) else
-            file.relative_to(source.resolve().parent).as_posix())
+        clean = urls.clean_site_path(site_path)
+        if clean is None:  # `/../x`: never a path outside content/static/
+            report.skipped(site_path, 0, "not a path on the site; the file was not copied")
+            continue
+        shown = next((file.relative_to(r).as_posix() for r in roots if file.is_relative_to(r)),
+                     file.name)
+        writer.copy(static / clean.lstrip("/"), file, shown)
     for item in result.items:
         writer.write_item(item)
     for slug, name in sorted(result.sections.items()):

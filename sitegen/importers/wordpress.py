@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from markdownify import markdownify
-
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.importers.front import plain
+from sitegen.importers.html import to_markdown
 from sitegen.importers.report import Report
 from sitegen.importers.write import (
     Imported,
@@ -248,18 +247,7 @@ def _body(html: str, where: tuple[str, int, str], report: Report, hosts: set[str
     html = _autop(html)
     for host in hosts:
         html = re.sub(r"(\b(?:href|src)=[\"'])https?://" + re.escape(host), r"\1", html)
-    text = markdownify(html, heading_style="ATX", bullets="-", strip=["script", "style"],
-                       code_language_callback=_language)
-    text = re.sub(r"SITEGENMARK(\d+)END", lambda m: marks[int(m.group(1))], text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-
-
-def _language(element: Any) -> str | None:
-    code = element.find("code") if element is not None else None
-    for value in (code.get("class") if code is not None else None) or element.get("class") or []:
-        if value.startswith(("language-", "lang-")):
-            return value.split("-", 1)[1]
-    return None
+    return re.sub(r"SITEGENMARK(\d+)END", lambda m: marks[int(m.group(1))], to_markdown(html))
 
 
 def _autop(html: str) -> str:
