@@ -89,7 +89,8 @@ def _settings(source: Path, report: Report) -> dict[str, Any]:
 
 
 def import_site(source: Path, config: Config, report: Report, section: str) -> Result:
-    settings = {str(k).lower(): v for k, v in _settings(source, report).items()}
+    loaded = _settings(source, report)
+    settings = {str(k).lower(): v for k, v in loaded.items()} if isinstance(loaded, dict) else {}
     zone = zone_of(settings.get("timezone"), config.site.timezone)
     content = source / str(settings.get("contentdir") or "content")
     taxonomies = settings.get("taxonomies")
@@ -100,22 +101,23 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     ugly = settings.get("uglyurls") is True
     items: list[tuple[Imported, dict[str, Any], Path]] = []
     result = Result([])
-    for path in sorted(content.rglob("*")) if content.is_dir() else []:
+    def one(path: Path) -> None:
+        """Read one file of the content folder into `items`."""
         relative = path.relative_to(content)
         shown = path.relative_to(source).as_posix()
         if (not path.is_file() or path.is_symlink() or path.suffix.lower() not in MARKDOWN
                 or any(p.startswith(".") for p in relative.parts)):
-            continue
+            return
         if path.stem == "_index":
             report.skipped(shown, 0, "a list page (_index): sitegen makes its own section "
                            "and home pages")
-            continue
+            return
         try:
             data, body, first, _ = split(path.read_text(encoding="utf-8-sig")
                                          .replace("\r\n", "\n"))
         except (ValueError, yaml.YAMLError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             report.needs_person(shown, 1, f"front matter could not be read, not imported: {exc}")
-            continue
+            return
         data = data or {}
         head = path.read_text(encoding="utf-8-sig", errors="replace").split("\n")[:first]
 
@@ -168,6 +170,13 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         if mapped.image:
             front["image"] = mapped.image
         items.append((item, data, path))
+
+    for path in sorted(content.rglob("*")) if content.is_dir() else []:
+        try:
+            one(path)
+        except (OSError, ValueError, TypeError, AttributeError) as exc:  # one bad file
+            report.needs_person(path.relative_to(source).as_posix(), 0,
+                                f"could not be imported: {type(exc).__name__}: {exc}")
     unique_slugs([i for i, _, _ in items], config, report)
     by_file: dict[str, str] = {}
     moved: dict[str, str] = {}

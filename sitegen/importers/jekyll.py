@@ -15,8 +15,10 @@ import csv
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -70,93 +72,124 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     settings = {}
     if (source / "_config.yml").is_file():
         settings = load_yaml(source / "_config.yml", report, "_config.yml") or {}
+    if not isinstance(settings, dict):
+        report.needs_person("_config.yml", 1, "not a mapping of settings; ignored")
+        settings = {}
     zone = zone_of(settings.get("timezone"), config.site.timezone)
     data = _data(source / "_data", report)
     style = str(settings.get("permalink") or "date")
     pattern = STYLES.get(style, style)
     base = str(settings.get("baseurl") or "").rstrip("/")
     found: list[tuple[Imported, dict[str, Any], str]] = []
+    context = _Context(settings, zone, data, pattern, style, base, section, report)
     for path in sorted(source.rglob("*")):
-        relative = path.relative_to(source)
-        parts = relative.parts
-        if not path.is_file() or path.is_symlink() or _hidden(parts):
-            continue
-        shown = relative.as_posix()
-        in_posts, in_drafts = "_posts" in parts[:-1], "_drafts" in parts[:-1]
-        if not (in_posts or in_drafts) and any(p.startswith("_") for p in parts):
-            continue
-        if path.suffix.lower() in HTML and not (in_posts or in_drafts):
-            if path.read_bytes().startswith(b"---"):
-                report.skipped(shown, 0, "a page of the old theme (HTML with Liquid): "
-                               "sitegen makes its own home and list pages; anything else "
-                               "here needs to be written again as Markdown")
-            continue
-        if path.suffix.lower() not in (*MARKDOWN, *HTML):
-            continue
-        if not (in_posts or in_drafts) and path.stem.lower() in _NOT_PAGES:
-            report.skipped(shown, 0, "a home or special page: sitegen makes its own")
-            continue
-        text = path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
-        head, body, first = split(text)
-        if head is None and not (in_posts or in_drafts):
-            continue  # Jekyll copies files without front matter as they are
         try:
-            meta = yaml.safe_load(head or "") or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            report.needs_person(shown, mark.line + 2 if mark else 1,
-                                f"invalid YAML in front matter, not imported: {exc}")
+            read = _read_file(path, source, context)
+        except (OSError, ValueError, TypeError, AttributeError) as exc:  # one bad file
+            report.needs_person(path.relative_to(source).as_posix(), 0,
+                                f"could not be imported: {type(exc).__name__}: {exc}")
             continue
-        if not isinstance(meta, dict):
-            report.needs_person(shown, 1, "front matter is not a mapping; not imported")
-            continue
-        meta = {**_defaults(settings, shown, in_posts or in_drafts), **meta}
-        lines = (head or "").split("\n")
-
-        def line_of(key: str, lines: list[str] = lines) -> int:
-            return next((i + 2 for i, t in enumerate(lines)
-                         if t.lower().startswith(key.lower() + ":")), 1)
-
-        mapped = map_front(meta, shown, zone, report, line_of, split_spaces=True,
-                           author_names=lambda n: _author(n, data))
-        name_date, stem = dated_name(path.stem, zone)
-        date = mapped.date or name_date
-        if date is None:
-            date = dt.datetime.fromtimestamp(path.stat().st_mtime, zone).replace(microsecond=0)
-            if not in_drafts and (in_posts or "date" in meta):
-                report.needs_person(shown, 1, "no date in the file or its name; dated by the "
-                                    "file's modification time")
-        front = mapped.front
-        if "title" not in front:
-            front["title"] = stem.replace("-", " ").strip().capitalize() or shown
-            report.needs_person(shown, 1, "no title; one was made from the file name")
-        if in_posts or in_drafts:  # a standalone page needs no date
-            front.setdefault("date", date.isoformat(timespec="seconds"))
-        if in_drafts:
-            front["draft"] = True
-        folder_categories = [p for p in parts[:parts.index("_posts" if in_posts else "_drafts")]
-                             ] if in_posts or in_drafts else []
-        categories = [*folder_categories, *mapped.categories]
-        slug = urls.slugify(str(front.pop("slug", "") or stem)) or "artikel"
-        is_post = in_posts or in_drafts
-        item = Imported(shown, "", slug, front, body, date=date, body_line=first)
-        if is_post:
-            item.section = urls.slugify(categories[0]) if categories else section
-            front["tags"] = list(dict.fromkeys([*categories[1:], *front.get("tags", [])]))
-            old = _post_url(pattern, categories, stem, slug, date, meta)
-        else:
-            old = _page_url(relative, style)
-        permalink = meta.get("permalink")
-        if isinstance(permalink, str) and permalink.strip():
-            old = _expand(permalink.strip(), categories, stem, slug, date)
-        extra = [u for u in mapped.old_urls if u != permalink]
-        item.old_urls = list(dict.fromkeys([old, *extra]))
-        if mapped.image:
-            front["image"] = mapped.image.removeprefix(base) if base else mapped.image
-        if mapped.credits:
-            item.body = item.body.rstrip() + "\n\n" + credit_lines(mapped.credits) + "\n"
-        found.append((item, meta, shown))
+        if read is not None:
+            found.append(read)
     return _convert(source, config, report, found, settings, data, base)
+
+
+@dataclass(frozen=True)
+class _Context:
+    settings: dict[str, Any]
+    zone: ZoneInfo
+    data: dict[str, Any]
+    pattern: str
+    style: str
+    base: str
+    section: str
+    report: Report
+
+
+def _read_file(path: Path, source: Path,
+               context: _Context) -> tuple[Imported, dict[str, Any], str] | None:
+    """One file of the old site as an item, or None when it is no post or page."""
+    settings, zone, data, report = context.settings, context.zone, context.data, context.report
+    pattern, style, base, section = context.pattern, context.style, context.base, context.section
+    relative = path.relative_to(source)
+    parts = relative.parts
+    if not path.is_file() or path.is_symlink() or _hidden(parts):
+        return None
+    shown = relative.as_posix()
+    in_posts, in_drafts = "_posts" in parts[:-1], "_drafts" in parts[:-1]
+    if not (in_posts or in_drafts) and any(p.startswith("_") for p in parts):
+        return None
+    if path.suffix.lower() in HTML and not (in_posts or in_drafts):
+        if path.read_bytes().startswith(b"---"):
+            report.skipped(shown, 0, "a page of the old theme (HTML with Liquid): "
+                           "sitegen makes its own home and list pages; anything else "
+                           "here needs to be written again as Markdown")
+        return None
+    if path.suffix.lower() not in (*MARKDOWN, *HTML):
+        return None
+    if not (in_posts or in_drafts) and path.stem.lower() in _NOT_PAGES:
+        report.skipped(shown, 0, "a home or special page: sitegen makes its own")
+        return None
+    text = path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
+    head, body, first = split(text)
+    if head is None and not (in_posts or in_drafts):
+        return None  # Jekyll copies files without front matter as they are
+    try:
+        meta = yaml.safe_load(head or "") or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        report.needs_person(shown, mark.line + 2 if mark else 1,
+                            f"invalid YAML in front matter, not imported: {exc}")
+        return None
+    if not isinstance(meta, dict):
+        report.needs_person(shown, 1, "front matter is not a mapping; not imported")
+        return None
+    meta = {**_defaults(settings, shown, in_posts or in_drafts), **meta}
+    lines = (head or "").split("\n")
+
+    def line_of(key: str, lines: list[str] = lines) -> int:
+        return next((i + 2 for i, t in enumerate(lines)
+                     if t.lower().startswith(key.lower() + ":")), 1)
+
+    mapped = map_front(meta, shown, zone, report, line_of, split_spaces=True,
+                       author_names=lambda n: _author(n, data))
+    name_date, stem = dated_name(path.stem, zone)
+    date = mapped.date or name_date
+    if date is None:
+        date = dt.datetime.fromtimestamp(path.stat().st_mtime, zone).replace(microsecond=0)
+        if not in_drafts and (in_posts or "date" in meta):
+            report.needs_person(shown, 1, "no date in the file or its name; dated by the "
+                                "file's modification time")
+    front = mapped.front
+    if "title" not in front:
+        front["title"] = stem.replace("-", " ").strip().capitalize() or shown
+        report.needs_person(shown, 1, "no title; one was made from the file name")
+    if in_posts or in_drafts:  # a standalone page needs no date
+        front.setdefault("date", date.isoformat(timespec="seconds"))
+    if in_drafts:
+        front["draft"] = True
+    folder_categories = [p for p in parts[:parts.index("_posts" if in_posts else "_drafts")]
+                         ] if in_posts or in_drafts else []
+    categories = [*folder_categories, *mapped.categories]
+    slug = urls.slugify(str(front.pop("slug", "") or stem)) or "artikel"
+    is_post = in_posts or in_drafts
+    item = Imported(shown, "", slug, front, body, date=date, body_line=first)
+    if is_post:
+        item.section = urls.slugify(categories[0]) if categories else section
+        front["tags"] = list(dict.fromkeys([*categories[1:], *front.get("tags", [])]))
+        old = _post_url(pattern, categories, stem, slug, date, meta)
+    else:
+        old = _page_url(relative, style)
+    permalink = meta.get("permalink")
+    if isinstance(permalink, str) and permalink.strip():
+        old = _expand(permalink.strip(), categories, stem, slug, date)
+    extra = [u for u in mapped.old_urls if u != permalink]
+    item.old_urls = list(dict.fromkeys([old, *extra]))
+    if mapped.image:
+        front["image"] = mapped.image.removeprefix(base) if base else mapped.image
+    if mapped.credits:
+        item.body = item.body.rstrip() + "\n\n" + credit_lines(mapped.credits) + "\n"
+    return item, meta, shown
 
 
 def _convert(source: Path, config: Config, report: Report,

@@ -102,7 +102,8 @@ def import_site(export: Path, config: Config, report: Report, section: str,
                 "title": item.findtext("title") or ""}
     result = Result([])
     found: list[tuple[Imported, str]] = []
-    for number, item in enumerate(items, start=1):
+    def one(number: int, item: ET.Element) -> None:
+        """Read one <item> of the export into `found`."""
         kind = item.findtext(f"{wp}post_type") or ""
         title = plain(item.findtext("title") or "")
         at = starts[number - 1] if number <= len(starts) else 0
@@ -111,11 +112,11 @@ def import_site(export: Path, config: Config, report: Report, section: str,
             if kind not in {"attachment", "nav_menu_item", "revision", "wp_global_styles",
                             "wp_navigation", "custom_css", "customize_changeset", "oembed_cache"}:
                 report.skipped(shown, at, f"post type '{kind}' is not imported")
-            continue
+            return
         status = item.findtext(f"{wp}status") or "publish"
         if status in {"trash", "auto-draft", "inherit"}:
             report.skipped(shown, at, f"status '{status}': not imported")
-            continue
+            return
         date = _date(item, wp, zone)
         front: dict[str, Any] = {"title": title or "(untitled)", "date": date_text(date)}
         if not title:
@@ -153,6 +154,13 @@ def import_site(export: Path, config: Config, report: Report, section: str,
         link = item.findtext("link") or ""
         imported.old_urls = [link] if _local(link, hosts) else []
         found.append((imported, link))
+
+    for number, item in enumerate(items, start=1):
+        try:
+            one(number, item)
+        except (ValueError, TypeError, AttributeError) as exc:  # one bad item
+            report.needs_person(shown, starts[number - 1] if number <= len(starts) else 0,
+                                f"could not be imported: {type(exc).__name__}: {exc}")
     unique_slugs([i for i, _ in found], config, report)
     moved = {p: i.path(config) for i, _ in found for u in i.old_urls if (p := old_path(u))}
     for imported, _ in found:

@@ -48,8 +48,10 @@ class Imported:
         """The new URL path, as sitegen will publish it."""
         if not self.section:
             return config.permalinks.page.format(slug=self.slug)
-        return urls.article_path(config.permalinks.article, self.section, self.slug,
-                                 self.date or dt.datetime(1970, 1, 1))
+        # The URL's day is the day in the new site's zone, as sitegen will compute it.
+        zone = ZoneInfo(config.site.timezone)
+        date = (self.date or dt.datetime(1970, 1, 1, tzinfo=zone)).astimezone(zone)
+        return urls.article_path(config.permalinks.article, self.section, self.slug, date)
 
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?"
