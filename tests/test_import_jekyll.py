@@ -257,3 +257,29 @@ def test_a_missing_source_is_a_clear_problem(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "is not the folder of the old site" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_bad_files_are_reported_and_the_rest_imported(tmp_path: Path) -> None:
+    old = make_site(tmp_path / "old", {
+        "_config.yml": "permalink: /:title/\n",
+        "_posts/2020-01-01-good.md": "---\ntitle: Good\n---\n\nFine.\n",
+        "_posts/2020-01-02-broken.md": "---\ntitle: [never closed\n---\n\nBody.\n",
+        "_posts/2020-01-03-list.md": "---\n- not\n- a mapping\n---\n",
+        # Both old posts claimed /same/: the second gets no redirect, the build still works.
+        "_posts/2020-01-04-one.md": "---\ntitle: One\npermalink: /same/\n---\n\nOne.\n",
+        "_posts/2020-01-05-two.md": "---\ntitle: Two\nredirect_from: /same/\n---\n\nTwo.\n",
+    })
+    (old / "sitegen.toml").unlink()
+    site = make_site(tmp_path / "new", {})
+    result = sitegen("import", "jekyll", str(old), "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    report = (site / "import-report.txt").read_text(encoding="utf-8")
+    assert ("_posts/2020-01-02-broken.md:2: needs a person: invalid YAML in front matter "
+            "(expected ',' or ']', but got '<stream end>'); not imported") in report
+    assert "_posts/2020-01-03-list.md:1: needs a person: front matter is not a mapping" in report
+    assert "old URL /same/ now belongs to _posts/2020-01-04-one.md" in report
+    assert sorted(p.name for p in (site / "content/berita").iterdir()) == [
+        "good.md", "one.md", "two.md"]
+    built = sitegen("build", "--source", str(site), "--now", "2026-11-28T12:00+07:00")
+    assert built.returncode == 0, built.stderr
+    assert redirect_target(site, "/same/") == "/berita/one/"

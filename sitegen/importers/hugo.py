@@ -116,7 +116,9 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
             data, body, first, _ = split(path.read_text(encoding="utf-8-sig")
                                          .replace("\r\n", "\n"))
         except (ValueError, yaml.YAMLError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            report.needs_person(shown, 1, f"front matter could not be read, not imported: {exc}")
+            reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
+            report.needs_person(shown, 1, f"front matter could not be read ({reason}); "
+                                "not imported")
             return
         data = data or {}
         head = path.read_text(encoding="utf-8-sig", errors="replace").split("\n")[:first]

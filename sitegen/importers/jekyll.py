@@ -54,10 +54,19 @@ _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S |
 def load_yaml(path: Path, report: Report, shown: str) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
-        report.needs_person(shown, getattr(getattr(exc, "problem_mark", None), "line", -1) + 1,
-                            f"could not be read: {str(exc).splitlines()[0]}")
-        return None
+    except yaml.YAMLError as exc:
+        line, reason = yaml_problem(exc)
+        report.needs_person(shown, line, f"could not be read: invalid YAML ({reason})")
+    except (UnicodeDecodeError, OSError) as exc:
+        report.needs_person(shown, 0, f"could not be read: {exc}")
+    return None
+
+
+def yaml_problem(exc: yaml.YAMLError) -> tuple[int, str]:
+    """(line, counted from 1, where the YAML went wrong; what went wrong), on one line."""
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return (mark.line + 1 if mark else 1), " ".join(str(reason).split())
 
 
 def split(text: str) -> tuple[str | None, str, int]:
@@ -137,9 +146,9 @@ def _read_file(path: Path, source: Path,
     try:
         meta = yaml.safe_load(head or "") or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        report.needs_person(shown, mark.line + 2 if mark else 1,
-                            f"invalid YAML in front matter, not imported: {exc}")
+        line, reason = yaml_problem(exc)
+        report.needs_person(shown, line + 1, f"invalid YAML in front matter ({reason}); "
+                            "not imported")
         return None
     if not isinstance(meta, dict):
         report.needs_person(shown, 1, "front matter is not a mapping; not imported")
