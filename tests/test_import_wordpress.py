@@ -75,7 +75,10 @@ Baca juga <a href="https://lama.example.id/2019/02/01/hujan-deras/">hujan deras<
 <pre><code class="language-python">print("{{ not liquid }}")</code></pre>
 """
 
-RAIN = "<!-- wp:paragraph -->\n<p>Hujan deras sejak malam.</p>\n<!-- /wp:paragraph -->"
+RAIN = ("<!-- wp:paragraph -->\n<p>Hujan deras sejak malam.</p>\n<!-- /wp:paragraph -->\n"
+        '<!-- wp:image -->\n<figure class="wp-block-image size-large"><img '
+        'src="https://lama.example.id/wp-content/uploads/2019/03/banjir.jpg" alt="Genangan"/>'
+        "<figcaption>Genangan di Jalan Sudirman.</figcaption></figure>\n<!-- /wp:image -->")
 
 CATEGORY = ('<category domain="category" nicename="metro"><![CDATA[Metro]]></category>'
             '<category domain="post_tag" nicename="banjir"><![CDATA[Banjir]]></category>')
@@ -99,6 +102,11 @@ def export(root: Path) -> tuple[Path, Path]:
              status="draft", gmt="0000-00-00 00:00:00"),
         item("Terjadwal", 13, "terjadwal", "https://lama.example.id/2027/01/01/terjadwal/",
              "Nanti.", status="future", date="2027-01-01 09:00:00", gmt="2027-01-01 02:00:00"),
+        item("Flood warning", 16, "flood-warning",
+             "https://lama.example.id/en/2019/03/05/flood-warning/", "<p>Stay away.</p>",
+             date="2019-03-05 08:00:00", gmt="2019-03-05 01:00:00",
+             categories='<category domain="language" nicename="en"><![CDATA[English]]>'
+                        '</category>'),
         item("Tentang Kami", 14, "tentang-kami", "https://lama.example.id/tentang-kami/",
              "Kami adalah media lokal.", kind="page"),
         item("sampul", 8, "sampul", "https://lama.example.id/sampul/", "", kind="attachment",
@@ -132,7 +140,19 @@ def test_posts_pages_drafts_and_scheduled_posts(imported: tuple[Path, str]) -> N
     assert "draft: true" in draft
     scheduled = (site / "content/berita/terjadwal.md").read_text(encoding="utf-8")
     assert "date: '2027-01-01T09:00:00+07:00'" in scheduled and "draft" not in scheduled
-    assert not (site / "output/berita").exists()
+    assert not (site / "output/berita/belum-selesai").exists()
+    assert not (site / "output/berita/terjadwal").exists()
+
+
+def test_block_editor_figures_and_the_language_of_a_post(imported: tuple[Path, str]) -> None:
+    site, _ = imported
+    figure = page(site, "/cuaca/hujan-deras/").find("div", class_="story-body").find("figure")
+    assert figure.find("img")["alt"] == "Genangan"
+    assert figure.find("figcaption").get_text() == "Genangan di Jalan Sudirman."
+    english = page(site, "/berita/flood-warning/")
+    assert english.html["lang"] == "en"
+    assert english.find("time").get_text() == "Tuesday, 5 March 2019 08:00 UTC+7"
+    assert redirect_target(site, "/en/2019/03/05/flood-warning/") == "/berita/flood-warning/"
 
 
 def test_old_permalinks_redirect_and_links_follow(imported: tuple[Path, str]) -> None:
@@ -177,6 +197,7 @@ def test_the_imported_pages_are_valid_html(imported: tuple[Path, str]) -> None:
     site, _ = imported
     pages = [site / "output/metro/banjir-di-jakarta/index.html",
              site / "output/cuaca/hujan-deras/index.html", site / "output/tentang-kami/index.html",
+             site / "output/berita/flood-warning/index.html",
              site / "output/2019/02/01/hujan-deras/index.html"]
     assert validator_errors(pages) == []
 

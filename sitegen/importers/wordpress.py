@@ -36,6 +36,7 @@ from sitegen.importers.write import (
     rewrite_links,
     unique_slugs,
 )
+from sitegen.readers import is_language
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
@@ -45,6 +46,9 @@ _BLOCK = re.compile(r"^\s*<(?:p|h[1-6]|ul|ol|li|blockquote|pre|table|figure|div|
 _CAPTION = re.compile(r"\[(?:caption|wp_caption)([^\]]*)\](.*?)\[/(?:caption|wp_caption)\]",
                       re.S | re.I)
 _IMG = re.compile(r"<img\b[^>]*>", re.I)
+# The block editor's image: <figure class="wp-block-image"><img><figcaption>.
+_FIGURE = re.compile(r"<figure\b[^>]*>\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)\s*"
+                     r"<figcaption\b[^>]*>(.*?)</figcaption>\s*</figure>", re.S | re.I)
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _EMBED = re.compile(r"\[embed[^\]]*\](.*?)\[/embed\]|\[(?:youtube|vimeo)[= ]([^\]\s]+)[^\]]*\]",
                     re.S | re.I)
@@ -81,6 +85,11 @@ def import_site(export: Path, config: Config, report: Report, section: str,
         report.needs_person(shown, 0, "no <channel>: not a WordPress export")
         return Result([])
     zone = ZoneInfo(config.site.timezone)
+    # The blog's language, when it is not the new site's, goes on every article.
+    blog_language = (channel.findtext("language") or "").strip()
+    if not is_language(blog_language) or blog_language.split("-")[0].lower() == \
+            config.site.language.split("-")[0].split("_")[0].lower():
+        blog_language = ""
     home = (channel.findtext(f"{wp}base_blog_url") or channel.findtext("link") or "").rstrip("/")
     hosts = {urllib.parse.urlsplit(u).netloc for u in (home, channel.findtext(
         f"{wp}base_site_url") or "") if u}
@@ -134,6 +143,13 @@ def import_site(export: Path, config: Config, report: Report, section: str,
         tags = [c.text or "" for c in item.iter("category") if c.get("domain") == "post_tag"]
         front["tags"] = list(dict.fromkeys(t for t in [*(n for _, n in categories[1:]), *tags]
                                            if t.strip()))
+        # Polylang and WPML keep each post's language as a taxonomy.
+        language = next((c.get("nicename") or c.text or "" for c in item.iter("category")
+                         if c.get("domain") in {"language", "translation_priority_language"}),
+                        "") or blog_language
+        if language and is_language(language) and language.split("-")[0].lower() != \
+                config.site.language.split("-")[0].split("_")[0].lower():
+            front["lang"] = language
         summary = plain(_excerpt(item) or "")
         if summary:
             front["summary"] = summary
@@ -246,7 +262,18 @@ def _body(html: str, where: tuple[str, int, str], report: Report, hosts: set[str
             url = f"https://www.youtube.com/watch?v={video.group(1)}"
         return link_line(url)
 
+    def figure(match: re.Match[str]) -> str:
+        img = _IMG.search(match.group(1))
+        if img is None:
+            return match.group(0)
+        attrs, text = _attrs(img.group(0)), plain(match.group(2))
+        src = _local(attrs.get("src", ""), hosts) or attrs.get("src", "")
+        converted("<figure> -> image with its caption")
+        title = ' "' + text.replace('"', "&quot;") + '"' if text else ""
+        return mark(f"![{(attrs.get('alt') or text).replace(']', '')}]({src}{title})")
+
     html = _CAPTION.sub(caption, html.replace("\r\n", "\n"))
+    html = _FIGURE.sub(figure, html)
     html = _EMBED.sub(embed, html)
     html = _IFRAME.sub(iframe, html)
     for match in _SHORTCODE.finditer(re.sub(r"<[^>]+>", "", html)):
