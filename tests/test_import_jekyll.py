@@ -23,6 +23,7 @@ url: https://old.example.com
 baseurl: /blog
 permalink: /:categories/:year/:month/:day/:title:output_ext
 timezone: UTC
+lang: en
 defaults:
   - scope: {path: "", type: posts}
     values: {layout: post, comments: true}
@@ -199,6 +200,8 @@ def test_credits_summary_language_and_assets_survive(imported: tuple[Path, str])
     site, _ = imported
     rust = page(site, "/release/rust-1-0/")
     assert rust.html["lang"] == "ja"
+    # The other posts are in the old site's language (_config.yml lang: en).
+    assert page(site, "/release/rust-beta/").html["lang"] == "en"
     assert rust.find("p", class_="dek").get_text(strip=True) == "The first stable release."
     assert "Translator: Yuki Tanaka" in rust.get_text()
     assert "Steve Klabnik" in rust.find(class_="byline").get_text()

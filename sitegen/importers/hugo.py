@@ -30,6 +30,7 @@ from sitegen.importers.write import (
     Imported,
     Result,
     old_path,
+    other_language,
     rewrite_links,
     unique_slugs,
     zone_of,
@@ -99,6 +100,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     permalinks = {str(k): str(v) for k, v in (settings.get("permalinks") or {}).items()
                   if isinstance(v, str)}
     ugly = settings.get("uglyurls") is True
+    site_language = other_language(settings.get("languagecode")
+                                   or settings.get("defaultcontentlanguage"), config)
     items: list[tuple[Imported, dict[str, Any], Path]] = []
     result = Result([])
     def one(path: Path) -> None:
@@ -140,6 +143,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         front = mapped.front
         if language:
             front.setdefault("lang", language)
+        elif site_language:
+            front.setdefault("lang", site_language)
         front["tags"] = list(dict.fromkeys(
             [*front.get("tags", []), *(w for name in plural if name != "tags"
                                         for w in words(data.get(name)))]))

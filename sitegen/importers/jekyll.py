@@ -32,6 +32,7 @@ from sitegen.importers.write import (
     Imported,
     Result,
     old_path,
+    other_language,
     referenced,
     rewrite_links,
     unique_slugs,
@@ -90,7 +91,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     pattern = STYLES.get(style, style)
     base = str(settings.get("baseurl") or "").rstrip("/")
     found: list[tuple[Imported, dict[str, Any], str]] = []
-    context = _Context(settings, zone, data, pattern, style, base, section, report)
+    context = _Context(settings, zone, data, pattern, style, base, section, report,
+                       other_language(settings.get("lang") or settings.get("locale"), config))
     for path in sorted(source.rglob("*")):
         try:
             read = _read_file(path, source, context)
@@ -113,6 +115,8 @@ class _Context:
     base: str
     section: str
     report: Report
+    language: str
+    """The old site's own language, when it is not the new site's."""
 
 
 def _read_file(path: Path, source: Path,
@@ -170,6 +174,8 @@ def _read_file(path: Path, source: Path,
             report.needs_person(shown, 1, "no date in the file or its name; dated by the "
                                 "file's modification time")
     front = mapped.front
+    if context.language:
+        front.setdefault("lang", context.language)
     if "title" not in front:
         front["title"] = stem.replace("-", " ").strip().capitalize() or shown
         report.needs_person(shown, 1, "no title; one was made from the file name")

@@ -32,11 +32,11 @@ from sitegen.importers.write import (
     Result,
     date_text,
     old_path,
+    other_language,
     parse_date,
     rewrite_links,
     unique_slugs,
 )
-from sitegen.readers import is_language
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
@@ -86,10 +86,7 @@ def import_site(export: Path, config: Config, report: Report, section: str,
         return Result([])
     zone = ZoneInfo(config.site.timezone)
     # The blog's language, when it is not the new site's, goes on every article.
-    blog_language = (channel.findtext("language") or "").strip()
-    if not is_language(blog_language) or blog_language.split("-")[0].lower() == \
-            config.site.language.split("-")[0].split("_")[0].lower():
-        blog_language = ""
+    blog_language = other_language(channel.findtext("language"), config)
     home = (channel.findtext(f"{wp}base_blog_url") or channel.findtext("link") or "").rstrip("/")
     hosts = {urllib.parse.urlsplit(u).netloc for u in (home, channel.findtext(
         f"{wp}base_site_url") or "") if u}
@@ -147,9 +144,8 @@ def import_site(export: Path, config: Config, report: Report, section: str,
         language = next((c.get("nicename") or c.text or "" for c in item.iter("category")
                          if c.get("domain") in {"language", "translation_priority_language"}),
                         "") or blog_language
-        if language and is_language(language) and language.split("-")[0].lower() != \
-                config.site.language.split("-")[0].split("_")[0].lower():
-            front["lang"] = language
+        if other_language(language, config):
+            front["lang"] = other_language(language, config)
         summary = plain(_excerpt(item) or "")
         if summary:
             front["summary"] = summary

@@ -96,6 +96,15 @@ def zone_of(name: object, fallback: str) -> ZoneInfo:
         return ZoneInfo(fallback)
 
 
+def other_language(code: object, config: Config) -> str:
+    """The old site's language when it is a real one and not the new site's, else ""."""
+    text = str(code or "").strip().replace("_", "-")
+    if not text or not readers.is_language(text):
+        return ""
+    same = text.split("-")[0].lower() == config.site.language.replace("_", "-").split("-")[0]
+    return "" if same else text
+
+
 def date_text(moment: dt.datetime) -> str:
     """ISO 8601 with the offset: what every sitegen version reads."""
     return moment.isoformat(timespec="seconds")
