@@ -198,7 +198,8 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         site_path = urls.article_path(config.permalinks.article, section, slug, date)
     rendered = render_markdown(front.body, config.base_path, str(static_dir(config)),
                                language or config.site.language)
-    problems.extend(template_code(rendered.html, front.body, where, len(front.lines) + 2))
+    # The body starts after the two --- lines and the front matter between them.
+    problems.extend(template_code(rendered.html, front.body, where, len(front.lines) + 3))
     return Article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
         date=date, updated=dates.get("updated"), expires=dates.get("expires"),

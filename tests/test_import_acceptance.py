@@ -117,9 +117,9 @@ def test_template_code_shown_to_readers_is_a_warning_with_its_line(tmp_path: Pat
     site = make_site(tmp_path / "s", {"content/a/liquid.md": article("Liquid", body=body)})
     report = build_site(site)
     shown = [(p.path, p.line, p.message.split("'")[1]) for p in report.warnings]
-    # The body starts on line 5 (after four lines of front matter and a blank line).
-    assert shown == [("content/a/liquid.md", 7, "{%"), ("content/a/liquid.md", 9, "{{"),
-                     ("content/a/liquid.md", 11, "{{<")]
+    # Lines 1-4 are the front matter, 5 is blank, 6 is "Paragraf.".
+    assert shown == [("content/a/liquid.md", 8, "{%"), ("content/a/liquid.md", 10, "{{"),
+                     ("content/a/liquid.md", 12, "{{<")]
 
 
 def test_template_code_inside_code_only_is_no_warning(tmp_path: Path) -> None:

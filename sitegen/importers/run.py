@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,11 @@ def run_import(config: Config, options: ImportOptions,
         raise SitegenError([Problem(str(options.uploads), 0, "--uploads must be the "
                                     "wp-content/uploads folder")])
     report = Report(options.kind)
+    section = urls.slugify(options.section)
+    if not section:
+        raise SitegenError([Problem("--section", 0, f"'{options.section}' has no letter or "
+                                    "digit to make a section folder of")])
+    options = dataclasses.replace(options, section=section)
     if options.kind == "jekyll":
         result = jekyll.import_site(source.resolve(), config, report, options.section)
     elif options.kind == "hugo":
