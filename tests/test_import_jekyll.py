@@ -288,3 +288,17 @@ def test_bad_files_are_reported_and_the_rest_imported(tmp_path: Path) -> None:
     built = sitegen("build", "--source", str(site), "--now", "2026-11-28T12:00+07:00")
     assert built.returncode == 0, built.stderr
     assert redirect_target(site, "/same/") == "/berita/one/"
+
+
+def test_an_unclosed_liquid_block_is_left_and_reported() -> None:
+    from sitegen.importers.liquid import Converter, Site
+    from sitegen.importers.report import Report
+
+    report = Report("jekyll")
+    site = Site({"title": "T"}, None, lambda path: None, lambda name: None)
+    body = "On {{ site.title }}.\n\n{% if page.x %}\nnever closed {{ site.title }}\n"
+    converted = Converter(site, report).convert(body, "_posts/x.md", 5, {})
+    assert converted == "On T.\n\n{% if page.x %}\nnever closed {{ site.title }}\n"
+    assert [str(e) for e in report.entries if e.status == "needs a person"] == [
+        "_posts/x.md:7: needs a person: Liquid block '{% if page.x %}\\nnever closed "
+        "{{ site.tit' is never closed; it and what follows were left as they are"]

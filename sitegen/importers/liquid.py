@@ -184,7 +184,12 @@ class Converter:
         out: list[str] = []
         prefix = ""
         at = 0
-        for start, end, kind in _constructs(text):
+        constructs, unclosed = _constructs(text)
+        if unclosed is not None:
+            self.report.needs_person(self.source, self.first_line + text[:unclosed].count("\n"),
+                                     f"Liquid block {text[unclosed:unclosed + 40]!r} is never "
+                                     "closed; it and what follows were left as they are")
+        for start, end, kind in constructs:
             out.append(text[at:start])
             at = end
             construct = text[start:end]
@@ -207,8 +212,9 @@ class Converter:
         return "".join(out)
 
 
-def _constructs(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, first tag name) of each top-level tag, block or output."""
+def _constructs(text: str) -> tuple[list[tuple[int, int, str]], int | None]:
+    """(start, end, first tag name) of each top-level tag, block or output; and where
+    a block that is never closed starts, if one is."""
     found: list[tuple[int, int, str]] = []
     depth, start, kind = 0, 0, ""
     for match in _TOKEN.finditer(text):
@@ -221,7 +227,7 @@ def _constructs(text: str) -> list[tuple[int, int, str]]:
             depth -= 1
         if depth == 0:
             found.append((start, match.end(), kind))
-    return found
+    return found, (start if depth else None)
 
 
 _IAL = re.compile(r"^\{:\s*(.*?)\s*\}\s*$")
