@@ -100,3 +100,19 @@ def test_a_thousand_files_with_one_unknown_key_print_one_line(tmp_path: Path) ->
                                   "key 'layout'")
     assert "[1000 files; also content/lama/lama-0001.md:4, content/lama/lama-0002.md:4, " \
            "content/lama/lama-0003.md:4, …; --verbose lists all]" in warnings[0]
+
+
+def test_the_preview_prints_a_repeated_warning_once(tmp_path: Path) -> None:
+    from tests.test_serve import start_preview
+
+    site = make_site(tmp_path / "s", {f"content/a/x{n}.md": article(f"X {n}", layout="post")
+                                      for n in range(3)})
+    printed: list[str] = []
+    running = start_preview(site, echo=lambda message, problem: printed.append(message))
+    try:
+        warnings = [line for line in printed if "warning:" in line]
+        assert len(warnings) == 1
+        assert warnings[0].startswith("content/a/x0.md:4: warning: unknown front matter key")
+        assert "[3 files; also content/a/x1.md:4, content/a/x2.md:4;" in warnings[0]
+    finally:
+        running.stop()
