@@ -35,6 +35,7 @@ def to_aware(value: object, tz: ZoneInfo) -> dt.datetime | None:
 
 def zone_abbreviation(moment: dt.datetime, locale: str) -> str:
     """CLDR's short zone name (WIB/WITA/WIT in Indonesian), else 'UTC+7'."""
+    locale = babel_locale(locale)
     name = format_datetime(moment, "z", locale=locale)
     if name[:1] in "+-":
         offset = moment.utcoffset() or dt.timedelta()
@@ -45,6 +46,7 @@ def zone_abbreviation(moment: dt.datetime, locale: str) -> str:
 
 def format_long(moment: dt.datetime, locale: str) -> str:
     """'Selasa, 10 Januari 2017 09.00 WIB' (or the locale's own pattern)."""
+    locale = babel_locale(locale)
     day = (format_date(moment, "full", locale=locale) if _year_first(locale)
            else format_datetime(moment, "EEEE, d MMMM y", locale=locale))
     time = format_datetime(moment, "HH:mm", locale=locale)
@@ -55,9 +57,15 @@ def format_long(moment: dt.datetime, locale: str) -> str:
 
 def format_short(moment: dt.datetime, locale: str) -> str:
     """'10 Jan 2017' in the locale's own order and month names."""
+    locale = babel_locale(locale)
     if _year_first(locale):
         return format_date(moment, "medium", locale=locale)
     return format_datetime(moment, "d MMM y", locale=locale)
+
+
+def babel_locale(code: str) -> str:
+    """`pt-BR` (how HTML and front matter write it) -> `pt_BR` (how Babel wants it)."""
+    return code.replace("-", "_")
 
 
 def _year_first(locale: str) -> bool:
@@ -72,4 +80,5 @@ def iso(moment: dt.datetime) -> str:
 
 def format_month(year: int, month: int, locale: str) -> str:
     """'Januari 2017'."""
+    locale = babel_locale(locale)
     return format_datetime(dt.datetime(year, month, 1), "LLLL y", locale=locale)

@@ -141,3 +141,12 @@ def test_ignore_keys_must_be_a_list_of_text(tmp_path: Path) -> None:
     site = make_site(tmp_path / "s", {}, BASIC_CONFIG + '\n[content]\nignore_keys = "layout"\n')
     with pytest.raises(SitegenError, match=r"content\.ignore_keys must be a list of text"):
         build_site(site)
+
+
+def test_a_language_with_a_region_as_html_writes_it(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s", {"content/dunia/rio.md": article(
+        "Chuva no Rio", date="2026-11-20 09:00", lang="pt-BR")})
+    build_site(site)
+    rio = page(site, "dunia/rio/index.html")
+    assert rio.html["lang"] == "pt-BR"
+    assert rio.find("time").text.startswith("sexta-feira, 20 novembro 2026 09:00")

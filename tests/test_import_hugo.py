@@ -21,6 +21,7 @@ from tests.imported import (
 CONFIG = """\
 baseURL = "https://old.example.com/"
 title = "Hugo News"
+languageCode = "en-us"
 timeZone = "Asia/Tokyo"
 
 [permalinks]
@@ -168,6 +169,8 @@ def test_taxonomies_credits_summary_language_survive(imported: tuple[Path, str])
     assert "Aiko Sato" in first.find(class_="byline").get_text()
     assert "More Aiko Sato text." in first.get_text()
     assert first.find("img")["src"].startswith("/images/hero")
+    # The site's languageCode, when a page says nothing else; the bundle says ja.
+    assert first.html["lang"] == "en-us"
     bundle = page(site, "/posts/bundled/")
     assert bundle.html["lang"] == "ja"
     assert "Photographer: Kenji Ito" in bundle.get_text()

@@ -216,6 +216,17 @@ def test_the_report_says_what_needs_a_person(tmp_path: Path) -> None:
            "on its own line" in report
 
 
+def test_dry_run_writes_nothing_and_section_is_a_slug(tmp_path: Path) -> None:
+    wxr, uploads = export(tmp_path / "old")
+    site = make_site(tmp_path / "new", {})
+    result = sitegen("import", "wordpress", str(wxr), "--source", str(site), "--dry-run",
+                     "--uploads", str(uploads), "--section", "Berita Daerah")
+    assert result.returncode == 0, result.stderr
+    assert "would write content/berita-daerah/belum-selesai.md" in result.stdout
+    assert "would write content/static/wp-content/uploads/2019/03/banjir.jpg" in result.stdout
+    assert sorted(p.name for p in site.iterdir()) == ["sitegen.toml"]
+
+
 def test_a_broken_export_is_a_clear_problem(tmp_path: Path) -> None:
     wxr = tmp_path / "export.xml"
     wxr.write_text("<rss><channel><item>", encoding="utf-8")
