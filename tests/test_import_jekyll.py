@@ -24,6 +24,9 @@ baseurl: /blog
 permalink: /:categories/:year/:month/:day/:title:output_ext
 timezone: UTC
 lang: en
+collections:
+  interviews: {output: true}
+  authors: {output: false}
 defaults:
   - scope: {path: "", type: posts}
     values: {layout: post, comments: true}
@@ -121,6 +124,9 @@ def jekyll_site(root: Path) -> Path:
         "_posts/2013-11-22-rust-beta.md": BETA,
         "_drafts/work-in-progress.md": DRAFT,
         "about.md": ABOUT,
+        "_interviews/mayor/2020-talk.md": "---\ntitle: Talking to the mayor\n"
+                                          "date: 2020-02-02 10:00\n---\n\nQ and A.\n",
+        "_authors/steve.md": "---\nname: Steve\n---\n",
         "_posts/2012-06-01-from-wordpress.html": "---\ntitle: Old HTML\n---\n"
                                                  "<p>An <em>old</em> post of {{ site.title }}."
                                                  "</p>\n<ul><li>one</li><li>two</li></ul>\n",
@@ -162,6 +168,9 @@ def test_an_html_post_becomes_markdown(imported: tuple[Path, str]) -> None:
 
 def test_every_old_url_redirects_to_the_new_page(imported: tuple[Path, str]) -> None:
     site, _ = imported
+    # A published collection's documents are articles of a section of that name.
+    assert redirect_target(site, "/interviews/mayor/2020-talk.html") == "/interviews/2020-talk/"
+    assert not (site / "content/authors").exists()
     assert redirect_target(site, "/release/rust/2015/05/15/rust-1-0.html") == "/release/rust-1-0/"
     assert redirect_target(site, "/announcing-rust/") == "/release/rust-1-0/"
     assert redirect_target(site, "/beta.html") == "/release/rust-beta/"

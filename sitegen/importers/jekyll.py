@@ -92,7 +92,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     base = str(settings.get("baseurl") or "").rstrip("/")
     found: list[tuple[Imported, dict[str, Any], str]] = []
     context = _Context(settings, zone, data, pattern, style, base, section, report,
-                       other_language(settings.get("lang") or settings.get("locale"), config))
+                       other_language(settings.get("lang") or settings.get("locale"), config),
+                       _collections(settings))
     for path in sorted(source.rglob("*")):
         try:
             read = _read_file(path, source, context)
@@ -117,6 +118,8 @@ class _Context:
     report: Report
     language: str
     """The old site's own language, when it is not the new site's."""
+    collections: dict[str, str]
+    """Collections that publish their documents -> their permalink pattern."""
 
 
 def _read_file(path: Path, source: Path,
@@ -129,7 +132,11 @@ def _read_file(path: Path, source: Path,
     if not path.is_file() or path.is_symlink() or _hidden(parts):
         return None
     shown = relative.as_posix()
-    in_posts, in_drafts = "_posts" in parts[:-1], "_drafts" in parts[:-1]
+    # A collection with `output: true` (`_articles/`) publishes its documents like posts.
+    collection = parts[0][1:] if len(parts) > 1 and parts[0][1:] in context.collections \
+        and parts[0].startswith("_") else None
+    in_posts = "_posts" in parts[:-1] or collection is not None
+    in_drafts = "_drafts" in parts[:-1]
     if not (in_posts or in_drafts) and any(p.startswith("_") for p in parts):
         return None
     if path.suffix.lower() in HTML and not (in_posts or in_drafts):
@@ -183,8 +190,12 @@ def _read_file(path: Path, source: Path,
         front.setdefault("date", date.isoformat(timespec="seconds"))
     if in_drafts:
         front["draft"] = True
-    folder_categories = [p for p in parts[:parts.index("_posts" if in_posts else "_drafts")]
-                         ] if in_posts or in_drafts else []
+    if collection is not None:
+        folder_categories = [collection]
+    elif in_posts or in_drafts:
+        folder_categories = list(parts[:parts.index("_posts" if in_posts else "_drafts")])
+    else:
+        folder_categories = []
     categories = [*folder_categories, *mapped.categories]
     slug = urls.slugify(str(front.pop("slug", "") or stem)) or "artikel"
     is_post = in_posts or in_drafts
@@ -192,7 +203,12 @@ def _read_file(path: Path, source: Path,
     if is_post:
         item.section = urls.slugify(categories[0]) if categories else section
         front["tags"] = list(dict.fromkeys([*categories[1:], *front.get("tags", [])]))
-        old = _post_url(pattern, categories, stem, slug, date, meta)
+        if collection is not None:
+            within = Path(*parts[1:]).with_suffix("").as_posix()
+            old = _expand(context.collections[collection], categories, stem, slug, date,
+                          {"collection": collection, "path": within})
+        else:
+            old = _post_url(pattern, categories, stem, slug, date, meta)
     else:
         old = _page_url(relative, style)
     permalink = meta.get("permalink")
@@ -303,6 +319,18 @@ def _data(folder: Path, report: Report) -> dict[str, Any]:
     return data
 
 
+def _collections(settings: dict[str, Any]) -> dict[str, str]:
+    """`collections:` of _config.yml that are published (`output: true`)."""
+    found = settings.get("collections")
+    if not isinstance(found, dict):
+        return {}
+    styles = {"pretty": "/:collection/:path/", "date": "/:collection/:path:output_ext"}
+    return {str(name): styles.get(str(value.get("permalink")),
+                                  str(value.get("permalink") or "/:collection/:path:output_ext"))
+            for name, value in found.items()
+            if isinstance(value, dict) and value.get("output") is True and name != "posts"}
+
+
 def _defaults(settings: dict[str, Any], shown: str, is_post: bool) -> dict[str, Any]:
     """`defaults:` of _config.yml whose scope covers this file."""
     values: dict[str, Any] = {}
@@ -334,7 +362,7 @@ def _post_url(pattern: str, categories: list[str], stem: str, slug: str, date: d
 
 
 def _expand(pattern: str, categories: list[str], stem: str, slug: str,
-            date: dt.datetime) -> str:
+            date: dt.datetime, more: dict[str, str] | None = None) -> str:
     title = urls.slugify(stem) if stem else slug
     values = {
         "year": f"{date.year:04d}", "month": f"{date.month:02d}", "day": f"{date.day:02d}",
@@ -344,6 +372,7 @@ def _expand(pattern: str, categories: list[str], stem: str, slug: str,
         "slug": slug, "name": stem, "output_ext": ".html",
         "categories": "/".join(urls.slugify(c) for c in categories),
         "week": f"{date.isocalendar()[1]:02d}", "short_day": date.strftime("%a"),
+        **(more or {}),
     }
     path = re.sub(r":(\w+)", lambda m: values.get(m.group(1), m.group(0)), pattern)
     return re.sub(r"/{2,}", "/", "/" + path)
