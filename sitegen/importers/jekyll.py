@@ -24,7 +24,7 @@ import yaml
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.importers import html, liquid
+from sitegen.importers import html, jekyll_urls, liquid
 from sitegen.importers.front import credit_lines, map_front
 from sitegen.importers.report import Report
 from sitegen.importers.write import (
@@ -40,13 +40,6 @@ from sitegen.importers.write import (
 )
 from sitegen.readers import dated_name
 
-STYLES = {
-    "date": "/:categories/:year/:month/:day/:title:output_ext",
-    "pretty": "/:categories/:year/:month/:day/:title/",
-    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
-    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
-    "none": "/:categories/:title:output_ext",
-}
 HTML = (".html", ".htm")
 _NOT_PAGES = {"index", "readme", "404", "license", "changelog", "contributing"}
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
@@ -88,12 +81,12 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     zone = zone_of(settings.get("timezone"), config.site.timezone)
     data = _data(source / "_data", report)
     style = str(settings.get("permalink") or "date")
-    pattern = STYLES.get(style, style)
+    pattern = jekyll_urls.STYLES.get(style, style)
     base = str(settings.get("baseurl") or "").rstrip("/")
     found: list[tuple[Imported, dict[str, Any], str]] = []
     context = _Context(settings, zone, data, pattern, style, base, section, report,
                        other_language(settings.get("lang") or settings.get("locale"), config),
-                       _collections(settings))
+                       jekyll_urls.collections(settings))
     for path in sorted(source.rglob("*")):
         try:
             read = _read_file(path, source, context)
@@ -205,15 +198,15 @@ def _read_file(path: Path, source: Path,
         front["tags"] = list(dict.fromkeys([*categories[1:], *front.get("tags", [])]))
         if collection is not None:
             within = Path(*parts[1:]).with_suffix("").as_posix()
-            old = _expand(context.collections[collection], categories, stem, slug, date,
-                          {"collection": collection, "path": within})
+            old = jekyll_urls.expand(context.collections[collection], categories, stem, slug,
+                                     date, {"collection": collection, "path": within})
         else:
-            old = _post_url(pattern, categories, stem, slug, date, meta)
+            old = jekyll_urls.post_url(pattern, categories, stem, slug, date, meta)
     else:
-        old = _page_url(relative, style)
+        old = jekyll_urls.page_url(relative, style)
     permalink = meta.get("permalink")
     if isinstance(permalink, str) and permalink.strip():
-        old = _expand(permalink.strip(), categories, stem, slug, date)
+        old = jekyll_urls.expand(permalink.strip(), categories, stem, slug, date)
     extra = [u for u in mapped.old_urls if u != permalink]
     item.old_urls = list(dict.fromkeys([old, *extra]))
     if mapped.image:
@@ -319,18 +312,6 @@ def _data(folder: Path, report: Report) -> dict[str, Any]:
     return data
 
 
-def _collections(settings: dict[str, Any]) -> dict[str, str]:
-    """`collections:` of _config.yml that are published (`output: true`)."""
-    found = settings.get("collections")
-    if not isinstance(found, dict):
-        return {}
-    styles = {"pretty": "/:collection/:path/", "date": "/:collection/:path:output_ext"}
-    return {str(name): styles.get(str(value.get("permalink")),
-                                  str(value.get("permalink") or "/:collection/:path:output_ext"))
-            for name, value in found.items()
-            if isinstance(value, dict) and value.get("output") is True and name != "posts"}
-
-
 def _defaults(settings: dict[str, Any], shown: str, is_post: bool) -> dict[str, Any]:
     """`defaults:` of _config.yml whose scope covers this file."""
     values: dict[str, Any] = {}
@@ -354,30 +335,3 @@ def _author(name: str, data: dict[str, Any]) -> str:
         entry = authors[name]
         return str(entry.get("name") or entry.get("display_name") or name)
     return name
-
-
-def _post_url(pattern: str, categories: list[str], stem: str, slug: str, date: dt.datetime,
-              meta: dict[str, Any]) -> str:
-    return _expand(pattern, categories, stem, str(meta.get("slug") or slug), date)
-
-
-def _expand(pattern: str, categories: list[str], stem: str, slug: str,
-            date: dt.datetime, more: dict[str, str] | None = None) -> str:
-    title = urls.slugify(stem) if stem else slug
-    values = {
-        "year": f"{date.year:04d}", "month": f"{date.month:02d}", "day": f"{date.day:02d}",
-        "i_month": str(date.month), "i_day": str(date.day), "short_year": f"{date.year % 100:02d}",
-        "y_day": f"{date.timetuple().tm_yday:03d}", "hour": f"{date.hour:02d}",
-        "minute": f"{date.minute:02d}", "second": f"{date.second:02d}", "title": title,
-        "slug": slug, "name": stem, "output_ext": ".html",
-        "categories": "/".join(urls.slugify(c) for c in categories),
-        "week": f"{date.isocalendar()[1]:02d}", "short_day": date.strftime("%a"),
-        **(more or {}),
-    }
-    path = re.sub(r":(\w+)", lambda m: values.get(m.group(1), m.group(0)), pattern)
-    return re.sub(r"/{2,}", "/", "/" + path)
-
-
-def _page_url(relative: Path, style: str) -> str:
-    stem = relative.with_suffix("").as_posix()
-    return f"/{stem}/" if style == "pretty" else f"/{stem}.html"
