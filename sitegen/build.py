@@ -59,6 +59,8 @@ class BuildOptions:
     output: Path | None = None
     """Overrides the config's output folder (serve builds into a folder of its own)."""
     use_cache: bool = True
+    keep_going: bool = False
+    """Skip the sources with errors and build the rest (also `[build] keep_going`)."""
     progress: Progress | None = None
     """Called as progress(stage, done, total) while reading and rendering."""
 
@@ -79,6 +81,8 @@ class BuildReport:
     """Output page -> the content file it shows (for locating link problems)."""
     held: HeldBack = field(default_factory=HeldBack)
     """The drafts, scheduled and expired articles this build left out."""
+    skipped: list[Problem] = field(default_factory=list)
+    """With keep_going: the problems of the sources left out of the site."""
 
     @property
     def pages(self) -> int:
@@ -107,6 +111,8 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
     bytecode = cache_dir / "templates" if cache_dir else None
     with _Workers(options, chain, config.root, bytecode) as workers:
         articles, problems, keys = _read(config, store, workers, report)
+        if options.keep_going or config.build.keep_going:
+            articles, problems = _skip_bad(articles, problems, options.strict, report)
         # Checked with the built pages' links, so that every link problem shows at once.
         articles, md_links = resolve_md_links(articles, config)
         _stop_on(problems, options.strict)
@@ -227,6 +233,15 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers,
         if article is not None:
             articles.append(article)
     return articles, problems, keys
+
+
+def _skip_bad(articles: list[Article], problems: list[Problem], strict: bool,
+              report: BuildReport) -> tuple[list[Article], list[Problem]]:
+    """Leave out every source with an error (with --strict, a warning too); keep the rest."""
+    bad = {p.path for p in problems if strict or not p.warning}
+    report.skipped = [p for p in problems if p.path in bad]
+    return ([a for a in articles if a.source not in bad],
+            [p for p in problems if p.path not in bad])
 
 
 def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import importlib.metadata
 import itertools
 import marshal
 import os
@@ -77,7 +78,8 @@ _MEMORY: dict[Path, _Remembered] = {}
 
 def salt() -> str:
     """Everything global that changes what the cache holds."""
-    return "|".join([str(CACHE_VERSION), __version__, markdown.__version__, pygments.__version__,
+    return "|".join([str(CACHE_VERSION), __version__, markdown.__version__,
+                     importlib.metadata.version("pymdown-extensions"), pygments.__version__,
                      jinja2.__version__, babel.__version__, nh3.__version__,
                      f"{sys.version_info.major}.{sys.version_info.minor}"])
 
@@ -86,7 +88,7 @@ def read_context(config: Config, static_stamp: str) -> str:
     """What every read key shares: versions, the config values reading uses, static files."""
     parts = (salt(), config.base_path, config.site.timezone, config.site.language,
              config.permalinks.article, config.permalinks.page, config.markdown.raw_html,
-             static_stamp)
+             static_stamp, repr(config.content.ignore_keys))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

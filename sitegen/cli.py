@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 import os
 import sys
 import time
@@ -19,13 +20,17 @@ from typing import Any
 
 import click
 
-from sitegen import __version__, cms, hosts, scaffold
+from sitegen import __version__, cms, hosts, problem_groups, scaffold
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import Config, load_config
 from sitegen.errors import Problem, SitegenError, os_problem
 from sitegen.external import check_external
 from sitegen.listing import KINDS, HeldBack, entries_of, local_time, read_entries
 from sitegen.serve import Preview, ServeOptions, exposure_warning
+
+# A keep-going build that left files out: the site is written, but not all of it, so a
+# CI can choose whether to deploy (1 stays "nothing was written").
+SKIPPED_STATUS = 2
 
 SOURCE = click.option("--source", "-s", type=click.Path(file_okay=False, path_type=Path),
                       default=Path("."), show_default=True, help="The site's folder.")
@@ -39,21 +44,29 @@ def main(debug: bool) -> None:
     """sitegen: a static site generator for newsrooms."""
 
 
-def _report_problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
-    for problem in problems:
-        click.echo(str(problem), err=True)
+def _report_problems(problems: tuple[Problem, ...] | list[Problem],
+                     verbose: bool = False) -> None:
+    for line in problem_groups.lines(problems, verbose):
+        click.echo(line, err=True)
 
 
-def _run(debug: bool, action: Callable[[], Any]) -> Any:
+def _run(debug: bool, action: Callable[[], Any], verbose: bool = False,
+         on_problems: Callable[[tuple[Problem, ...]], None] | None = None) -> Any:
     """Run a command body, turning every failure into messages and exit status 1."""
     # `sitegen --debug build` sets the group's flag, `sitegen build --debug` the command's.
     debug = debug or bool(click.get_current_context().find_root().params.get("debug"))
     try:
         return action()
     except SitegenError as exc:
-        _report_problems(exc.problems)
-        errors = sum(1 for p in exc.problems if not p.warning)
-        click.echo(f"sitegen: stopped with {errors or len(exc.problems)} problem(s); "
+        problems = exc.problems
+        if on_problems:
+            try:
+                on_problems(problems)
+            except SitegenError as more:
+                problems = (*problems, *more.problems)
+        _report_problems(problems, verbose)
+        errors = sum(1 for p in problems if not p.warning)
+        click.echo(f"sitegen: stopped with {errors or len(problems)} problem(s); "
                    "nothing was written", err=True)
     except OSError as exc:
         if debug:
@@ -95,13 +108,30 @@ def _parse_now(value: str | None, config: Config) -> dt.datetime:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--no-cache", is_flag=True, help="Neither use nor update the build cache.")
 @click.option("--now", help="Build as of this time (ISO 8601), to preview scheduled articles.")
+@click.option("--keep-going", "-k", is_flag=True,
+              help="Skip the files with errors and publish the rest (exit status 2 if any).")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every skipped file and problem to this JSON file (for CI).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
-@click.option("--verbose", "-v", is_flag=True, help="Also print the time of each stage.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also print the time of each stage, and every repeated problem.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def build_command(source: Path, output: Path | None, drafts: bool, future: bool, expired: bool,
                   base_url: str | None, jobs: int, strict: bool, no_cache: bool, now: str | None,
-                  quiet: bool, verbose: bool, debug: bool) -> None:
+                  keep_going: bool, report_file: Path | None, quiet: bool, verbose: bool,
+                  debug: bool) -> None:
     """Build the site into the output folder."""
+
+    def write_report(skipped: Any, warnings: Any, errors: Any = ()) -> None:
+        if report_file is None:
+            return
+        document = problem_groups.as_json(skipped, warnings, errors)
+        try:
+            report_file.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n",
+                                   encoding="utf-8")
+        except OSError as exc:
+            raise SitegenError([Problem(str(report_file), 0, f"cannot write the report: "
+                                        f"{exc.strerror or exc}")]) from None
 
     def action() -> BuildReport:
         # A build makes many long-lived objects and few reference cycles; the cyclic
@@ -116,13 +146,14 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
         options = BuildOptions(now=_parse_now(now, config), drafts=drafts, future=future,
                                expired=expired, strict=strict, jobs=jobs,
                                output=output.resolve() if output else None,
-                               use_cache=not no_cache, progress=bar)
+                               use_cache=not no_cache, keep_going=keep_going, progress=bar)
         try:
             report = build(config, options)
         finally:
             if bar:
                 bar.clear()
-        _report_problems(report.warnings)
+        write_report(report.skipped, report.warnings)
+        _report_problems([*report.skipped, *report.warnings], verbose)
         if verbose:
             for stage, seconds in report.timings.items():
                 click.echo(f"  {stage:<8} {seconds * 1000:8.1f} ms")
@@ -132,9 +163,16 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
                        f"({len(report.written)} written, {len(report.unchanged)} unchanged, "
                        f"{len(report.removed)} removed) in {elapsed:.2f} s"
                        f"{_held_back(report.held, config.site.timezone)}")
+        if report.skipped:
+            files = len({p.path for p in report.skipped})
+            click.echo(f"sitegen: skipped {files} file(s) with problems and published the "
+                       "rest (exit status 2)", err=True)
+            sys.exit(SKIPPED_STATUS)
         return report
 
-    _run(debug, action)
+    _run(debug, action, verbose,
+         on_problems=lambda problems: write_report((), [p for p in problems if p.warning],
+                                                   [p for p in problems if not p.warning]))
 
 
 def _held_back(held: HeldBack, timezone: str) -> str:
@@ -272,6 +310,37 @@ def list_command(kind: str, source: Path, now: str | None, debug: bool) -> None:
         if problems:
             _report_problems(problems)
             sys.exit(1)
+
+    _run(debug, action)
+
+
+@main.command("import")
+@click.argument("kind", type=click.Choice(["jekyll", "hugo", "wordpress"]))
+@click.argument("old", metavar="SOURCE", type=click.Path(path_type=Path))
+@SOURCE
+@click.option("--uploads", type=click.Path(file_okay=False, path_type=Path),
+              help="WordPress: the wp-content/uploads folder of the old site.")
+@click.option("--section", "default_section", default="berita", show_default=True,
+              help="The section of posts that have no category.")
+@click.option("--dry-run", "-n", is_flag=True, help="Print what would be written; write nothing.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def import_command(kind: str, old: Path, source: Path, uploads: Path | None,
+                   default_section: str, dry_run: bool, debug: bool) -> None:
+    """Import a Jekyll or Hugo site (its folder) or a WordPress export (WXR file) into
+    the site; never overwrites a file, and writes import-report.txt."""
+
+    def action() -> None:
+        from sitegen.importers.run import ImportOptions, run_import
+
+        config = load_config(source)
+        options = ImportOptions(kind, old, dry_run, uploads, default_section)
+        report, name = run_import(config, options, click.echo)
+        if not dry_run:
+            click.echo(f"sitegen: imported from {old}: {report.summary()}; "
+                       f"the details are in {name}")
+        else:
+            click.echo(report.text())
+            click.echo(f"sitegen: dry run, nothing was written: {report.summary()}")
 
     _run(debug, action)
 

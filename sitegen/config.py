@@ -51,6 +51,14 @@ class BuildConfig:
     feed_items: int = 20
     feed_full_content: bool = True
     search: bool = True
+    keep_going: bool = False
+    """Publish the articles without errors and skip the others (`--keep-going`)."""
+
+
+@dataclass(frozen=True)
+class ContentConfig:
+    ignore_keys: tuple[str, ...] = ()
+    """Front matter keys the site knows it does not use: no warning for them."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,7 @@ class Config:
     markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
     breaking: BreakingConfig = field(default_factory=BreakingConfig)
     deploy: DeployConfig = field(default_factory=DeployConfig)
+    content: ContentConfig = field(default_factory=ContentConfig)
     menu: tuple[MenuItem, ...] = ()
     sections: dict[str, SectionConfig] = field(default_factory=dict)
     authors: dict[str, AuthorConfig] = field(default_factory=dict)
@@ -169,7 +178,7 @@ PERMALINK_FIELDS = {
 _KEYED_TABLES = {"sections": SectionConfig, "authors": AuthorConfig}
 _SIMPLE_TABLES = {"site": SiteConfig, "build": BuildConfig, "permalinks": Permalinks,
                   "markdown": MarkdownConfig, "breaking": BreakingConfig,
-                  "deploy": DeployConfig}
+                  "deploy": DeployConfig, "content": ContentConfig}
 _TOP_KEYS = [*_SIMPLE_TABLES, *_KEYED_TABLES, "menu", "params"]
 
 
@@ -243,9 +252,13 @@ def _make(cls: type, table: Any, keys: tuple[Any, ...], report: Any) -> Any:
             report((*keys, key), f"unknown key '{key}' in [{where}]{did_you_mean(key, fields)}")
             continue
         expected = type(getattr(cls(), key))
+        if expected is tuple and isinstance(value, list) and all(isinstance(v, str)
+                                                                 for v in value):
+            value = tuple(value)  # a TOML list of text, kept frozen
         # bool is an int subclass in Python, but `items_per_page = true` is a mistake.
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            report((*keys, key), f"{where}.{key} must be {expected.__name__}, not {value!r}")
+            kind = "a list of text" if expected is tuple else expected.__name__
+            report((*keys, key), f"{where}.{key} must be {kind}, not {value!r}")
             continue
         kwargs[key] = value
     return cls(**kwargs)

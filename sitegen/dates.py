@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, get_date_format
 
 
 class DateError(ValueError):
@@ -102,6 +102,7 @@ def to_aware(value: object, tz: ZoneInfo) -> dt.datetime | None:
 
 def zone_abbreviation(moment: dt.datetime, locale: str) -> str:
     """CLDR's short zone name (WIB/WITA/WIT in Indonesian), else 'UTC+7'."""
+    locale = babel_locale(locale)
     name = format_datetime(moment, "z", locale=locale)
     if name[:1] in "+-":
         offset = moment.utcoffset() or dt.timedelta()
@@ -112,7 +113,9 @@ def zone_abbreviation(moment: dt.datetime, locale: str) -> str:
 
 def format_long(moment: dt.datetime, locale: str) -> str:
     """'Selasa, 10 Januari 2017 09.00 WIB' (or the locale's own pattern)."""
-    day = format_datetime(moment, "EEEE, d MMMM y", locale=locale)
+    locale = babel_locale(locale)
+    day = (format_date(moment, "full", locale=locale) if _year_first(locale)
+           else format_datetime(moment, "EEEE, d MMMM y", locale=locale))
     time = format_datetime(moment, "HH:mm", locale=locale)
     if locale.split("_")[0] == "id":
         time = time.replace(":", ".")
@@ -121,13 +124,28 @@ def format_long(moment: dt.datetime, locale: str) -> str:
 
 def format_short(moment: dt.datetime, locale: str) -> str:
     """'10 Jan 2017' in the locale's own order and month names."""
+    locale = babel_locale(locale)
+    if _year_first(locale):
+        return format_date(moment, "medium", locale=locale)
     return format_datetime(moment, "d MMM y", locale=locale)
 
 
 def format_time(moment: dt.datetime, locale: str) -> str:
     """'09.00' in Indonesian, '09:00' elsewhere (the clock time only)."""
+    locale = babel_locale(locale)
     time = format_datetime(moment, "HH:mm", locale=locale)
     return time.replace(":", ".") if locale.split("_")[0] == "id" else time
+
+
+def babel_locale(code: str) -> str:
+    """`pt-BR` (how HTML and front matter write it) -> `pt_BR` (how Babel wants it)."""
+    return code.replace("-", "_")
+
+
+def _year_first(locale: str) -> bool:
+    """Languages that write the year first (ja, zh, ko, hu, ...) get CLDR's own date
+    patterns: the newspaper pattern "Selasa, 10 Januari 2017" reads wrongly there."""
+    return get_date_format("full", locale=locale).pattern.lstrip("'").startswith("y")
 
 
 def iso(moment: dt.datetime) -> str:
@@ -137,9 +155,10 @@ def iso(moment: dt.datetime) -> str:
 def format_day(day: dt.date, locale: str) -> str:
     """'Sabtu, 28 November 2026'."""
     return format_datetime(dt.datetime(day.year, day.month, day.day), "EEEE, d MMMM y",
-                           locale=locale)
+                           locale=babel_locale(locale))
 
 
 def format_month(year: int, month: int, locale: str) -> str:
     """'Januari 2017'."""
+    locale = babel_locale(locale)
     return format_datetime(dt.datetime(year, month, 1), "LLLL y", locale=locale)

@@ -23,6 +23,8 @@ class Problem:
     line: int
     message: str
     warning: bool = False
+    kind: str = ""
+    """What problems of one kind share, to print them once with a count (else the message)."""
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

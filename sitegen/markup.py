@@ -104,8 +104,10 @@ def _converter(base_path: str, static_dir: str, language: str,
                escape_html: bool = False) -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=[
-            "tables", "fenced_code", "codehilite", "footnotes", "attr_list", "abbr", "toc",
-            _SiteExtension(base_path, static_dir), BoundedBrackets(),
+            # superfences rather than fenced_code: a fence indented inside a list item
+            # stays a code block instead of collapsing into one line of inline code.
+            "tables", "pymdownx.superfences", "codehilite", "footnotes", "attr_list", "abbr",
+            "toc", _SiteExtension(base_path, static_dir), BoundedBrackets(),
         ],
         extension_configs={
             "codehilite": {"css_class": "highlight", "guess_lang": False},

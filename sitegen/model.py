@@ -62,6 +62,8 @@ class Article:
     series: str = ""
     see_also: tuple[str, ...] = ()
     """Site paths of the articles an editor linked as "Baca juga"."""
+    language: str = ""
+    """The article's own language (`lang:`), when it is not the site's."""
 
     @property
     def is_page(self) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+from babel import Locale, UnknownLocaleError
 
 from sitegen import newsroom, sanitize, sitefiles, timelimit, urls
 from sitegen.config import Config
@@ -48,7 +49,7 @@ STATIC_DIR = "static"
 _NOT_SECTIONS = {PAGES_DIR, STATIC_DIR}
 
 STRING_KEYS = ("title", "summary", "image", "image_alt", "image_caption", "image_credit",
-               "slug", "location", "author")
+               "slug", "location", "author", "lang")
 LIST_KEYS = ("authors", "tags", "aliases")
 BOOL_KEYS = ("draft", "featured")
 DATE_KEYS = ("date", "updated", "expires")
@@ -135,7 +136,8 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
     front, problems = split_front_matter(path.read_bytes(), where)
     if front is None:
         return None, problems
-    data = front.data
+    # An empty key (`tags:`) is a key left blank, as if it were not there.
+    data = {key: value for key, value in front.data.items() if value is not None}
 
     # Each top-level key's line, found once: front matter with thousands of keys
     # must not cost a scan of every line per problem.
@@ -147,14 +149,15 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
     def line_of(key: str) -> int:
         return lines.get(key, 2)
 
-    def problem(key: str, message: str, warning: bool = False) -> None:
-        problems.append(Problem(where, line_of(key), message, warning))
+    def problem(key: str, message: str, warning: bool = False, kind: str = "") -> None:
+        problems.append(Problem(where, line_of(key), message, warning, kind))
 
-    unknown = [key for key in data if key not in KNOWN_KEYS]
+    unknown = [key for key in data
+               if key not in KNOWN_KEYS and key not in config.content.ignore_keys]
     for key in unknown[:MAX_UNKNOWN_SHOWN]:
         suggestion = did_you_mean(str(key), KNOWN_KEYS)
-        problem(str(key), f"unknown front matter key '{key}'{suggestion}"
-                " (it is ignored; --strict makes this an error)", warning=True)
+        problem(str(key), f"unknown front matter key '{key}'{suggestion} (it is ignored; "
+                "--strict makes this an error, [content] ignore_keys silences it)", warning=True)
     if len(unknown) > MAX_UNKNOWN_SHOWN:
         problems.append(Problem(where, 2, f"{len(unknown) - MAX_UNKNOWN_SHOWN} more unknown "
                                 "front matter keys (they are ignored)", warning=True))
@@ -179,12 +182,16 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
             try:
                 dates[key] = parse_date(data[key], tz)
             except DateError as exc:
-                problem(key, f"{key} {exc}")
-    if "date" not in data and not is_page:
+                problem(key, f"{key} {exc}", kind=f"bad {key}")
+    name_date, stem = dated_name(path.stem, tz)
+    if "date" not in data and name_date is not None:
+        dates["date"] = name_date
+    elif "date" not in data and not is_page:
         problem("date", "missing date: add 'date: 2017-01-10 09:00' to the front matter")
-    slug = values.get("slug") or urls.slugify(path.stem)
+    slug = values.get("slug") or urls.slugify(stem)
     if not urls.is_valid_slug(slug):
-        problem("slug", f"slug '{slug}' may only contain letters, digits and hyphens")
+        problem("slug", f"slug '{slug}' may only contain letters, digits and hyphens",
+                kind="bad slug")
     if "author" in data and "authors" in data:
         problem("authors", "use either author or authors, not both")
     authors = (values["author"],) if values.get("author") else values.get("authors", ())
@@ -193,7 +200,7 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         cleaned = urls.clean_site_path(alias)
         if cleaned is None:
             problem("aliases", f"alias '{alias}' must be a path on this site starting with '/' "
-                    "and without '..' or '\\'")
+                    "and without '..' or '\\'", kind="bad alias")
         else:
             aliases.append(cleaned)
     for key in ("tags", "authors", "author"):
@@ -201,7 +208,11 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         for name in (named,) if isinstance(named, str) else named:
             if name.strip() and not urls.slugify(name):
                 problem(key, f"{key} '{name}' needs at least one letter or digit "
-                        "(it names a page of the site)")
+                        "(it names a page of the site)", kind=f"bad {key}")
+    language = values.get("lang", "").strip()
+    if language and not is_language(language):
+        problem("lang", f"lang '{language}' is not a language code such as en, ja or pt-BR",
+                kind="bad lang")
     image = _hero_image(values, config, problem)
 
     def to_date(value: object) -> dt.datetime | None:
@@ -230,7 +241,8 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
     try:
         with timelimit.limit():
             rendered = render_markdown(body, config.base_path, str(static_dir(config)),
-                                       config.site.language, escape_html=mode == "escape")
+                                       language or config.site.language,
+                                       escape_html=mode == "escape")
     except RecursionError:
         problems.append(Problem(where, len(front.lines) + 3, "the text is nested too deeply "
                                 "(lists, quotes or brackets inside each other hundreds of "
@@ -242,6 +254,8 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
                                 f"{timelimit.SECONDS:g} s to convert (thousands of repeated "
                                 "'<', '[' or similar marks?): split or simplify it"))
         return None, problems
+    # The body starts after the two --- lines and the front matter between them.
+    problems.extend(template_code(rendered.html, body, where, len(front.lines) + 3))
     return Article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
         date=date, updated=dates.get("updated"), expires=dates.get("expires"),
@@ -256,6 +270,7 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         kind=news.kind, corrections=news.corrections, reply=news.reply,
         coverage_start=news.coverage_start, coverage_end=news.coverage_end,
         live=tuple(entries), series=news.series, see_also=news.see_also,
+        language=language,
     ), problems
 
 
@@ -279,6 +294,59 @@ def _live_entries(found: list[tuple[int, str, str, str]], offset: int, to_date: 
                                  body_html=sanitize.body_html(rendered.html, mode),
                                  anchor=f"{anchor}-{taken + 1}" if taken else anchor))
     return sorted(entries, key=lambda e: e.date, reverse=True)
+
+
+_DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+
+
+def dated_name(stem: str, tz: ZoneInfo) -> tuple[dt.datetime | None, str]:
+    """`2015-05-15-rust-1-0` -> (midnight of that day, `rust-1-0`): Jekyll's way of
+    dating a post. A name whose prefix is no real day is left whole."""
+    match = _DATED_NAME.match(stem)
+    if not match:
+        return None, stem
+    try:
+        day = dt.datetime(*(int(part) for part in match.group(1, 2, 3)), tzinfo=tz)
+    except ValueError:
+        return None, stem
+    return day, match.group(4)
+
+
+def is_language(code: str) -> bool:
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+# Template code of another generator (Liquid, Hugo shortcodes, Jinja) that reached
+# the page as text: the reader would see it. Code blocks and spans are left alone.
+_TEMPLATE_CODE = re.compile(r"\{%|\{\{")
+_CODE_HTML = re.compile(r"<(pre|code)\b.*?</\1>", re.S)
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+
+
+def template_code(body_html: str, body: str, where: str, first_line: int) -> list[Problem]:
+    """A warning per body line where `{%`, `{{<` or `{{` is shown outside code."""
+    if not _TEMPLATE_CODE.search(_CODE_HTML.sub("", body_html)):
+        return []
+    found, fence = [], ""
+    for number, text in enumerate(body.split("\n"), start=first_line):
+        opening = _FENCE.match(text)
+        if opening and (not fence or opening.group(1).startswith(fence)):
+            fence = "" if fence else opening.group(1)[0] * 3
+            continue
+        if fence:
+            continue
+        shown = _TEMPLATE_CODE.search(_CODE_SPAN.sub("", text))
+        if shown:
+            code = text[shown.start():].split()[0][:12]
+            found.append(Problem(where, number, f"template code '{code}' is shown to readers "
+                                 "as text: replace it with Markdown, or put it in a code block "
+                                 "if it is meant to be shown", True, kind="template code"))
+    return found
 
 
 def _typed_values(data: dict[str, Any], problem: Any) -> dict[str, Any]:
@@ -319,7 +387,8 @@ def _hero_image(values: dict[str, Any], config: Config, problem: Any) -> Image |
     size = image_size(str(static_dir(config)), src)
     if size is None:
         problem("image", f"image '{src}' is not an image file under content/static/ "
-                "(write it as /images/name.jpg for content/static/images/name.jpg)")
+                "(write it as /images/name.jpg for content/static/images/name.jpg)",
+                kind="missing image")
         return None
     if not values.get("image_alt", "").strip():
         problem("image", "the hero image has no image_alt: describe it for readers who cannot "

@@ -52,6 +52,7 @@ def plan(site: Site, config: Config, site_view: View, views: Views,
     per_page = config.build.items_per_page
 
     def page(kind: str, title: str, path: str, description: str = "", **extra: Any) -> View:
+        extra.setdefault("language", config.site.language)
         return {"kind": kind, "title": title, "url": link.url(path),
                 "permalink": link.absolute(path), "description": description, **extra}
 
@@ -77,7 +78,7 @@ def plan(site: Site, config: Config, site_view: View, views: Views,
         yield Job(urls.output_file(article.path), ("article.html",), {
             "site": site_view, "article": view,
             "page": page("article", article.title, article.path, article.summary,
-                         image=view["image"]),
+                         image=view["image"], language=view["language"]),
         }, article.source)
     for kind, terms, lookup in (("section", site.sections, views.sections),
                                 ("tag", site.tags, views.tags),
@@ -91,7 +92,8 @@ def plan(site: Site, config: Config, site_view: View, views: Views,
     for standalone in site.pages:
         yield Job(urls.output_file(standalone.path), ("page.html",), {
             "site": site_view, "article": views.page(standalone),
-            "page": page("page", standalone.title, standalone.path, standalone.summary),
+            "page": page("page", standalone.title, standalone.path, standalone.summary,
+                         language=standalone.language or config.site.language),
         }, standalone.source)
     yield Job("404.html", ("404.html",), {
         "site": site_view, "page": page("404", site_view["t"].get("not_found", "404"), "/404.html"),

@@ -15,6 +15,7 @@ reason: Pagefind writes them in a different order on every run.)
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -70,7 +71,18 @@ def build_index(staging: Output, config: Config) -> None:
         if not files:
             raise _failure("pagefind wrote no index")
         for path in files:
-            staging.write(f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}", path.read_bytes())
+            data = path.read_bytes()
+            if path.name == "pagefind-entry.json":
+                data = _stable_entry(data)
+            staging.write(f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}", data)
+
+
+def _stable_entry(data: bytes) -> bytes:
+    """Pagefind lists the languages of a multilingual site (an article with its own
+    `lang`) in a different order on every run; sorted, the file depends on the pages only."""
+    entry = json.loads(data)
+    entry["languages"] = dict(sorted(entry.get("languages", {}).items()))
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def pagefind_command() -> list[str]:

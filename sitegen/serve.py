@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import livereload
+from sitegen import livereload, problem_groups
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import CONFIG_NAME, Config, DeployConfig, load_config
 from sitegen.errors import Problem, SitegenError, os_problem
@@ -210,8 +210,8 @@ class Preview:
             self._failed([Problem("sitegen", 0, f"internal error: {type(exc).__name__}: {exc} "
                                   "(please report it)")])
             return
-        for warning in report.warnings:
-            self.echo(str(self._relative(warning)), True)
+        for line in problem_groups.lines([self._relative(w) for w in report.warnings]):
+            self.echo(line, True)
         seconds = time.perf_counter() - started
         self.echo(f"sitegen: built {report.pages} files ({len(report.written)} written) "
                   f"in {seconds:.2f} s", False)
@@ -224,8 +224,8 @@ class Preview:
 
     def _failed(self, problems: Iterable[Problem]) -> None:
         shown = tuple(self._relative(p) for p in problems)
-        for problem in shown:
-            self.echo(str(problem), True)
+        for line in problem_groups.lines(shown):
+            self.echo(line, True)
         errors = [p for p in shown if not p.warning]
         self.echo(f"sitegen: the build stopped with {len(errors) or len(shown)} problem(s); "
                   "still serving the last good build", True)

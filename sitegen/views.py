@@ -96,11 +96,12 @@ class Views:
         # A correction or a reply updates the article; a live blog's entries do not change
         # its card (only its page and feeds), so a new entry re-renders no list.
         updated = article.modified if article.modified != article.date else None
+        language = article.language or self.language
         return {
             "title": article.title, "url": link.url(article.path),
             "permalink": link.absolute(article.path), "summary": article.summary,
-            "date": date_view(article.date, self.language),
-            "updated": date_view(updated, self.language),
+            "date": date_view(article.date, language),
+            "updated": date_view(updated, language), "language": language,
             "section": self.sections.get(article.section),
             "authors": [self.authors[urls.slugify(a)] for a in article.authors],
             "tags": [self.tags[urls.slugify(t)] for t in article.tags],
@@ -166,8 +167,9 @@ class Views:
         return {"title": page.title, "url": link.url(page.path),
                 "permalink": link.absolute(page.path), "summary": page.summary,
                 "body_html": page.body_html, "toc_html": page.toc_html,
-                "date": date_view(page.date, self.language),
-                "image": image_view(page.image, link)}
+                "date": date_view(page.date, page.language or self.language),
+                "image": image_view(page.image, link),
+                "language": page.language or self.language}
 
     def _logo(self, logo: str) -> View | None:
         """The logo with its real size, so the header does not shift while it loads."""

@@ -29,8 +29,10 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_build_writes_an_index_of_articles_and_pages_only(output: Path) -> None:
     entry = json.loads((output / "pagefind/pagefind-entry.json").read_text())
-    assert list(entry["languages"]) == ["id"]
+    # The sample's English page (`lang: en`) gets an index of its own language.
+    assert sorted(entry["languages"]) == ["en", "id"]
     assert entry["languages"]["id"]["page_count"] == INDEXED_PAGES
+    assert entry["languages"]["en"]["page_count"] == 1
     # A stemmer of its own for the site's language: Indonesian words are reduced to their
     # root ("membantu", "bantuan" -> "bantu"); a language without one gets only "unknown".
     assert entry["languages"]["id"]["wasm"] == "id"

@@ -1,0 +1,251 @@
+"""A Hugo site (its folder) -> imported items.
+
+Every Markdown file under the content folder is an article of its top folder
+(its section), or a standalone page when it sits at the top. Front matter
+may be YAML (`---`), TOML (`+++`) or JSON (`{`). `publishDate` (else `date`),
+`lastmod`, `expiryDate` and `draft` keep their meaning; every taxonomy of the
+site's config becomes tags; `aliases`, `url` and the URL the site's
+`permalinks` gave the page become sitegen `aliases`. A page bundle's files
+are copied to `/images/SECTION/SLUG/` and the body's references follow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitegen import urls
+from sitegen.config import Config
+from sitegen.importers import shortcodes
+from sitegen.importers.front import credit_lines, map_front, words
+from sitegen.importers.report import Report
+from sitegen.importers.write import (
+    MARKDOWN,
+    Imported,
+    Result,
+    old_path,
+    other_language,
+    rewrite_links,
+    unique_slugs,
+    zone_of,
+)
+from sitegen.readers import is_language
+
+CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml",
+                "config.yml", "config.json", "config/_default/hugo.toml",
+                "config/_default/config.toml", "config/_default/hugo.yaml",
+                "config/_default/config.yaml")
+_MORE = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.M)
+
+
+def load(text: str, kind: str) -> Any:
+    if kind == "toml":
+        return tomllib.loads(text)
+    if kind == "json":
+        return json.loads(text)
+    return yaml.safe_load(text)
+
+
+def split(text: str) -> tuple[dict[str, Any] | None, str, int, str]:
+    """(front matter, body, line the body starts on, format); raises ValueError."""
+    if text.startswith("+++"):
+        end = text.find("\n+++", 3)
+        if end < 0:
+            raise ValueError("TOML front matter is never closed with +++")
+        head, rest = text[3:end], text[end + 4:]
+        data = load(head, "toml")
+    elif text.startswith("---"):
+        end = re.search(r"^---[ \t]*$", text[3:], re.M)
+        if end is None:
+            raise ValueError("YAML front matter is never closed with ---")
+        head, rest = text[3:3 + end.start()], text[3 + end.end():]
+        data = load(head, "yaml") or {}
+    elif text.lstrip().startswith("{"):
+        data, at = json.JSONDecoder().raw_decode(text.lstrip())
+        head, rest = text.lstrip()[:at], text.lstrip()[at:]
+    else:
+        return None, text, 1, ""
+    if not isinstance(data, dict):
+        raise ValueError("front matter is not a mapping")
+    rest = rest.split("\n", 1)[1] if "\n" in rest else ""
+    return data, rest, head.count("\n") + 2, "toml" if text.startswith("+++") else "yaml"
+
+
+def _settings(source: Path, report: Report) -> dict[str, Any]:
+    for name in CONFIG_NAMES:
+        path = source / name
+        if path.is_file():
+            try:
+                return load(path.read_text(encoding="utf-8"), name.rsplit(".", 1)[1]
+                            .replace("yml", "yaml")) or {}
+            except (ValueError, yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+                report.needs_person(name, 0, f"could not be read: {exc}")
+    return {}
+
+
+def import_site(source: Path, config: Config, report: Report, section: str) -> Result:
+    loaded = _settings(source, report)
+    settings = {str(k).lower(): v for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+    zone = zone_of(settings.get("timezone"), config.site.timezone)
+    content = source / str(settings.get("contentdir") or "content")
+    taxonomies = settings.get("taxonomies")
+    plural = (list(taxonomies.values()) if isinstance(taxonomies, dict)
+              else ["tags", "categories"])
+    permalinks = {str(k): str(v) for k, v in (settings.get("permalinks") or {}).items()
+                  if isinstance(v, str)}
+    ugly = settings.get("uglyurls") is True
+    site_language = other_language(settings.get("languagecode")
+                                   or settings.get("defaultcontentlanguage"), config)
+    items: list[tuple[Imported, dict[str, Any], Path]] = []
+    result = Result([])
+    def one(path: Path) -> None:
+        """Read one file of the content folder into `items`."""
+        relative = path.relative_to(content)
+        shown = path.relative_to(source).as_posix()
+        if (not path.is_file() or path.is_symlink() or path.suffix.lower() not in MARKDOWN
+                or any(p.startswith(".") for p in relative.parts)):
+            return
+        if path.stem == "_index":
+            report.skipped(shown, 0, "a list page (_index): sitegen makes its own section "
+                           "and home pages")
+            return
+        try:
+            data, body, first, _ = split(path.read_text(encoding="utf-8-sig")
+                                         .replace("\r\n", "\n"))
+        except (ValueError, yaml.YAMLError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
+            report.needs_person(shown, 1, f"front matter could not be read ({reason}); "
+                                "not imported")
+            return
+        data = data or {}
+        head = path.read_text(encoding="utf-8-sig", errors="replace").split("\n")[:first]
+
+        def line_of(key: str, head: list[str] = head) -> int:
+            return next((i + 1 for i, t in enumerate(head)
+                         if re.match(rf"\s*\"?{re.escape(key)}\"?\s*[:=]", t, re.I)), 1)
+
+        mapped = map_front(data, shown, zone, report, line_of, known=tuple(plural))
+        # Hugo's translations by file name: post.ja.md is the Japanese post.md.
+        name, language = path.stem, ""
+        if (found := re.fullmatch(r"(.+)\.([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)", name)) and \
+                is_language(found.group(2)):
+            name, language = found.group(1), found.group(2)
+        bundle = name == "index"
+        stem = relative.parent.name if bundle else name
+        if language:
+            stem = f"{stem}-{language.lower()}"
+        front = mapped.front
+        if language:
+            front.setdefault("lang", language)
+        elif site_language:
+            front.setdefault("lang", site_language)
+        front["tags"] = list(dict.fromkeys(
+            [*front.get("tags", []), *(w for name in plural if name != "tags"
+                                        for w in words(data.get(name)))]))
+        if "title" not in front:
+            front["title"] = stem.replace("-", " ").capitalize()
+            report.needs_person(shown, 1, "no title; one was made from the file name")
+        is_page = len(relative.parts) == 1 or (bundle and len(relative.parts) == 2)
+        date = mapped.date
+        if date is None and not is_page:
+            report.needs_person(shown, 1, "no date; dated by the file's modification time")
+        if date is None:
+            date = dt.datetime.fromtimestamp(path.stat().st_mtime, zone).replace(microsecond=0)
+            if not is_page:  # a standalone page needs no date
+                front["date"] = date.isoformat(timespec="seconds")
+        top = "" if is_page else relative.parts[0]
+        slug = urls.slugify(str(front.pop("slug", "") or stem)) or "artikel"
+        item = Imported(shown, urls.slugify(top) if top else "", slug, front, body,
+                        date=date, body_line=first)
+        old = _old_url(relative, bundle, top, data, date, permalinks, ugly)
+        if language and language != str(settings.get("defaultcontentlanguage") or "en"):
+            old = f"/{language.lower()}{old}"  # Hugo puts other languages under /LANG/
+        extra = [a if a.startswith("/") or "://" in a else
+                 f"/{'/'.join(relative.parts[:-2 if bundle else -1])}/{a}"
+                 for a in mapped.old_urls]
+        item.old_urls = list(dict.fromkeys([old, *extra]))
+        if mapped.credits:
+            item.body = item.body.rstrip() + "\n\n" + credit_lines(mapped.credits) + "\n"
+        if top:
+            result.sections.setdefault(item.section, top)
+        if mapped.image:
+            front["image"] = mapped.image
+        items.append((item, data, path))
+
+    for path in sorted(content.rglob("*")) if content.is_dir() else []:
+        try:
+            one(path)
+        except (OSError, ValueError, TypeError, AttributeError) as exc:  # one bad file
+            report.needs_person(path.relative_to(source).as_posix(), 0,
+                                f"could not be imported: {type(exc).__name__}: {exc}")
+    unique_slugs([i for i, _, _ in items], config, report)
+    by_file: dict[str, str] = {}
+    moved: dict[str, str] = {}
+    for item, _, path in items:
+        new = item.path(config)
+        relative = path.relative_to(content).as_posix()
+        without = Path(relative).with_suffix("").as_posix()
+        for key in (relative, relative.rsplit("/index.md", 1)[0], Path(relative).name,
+                    without, without.removesuffix("/index"), Path(without).name):
+            by_file.setdefault(key, new)
+        for old in item.old_urls:
+            if (found := old_path(old)) is not None:
+                moved[found] = new
+    for item, data, path in items:
+        params = {str(k): v for k, v in data.items()}
+        body = _MORE.sub("", item.body)
+        body = shortcodes.convert(body, item.source, item.body_line, report,
+                                  lambda target: by_file.get(target.strip("/").removeprefix(
+                                      "./")), params)
+        if path.stem.split(".")[0] == "index":
+            body = _bundle(path.parent, item, body, result, source)
+        static = source / "static"
+        item.body = rewrite_links(body, moved)
+        for site_path in (*re.findall(r"\]\((/[^)\s\"]+)", item.body), item.front.get("image")):
+            if site_path and (static / site_path.lstrip("/")).is_file():
+                result.assets.setdefault(site_path, (static / site_path.lstrip("/")).resolve())
+        new = item.path(config)
+        item.front["aliases"] = sorted({p for u in item.old_urls
+                                        if (p := old_path(u)) and p != new})
+        result.items.append(item)
+    return result
+
+
+def _bundle(folder: Path, item: Imported, body: str, result: Result, source: Path) -> str:
+    """A page bundle's own files, copied to /images/SECTION/SLUG/ with the body's references."""
+    where = f"/images/{item.section or 'pages'}/{item.slug}/"
+    for file in sorted(folder.iterdir()):
+        if file.is_file() and not file.is_symlink() and file.suffix.lower() not in MARKDOWN:
+            result.assets[where + file.name] = file.resolve()
+            body = re.sub(r"(\]\(\s*|\bsrc=[\"']|\bsrc=)(?:\./)?" + re.escape(file.name),
+                          lambda m, name=file.name: m.group(1) + where + name, body)
+            if item.front.get("image") in {file.name, "./" + file.name}:
+                item.front["image"] = where + file.name
+    return body
+
+
+def _old_url(relative: Path, bundle: bool, top: str, data: dict[str, Any], date: Any,
+             permalinks: dict[str, str], ugly: bool) -> str:
+    """Where Hugo published the page: the `permalinks` pattern of its section, else its path."""
+    name = relative.parent.name if bundle else relative.stem.split(".")[0]
+    slug = str(data.get("slug") or name)
+    title = urls.slugify(str(data.get("title") or name))
+    pattern = permalinks.get(top)
+    if pattern and top:
+        values = {"year": f"{date.year:04d}", "month": f"{date.month:02d}",
+                  "day": f"{date.day:02d}", "monthname": date.strftime("%B").lower(),
+                  "weekday": str(date.isoweekday() % 7), "section": top,
+                  "sections": "/".join(relative.parts[:-2 if bundle else -1]),
+                  "title": title, "slug": slug, "slug_or_title": slug,
+                  "filename": name, "contentbasename": name}
+        path = re.sub(r":(\w+)", lambda m: values.get(m.group(1), m.group(0)), pattern)
+        return "/" + path.lstrip("/")
+    folders = relative.parts[:-2 if bundle else -1]
+    path = "/".join((*folders, str(data.get("slug") or name)))
+    return f"/{path}.html" if ugly else f"/{path}/"

@@ -1,0 +1,337 @@
+"""A Jekyll site (its folder) -> imported items.
+
+Posts come from every `_posts/` folder (dates and slugs from `YYYY-MM-DD-`
+names, categories from the folders above `_posts/` and from front matter),
+drafts from `_drafts/` (kept as drafts), pages from Markdown files outside
+the `_` folders. Old URLs follow the site's `permalink` setting (or the
+file's own `permalink:`), plus `redirect_from`, and become `aliases`.
+Bodies go through `liquid.Converter` with `_config.yml`, `_data/` and
+`_includes/`; the files they reference are copied under `content/static/`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from sitegen import urls
+from sitegen.config import Config
+from sitegen.importers import html, jekyll_urls, liquid
+from sitegen.importers.front import credit_lines, map_front
+from sitegen.importers.report import Report
+from sitegen.importers.write import (
+    MARKDOWN,
+    Imported,
+    Result,
+    old_path,
+    other_language,
+    referenced,
+    rewrite_links,
+    unique_slugs,
+    zone_of,
+)
+from sitegen.readers import dated_name
+
+HTML = (".html", ".htm")
+_NOT_PAGES = {"index", "readme", "404", "license", "changelog", "contributing"}
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
+
+
+def load_yaml(path: Path, report: Report, shown: str) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as exc:
+        line, reason = yaml_problem(exc)
+        report.needs_person(shown, line, f"could not be read: invalid YAML ({reason})")
+    except (UnicodeDecodeError, OSError) as exc:
+        report.needs_person(shown, 0, f"could not be read: {exc}")
+    return None
+
+
+def yaml_problem(exc: yaml.YAMLError) -> tuple[int, str]:
+    """(line, counted from 1, where the YAML went wrong; what went wrong), on one line."""
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return (mark.line + 1 if mark else 1), " ".join(str(reason).split())
+
+
+def split(text: str) -> tuple[str | None, str, int]:
+    """(front matter YAML or None, body, line the body starts on)."""
+    match = _FRONT.match(text)
+    if not match:
+        return None, text, 1
+    return match.group(1), text[match.end():], match.group(0).count("\n") + 1
+
+
+def import_site(source: Path, config: Config, report: Report, section: str) -> Result:
+    settings = {}
+    if (source / "_config.yml").is_file():
+        settings = load_yaml(source / "_config.yml", report, "_config.yml") or {}
+    if not isinstance(settings, dict):
+        report.needs_person("_config.yml", 1, "not a mapping of settings; ignored")
+        settings = {}
+    zone = zone_of(settings.get("timezone"), config.site.timezone)
+    data = _data(source / "_data", report)
+    style = str(settings.get("permalink") or "date")
+    pattern = jekyll_urls.STYLES.get(style, style)
+    base = str(settings.get("baseurl") or "").rstrip("/")
+    found: list[tuple[Imported, dict[str, Any], str]] = []
+    context = _Context(settings, zone, data, pattern, style, base, section, report,
+                       other_language(settings.get("lang") or settings.get("locale"), config),
+                       jekyll_urls.collections(settings))
+    for path in sorted(source.rglob("*")):
+        try:
+            read = _read_file(path, source, context)
+        except (OSError, ValueError, TypeError, AttributeError) as exc:  # one bad file
+            report.needs_person(path.relative_to(source).as_posix(), 0,
+                                f"could not be imported: {type(exc).__name__}: {exc}")
+            continue
+        if read is not None:
+            found.append(read)
+    return _convert(source, config, report, found, settings, data, base)
+
+
+@dataclass(frozen=True)
+class _Context:
+    settings: dict[str, Any]
+    zone: ZoneInfo
+    data: dict[str, Any]
+    pattern: str
+    style: str
+    base: str
+    section: str
+    report: Report
+    language: str
+    """The old site's own language, when it is not the new site's."""
+    collections: dict[str, str]
+    """Collections that publish their documents -> their permalink pattern."""
+
+
+def _read_file(path: Path, source: Path,
+               context: _Context) -> tuple[Imported, dict[str, Any], str] | None:
+    """One file of the old site as an item, or None when it is no post or page."""
+    settings, zone, data, report = context.settings, context.zone, context.data, context.report
+    pattern, style, base, section = context.pattern, context.style, context.base, context.section
+    relative = path.relative_to(source)
+    parts = relative.parts
+    if not path.is_file() or path.is_symlink() or _hidden(parts):
+        return None
+    shown = relative.as_posix()
+    # A collection with `output: true` (`_articles/`) publishes its documents like posts.
+    collection = parts[0][1:] if len(parts) > 1 and parts[0][1:] in context.collections \
+        and parts[0].startswith("_") else None
+    in_posts = "_posts" in parts[:-1] or collection is not None
+    in_drafts = "_drafts" in parts[:-1]
+    if not (in_posts or in_drafts) and any(p.startswith("_") for p in parts):
+        return None
+    if path.suffix.lower() in HTML and not (in_posts or in_drafts):
+        if path.read_bytes().startswith(b"---"):
+            report.skipped(shown, 0, "a page of the old theme (HTML with Liquid): "
+                           "sitegen makes its own home and list pages; anything else "
+                           "here needs to be written again as Markdown")
+        return None
+    if path.suffix.lower() not in (*MARKDOWN, *HTML):
+        return None
+    if not (in_posts or in_drafts) and path.stem.lower() in _NOT_PAGES:
+        report.skipped(shown, 0, "a home or special page: sitegen makes its own")
+        return None
+    text = path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
+    head, body, first = split(text)
+    if head is None and not (in_posts or in_drafts):
+        return None  # Jekyll copies files without front matter as they are
+    try:
+        meta = yaml.safe_load(head or "") or {}
+    except yaml.YAMLError as exc:
+        line, reason = yaml_problem(exc)
+        report.needs_person(shown, line + 1, f"invalid YAML in front matter ({reason}); "
+                            "not imported")
+        return None
+    if not isinstance(meta, dict):
+        report.needs_person(shown, 1, "front matter is not a mapping; not imported")
+        return None
+    meta = {**_defaults(settings, shown, in_posts or in_drafts), **meta}
+    lines = (head or "").split("\n")
+
+    def line_of(key: str, lines: list[str] = lines) -> int:
+        return next((i + 2 for i, t in enumerate(lines)
+                     if t.lower().startswith(key.lower() + ":")), 1)
+
+    mapped = map_front(meta, shown, zone, report, line_of, split_spaces=True,
+                       author_names=lambda n: _author(n, data))
+    name_date, stem = dated_name(path.stem, zone)
+    date = mapped.date or name_date
+    if date is None:
+        date = dt.datetime.fromtimestamp(path.stat().st_mtime, zone).replace(microsecond=0)
+        if not in_drafts and (in_posts or "date" in meta):
+            report.needs_person(shown, 1, "no date in the file or its name; dated by the "
+                                "file's modification time")
+    front = mapped.front
+    if context.language:
+        front.setdefault("lang", context.language)
+    if "title" not in front:
+        front["title"] = stem.replace("-", " ").strip().capitalize() or shown
+        report.needs_person(shown, 1, "no title; one was made from the file name")
+    if in_posts or in_drafts:  # a standalone page needs no date
+        front.setdefault("date", date.isoformat(timespec="seconds"))
+    if in_drafts:
+        front["draft"] = True
+    if collection is not None:
+        folder_categories = [collection]
+    elif in_posts or in_drafts:
+        folder_categories = list(parts[:parts.index("_posts" if in_posts else "_drafts")])
+    else:
+        folder_categories = []
+    categories = [*folder_categories, *mapped.categories]
+    slug = urls.slugify(str(front.pop("slug", "") or stem)) or "artikel"
+    is_post = in_posts or in_drafts
+    item = Imported(shown, "", slug, front, body, date=date, body_line=first)
+    if is_post:
+        item.section = urls.slugify(categories[0]) if categories else section
+        front["tags"] = list(dict.fromkeys([*categories[1:], *front.get("tags", [])]))
+        if collection is not None:
+            within = Path(*parts[1:]).with_suffix("").as_posix()
+            old = jekyll_urls.expand(context.collections[collection], categories, stem, slug,
+                                     date, {"collection": collection, "path": within})
+        else:
+            old = jekyll_urls.post_url(pattern, categories, stem, slug, date, meta)
+    else:
+        old = jekyll_urls.page_url(relative, style)
+    permalink = meta.get("permalink")
+    if isinstance(permalink, str) and permalink.strip():
+        old = jekyll_urls.expand(permalink.strip(), categories, stem, slug, date)
+    extra = [u for u in mapped.old_urls if u != permalink]
+    item.old_urls = list(dict.fromkeys([old, *extra]))
+    if mapped.image:
+        front["image"] = mapped.image.removeprefix(base) if base else mapped.image
+    if mapped.credits:
+        item.body = item.body.rstrip() + "\n\n" + credit_lines(mapped.credits) + "\n"
+    return item, meta, shown
+
+
+def _convert(source: Path, config: Config, report: Report,
+             found: list[tuple[Imported, dict[str, Any], str]], settings: dict[str, Any],
+             data: dict[str, Any], base: str) -> Result:
+    unique_slugs([item for item, _, _ in found], config, report)
+    by_source = {shown: item for item, _, shown in found}
+    by_name = {Path(shown).stem: item for item, _, shown in found if "_posts/" in shown}
+    moved: dict[str, str] = {}
+    for item in (i for i, _, _ in found):
+        for old in item.old_urls:
+            path = old_path(old)
+            if path:
+                moved[path] = item.path(config)
+                if base:
+                    moved[base + path] = item.path(config)
+    posts = [{"title": i.front.get("title", ""), "url": i.path(config), "date": i.date,
+              "categories": [i.section], "tags": i.front.get("tags", [])}
+             for i, _, s in found if i.section]
+    variables = {**settings, "url": "", "baseurl": "", "data": data,
+                 "posts": sorted(posts, key=lambda p: p["date"], reverse=True)}
+    site = liquid.Site(
+        variables, source / str(settings.get("includes_dir") or "_includes"),
+        link_url=lambda p: by_source[p].path(config) if p in by_source else None,
+        post_url=lambda n: by_name[n.split("/")[-1]].path(config)
+        if n.split("/")[-1] in by_name else None)
+    converter = liquid.Converter(site, report)
+    result = Result([])
+    for item, meta, shown in found:
+        page = {**meta, "url": item.path(config), "title": item.front.get("title", "")}
+        body = converter.convert(item.body, shown, item.body_line, page,
+                                 (source / shown).parent)
+        if Path(shown).suffix.lower() in HTML:
+            body = html.to_markdown(body)
+        if base:
+            body = re.sub(r"(\]\(\s*|\b(?:href|src)=[\"'])" + re.escape(base) + "/",
+                          r"\1/", body)
+        item.body = rewrite_links(body, moved)
+        new = item.path(config)
+        item.front["aliases"] = sorted({p for u in item.old_urls
+                                        if (p := old_path(u)) and p != new})
+        for path in referenced(item.body) | ({item.front["image"]} if "image" in item.front
+                                             else set()):
+            asset = _asset(source, path)
+            if asset is not None:
+                result.assets[path] = asset
+        if item.section:
+            for category in (*[p for p in Path(shown).parts[:-2] if not p.startswith("_")],
+                             *(meta.get("categories") or [])):
+                if isinstance(category, str) and urls.slugify(category) == item.section:
+                    result.sections.setdefault(item.section, category)
+        result.items.append(item)
+    return result
+
+
+def _asset(source: Path, site_path: str) -> Path | None:
+    relative = site_path.lstrip("/")
+    if not relative or relative.startswith("_") or Path(relative).suffix.lower() in (
+            *MARKDOWN, ".html", ""):
+        return None
+    path = (source / relative).resolve()
+    return path if path.is_relative_to(source.resolve()) and path.is_file() else None
+
+
+def _hidden(parts: tuple[str, ...]) -> bool:
+    return any(p.startswith(".") or p in {"node_modules", "vendor", "_site"} for p in parts)
+
+
+def _data(folder: Path, report: Report) -> dict[str, Any]:
+    """`_data/` as Jekyll's `site.data`: folders nest, one key per file."""
+    data: dict[str, Any] = {}
+    if not folder.is_dir():
+        return data
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        shown = "_data/" + path.relative_to(folder).as_posix()
+        suffix = path.suffix.lower()
+        if suffix in {".yml", ".yaml"}:
+            value = load_yaml(path, report, shown)
+        elif suffix == ".json":
+            try:
+                value = json.loads(path.read_text(encoding="utf-8"))
+            except (ValueError, OSError) as exc:
+                report.needs_person(shown, 0, f"could not be read: {exc}")
+                continue
+        elif suffix in {".csv", ".tsv"}:
+            with path.open(encoding="utf-8", newline="") as rows:
+                value = list(csv.DictReader(rows, delimiter="\t" if suffix == ".tsv" else ","))
+        else:
+            continue
+        target = data
+        for part in path.relative_to(folder).parts[:-1]:
+            target = target.setdefault(part, {})
+        target[path.stem] = value
+    return data
+
+
+def _defaults(settings: dict[str, Any], shown: str, is_post: bool) -> dict[str, Any]:
+    """`defaults:` of _config.yml whose scope covers this file."""
+    values: dict[str, Any] = {}
+    for entry in settings.get("defaults") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
+            continue
+        scope = entry.get("scope") or {}
+        path = str(scope.get("path") or "")
+        kind = scope.get("type")
+        if (not path or shown.startswith(path.strip("/"))) and (
+                not kind or kind == ("posts" if is_post else "pages") or
+                (kind == "drafts" and "_drafts/" in shown)):
+            values.update(entry["values"])
+    return values
+
+
+def _author(name: str, data: dict[str, Any]) -> str:
+    """An author key of `_data/authors.yml` -> the display name written there."""
+    authors = data.get("authors")
+    if isinstance(authors, dict) and isinstance(authors.get(name), dict):
+        entry = authors[name]
+        return str(entry.get("name") or entry.get("display_name") or name)
+    return name

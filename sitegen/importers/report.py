@@ -1,0 +1,68 @@
+"""What an import converted and what needs a person, per file and line.
+
+The report is written beside the site (`import-report.txt`) and summarised
+on the terminal. Each line is `source:line: converted|needs a person: what`,
+the source being the file of the old site, so an editor can open both.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+CONVERTED = "converted"
+NEEDS_PERSON = "needs a person"
+SKIPPED = "not imported"
+
+
+@dataclass(frozen=True, order=True)
+class Entry:
+    source: str
+    line: int
+    status: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.status}: {self.message}"
+
+
+@dataclass
+class Report:
+    kind: str
+    entries: list[Entry] = field(default_factory=list)
+    written: list[tuple[str, str]] = field(default_factory=list)
+    """(file written in the site, where it came from)."""
+    notes: list[str] = field(default_factory=list)
+    """Lines to add to sitegen.toml (it is never changed by an import)."""
+
+    def converted(self, source: str, line: int, message: str) -> None:
+        self.entries.append(Entry(source, line, CONVERTED, message))
+
+    def needs_person(self, source: str, line: int, message: str) -> None:
+        self.entries.append(Entry(source, line, NEEDS_PERSON, message))
+
+    def skipped(self, source: str, line: int, message: str) -> None:
+        self.entries.append(Entry(source, line, SKIPPED, message))
+
+    def counts(self) -> Counter[str]:
+        return Counter(entry.status for entry in self.entries)
+
+    def summary(self) -> str:
+        counts = self.counts()
+        return (f"files written: {len(self.written)}, conversions: {counts[CONVERTED]}, "
+                f"places that need a person: {counts[NEEDS_PERSON]}, "
+                f"not imported: {counts[SKIPPED]}")
+
+    def text(self) -> str:
+        lines = [f"sitegen import {self.kind}: {self.summary()}", ""]
+        attention = [e for e in self.entries if e.status != CONVERTED]
+        if attention:
+            lines += ["Needs a person, or not imported:", *map(str, sorted(attention)), ""]
+        if self.notes:
+            lines += ["Section names of the old site (add to sitegen.toml):", *self.notes, ""]
+        lines += ["Written:", *(f"{target} <- {source}" for target, source in self.written), ""]
+        done = [e for e in self.entries if e.status == CONVERTED]
+        if done:
+            lines += ["Converted:", *map(str, sorted(done)), ""]
+        return "\n".join(lines)

@@ -1,0 +1,119 @@
+"""One import, start to end: read the old site, write the new files and the report."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen import readers, urls
+from sitegen.config import Config
+from sitegen.errors import Problem, SitegenError
+from sitegen.importers import hugo, jekyll, wordpress
+from sitegen.importers.report import Report
+from sitegen.importers.write import Result, Writer
+
+KINDS = ("jekyll", "hugo", "wordpress")
+REPORT_NAME = "import-report"
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    kind: str
+    source: Path
+    dry_run: bool = False
+    uploads: Path | None = None
+    """WordPress: the `wp-content/uploads` folder."""
+    section: str = "berita"
+    """The section of posts that name no category."""
+
+
+def run_import(config: Config, options: ImportOptions,
+               echo: Callable[[str], None] = print) -> tuple[Report, str]:
+    """Import into the site of `config`; returns the report and where it was written."""
+    source = options.source
+    wanted_folder = options.kind != "wordpress"
+    if not source.exists() or wanted_folder != source.is_dir():
+        what = "the folder of the old site" if wanted_folder else "the WXR export file (.xml)"
+        raise SitegenError([Problem(str(source), 0, f"{source} is not {what}")])
+    if options.uploads is not None and not options.uploads.is_dir():
+        raise SitegenError([Problem(str(options.uploads), 0, "--uploads must be the "
+                                    "wp-content/uploads folder")])
+    report = Report(options.kind)
+    section = urls.slugify(options.section)
+    if not section:
+        raise SitegenError([Problem("--section", 0, f"'{options.section}' has no letter or "
+                                    "digit to make a section folder of")])
+    options = dataclasses.replace(options, section=section)
+    if options.kind == "jekyll":
+        result = jekyll.import_site(source.resolve(), config, report, options.section)
+    elif options.kind == "hugo":
+        result = hugo.import_site(source.resolve(), config, report, options.section)
+    else:
+        result = wordpress.import_site(source.resolve(), config, report, options.section,
+                                       options.uploads.resolve() if options.uploads else None)
+    writer = Writer(config, report, options.dry_run, echo)
+    _check_images(result, config, report)
+    _one_owner_per_url(result, config, report)
+    static = readers.static_dir(config)
+    roots = [r.resolve() for r in (source.parent, options.uploads) if r is not None]
+    for site_path, file in sorted(result.assets.items()):
+        clean = urls.clean_site_path(site_path)
+        if clean is None:  # `/../x`: never a path outside content/static/
+            report.skipped(site_path, 0, "not a path on the site; the file was not copied")
+            continue
+        shown = next((file.relative_to(r).as_posix() for r in roots if file.is_relative_to(r)),
+                     file.name)
+        writer.copy(static / clean.lstrip("/"), file, shown)
+    for item in result.items:
+        writer.write_item(item)
+    for slug, name in sorted(result.sections.items()):
+        if name != slug and slug not in config.sections:
+            report.notes.append(f'[sections.{slug}]\ntitle = "{name}"')
+    target = _report_path(config.root)
+    if not options.dry_run:
+        with target.open("x", encoding="utf-8") as out:
+            out.write(report.text())
+    return report, target.name
+
+
+def _check_images(result: Result, config: Config, report: Report) -> None:
+    """A hero image that was not found is left out (the build would refuse it)."""
+    static = readers.static_dir(config)
+    for item in result.items:
+        image = item.front.get("image")
+        if image and image not in result.assets and not (static / image.lstrip("/")).is_file():
+            report.needs_person(item.source, 1, f"hero image {image} was not found; "
+                                "it was left out")
+            for key in ("image", "image_alt", "image_caption", "image_credit"):
+                item.front.pop(key, None)
+
+
+def _one_owner_per_url(result: Result, config: Config, report: Report) -> None:
+    """An old URL that another item (or a section front, the home, the archive) now
+    has, or that two items had, is left out of `aliases`: the build would refuse it."""
+    taken = {item.path(config): item.source for item in result.items}
+    taken.update({p: "sitegen" for p in ("/", config.permalinks.archive,
+                                         config.permalinks.search)})
+    taken.update({config.permalinks.section.format(section=item.section): "sitegen"
+                  for item in result.items if item.section})
+    for item in result.items:
+        kept = []
+        for alias in item.front.get("aliases", []):
+            owner = taken.setdefault(alias, item.source)
+            if owner == item.source:
+                kept.append(alias)
+            else:
+                report.needs_person(item.source, 1, f"old URL {alias} now belongs to "
+                                    f"{owner}; no redirect was made for it")
+        item.front["aliases"] = kept
+
+
+def _report_path(root: Path) -> Path:
+    number = 1
+    while True:
+        name = f"{REPORT_NAME}.txt" if number == 1 else f"{REPORT_NAME}-{number}.txt"
+        if not (root / name).exists():
+            return root / name
+        number += 1
