@@ -13,6 +13,7 @@ import functools
 import itertools
 import math
 import os
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen import cache, collect, readers, render, search, sitemaps, themes, write
+from sitegen import cache, collect, pictures, readers, render, search, sitemaps, themes, write
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, errors_only
 from sitegen.model import Article, Site
@@ -61,6 +62,8 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)
     """Output files whose template ran (the others' inputs did not change)."""
     removed: list[str] = field(default_factory=list)
+    processed_images: list[str] = field(default_factory=list)
+    """Source images that were decoded to make resized versions (the others' were cached)."""
 
     @property
     def pages(self) -> int:
@@ -85,7 +88,8 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
         selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
         site, problems = collect.select_site(articles, config, selection)
         _stop_on([*problems, *render.check_templates()])
-        static = themes.static_files(chain, readers.static_dir(config))
+        site_static = readers.static_dir(config)
+        static = themes.static_files(chain, site_static)
         assets = themes.fingerprint(static)
         theme = cache.theme_stamp([t.path for t in chain])
         site_key = _site_key(config, output, theme, keys, static, site, options.now)
@@ -96,7 +100,13 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             clock.lap("collect", report)
             return report
         site = collect.relate(site)
-        views = Views(site, config)
+        scratch = tempfile.TemporaryDirectory(prefix="sitegen-pictures-") if not (
+            options.use_cache) else None
+        folder = Path(scratch.name) if scratch else config.cache_dir / "pictures"
+        plan = _pictures(config, site, static, folder, workers, report)
+        clock.lap("pictures", report)
+        views = Views(site, config, {v.output: (folder / v.output).stat().st_size
+                                     for v in plan.variants})
         site_view = views.site_view(assets, themes.translations(chain, config.site.language),
                                     themes.merged_params(chain, config), options.now)
         # Pages are planned lazily and handed to the workers as they come, so the
@@ -109,7 +119,10 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                               cache.digest(site_view), store, staging, workers, report)
             clock.lap("render", report)
             for name, source in static.items():
-                staging.copy(assets[name], source)
+                stand_in = plan.originals.get(name) if source.is_relative_to(site_static) else None
+                staging.copy(assets[name], folder / stand_in.output if stand_in else source)
+            for variant in plan.variants:
+                staging.copy(variant.output, folder / variant.output)
             if config.build.search:
                 search.build_index(staging, config)
                 clock.lap("search", report)
@@ -119,6 +132,9 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
         except BaseException:
             staging.discard()
             raise
+        finally:
+            if scratch:
+                scratch.cleanup()
     report.written, report.unchanged = staging.written, staging.unchanged
     store.finish(set(keys), renders, staging.keep - set(renders) - {write.MARKER}, site_key)
     clock.lap("write", report)
@@ -160,6 +176,25 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers,
         if article is not None:
             articles.append(article)
     return articles, problems, keys
+
+
+def _pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
+              workers: _Workers, report: BuildReport) -> pictures.Plan:
+    """Make the resized versions that are not in the folder yet (the build cache's
+    `pictures/`, named by content, so an unchanged image is never decoded again)."""
+    published = (*site.articles, *site.pages)
+    site_static = readers.static_dir(config)
+    plan = pictures.plan([a.image for a in published if a.image],
+                         [p for a in published for p in a.pictures],
+                         {n: p for n, p in static.items() if p.is_relative_to(site_static)},
+                         config.images)
+    jobs = pictures.missing(plan, site_static, folder)
+    make = functools.partial(pictures.make, folder=folder, settings=config.images)
+    # Each job decodes one photo and encodes several files: worth a worker from two on.
+    for (source, _), _made in zip(jobs, workers.map("pictures", make, jobs, minimum=2),
+                                  strict=True):
+        report.processed_images.append(source.relative_to(config.root).as_posix())
+    return plan
 
 
 def _render(jobs: Iterable[render.Job], static: list[str], stamp: str, site_digest: str,
@@ -238,11 +273,13 @@ class _Workers:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def map(self, stage: str, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+    def map(self, stage: str, fn: Callable[[Any], Any], items: Iterable[Any],
+            minimum: int = PARALLEL_MIN) -> Iterator[Any]:
         """fn over items, in order. At most a few chunks are in flight at once, so
-        memory holds a window of the work, not all of it."""
+        memory holds a window of the work, not all of it. Fewer than `minimum` items
+        run in this process."""
         total = len(items) if isinstance(items, list) else 0
-        if self.jobs <= 1 or (total and total < PARALLEL_MIN):
+        if self.jobs <= 1 or (total and total < minimum):
             results: Iterable[Any] = map(fn, items)
         else:
             results = self._parallel(fn, iter(items), total)

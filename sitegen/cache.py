@@ -40,12 +40,12 @@ import jinja2
 import markdown
 import pygments
 
-from sitegen import __version__
+from sitegen import __version__, pictures
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article, Image
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 _READS = "reads.bin"
 _MAGIC = b"sitegen build cache\n"
 _END = ("", "end of table")
@@ -82,7 +82,9 @@ def salt() -> str:
 def read_context(config: Config, static_stamp: str) -> str:
     """What every read key shares: versions, the config values reading uses, static files."""
     parts = (salt(), config.base_path, config.site.timezone, config.site.language,
-             config.permalinks.article, config.permalinks.page, static_stamp)
+             config.permalinks.article, config.permalinks.page, static_stamp,
+             # Body pictures are written with their variants' names and formats.
+             repr(config.images), repr(pictures.encoders()))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -312,6 +314,7 @@ def _article_to_plain(article: Article) -> dict[str, Any]:
             data[key] = data[key].isoformat()
     if article.image is not None:
         data["image"] = dataclasses.asdict(article.image)
+    data["pictures"] = [dataclasses.asdict(p) for p in article.pictures]
     return data
 
 
@@ -324,5 +327,10 @@ def _article_from_plain(data: dict[str, Any], zone: ZoneInfo) -> Article:
     for key in ("authors", "tags", "aliases"):
         values[key] = tuple(values[key])
     if values["image"] is not None:
-        values["image"] = Image(**values["image"])
+        values["image"] = _image_from_plain(values["image"])
+    values["pictures"] = tuple(_image_from_plain(p) for p in values["pictures"])
     return Article(**values)
+
+
+def _image_from_plain(data: dict[str, Any]) -> Image:
+    return Image(**{**data, "focus": tuple(data["focus"])})

@@ -119,11 +119,14 @@ class _Feeds:
     def _image(self, article: Article, image: View | None) -> View | None:
         if article.image is None or image is None:
             return None
+        # The 1200 px version that social networks get too; RSS requires its length in bytes.
+        shared = image["share"]
         path = static_file(self.static_dir, article.image.src)
-        # RSS requires an enclosure's length in bytes.
-        return {"url": image["permalink"], "type": image["type"], "alt": image["alt"],
-                "width": image["width"], "height": image["height"],
-                "length": path.stat().st_size if path else 0}
+        length = self.views.picture_bytes.get(shared["file"]) or (
+            path.stat().st_size if path else 0)
+        return {"url": shared["permalink"], "type": shared["type"], "alt": image["alt"],
+                "width": shared["width"], "height": shared["height"], "length": length,
+                "caption": image["caption"], "credit": image["credit"]}
 
 
 def _stamps(moment: dt.datetime) -> View:

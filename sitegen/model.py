@@ -19,6 +19,11 @@ class Image:
     credit: str = ""
     width: int = 0
     height: int = 0
+    digest: str = ""
+    """A hash of the file's bytes: the resized versions are named by it (pictures.py)."""
+    focus: tuple[float, float] = (0.5, 0.5)
+    """The point crops keep in view, as fractions of the width and height."""
+    copyright: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,9 @@ class Article:
     featured: bool = False
     location: str = ""
     aliases: tuple[str, ...] = ()
+    pictures: tuple[Image, ...] = ()
+    """The body's pictures (figures and galleries), in order: for structured data and for
+    the build, which makes their resized versions."""
 
     @property
     def is_page(self) -> bool:

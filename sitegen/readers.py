@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from sitegen import urls
+from sitegen import pictures, urls
 from sitegen.config import Config
 from sitegen.dates import to_aware
 from sitegen.errors import Problem, did_you_mean
-from sitegen.images import image_size
+from sitegen.images import image_size, static_file
 from sitegen.markup import render_markdown
 from sitegen.model import Article, Image
 
@@ -35,7 +35,7 @@ STATIC_DIR = "static"
 _NOT_SECTIONS = {PAGES_DIR, STATIC_DIR}
 
 STRING_KEYS = ("title", "summary", "image", "image_alt", "image_caption", "image_credit",
-               "slug", "location", "author")
+               "image_copyright", "image_focus", "slug", "location", "author")
 LIST_KEYS = ("authors", "tags", "aliases")
 BOOL_KEYS = ("draft", "featured")
 DATE_KEYS = ("date", "updated", "expires")
@@ -184,7 +184,7 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         assert date is not None
         site_path = urls.article_path(config.permalinks.article, section, slug, date)
     rendered = render_markdown(front.body, config.base_path, str(static_dir(config)),
-                               config.site.language)
+                               config.site.language, config.images)
     return Article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
         date=date, updated=dates.get("updated"), expires=dates.get("expires"),
@@ -195,6 +195,7 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         tags=tuple(dict.fromkeys(t.strip() for t in values.get("tags", ()) if t.strip())),
         image=image, draft=values.get("draft", False), featured=values.get("featured", False),
         location=values.get("location", "").strip(), aliases=tuple(aliases),
+        pictures=tuple(Image(**picture) for picture in rendered.pictures),
     ), problems
 
 
@@ -235,6 +236,27 @@ def _hero_image(values: dict[str, Any], config: Config, problem: Any) -> Image |
     if not values.get("image_alt", "").strip():
         problem("image", "the hero image has no image_alt: describe it for readers who cannot "
                 "see it", warning=True)
+    if size[0] < pictures.SHARE_WIDTH:
+        problem("image", f"the hero image '{src}' is {size[0]} px wide: Google Discover and "
+                f"social networks show large previews only for images at least "
+                f"{pictures.SHARE_WIDTH} px wide; use a larger original", warning=True)
+    focus = _focus(values.get("image_focus", "0.5,0.5"))
+    if focus is None:
+        problem("image_focus", f"image_focus '{values['image_focus']}' must be two fractions "
+                "of the width and the height, such as \"0.3,0.4\" (0,0 is the top left)")
+    path = static_file(str(static_dir(config)), src)
+    digest = pictures.source_digest(path) if path and pictures.resizable(src) else ""
     return Image(src=src, alt=values.get("image_alt", "").strip(),
                  caption=values.get("image_caption", "").strip(),
-                 credit=values.get("image_credit", "").strip(), width=size[0], height=size[1])
+                 credit=values.get("image_credit", "").strip(), width=size[0], height=size[1],
+                 digest=digest, focus=focus or (0.5, 0.5),
+                 copyright=values.get("image_copyright", "").strip())
+
+
+def _focus(text: str) -> tuple[float, float] | None:
+    """`"0.3,0.4"` -> (0.3, 0.4): where the crops keep their centre."""
+    try:
+        x, y = (float(part) for part in text.split(","))
+    except ValueError:
+        return None
+    return (x, y) if 0 <= x <= 1 and 0 <= y <= 1 else None

@@ -15,7 +15,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
-from sitegen import dates, readers, urls
+from sitegen import dates, pictures, readers, urls
 from sitegen.config import Config
 from sitegen.images import IMAGE_TYPES, image_size
 from sitegen.model import Article, Image, Site, Term
@@ -47,13 +47,42 @@ def date_view(moment: dt.datetime | None, language: str) -> View | None:
             "short": dates.format_short(moment, language)}
 
 
-def image_view(image: Image | None, link: Linker) -> View | None:
+def image_view(image: Image | None, link: Linker,
+               settings: pictures.Settings | None = None) -> View | None:
+    """An image with its responsive versions (`sources`, `srcset`), the 1200 px version
+    for sharing (`share`) and the crops for structured data (`crops`); without resized
+    versions (an SVG, a GIF) those fall back to the original file."""
     if image is None:
         return None
     suffix = "." + image.src.rsplit(".", 1)[-1].lower()
-    return {"url": link.url(image.src), "permalink": link.absolute(image.src), "alt": image.alt,
-            "caption": image.caption, "credit": image.credit, "width": image.width,
-            "height": image.height, "type": IMAGE_TYPES.get(suffix, "")}
+    view = {"url": link.url(image.src), "permalink": link.absolute(image.src), "alt": image.alt,
+            "caption": image.caption, "credit": image.credit, "copyright": image.copyright,
+            "width": image.width, "height": image.height, "type": IMAGE_TYPES.get(suffix, ""),
+            "src": link.url(image.src), "srcset": "", "sources": [], "crops": []}
+    original = {"url": view["url"], "permalink": view["permalink"], "width": image.width,
+                "height": image.height, "type": view["type"], "file": image.src.lstrip("/")}
+    view["share"] = original
+    if settings is None or not image.digest:
+        return view
+    size = (image.width, image.height)
+    *modern, fallback = pictures.responsive(image.src, image.digest, size, settings).values()
+    largest = fallback[-1]
+    view.update(src=link.url("/" + largest.output), width=largest.width, height=largest.height,
+                srcset=pictures.srcset(fallback, link.base_path),
+                sources=[{"type": v[0].type, "srcset": pictures.srcset(v, link.base_path)}
+                         for v in modern])
+    shared = pictures.share(image.src, image.digest, size, settings)
+    if shared:
+        view["share"] = _variant_view(shared, link)
+    view["crops"] = [_variant_view(v, link)
+                     for v in pictures.crops(image.src, image.digest, size, image.focus, settings)]
+    return view
+
+
+def _variant_view(variant: pictures.Variant, link: Linker) -> View:
+    return {"url": link.url("/" + variant.output), "permalink": link.absolute("/" + variant.output),
+            "width": variant.width, "height": variant.height, "type": variant.type,
+            "file": variant.output}
 
 
 def term_view(term: Term, link: Linker) -> View:
@@ -65,9 +94,12 @@ def term_view(term: Term, link: Linker) -> View:
 class Views:
     """Builds each article's card once and reuses it on every list that shows it."""
 
-    def __init__(self, site: Site, config: Config) -> None:
+    def __init__(self, site: Site, config: Config,
+                 picture_bytes: dict[str, int] | None = None) -> None:
         self.site = site
         self.config = config
+        self.picture_bytes = picture_bytes or {}
+        """Size in bytes of each resized file (output name), for feed enclosures."""
         self.link = Linker(config)
         self.language = config.site.language
         self.sections = {t.slug: term_view(t, self.link) for t in site.sections}
@@ -95,7 +127,8 @@ class Views:
             "section": self.sections.get(article.section),
             "authors": [self.authors[urls.slugify(a)] for a in article.authors],
             "tags": [self.tags[urls.slugify(t)] for t in article.tags],
-            "image": image_view(article.image, link), "featured": article.featured,
+            "image": image_view(article.image, link, self.config.images),
+            "featured": article.featured,
             "location": article.location,
         }
 
@@ -108,6 +141,7 @@ class Views:
             **self.card(index), "body_html": article.body_html, "toc_html": article.toc_html,
             "reading_time": article.reading_time, "word_count": article.word_count,
             "related": self.cards(self.site.related[index]),
+            "pictures": [image_view(p, self.link, self.config.images) for p in article.pictures],
             "previous": self.card(older) if older is not None else None,
             "next": self.card(newer) if newer is not None else None,
         }
@@ -118,7 +152,7 @@ class Views:
                 "permalink": link.absolute(page.path), "summary": page.summary,
                 "body_html": page.body_html, "toc_html": page.toc_html,
                 "date": date_view(page.date, self.language),
-                "image": image_view(page.image, link)}
+                "image": image_view(page.image, link, self.config.images)}
 
     def _logo(self, logo: str) -> View | None:
         """The logo with its real size, so the header does not shift while it loads."""
