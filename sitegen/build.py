@@ -121,7 +121,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             for name, source in static.items():
                 stand_in = plan.originals.get(name) if source.is_relative_to(site_static) else None
                 staging.copy(assets[name], folder / stand_in.output if stand_in else source)
-            for variant in plan.variants:
+            for variant in plan.published:
                 staging.copy(variant.output, folder / variant.output)
             if config.build.search:
                 search.build_index(staging, config)

@@ -228,6 +228,8 @@ class Plan:
     """Site-relative source (`/images/x.jpg`) -> every variant it needs."""
     originals: dict[str, Variant]
     """Static file name (`images/x.jpg`) -> what is published under it instead (too wide)."""
+    published: tuple[Variant, ...]
+    """What pages link to, published under FOLDER (stand-ins only at their original's URL)."""
 
     @property
     def variants(self) -> list[Variant]:
@@ -253,6 +255,7 @@ def plan(heroes: list[Picture], bodies: list[Picture], statics: dict[str, Path],
         shared = share(hero.src, hero.digest, size, settings)
         need(hero.src, [*([shared] if shared else []),
                         *crops(hero.src, hero.digest, size, hero.focus, settings)])
+    published = sorted({v for vs in work.values() for v in vs.values()}, key=lambda v: v.output)
     originals = {}
     for name, path in statics.items():
         if not resizable(name):
@@ -264,7 +267,7 @@ def plan(heroes: list[Picture], bodies: list[Picture], statics: dict[str, Path],
                 originals[name] = stand_in
                 need("/" + name, [stand_in])
     return Plan({src: tuple(v[k] for k in sorted(v)) for src, v in sorted(work.items())},
-                originals)
+                originals, tuple(published))
 
 
 def _header_size(path: Path) -> tuple[int, int] | None:
