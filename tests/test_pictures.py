@@ -43,6 +43,11 @@ def pictures_in(page: Path) -> list[dict[str, object]]:
     return parser.found
 
 
+def news_article(page: str) -> dict[str, object]:
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page)
+    return next(d for d in map(json.loads, scripts) if d["@type"] == "NewsArticle")
+
+
 def widths(srcset: str) -> list[int]:
     return [int(c.split()[1].removesuffix("w")) for c in srcset.split(",")]
 
@@ -125,7 +130,8 @@ def test_the_workers_share_the_work_and_give_the_same_files(tmp_path: Path) -> N
                                                     image_alt="Foto")
     shutil.copytree(tmp_path / "one", tmp_path / "two")
     config = '[site]\ntitle = "x"\n[images]\nwidths = [300, 600]\nformats = ["webp"]\n'
-    one, two = make_site(tmp_path / "one", files, config), make_site(tmp_path / "two", files, config)
+    one = make_site(tmp_path / "one", files, config)
+    two = make_site(tmp_path / "two", files, config)
     report_one, report_two = build_site(one, jobs=1), build_site(two, jobs=2)
     assert len(report_one.processed_images) == len(report_two.processed_images) == 6
     assert read_tree(one / "output") == read_tree(two / "output")
@@ -140,8 +146,7 @@ def test_the_crops_keep_the_focal_point_in_view(tmp_path: Path) -> None:
         "A", image="/images/f.png", image_alt="Foto", image_focus="0.05,0.5")})
     build_site(site)
     page = (site / "output/ekonomi/a/index.html").read_text("utf-8")
-    news = next(d for d in map(json.loads, re.findall(
-        r'<script type="application/ld\+json">(.*?)</script>', page)) if d["@type"] == "NewsArticle")
+    news = news_article(page)
     square = next(i for i in news["image"] if i["width"] == i["height"])
     with Image.open(site / "output" / square["url"].removeprefix("https://example.org/")) as crop:
         assert crop.getpixel((10, 450))[0] > 200  # the left edge, red, is in the square
@@ -181,11 +186,9 @@ def test_a_narrow_hero_is_a_warning_naming_the_file_and_line(tmp_path: Path) -> 
 
 def test_body_pictures_have_a_caption_and_a_credit_also_in_feeds(tmp_path: Path) -> None:
     make_image(tmp_path / "content/static/images/a.jpg")
-    body = """\
-        ![Warga antre air bersih](/images/a.jpg "Warga antre air bersih di Demak."){credit="Antara/Aji Styawan" copyright="Antara"}
-
-        ![Tanpa keterangan](/images/a.jpg){credit="Dok. Warga"}
-        """
+    body = ('![Warga antre air bersih](/images/a.jpg "Warga antre air bersih di Demak.")'
+            '{credit="Antara/Aji Styawan" copyright="Antara"}\n\n'
+            '![Tanpa keterangan](/images/a.jpg){credit="Dok. Warga"}\n')
     site = make_site(tmp_path, {"content/nasional/a.md": article("A", body=body)})
     build_site(site)
     page = (site / "output/nasional/a/index.html").read_text("utf-8")
@@ -194,8 +197,7 @@ def test_body_pictures_have_a_caption_and_a_credit_also_in_feeds(tmp_path: Path)
                      r'</figure>', page)
     assert '<figcaption><span class="credit">Foto: Dok. Warga</span></figcaption>' in page
     assert "credit=" not in page and "data-c" not in page and "copyright=" not in page
-    news = next(d for d in map(json.loads, re.findall(
-        r'<script type="application/ld\+json">(.*?)</script>', page)) if d["@type"] == "NewsArticle")
+    news = news_article(page)
     assert [(i.get("creditText"), i.get("copyrightHolder")) for i in news["image"]] == [
         ("Antara/Aji Styawan", {"@type": "Organization", "name": "Antara"}),
         ("Dok. Warga", None)]
@@ -224,7 +226,6 @@ def test_a_paragraph_of_pictures_is_a_gallery_of_figures(tmp_path: Path) -> None
     assert 'alt="Perahu di dermaga"' in figures[0] and "Foto: Made" in figures[0]
     assert "<figcaption>Rak di lambung perahu.</figcaption>" in figures[2]
     assert all("<picture>" in f for f in figures)
-    news = next(d for d in map(json.loads, re.findall(
-        r'<script type="application/ld\+json">(.*?)</script>', page)) if d["@type"] == "NewsArticle")
+    news = news_article(page)
     assert [i["caption"] for i in news["image"]] == [
         "Perahu pustaka bersandar.", "Anak-anak membaca.", "Rak di lambung perahu."]
