@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urljoin
 
-from sitegen import dates, readers, urls
+from sitegen import dates, embeds, readers, urls
 from sitegen.config import Config
 from sitegen.images import static_file
 from sitegen.model import Article, Site, Term
@@ -108,7 +108,8 @@ class _Feeds:
         return {
             "id": card["permalink"], "url": card["permalink"], "title": article.title,
             "summary": article.summary,
-            "content_html": absolute_html(article.body_html, card["permalink"]) if full else "",
+            "content_html": absolute_html(embeds.as_links(article.body_html), card["permalink"])
+            if full else "",
             "published": _stamps(article.date), "modified": _stamps(article.modified),
             "authors": [{"name": a["name"], "url": a["permalink"]} for a in card["authors"]],
             "categories": [*([section["name"]] if section else []),

@@ -21,7 +21,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from sitegen import pictures
+from sitegen import embeds, pictures
 from sitegen.images import image_size, static_file
 
 WORDS_PER_MINUTE = 200
@@ -44,6 +44,8 @@ class Rendered:
     reading_time: int
     pictures: tuple[dict[str, Any], ...] = ()
     """Each local body picture's src, alt, caption, credit, copyright, width, height, digest."""
+    problems: tuple[tuple[int, str], ...] = ()
+    """(line in the body, message): embeds that cannot be made."""
 
 
 class _SiteTree(Treeprocessor):
@@ -177,6 +179,7 @@ def _converter(base_path: str, static_dir: str, language: str,
         extensions=[
             "tables", "fenced_code", "codehilite", "footnotes", "attr_list", "abbr", "toc",
             _SiteExtension(base_path, static_dir, language, settings),
+            embeds.EmbedExtension(language),
         ],
         extension_configs={
             "codehilite": {"css_class": "highlight", "guess_lang": False},
@@ -213,4 +216,5 @@ def render_markdown(text: str, base_path: str, static_dir: str, language: str,
         word_count=words,
         reading_time=max(1, math.ceil(words / WORDS_PER_MINUTE)),
         pictures=tuple(tree.found),
+        problems=tuple(getattr(md, "embed_problems", ())),
     )

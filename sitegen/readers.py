@@ -185,6 +185,11 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         site_path = urls.article_path(config.permalinks.article, section, slug, date)
     rendered = render_markdown(front.body, config.base_path, str(static_dir(config)),
                                config.site.language, config.images)
+    body_line = len(front.lines) + 3  # the opening '---', the front matter, the closing one
+    problems.extend(Problem(where, body_line + line - 1, message)
+                    for line, message in rendered.problems)
+    if rendered.problems:
+        return None, problems
     return Article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
         date=date, updated=dates.get("updated"), expires=dates.get("expires"),

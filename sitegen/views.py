@@ -15,7 +15,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
-from sitegen import dates, pictures, readers, urls
+from sitegen import dates, embeds, pictures, readers, urls
 from sitegen.config import Config
 from sitegen.images import IMAGE_TYPES, image_size
 from sitegen.model import Article, Image, Site, Term
@@ -142,6 +142,8 @@ class Views:
             "reading_time": article.reading_time, "word_count": article.word_count,
             "related": self.cards(self.site.related[index]),
             "pictures": [image_view(p, self.link, self.config.images) for p in article.pictures],
+            # The page needs the embeds' script (themes/default/static/js/embeds.js).
+            "embeds": embeds.MARK in article.body_html,
             "previous": self.card(older) if older is not None else None,
             "next": self.card(newer) if newer is not None else None,
         }

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 # The documented dependency order (README, "Architecture"): lowest layer first.
 LAYERS: dict[str, int] = {
     "__init__": 0, "errors": 0,
-    "config": 1, "dates": 1, "images": 1, "pictures": 1,
+    "config": 1, "dates": 1, "images": 1, "pictures": 1, "embeds": 1,
     "urls": 2, "model": 2, "markup": 2,
     "readers": 3, "themes": 3,
     "collect": 4, "views": 4,
