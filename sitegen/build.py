@@ -190,10 +190,15 @@ def _pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
                          config.images)
     jobs = pictures.missing(plan, site_static, folder)
     make = functools.partial(pictures.make, folder=folder, settings=config.images)
+    problems = []
     # Each job decodes one photo and encodes several files: worth a worker from two on.
-    for (source, _), _made in zip(jobs, workers.map("pictures", make, jobs, minimum=2),
-                                  strict=True):
-        report.processed_images.append(source.relative_to(config.root).as_posix())
+    for (source, _), (_, error) in zip(jobs, workers.map("pictures", make, jobs, minimum=2),
+                                       strict=True):
+        relative = source.relative_to(config.root).as_posix()
+        report.processed_images.append(relative)
+        if error:
+            problems.append(Problem(relative, 0, error))
+    _stop_on(problems)
     return plan
 
 

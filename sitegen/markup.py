@@ -85,6 +85,11 @@ class _SiteTree(Treeprocessor):
         """An image of this site becomes a <picture> with every width in every format."""
         img.set("loading", "lazy")
         img.set("decoding", "async")
+        about = {key: img.attrib.pop(f"data-{key}", "") for key in ("caption", "credit",
+                                                                      "copyright")}
+        # A credit on an image inside running text has no caption to go in.
+        img.attrib.pop("credit", None)
+        img.attrib.pop("copyright", None)
         src = img.get("src", "")
         if not src.startswith(self.base_path):
             return
@@ -94,13 +99,8 @@ class _SiteTree(Treeprocessor):
             return
         path = static_file(self.static_dir, site_src)
         digest = pictures.source_digest(path) if path and pictures.resizable(site_src) else ""
-        self.found.append({"src": site_src, "alt": img.get("alt", ""),
-                           "caption": img.get("data-caption", ""),
-                           "credit": img.get("data-credit", ""),
-                           "copyright": img.attrib.pop("data-copyright", ""),
+        self.found.append({"src": site_src, "alt": img.get("alt", ""), **about,
                            "width": size[0], "height": size[1], "digest": digest})
-        img.attrib.pop("data-caption", None)
-        img.attrib.pop("data-credit", None)
         img.set("width", str(size[0]))
         img.set("height", str(size[1]))
         formats = pictures.responsive(site_src, digest, size, self.settings)

@@ -170,8 +170,10 @@ def srcset(variants: list[Variant], url: str = "/") -> str:
     return ", ".join(f"{url}{v.output} {v.width}w" for v in variants)
 
 
-def make(job: tuple[Path, tuple[Variant, ...]], folder: Path, settings: Settings) -> list[str]:
-    """Write the variants of one source into `folder` (the cache); return what it wrote.
+def make(job: tuple[Path, tuple[Variant, ...]], folder: Path,
+         settings: Settings) -> tuple[list[str], str]:
+    """Write the variants of one source into `folder` (the cache): (what it wrote, and
+    why it could not, or "").
 
     The source is decoded once for all of them; each file is written under a temporary
     name and renamed, so a killed build never leaves half a picture under a real name.
@@ -182,24 +184,28 @@ def make(job: tuple[Path, tuple[Variant, ...]], folder: Path, settings: Settings
             # Phones record the camera's orientation instead of turning the pixels.
             picture = ImageOps.exif_transpose(opened)
             picture.load()
-    except (UnidentifiedImageError, OSError):
-        return []
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        return [], f"cannot be read as a picture ({exc}): save it again as JPEG, PNG or WebP"
     if picture.mode not in ("RGB", "RGBA"):
         picture = picture.convert("RGBA" if "A" in picture.getbands() or
                                   "transparency" in picture.info else "RGB")
-    made = []
+    made: list[str] = []
     for variant in variants:
         region = picture.crop(variant.box) if variant.box else picture
         resized = region.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
         if variant.format == "jpeg" and resized.mode != "RGB":
             resized = resized.convert("RGB")
         target = folder / variant.output
-        target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        resized.save(temporary, variant.format.upper(), **_options(variant.format, settings))
-        os.replace(temporary, target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            resized.save(temporary, variant.format.upper(), **_options(variant.format, settings))
+            os.replace(temporary, target)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            return made, f"its resized version {target} cannot be written: {exc.strerror or exc}"
         made.append(variant.output)
-    return made
+    return made, ""
 
 
 def _options(format: str, settings: Settings) -> dict[str, object]:

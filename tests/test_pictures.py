@@ -229,3 +229,30 @@ def test_a_paragraph_of_pictures_is_a_gallery_of_figures(tmp_path: Path) -> None
     news = news_article(page)
     assert [i["caption"] for i in news["image"]] == [
         "Perahu pustaka bersandar.", "Anak-anak membaca.", "Rak di lambung perahu."]
+
+
+def test_a_damaged_picture_is_a_problem_of_its_file(tmp_path: Path) -> None:
+    make_image(tmp_path / "content/static/images/rusak.jpg")
+    path = tmp_path / "content/static/images/rusak.jpg"
+    path.write_bytes(path.read_bytes()[:700])  # the header survives, the pixels do not
+    site = make_site(tmp_path, {"content/ekonomi/a.md": article(
+        "A", image="/images/rusak.jpg", image_alt="Foto")})
+    with pytest.raises(SitegenError) as caught:
+        build_site(site)
+    [problem] = caught.value.problems
+    assert problem.path == "content/static/images/rusak.jpg"
+    assert "cannot be read as a picture" in problem.message
+    assert not (site / "output").exists()
+
+
+def test_credit_attributes_never_reach_the_page_and_text_images_stay_inline(
+        tmp_path: Path) -> None:
+    make_image(tmp_path / "content/static/images/a.jpg")
+    body = ('Lihat ![ikon](/images/a.jpg){credit="X"} di sini, dan '
+            '![luar](https://example.com/a.jpg){credit="Y"}.\n')
+    site = make_site(tmp_path, {"content/ekonomi/a.md": article("A", body=body)})
+    build_site(site)
+    page = (site / "output/ekonomi/a/index.html").read_text("utf-8")
+    assert "credit=" not in page and "data-c" not in page
+    assert re.search(r"<p>Lihat <picture>.*</picture> di sini, dan <img [^>]*"
+                     r'src="https://example.com/a.jpg"', page)
