@@ -153,6 +153,7 @@ class Views:
         return {"title": page.title, "url": link.url(page.path),
                 "permalink": link.absolute(page.path), "summary": page.summary,
                 "body_html": page.body_html, "toc_html": page.toc_html,
+                "embeds": embeds.MARK in page.body_html,
                 "date": date_view(page.date, self.language),
                 "image": image_view(page.image, link, self.config.images)}
 

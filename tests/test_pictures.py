@@ -256,3 +256,13 @@ def test_credit_attributes_never_reach_the_page_and_text_images_stay_inline(
     assert "credit=" not in page and "data-c" not in page
     assert re.search(r"<p>Lihat <picture>.*</picture> di sini, dan <img [^>]*"
                      r'src="https://example.com/a.jpg"', page)
+
+
+def test_feeds_carry_the_hero_credit_and_caption_as_media_rss(sample: Path) -> None:
+    import feedparser
+
+    parsed = feedparser.parse((sample / "feed.xml").read_bytes())
+    entry = next(e for e in parsed.entries if e.link.endswith(SEED))
+    [media] = entry.media_content
+    assert media["url"].endswith(".jpg") and media["width"] == "1200"
+    assert entry.media_credit[0]["content"] == "Business Insider"
