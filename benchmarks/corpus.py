@@ -47,7 +47,7 @@ SECTIONS = {  # slug -> (title, relative weight)
 TAG_POOL = 200
 AUTHOR_POOL = 30
 IMAGE_COUNT = 6
-IMAGE_SIZE = (960, 540)
+IMAGE_SIZE = (1200, 675)  # heroes narrower than 1200 px are warned about
 MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
              "September", "Oktober", "November", "Desember")
 

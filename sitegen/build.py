@@ -13,6 +13,7 @@ import functools
 import itertools
 import math
 import os
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -26,6 +27,7 @@ from sitegen import (
     claims,
     collect,
     lifeline,
+    pictures,
     readers,
     render,
     search,
@@ -83,6 +85,8 @@ class BuildReport:
     """The drafts, scheduled and expired articles this build left out."""
     skipped: list[Problem] = field(default_factory=list)
     """With keep_going: the problems of the sources left out of the site."""
+    processed_images: list[str] = field(default_factory=list)
+    """Source images that were decoded to make resized versions (the others' were cached)."""
 
     @property
     def pages(self) -> int:
@@ -127,6 +131,7 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
         static = themes.static_files(chain, readers.static_dir(config), walked)
         _stop_on(walked, options.strict)
         report.warnings.extend(walked)
+        site_static = readers.static_dir(config)
         assets = themes.fingerprint(static)
         theme = cache.theme_stamp([t.path for t in chain])
         site_key = _site_key(config, output, theme, keys, static, site, options.now)
@@ -140,7 +145,13 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
             clock.lap("check", report)
             return report
         site = collect.relate(site)
-        views = Views(site, config, options.now)
+        scratch = tempfile.TemporaryDirectory(prefix="sitegen-pictures-") if not (
+            options.use_cache) else None
+        folder = Path(scratch.name) if scratch else config.cache_dir / "pictures"
+        plan = _pictures(config, site, static, folder, workers, report)
+        clock.lap("pictures", report)
+        views = Views(site, config, options.now,
+                      {v.output: (folder / v.output).stat().st_size for v in plan.variants})
         site_view = views.site_view(assets, themes.translations(chain, config.site.language),
                                     themes.merged_params(chain, config), options.now)
         # Pages are planned lazily and handed to the workers as they come, so the
@@ -159,7 +170,10 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
                      or blocked)
             clock.lap("render", report)
             for name, source in static.items():
-                staging.copy(assets[name], source)
+                stand_in = plan.originals.get(name) if source.is_relative_to(site_static) else None
+                staging.copy(assets[name], folder / stand_in.output if stand_in else source)
+            for variant in plan.published:
+                staging.copy(variant.output, folder / variant.output)
             if config.build.search:
                 search.build_index(staging, config)
                 clock.lap("search", report)
@@ -172,6 +186,9 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
         except BaseException:
             staging.discard()
             raise
+        finally:
+            if scratch:
+                scratch.cleanup()
     report.written, report.unchanged = staging.written, staging.unchanged
     store.finish(set(keys), renders, staging.keep - set(renders) - {write.MARKER}, site_key)
     clock.lap("write", report)
@@ -242,6 +259,30 @@ def _skip_bad(articles: list[Article], problems: list[Problem], strict: bool,
     report.skipped = [p for p in problems if p.path in bad]
     return ([a for a in articles if a.source not in bad],
             [p for p in problems if p.path not in bad])
+
+
+def _pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
+              workers: _Workers, report: BuildReport) -> pictures.Plan:
+    """Make the resized versions that are not in the folder yet (the build cache's
+    `pictures/`, named by content, so an unchanged image is never decoded again)."""
+    published = (*site.articles, *site.pages)
+    site_static = readers.static_dir(config)
+    plan = pictures.plan([a.image for a in published if a.image],
+                         [p for a in published for p in a.pictures],
+                         {n: p for n, p in static.items() if p.is_relative_to(site_static)},
+                         config.images)
+    jobs = pictures.missing(plan, site_static, folder)
+    make = functools.partial(pictures.make, folder=folder, settings=config.images)
+    problems = []
+    # Each job decodes one photo and encodes several files: worth a worker from two on.
+    for (source, _), (_, error) in zip(jobs, workers.map("pictures", make, jobs, minimum=2),
+                                       strict=True):
+        relative = source.relative_to(config.root).as_posix()
+        report.processed_images.append(relative)
+        if error:
+            problems.append(Problem(relative, 0, error))
+    _stop_on(problems)
+    return plan
 
 
 def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
@@ -335,11 +376,13 @@ class _Workers:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def map(self, stage: str, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+    def map(self, stage: str, fn: Callable[[Any], Any], items: Iterable[Any],
+            minimum: int = PARALLEL_MIN) -> Iterator[Any]:
         """fn over items, in order. At most a few chunks are in flight at once, so
-        memory holds a window of the work, not all of it."""
+        memory holds a window of the work, not all of it. Fewer than `minimum` items
+        run in this process."""
         total = len(items) if isinstance(items, list) else 0
-        if self.jobs <= 1 or (total and total < PARALLEL_MIN):
+        if self.jobs <= 1 or (total and total < minimum):
             results: Iterable[Any] = map(fn, items)
         else:
             results = self._parallel(fn, iter(items), total)

@@ -43,7 +43,7 @@ import markdown
 import nh3
 import pygments
 
-from sitegen import __version__
+from sitegen import __version__, pictures
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article, Image
@@ -88,7 +88,9 @@ def read_context(config: Config, static_stamp: str) -> str:
     """What every read key shares: versions, the config values reading uses, static files."""
     parts = (salt(), config.base_path, config.site.timezone, config.site.language,
              config.permalinks.article, config.permalinks.page, config.markdown.raw_html,
-             static_stamp, repr(config.content.ignore_keys))
+             static_stamp, repr(config.content.ignore_keys),
+             # Body pictures are written with their variants' names and formats.
+             repr(config.images), repr(pictures.encoders()))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -375,6 +377,7 @@ def _article_to_plain(article: Article) -> dict[str, Any]:
         data[key] = [_dated_to_plain(r) for r in data[key]]
     if article.reply is not None:
         data["reply"] = _dated_to_plain(article.reply)
+    data["pictures"] = [dataclasses.asdict(p) for p in article.pictures]
     return data
 
 
@@ -400,7 +403,8 @@ def _article_from_plain(data: dict[str, Any], zone: ZoneInfo) -> Article:
     for key in ("authors", "tags", "aliases"):
         values[key] = tuple(values[key])
     if values["image"] is not None:
-        values["image"] = Image(**values["image"])
+        values["image"] = _image_from_plain(values["image"])
+    values["pictures"] = tuple(_image_from_plain(p) for p in values.get("pictures", ()))
     # .get: a cache written before these fields existed reads as articles without them.
     for key in _MOMENTS:
         if values.get(key) is not None:
@@ -411,3 +415,7 @@ def _article_from_plain(data: dict[str, Any], zone: ZoneInfo) -> Article:
     if values.get("reply") is not None:
         values["reply"] = _dated_from_plain(Note, values["reply"], zone)
     return Article(**values)
+
+
+def _image_from_plain(data: dict[str, Any]) -> Image:
+    return Image(**{**data, "focus": tuple(data["focus"])})

@@ -77,6 +77,20 @@ class BreakingConfig:
 
 
 @dataclass(frozen=True)
+class ImagesConfig:
+    """How hero, card and body pictures are published (sitegen/pictures.py)."""
+
+    widths: tuple[int, ...] = (480, 800, 1200, 1600)
+    formats: tuple[str, ...] = ("avif", "webp")
+    """Modern formats offered before the original's; AVIF only where Pillow can write it."""
+    quality: int = 80
+    """JPEG and WebP quality."""
+    avif_quality: int = 60
+    max_original_width: int = 2400
+    """A wider original is published at its URL scaled down to this width."""
+
+
+@dataclass(frozen=True)
 class Permalinks:
     article: str = "/{section}/{slug}/"
     page: str = "/{slug}/"
@@ -129,6 +143,7 @@ class Config:
     breaking: BreakingConfig = field(default_factory=BreakingConfig)
     deploy: DeployConfig = field(default_factory=DeployConfig)
     content: ContentConfig = field(default_factory=ContentConfig)
+    images: ImagesConfig = field(default_factory=ImagesConfig)
     menu: tuple[MenuItem, ...] = ()
     sections: dict[str, SectionConfig] = field(default_factory=dict)
     authors: dict[str, AuthorConfig] = field(default_factory=dict)
@@ -178,7 +193,7 @@ PERMALINK_FIELDS = {
 _KEYED_TABLES = {"sections": SectionConfig, "authors": AuthorConfig}
 _SIMPLE_TABLES = {"site": SiteConfig, "build": BuildConfig, "permalinks": Permalinks,
                   "markdown": MarkdownConfig, "breaking": BreakingConfig,
-                  "deploy": DeployConfig, "content": ContentConfig}
+                  "deploy": DeployConfig, "content": ContentConfig, "images": ImagesConfig}
 _TOP_KEYS = [*_SIMPLE_TABLES, *_KEYED_TABLES, "menu", "params"]
 
 
@@ -252,9 +267,8 @@ def _make(cls: type, table: Any, keys: tuple[Any, ...], report: Any) -> Any:
             report((*keys, key), f"unknown key '{key}' in [{where}]{did_you_mean(key, fields)}")
             continue
         expected = type(getattr(cls(), key))
-        if expected is tuple and isinstance(value, list) and all(isinstance(v, str)
-                                                                 for v in value):
-            value = tuple(value)  # a TOML list of text, kept frozen
+        if expected is tuple and isinstance(value, list):  # TOML arrays, kept immutable
+            value = tuple(value)
         # bool is an int subclass in Python, but `items_per_page = true` is a mistake.
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             kind = "a list of text" if expected is tuple else expected.__name__
@@ -307,6 +321,7 @@ def _check_semantics(config: Config, report: Any) -> None:
     if host and host not in DEPLOY_HOSTS:
         report(("deploy", "host"), f"deploy.host '{host}' is not one of "
                f"{', '.join(DEPLOY_HOSTS)}{did_you_mean(host, DEPLOY_HOSTS)}")
+    _check_images(config.images, report)
     for i, item in enumerate(config.menu):
         if not item.name or not item.url:
             report(("menu", i), "each [[menu]] entry needs a name and a url")
@@ -332,6 +347,27 @@ def _check_breaking(breaking: BreakingConfig, timezone: str, report: Any) -> Non
     except ValueError:
         report(("breaking", "until"), f"breaking.until '{breaking.until}' is not a time: write "
                "it as 2026-11-28 18:00 (site time zone) or 2026-11-28T18:00:00+07:00")
+
+
+IMAGE_FORMATS = ("avif", "webp")
+
+
+def _check_images(images: ImagesConfig, report: Any) -> None:
+    if not images.widths or not all(isinstance(w, int) and not isinstance(w, bool)
+                                    and 16 <= w <= 8192 for w in images.widths):
+        report(("images", "widths"), "images.widths must be a list of widths in pixels "
+               "between 16 and 8192, such as [480, 800, 1200, 1600]")
+    elif images.max_original_width < max(images.widths):
+        report(("images", "max_original_width"), "images.max_original_width must be at least "
+               f"the largest of images.widths ({max(images.widths)})")
+    for name in images.formats:
+        if name not in IMAGE_FORMATS:
+            report(("images", "formats"), f"images.formats may hold only "
+                   f"{' and '.join(repr(f) for f in IMAGE_FORMATS)}, not {name!r}"
+                   f"{did_you_mean(str(name), IMAGE_FORMATS)}")
+    for key in ("quality", "avif_quality"):
+        if not 1 <= getattr(images, key) <= 100:
+            report(("images", key), f"images.{key} must be between 1 and 100")
 
 
 def _normalise_base_url(url: str) -> str:

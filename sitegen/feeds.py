@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urljoin
 
-from sitegen import dates, feed_notes, readers, urls
+from sitegen import dates, embeds, feed_notes, readers, urls
 from sitegen.config import Config
 from sitegen.images import static_file
 from sitegen.model import Article, Site, Term
@@ -115,7 +115,8 @@ class _Feeds:
                 article, self.strings, self.language)))),
             # Sanitized whatever [markdown] raw_html says: no script reaches a feed reader.
             "content_html": absolute_html(clean_html(feed_notes.full_html(
-                article, body_html(article, self.views.link.origin), self.strings, self.language)),
+                article, embeds.as_links(body_html(article, self.views.link.origin)), self.strings,
+                self.language)),
                 card["permalink"])
             if full else "",
             "published": _stamps(article.date), "modified": _stamps(article.live_modified),
@@ -128,11 +129,14 @@ class _Feeds:
     def _image(self, article: Article, image: View | None) -> View | None:
         if article.image is None or image is None:
             return None
+        # The 1200 px version that social networks get too; RSS requires its length in bytes.
+        shared = image["share"]
         path = static_file(self.static_dir, article.image.src)
-        # RSS requires an enclosure's length in bytes.
-        return {"url": image["permalink"], "type": image["type"], "alt": image["alt"],
-                "width": image["width"], "height": image["height"],
-                "length": path.stat().st_size if path else 0}
+        length = self.views.picture_bytes.get(shared["file"]) or (
+            path.stat().st_size if path else 0)
+        return {"url": shared["permalink"], "type": shared["type"], "alt": image["alt"],
+                "width": shared["width"], "height": shared["height"], "length": length,
+                "caption": image["caption"], "credit": image["credit"]}
 
 
 def _stamps(moment: dt.datetime) -> View:

@@ -14,17 +14,26 @@ import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from sitegen import embeds, pictures
 from sitegen.brackets import BoundedBrackets
-from sitegen.images import image_size
+from sitegen.images import image_size, static_file
 
 WORDS_PER_MINUTE = 200
 BACKLINK_TITLES = {"id": "Kembali ke catatan kaki %d", "en": "Back to footnote %d"}
+# Words the body's own markup needs (the theme's strings are not known while reading).
+PHOTO_LABELS = {"id": "Foto", "en": "Photo", "ms": "Foto", "jv": "Foto"}
+GALLERY_LABELS = {"id": "Galeri foto", "en": "Photo gallery", "ms": "Galeri foto",
+                  "jv": "Galeri foto"}
+# How wide a body picture is shown: the text column (31em of 19 px) on wider screens.
+BODY_SIZES = "(min-width: 40rem) 37rem, calc(100vw - 2rem)"
+GALLERY_SIZES = "(min-width: 40rem) 30rem, 85vw"
 MD_LINK = "sitegen-md:"
 """Marks a link to another Markdown file: the target's URL is known only once every
 source is read, so `links.resolve_md_links` replaces the mark after the read stage."""
@@ -44,15 +53,24 @@ class Rendered:
     first_paragraph: str
     word_count: int
     reading_time: int
+    pictures: tuple[dict[str, Any], ...] = ()
+    """Each local body picture's src, alt, caption, credit, copyright, width, height, digest."""
+    problems: tuple[tuple[int, str], ...] = ()
+    """(line in the body, message): embeds that cannot be made."""
 
 
 class _SiteTree(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, base_path: str, static_dir: str) -> None:
+    def __init__(self, md: markdown.Markdown, base_path: str, static_dir: str, language: str,
+                 settings: pictures.Settings) -> None:
         super().__init__(md)
         self.base_path = base_path
         self.static_dir = static_dir
+        self.language = language
+        self.settings = settings
+        self.found: list[dict[str, Any]] = []
 
     def run(self, root: etree.Element) -> None:
+        self.found = []
         for element in root.iter():
             if element.tag == "a" and is_md_link(element.get("href", "")):
                 element.set("href", MD_LINK + element.get("href", ""))
@@ -60,54 +78,123 @@ class _SiteTree(Treeprocessor):
                 value = element.get(attr, "")
                 if value.startswith("/") and not value.startswith("//"):
                     element.set(attr, self.base_path + value[1:])
-            if element.tag == "img":
-                self._size_image(element)
         for paragraph in list(root.iter("p")):
             children = list(paragraph)
-            alone = len(children) == 1 and not (paragraph.text or "").strip()
-            if alone and children[0].tag == "img" and children[0].get("title") and not (
-                    children[0].tail or "").strip():
-                self._make_figure(paragraph, children[0])
+            images = [c for c in children if c.tag == "img"]
+            only_images = images and len(images) == len(children) and not (
+                paragraph.text or "").strip() and not any((c.tail or "").strip() for c in children)
+            if only_images and len(images) > 1:
+                self._make_gallery(paragraph, images)
+            elif only_images and (images[0].get("title") or images[0].get("credit")):
+                self._make_figure(paragraph, images[0])
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "img":
+                    in_gallery = parent.get("class") == "gallery-item"
+                    self._picture(parent, index, child, GALLERY_SIZES if in_gallery else BODY_SIZES)
 
-    def _size_image(self, img: etree.Element) -> None:
-        src = img.get("src", "")
-        site_src = "/" + src[len(self.base_path):] if src.startswith(self.base_path) else src
-        size = image_size(self.static_dir, site_src)
-        if size:
-            img.set("width", str(size[0]))
-            img.set("height", str(size[1]))
+    def _picture(self, parent: etree.Element, index: int, img: etree.Element,
+                 sizes: str) -> None:
+        """An image of this site becomes a <picture> with every width in every format."""
         img.set("loading", "lazy")
         img.set("decoding", "async")
+        about = {key: img.attrib.pop(f"data-{key}", "") for key in ("caption", "credit",
+                                                                      "copyright")}
+        # A credit on an image inside running text has no caption to go in.
+        img.attrib.pop("credit", None)
+        img.attrib.pop("copyright", None)
+        src = img.get("src", "")
+        if not src.startswith(self.base_path):
+            return
+        site_src = "/" + src[len(self.base_path):]
+        size = image_size(self.static_dir, site_src)
+        if not size:
+            return
+        path = static_file(self.static_dir, site_src)
+        digest = pictures.source_digest(path) if path and pictures.resizable(site_src) else ""
+        self.found.append({"src": site_src, "alt": img.get("alt", ""), **about,
+                           "width": size[0], "height": size[1], "digest": digest})
+        img.set("width", str(size[0]))
+        img.set("height", str(size[1]))
+        formats = pictures.responsive(site_src, digest, size, self.settings)
+        if not formats:
+            return
+        *modern, fallback = formats.values()
+        picture = etree.Element("picture")
+        for variants in modern:
+            etree.SubElement(picture, "source", {
+                "type": variants[0].type, "srcset": pictures.srcset(variants, self.base_path),
+                "sizes": sizes})
+        largest = fallback[-1]
+        img.set("src", self.base_path + largest.output)
+        img.set("srcset", pictures.srcset(fallback, self.base_path))
+        img.set("sizes", sizes)
+        img.set("width", str(largest.width))
+        img.set("height", str(largest.height))
+        picture.append(img)
+        picture.tail, img.tail = img.tail, None
+        parent.remove(img)
+        parent.insert(index, picture)
 
-    @staticmethod
-    def _make_figure(paragraph: etree.Element, img: etree.Element) -> None:
-        caption = img.attrib.pop("title")
-        paragraph.tag = "figure"
-        figcaption = etree.SubElement(paragraph, "figcaption")
-        figcaption.text = caption
+    def _caption(self, figure: etree.Element, img: etree.Element) -> None:
+        caption = img.attrib.pop("title", "")
+        credit = img.attrib.pop("credit", "")
+        # Kept on the element until _picture has recorded them, then removed.
+        img.set("data-caption", caption)
+        img.set("data-credit", credit)
+        if "copyright" in img.attrib:
+            img.set("data-copyright", img.attrib.pop("copyright"))
+        if caption or credit:
+            figcaption = etree.SubElement(figure, "figcaption")
+            figcaption.text = caption
+            if credit:
+                label = PHOTO_LABELS.get(self.language, PHOTO_LABELS["en"])
+                span = etree.SubElement(figcaption, "span", {"class": "credit"})
+                span.text = f"{label}: {credit}"
+                if caption:
+                    figcaption.text = caption + " "
         img.tail = None
+
+    def _make_figure(self, paragraph: etree.Element, img: etree.Element) -> None:
+        paragraph.tag = "figure"
+        self._caption(paragraph, img)
+
+    def _make_gallery(self, paragraph: etree.Element, images: list[etree.Element]) -> None:
+        """A paragraph of pictures only, one a line: a strip of figures that scrolls
+        sideways (with the keyboard too: the strip takes the focus), no script needed."""
+        paragraph.tag = "div"
+        label = GALLERY_LABELS.get(self.language, GALLERY_LABELS["en"])
+        paragraph.attrib = {"class": "gallery", "role": "region", "tabindex": "0",
+                            "aria-label": f"{label} ({len(images)})"}
+        paragraph.text = None
+        for img in images:
+            paragraph.remove(img)
+            figure = etree.SubElement(paragraph, "figure", {"class": "gallery-item"})
+            figure.append(img)
+            self._caption(figure, img)
 
 
 class _SiteExtension(Extension):
-    def __init__(self, base_path: str, static_dir: str) -> None:
+    def __init__(self, base_path: str, static_dir: str, language: str,
+                 settings: pictures.Settings) -> None:
         super().__init__()
-        self.base_path = base_path
-        self.static_dir = static_dir
+        self.tree = (base_path, static_dir, language, settings)
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After "inline" (links and images exist) and before "prettify".
-        md.treeprocessors.register(_SiteTree(md, self.base_path, self.static_dir), "sitegen", 5)
+        md.treeprocessors.register(_SiteTree(md, *self.tree), "sitegen", 5)
 
 
 @lru_cache(maxsize=4)
 def _converter(base_path: str, static_dir: str, language: str,
-               escape_html: bool = False) -> markdown.Markdown:
+               settings: pictures.Settings, escape_html: bool = False) -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=[
             # superfences rather than fenced_code: a fence indented inside a list item
             # stays a code block instead of collapsing into one line of inline code.
             "tables", "pymdownx.superfences", "codehilite", "footnotes", "attr_list", "abbr",
-            "toc", _SiteExtension(base_path, static_dir), BoundedBrackets(),
+            "toc", _SiteExtension(base_path, static_dir, language, settings),
+            embeds.EmbedExtension(language), BoundedBrackets(),
         ],
         extension_configs={
             "codehilite": {"css_class": "highlight", "guess_lang": False},
@@ -137,15 +224,17 @@ def plain_text(fragment: str, separator: str = " ") -> str:
 
 
 def render_markdown(text: str, base_path: str, static_dir: str, language: str,
-                    escape_html: bool = False) -> Rendered:
+                    settings: pictures.Settings, escape_html: bool = False) -> Rendered:
     """Convert one article body; `static_dir` is where site-relative images are sized from."""
-    md = _converter(base_path, static_dir, language.split("_")[0], escape_html)
+    md = _converter(base_path, static_dir, language.split("_")[0], settings, escape_html)
     md.reset()
     try:
         body = md.convert(text)
     except RecursionError:  # nested too deep: the converter's state is not to be trusted
         reset_markdown()
         raise
+    tree = md.treeprocessors["sitegen"]
+    assert isinstance(tree, _SiteTree)
     toc = getattr(md, "toc", "")
     words = len(plain_text(body).split())
     first = _FIRST_P.search(body)
@@ -155,4 +244,6 @@ def render_markdown(text: str, base_path: str, static_dir: str, language: str,
         first_paragraph=plain_text(first.group(1), "") if first else "",
         word_count=words,
         reading_time=max(1, math.ceil(words / WORDS_PER_MINUTE)),
+        pictures=tuple(tree.found),
+        problems=tuple(getattr(md, "embed_problems", ())),
     )

@@ -21,6 +21,11 @@ class Image:
     credit: str = ""
     width: int = 0
     height: int = 0
+    digest: str = ""
+    """A hash of the file's bytes: the resized versions are named by it (pictures.py)."""
+    focus: tuple[float, float] = (0.5, 0.5)
+    """The point crops keep in view, as fractions of the width and height."""
+    copyright: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,9 @@ class Article:
     """Site paths of the articles an editor linked as "Baca juga"."""
     language: str = ""
     """The article's own language (`lang:`), when it is not the site's."""
+    pictures: tuple[Image, ...] = ()
+    """The body's pictures (figures and galleries), in order: for structured data and for
+    the build, which makes their resized versions."""
 
     @property
     def is_page(self) -> bool:

@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 import yaml
 from babel import Locale, UnknownLocaleError
 
-from sitegen import newsroom, sanitize, sitefiles, timelimit, urls
+from sitegen import newsroom, pictures, sanitize, sitefiles, timelimit, urls
 from sitegen.config import Config
 from sitegen.dates import DateError, parse_date, to_aware
 from sitegen.errors import Problem, did_you_mean
-from sitegen.images import image_size
+from sitegen.images import image_size, static_file
 from sitegen.markup import render_markdown, reset_markdown
 from sitegen.model import Article, Image
 from sitegen.newsroom import LiveEntry
@@ -49,7 +49,7 @@ STATIC_DIR = "static"
 _NOT_SECTIONS = {PAGES_DIR, STATIC_DIR}
 
 STRING_KEYS = ("title", "summary", "image", "image_alt", "image_caption", "image_credit",
-               "slug", "location", "author", "lang")
+               "image_copyright", "image_focus", "slug", "location", "author", "lang")
 LIST_KEYS = ("authors", "tags", "aliases")
 BOOL_KEYS = ("draft", "featured")
 DATE_KEYS = ("date", "updated", "expires")
@@ -241,7 +241,7 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
     try:
         with timelimit.limit():
             rendered = render_markdown(body, config.base_path, str(static_dir(config)),
-                                       language or config.site.language,
+                                       language or config.site.language, config.images,
                                        escape_html=mode == "escape")
     except RecursionError:
         problems.append(Problem(where, len(front.lines) + 3, "the text is nested too deeply "
@@ -254,8 +254,12 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
                                 f"{timelimit.SECONDS:g} s to convert (thousands of repeated "
                                 "'<', '[' or similar marks?): split or simplify it"))
         return None, problems
-    # The body starts after the two --- lines and the front matter between them.
-    problems.extend(template_code(rendered.html, body, where, len(front.lines) + 3))
+    body_line = len(front.lines) + 3  # the opening '---', the front matter, the closing one
+    problems.extend(Problem(where, body_line + line - 1, message)
+                    for line, message in rendered.problems)
+    if rendered.problems:
+        return None, problems
+    problems.extend(template_code(rendered.html, body, where, body_line))
     return Article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
         date=date, updated=dates.get("updated"), expires=dates.get("expires"),
@@ -271,6 +275,7 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         coverage_start=news.coverage_start, coverage_end=news.coverage_end,
         live=tuple(entries), series=news.series, see_also=news.see_also,
         language=language,
+        pictures=tuple(Image(**picture) for picture in rendered.pictures),
     ), problems
 
 
@@ -287,7 +292,8 @@ def _live_entries(found: list[tuple[int, str, str, str]], offset: int, to_date: 
             continue
         mode = config.markdown.raw_html
         rendered = render_markdown(text, config.base_path, str(static_dir(config)),
-                                   config.site.language, escape_html=mode == "escape")
+                                   config.site.language, config.images,
+                                   escape_html=mode == "escape")
         anchor = f"update-{moment:%Y%m%d%H%M}"
         taken = sum(1 for e in entries if e.anchor.startswith(anchor))
         entries.append(LiveEntry(date=moment, headline=headline,
@@ -393,6 +399,27 @@ def _hero_image(values: dict[str, Any], config: Config, problem: Any) -> Image |
     if not values.get("image_alt", "").strip():
         problem("image", "the hero image has no image_alt: describe it for readers who cannot "
                 "see it", warning=True)
+    if size[0] < pictures.SHARE_WIDTH:
+        problem("image", f"the hero image '{src}' is {size[0]} px wide: Google Discover and "
+                f"social networks show large previews only for images at least "
+                f"{pictures.SHARE_WIDTH} px wide; use a larger original", warning=True)
+    focus = _focus(values.get("image_focus", "0.5,0.5"))
+    if focus is None:
+        problem("image_focus", f"image_focus '{values['image_focus']}' must be two fractions "
+                "of the width and the height, such as \"0.3,0.4\" (0,0 is the top left)")
+    path = static_file(str(static_dir(config)), src)
+    digest = pictures.source_digest(path) if path and pictures.resizable(src) else ""
     return Image(src=src, alt=values.get("image_alt", "").strip(),
                  caption=values.get("image_caption", "").strip(),
-                 credit=values.get("image_credit", "").strip(), width=size[0], height=size[1])
+                 credit=values.get("image_credit", "").strip(), width=size[0], height=size[1],
+                 digest=digest, focus=focus or (0.5, 0.5),
+                 copyright=values.get("image_copyright", "").strip())
+
+
+def _focus(text: str) -> tuple[float, float] | None:
+    """`"0.3,0.4"` -> (0.3, 0.4): where the crops keep their centre."""
+    try:
+        x, y = (float(part) for part in text.split(","))
+    except ValueError:
+        return None
+    return (x, y) if 0 <= x <= 1 and 0 <= y <= 1 else None

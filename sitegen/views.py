@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
-from sitegen import dates, newsroom, readers, urls
+from sitegen import dates, embeds, newsroom, pictures, readers, urls
 from sitegen.config import Config
 from sitegen.images import IMAGE_TYPES, image_size
 from sitegen.markup import plain_text
@@ -52,13 +52,42 @@ def date_view(moment: dt.datetime | None, language: str) -> View | None:
             "time": dates.format_time(moment, language)}
 
 
-def image_view(image: Image | None, link: Linker) -> View | None:
+def image_view(image: Image | None, link: Linker,
+               settings: pictures.Settings | None = None) -> View | None:
+    """An image with its responsive versions (`sources`, `srcset`), the 1200 px version
+    for sharing (`share`) and the crops for structured data (`crops`); without resized
+    versions (an SVG, a GIF) those fall back to the original file."""
     if image is None:
         return None
     suffix = "." + image.src.rsplit(".", 1)[-1].lower()
-    return {"url": link.url(image.src), "permalink": link.absolute(image.src), "alt": image.alt,
-            "caption": image.caption, "credit": image.credit, "width": image.width,
-            "height": image.height, "type": IMAGE_TYPES.get(suffix, "")}
+    view = {"url": link.url(image.src), "permalink": link.absolute(image.src), "alt": image.alt,
+            "caption": image.caption, "credit": image.credit, "copyright": image.copyright,
+            "width": image.width, "height": image.height, "type": IMAGE_TYPES.get(suffix, ""),
+            "src": link.url(image.src), "srcset": "", "sources": [], "crops": []}
+    original = {"url": view["url"], "permalink": view["permalink"], "width": image.width,
+                "height": image.height, "type": view["type"], "file": image.src.lstrip("/")}
+    view["share"] = original
+    if settings is None or not image.digest:
+        return view
+    size = (image.width, image.height)
+    *modern, fallback = pictures.responsive(image.src, image.digest, size, settings).values()
+    largest = fallback[-1]
+    view.update(src=link.url("/" + largest.output), width=largest.width, height=largest.height,
+                srcset=pictures.srcset(fallback, link.base_path),
+                sources=[{"type": v[0].type, "srcset": pictures.srcset(v, link.base_path)}
+                         for v in modern])
+    shared = pictures.share(image.src, image.digest, size, settings)
+    if shared:
+        view["share"] = _variant_view(shared, link)
+    view["crops"] = [_variant_view(v, link)
+                     for v in pictures.crops(image.src, image.digest, size, image.focus, settings)]
+    return view
+
+
+def _variant_view(variant: pictures.Variant, link: Linker) -> View:
+    return {"url": link.url("/" + variant.output), "permalink": link.absolute("/" + variant.output),
+            "width": variant.width, "height": variant.height, "type": variant.type,
+            "file": variant.output}
 
 
 def term_view(term: Term, link: Linker) -> View:
@@ -70,10 +99,13 @@ def term_view(term: Term, link: Linker) -> View:
 class Views:
     """Builds each article's card once and reuses it on every list that shows it."""
 
-    def __init__(self, site: Site, config: Config, now: dt.datetime | None = None) -> None:
+    def __init__(self, site: Site, config: Config, now: dt.datetime | None = None,
+                 picture_bytes: dict[str, int] | None = None) -> None:
         self.site = site
         self.now = now
         self.config = config
+        self.picture_bytes = picture_bytes or {}
+        """Size in bytes of each resized file (output name), for feed enclosures."""
         self.link = Linker(config)
         self.language = config.site.language
         self.sections = {t.slug: term_view(t, self.link) for t in site.sections}
@@ -105,7 +137,8 @@ class Views:
             "section": self.sections.get(article.section),
             "authors": [self.authors[urls.slugify(a)] for a in article.authors],
             "tags": [self.tags[urls.slugify(t)] for t in article.tags],
-            "image": image_view(article.image, link), "featured": article.featured,
+            "image": image_view(article.image, link, self.config.images),
+            "featured": article.featured,
             "location": article.location, "kind": article.kind,
             "is_live": self.now is not None and article.kind == "live" and newsroom.is_open(
                 article.coverage_start, article.coverage_end, self.now),
@@ -121,6 +154,9 @@ class Views:
             "toc_html": article.toc_html,
             "reading_time": article.reading_time, "word_count": article.word_count,
             "related": self.cards(self.site.related[index]),
+            "pictures": [image_view(p, self.link, self.config.images) for p in article.pictures],
+            # The page needs the embeds' script (themes/default/static/js/embeds.js).
+            "embeds": embeds.MARK in article.body_html,
             "previous": self.card(older) if older is not None else None,
             "next": self.card(newer) if newer is not None else None,
             **self._newsroom(index),
@@ -167,8 +203,9 @@ class Views:
         return {"title": page.title, "url": link.url(page.path),
                 "permalink": link.absolute(page.path), "summary": page.summary,
                 "body_html": page.body_html, "toc_html": page.toc_html,
+                "embeds": embeds.MARK in page.body_html,
                 "date": date_view(page.date, page.language or self.language),
-                "image": image_view(page.image, link),
+                "image": image_view(page.image, link, self.config.images),
                 "language": page.language or self.language}
 
     def _logo(self, logo: str) -> View | None:

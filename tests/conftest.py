@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -79,7 +81,30 @@ def sample_site(tmp_path: Path) -> Path:
     site.mkdir()
     shutil.copy(REPO / "sitegen.toml", site / "sitegen.toml")
     shutil.copytree(REPO / "content", site / "content")
+    share_pictures(site)
     return site
+
+
+_PICTURES: list[Path] = []
+
+
+def share_pictures(site: Path, back: bool = False) -> None:
+    """Hard-link the resized pictures that earlier builds of this test run made into
+    this site's build cache (`back`: from it, after its build). Their names hash their
+    source and settings, so sharing them is what the cache does between builds anyway;
+    it spares each copy of the sample site from encoding every picture again."""
+    if not _PICTURES:
+        _PICTURES.append(Path(tempfile.mkdtemp(prefix="sitegen-test-pictures-")))
+        atexit.register(shutil.rmtree, _PICTURES[0], True)
+    store, cache = _PICTURES[0], load_config(site).cache_dir / "pictures"
+    source, target = (cache, store) if back else (store, cache)
+    if source.is_dir():
+        shutil.copytree(source, target, copy_function=_link, dirs_exist_ok=True)
+
+
+def _link(source: str, target: str) -> None:
+    if not os.path.exists(target):
+        os.link(source, target)
 
 
 def chromium_path() -> str | None:
@@ -119,5 +144,7 @@ def build_copy(source: Path, destination: Path) -> Path:
     """Build a copy of a site (its sitegen.toml and content/) and return its output."""
     shutil.copytree(source / "content", destination / "content")
     shutil.copy(source / "sitegen.toml", destination / "sitegen.toml")
+    share_pictures(destination)
     build_site(destination)
+    share_pictures(destination, back=True)
     return destination / "output"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.conftest import NOW, REPO, article, build_site
+from tests.conftest import NOW, REPO, article, build_site, share_pictures
 
 BASE_URL = "https://kabarnusantara.example/"
 SEED = "ekonomi/jack-ma-tawarkan-alibaba-bantu-pebisnis-as/"
@@ -48,5 +48,7 @@ def build_sample(folder: Path, build_settings: str = "") -> Path:
     shutil.copytree(REPO / "content", site / "content")
     for relative, text in EXTRAS.items():
         (site / relative).write_text(text, encoding="utf-8")
+    share_pictures(site)
     build_site(site, now=NOW)
+    share_pictures(site, back=True)
     return site / "output"

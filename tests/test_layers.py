@@ -14,6 +14,7 @@ LAYERS: dict[str, int] = {
     "__init__": 0, "errors": 0, "lifeline": 0,
     "config": 1, "dates": 1, "images": 1, "sitefiles": 1, "sanitize": 1, "brackets": 1,
     "timelimit": 1, "newsroom": 1, "problem_groups": 1,
+    "pictures": 1, "embeds": 1,
     "urls": 2, "model": 2, "markup": 2, "claims": 2,
     "readers": 3, "themes": 3, "feed_notes": 3,
     "collect": 4, "views": 4, "links": 4,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from tests.sample_build import BASE_URL, SEED, SEED_TITLE, UPDATED, build_sample
 SEED_SUMMARY = ("Pendiri Alibaba Jack Ma menjanjikan satu juta lapangan kerja baru di AS dengan "
                 "membantu UKM dan petani Amerika menjual produk kepada konsumen di Tiongkok dan "
                 "Asia.")
-SEED_IMAGE = BASE_URL + "images/jack-ma-donald-trump.jpg"
+# The 1200 px version of the seed's photo, named by a hash of its bytes and settings.
+SEED_IMAGE = re.escape(BASE_URL) + r"_img/jack-ma-donald-trump-1200x675\.\w{10}\.jpg"
 
 
 class Head(HTMLParser):
@@ -82,8 +84,12 @@ def test_the_seed_article_social_card(output: Path) -> None:
     assert tags.one("og:url") == tags.canonical == BASE_URL + SEED
     assert tags.one("og:site_name") == "Kabar Nusantara"
     assert tags.one("og:locale") == "id_ID"
-    assert tags.one("og:image") == tags.one("twitter:image") == SEED_IMAGE
-    with Image.open(output / "images/jack-ma-donald-trump.jpg") as picture:
+    # The 1200 px version of the 3000 px original, which no consumer needs whole.
+    assert tags.one("og:image") == tags.one("twitter:image")
+    assert re.fullmatch(SEED_IMAGE, tags.one("og:image")), tags.one("og:image")
+    shared = output / tags.one("og:image").removeprefix(BASE_URL)
+    with Image.open(shared) as picture:
+        assert picture.width == 1200
         assert (int(tags.one("og:image:width")), int(tags.one("og:image:height"))) == picture.size
     assert tags.one("og:image:alt").startswith("Ilustrasi dua sosok berjas")
     assert tags.one("twitter:card") == "summary_large_image"
@@ -105,9 +111,19 @@ def test_the_seed_article_json_ld(output: Path) -> None:
     data = head(output / SEED / "index.html").json_ld()
     news = data["NewsArticle"]
     assert news["headline"] == SEED_TITLE and news["description"] == SEED_SUMMARY
-    assert news["image"] == [{"@type": "ImageObject", "url": SEED_IMAGE, "width": 1200,
-                              "height": 675,
-                              "caption": "Jack Ma bertemu dengan Donald Trump di Trump Tower."}]
+    hero, body = news["image"][:3], news["image"][3:]
+    # 16:9, 4:3 and 1:1 crops of the hero, as Google asks, each with its caption and credit.
+    assert [round(i["width"] / i["height"], 2) for i in hero] == [1.78, 1.33, 1.0]
+    for image in hero:
+        with Image.open(output / image["url"].removeprefix(BASE_URL)) as picture:
+            assert picture.size == (image["width"], image["height"])
+        assert image["caption"] == "Jack Ma bertemu dengan Donald Trump di Trump Tower."
+        assert image["creditText"] == "Business Insider"
+        assert image["copyrightHolder"] == {"@type": "Organization", "name": "Business Insider"}
+    assert [i["width"] for i in hero] == [1200, 1200, 1200]
+    assert re.fullmatch(SEED_IMAGE, hero[0]["url"])
+    assert [(i["caption"], i["creditText"]) for i in body] == [
+        ("Contoh perusahaan AS yang berjualan di platform Alibaba.", "Dokumentasi Alibaba Group")]
     assert news["datePublished"] == news["dateModified"] == "2017-01-10T09:00:00+07:00"
     assert news["author"] == [{"@type": "Person", "name": "Andreas Wicaksono",
                                "url": BASE_URL + "penulis/andreas-wicaksono/"}]
@@ -167,9 +183,11 @@ def test_every_page_has_a_card_and_a_canonical_url(output: Path) -> None:
         assert tags.one("og:url") == tags.canonical, page
         assert tags.one("og:image").startswith(BASE_URL), page
         assert (output / tags.one("og:image").removeprefix(BASE_URL)).is_file(), page
-        # Every script is JSON-LD that parses, but the search page's own one.
+        # Every script is JSON-LD that parses, but the search page's own one and the
+        # embeds' one on pages with an embed.
         types = [attrs.get("type") for attrs, _ in tags.scripts]
         expected = ["module"] if page.parent.name == "cari" else []
+        expected += [None] if 'class="embed-play"' in text else []
         assert [t for t in types if t != "application/ld+json"] == expected, page
         assert len(tags.json_ld()) == types.count("application/ld+json"), page
 

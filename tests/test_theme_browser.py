@@ -159,7 +159,7 @@ def test_on_a_phone_pages_fit_load_only_local_files_and_size_every_image(
     if name == "article":
         priority = [i for i in images if i["priority"] == "high"]
         assert len(priority) == 1 and priority[0]["loading"] != "lazy", priority
-        assert priority[0]["src"] == "/images/jack-ma-donald-trump.jpg"
+        assert priority[0]["src"].startswith("/_img/jack-ma-donald-trump-")
 
 
 @pytest.mark.parametrize("width", [320, 768, 1024, 1600])

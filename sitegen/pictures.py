@@ -1,0 +1,296 @@
+"""Layer 1. Responsive pictures: which resized files an image gets, and making them.
+
+Every variant's file name carries a hash of the source's bytes and of the settings
+that made it, so a name is a promise about its bytes: a variant already in the
+cache folder is never made again, and a changed photo or setting gets new names
+(and so no stale copy in a reader's or a CDN's cache). Planning is pure (names
+from the digest and size alone), so the Markdown converter, the views and the
+build agree on every name without talking to each other; `make` is the only
+part that decodes and encodes pixels, and it runs in the build's workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+from PIL import Image, ImageOps, UnidentifiedImageError, features
+
+FOLDER = "_img"
+"""Where variants are published, under the output folder."""
+SHARE_WIDTH = 1200
+"""Open Graph, feeds and JSON-LD use this width (Google Discover wants at least 1200 px)."""
+CROPS = ((16, 9), (4, 3), (1, 1))
+"""The aspect ratios Google asks for in an article's structured data."""
+MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
+# Source formats we resize, and the format of their fallback (the <img> itself).
+_FALLBACK = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp"}
+_EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
+# Bump when the way pixels are made changes, so every name changes with it.
+_RECIPE = "1"
+
+
+class Settings(Protocol):
+    """`[images]` of sitegen.toml (config.ImagesConfig)."""
+
+    widths: tuple[int, ...]
+    formats: tuple[str, ...]
+    quality: int
+    avif_quality: int
+    max_original_width: int
+
+
+@dataclass(frozen=True)
+class Variant:
+    output: str
+    """File under the output folder, e.g. `_img/foto-800x450.1a2b3c4d5e.webp`."""
+    width: int
+    height: int
+    format: str
+    box: tuple[int, int, int, int] | None = None
+    """The part of the source it shows (a crop), or None for all of it."""
+
+    @property
+    def type(self) -> str:
+        return MIME[self.format]
+
+
+def encoders() -> tuple[str, ...]:
+    """The modern formats this Pillow can write (AVIF needs Pillow built with libavif)."""
+    return tuple(f for f in ("avif", "webp") if features.check(f))
+
+
+def modern_formats(settings: Settings) -> tuple[str, ...]:
+    available = encoders()
+    return tuple(f for f in settings.formats if f in available)
+
+
+def resizable(src: str) -> bool:
+    return os.path.splitext(src)[1].lower() in _FALLBACK
+
+
+def source_digest(path: Path) -> str:
+    """A hash of the file's bytes (remembered for as long as its size and time stay)."""
+    stat = path.stat()
+    return _digest(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4096)
+def _digest(path: str, size: int, mtime_ns: int) -> str:
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def _name(src: str, digest: str, settings: Settings, format: str, width: int, height: int,
+          box: tuple[int, int, int, int] | None) -> str:
+    quality = settings.avif_quality if format == "avif" else settings.quality
+    recipe = f"{_RECIPE}\0{digest}\0{format}\0{quality}\0{width}x{height}\0{box}"
+    short = hashlib.sha256(recipe.encode()).hexdigest()[:10]
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", os.path.splitext(os.path.basename(src))[0]) or "img"
+    return f"{FOLDER}/{stem}-{width}x{height}.{short}.{_EXTENSION[format]}"
+
+
+def _variant(src: str, digest: str, settings: Settings, format: str, width: int,
+             size: tuple[int, int], box: tuple[int, int, int, int] | None = None) -> Variant:
+    region_w, region_h = (box[2] - box[0], box[3] - box[1]) if box else size
+    height = max(1, round(region_h * width / region_w))
+    return Variant(_name(src, digest, settings, format, width, height, box), width, height,
+                   format, box)
+
+
+def widths(original: int, settings: Settings) -> list[int]:
+    """The configured widths narrower than the original, and the original's own width when
+    that is below the widest configured one: never an upscaled file."""
+    top = min(original, max(settings.widths))
+    return sorted({w for w in settings.widths if w < top} | {top})
+
+
+def responsive(src: str, digest: str, size: tuple[int, int],
+               settings: Settings) -> dict[str, list[Variant]]:
+    """format -> its widths, modern formats first and the original's format last."""
+    if not digest or not resizable(src):
+        return {}
+    fallback = _FALLBACK[os.path.splitext(src)[1].lower()]
+    formats = [f for f in modern_formats(settings) if f != fallback] + [fallback]
+    return {f: [_variant(src, digest, settings, f, w, size) for w in widths(size[0], settings)]
+            for f in formats}
+
+
+def share(src: str, digest: str, size: tuple[int, int], settings: Settings) -> Variant | None:
+    """The version for Open Graph, feeds and JSON-LD: 1200 px wide (or the original's width
+    when narrower), in the original's format, which every consumer reads."""
+    if not digest or not resizable(src):
+        return None
+    fallback = _FALLBACK[os.path.splitext(src)[1].lower()]
+    return _variant(src, digest, settings, fallback, min(size[0], SHARE_WIDTH), size)
+
+
+def crops(src: str, digest: str, size: tuple[int, int], focus: tuple[float, float],
+          settings: Settings) -> list[Variant]:
+    """16:9, 4:3 and 1:1 crops, each as large as the image allows (at most 1200 px wide),
+    centred on the focal point as far as the image's edges let them."""
+    if not digest or not resizable(src):
+        return []
+    fallback = _FALLBACK[os.path.splitext(src)[1].lower()]
+    found = []
+    for ratio_w, ratio_h in CROPS:
+        box = crop_box(size, ratio_w / ratio_h, focus)
+        width = min(box[2] - box[0], SHARE_WIDTH)
+        whole = box == (0, 0, *size)  # the image has this shape already: no crop
+        found.append(_variant(src, digest, settings, fallback, width, size,
+                              None if whole else box))
+    return found
+
+
+def crop_box(size: tuple[int, int], ratio: float,
+             focus: tuple[float, float]) -> tuple[int, int, int, int]:
+    width, height = size
+    crop_w = min(width, round(height * ratio))
+    crop_h = min(height, round(crop_w / ratio))
+    left = min(max(0, round(focus[0] * width - crop_w / 2)), width - crop_w)
+    top = min(max(0, round(focus[1] * height - crop_h / 2)), height - crop_h)
+    return (left, top, left + crop_w, top + crop_h)
+
+
+def oversized(src: str, digest: str, size: tuple[int, int], settings: Settings) -> Variant | None:
+    """What is published at an original's own URL when it is wider than allowed."""
+    if not digest or not resizable(src) or size[0] <= settings.max_original_width:
+        return None
+    fallback = _FALLBACK[os.path.splitext(src)[1].lower()]
+    return _variant(src, digest, settings, fallback, settings.max_original_width, size)
+
+
+def srcset(variants: list[Variant], url: str = "/") -> str:
+    """`a-480.webp 480w, a-800.webp 800w`; `url` is the base path the files live under."""
+    return ", ".join(f"{url}{v.output} {v.width}w" for v in variants)
+
+
+def make(job: tuple[Path, tuple[Variant, ...]], folder: Path,
+         settings: Settings) -> tuple[list[str], str]:
+    """Write the variants of one source into `folder` (the cache): (what it wrote, and
+    why it could not, or "").
+
+    The source is decoded once for all of them; each file is written under a temporary
+    name and renamed, so a killed build never leaves half a picture under a real name.
+    """
+    source, variants = job
+    try:
+        with Image.open(source) as opened:
+            # Phones record the camera's orientation instead of turning the pixels.
+            picture = ImageOps.exif_transpose(opened)
+            picture.load()
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        return [], f"cannot be read as a picture ({exc}): save it again as JPEG, PNG or WebP"
+    if picture.mode not in ("RGB", "RGBA"):
+        picture = picture.convert("RGBA" if "A" in picture.getbands() or
+                                  "transparency" in picture.info else "RGB")
+    made: list[str] = []
+    for variant in variants:
+        region = picture.crop(variant.box) if variant.box else picture
+        resized = region.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
+        if variant.format == "jpeg" and resized.mode != "RGB":
+            resized = resized.convert("RGB")
+        target = folder / variant.output
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            resized.save(temporary, variant.format.upper(), **_options(variant.format, settings))
+            os.replace(temporary, target)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            return made, f"its resized version {target} cannot be written: {exc.strerror or exc}"
+        made.append(variant.output)
+    return made, ""
+
+
+def _options(format: str, settings: Settings) -> dict[str, object]:
+    if format == "jpeg":
+        return {"quality": settings.quality, "optimize": True, "progressive": True}
+    if format == "webp":
+        return {"quality": settings.quality, "method": 4}
+    if format == "avif":
+        return {"quality": settings.avif_quality}
+    return {"optimize": True}
+
+
+class Picture(Protocol):
+    """What planning needs of a model.Image."""
+
+    src: str
+    width: int
+    height: int
+    digest: str
+    focus: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Plan:
+    work: dict[str, tuple[Variant, ...]]
+    """Site-relative source (`/images/x.jpg`) -> every variant it needs."""
+    originals: dict[str, Variant]
+    """Static file name (`images/x.jpg`) -> what is published under it instead (too wide)."""
+    published: tuple[Variant, ...]
+    """What pages link to, published under FOLDER (stand-ins only at their original's URL)."""
+
+    @property
+    def variants(self) -> list[Variant]:
+        return sorted({v for vs in self.work.values() for v in vs}, key=lambda v: v.output)
+
+
+def plan(heroes: list[Picture], bodies: list[Picture], statics: dict[str, Path],
+         settings: Settings) -> Plan:
+    """Every variant the site shows: all widths and formats of each picture, the shared
+    version and the crops of each hero, and a narrower stand-in for each too-wide original
+    among `statics` (static file name -> file)."""
+    work: dict[str, dict[str, Variant]] = {}
+
+    def need(src: str, variants: list[Variant]) -> None:
+        work.setdefault(src, {}).update((v.output, v) for v in variants)
+
+    for picture in [*heroes, *bodies]:
+        size = (picture.width, picture.height)
+        need(picture.src, [v for vs in responsive(picture.src, picture.digest, size,
+                                                  settings).values() for v in vs])
+    for hero in heroes:
+        size = (hero.width, hero.height)
+        shared = share(hero.src, hero.digest, size, settings)
+        need(hero.src, [*([shared] if shared else []),
+                        *crops(hero.src, hero.digest, size, hero.focus, settings)])
+    published = sorted({v for vs in work.values() for v in vs.values()}, key=lambda v: v.output)
+    originals = {}
+    for name, path in statics.items():
+        if not resizable(name):
+            continue
+        size = _header_size(path)
+        if size and size[0] > settings.max_original_width:
+            stand_in = oversized("/" + name, source_digest(path), size, settings)
+            if stand_in:
+                originals[name] = stand_in
+                need("/" + name, [stand_in])
+    return Plan({src: tuple(v[k] for k in sorted(v)) for src, v in sorted(work.items())},
+                originals, tuple(published))
+
+
+def _header_size(path: Path) -> tuple[int, int] | None:
+    try:
+        with Image.open(path) as picture:
+            width, height = picture.size
+            turned = picture.getexif().get(0x0112) in (5, 6, 7, 8)
+            return (height, width) if turned else (width, height)
+    except (UnidentifiedImageError, OSError):
+        return None
+
+
+def missing(plan: Plan, static_dir: Path, folder: Path) -> list[tuple[Path, tuple[Variant, ...]]]:
+    """(source file, its variants not yet in `folder`), one item per source to decode."""
+    jobs = []
+    for src, variants in plan.work.items():
+        todo = tuple(v for v in variants if not (folder / v.output).is_file())
+        if todo:
+            jobs.append((static_dir / src.lstrip("/"), todo))
+    return jobs
