@@ -61,6 +61,8 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)
     """Output files whose template ran (the others' inputs did not change)."""
     removed: list[str] = field(default_factory=list)
+    search_indexed: list[str] = field(default_factory=list)
+    """Search index shards that Pagefind indexed (the others were kept from the cache)."""
 
     @property
     def pages(self) -> int:
@@ -111,7 +113,9 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             for name, source in static.items():
                 staging.copy(assets[name], source)
             if config.build.search:
-                search.build_index(staging, config)
+                report.search_indexed = search.build_index(
+                    staging, config, site, renders,
+                    config.cache_dir if options.use_cache else None)
                 clock.lap("search", report)
             store.forget_renders()
             previous = set(store.renders) | store.static if store.static is not None else None

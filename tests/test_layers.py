@@ -15,7 +15,7 @@ LAYERS: dict[str, int] = {
     "config": 1, "dates": 1, "images": 1,
     "urls": 2, "model": 2, "markup": 2,
     "readers": 3, "themes": 3,
-    "collect": 4, "views": 4,
+    "collect": 4, "views": 4, "search_shards": 4,
     "feeds": 5, "sitemaps": 5, "search": 5,
     "render": 6, "write": 6, "cache": 6,
     "build": 7, "scaffold": 7,

@@ -42,7 +42,7 @@ def test_the_build_writes_an_index_of_articles_and_pages_only(output: Path) -> N
 def test_the_search_page_uses_the_site_layout_and_local_assets(output: Path) -> None:
     page = (output / "cari/index.html").read_text(encoding="utf-8")
     assert '<html lang="id">' in page and 'class="list"' in page and 'class="list-header' in page
-    assert '"/pagefind/pagefind.js"' in page
+    assert 'const bundle = "/pagefind/"' in page and 'bundle + "pagefind.js"' in page
     assert "https://" not in page.split("<body", 1)[1].split("</header>", 1)[1].replace(
         "https://schema.org", "")
 
