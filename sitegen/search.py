@@ -15,7 +15,6 @@ reason: Pagefind writes them in a different order on every run.)
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.metadata
 import json
 import os
@@ -35,9 +34,8 @@ from sitegen.model import Site
 BUNDLE_DIR = "pagefind"
 SHARDS_DIR = "shards"
 MANIFEST = "shards.json"
-"""Lists the shards the search page merges into the newest one, relative to BUNDLE_DIR."""
+"""Lists the shards the search page merges into the first one, relative to BUNDLE_DIR."""
 _INDEX_FOLDERS = {"index", "fragment", "filter"}
-_UNDATED = dt.datetime.min.replace(tzinfo=dt.UTC)
 _CACHE_DIR = "search"
 _STATE = "state.json"
 _KEY_FILE = ".sitegen-key"
@@ -66,9 +64,8 @@ def build_index(staging: Output, config: Config, site: Site, renders: dict[str, 
     shards that Pagefind indexed (the others were kept from the cache). Raise
     SitegenError on failure."""
     command = pagefind_command()
-    # An undated standalone page counts as the oldest.
-    pages = [(urls.output_file(a.path), a.date or _UNDATED) for a in (*site.articles, *site.pages)]
-    shards = search_shards.plan(pages, config.build.search_shard_pages)
+    shards = search_shards.plan((urls.output_file(a.path) for a in (*site.articles, *site.pages)),
+                                config.build.search_shard_pages)
     if not shards:  # nothing to search yet: Pagefind refuses to write an empty index
         return []
     state = _State(cache_dir, f"{_pagefind_version()}\0{config.site.language}")

@@ -3,12 +3,19 @@
 Pagefind holds a whole index in memory while it writes it (about 270 KB per
 700-word page), and it cannot update an index: so the index is split into
 shards that Pagefind builds one at a time and the search page merges in the
-browser (Pagefind's `mergeIndex`). A shard is a period of publication time:
-a year; a year with more than `limit` pages is split into runs of whole
-months, a month with too many into runs of whole days, a day into runs of
-`limit` pages. The periods only depend on the pages' dates, so an edit
-changes one shard, a new article changes the newest one, and a shard never
-holds more than `limit` pages. A site of at most `limit` pages is one shard.
+browser (Pagefind's `mergeIndex`). A site of at most `limit` pages is one
+shard. A larger one is split by a hash of each page's output path into 2^b
+shards, b the smallest number of bits that keeps every shard within `limit`.
+
+Why by hash and not by date: every shard ranks its results with its own
+statistics (BM25's idf and average page length). Shards that are random
+samples of the archive have nearly the archive's statistics, so the merged
+ranking is nearly one index's; shards by period do not (a word common in the
+month of an event is rare in the other years, which would rank a passing
+mention in another year above the event's own reports). A page's shard still
+depends on nothing but its own path: an edit or a new article changes one
+shard; only when the archive outgrows 2^b shards (it doubled) are all of them
+split and indexed again.
 
 A shard is re-indexed only when what Pagefind reads of its pages changed:
 each page's digest covers its indexed part (the `data-pagefind-body`
@@ -19,64 +26,33 @@ articles are published.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Iterable
-from itertools import groupby
+from collections.abc import Iterable
 
 ALL = "all"
 """The one shard of a site with at most `limit` pages."""
 
-Page = tuple[str, dt.datetime]
-"""An indexed page: its output file and its publication date."""
 
-
-def plan(pages: Iterable[Page], limit: int) -> dict[str, list[str]]:
-    """Shard name -> its output files (sorted), newest shard first."""
-    ordered = sorted(pages, key=lambda page: (page[1], page[0]))
-    if len(ordered) <= limit:
-        return {ALL: sorted(name for name, _ in ordered)} if ordered else {}
-    shards: dict[str, list[str]] = {}
-    for year, members in groupby(ordered, key=lambda page: page[1].year):
-        _split(list(members), limit, f"{year:04d}", _month, shards)
-    return {name: sorted(shards[name]) for name in sorted(shards, reverse=True)}
-
-
-def _month(page: Page) -> str:
-    return f"{page[1].year:04d}-{page[1].month:02d}"
-
-
-def _day(page: Page) -> str:
-    return f"{_month(page)}-{page[1].day:02d}"
-
-
-_FINER: dict[Callable[[Page], str], Callable[[Page], str] | None] = {_month: _day, _day: None}
-
-
-def _split(pages: list[Page], limit: int, name: str, finer: Callable[[Page], str] | None,
-           shards: dict[str, list[str]]) -> None:
-    """One shard for a period that fits; else runs of whole sub-periods that fit, each
-    named after the sub-period it starts with (a run of one period that is still too
-    large is split finer)."""
+def plan(outputs: Iterable[str], limit: int) -> dict[str, list[str]]:
+    """Shard name -> its output files (sorted); the first shard is the primary."""
+    pages = sorted(set(outputs))
     if len(pages) <= limit:
-        shards[name] = [output for output, _ in pages]
-        return
-    if finer is None:  # more than `limit` pages on one day: runs in publication order
-        for start in range(0, len(pages), limit):
-            shards[f"{name}-{start // limit + 1}"] = [o for o, _ in pages[start:start + limit]]
-        return
-    run: list[Page] = []
-    start = ""
-    for key, group in groupby(pages, key=finer):
-        members = list(group)
-        if run and len(run) + len(members) > limit:
-            _split(run, limit, start, _FINER[finer], shards)
-            run = []
-        if not run:
-            start = key
-        run.extend(members)
-    _split(run, limit, start, _FINER[finer], shards)
+        return {ALL: pages} if pages else {}
+    hashes = {page: int.from_bytes(hashlib.sha256(page.encode()).digest()[:8], "big")
+              for page in pages}
+    bits = max(1, (len(pages) - 1).bit_length() - limit.bit_length())
+    while True:
+        shards: dict[str, list[str]] = {}
+        for page in pages:
+            shards.setdefault(_name(hashes[page] >> (64 - bits), bits), []).append(page)
+        if max(len(members) for members in shards.values()) <= limit:
+            return dict(sorted(shards.items()))
+        bits += 1
+
+
+def _name(prefix: int, bits: int) -> str:
+    return f"{bits}-{prefix:0{(bits + 3) // 4}x}"
 
 
 # --- what Pagefind reads of a page --------------------------------------------------

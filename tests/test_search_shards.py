@@ -33,31 +33,28 @@ def when(year: int, month: int = 6, day: int = 15) -> dt.datetime:
 # --- which shard a page is in ------------------------------------------------------
 
 def test_a_small_site_is_one_shard() -> None:
-    assert plan([("a.html", when(2020)), ("b.html", when(2026))], 2) == {ALL: ["a.html", "b.html"]}
+    assert plan(["b.html", "a.html"], 2) == {ALL: ["a.html", "b.html"]}
     assert plan([], 2) == {}
 
 
-def test_a_large_site_is_split_by_year_then_month_then_day() -> None:
-    pages = [("2024.html", when(2024))]
-    pages += [(f"2025-{m}.html", when(2025, m)) for m in range(1, 5)]
-    pages += [(f"2026-06-15-{i}.html", when(2026)) for i in range(5)]
-    shards = plan(pages, 2)
-    assert list(shards) == ["2026-06-15-3", "2026-06-15-2", "2026-06-15-1", "2025-03",
-                            "2025-01", "2024"]
-    assert shards["2025-01"] == ["2025-1.html", "2025-2.html"]
-    assert shards["2024"] == ["2024.html"]
-    assert shards["2026-06-15-3"] == ["2026-06-15-4.html"]
+def test_a_large_site_is_split_into_a_power_of_two_shards_within_the_limit() -> None:
+    pages = [f"berita-{i}/index.html" for i in range(1000)]
+    shards = plan(pages, 100)
+    assert len(shards) in (16, 32) and max(map(len, shards.values())) <= 100
+    assert sorted(p for members in shards.values() for p in members) == sorted(pages)
+    # Random samples of the archive: no shard is much smaller than an even share.
+    assert min(map(len, shards.values())) > 1000 / len(shards) / 2
 
 
-def test_publishing_the_newest_article_changes_only_the_newest_shard() -> None:
-    rng = random.Random(7)
-    pages = [(f"a{i}.html", when(rng.randint(2015, 2026), rng.randint(1, 12), rng.randint(1, 28)))
-             for i in range(300)]
+def test_a_new_article_changes_one_shard_until_the_archive_doubles() -> None:
+    pages = [f"a{i}.html" for i in range(300)]
     before = plan(pages, 20)
-    after = plan([*pages, ("new.html", when(2026, 12, 31))], 20)
-    assert all(len(members) <= 20 for members in after.values())
-    changed = {name for name in after if before.get(name) != after[name]}
-    assert changed == {next(iter(after))} and "new.html" in after[next(iter(after))]
+    after = plan([*pages, "new.html"], 20)
+    if before.keys() == after.keys():
+        assert [name for name in after if before[name] != after[name]] == [
+            next(name for name, members in after.items() if "new.html" in members)]
+    doubled = plan([*pages, *(f"b{i}.html" for i in range(300))], 20)
+    assert len(doubled) == 2 * len(before)
 
 
 def test_the_digest_covers_the_indexed_part_only() -> None:
@@ -86,6 +83,11 @@ def test_the_shard_size_must_be_positive(tmp_path: Path) -> None:
 STRONG = {"gempa": (2, 81, 157), "tsunami": (5, 130)}
 
 
+def unique(i: int) -> str:
+    """A word only article i says (consonants only: no stemmer takes anything off)."""
+    return "zq" + "".join("bcdfgprstv"[int(d)] for d in f"{i:03d}")
+
+
 def archive(count: int = 12, seed: int = 3) -> dict[str, str]:
     """Articles over three years, bodies drawn from a small vocabulary; the oldest and the
     newest carry a word of their own; STRONG articles say a query word six times, one in
@@ -99,6 +101,7 @@ def archive(count: int = 12, seed: int = 3) -> dict[str, str]:
             words += " purbakala"
         if i == count - 1:
             words += " terkini"
+        words += f" {unique(i)}"
         for word, strong in STRONG.items():
             if i in strong:
                 words = f"{word} " * 6 + words[:200]
@@ -122,7 +125,7 @@ def test_a_large_site_is_indexed_in_shards_that_the_manifest_lists(tmp_path: Pat
     counts = [json.loads((output / "pagefind" / s / "pagefind-entry.json").read_text())
               ["languages"]["id"]["page_count"] for s in ["", *shards]]
     assert sum(counts) == 12 and max(counts) <= 4
-    # A merged shard carries only its index; the script and language module are the newest's.
+    # A merged shard carries only its index; the script and language module are the first's.
     assert not (output / "pagefind" / shards[0] / "pagefind.js").exists()
     assert (output / "pagefind/pagefind.js").is_file()
 
@@ -135,22 +138,23 @@ def test_a_body_edit_indexes_only_its_shard_and_equals_a_clean_build(tmp_path: P
     source.write_text(source.read_text() + "\nKalimat tambahan tentang gempa.\n")
     report = build_site(site)
     assert len(report.search_indexed) == 1
-    assert report.search_indexed[0] in plan_of(site)[1:]  # not the newest
     clean = build_site(site, use_cache=False, output=tmp_path / "clean")
     assert read_tree(site / "output") == read_tree(tmp_path / "clean")
     assert len(clean.search_indexed) == len(manifest(tmp_path / "clean")) + 1
 
 
-def test_a_new_article_reindexes_only_shards_of_its_year(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", archive(), SHARDED)
+def test_a_new_article_reindexes_only_its_shard(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", archive(14), SHARDED)
     build_site(site)
     (site / "content/ekonomi/baru.md").write_text(article(
         "Berita terbaru", date="2026-11-27 09:00", body="Isi baru."), encoding="utf-8")
     report = build_site(site)
     # Older articles' pages changed (their related box), but not what is indexed of them.
     assert "ekonomi/berita-00/index.html" in report.written
-    assert report.search_indexed and all(s.startswith("2026") for s in report.search_indexed)
-    assert next(iter(plan_of(site))) in report.search_indexed
+    [shard] = report.search_indexed
+    assert "ekonomi/baru/index.html" in plan(
+        [f"ekonomi/berita-{i:02d}/index.html" for i in range(14)] + ["ekonomi/baru/index.html"],
+        4)[shard]
     build_site(site, use_cache=False, output=tmp_path / "clean")
     assert read_tree(site / "output") == read_tree(tmp_path / "clean")
 
@@ -169,17 +173,29 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     """The same archive built as shards and as one index, each served on its own."""
     urls, servers, shards = {}, [], {}
     # Shards of realistic size relative to the archive (each scores with its own statistics).
-    for name, config in (("sharded", SHARDED.replace("= 4", "= 40")), ("single", BASIC_CONFIG)):
+    for name, config in (("sharded", SHARDED.replace("= 4", f"= {SHARD_PAGES}")),
+                         ("single", BASIC_CONFIG)):
         site = make_site(tmp_path_factory.mktemp(name), archive(160, seed=11), config)
         build_site(site)
         shards[name] = manifest(site / "output")
         urls[name], server = serve(site / "output")
         servers.append(server)
-    assert len(shards["sharded"]) >= 3 and shards["single"] == []
+    assert len(shards["sharded"]) >= 1 and shards["single"] == []
     yield urls
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+SHARD_PAGES = 100
+
+
+@pytest.fixture(scope="module")
+def shard_of() -> dict[str, str]:
+    """The shard of each article of the served archive."""
+    pages = [f"ekonomi/berita-{i:02d}/index.html" for i in range(160)]
+    return {page: name for name, members in plan(pages, SHARD_PAGES).items()
+            for page in members}
 
 
 def results(browser: Any, origin: str, query: str) -> tuple[int, list[str]]:
@@ -198,20 +214,33 @@ def results(browser: Any, origin: str, query: str) -> tuple[int, list[str]]:
 
 
 @pytest.mark.browser
-def test_the_search_page_finds_the_oldest_and_the_newest_article(
-        browser: Any, served: dict[str, str]) -> None:
+def test_the_search_page_finds_an_article_of_every_shard(
+        browser: Any, served: dict[str, str], shard_of: dict[str, str]) -> None:
     assert results(browser, served["sharded"], "purbakala") == (1, ["/ekonomi/berita-00/"])
     assert results(browser, served["sharded"], "terkini") == (1, ["/ekonomi/berita-159/"])
+    firsts = {}
+    for page, shard in sorted(shard_of.items()):
+        firsts.setdefault(shard, int(page.split("-")[1].split("/")[0]))
+    assert len(firsts) >= 2
+    for shard, i in firsts.items():
+        assert results(browser, served["sharded"], unique(i)) == (
+            1, [f"/ekonomi/berita-{i:02d}/"]), shard
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("query", ["gempa", "tsunami"])
-def test_shards_find_what_one_index_finds(browser: Any, served: dict[str, str],
-                                          query: str) -> None:
-    """The same results as one index. (Their order is not always one index's: each shard
-    scores with its own statistics, BM25's idf and average page length; docs/scaling.md.)"""
+@pytest.mark.parametrize("query", ["gempa", "tsunami", "petani", "harga beras"])
+def test_shards_find_and_rank_the_top_results_as_one_index_does(
+        browser: Any, served: dict[str, str], query: str) -> None:
+    """The same results; the clearly best first; the top ten nearly one index's. (Each
+    shard scores with its own statistics, BM25's idf and average page length: results of
+    nearly equal weight can swap places. Shards by date, tried first, kept 3 of one
+    index's top ten here; docs/scaling.md.)"""
     (found, sharded), (expected, single) = (results(browser, served[name], query)
                                             for name in ("sharded", "single"))
-    assert found == expected == len(single) and 8 < found <= 30  # all shown
-    assert set(sharded) == set(single)
-    assert {f"/ekonomi/berita-{i:02d}/" for i in STRONG[query]} <= set(sharded)
+    assert found == expected > 8
+    if found <= 30:  # all shown
+        assert set(sharded) == set(single)
+    if query in STRONG:  # the word six times over, in a short article
+        assert set(sharded[:len(STRONG[query])]) == set(single[:len(STRONG[query])]) == {
+            f"/ekonomi/berita-{i:02d}/" for i in STRONG[query]}
+    assert len(set(sharded[:10]) & set(single[:10])) >= 7, f"{sharded}\n{single}"
