@@ -153,6 +153,19 @@ def test_typing_a_word_lists_the_seed_article(browser, served: tuple[str, Path])
 
 
 @pytest.mark.browser
+def test_what_every_article_carries_is_not_searched(browser, served: tuple[str, Path]) -> None:
+    origin, output = served
+    body = (output / SEED / "index.html").read_text(encoding="utf-8")
+    assert "WhatsApp" in body and "LinkedIn" in body
+    for query in ("WhatsApp", "Telegram", "LinkedIn"):
+        page, _ = open_search(browser, origin, f"?q={query}")
+        page.wait_for_function("document.getElementById('search-status').textContent"
+                               ".includes('Tidak ada')", timeout=15_000)
+        assert page.locator("#search-results .card").count() == 0, query
+        page.close()
+
+
+@pytest.mark.browser
 def test_a_search_link_and_indonesian_stemming(browser, served: tuple[str, Path]) -> None:
     origin, output = served
     body = (output / SEED / "index.html").read_text(encoding="utf-8")
