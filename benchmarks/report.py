@@ -153,8 +153,7 @@ def full_build(results: dict[str, Any]) -> list[str]:
     sizes = results["sizes"]
     rows = ["| N = | " + " | ".join(count(int(n)) for n in sizes) + " |",
             "|---|" + "---:|" * len(sizes)]
-    for key, label in (("cold", "cold build"), ("cold_no_cache", "cold build, `--no-cache`"),
-                       ("nochange", "rebuild, nothing changed")):
+    for key, label in (*MEASURES[:3], ("add", "publish one article into the built archive")):
         values = [_times(s, "sitegen-full", key) for s in sizes.values()]
         if any(v is not None for v in values):
             rows.append(f"| {label} | " + " | ".join(seconds(v) for v in values) + " |")
@@ -162,6 +161,29 @@ def full_build(results: dict[str, Any]) -> list[str]:
                 + " | ".join(mib(_peak(s, "sitegen-full")) for s in sizes.values()) + " |")
     rows.append("| files written | " + " | ".join(
         _kinds(s["pages"].get("sitegen-full")) for s in sizes.values()) + " |")
+    return rows
+
+
+def with_search(results: dict[str, Any]) -> list[str]:
+    """The full default build against Hugo + the Pagefind CLI, both with a search index."""
+    sizes = results["sizes"]
+    rows = ["| N = | " + " | ".join(f"{count(int(n))}: sitegen | Hugo + Pagefind | ratio"
+                                    for n in sizes) + " |",
+            "|---|" + "---:|---:|---:|" * len(sizes)]
+    for key, label in (*MEASURES[:3], ("edit", "rebuild after editing one article's body"),
+                       ("add", "publish one article into the built archive")):
+        cells = []
+        for size in sizes.values():
+            mine = _times(size, "sitegen-full", key)
+            theirs = _times(size, "hugo-pagefind", "cold" if key == "cold_no_cache" else key)
+            cells.append(f"{seconds(mine)} | {seconds(theirs)} | {ratio(mine, theirs)}")
+        if any(_times(s, "sitegen-full", key) is not None for s in sizes.values()):
+            rows.append(f"| {label} | " + " | ".join(cells) + " |")
+    for key, label in (("peak_mib", "process tree"), ("largest_mib", "largest process")):
+        rows.append(f"| peak memory, cold build ({label}) | " + " | ".join(
+            f"{mib(_peak(s, 'sitegen-full', key))} | {mib(_peak(s, 'hugo-pagefind', key))} | "
+            f"{ratio(_peak(s, 'sitegen-full', key), _peak(s, 'hugo-pagefind', key))}"
+            for s in sizes.values()) + " |")
     return rows
 
 
@@ -229,6 +251,48 @@ def goals(results: dict[str, Any]) -> list[str]:
     return rows
 
 
+def goals_at_scale(results: dict[str, Any]) -> list[str]:
+    """Issue 11's goals, where this run measured them."""
+    sizes = results["sizes"]
+    rows = ["| goal (issue 11) | measured | met? |", "|---|---|---|"]
+
+    def verdict(ok: bool | None) -> str:
+        return "not measured" if ok is None else ("**yes**" if ok else "**no**")
+
+    def at(n: str, tool: str, key: str, field: str = "seconds") -> float | None:
+        return _times(sizes[n], tool, key, field) if n in sizes else None
+
+    cold, peak = at("100000", "sitegen-full", "cold"), (
+        _peak(sizes["100000"], "sitegen-full") if "100000" in sizes else None)
+    ok = None if cold is None or peak is None else cold < 600 and peak < 2048
+    rows.append(f"| 100,000, full default build, cold: under 10 min, peak under 2 GiB | "
+                f"{seconds(cold)}, {mib(peak)} | {verdict(ok)} |")
+    for n, limit in (("100000", 20.0), ("10000", 5.0)):
+        value = at(n, "sitegen-full", "add")
+        rows.append(f"| publish one article into a cached {count(int(n))} archive, search "
+                    f"included: under {seconds(limit)} | {seconds(value)} | "
+                    f"{verdict(None if value is None else value < limit)} |")
+    mine, theirs = at("10000", "sitegen-full", "cold"), at("10000", "hugo-pagefind", "cold")
+    peak = _peak(sizes["10000"], "sitegen-full") if "10000" in sizes else None
+    ok = None if mine is None or theirs is None or peak is None else (
+        mine / theirs <= 1.5 and peak < 1024)
+    rows.append(f"| full default build at 10,000, cold: at most 1.5× Hugo + Pagefind, peak "
+                f"under 1 GiB | {seconds(mine)} vs {seconds(theirs)}: {ratio(mine, theirs)}, "
+                f"{mib(peak)} | {verdict(ok)} |")
+    mine, theirs = at("10000", "sitegen", "cold"), at("10000", "hugo", "cold")
+    peak = _peak(sizes["10000"], "sitegen") if "10000" in sizes else None
+    ok = None if mine is None or theirs is None or peak is None else (
+        mine / theirs <= 2 and peak < 300)
+    rows.append(f"| trimmed at 10,000, cold: at most 2× Hugo, peak under 300 MiB | "
+                f"{seconds(mine)} vs {seconds(theirs)}: {ratio(mine, theirs)}, {mib(peak)} | "
+                f"{verdict(ok)} |")
+    for n, limit in (("1000", 0.1), ("10000", 0.3), ("100000", 1.0)):
+        value = _watch(sizes[n], "sitegen")[0] if n in sizes else None
+        rows.append(f"| `sitegen serve`, one body edit, {count(int(n))}: under {seconds(limit)} "
+                    f"| {seconds(value)} | {verdict(None if value is None else value < limit)} |")
+    return rows
+
+
 def raw(results: dict[str, Any]) -> list[str]:
     lines = []
     for n, size in results["sizes"].items():
@@ -270,8 +334,11 @@ def render(results: dict[str, Any]) -> str:
         *cpu_comparison(results), "",
         "### sitegen's full default build (default theme and settings)", "",
         *full_build(results), "",
+        "### The full default build against Hugo + Pagefind (both with search)", "",
+        *with_search(results), "",
         "### What each sitegen build wrote (its own summary line, first run)", "",
         *written(results), "", "### Goals", "", *goals(results), "",
+        *goals_at_scale(results), "",
         "### Commands", "", f"- benchmark: `{meta['invocation']}`",
         *(f"- {k}: `{_short(v)}`" for k, v in meta["commands"].items()),
     ]

@@ -6,7 +6,10 @@
 For every N, in each run, sitegen (trimmed: the corpus's `bench` theme) and
 Hugo (benchmarks/hugo/) each do: a cold build, a rebuild with nothing
 changed, a rebuild after editing one article's body, a rebuild after adding
-one article; the full default sitegen build does a cold build and a rebuild.
+one article. The full default sitegen build (search included) and Hugo
+followed by the Pagefind CLI on Hugo's output (what a Hugo site with search
+does) do the same four; "adding one article" into the cached default build
+is the CI case of publishing one article into an archive.
 Then, if `sitegen serve` exists, both servers are timed from an edit to the
 rebuilt page. Medians go to a Markdown report on stdout (and to
 benchmarks/.work/results-*.md and .json); progress goes to stderr.
@@ -130,6 +133,16 @@ class Generator:
                              timeout=BUILD_TIMEOUT)
 
 
+def pagefind_binary() -> Path:
+    """The Pagefind binary inside the pagefind wheel (what sitegen runs too)."""
+    from pagefind.service import get_executable
+
+    found = get_executable()
+    if found is None:
+        sys.exit("Pagefind is missing: pip install 'pagefind[extended]'")
+    return Path(found)
+
+
 def generators(sites: dict[str, Path], env: dict[str, str], hugo: Path,
                work: Path) -> dict[str, Generator]:
     def sitegen(site: Path) -> Generator:
@@ -145,6 +158,13 @@ def generators(sites: dict[str, Path], env: dict[str, str], hugo: Path,
                                               "--cacheDir", str(cache)], None,
                           hugo_site / "public", [hugo_site / "resources", cache]),
         "sitegen-full": sitegen(sites["sitegen-full"]),
+        # What a Hugo site with search does: Hugo, then the Pagefind CLI over its output
+        # (the article layout marks the body with data-pagefind-body, as sitegen's does).
+        "hugo-pagefind": Generator(
+            "hugo-pagefind", hugo_site,
+            ["sh", "-c", f'"{hugo}" --source "{hugo_site}" --cacheDir "{cache}" && '
+             f'"{pagefind_binary()}" --site "{hugo_site}/public" --silent'], None,
+            hugo_site / "public", [hugo_site / "resources", cache]),
     }
 
 
@@ -179,13 +199,15 @@ class Edits:
         self.page = f"{story.section}/{story.slug}/index.html"
         new = corpus.added_story(data)
         self.added = {"sitegen": corpus.sitegen_file(new), "hugo": corpus.hugo_file(new),
-                      "sitegen-full": corpus.sitegen_file(new)}
+                      "sitegen-full": corpus.sitegen_file(new),
+                      "hugo-pagefind": corpus.hugo_file(new)}
         self.added_page = f"{new.section}/{new.slug}/index.html"
         self.sites = sites
         # From the generator, not the disk: an interrupted run may have left an edit there.
         self.pristine = {"sitegen": corpus.sitegen_file(story)[1],
                          "hugo": corpus.hugo_file(story)[1],
-                         "sitegen-full": corpus.sitegen_file(story)[1]}
+                         "sitegen-full": corpus.sitegen_file(story)[1],
+                         "hugo-pagefind": corpus.hugo_file(story)[1]}
 
     def edit(self, name: str, marker: str) -> None:
         (self.sites[name] / self.edited).write_text(
@@ -214,6 +236,7 @@ def measure_size(count: int, args: argparse.Namespace, env: dict[str, str], hugo
     log(f"N={count}: corpus (load average {load_before})")
     data = corpus.generate(count, args.seed)
     sites = corpus.cached_sites(data, args.work, args.trim_option)
+    sites["hugo-pagefind"] = sites["hugo"]
     tools = generators(sites, env, hugo, args.work)
     edits = Edits(data, sites)
     runs: dict[str, dict[str, list[dict[str, float]]]] = {name: {} for name in tools}
@@ -225,27 +248,25 @@ def measure_size(count: int, args: argparse.Namespace, env: dict[str, str], hugo
             {"seconds": run.seconds, "cpu_seconds": run.cpu_seconds,
              "user_seconds": run.user_seconds, "peak_mib": run.peak_mib,
              "largest_mib": run.largest_mib})
-        if tool != "hugo":
+        if tool.startswith("sitegen"):
             notes[tool].setdefault(kind, written_counts(run.output))
         log(f"N={count} {tool:<12} {kind:<14} {run.seconds:8.2f} s  cpu {run.cpu_seconds:7.2f} s"
             f"  {run.peak_mib:7.0f} MiB")
         return run
 
-    chosen = [t for t in ("sitegen", "hugo", "sitegen-full") if t in args.tools]
+    chosen = [t for t in ("sitegen", "hugo", "sitegen-full", "hugo-pagefind") if t in args.tools]
     for number in range(1, args.runs + 1):
         for name in chosen:
             tool = tools[name]
             edits.restore()
             tool.clean()
-            if name != "hugo" and features["no_cache"]:
+            if name.startswith("sitegen") and features["no_cache"] and not args.no_cold_no_cache:
                 record(name, "cold_no_cache", tool.run("--no-cache"))
                 tool.clean()
             record(name, "cold", tool.run())
             if name not in pages:
                 pages[name] = count_files(tool.output)
             record(name, "nochange", tool.run())
-            if name == "sitegen-full":
-                continue
             marker = f"benchedit{number}x{count}"
             edits.edit(name, marker)
             record(name, "edit", tool.run())
@@ -388,7 +409,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="where corpora, snapshots and results go (git-ignored)")
     parser.add_argument("--sitegen", default="HEAD",
                         help="git revision of sitegen to measure, or 'worktree'")
-    parser.add_argument("--tools", default="sitegen,hugo,sitegen-full")
+    parser.add_argument("--tools", default="sitegen,hugo,sitegen-full,hugo-pagefind")
+    parser.add_argument("--no-cold-no-cache", action="store_true",
+                        help="skip sitegen's extra cold build with --no-cache")
     parser.add_argument("--no-watch", action="store_true", help="skip the watch-mode figures")
     parser.add_argument("--trim-option", action="append", default=[],
                         help="a line added to [build] of the trimmed sitegen.toml, e.g. "
@@ -424,6 +447,8 @@ def main(argv: list[str] | None = None) -> None:
             "(it fills the cache)" + (", and separately the build command with --no-cache"
                                       if features["no_cache"] else ""),
             "hugo cold": "rm -rf public resources <cacheDir>, then the build command",
+            "hugo + pagefind": "the Hugo build command, then "
+            f"{shown(pagefind_binary())} --site <site>/public --silent",
         },
     }
     log(f"sitegen {meta['sitegen']}; Hugo {hugo_version}; features {features}")

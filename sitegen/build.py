@@ -87,6 +87,8 @@ class BuildReport:
     """With keep_going: the problems of the sources left out of the site."""
     processed_images: list[str] = field(default_factory=list)
     """Source images that were decoded to make resized versions (the others' were cached)."""
+    search_indexed: list[str] = field(default_factory=list)
+    """Search index shards that Pagefind indexed (the others were kept from the cache)."""
 
     @property
     def pages(self) -> int:
@@ -175,7 +177,8 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
             for variant in plan.published:
                 staging.copy(variant.output, folder / variant.output)
             if config.build.search:
-                search.build_index(staging, config)
+                report.search_indexed = search.build_index(staging, config, site, renders,
+                                                           store.directory)
                 clock.lap("search", report)
             _check_links(config, {f: staging.current(f) for f in staging.keep}, site, md_links,
                          options, report, workers, store.directory)

@@ -51,6 +51,8 @@ class BuildConfig:
     feed_items: int = 20
     feed_full_content: bool = True
     search: bool = True
+    search_shard_pages: int = 2000
+    """At most this many pages in one search index shard (see search_shards.py)."""
     keep_going: bool = False
     """Publish the articles without errors and skip the others (`--keep-going`)."""
 
@@ -304,6 +306,8 @@ def _check_semantics(config: Config, report: Any) -> None:
         report(("build", "items_per_page"), "build.items_per_page must be at least 1")
     if build.feed_items < 1:
         report(("build", "feed_items"), "build.feed_items must be at least 1")
+    if build.search_shard_pages < 1:
+        report(("build", "search_shard_pages"), "build.search_shard_pages must be at least 1")
     for kind, allowed in PERMALINK_FIELDS.items():
         pattern = getattr(config.permalinks, kind)
         used = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}

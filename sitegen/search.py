@@ -15,6 +15,7 @@ reason: Pagefind writes them in a different order on every run.)
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import shutil
@@ -25,10 +26,19 @@ from typing import Protocol
 
 from pagefind.service import get_executable
 
+from sitegen import search_shards, urls
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import Problem, SitegenError
+from sitegen.model import Site
 
 BUNDLE_DIR = "pagefind"
+SHARDS_DIR = "shards"
+MANIFEST = "shards.json"
+"""Lists the shards the search page merges into the first one, relative to BUNDLE_DIR."""
+_INDEX_FOLDERS = {"index", "fragment", "filter"}
+_CACHE_DIR = "search"
+_STATE = "state.json"
+_KEY_FILE = ".sitegen-key"
 # A sample-site index takes well under a second; this only stops a hung process.
 TIMEOUT_SECONDS = 600
 
@@ -45,36 +55,165 @@ class Output(Protocol):
 
     def write(self, relative: str, data: bytes) -> None: ...
 
+    def copy(self, relative: str, source: Path) -> None: ...
 
-def build_index(staging: Output, config: Config) -> None:
-    """Index the pages of the new tree and add the bundle to it; raise SitegenError on failure."""
+
+def build_index(staging: Output, config: Config, site: Site, renders: dict[str, str],
+                cache_dir: Path | None) -> list[str]:
+    """Index the site's articles and pages, shard by shard, into the new tree; return the
+    shards that Pagefind indexed (the others were kept from the cache). Raise
+    SitegenError on failure."""
     command = pagefind_command()
+    shards = search_shards.plan((urls.output_file(a.path) for a in (*site.articles, *site.pages)),
+                                config.build.search_shard_pages)
+    if not shards:  # nothing to search yet: Pagefind refuses to write an empty index
+        return []
+    state = _State(cache_dir, f"{_pagefind_version()}\0{config.site.language}")
+    indexed: list[str] = []
+    with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=staging.dir.parent) as work:
+        locations = []
+        for number, (name, members) in enumerate(shards.items()):
+            digests = {output: state.page_digest(output, renders.get(output, ""), staging)
+                       for output in members}
+            key = search_shards.shard_digest(state.context, digests)
+            bundle = state.bundle(name, key)
+            if bundle is None:
+                bundle = _index_shard(command, staging, members, Path(work) / name)
+                bundle = state.keep_bundle(name, key, bundle)
+                indexed.append(name)
+            location = BUNDLE_DIR if number == 0 else f"{BUNDLE_DIR}/{SHARDS_DIR}/{name}"
+            if number:
+                locations.append(f"{SHARDS_DIR}/{name}/")
+            for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+                relative = path.relative_to(bundle).as_posix()
+                if relative == _KEY_FILE:
+                    continue
+                # A merged shard needs only its index: the primary's script and
+                # language module search it.
+                if number == 0 or relative == "pagefind-entry.json" or relative.endswith(
+                        ".pf_meta") or relative.split("/")[0] in _INDEX_FOLDERS:
+                    _put(staging, f"{location}/{relative}", path, cached=cache_dir is not None)
+        staging.write(f"{BUNDLE_DIR}/{MANIFEST}",
+                      json.dumps({"shards": locations}, indent=1).encode() + b"\n")
+    state.save(shards)
+    return indexed
+
+
+def _index_shard(command: list[str], staging: Output, members: list[str], work: Path) -> Path:
+    """Run Pagefind over one shard's pages; return the folder of the bundle it wrote."""
     # Pagefind needs the pages as one folder: hard links to each page's current bytes make
     # one cheaply, beside the staging tree so that linking works (write.py cleans it up
     # after a killed build).
-    with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=staging.dir.parent) as work:
-        pages, bundle = Path(work) / "pages", Path(work) / "bundle"
-        for relative in sorted(staging.keep):
-            if relative.endswith(".html"):
-                _link(staging.current(relative), pages / relative)
+    pages, bundle = work / "pages", work / "bundle"
+    for relative in members:
+        _link(staging.current(relative), pages / relative)
+    try:
+        finished = subprocess.run(
+            [*command, "--site", str(pages), "--output-path", str(bundle), "--silent"],
+            capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise _failure(f"could not run {command[0]}: {exc}") from None
+    if finished.returncode != 0:
+        detail = (finished.stderr or finished.stdout).strip().splitlines()
+        raise _failure(f"pagefind exited with status {finished.returncode}"
+                       + (f": {' '.join(detail[-3:])}" if detail else ""))
+    if not any(p.is_file() for p in bundle.rglob("*")):
+        raise _failure("pagefind wrote no index")
+    entry = bundle / "pagefind-entry.json"
+    if entry.is_file():
+        entry.write_bytes(_stable_entry(entry.read_bytes()))
+    shutil.rmtree(pages)
+    return bundle
+
+
+def _put(staging: Output, relative: str, source: Path, cached: bool) -> None:
+    # A bundle kept in the cache keeps its files' times, so size and time tell an unchanged
+    # file without reading it; a bundle indexed just now is compared byte for byte.
+    if cached:
+        staging.copy(relative, source)
+    else:
+        staging.write(relative, source.read_bytes())
+
+
+class _State:
+    """What the build cache keeps of the search index (`search/` in the cache folder):
+    each shard's bundle as Pagefind wrote it, with its input digest, and each page's
+    indexed digest with the render key of the bytes it was taken from."""
+
+    def __init__(self, cache_dir: Path | None, context: str) -> None:
+        self.context = context
+        self.folder = cache_dir / _CACHE_DIR if cache_dir is not None else None
+        self.pages: dict[str, list[str]] = {}
+        if self.folder is None:
+            return
         try:
-            finished = subprocess.run(
-                [*command, "--site", str(pages), "--output-path", str(bundle), "--silent"],
-                capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise _failure(f"could not run {command[0]}: {exc}") from None
-        if finished.returncode != 0:
-            detail = (finished.stderr or finished.stdout).strip().splitlines()
-            raise _failure(f"pagefind exited with status {finished.returncode}"
-                           + (f": {' '.join(detail[-3:])}" if detail else ""))
-        files = sorted(p for p in bundle.rglob("*") if p.is_file())
-        if not files:
-            raise _failure("pagefind wrote no index")
-        for path in files:
-            data = path.read_bytes()
-            if path.name == "pagefind-entry.json":
-                data = _stable_entry(data)
-            staging.write(f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}", data)
+            saved = json.loads((self.folder / _STATE).read_text(encoding="utf-8"))
+            if saved.get("context") == context:
+                self.pages = dict(saved["pages"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # no state, or damaged: every shard is indexed again
+
+    def page_digest(self, output: str, render_key: str, staging: Output) -> str:
+        known = self.pages.get(output)
+        if known and render_key and known[0] == render_key:
+            return known[1]
+        digest = search_shards.indexed_digest(staging.current(output).read_bytes())
+        self.pages[output] = [render_key, digest]
+        return digest
+
+    def bundle(self, name: str, key: str) -> Path | None:
+        if self.folder is None:
+            return None
+        bundle = self.folder / name
+        try:
+            return bundle if (bundle / _KEY_FILE).read_text(encoding="utf-8") == key else None
+        except OSError:
+            return None
+
+    def keep_bundle(self, name: str, key: str, fresh: Path) -> Path:
+        """Move a new bundle into the cache; a file with the same bytes as the cached one
+        keeps the cached copy (and its time, so the output copy is seen as unchanged).
+        The key is written last, so a build killed halfway leaves no bundle that claims it."""
+        if self.folder is None:
+            return fresh
+        kept = self.folder / name
+        (kept / _KEY_FILE).unlink(missing_ok=True)
+        new = {p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file()}
+        if kept.is_dir():
+            for path in sorted(kept.rglob("*"), reverse=True):
+                relative = path.relative_to(kept).as_posix()
+                if path.is_file() and relative not in new:
+                    path.unlink()
+                elif path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()
+        for relative in sorted(new):
+            source, target = fresh / relative, kept / relative
+            if not (target.is_file() and target.read_bytes() == source.read_bytes()):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+        (kept / _KEY_FILE).write_text(key, encoding="utf-8")
+        return kept
+
+    def save(self, shards: dict[str, list[str]]) -> None:
+        if self.folder is None:
+            return
+        for stale in self.folder.iterdir() if self.folder.is_dir() else ():
+            if stale.is_dir() and stale.name not in shards:
+                shutil.rmtree(stale, ignore_errors=True)
+        indexed = {output for members in shards.values() for output in members}
+        state = {"context": self.context, "shards": list(shards),
+                 "pages": {k: v for k, v in sorted(self.pages.items()) if k in indexed}}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.folder / f"{_STATE}.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(temporary, self.folder / _STATE)
+
+
+def _pagefind_version() -> str:
+    try:
+        return importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _stable_entry(data: bytes) -> bytes:

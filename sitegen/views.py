@@ -237,7 +237,10 @@ class Views:
             "copyright": config.site.copyright, "params": params, "t": strings,
             "menu": [{"name": name, "url": link.url(url) if url.startswith("/") else url}
                      for name, url in menu],
-            "sections": list(self.sections.values()),
+            # No counts here: the site view is on every page, and a count in it would
+            # make every page render again whenever an article is published.
+            "sections": [{k: v for k, v in s.items() if k != "count"}
+                         for s in self.sections.values()],
             "pages": [{"title": p.title, "url": link.url(p.path)} for p in self.site.pages],
             "archive_url": link.url(config.permalinks.archive),
             "logo": self._logo(logo),

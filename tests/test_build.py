@@ -279,6 +279,24 @@ def test_long_articles_get_a_table_of_contents(tmp_path: Path) -> None:
                                 "content/ekonomi/pendek.md": article("Pendek", body="## Satu\n")})
     build_site(site)
     page = html(site, "ekonomi/panjang/index.html")
-    assert '<nav class="toc" aria-label="Daftar isi">' in page
+    assert '<nav class="toc" aria-label="Daftar isi" data-pagefind-ignore>' in page
     assert '<a href="#dua-rinci">Dua rinci</a>' in page
     assert 'class="toc"' not in html(site, "ekonomi/pendek/index.html")
+
+
+def test_a_new_article_does_not_render_every_page_again(tmp_path: Path) -> None:
+    # The site-wide view is on every page: a per-section count in it would make every
+    # page render again whenever an article is published.
+    root = make_site(tmp_path / "site", {
+        f"content/{section}/{n}.md": article(f"{section} {n}", date=f"2026-11-{10 + n} 09:00",
+                                             tags=[f"tag-{section}-{n}"])
+        for section in ("ekonomi", "nasional", "olahraga") for n in range(4)})
+    everything = build_site(root).rendered
+    (root / "content/nasional/baru.md").write_text(article("Baru", date="2026-11-27 09:00"))
+    report = build_site(root)
+    assert "nasional/baru/index.html" in report.rendered
+    untouched = [f"tag/tag-{s}-{n}/index.html" for s in ("ekonomi", "olahraga") for n in range(4)]
+    assert not set(untouched) & set(report.rendered)
+    assert set(untouched) <= set(everything)
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(root / "output") == read_tree(tmp_path / "clean")

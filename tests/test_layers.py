@@ -17,7 +17,7 @@ LAYERS: dict[str, int] = {
     "pictures": 1, "embeds": 1,
     "urls": 2, "model": 2, "markup": 2, "claims": 2,
     "readers": 3, "themes": 3, "feed_notes": 3,
-    "collect": 4, "views": 4, "links": 4,
+    "collect": 4, "views": 4, "links": 4, "search_shards": 4,
     "feeds": 5, "sitemaps": 5, "search": 5, "hostfiles": 5, "listing": 5,
     "render": 6, "write": 6, "cache": 6, "hosts": 6, "cms": 6, "check": 6,
     "build": 7, "scaffold": 7, "external": 7,

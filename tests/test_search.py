@@ -44,7 +44,7 @@ def test_the_build_writes_an_index_of_articles_and_pages_only(output: Path) -> N
 def test_the_search_page_uses_the_site_layout_and_local_assets(output: Path) -> None:
     page = (output / "cari/index.html").read_text(encoding="utf-8")
     assert '<html lang="id">' in page and 'class="list"' in page and 'class="list-header' in page
-    assert '"/pagefind/pagefind.js"' in page
+    assert 'const bundle = "/pagefind/"' in page and 'bundle + "pagefind.js"' in page
     assert "https://" not in page.split("<body", 1)[1].split("</header>", 1)[1].replace(
         "https://schema.org", "")
 
@@ -152,6 +152,19 @@ def test_typing_a_word_lists_the_seed_article(browser, served: tuple[str, Path])
     assert card.locator(".dek mark").first.text_content() == "Alibaba"
     assert all(url.startswith(origin + "/") for url in requests), requests
     page.close()
+
+
+@pytest.mark.browser
+def test_what_every_article_carries_is_not_searched(browser, served: tuple[str, Path]) -> None:
+    origin, output = served
+    body = (output / SEED / "index.html").read_text(encoding="utf-8")
+    assert "WhatsApp" in body and "LinkedIn" in body
+    for query in ("WhatsApp", "Telegram", "LinkedIn"):
+        page, _ = open_search(browser, origin, f"?q={query}")
+        page.wait_for_function("document.getElementById('search-status').textContent"
+                               ".includes('Tidak ada')", timeout=15_000)
+        assert page.locator("#search-results .card").count() == 0, query
+        page.close()
 
 
 @pytest.mark.browser

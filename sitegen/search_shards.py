@@ -1,0 +1,106 @@
+"""Layer 4. Which search shard each indexed page belongs to, and when a shard is unchanged.
+
+Pagefind holds a whole index in memory while it writes it (about 270 KB per
+700-word page), and it cannot update an index: so the index is split into
+shards that Pagefind builds one at a time and the search page merges in the
+browser (Pagefind's `mergeIndex`). A site of at most `limit` pages is one
+shard. A larger one is split by a hash of each page's output path into 2^b
+shards, b the smallest number of bits that keeps every shard within `limit`.
+
+Why by hash and not by date: every shard ranks its results with its own
+statistics (BM25's idf and average page length). Shards that are random
+samples of the archive have nearly the archive's statistics, so the merged
+ranking is nearly one index's; shards by period do not (a word common in the
+month of an event is rare in the other years, which would rank a passing
+mention in another year above the event's own reports). A page's shard still
+depends on nothing but its own path: an edit or a new article changes one
+shard; only when the archive outgrows 2^b shards (it doubled) are all of them
+split and indexed again.
+
+A shard is re-indexed only when what Pagefind reads of its pages changed:
+each page's digest covers its indexed part (the `data-pagefind-body`
+elements, every tag with a `data-pagefind-*` attribute, the first heading
+and image, the language), not the boxes around it that change when other
+articles are published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+ALL = "all"
+"""The one shard of a site with at most `limit` pages."""
+
+
+def plan(outputs: Iterable[str], limit: int) -> dict[str, list[str]]:
+    """Shard name -> its output files (sorted); the first shard is the primary."""
+    pages = sorted(set(outputs))
+    if len(pages) <= limit:
+        return {ALL: pages} if pages else {}
+    hashes = {page: int.from_bytes(hashlib.sha256(page.encode()).digest()[:8], "big")
+              for page in pages}
+    bits = max(1, (len(pages) - 1).bit_length() - limit.bit_length())
+    while True:
+        shards: dict[str, list[str]] = {}
+        for page in pages:
+            shards.setdefault(_name(hashes[page] >> (64 - bits), bits), []).append(page)
+        if max(len(members) for members in shards.values()) <= limit:
+            return dict(sorted(shards.items()))
+        bits += 1
+
+
+def _name(prefix: int, bits: int) -> str:
+    return f"{bits}-{prefix:0{(bits + 3) // 4}x}"
+
+
+# --- what Pagefind reads of a page --------------------------------------------------
+
+_BODY = re.compile(rb"<([a-zA-Z][\w-]*)\b[^>]*\bdata-pagefind-body\b[^>]*>")
+_ATTRIBUTE_TAG = re.compile(rb"<[a-zA-Z][^>]*\bdata-pagefind-[^>]*>")
+_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+_FIRST_H1 = re.compile(rb"<h1\b.*?</h1>", re.IGNORECASE | re.DOTALL)
+_FIRST_IMG = re.compile(rb"<img\b[^>]*>", re.IGNORECASE)
+
+
+def indexed_digest(html: bytes) -> str:
+    """A digest of everything on the page that Pagefind can put into the index.
+
+    Conservative: an element marked `data-pagefind-body` counts whole, markup and
+    all, up to its matching end tag (or the end of the page, if that is not
+    found); a page without one counts whole, since Pagefind then reads its body.
+    """
+    digest = hashlib.sha256()
+    bodies = list(_BODY.finditer(html))
+    if not bodies:
+        digest.update(html)
+        return digest.hexdigest()
+    for pattern in (_HTML_TAG, _FIRST_H1, _FIRST_IMG):
+        if found := pattern.search(html):
+            digest.update(found.group(0) + b"\0")
+    for tag in _ATTRIBUTE_TAG.finditer(html):
+        digest.update(tag.group(0) + b"\0")
+    for body in bodies:
+        digest.update(html[body.start():_element_end(html, body.group(1), body.end())] + b"\0")
+    return digest.hexdigest()
+
+
+def _element_end(html: bytes, name: bytes, start: int) -> int:
+    """Where the element opened just before `start` ends (same-name tags nest)."""
+    tags = re.compile(rb"<(/?)" + re.escape(name) + rb"\b", re.IGNORECASE)
+    depth = 1
+    for tag in tags.finditer(html, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return html.index(b">", tag.end()) + 1 if b">" in html[tag.end():] else len(html)
+    return len(html)
+
+
+def shard_digest(context: str, pages: dict[str, str]) -> str:
+    """A shard's input: what all shards share (Pagefind's version, the language) and
+    each of its pages' output file and indexed digest."""
+    digest = hashlib.sha256(context.encode() + b"\0")
+    for output in sorted(pages):
+        digest.update(f"{output}\0{pages[output]}\0".encode())
+    return digest.hexdigest()
