@@ -68,7 +68,13 @@ _FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
     "image_caption": ("Hero image: caption", {"widget": "string"}),
     "image_credit": ("Hero image: credit", {"widget": "string",
                                             "hint": "The photographer or agency"}),
+    "image_copyright": ("Hero image: copyright holder", {"widget": "string",
+                                                         "hint": "e.g. the agency"}),
+    "image_focus": ("Hero image: focal point", {"widget": "string",
+                                                "hint": "Where crops centre, e.g. 0.3,0.4"}),
     "location": ("Dateline", {"widget": "string", "hint": "e.g. JAKARTA"}),
+    "lang": ("Language", {"widget": "string", "hint": "Only when the article is not in "
+                                                      "the site's language, e.g. en"}),
     "featured": ("Editors' pick", {"widget": "boolean", "default": False}),
     "draft": ("Draft", {"widget": "boolean", "default": False,
                         "hint": "A draft stays off the published site"}),

@@ -45,7 +45,8 @@ _TAGS = {
     *nh3.ALLOWED_TAGS, "figure", "figcaption", "picture", "source", "iframe", "video",
     "audio", "track", "tfoot", "section", "address", "button",
 } - {"acronym", "center", "strike", "tt"}
-_GLOBAL = {"class", "id", "title", "lang", "dir", "role", "hidden"}
+# tabindex: a gallery strip scrolls sideways, and the keyboard must reach it.
+_GLOBAL = {"class", "id", "title", "lang", "dir", "role", "hidden", "tabindex"}
 _ATTRIBUTES = {
     "*": _GLOBAL,
     "a": {"href", "hreflang", "rel", "target", "download", "type"},

@@ -148,3 +148,14 @@ def build_copy(source: Path, destination: Path) -> Path:
     build_site(destination)
     share_pictures(destination, back=True)
     return destination / "output"
+
+
+def published_from(src: str, original: str) -> bool:
+    """An <img> src is the original itself or one of the image pipeline's versions of it
+    (`/_img/NAME-WxH.DIGEST.EXT`, sitegen/pictures.py)."""
+    import re
+    from pathlib import PurePosixPath
+
+    stem = re.escape(PurePosixPath(original).stem)
+    version = re.fullmatch(rf"/_img/{stem}-\d+x\d+\.[0-9a-f]+\.\w+", src)
+    return src == original or version is not None

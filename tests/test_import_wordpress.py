@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_image, make_site
+from tests.conftest import make_image, make_site, published_from
 from tests.imported import (
     import_and_build,
     page,
@@ -172,7 +172,7 @@ def test_html_captions_embeds_and_uploads(imported: tuple[Path, str]) -> None:
     assert body.find("h2").get_text() == "Tanggapan"
     figure = body.find("figure")
     # The resized copy was not in the uploads: the original is used.
-    assert figure.find("img")["src"] == "/wp-content/uploads/2019/03/banjir.jpg"
+    assert published_from(figure.find("img")["src"], "/wp-content/uploads/2019/03/banjir.jpg")
     assert figure.find("img")["alt"] == "Air setinggi lutut"
     assert figure.find("figcaption").get_text() == "Air merendam Kampung Melayu. (Foto: Andi)"
     assert "https://www.youtube.com/watch?v=abc123" in [a["href"] for a in body.find_all("a")]
@@ -188,7 +188,7 @@ def test_authors_categories_tags_summary_and_featured_image(imported: tuple[Path
     assert [a.get_text() for a in flood.select(".tags a")] == ["Banjir"]
     assert flood.find("p", class_="dek").get_text() == "Jakarta terendam."
     hero = flood.find("img")
-    assert hero["src"].startswith("/wp-content/uploads/2019/03/sampul")
+    assert hero["src"].startswith(("/wp-content/uploads/2019/03/sampul", "/_img/sampul"))
     assert hero["alt"] == "Sampul koran"
     assert "Sampul edisi Maret." in flood.get_text()
 
