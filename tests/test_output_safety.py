@@ -20,7 +20,8 @@ import pytest
 
 from sitegen import write
 from sitegen.errors import os_problem
-from tests.conftest import read_tree
+from tests import conftest
+from tests.conftest import article, build_site, read_tree
 
 CONFIG = """\
 [site]
@@ -442,3 +443,18 @@ def test_worker_processes_end_when_their_build_is_killed() -> None:
     while any(alive(pid) for pid in workers) and time.monotonic() < end:
         time.sleep(0.05)
     assert not any(alive(pid) for pid in workers)
+
+
+def test_a_file_of_the_previous_output_where_a_folder_now_goes_builds(tmp_path: Path) -> None:
+    # A static file /lama replaced by an article's alias /lama/: the previous output has a
+    # file where the new tree needs a folder.
+    site = conftest.make_site(tmp_path / "site", {"content/nasional/a.md": article("A"),
+                                                  "content/static/lama": "berkas lama"})
+    build_site(site)
+    assert (site / "output/lama").is_file()
+    (site / "content/static/lama").unlink()
+    (site / "content/nasional/a.md").write_text(article("A", aliases=["/lama/"]))
+    build_site(site)
+    build_site(site, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(site / "output") == read_tree(tmp_path / "clean")
+    assert (site / "output/lama/index.html").is_file()
