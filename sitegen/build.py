@@ -8,6 +8,8 @@ stages here, so the stages know nothing of either.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -23,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import (
+    bodies,
     cache,
     claims,
     collect,
+    deps,
     lifeline,
     pictures,
     readers,
@@ -89,6 +93,8 @@ class BuildReport:
     """Source images that were decoded to make resized versions (the others' were cached)."""
     search_indexed: list[str] = field(default_factory=list)
     """Search index shards that Pagefind indexed (the others were kept from the cache)."""
+    planned: list[str] = field(default_factory=list)
+    """Output files whose context was built (a body edit plans only the pages showing it)."""
 
     @property
     def pages(self) -> int:
@@ -115,8 +121,9 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
     store.warnings[:0] = unusable
     report = BuildReport(output, [], [], store.warnings, {})
     bytecode = cache_dir / "templates" if cache_dir else None
-    with _Workers(options, chain, config.root, bytecode) as workers:
-        articles, problems, keys = _read(config, store, workers, report)
+    with _bodies_folder(cache_dir) as held, \
+            _Workers(options, chain, config.root, bytecode, held) as workers:
+        articles, problems, keys = _read(config, store, workers, report, held)
         if options.keep_going or config.build.keep_going:
             articles, problems = _skip_bad(articles, problems, options.strict, report)
         # Checked with the built pages' links, so that every link problem shows at once.
@@ -158,12 +165,21 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
                                     themes.merged_params(chain, config), options.now)
         # Pages are planned lazily and handed to the workers as they come, so the
         # contexts of a large archive are never all held at once.
-        jobs = render.plan(site, config, site_view, views, options.now)
-        clock.lap("collect", report)
+        decision = deps.decide(deps.load(cache_dir, output), articles, keys, store.renders,
+                               output, "\0".join(_site_parts(config, output, theme, static,
+                                                             site, options.now)))
         staging = write.Staging(output)
+        if decision.replan is not None:
+            for kept in set(store.renders) - decision.replan:
+                staging.keep_unchanged(kept)
+        jobs = render.plan(site, config, site_view, views, options.now,
+                           None if decision.replan is None else decision.replan.__contains__)
+        clock.lap("collect", report)
         try:
             renders, owned, blocked = _render(jobs, theme, cache.digest(site_view), store,
-                                              staging, workers, report)
+                                              staging, workers, report, decision.state.shows)
+            if decision.replan is not None:
+                renders = {**store.renders, **renders}
             # Before anything moves into the output: the previous output stays as it was.
             published = {assets[name]: themes.display_path(str(path), config.root)
                          for name, path in static.items()}
@@ -184,6 +200,7 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
                          options, report, workers, store.directory)
             clock.lap("check", report)
             store.forget_renders()
+            deps.forget(cache_dir, output)
             previous = set(store.renders) | store.static if store.static is not None else None
             report.removed = staging.commit(previous)
         except BaseException:
@@ -194,6 +211,7 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
                 scratch.cleanup()
     report.written, report.unchanged = staging.written, staging.unchanged
     store.finish(set(keys), renders, staging.keep - set(renders) - {write.MARKER}, site_key)
+    deps.save(cache_dir, output, decision.state)
     clock.lap("write", report)
     return report
 
@@ -217,9 +235,31 @@ def _shown_output(output: Path, root: Path) -> str:
     return output.relative_to(root).as_posix() if output.is_relative_to(root) else str(output)
 
 
-def _read(config: Config, store: cache.BuildCache, workers: _Workers,
-          report: BuildReport) -> tuple[list[Article], list[Problem], dict[str, str]]:
-    """Every source as an Article: from the cache when its key matches, else parsed."""
+@contextlib.contextmanager
+def _bodies_folder(cache_dir: Path | None) -> Iterator[Path]:
+    """Where article bodies are kept (bodies.py): the build cache, or a folder of this
+    build's own without it."""
+    if cache_dir is not None:
+        yield cache_dir / bodies.FOLDER
+        return
+    with tempfile.TemporaryDirectory(prefix="sitegen-bodies-") as folder:
+        yield Path(folder)
+
+
+def _read_off_main(path: Path, config: Config, folder: Path) -> tuple[Article | None,
+                                                                      list[Problem]]:
+    """Read a source where it is converted (a worker) and keep its body on disk there."""
+    article, problems = readers.read_source(path, config=config)
+    if article is not None and article.body_html:
+        article = dataclasses.replace(article, body_html="",
+                                      body_ref=bodies.save(folder, article.body_html))
+    return article, problems
+
+
+def _read(config: Config, store: cache.BuildCache, workers: _Workers, report: BuildReport,
+          folder: Path) -> tuple[list[Article], list[Problem], dict[str, str]]:
+    """Every source as an Article: from the cache when its key matches (and its body is
+    still on disk), else parsed."""
     context = cache.read_context(config, cache.static_stamp(readers.static_dir(config)))
     found: dict[str, tuple[Article | None, list[Problem]]] = {}
     keys: dict[str, str] = {}
@@ -235,17 +275,20 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers,
             store.remember_stamp(relative, stat, context, key)
         keys[relative] = key
         hit = store.article(relative, key)
-        if hit:
+        if hit and (hit[0] is None or not hit[0].body_ref or bodies.exists(folder,
+                                                                           hit[0].body_ref)):
             found[relative] = hit
         else:
             pending.append((path, relative, key))
-    read = functools.partial(readers.read_source, config=config)
+    read = functools.partial(_read_off_main, config=config, folder=folder)
     results = workers.map("read", read, [path for path, _, _ in pending])
     for (_, relative, key), (article, problems) in zip(pending, results, strict=True):
         found[relative] = (article, problems)
         report.parsed.append(relative)
         if article is not None:
             store.remember_article(relative, key, article, problems)
+    if report.parsed:
+        bodies.forget_others(folder, (a.body_ref for a, _ in found.values() if a is not None))
     articles, problems = [], walked
     for relative in sorted(found):
         article, article_problems = found[relative]
@@ -290,7 +333,7 @@ def _pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
 
 def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
             store: cache.BuildCache, staging: write.Staging, workers: _Workers,
-            report: BuildReport,
+            report: BuildReport, shows: dict[str, list[str]],
             ) -> tuple[dict[str, str], list[tuple[str, str]], list[Problem]]:
     """Render the jobs whose context or templates changed; keep the other files as they are.
 
@@ -312,6 +355,9 @@ def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
     def needed() -> Iterator[render.Job]:
         for job in jobs:
             owned.append((job.output, claims.owner(job.templates, job.context, job.source)))
+            report.planned.append(job.output)
+            if shown := deps.refs_shown(job.context):
+                shows[job.output] = shown
             key = cache.render_key(stamp, job.templates, job.context, site_digest)
             renders[job.output] = key
             if not (store.unchanged_render(job.output, key)
@@ -319,27 +365,45 @@ def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
                 yield job
 
     failures: list[Problem] = []
-    for relative, data, problems in workers.map("render", render.render_job, needed()):
+    render_job = functools.partial(_render_handed, output=staging.output,
+                                   handoff=staging.handoff)
+    for relative, handed, problems in workers.map("render", render_job, needed()):
         failures.extend(problems)
         report.rendered.append(relative)
-        if data is not None and not failures:
-            staged(functools.partial(staging.write, relative, data), relative)
+        if not problems and not failures:
+            staged(functools.partial(staging.adopt, relative, handed), relative)
     _stop_on(render.once_each(failures))
     return renders, owned, blocked
 
 
+def _render_handed(job: render.Job, output: Path, handoff: Path) -> tuple[
+        str, str | None, list[Problem]]:
+    """Render a page and write its file in the process that rendered it (a worker), so
+    neither its bytes nor the body in them pass through the main process."""
+    relative, data, problems = render.render_job(job)
+    if data is None:
+        return relative, None, problems
+    return relative, write.hand_over(output, handoff, relative, data), problems
+
+
 def _site_key(config: Config, output: Path, theme: str, keys: dict[str, str],
               static: dict[str, Path], site: Site, now: dt.datetime) -> str:
-    """Everything the output depends on: config, theme, every source, the static
-    files (name, size, time: what decides whether one is copied), and what the build
-    time decides (what is published, the news sitemap's window, the year)."""
+    """Everything the output depends on: what `_site_parts` covers, and every source."""
+    return cache.site_key(*_site_parts(config, output, theme, static, site, now),
+                          repr(sorted(keys.items())))
+
+
+def _site_parts(config: Config, output: Path, theme: str, static: dict[str, Path], site: Site,
+                now: dt.datetime) -> list[str]:
+    """What the output depends on apart from the sources' bytes: config, theme, the
+    static files (name, size, time: what decides whether one is copied), and what the
+    build time decides (what is published, the news sitemap's window, the year)."""
     stamps = [(name, (stat := path.stat()).st_size, stat.st_mtime_ns)
               for name, path in sorted(static.items())]
-    return cache.site_key(
-        repr(config), repr(output), theme, repr(sorted(keys.items())), repr(stamps),
-        repr([a.source for a in (*site.articles, *site.pages)]),
-        repr([a.source for a in sitemaps.news_window(site, now)]), str(now.year),
-        clock_state(site, config, now))
+    return [repr(config), repr(output), theme, repr(stamps),
+            repr([a.source for a in (*site.articles, *site.pages)]),
+            repr([a.source for a in sitemaps.news_window(site, now)]), str(now.year),
+            clock_state(site, config, now)]
 
 
 def _stop_on(problems: Iterable[Problem], strict: bool = False) -> None:
@@ -366,9 +430,9 @@ class _Workers:
     """
 
     def __init__(self, options: BuildOptions, chain: tuple[themes.Theme, ...], root: Path,
-                 bytecode: Path | None) -> None:
+                 bytecode: Path | None, bodies_dir: Path) -> None:
         self.jobs, self.progress = options.jobs, options.progress
-        self.init_args = (chain, root, bytecode)
+        self.init_args = (chain, root, bytecode, bodies_dir)
         self.pool: ProcessPoolExecutor | None = None
         render.init_worker(*self.init_args)
 

@@ -1,7 +1,7 @@
-"""Layer 3. What a feed adds to an article's body: its kind's label, a live blog's
-entries and the corrections and right of reply, so a feed reader, which has no page
-to look at, sees what the article page shows. Text is escaped; entry bodies are
-already HTML rendered from Markdown.
+"""Layer 3. What a feed adds around an article's body (bodies.finish puts it there): its
+kind's label, a live blog's entries and the corrections and right of reply, so a feed
+reader, which has no page to look at, sees what the article page shows. Text is
+escaped; entry bodies are already HTML rendered from Markdown.
 """
 
 from __future__ import annotations
@@ -10,13 +10,6 @@ from markupsafe import escape
 
 from sitegen import dates
 from sitegen.model import Article
-
-
-def full_html(article: Article, body: str, t: dict[str, str], language: str) -> str:
-    """The body a full-content feed carries: the label, the body (a live blog's
-    introduction), a live blog's entries, then the corrections and the reply."""
-    return label_html(article, t) + body + entries_html(article, language) \
-        + notes_html(article, t, language)
 
 
 def label_html(article: Article, t: dict[str, str]) -> str:

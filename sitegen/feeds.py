@@ -17,17 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
-from urllib.parse import urljoin
 
-from sitegen import dates, embeds, feed_notes, readers, urls
+from sitegen import dates, feed_notes, readers, urls
 from sitegen.config import Config
 from sitegen.images import static_file
 from sitegen.model import Article, Site, Term
-from sitegen.sanitize import clean_html
-from sitegen.views import SITE_FEEDS, TERM_FEEDS, View, Views, body_html, feed_links, feed_path
+from sitegen.views import SITE_FEEDS, TERM_FEEDS, View, Views, body_recipe, feed_links, feed_path
 
 Planned = tuple[str, tuple[str, ...], dict[str, Any], str]
 """(output file, template candidates, context, source): the fields of a render.Job."""
@@ -35,11 +32,13 @@ Planned = tuple[str, tuple[str, ...], dict[str, Any], str]
 TEMPLATES = {"rss": "feeds/rss.xml", "atom": "feeds/atom.xml", "json": "feeds/feed.json"}
 
 
-def plan_feeds(site: Site, config: Config, site_view: View, views: Views) -> Iterator[Planned]:
-    """Every feed of the site: the site's, each section's, each tag's and each author's."""
+def plan_feeds(site: Site, config: Config, site_view: View, views: Views,
+               wanted: Callable[[str], bool] | None = None) -> Iterator[Planned]:
+    """Every feed of the site: the site's, each section's, each tag's and each author's;
+    with `wanted`, only those of the listings that have a file it admits."""
     if not site.articles:
         return
-    feeds = _Feeds(site, config, views)
+    feeds = _Feeds(site, config, views, wanted)
     feeds.strings = site_view["t"]
     full = config.build.feed_full_content
     home = {"title": config.site.title, "description": config.site.description}
@@ -67,8 +66,10 @@ class _Feeds:
     """The feed files of listings; each article's item is built once, however many feeds
     it is in."""
 
-    def __init__(self, site: Site, config: Config, views: Views) -> None:
+    def __init__(self, site: Site, config: Config, views: Views,
+                 wanted: Callable[[str], bool] | None = None) -> None:
         self.site = site
+        self.wanted = wanted
         self.views = views
         self.limit = config.build.feed_items
         self.static_dir = str(readers.static_dir(config))
@@ -80,7 +81,8 @@ class _Feeds:
                 names: tuple[str, ...], full: bool, site_view: View) -> Iterator[Planned]:
         """The feeds of one listing: its newest articles, in each of the given formats."""
         newest = list(indexes[: self.limit])
-        if not newest:
+        if not newest or (self.wanted and not any(
+                self.wanted(urls.output_file(feed_path(path, name))) for name in names)):
             return
         link = self.views.link
         feed = {
@@ -114,11 +116,13 @@ class _Feeds:
             "summary": " ".join(filter(None, (article.summary, feed_notes.notes_text(
                 article, self.strings, self.language)))),
             # Sanitized whatever [markdown] raw_html says: no script reaches a feed reader.
-            "content_html": absolute_html(clean_html(feed_notes.full_html(
-                article, embeds.as_links(body_html(article, self.views.link.origin)), self.strings,
-                self.language)),
-                card["permalink"])
-            if full else "",
+            # Finished where the feed is rendered (bodies.finish): sanitized whatever
+            # [markdown] raw_html says, so no script reaches a feed reader.
+            "content_html": body_recipe(article, self.views.link.origin, {
+                "before": feed_notes.label_html(article, self.strings),
+                "after": feed_notes.entries_html(article, self.language)
+                + feed_notes.notes_html(article, self.strings, self.language),
+                "base": card["permalink"]}) if full else "",
             "published": _stamps(article.date), "modified": _stamps(article.live_modified),
             "authors": [{"name": a["name"], "url": a["permalink"]} for a in card["authors"]],
             "categories": [*([section["name"]] if section else []),
@@ -143,40 +147,3 @@ def _stamps(moment: dt.datetime) -> View:
     """A date in RSS's RFC 822 notation and in the RFC 3339 one of Atom and JSON Feed,
     both with the site's offset; formatted without the machine's locale."""
     return {"rfc822": email.utils.format_datetime(moment), "rfc3339": dates.iso(moment)}
-
-
-_TAG = re.compile(r"<[A-Za-z][^>]*>")
-_URL_ATTR = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
-                       re.IGNORECASE)
-_SRCSET = re.compile(r"""(\ssrcset\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-# Characters XML 1.0 forbids; a feed holding one is not well-formed at all.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def absolute_html(body: str, base: str) -> str:
-    """Every link and image URL in an HTML fragment made absolute against `base`.
-
-    Only attributes inside tags are touched, never text that merely looks like one.
-    """
-    def value(match: re.Match[str]) -> str:
-        return next(g for g in match.groups()[1:] if g is not None)
-
-    def url_attr(match: re.Match[str]) -> str:
-        return f'{match.group(1)}"{_quote(urljoin(base, value(match)))}"'
-
-    def srcset_attr(match: re.Match[str]) -> str:
-        candidates = []
-        for candidate in value(match).split(","):
-            parts = candidate.split()
-            if parts:
-                candidates.append(" ".join([urljoin(base, parts[0]), *parts[1:]]))
-        return f'{match.group(1)}"{_quote(", ".join(candidates))}"'
-
-    def tag(match: re.Match[str]) -> str:
-        return _SRCSET.sub(srcset_attr, _URL_ATTR.sub(url_attr, match.group(0)))
-
-    return _NOT_XML.sub("", _TAG.sub(tag, body))
-
-
-def _quote(value: str) -> str:
-    return value.replace('"', "&quot;")

@@ -4,7 +4,8 @@ A reporter links another story by its file, as the editor shows it:
 `[harga cabai](../ekonomi/harga-cabai.md)` (relative to the linking file) or
 `[harga cabai](/ekonomi/harga-cabai.md)` (relative to content/; `/content/...`
 works too). Markdown conversion marks such links (`markup.MD_LINK`); once every
-source is read, each mark becomes the target page's URL, fragment kept. A link
+source is read, each mark's target page URL is found, fragment kept (the body,
+kept on disk, gets it where its page is rendered: bodies.finish). A link
 to a file that does not exist is a problem at its line, and stays as written.
 """
 
@@ -13,19 +14,15 @@ from __future__ import annotations
 import dataclasses
 import html
 import posixpath
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.markup import MD_LINK
 from sitegen.model import Article
 
-_MARKED = re.compile(r'href="' + re.escape(MD_LINK) + r'([^"]*)"')
 CONTENT = "content/"
-
 
 
 @dataclass
@@ -42,19 +39,19 @@ class MdLinks:
 
 def resolve_md_links(articles: list[Article],
                      config: Config) -> tuple[list[Article], MdLinks]:
-    """Every article with its `.md` links pointing at pages; problems for the missing ones."""
+    """Every article with the URL each of its `.md` links becomes (bodies.finish puts it
+    in the body where the page is rendered); problems for links to missing files."""
     by_source = {a.source: a for a in articles}
     resolved: list[Article] = []
     found = MdLinks()
     for article in articles:
-        if MD_LINK not in article.body_html:
+        if not article.md_links:
             resolved.append(article)
             continue
         lines = _source_lines(config.root / article.source)
-
-        def replace(match: re.Match[str], article: Article = article,
-                    lines: list[str] = lines) -> str:
-            written = html.unescape(match.group(1))
+        targets = []
+        for marked in article.md_links:
+            written = html.unescape(marked)
             path, hash_mark, fragment = written.partition("#")
             target = target_source(article.source, unquote(path.split("?", 1)[0]))
             line = line_of(lines, written)
@@ -62,16 +59,14 @@ def resolve_md_links(articles: list[Article],
             if linked is None:
                 where = f"there is no {target}" if target else "it points outside content/"
                 found.problems.append(Problem(article.source, line, f"link to {written}: {where} "
-                                        "(name the article's file relative to this one, or "
-                                        "to content/ as /ekonomi/judul.md)", warning=True))
+                                      "(name the article's file relative to this one, or "
+                                      "to content/ as /ekonomi/judul.md)", warning=True))
                 found.reported.add((article.source, written))
-                return f'href="{match.group(1)}"'
+                continue  # the link stays as written
             url = config.base_path + linked.path.lstrip("/") + hash_mark + fragment
             found.lines[(article.source, url)] = line
-            return f'href="{html.escape(url)}"'
-
-        body = _MARKED.sub(replace, article.body_html)
-        resolved.append(dataclasses.replace(article, body_html=body))
+            targets.append((marked, html.escape(url)))
+        resolved.append(dataclasses.replace(article, link_targets=tuple(targets)))
     return resolved, found
 
 

@@ -36,7 +36,8 @@ BODY_SIZES = "(min-width: 40rem) 37rem, calc(100vw - 2rem)"
 GALLERY_SIZES = "(min-width: 40rem) 30rem, 85vw"
 MD_LINK = "sitegen-md:"
 """Marks a link to another Markdown file: the target's URL is known only once every
-source is read, so `links.resolve_md_links` replaces the mark after the read stage."""
+source is read, so `links.resolve_md_links` finds it and bodies.finish replaces the mark."""
+MARKED_LINK = re.compile(r'href="' + re.escape(MD_LINK) + r'([^"]*)"')
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 
@@ -247,3 +248,8 @@ def render_markdown(text: str, base_path: str, static_dir: str, language: str,
         pictures=tuple(tree.found),
         problems=tuple(getattr(md, "embed_problems", ())),
     )
+
+
+def md_links(html: str) -> tuple[str, ...]:
+    """The `.md` links a converted body holds, as marked (links.py resolves them)."""
+    return tuple(dict.fromkeys(MARKED_LINK.findall(html)))

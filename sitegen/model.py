@@ -72,6 +72,15 @@ class Article:
     pictures: tuple[Image, ...] = ()
     """The body's pictures (figures and galleries), in order: for structured data and for
     the build, which makes their resized versions."""
+    body_ref: str = ""
+    """When set, `body_html` is empty and the body is stored on disk under this reference
+    (bodies.py): the process that plans a build never holds the archive's text."""
+    md_links: tuple[str, ...] = ()
+    """The body's links to other Markdown files, as marked (markup.MD_LINK)."""
+    link_targets: tuple[tuple[str, str], ...] = ()
+    """(marked link, the URL it becomes): filled in once every source is read (links.py)."""
+    has_embeds: bool = False
+    """The body has an embed's placeholder, so its page needs the embeds' script."""
 
     @property
     def is_page(self) -> bool:

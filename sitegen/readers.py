@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 import yaml
 from babel import Locale, UnknownLocaleError
 
-from sitegen import newsroom, pictures, sanitize, sitefiles, timelimit, urls
+from sitegen import embeds, newsroom, pictures, sanitize, sitefiles, timelimit, urls
 from sitegen.config import Config
 from sitegen.dates import DateError, parse_date, to_aware
 from sitegen.errors import Problem, did_you_mean
 from sitegen.images import image_size, static_file
-from sitegen.markup import render_markdown, reset_markdown
+from sitegen.markup import md_links, render_markdown, reset_markdown
 from sitegen.model import Article, Image
 from sitegen.newsroom import LiveEntry
 
@@ -260,11 +260,11 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
     if rendered.problems:
         return None, problems
     problems.extend(template_code(rendered.html, body, where, body_line))
+    html = sanitize.body_html(rendered.html, mode)
     return Article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
         date=date, updated=dates.get("updated"), expires=dates.get("expires"),
-        body_html=sanitize.body_html(rendered.html, mode),
-        toc_html=sanitize.body_html(rendered.toc_html, mode),
+        body_html=html, toc_html=sanitize.body_html(rendered.toc_html, mode),
         summary=values.get("summary", "").strip() or rendered.first_paragraph,
         word_count=rendered.word_count, reading_time=rendered.reading_time,
         authors=tuple(a.strip() for a in authors if a.strip()),
@@ -276,6 +276,7 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         live=tuple(entries), series=news.series, see_also=news.see_also,
         language=language,
         pictures=tuple(Image(**picture) for picture in rendered.pictures),
+        md_links=md_links(html), has_embeds=embeds.MARK in html,
     ), problems
 
 

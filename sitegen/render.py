@@ -13,14 +13,14 @@ import gc
 import itertools
 import math
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from sitegen import feeds, hostfiles, newsroom, sitemaps, themes, urls
+from sitegen import bodies, feeds, hostfiles, newsroom, sitemaps, themes, urls
 from sitegen.config import Config
 from sitegen.dates import format_day, format_month
 from sitegen.errors import Problem
@@ -45,9 +45,20 @@ class Job:
     """What is being rendered, for messages: a content file or a page's URL."""
 
 
-def plan(site: Site, config: Config, site_view: View, views: Views,
-         now: dt.datetime) -> Iterator[Job]:
-    """Every page of the site, in a fixed order."""
+def plan(site: Site, config: Config, site_view: View, views: Views, now: dt.datetime,
+         wanted: Callable[[str], bool] | None = None) -> Iterator[Job]:
+    """Every page of the site, in a fixed order; with `wanted`, only the pages whose
+    output file it admits, and only their contexts are built. That is for the pages
+    showing an edited body (deps.py), so the sitemaps and host files, which show none,
+    are left out."""
+    want = wanted or (lambda _: True)
+    for job in _every_page(site, config, site_view, views, now, want, wanted is None):
+        if want(job.output):
+            yield job
+
+
+def _every_page(site: Site, config: Config, site_view: View, views: Views, now: dt.datetime,
+                want: Callable[[str], bool], everything: bool) -> Iterator[Job]:
     link = views.link
     per_page = config.build.items_per_page
 
@@ -61,6 +72,8 @@ def plan(site: Site, config: Config, site_view: View, views: Views,
         total = max(1, math.ceil(len(indexes) / per_page))
         for number in range(1, total + 1):
             current = urls.paginated(path, number)
+            if not want(urls.output_file(current)):
+                continue
             chunk = indexes[(number - 1) * per_page: number * per_page]
             yield Job(urls.output_file(current), (f"{kind}.html", "list.html"), {
                 "site": site_view, "term": term, "articles": views.cards(chunk),
@@ -74,6 +87,8 @@ def plan(site: Site, config: Config, site_view: View, views: Views,
     yield from listing("home", None, config.site.title, "/", tuple(range(len(site.articles))),
                        config.site.description, home=_home(site, views))
     for index, article in enumerate(site.articles):
+        if not want(urls.output_file(article.path)):
+            continue
         view = views.article(index)
         yield Job(urls.output_file(article.path), ("article.html",), {
             "site": site_view, "article": view,
@@ -112,10 +127,12 @@ def plan(site: Site, config: Config, site_view: View, views: Views,
         yield Job(urls.output_file(path), ("search.html",), {
             "site": site_view, "page": page("search", site_view["t"].get("search", "Search"), path),
         }, path)
-    for planned in (*feeds.plan_feeds(site, config, site_view, views),
-                    *sitemaps.plan_sitemaps(site, config, views, now),
-                    *hostfiles.plan_host_files(site, config, site_view, views)):
+    for planned in feeds.plan_feeds(site, config, site_view, views, want):
         yield Job(*planned)
+    if everything:
+        for planned in (*sitemaps.plan_sitemaps(site, config, views, now),
+                        *hostfiles.plan_host_files(site, config, site_view, views)):
+            yield Job(*planned)
 
 
 def _home(site: Site, views: Views) -> View:
@@ -214,16 +231,19 @@ def _pagination(path: str, number: int, total: int, url: Any) -> View:
 
 _environment: jinja2.Environment | None = None
 _root: Path = Path()
+_bodies: Path | None = None
 
 
-def init_worker(chain: tuple[Theme, ...], root: Path, bytecode_dir: Path | None = None) -> None:
+def init_worker(chain: tuple[Theme, ...], root: Path, bytecode_dir: Path | None = None,
+                bodies_dir: Path | None = None) -> None:
     """Build the Jinja environment once per process (it cannot be pickled)."""
-    global _environment, _root
+    global _environment, _root, _bodies
     # A worker forked from a CLI build inherits its disabled cyclic collector; a
     # worker makes short-lived garbage all the time, so it collects as usual.
     gc.enable()
     _environment = make_environment(chain, bytecode_dir)
     _root = root
+    _bodies = bodies_dir
 
 
 def check_templates() -> list[Problem]:
@@ -236,7 +256,7 @@ def render_job(job: Job) -> tuple[str, bytes | None, list[Problem]]:
     assert _environment is not None, "init_worker() must run first"
     try:
         template = _environment.select_template(job.templates)
-        return job.output, template.render(job.context).encode("utf-8"), []
+        return job.output, template.render(_with_bodies(job.context)).encode("utf-8"), []
     except jinja2.TemplateSyntaxError as exc:
         where = display_path(exc.filename or "?", _root)
         problem = Problem(where, exc.lineno or 0, f"template syntax error: {exc.message}")
@@ -251,6 +271,21 @@ def render_job(job: Job) -> tuple[str, bytes | None, list[Problem]]:
 
 
 WHILE = " (while rendering "
+
+
+def _with_bodies(context: dict[str, Any]) -> dict[str, Any]:
+    """The context with each body recipe (views.body_recipe) made the body's HTML: read
+    from disk here, in the process that renders, never in the one that plans."""
+    article, feed, finished = context.get("article"), context.get("feed"), {}
+    if isinstance(article, dict) and bodies.is_recipe(article.get("body_html")):
+        finished["article"] = {**article,
+                               "body_html": bodies.finish(article["body_html"], _bodies)}
+    if isinstance(feed, dict) and any(bodies.is_recipe(e.get("content_html"))
+                                      for e in feed.get("entries", ())):
+        finished["feed"] = {**feed, "entries": [
+            {**e, "content_html": bodies.finish(e["content_html"], _bodies)}
+            if bodies.is_recipe(e.get("content_html")) else e for e in feed["entries"]]}
+    return {**context, **finished} if finished else context
 
 
 def once_each(problems: list[Problem]) -> list[Problem]:

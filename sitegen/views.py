@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
-from sitegen import dates, embeds, newsroom, pictures, readers, urls
+from sitegen import dates, newsroom, pictures, readers, urls
 from sitegen.config import Config
 from sitegen.images import IMAGE_TYPES, image_size
 from sitegen.markup import plain_text
@@ -111,6 +111,12 @@ class Views:
         self.sections = {t.slug: term_view(t, self.link) for t in site.sections}
         self.tags = {t.slug: term_view(t, self.link) for t in site.tags}
         self.authors = {t.slug: term_view(t, self.link) for t in site.authors}
+        # Cards name their terms without counts: with them, publishing one article would
+        # change every card of its section and tags, and every page showing one.
+        self._named = {kind: {slug: {k: v for k, v in term.items() if k != "count"}
+                              for slug, term in terms.items()}
+                       for kind, terms in (("section", self.sections), ("tag", self.tags),
+                                           ("author", self.authors))}
         self._cards: dict[int, View] = {}
         self._series = {t.slug: t for t in site.series}
 
@@ -134,9 +140,9 @@ class Views:
             "permalink": link.absolute(article.path), "summary": article.summary,
             "date": date_view(article.date, language),
             "updated": date_view(updated, language), "language": language,
-            "section": self.sections.get(article.section),
-            "authors": [self.authors[urls.slugify(a)] for a in article.authors],
-            "tags": [self.tags[urls.slugify(t)] for t in article.tags],
+            "section": self._named["section"].get(article.section),
+            "authors": [self._named["author"][urls.slugify(a)] for a in article.authors],
+            "tags": [self._named["tag"][urls.slugify(t)] for t in article.tags],
             "image": image_view(article.image, link, self.config.images),
             "featured": article.featured,
             "location": article.location, "kind": article.kind,
@@ -150,13 +156,13 @@ class Views:
         return {
             # Reading time and word count change with every edit of the body, so they
             # are not on cards: a list page must not re-render when only a body changed.
-            **self.card(index), "body_html": body_html(article, self.link.origin),
+            **self.card(index), "body_html": body_recipe(article, self.link.origin),
             "toc_html": article.toc_html,
             "reading_time": article.reading_time, "word_count": article.word_count,
             "related": self.cards(self.site.related[index]),
             "pictures": [image_view(p, self.link, self.config.images) for p in article.pictures],
             # The page needs the embeds' script (themes/default/static/js/embeds.js).
-            "embeds": embeds.MARK in article.body_html,
+            "embeds": article.has_embeds,
             "previous": self.card(older) if older is not None else None,
             "next": self.card(newer) if newer is not None else None,
             **self._newsroom(index),
@@ -194,7 +200,11 @@ class Views:
                       "by": reply.by} if reply else None,
             "live": live, "series": series,
             "see_also": self.cards(site.see_also[index]) if site.see_also else [],
-            "latest": self.cards([i for i in range(min(len(site.articles), LATEST + len(shown)))
+            # The stories published just before this one, not the site's newest: those
+            # would change every article page, and so render the whole archive again,
+            # whenever an article is published.
+            "latest": self.cards([i for i in range(index + 1, min(len(site.articles),
+                                                                  index + 1 + LATEST + len(shown)))
                                   if i not in shown][:LATEST]),
         }
 
@@ -202,8 +212,8 @@ class Views:
         link = self.link
         return {"title": page.title, "url": link.url(page.path),
                 "permalink": link.absolute(page.path), "summary": page.summary,
-                "body_html": page.body_html, "toc_html": page.toc_html,
-                "embeds": embeds.MARK in page.body_html,
+                "body_html": body_recipe(page, link.origin), "toc_html": page.toc_html,
+                "embeds": page.has_embeds,
                 "date": date_view(page.date, page.language or self.language),
                 "image": image_view(page.image, link, self.config.images),
                 "language": page.language or self.language}
@@ -257,12 +267,14 @@ class Views:
         }
 
 
-def body_html(article: Article, origin: str) -> str:
-    """An article's body; a paid one's links that leave the site get rel="sponsored" here,
-    not when reading, since which links leave the site depends on the site's address."""
-    if article.kind == "advertorial":
-        return newsroom.mark_sponsored(article.body_html, origin)
-    return article.body_html
+def body_recipe(article: Article, origin: str, feed: View | None = None) -> View:
+    """Where a page shows an article's body: what bodies.finish needs to make its HTML
+    in the process that renders the page (the body itself stays on disk). A paid
+    article's links that leave the site get rel="sponsored" there, not when reading,
+    since which links leave the site depends on the site's address."""
+    return {"ref": article.body_ref, "html": article.body_html,
+            "links": dict(article.link_targets),
+            "sponsored": origin if article.kind == "advertorial" else "", "feed": feed}
 
 
 def breaking_view(config: Config, now: dt.datetime, link: Linker) -> View | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import itertools
 import os
 import shutil
 import stat
@@ -45,6 +46,10 @@ INTERNAL = frozenset({STAGING, RETIRED, JOURNAL, f"{JOURNAL}.tmp"})
 """Names inside the output folder that belong to no build (only in the mount-point case)."""
 SEARCH_SCRATCH = ".sitegen-search-"
 """The prefix of search.py's temporary folders, made beside the staging tree."""
+HANDOFF = f"{SEARCH_SCRATCH}handoff-"
+"""With the output folder's name, beside the staging tree (the same file system): pages
+written by the workers that rendered them, until the main process renames each into the
+new tree. The search prefix makes `recover` remove what a killed build left there."""
 
 
 def internal(name: str) -> bool:
@@ -217,6 +222,7 @@ class Staging:
             self.dir.mkdir(parents=True)
         self._spare_files, self._spare_folders, self._listed = _spare_inventory(self.dir) \
             if self.reused else (set(), set(), False)
+        self.handoff = self.dir.parent / f"{HANDOFF}{self.output.name}"
         self.keep: set[str] = {MARKER}
         self.written: list[str] = []
         self.unchanged: list[str] = []
@@ -320,6 +326,18 @@ class Staging:
             stream.write(data)
         self.written.append(relative)
 
+    def adopt(self, relative: str, handed: str | None) -> None:
+        """Take a page that `hand_over` wrote (None: the output holds its bytes already)."""
+        self._check(relative)
+        if handed is None:
+            if not self._take(relative):
+                raise SitegenError([Problem(f"{self.output}/{relative}", 0, "the file went "
+                                            "away while the site was built: build again")])
+            self.unchanged.append(relative)
+            return
+        os.replace(handed, self._fresh(relative))
+        self.written.append(relative)
+
     def copy(self, relative: str, source: Path) -> None:
         """Copy a static file; an equal size and time (copy2 keeps it) means unchanged."""
         self._check(relative)
@@ -342,6 +360,7 @@ class Staging:
         `previous` lists the files of the last build into this folder, when known;
         otherwise the previous tree is walked to find them.
         """
+        _remove(self.handoff, strict=False)
         if not self._take(MARKER):
             Path(self._fresh(MARKER)).write_text("This folder is written by sitegen build.\n")
         for relative in sorted(self._spare_files - self.keep, reverse=True):
@@ -366,8 +385,25 @@ class Staging:
         return sorted(previous - self.keep)
 
     def discard(self) -> None:
+        _remove(self.handoff, strict=False)
         if not self.reused:  # a spare tree is still one: the next build brings it up to date
             _remove(self.dir, strict=False)
+
+
+_handed = itertools.count()
+
+
+def hand_over(output: Path, handoff: Path, relative: str, data: bytes) -> str | None:
+    """Write a rendered page from the process that rendered it (a worker), so that its
+    bytes never travel to the main process; None if the output holds them already.
+    The main process passes the result to `Staging.adopt`."""
+    if _same_bytes(f"{output}/{relative}", data):
+        return None
+    handoff.mkdir(exist_ok=True)
+    name = f"{handoff}/{os.getpid()}-{next(_handed)}"
+    with open(name, "wb") as stream:
+        stream.write(data)
+    return name
 
 
 MANIFEST = ".sitegen-spare-files"

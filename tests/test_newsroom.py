@@ -313,7 +313,34 @@ def test_the_article_side_column_carries_the_latest_headlines(sample: Path) -> N
     latest = aside.xpath('.//section[@class="aside-latest"]//a/@href')
     assert len(latest) == 5 and related
     assert not set(latest) & {*related, f"/{OPINION}"}
-    assert latest[0] == f"/{LIVE}"
+
+
+def test_the_side_column_lists_the_stories_published_just_before_the_article(
+        tmp_path: Path) -> None:
+    sections = ("ekonomi", "nasional", "olahraga")
+    root = make_site(tmp_path, {
+        f"content/{sections[i % 3]}/a{i}.md": article(f"Judul {i}",
+                                                      date=f"2026-11-{10 + i:02d} 09:00")
+        for i in range(10)})
+    build_site(root)
+
+    def side_column(i: int) -> tuple[list[str], list[str]]:
+        doc = html.parse(str(root / f"output/{sections[i % 3]}/a{i}/index.html"))
+        aside = doc.xpath('//aside[@class="story-aside"]')[0]
+        return (aside.xpath('.//section[@class="aside-latest"]//a/@href'),
+                aside.xpath('.//section[@class="related"]//a/@href'))
+
+    latest, related = side_column(7)
+    older = [f"/{sections[i % 3]}/a{i}/" for i in range(6, -1, -1)]
+    assert latest == [url for url in older if url not in related][:5]
+    # Publishing a newer story leaves it out, so the archive's pages are not rendered again
+    # (those of its own section are: their related articles are the section's newest).
+    (root / "content/ekonomi/baru.md").write_text(article("Baru", date="2026-11-25 09:00"),
+                                                  encoding="utf-8")
+    report = build_site(root)
+    assert "ekonomi/baru/index.html" in report.rendered
+    assert not {"nasional/a1/index.html", "olahraga/a5/index.html"} & set(report.rendered)
+    assert side_column(7)[0] == latest
 
 
 # --- the daily index -------------------------------------------------------------------

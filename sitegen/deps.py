@@ -1,0 +1,153 @@
+"""Layer 5. Which pages show which article's body, kept between builds, so that a body
+edit re-plans only those pages.
+
+Bodies never reach the main process (bodies.py): a page shows a body only
+through the recipe in its context (views.body_recipe: an article page's
+`body_html`, a full-content feed entry's `content_html`), and the values derived
+from a body (word count, reading time, table of contents, whether it embeds)
+are shown only beside it, on the article's page.
+So when nothing about any article changed but its body (its metadata digest,
+and everything the site key covers apart from the sources' bytes, are as in
+the last build into the folder), the pages to plan again are exactly those
+whose context held the old reference of an edited body. Every other page
+keeps its file and its render key. Anything else falls back to planning
+every page, which is always right.
+
+The state (`plan-*.json` in the build cache, one per output folder) is
+deleted before the output changes and written after it did, so a build that
+dies halfway leaves none that could claim too much.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitegen import bodies
+from sitegen.model import Article
+
+# Fields that only the body decides; they are shown only beside the body itself.
+_BODY_FIELDS = ("body_html", "body_ref", "word_count", "reading_time", "toc_html", "has_embeds")
+_MEMORY: dict[Path, State] = {}
+
+
+@dataclass
+class State:
+    meta_key: str = ""
+    metas: dict[str, list[str]] = field(default_factory=dict)
+    """Source -> [read key, digest of its metadata]."""
+    refs: dict[str, str] = field(default_factory=dict)
+    """Source -> its body's reference."""
+    shows: dict[str, list[str]] = field(default_factory=dict)
+    """Output file -> the body references its context held."""
+
+
+def _path(cache_dir: Path, folder: Path) -> Path:
+    return cache_dir / f"plan-{hashlib.sha256(str(folder).encode()).hexdigest()[:16]}.json"
+
+
+def load(cache_dir: Path | None, folder: Path) -> State:
+    if cache_dir is None:
+        return State()
+    path = _path(cache_dir, folder)
+    if path in _MEMORY:
+        return _MEMORY[path]
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return State(str(data["meta_key"]), dict(data["metas"]), dict(data["refs"]),
+                     dict(data["shows"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return State()
+
+
+def forget(cache_dir: Path | None, folder: Path) -> None:
+    """Called before the output changes (see BuildCache.forget_renders)."""
+    if cache_dir is not None:
+        path = _path(cache_dir, folder)
+        _MEMORY.pop(path, None)
+        path.unlink(missing_ok=True)
+
+
+def save(cache_dir: Path | None, folder: Path, state: State) -> None:
+    if cache_dir is None:
+        return
+    path = _path(cache_dir, folder)
+    _MEMORY[path] = state
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(dataclasses.asdict(state)), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def metas(articles: Iterable[Article], keys: dict[str, str],
+          previous: State) -> dict[str, list[str]]:
+    """Each source's metadata digest; a source whose read key is unchanged keeps its own."""
+    found = {}
+    for article in articles:
+        key = keys.get(article.source, "")
+        known = previous.metas.get(article.source)
+        if known and known[0] == key:
+            found[article.source] = known
+            continue
+        plain = {f.name: getattr(article, f.name) for f in dataclasses.fields(article)
+                 if f.name not in _BODY_FIELDS}
+        found[article.source] = [key, hashlib.sha256(repr(plain).encode()).hexdigest()]
+    return found
+
+
+def meta_key(site_parts: str, found: dict[str, list[str]]) -> str:
+    digest = hashlib.sha256(site_parts.encode())
+    for source in sorted(found):
+        digest.update(f"\0{source}\0{found[source][1]}".encode())
+    return digest.hexdigest()
+
+
+def to_replan(previous: State, key: str, refs: dict[str, str]) -> set[str] | None:
+    """The outputs that show an edited body, when only bodies changed; else None."""
+    if not previous.meta_key or previous.meta_key != key or previous.refs.keys() != refs.keys():
+        return None
+    old = {previous.refs[s] for s, ref in refs.items() if ref != previous.refs[s]}
+    return {output for output, shown in previous.shows.items() if old.intersection(shown)}
+
+
+def refs_shown(context: dict[str, Any]) -> list[str]:
+    """The stored bodies a page's context shows (what render._with_bodies reads)."""
+    found = []
+    article, feed = context.get("article"), context.get("feed")
+    if isinstance(article, dict) and (ref := bodies.shown(article.get("body_html"))):
+        found.append(ref)
+    if isinstance(feed, dict):
+        found += [ref for entry in feed.get("entries", ())
+                  if (ref := bodies.shown(entry.get("content_html")))]
+    return found
+
+
+@dataclass
+class Decision:
+    state: State
+    """What to keep for the next build."""
+    replan: set[str] | None
+    """The only outputs to plan (a body edit), or None for all."""
+
+
+def decide(previous: State, articles: Iterable[Article], keys: dict[str, str],
+           renders: dict[str, str], output: Path, site_parts: str) -> Decision:
+    """Whether only bodies changed since the last build into `output`, and if so which
+    pages show them; the state to keep for the next build either way. `renders` are the
+    last build's files; each one not planned again must still be in the output."""
+    articles = list(articles)
+    found = metas(articles, keys, previous)
+    key = meta_key(site_parts, found)
+    refs = {a.source: a.body_ref for a in articles if a.body_ref}
+    replan = to_replan(previous, key, refs) if renders else None
+    if replan is not None and not all(os.path.isfile(f"{output}/{name}")
+                                      for name in renders if name not in replan):
+        replan = None
+    kept = {} if replan is None else {k: v for k, v in previous.shows.items() if k not in replan}
+    return Decision(State(key, found, refs, kept), replan)

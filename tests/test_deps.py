@@ -1,0 +1,88 @@
+"""A body edit plans again only the pages that show the body; anything else plans all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sitegen import cache, deps
+from tests.conftest import article, build_site, make_site, read_tree
+
+CONFIG = ('[site]\ntitle = "Warta"\nbase_url = "https://example.org/"\n'
+          '[build]\nitems_per_page = 2\nsearch_shard_pages = 3\n')
+# The feeds that carry full bodies: the site's and the article's section's.
+BODY_FEEDS = {"feed.xml", "atom.xml", "feed.json",
+              "ekonomi/feed.xml", "ekonomi/atom.xml", "ekonomi/feed.json"}
+
+
+def site(root: Path) -> Path:
+    files = {f"content/{('ekonomi', 'nasional')[i % 2]}/a{i}.md": article(
+        f"Judul {i}", date=f"202{4 + i % 3}-11-{10 + i:02d} 09:00", tags=["umum"],
+        body=f"Pembuka {i}.\n\nIsi kedua {i}.\n") for i in range(8)}
+    return make_site(root, files, config=CONFIG)
+
+
+def edit_body(site: Path, name: str = "content/ekonomi/a2.md") -> None:
+    path = site / name
+    path.write_text(path.read_text() + "\nParagraf tambahan yang panjang sekali.\n")
+
+
+def test_a_body_edit_plans_only_the_pages_showing_the_body(tmp_path: Path) -> None:
+    root = site(tmp_path / "site")
+    first = build_site(root)
+    edit_body(root)
+    cache._MEMORY.clear()  # a new `sitegen build`: what the cache on disk says
+    deps._MEMORY.clear()
+    report = build_site(root)
+    assert set(report.planned) == {"ekonomi/a2/index.html", *BODY_FEEDS}
+    assert len(first.planned) > 40
+    assert set(report.rendered) <= set(report.planned)
+    assert b"tambahan yang panjang" in (root / "output/ekonomi/a2/index.html").read_bytes()
+    assert len(report.search_indexed) == 1
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(root / "output") == read_tree(tmp_path / "clean")
+
+
+def test_in_serve_too_a_body_edit_plans_only_its_pages(tmp_path: Path) -> None:
+    root = site(tmp_path / "site")
+    served = tmp_path / "served"
+    build_site(root, output=served)
+    for _ in range(2):  # repeated edits of one process, as `sitegen serve` makes them
+        edit_body(root)
+        report = build_site(root, output=served)
+        assert set(report.planned) == {"ekonomi/a2/index.html", *BODY_FEEDS}
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(served) == read_tree(tmp_path / "clean")
+
+
+def test_a_title_edit_or_a_new_article_plans_every_page(tmp_path: Path) -> None:
+    root = site(tmp_path / "site")
+    everything = set(build_site(root).planned)
+    path = root / "content/ekonomi/a2.md"
+    path.write_text(path.read_text().replace("Judul 2", "Judul baru"))
+    assert set(build_site(root).planned) == everything
+    (root / "content/ekonomi/baru.md").write_text(article("Baru", date="2026-11-27 09:00"))
+    assert len(build_site(root).planned) > len(everything)
+
+
+def test_an_edit_of_the_first_paragraph_changes_the_summary_and_plans_all(
+        tmp_path: Path) -> None:
+    root = site(tmp_path / "site")
+    everything = set(build_site(root).planned)
+    path = root / "content/ekonomi/a2.md"
+    path.write_text(path.read_text().replace("Pembuka 2.", "Pembuka baru."))
+    assert set(build_site(root).planned) == everything
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(root / "output") == read_tree(tmp_path / "clean")
+
+
+def test_a_new_article_renders_only_the_pages_it_changes(tmp_path: Path) -> None:
+    root = site(tmp_path / "site")
+    everything = build_site(root).rendered
+    (root / "content/nasional/baru.md").write_text(article("Baru", date="2026-11-27 09:00"))
+    report = build_site(root)
+    # Its page, the lists it joins and the pages whose boxes show it, not every page (the
+    # site-wide view carries no per-section counts, which would change on every page).
+    assert "nasional/baru/index.html" in report.rendered
+    assert len(report.rendered) < len(everything) - 4, (len(report.rendered), len(everything))
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(root / "output") == read_tree(tmp_path / "clean")

@@ -1,0 +1,85 @@
+"""The process that plans a build holds the archive's metadata, never its text: bodies are
+converted, kept on disk and rendered by the workers (bodies.py)."""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+from sitegen import bodies
+from tests.conftest import article, build_site, make_site
+
+ARTICLES = 60
+
+
+def site_with_bodies(root: Path, paragraphs: int) -> Path:
+    files = {}
+    for i in range(ARTICLES):
+        text = "\n\n".join(f"Paragraf {p} berita {i}: harga beras naik di pasar induk, "
+                           f"kata pedagang yang ditemui pada pagi hari. " * 3
+                           for p in range(paragraphs))
+        files[f"content/ekonomi/berita-{i:02d}.md"] = article(
+            f"Berita {i}", date=f"2026-{1 + i % 11:02d}-{1 + i % 27:02d} 09:00", body=text)
+    return make_site(root, files)
+
+
+def main_process_peak(site: Path, **options: object) -> int:
+    """The highest Python memory the building process reached (workers not counted)."""
+    tracemalloc.start()
+    try:
+        build_site(site, jobs=2, **options)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def body_bytes(site: Path) -> int:
+    return sum(len(p.read_bytes()) for p in (site / "content").rglob("*.md"))
+
+
+def test_the_main_process_peak_does_not_grow_with_body_length(tmp_path: Path) -> None:
+    short = site_with_bodies(tmp_path / "short", paragraphs=1)
+    long = site_with_bodies(tmp_path / "long", paragraphs=200)
+    text = body_bytes(long)
+    assert text > 60 * 40_000
+    # A first build also loads what every build shares (locale data, compiled templates).
+    build_site(site_with_bodies(tmp_path / "warm-up", paragraphs=1), jobs=2)
+    for options in ({}, {"use_cache": False}):
+        growth = main_process_peak(long, **options) - main_process_peak(short, **options)
+        # Holding the bodies would cost several times their size (Markdown, HTML, the
+        # read cache); what is left is reading one page at a time (the search digest).
+        assert growth < text / 8, (options, growth, text)
+
+
+def test_bodies_are_on_disk_and_rendered_into_their_pages(tmp_path: Path) -> None:
+    site = site_with_bodies(tmp_path, paragraphs=2)
+    build_site(site, jobs=2)
+    stored = list((site / ".sitegen-cache" / bodies.FOLDER).rglob("*.html"))
+    assert len(stored) == ARTICLES
+    page = (site / "output/ekonomi/berita-07/index.html").read_text(encoding="utf-8")
+    assert "Paragraf 1 berita 7: harga beras" in page
+    feed = (site / "output/feed.xml").read_text(encoding="utf-8")
+    assert "Paragraf 1 berita" in feed
+
+
+def test_an_edited_body_replaces_its_stored_copy(tmp_path: Path) -> None:
+    site = site_with_bodies(tmp_path, paragraphs=2)
+    build_site(site)
+    source = site / "content/ekonomi/berita-03.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nTambahan baru.\n",
+                      encoding="utf-8")
+    build_site(site)
+    stored = list((site / ".sitegen-cache" / bodies.FOLDER).rglob("*.html"))
+    assert len(stored) == ARTICLES
+    assert "Tambahan baru." in (site / "output/ekonomi/berita-03/index.html").read_text()
+
+
+def test_a_lost_body_is_read_again(tmp_path: Path) -> None:
+    site = site_with_bodies(tmp_path, paragraphs=2)
+    build_site(site)
+    for path in (site / ".sitegen-cache" / bodies.FOLDER).rglob("*.html"):
+        path.unlink()
+    (site / "output/ekonomi/berita-03/index.html").unlink()
+    report = build_site(site)
+    assert len(report.parsed) == ARTICLES
+    assert "Paragraf 1 berita 3" in (site / "output/ekonomi/berita-03/index.html").read_text()
