@@ -157,6 +157,8 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
         if verbose:
             for stage, seconds in report.timings.items():
                 click.echo(f"  {stage:<8} {seconds * 1000:8.1f} ms")
+            click.echo(f"  {len(report.planned)} pages planned, {len(report.rendered)} rendered, "
+                       f"{len(report.search_indexed)} search shards indexed")
         if not quiet:
             elapsed = time.perf_counter() - started
             click.echo(f"sitegen: {report.pages} files in {_shown(report.output)} "

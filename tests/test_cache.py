@@ -12,14 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen import cache
+from sitegen import cache, deps
 from tests.conftest import NOW, article, build_site, make_site, read_tree
 
 CONFIG = ('[site]\ntitle = "Warta"\nbase_url = "https://example.org/"\n'
           '[build]\nitems_per_page = 3\n')
 
 
-def small_site(root: Path) -> Path:
+def small_site(root: Path, config: str = CONFIG) -> Path:
     files = {}
     for i in range(7):
         section = ("ekonomi", "nasional")[i % 2]
@@ -27,7 +27,7 @@ def small_site(root: Path) -> Path:
             f"Judul{i}", date=f"2026-11-{10 + i:02d} 09:00", tags=[f"t{i % 3}", "umum"],
             author=f"Penulis {i % 2}", body=f"Pembuka {i}.\n\nIsi kedua {i}.\n")
     files["content/pages/tentang.md"] = "---\ntitle: Tentang\n---\nKami.\n"
-    return make_site(root, files, config=CONFIG)
+    return make_site(root, files, config=config)
 
 
 def files_containing(folder: Path, text: str) -> set[str]:
@@ -185,18 +185,23 @@ def apply(site: Path, action: str, n: int) -> None:
 @given(edits=EDITS)
 def test_cached_builds_equal_a_clean_build_after_any_edits(tmp_path_factory, edits) -> None:
     root = tmp_path_factory.mktemp("acak")
-    site = small_site(root / "site")
+    # Search on, in several shards: a body edit re-indexes one shard, kept ones are reused.
+    site = small_site(root / "site", CONFIG + "search = true\nsearch_shard_pages = 4\n")
     build_site(site)  # fills the disk cache and this process's memory
     build_site(site, output=root / "served")
     for action, n in edits:
         apply(site, action, n)
         served = build_site(site, output=root / "served")  # like `sitegen serve`: memory
         cache._MEMORY.clear()  # like a new `sitegen build`: the cache on disk
+        deps._MEMORY.clear()
         cached = build_site(site)
         build_site(site, use_cache=False, output=root / "clean")
         clean_tree = read_tree(root / "clean")
         assert read_tree(site / "output") == clean_tree, (action, n, cached.rendered)
         assert read_tree(root / "served") == clean_tree, (action, n, served.rendered)
+        assert any(name.startswith("pagefind") for name in clean_tree)
+        if action == "edit":  # a body alone: only the pages that show it are planned
+            assert len(cached.planned) < len(clean_tree) / 4, cached.planned
 
 
 def test_time_passing_publishes_scheduled_articles_without_any_edit(tmp_path: Path) -> None:

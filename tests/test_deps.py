@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from sitegen import cache, deps
@@ -40,6 +42,21 @@ def test_a_body_edit_plans_only_the_pages_showing_the_body(tmp_path: Path) -> No
     assert len(report.search_indexed) == 1
     build_site(root, use_cache=False, output=tmp_path / "clean")
     assert read_tree(root / "output") == read_tree(tmp_path / "clean")
+
+
+def test_a_cli_build_with_the_cache_plans_only_the_pages_showing_an_edited_body(
+        tmp_path: Path) -> None:
+    root = site(tmp_path / "site")
+
+    def cli_build() -> str:
+        done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--verbose",
+                               "--source", str(root)], capture_output=True, text=True,
+                              check=True)
+        return done.stdout
+
+    assert "0 pages planned" not in cli_build()
+    edit_body(root)
+    assert f"  {1 + len(BODY_FEEDS)} pages planned, " in cli_build()
 
 
 def test_in_serve_too_a_body_edit_plans_only_its_pages(tmp_path: Path) -> None:

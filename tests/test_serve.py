@@ -314,6 +314,13 @@ def test_a_rebuild_after_one_edit_renders_only_what_changed(site: Path) -> None:
         assert "index.html" in first.rendered
         assert [p for p in last.rendered if p.endswith(".html")] == [
             "ekonomi/harga-cabai/index.html"]
+        # Nor was any other page's context built (deps.py): the page and the body feeds.
+        assert len(first.planned) > 20
+        assert [p for p in last.planned if p.endswith(".html")] == [
+            "ekonomi/harga-cabai/index.html"]
+        assert set(last.planned) - {"ekonomi/harga-cabai/index.html"} <= {
+            f"{folder}{name}" for folder in ("", "ekonomi/")
+            for name in ("feed.xml", "atom.xml", "feed.json")}
     finally:
         running.stop()
 
