@@ -8,6 +8,7 @@ related articles and previous/next links.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import heapq
@@ -24,9 +25,9 @@ from sitegen.errors import Problem
 from sitegen.model import ArchiveDay, ArchiveMonth, Article, Site, Term
 
 RELATED_COUNT = 4
-# Related articles are looked for among this many newest articles of each
-# shared tag, which keeps the work linear in the archive's size.
-RELATED_WINDOW = 500
+# Related articles are looked for among this many articles of each shared tag
+# published just before, which keeps the work linear in the archive's size.
+RELATED_WINDOW = 100
 # An article's first this many tags decide its related articles (50 tags make 1,225
 # pairs; 10,000 would make 50 million).
 RELATED_TAGS = 20
@@ -186,46 +187,66 @@ Shape = tuple[tuple[str, tuple[str, ...], bool], ...]
 
 @lru_cache(maxsize=2)
 def _related(shape: Shape) -> tuple[tuple[int, ...], ...]:
-    """Shared tags first (more shared ranks higher), then the same section, newest first.
+    """Stories published before the article, nearest first: shared tags first (more
+    shared ranks higher), then the same section; only if those are too few, the
+    stories published just after it, in the same order.
 
-    `shape` holds each article's (section, tags, draft), newest first, so a
-    smaller index is a newer article. Articles sharing two or more tags come
-    from intersecting the tags' sets (a pair count grows with the number of
-    shared tags); those sharing one are the first of each tag's list. No
-    article is compared with every other one.
+    Earlier stories first, so that publishing one changes no related box of the
+    archive (it would otherwise join the box of every story sharing a tag with it,
+    and those pages would all be rendered again); only the first few stories of a
+    tag or section, whose boxes are not full, take later ones. `shape` holds each
+    article's (section, tags, draft), newest first, so a larger index is an older
+    article. Each tag's candidates are the RELATED_WINDOW stories of it nearest to
+    the article; counting them tells how many tags each shares. No article is
+    compared with every other one.
     """
-    eligible = [not draft for _, _, draft in shape]
     members: dict[str, list[int]] = defaultdict(list)
-    for index, (_, tags, _) in enumerate(shape):
+    by_section: dict[str, list[int]] = defaultdict(list)
+    for index, (section, tags, draft) in enumerate(shape):
+        if draft:
+            continue
+        by_section[section].append(index)
         for slug in dict.fromkeys(urls.slugify(t) for t in tags):
             if slug:
                 members[slug].append(index)
-    lists = {slug: [i for i in found[:RELATED_WINDOW] if eligible[i]]
-             for slug, found in members.items()}
-    sets = {slug: set(found) for slug, found in lists.items()}
-    by_section: dict[str, list[int]] = defaultdict(list)
-    for index, (section, _, _) in enumerate(shape):
-        if eligible[index]:
-            by_section[section].append(index)
     result = []
     for index, (section, tags, _) in enumerate(shape):
-        # Pairs of tags grow with the square of their number: only the first few count.
-        slugs = [s for s in dict.fromkeys(urls.slugify(t) for t in tags) if s in lists]
-        slugs = slugs[:RELATED_TAGS]
-        shared: Counter[int] = Counter()
-        for first, second in itertools.combinations(slugs, 2):
-            shared.update(sets[first] & sets[second])
-        shared.pop(index, None)
-        ranked = sorted(shared, key=lambda i: (-shared[i], i))[:RELATED_COUNT]
-        fallbacks = itertools.chain(heapq.merge(*(lists[s] for s in slugs)),
-                                    by_section[section])
-        for other in fallbacks:
-            if len(ranked) >= RELATED_COUNT:
-                break
-            if other != index and other not in ranked:
-                ranked.append(other)
+        slugs = [s for s in dict.fromkeys(urls.slugify(t) for t in tags) if s in members]
+        lists = [members[s] for s in slugs[:RELATED_TAGS]]
+        ranked: list[int] = []
+        for side, newer in ((_before, False), (_after, True)):
+            if len(ranked) < RELATED_COUNT:
+                _pick([side(found, index) for found in lists], side(by_section[section], index),
+                      ranked, index, newer)
         result.append(tuple(ranked))
     return tuple(result)
+
+
+def _pick(windows: list[list[int]], section: list[int], ranked: list[int], index: int,
+          newer: bool) -> None:
+    """Add to `ranked`, up to RELATED_COUNT: the candidates sharing most tags, then the
+    nearest sharing one, then the nearest of the section (each window nearest first)."""
+    shared = Counter(itertools.chain.from_iterable(windows))
+    best = sorted((i for i, n in shared.items() if n > 1),
+                  key=lambda i: (-shared[i], abs(i - index)))
+    nearest = heapq.merge(*windows, reverse=newer)  # newer stories' windows run downwards
+    for other in itertools.chain(best, nearest, section):
+        if len(ranked) >= RELATED_COUNT:
+            return
+        if other not in ranked:
+            ranked.append(other)
+
+
+def _before(indexes: list[int], index: int) -> list[int]:
+    """The RELATED_WINDOW entries of a sorted list just after `index` (older stories)."""
+    start = bisect.bisect_right(indexes, index)
+    return indexes[start:start + RELATED_WINDOW]
+
+
+def _after(indexes: list[int], index: int) -> list[int]:
+    """The RELATED_WINDOW entries just before `index` (newer stories), nearest first."""
+    end = bisect.bisect_left(indexes, index)
+    return indexes[max(0, end - RELATED_WINDOW):end][::-1]
 
 
 Pair = tuple[int | None, int | None]

@@ -156,18 +156,27 @@ def test_lists_are_paginated(tmp_path: Path) -> None:
 
 def test_related_and_neighbours(tmp_path: Path) -> None:
     site = make_site(tmp_path, {
-        "content/ekonomi/a.md": article("Pertama", date="2026-11-01 09:00", tags=["X", "Y"]),
+        "content/ekonomi/a.md": article("Pokok", date="2026-11-06 09:00", tags=["X", "Y"]),
         "content/ekonomi/b.md": article("Kedua", date="2026-11-02 09:00", tags=["Z"]),
         "content/nasional/c.md": article("Ketiga", date="2026-11-03 09:00", tags=["X", "Y"]),
         "content/nasional/d.md": article("Keempat", date="2026-11-04 09:00", tags=["X"]),
         "content/ekonomi/e.md": article("Draf", date="2026-11-05 09:00", tags=["X"], draft=True),
+        "content/ekonomi/f.md": article("Sesudahnya", date="2026-11-07 09:00", tags=["X", "Y"]),
+        "content/ekonomi/g.md": article("Terlama", date="2026-11-01 09:00"),
     })
     build_site(site)
     page = html(site, "ekonomi/a/index.html")
     related = page[page.index('id="related-title"'):]
-    assert related.index("Ketiga") < related.index("Keempat") < related.index("Kedua")
-    assert "Pertama</a>" not in related and "Draf" not in related
-    assert 'rel="next" href="/ekonomi/b/"' in page
+    related = related[:related.index("</section>")]
+    assert related.index("Ketiga") < related.index("Keempat") < related.index("Kedua") \
+        < related.index("Terlama")
+    # Only stories published before it: a new story changes no related box of the archive.
+    assert "Pokok</a>" not in related and "Draf" not in related and "Sesudahnya" not in related
+    assert 'rel="next" href="/ekonomi/f/"' in page and 'rel="prev" href="/ekonomi/b/"' in page
+    # The first stories, with too few before them, take the nearest ones published after.
+    oldest = html(site, "ekonomi/g/index.html")
+    oldest = oldest[oldest.index('id="related-title"'):]
+    assert oldest.index("Kedua") < oldest.index("Pokok")
 
 
 def test_missing_hero_image_is_an_error_and_missing_alt_a_warning(tmp_path: Path) -> None:

@@ -149,8 +149,8 @@ def test_a_new_article_reindexes_only_its_shard(tmp_path: Path) -> None:
     (site / "content/ekonomi/baru.md").write_text(article(
         "Berita terbaru", date="2026-11-27 09:00", body="Isi baru."), encoding="utf-8")
     report = build_site(site)
-    # Older articles' pages changed (their related box), but not what is indexed of them.
-    assert "ekonomi/berita-00/index.html" in report.written
+    # An older article's page changed (its "next" link), but not what is indexed of it.
+    assert any(p.startswith("ekonomi/berita-") for p in report.written)
     [shard] = report.search_indexed
     assert "ekonomi/baru/index.html" in plan(
         [f"ekonomi/berita-{i:02d}/index.html" for i in range(14)] + ["ekonomi/baru/index.html"],
