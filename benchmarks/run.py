@@ -266,6 +266,8 @@ def measure_size(count: int, args: argparse.Namespace, env: dict[str, str], hugo
             record(name, "cold", tool.run())
             if name not in pages:
                 pages[name] = count_files(tool.output)
+            if name in args.cold_only.split(","):
+                continue
             record(name, "nochange", tool.run())
             marker = f"benchedit{number}x{count}"
             edits.edit(name, marker)
@@ -413,6 +415,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-cold-no-cache", action="store_true",
                         help="skip sitegen's extra cold build with --no-cache")
     parser.add_argument("--no-watch", action="store_true", help="skip the watch-mode figures")
+    parser.add_argument("--cold-only", default="",
+                        help="comma-separated tools measured by their cold build only "
+                        "(Hugo's rebuilds at 100,000 are a cold build each: 11 CPU minutes)")
     parser.add_argument("--trim-option", action="append", default=[],
                         help="a line added to [build] of the trimmed sitegen.toml, e.g. "
                              "'sitemaps = false' (repeatable)")

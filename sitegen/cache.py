@@ -24,6 +24,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import importlib.metadata
+import io
 import itertools
 import marshal
 import os
@@ -120,8 +121,15 @@ def site_key(*parts: str) -> str:
 
 def digest(value: Any) -> str:
     # pickle is only hashed here, never loaded: it is fast and deterministic for the
-    # plain data in a context (equal data in equal order gives equal bytes).
-    return hashlib.sha256(pickle.dumps(value, protocol=5)).hexdigest()
+    # plain data in a context (equal data in equal order gives equal bytes) once its
+    # memo is off. With it, an object met twice is written as a reference the second
+    # time, so equal contexts whose parts were shared differently (articles read
+    # anew or from the cache) gave different bytes, and pages rendered for nothing.
+    stream = io.BytesIO()
+    pickler = pickle.Pickler(stream, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return hashlib.sha256(stream.getbuffer()).hexdigest()
 
 
 def render_key(theme_stamp: str, templates: tuple[str, ...], context: dict[str, Any],

@@ -16,9 +16,9 @@ from lxml import etree
 from PIL import Image
 
 from sitegen import collect, readers
+from sitegen.bodies import absolute_html
 from sitegen.config import load_config
 from sitegen.embeds import identify
-from sitegen.bodies import absolute_html
 from sitegen.feeds import plan_feeds
 from sitegen.views import Views
 from tests.conftest import NOW, article, build_site, make_image, make_site
