@@ -56,8 +56,15 @@ def load(folder: Path, ref: str) -> str:
     return _path(folder, ref).read_text(encoding="utf-8")
 
 
-def exists(folder: Path, ref: str) -> bool:
-    return _path(folder, ref).is_file()
+def stored(folder: Path) -> set[str]:
+    """The references of every stored body: one listing instead of a stat per article."""
+    found: set[str] = set()
+    if folder.is_dir():
+        for group in os.scandir(folder):
+            if group.is_dir(follow_symlinks=False):
+                found.update(entry.name[:-5] for entry in os.scandir(group.path)
+                             if entry.name.endswith(".html"))
+    return found
 
 
 def forget_others(folder: Path, refs: Iterable[str]) -> None:

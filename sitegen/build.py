@@ -148,9 +148,11 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
             # Nothing the output depends on changed since the last build into it.
             report.unchanged = sorted([*store.renders, *(store.static or ())])
             clock.lap("collect", report)
-            _check_links(config, {f: output / f for f in report.unchanged}, site, md_links,
-                         options, report, workers, store.directory)
-            store.finish(set(keys), store.renders, store.static or set(), site_key)
+            # The same pages as the last build's: its link check's findings stand.
+            checked = _check_links(config, {f: output / f for f in report.unchanged}, site,
+                                   md_links, options, report, workers, store.directory,
+                                   store.checked)
+            store.finish(set(keys), store.renders, store.static or set(), site_key, checked)
             clock.lap("check", report)
             return report
         site = collect.relate(site)
@@ -196,8 +198,8 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
                 report.search_indexed = search.build_index(staging, config, site, renders,
                                                            store.directory)
                 clock.lap("search", report)
-            _check_links(config, {f: staging.current(f) for f in staging.keep}, site, md_links,
-                         options, report, workers, store.directory)
+            checked = _check_links(config, {f: staging.current(f) for f in staging.keep}, site,
+                                   md_links, options, report, workers, store.directory)
             clock.lap("check", report)
             store.forget_renders()
             deps.forget(cache_dir, output)
@@ -210,7 +212,8 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
             if scratch:
                 scratch.cleanup()
     report.written, report.unchanged = staging.written, staging.unchanged
-    store.finish(set(keys), renders, staging.keep - set(renders) - {write.MARKER}, site_key)
+    store.finish(set(keys), renders, staging.keep - set(renders) - {write.MARKER}, site_key,
+                 checked)
     deps.save(cache_dir, output, decision.state)
     clock.lap("write", report)
     return report
@@ -218,17 +221,20 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
 
 def _check_links(config: Config, files: dict[str, Path], site: Site, md_links: MdLinks,
                  options: BuildOptions, report: BuildReport, workers: _Workers,
-                 cache_dir: Path | None) -> None:
+                 cache_dir: Path | None, known: list[Problem] | None = None) -> list[Problem]:
     """Every internal link, image and fragment of the new tree, before it replaces the
     output: warnings, or with --strict errors that leave the output as it was. The pages
-    written are scanned by the workers, like they were rendered."""
-    index = LinkIndex(cache_dir, report.output)
+    written are scanned by the workers, like they were rendered. `known`: what the check
+    found in these very files before."""
     report.sources = page_sources(site)
-    problems = check_site(config, files, report.sources, md_links, index,
-                          _shown_output(report.output, config.root),
-                          functools.partial(workers.map, "check"))
+    problems = known
+    if problems is None:
+        problems = check_site(config, files, report.sources, md_links, LinkIndex(
+            cache_dir, report.output), _shown_output(report.output, config.root),
+            functools.partial(workers.map, "check"))
     _stop_on(problems, options.strict)
     report.warnings.extend(problems)
+    return problems
 
 
 def _shown_output(output: Path, root: Path) -> str:
@@ -264,6 +270,7 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers, report: Bu
     found: dict[str, tuple[Article | None, list[Problem]]] = {}
     keys: dict[str, str] = {}
     pending: list[tuple[Path, str, str]] = []
+    on_disk: set[str] | None = None
     root = len(str(config.root)) + 1
     walked: list[Problem] = []
     for path in readers.discover(config, walked):
@@ -275,8 +282,11 @@ def _read(config: Config, store: cache.BuildCache, workers: _Workers, report: Bu
             store.remember_stamp(relative, stat, context, key)
         keys[relative] = key
         hit = store.article(relative, key)
-        if hit and (hit[0] is None or not hit[0].body_ref or bodies.exists(folder,
-                                                                           hit[0].body_ref)):
+        usable = bool(hit)
+        if hit and hit[0].body_ref:  # and its body is still on disk
+            on_disk = bodies.stored(folder) if on_disk is None else on_disk
+            usable = hit[0].body_ref in on_disk
+        if hit and usable:
             found[relative] = hit
         else:
             pending.append((path, relative, key))

@@ -292,6 +292,7 @@ def _url_clashes(site: Site, config: Config) -> list[Problem]:
     return problems
 
 
+@lru_cache(maxsize=100_000)  # every tag and author of every article, on every build
 def _spelling(name: str) -> str:
     """What makes two names one topic: case, accents and word separators do not count."""
     plain = unicodedata.normalize("NFKD", name.casefold())

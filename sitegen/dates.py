@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, get_date_format
@@ -152,12 +153,14 @@ def iso(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
+@lru_cache(maxsize=100_000)  # the daily index names every day on every build
 def format_day(day: dt.date, locale: str) -> str:
     """'Sabtu, 28 November 2026'."""
     return format_datetime(dt.datetime(day.year, day.month, day.day), "EEEE, d MMMM y",
                            locale=babel_locale(locale))
 
 
+@lru_cache(maxsize=10_000)
 def format_month(year: int, month: int, locale: str) -> str:
     """'Januari 2017'."""
     locale = babel_locale(locale)

@@ -81,7 +81,10 @@ def save(cache_dir: Path | None, folder: Path, state: State) -> None:
     _MEMORY[path] = state
     cache_dir.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(dataclasses.asdict(state)), encoding="utf-8")
+    # The fields as they are (asdict would deep-copy every list first).
+    temporary.write_text(json.dumps({"meta_key": state.meta_key, "metas": state.metas,
+                                     "refs": state.refs, "shows": state.shows}),
+                         encoding="utf-8")
     os.replace(temporary, path)
 
 

@@ -95,6 +95,9 @@ def _name(src: str, digest: str, settings: Settings, format: str, width: int, he
     return f"{FOLDER}/{stem}-{width}x{height}.{short}.{_EXTENSION[format]}"
 
 
+# Every build asks for every picture's versions again (`serve` after each save): the
+# names are hashes, so they are worth remembering.
+@lru_cache(maxsize=100_000)
 def _variant(src: str, digest: str, settings: Settings, format: str, width: int,
              size: tuple[int, int], box: tuple[int, int, int, int] | None = None) -> Variant:
     region_w, region_h = (box[2] - box[0], box[3] - box[1]) if box else size
@@ -253,9 +256,8 @@ def plan(heroes: list[Picture], bodies: list[Picture], statics: dict[str, Path],
         work.setdefault(src, {}).update((v.output, v) for v in variants)
 
     for picture in [*heroes, *bodies]:
-        size = (picture.width, picture.height)
-        need(picture.src, [v for vs in responsive(picture.src, picture.digest, size,
-                                                  settings).values() for v in vs])
+        need(picture.src, _all_widths(picture.src, picture.digest,
+                                      (picture.width, picture.height), settings))
     for hero in heroes:
         size = (hero.width, hero.height)
         shared = share(hero.src, hero.digest, size, settings)
@@ -274,6 +276,12 @@ def plan(heroes: list[Picture], bodies: list[Picture], statics: dict[str, Path],
                 need("/" + name, [stand_in])
     return Plan({src: tuple(v[k] for k in sorted(v)) for src, v in sorted(work.items())},
                 originals, tuple(published))
+
+
+@lru_cache(maxsize=100_000)
+def _all_widths(src: str, digest: str, size: tuple[int, int],
+                settings: Settings) -> list[Variant]:
+    return [v for vs in responsive(src, digest, size, settings).values() for v in vs]
 
 
 def _header_size(path: Path) -> tuple[int, int] | None:

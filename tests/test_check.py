@@ -158,6 +158,20 @@ def test_build_warns_and_strict_fails_leaving_the_output_as_it_was(tmp_path: Pat
     assert read_tree(site / "output") == before
 
 
+def test_a_rebuild_with_nothing_changed_repeats_the_findings_without_checking_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import build, cache
+    site = broken_site(tmp_path / "site")
+    first = [str(p) for p in build_site(site).warnings]
+    checks: list[int] = []
+    original = build.check_site
+    monkeypatch.setattr(build, "check_site", lambda *a: checks.append(1) or original(*a))
+    cache._MEMORY.clear()  # a new process: the findings come from the cache on disk
+    assert [str(p) for p in build_site(site).warnings] == first and checks == []
+    with pytest.raises(SitegenError):
+        build_site(site, strict=True)
+
+
 def test_a_page_that_is_not_rendered_again_still_reports_its_broken_link(tmp_path: Path) -> None:
     # A standalone page: it shows no list of other articles, so B's new URL does not
     # render it again (an article's side column of latest headlines would).
