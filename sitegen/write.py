@@ -24,9 +24,11 @@ import ctypes
 import errno
 import itertools
 import os
+import queue
 import shutil
 import stat
 import sys
+import threading
 from pathlib import Path
 from types import TracebackType
 
@@ -223,6 +225,7 @@ class Staging:
         self._spare_files, self._spare_folders, self._listed = _spare_inventory(self.dir) \
             if self.reused else (set(), set(), False)
         self.handoff = self.dir.parent / f"{HANDOFF}{self.output.name}"
+        self._trash = _Trash(self.dir.parent / f"{SEARCH_SCRATCH}trash-{self.output.name}")
         self.keep: set[str] = {MARKER}
         self.written: list[str] = []
         self.unchanged: list[str] = []
@@ -269,7 +272,8 @@ class Staging:
         target = self._place(relative)
         if relative in self._spare_files or relative in self._spare_folders \
                 or os.path.lexists(target):
-            _remove(Path(target))
+            if relative in self._spare_folders or not self._trash.take(target):
+                _remove(Path(target))
             self._spare_folders.discard(relative)
         return target
 
@@ -361,6 +365,7 @@ class Staging:
         otherwise the previous tree is walked to find them.
         """
         _remove(self.handoff, strict=False)
+        self._trash.empty()
         if not self._take(MARKER):
             Path(self._fresh(MARKER)).write_text("This folder is written by sitegen build.\n")
         for relative in sorted(self._spare_files - self.keep, reverse=True):
@@ -386,8 +391,51 @@ class Staging:
 
     def discard(self) -> None:
         _remove(self.handoff, strict=False)
+        self._trash.empty()
         if not self.reused:  # a spare tree is still one: the next build brings it up to date
             _remove(self.dir, strict=False)
+
+
+class _Trash:
+    """Old files of the spare tree, renamed out of the way and deleted by a thread of
+    their own while the build goes on: on a slow disk, freeing a file costs about
+    a millisecond, and a build that rewrites every page frees one per page."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.queue: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self.thread: threading.Thread | None = None
+        self.count = itertools.count()
+
+    def take(self, path: str) -> bool:
+        """Move a file out of the way (False: it is not a plain file, or cannot be moved)."""
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return False
+            if self.thread is None:
+                self.folder.mkdir(exist_ok=True)
+                self.thread = threading.Thread(target=self._delete, daemon=True,
+                                               name="sitegen-trash")
+                self.thread.start()
+            moved = f"{self.folder}/{next(self.count)}"
+            os.rename(path, moved)
+        except OSError:
+            return False
+        self.queue.put(moved)
+        return True
+
+    def _delete(self) -> None:
+        while (path := self.queue.get()) is not None:
+            with contextlib.suppress(OSError):  # what is left, the next build removes
+                os.unlink(path)
+
+    def empty(self) -> None:
+        """Wait for the deletions, then remove the folder."""
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+            self.thread = None
+        _remove(self.folder, strict=False)
 
 
 _handed = itertools.count()
