@@ -113,6 +113,7 @@ def widths(original: int, settings: Settings) -> list[int]:
     return sorted({w for w in settings.widths if w < top} | {top})
 
 
+@lru_cache(maxsize=100_000)  # shared: callers only read it
 def responsive(src: str, digest: str, size: tuple[int, int],
                settings: Settings) -> dict[str, list[Variant]]:
     """format -> its widths, modern formats first and the original's format last."""
@@ -133,6 +134,7 @@ def share(src: str, digest: str, size: tuple[int, int], settings: Settings) -> V
     return _variant(src, digest, settings, fallback, min(size[0], SHARE_WIDTH), size)
 
 
+@lru_cache(maxsize=100_000)  # shared: callers only read it
 def crops(src: str, digest: str, size: tuple[int, int], focus: tuple[float, float],
           settings: Settings) -> list[Variant]:
     """16:9, 4:3 and 1:1 crops, each as large as the image allows (at most 1200 px wide),
@@ -259,10 +261,8 @@ def plan(heroes: list[Picture], bodies: list[Picture], statics: dict[str, Path],
         need(picture.src, _all_widths(picture.src, picture.digest,
                                       (picture.width, picture.height), settings))
     for hero in heroes:
-        size = (hero.width, hero.height)
-        shared = share(hero.src, hero.digest, size, settings)
-        need(hero.src, [*([shared] if shared else []),
-                        *crops(hero.src, hero.digest, size, hero.focus, settings)])
+        need(hero.src, _shared_and_crops(hero.src, hero.digest, (hero.width, hero.height),
+                                         hero.focus, settings))
     published = sorted({v for vs in work.values() for v in vs.values()}, key=lambda v: v.output)
     originals = {}
     for name, path in statics.items():
@@ -282,6 +282,13 @@ def plan(heroes: list[Picture], bodies: list[Picture], statics: dict[str, Path],
 def _all_widths(src: str, digest: str, size: tuple[int, int],
                 settings: Settings) -> list[Variant]:
     return [v for vs in responsive(src, digest, size, settings).values() for v in vs]
+
+
+@lru_cache(maxsize=100_000)
+def _shared_and_crops(src: str, digest: str, size: tuple[int, int], focus: tuple[float, float],
+                      settings: Settings) -> list[Variant]:
+    shared = share(src, digest, size, settings)
+    return [*([shared] if shared else []), *crops(src, digest, size, focus, settings)]
 
 
 def _header_size(path: Path) -> tuple[int, int] | None:
