@@ -37,6 +37,7 @@ from sitegen import (
     search,
     sitemaps,
     themes,
+    tree_files,
     write,
 )
 from sitegen.check import LinkIndex, check_site, page_sources
@@ -212,7 +213,7 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
             if scratch:
                 scratch.cleanup()
     report.written, report.unchanged = staging.written, staging.unchanged
-    store.finish(set(keys), renders, staging.keep - set(renders) - {write.MARKER}, site_key,
+    store.finish(set(keys), renders, staging.keep - set(renders) - {tree_files.MARKER}, site_key,
                  checked)
     deps.save(cache_dir, output, decision.state)
     clock.lap("write", report)
@@ -393,7 +394,7 @@ def _render_handed(job: render.Job, output: Path, handoff: Path) -> tuple[
     relative, data, problems = render.render_job(job)
     if data is None:
         return relative, None, problems
-    return relative, write.hand_over(output, handoff, relative, data), problems
+    return relative, tree_files.hand_over(output, handoff, relative, data), problems
 
 
 def _site_key(config: Config, output: Path, theme: str, keys: dict[str, str],

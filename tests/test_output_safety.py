@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import write
+from sitegen import tree_files
 from sitegen.errors import os_problem
 from tests import conftest
 from tests.conftest import article, build_site, read_tree
@@ -73,7 +73,7 @@ def one_build(output: Path, count: int, missing: dict[int, set[int]] | None = No
     (when `complete`) a page missing. `missing` names each generation's deleted articles."""
     found: set[int] = set()
     for path in output.rglob("*"):
-        internal = path.relative_to(output).parts[0] in write.INTERNAL
+        internal = path.relative_to(output).parts[0] in tree_files.INTERNAL
         if path.is_file() and not internal:
             found.update(int(g) for g in GENERATION.findall(path.read_bytes()))
     if not found and not complete:
@@ -186,7 +186,7 @@ def counted(call):
     return step
 for name in ("link", "unlink", "rename", "replace", "mkdir", "rmdir", "chmod"):
     setattr(os, name, counted(getattr(os, name)))
-write._exchange = counted(write._exchange)
+write.exchange = counted(write.exchange)
 commit = write.Staging.commit
 def arm(self, *args, **kwargs):
     armed[0] = True
@@ -257,7 +257,7 @@ def test_leftovers_of_killed_builds_are_cleaned_by_the_next_build(tmp_path: Path
     assert one_build(spare, 30) == 1  # the previous build, put aside by the swap
     # What a build killed while it updated the spare tree leaves: it had removed the list
     # of the spare's files first, then written and removed files.
-    (spare / write.MANIFEST).unlink()
+    (spare / tree_files.MANIFEST).unlink()
     (spare / "junk.html").write_text("GEN-0-GEN")
     (spare / "ekonomi/a00000/index.html").unlink()
     (spare / "ekonomi/a00002/index.html").write_text("GEN-0-GEN")

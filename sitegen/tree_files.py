@@ -1,0 +1,234 @@
+"""Layer 5.5. The file operations under the output swap (write.py): the names sitegen
+keeps beside and inside an output, moving and deleting trees it made, the spare
+tree's inventory, the atomic exchange of two folders, the mount-point journal,
+pages handed over by the workers that rendered them, and the trash that frees old
+files while the build goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import itertools
+import os
+import queue
+import shutil
+import stat
+import sys
+import threading
+from pathlib import Path
+
+MARKER = ".sitegen-build"
+STAGING = ".sitegen-staging"
+"""Inside an output folder that is a mount point: the new tree, while it is being built."""
+RETIRED = ".sitegen-old"
+JOURNAL = ".sitegen-journal"
+INTERNAL = frozenset({STAGING, RETIRED, JOURNAL, f"{JOURNAL}.tmp"})
+"""Names inside the output folder that belong to no build (only in the mount-point case)."""
+SEARCH_SCRATCH = ".sitegen-search-"
+"""The prefix of search.py's temporary folders, made beside the staging tree."""
+HANDOFF = f"{SEARCH_SCRATCH}handoff-"
+"""With the output folder's name, beside the staging tree (the same file system): pages
+written by the workers that rendered them, until the main process renames each into the
+new tree. The search prefix makes `recover` remove what a killed build left there."""
+
+
+def internal(name: str) -> bool:
+    return name in INTERNAL or name.startswith(SEARCH_SCRATCH)
+
+
+class Trash:
+    """Old files of the spare tree, renamed out of the way and deleted by a thread of
+    their own while the build goes on: on a slow disk, freeing a file costs about
+    a millisecond, and a build that rewrites every page frees one per page."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.queue: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self.thread: threading.Thread | None = None
+        self.count = itertools.count()
+
+    def take(self, path: str) -> bool:
+        """Move a file out of the way (False: it is not a plain file, or cannot be moved)."""
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return False
+            if self.thread is None:
+                self.folder.mkdir(exist_ok=True)
+                self.thread = threading.Thread(target=self._delete, daemon=True,
+                                               name="sitegen-trash")
+                self.thread.start()
+            moved = f"{self.folder}/{next(self.count)}"
+            os.rename(path, moved)
+        except OSError:
+            return False
+        self.queue.put(moved)
+        return True
+
+    def _delete(self) -> None:
+        while (path := self.queue.get()) is not None:
+            with contextlib.suppress(OSError):  # what is left, the next build removes
+                os.unlink(path)
+
+    def empty(self) -> None:
+        """Wait for the deletions, then remove the folder."""
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+            self.thread = None
+        remove(self.folder, strict=False)
+
+
+_handed = itertools.count()
+
+
+def hand_over(output: Path, handoff: Path, relative: str, data: bytes) -> str | None:
+    """Write a rendered page from the process that rendered it (a worker), so that its
+    bytes never travel to the main process; None if the output holds them already.
+    The main process passes the result to `Staging.adopt`."""
+    if same_bytes(f"{output}/{relative}", data):
+        return None
+    handoff.mkdir(exist_ok=True)
+    name = f"{handoff}/{os.getpid()}-{next(_handed)}"
+    with open(name, "wb") as stream:
+        stream.write(data)
+    return name
+
+
+MANIFEST = ".sitegen-spare-files"
+"""In the spare tree, written by the swap that made it: its files, so that the next build
+need not walk it. The next build removes it before changing anything, so a spare tree
+that a killed build left half changed has none and is walked."""
+
+
+def write_manifest(spare: Path, files: set[str]) -> None:
+    temporary = spare / f"{MANIFEST}.tmp"
+    try:
+        temporary.write_text("".join(f"{name}\n" for name in sorted(files)), encoding="utf-8")
+        os.replace(temporary, spare / MANIFEST)
+    except OSError:
+        pass  # a full disk: the next build walks the spare tree instead
+
+
+def spare_inventory(spare: Path) -> tuple[set[str], set[str], bool]:
+    """The files and folders of the spare tree, and whether they come from its manifest
+    (else the tree was walked). The manifest goes first, before anything changes."""
+    try:
+        files = set((spare / MANIFEST).read_text(encoding="utf-8").splitlines())
+        os.unlink(spare / MANIFEST)
+    except (OSError, UnicodeDecodeError):
+        return (*inventory(spare), False)
+    folders = set()
+    for name in files:
+        parts = name.split("/")
+        if name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts):
+            return (*inventory(spare), False)
+        folders.update("/".join(parts[:end]) for end in range(1, len(parts)))
+    return files, folders, True
+
+
+def inventory(top: Path) -> tuple[set[str], set[str]]:
+    """Every file (anything not a folder) and folder under `top`, relative to it. A folder
+    sitegen cannot write (made read-only since) is opened up: the tree is sitegen's own."""
+    files: set[str] = set()
+    folders: set[str] = set()
+
+    def walk(path: str, prefix: str) -> None:
+        for entry in os.scandir(path):
+            relative = prefix + entry.name
+            if prefix == "" and internal(entry.name):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if entry.stat(follow_symlinks=False).st_mode & 0o700 != 0o700:
+                    os.chmod(entry.path, 0o700)
+                folders.add(relative)
+                walk(entry.path, relative + "/")
+            else:
+                files.add(relative)
+
+    walk(str(top), "")
+    return files, folders
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically; False where the system cannot (then the caller renames)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library older than glibc 2.28
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                 _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def write_journal(output: Path, phase: str) -> None:
+    temporary = output / f"{JOURNAL}.tmp"
+    temporary.write_text(phase + "\n")
+    os.replace(temporary, output / JOURNAL)
+
+
+def roll_forward(output: Path) -> None:
+    """Move a complete staged tree into a mount-point output folder, in two phases that a
+    later build can finish: first every previous entry out of the way, then the new ones in."""
+    staging, retired, journal = output / STAGING, output / RETIRED, output / JOURNAL
+    if journal.read_text().strip() == "retire":
+        retired.mkdir(exist_ok=True)
+        for name in os.listdir(output):
+            if not internal(name):
+                os.rename(output / name, retired / name)
+        write_journal(output, "install")
+    for name in os.listdir(staging):
+        os.rename(staging / name, output / name)
+    journal.unlink()
+    remove(retired, strict=False)
+    remove(staging, strict=False)
+
+
+def remove(path: Path, strict: bool = True) -> None:
+    """Remove a tree sitegen made, also one whose folders were made read-only since."""
+    try:
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        elif path.is_dir():
+            try:
+                shutil.rmtree(path)
+            except PermissionError:
+                open_up(path)
+                shutil.rmtree(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        if strict:
+            raise
+        # Otherwise the output is already complete; the next build removes the rest.
+
+
+def open_up(folder: Path) -> None:
+    os.chmod(folder, 0o700)
+    for entry in os.scandir(folder):
+        if entry.is_dir(follow_symlinks=False):
+            open_up(Path(entry.path))
+
+
+def same_bytes(path: str, data: bytes) -> bool:
+    try:
+        found = os.lstat(path)
+        if not stat.S_ISREG(found.st_mode) or found.st_size != len(data):
+            return False
+        with open(path, "rb") as stream:
+            return stream.read() == data
+    except OSError:
+        return False
