@@ -12,17 +12,12 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
-import itertools
-import math
 import os
 import tempfile
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sitegen import (
     bodies,
@@ -30,7 +25,6 @@ from sitegen import (
     claims,
     collect,
     deps,
-    lifeline,
     pictures,
     readers,
     render,
@@ -47,12 +41,7 @@ from sitegen.links import MdLinks, resolve_md_links
 from sitegen.listing import HeldBack, held_back
 from sitegen.model import Article, Site
 from sitegen.views import Views, clock_state
-
-# Below this many items, starting worker processes costs more than it saves.
-PARALLEL_MIN = 32
-# Items sent to a worker at once: enough to amortise the round trip.
-CHUNK_MAX = 32
-Progress = Callable[[str, int, int], None]
+from sitegen.workers import Progress, Workers
 
 
 @dataclass(frozen=True)
@@ -123,7 +112,7 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
     report = BuildReport(output, [], [], store.warnings, {})
     bytecode = cache_dir / "templates" if cache_dir else None
     with _bodies_folder(cache_dir) as held, \
-            _Workers(options, chain, config.root, bytecode, held) as workers:
+            Workers(options.jobs, options.progress, chain, config.root, bytecode, held) as workers:
         articles, problems, keys = _read(config, store, workers, report, held)
         if options.keep_going or config.build.keep_going:
             articles, problems = _skip_bad(articles, problems, options.strict, report)
@@ -172,13 +161,13 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
                                output, "\0".join(_site_parts(config, output, theme, static,
                                                              site, options.now)))
         staging = write.Staging(output)
-        if decision.replan is not None:
-            for kept in set(store.renders) - decision.replan:
-                staging.keep_unchanged(kept)
-        jobs = render.plan(site, config, site_view, views, options.now,
-                           None if decision.replan is None else decision.replan.__contains__)
-        clock.lap("collect", report)
         try:
+            if decision.replan is not None:  # a body edit: every other file stays as it is
+                for kept in set(store.renders) - decision.replan:
+                    staging.keep_unchanged(kept)
+            jobs = render.plan(site, config, site_view, views, options.now,
+                               None if decision.replan is None else decision.replan.__contains__)
+            clock.lap("collect", report)
             renders, owned, blocked = _render(jobs, theme, cache.digest(site_view), store,
                                               staging, workers, report, decision.state.shows)
             if decision.replan is not None:
@@ -221,7 +210,7 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
 
 
 def _check_links(config: Config, files: dict[str, Path], site: Site, md_links: MdLinks,
-                 options: BuildOptions, report: BuildReport, workers: _Workers,
+                 options: BuildOptions, report: BuildReport, workers: Workers,
                  cache_dir: Path | None, known: list[Problem] | None = None) -> list[Problem]:
     """Every internal link, image and fragment of the new tree, before it replaces the
     output: warnings, or with --strict errors that leave the output as it was. The pages
@@ -263,7 +252,7 @@ def _read_off_main(path: Path, config: Config, folder: Path) -> tuple[Article | 
     return article, problems
 
 
-def _read(config: Config, store: cache.BuildCache, workers: _Workers, report: BuildReport,
+def _read(config: Config, store: cache.BuildCache, workers: Workers, report: BuildReport,
           folder: Path) -> tuple[list[Article], list[Problem], dict[str, str]]:
     """Every source as an Article: from the cache when its key matches (and its body is
     still on disk), else parsed."""
@@ -319,7 +308,7 @@ def _skip_bad(articles: list[Article], problems: list[Problem], strict: bool,
 
 
 def _pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
-              workers: _Workers, report: BuildReport) -> pictures.Plan:
+              workers: Workers, report: BuildReport) -> pictures.Plan:
     """Make the resized versions that are not in the folder yet (the build cache's
     `pictures/`, named by content, so an unchanged image is never decoded again)."""
     published = (*site.articles, *site.pages)
@@ -343,7 +332,7 @@ def _pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
 
 
 def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
-            store: cache.BuildCache, staging: write.Staging, workers: _Workers,
+            store: cache.BuildCache, staging: write.Staging, workers: Workers,
             report: BuildReport, shows: dict[str, list[str]],
             ) -> tuple[dict[str, str], list[tuple[str, str]], list[Problem]]:
     """Render the jobs whose context or templates changed; keep the other files as they are.
@@ -432,67 +421,3 @@ class _Clock:
         now = time.perf_counter()
         report.timings[name] = now - self.last
         self.last = now
-
-
-class _Workers:
-    """A map over worker processes, started at most once per build and only when worth it.
-
-    Results come back in input order, so the output never depends on timing.
-    """
-
-    def __init__(self, options: BuildOptions, chain: tuple[themes.Theme, ...], root: Path,
-                 bytecode: Path | None, bodies_dir: Path) -> None:
-        self.jobs, self.progress = options.jobs, options.progress
-        self.init_args = (chain, root, bytecode, bodies_dir)
-        self.pool: ProcessPoolExecutor | None = None
-        render.init_worker(*self.init_args)
-
-    def __enter__(self) -> _Workers:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-
-    def map(self, stage: str, fn: Callable[[Any], Any], items: Iterable[Any],
-            minimum: int = PARALLEL_MIN) -> Iterator[Any]:
-        """fn over items, in order. At most a few chunks are in flight at once, so
-        memory holds a window of the work, not all of it. Fewer than `minimum` items
-        run in this process."""
-        total = len(items) if isinstance(items, list) else 0
-        if self.jobs <= 1 or (total and total < minimum):
-            results: Iterable[Any] = map(fn, items)
-        else:
-            results = self._parallel(fn, iter(items), total)
-        for done, result in enumerate(results, start=1):
-            if self.progress:
-                self.progress(stage, done, total)
-            yield result
-
-    def _parallel(self, fn: Callable[[Any], Any], items: Iterator[Any],
-                  total: int) -> Iterator[Any]:
-        chunk = max(1, min(CHUNK_MAX, math.ceil(total / (self.jobs * 8)))) if total else CHUNK_MAX
-        first = list(itertools.islice(items, chunk))
-        if len(first) < PARALLEL_MIN and not total:
-            # A short stream (an incremental rebuild): not worth starting workers.
-            yield from map(fn, itertools.chain(first, items))
-            return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker,
-                                            initargs=self.init_args)
-        flight: deque[Future[list[Any]]] = deque()
-        pending = first
-        while pending or flight:
-            while pending and len(flight) < self.jobs * 4:
-                flight.append(self.pool.submit(_run_chunk, fn, pending))
-                pending = list(itertools.islice(items, chunk))
-            yield from flight.popleft().result()
-
-
-def _init_worker(*args: Any) -> None:
-    lifeline.tie_to_parent()  # a killed build leaves no worker behind
-    render.init_worker(*args)
-
-
-def _run_chunk(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-    return [fn(item) for item in items]

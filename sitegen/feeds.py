@@ -115,7 +115,6 @@ class _Feeds:
             "id": card["permalink"], "url": card["permalink"], "title": article.title,
             "summary": " ".join(filter(None, (article.summary, feed_notes.notes_text(
                 article, self.strings, self.language)))),
-            # Sanitized whatever [markdown] raw_html says: no script reaches a feed reader.
             # Finished where the feed is rendered (bodies.finish): sanitized whatever
             # [markdown] raw_html says, so no script reaches a feed reader.
             "content_html": body_recipe(article, self.views.link.origin, {

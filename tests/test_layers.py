@@ -20,7 +20,7 @@ LAYERS: dict[str, int] = {
     "collect": 4, "views": 4, "links": 4, "search_shards": 4,
     "feeds": 5, "sitemaps": 5, "search": 5, "deps": 5, "hostfiles": 5, "listing": 5,
     "tree_files": 5.5, "render": 6, "write": 6, "cache": 6, "hosts": 6, "cms": 6, "check": 6,
-    "build": 7, "scaffold": 7, "external": 7,
+    "workers": 6.5, "build": 7, "scaffold": 7, "external": 7,
     "watch": 8, "livereload": 8,
     "serve": 9,
     # The importers sit above readers and below cli; inside the package, the shared

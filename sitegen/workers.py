@@ -1,0 +1,89 @@
+"""Layer 6.5. A map over worker processes, for the build's stages that fan out.
+
+Started at most once per build and only when worth it; every worker builds its
+Jinja environment once and dies with the build (lifeline.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from sitegen import lifeline, render
+from sitegen.themes import Theme
+
+# Below this many items, starting worker processes costs more than it saves.
+PARALLEL_MIN = 32
+# Items sent to a worker at once: enough to amortise the round trip.
+CHUNK_MAX = 32
+Progress = Callable[[str, int, int], None]
+"""Called as progress(stage, done, total)."""
+
+
+class Workers:
+    """A map over worker processes, started at most once per build and only when worth it.
+
+    Results come back in input order, so the output never depends on timing.
+    """
+
+    def __init__(self, jobs: int, progress: Progress | None, chain: tuple[Theme, ...],
+                 root: Path, bytecode: Path | None, bodies_dir: Path) -> None:
+        self.jobs, self.progress = jobs, progress
+        self.init_args = (chain, root, bytecode, bodies_dir)
+        self.pool: ProcessPoolExecutor | None = None
+        render.init_worker(*self.init_args)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def map(self, stage: str, fn: Callable[[Any], Any], items: Iterable[Any],
+            minimum: int = PARALLEL_MIN) -> Iterator[Any]:
+        """fn over items, in order. At most a few chunks are in flight at once, so
+        memory holds a window of the work, not all of it. Fewer than `minimum` items
+        run in this process."""
+        total = len(items) if isinstance(items, list) else 0
+        if self.jobs <= 1 or (total and total < minimum):
+            results: Iterable[Any] = map(fn, items)
+        else:
+            results = self._parallel(fn, iter(items), total)
+        for done, result in enumerate(results, start=1):
+            if self.progress:
+                self.progress(stage, done, total)
+            yield result
+
+    def _parallel(self, fn: Callable[[Any], Any], items: Iterator[Any],
+                  total: int) -> Iterator[Any]:
+        chunk = max(1, min(CHUNK_MAX, math.ceil(total / (self.jobs * 8)))) if total else CHUNK_MAX
+        first = list(itertools.islice(items, chunk))
+        if len(first) < PARALLEL_MIN and not total:
+            # A short stream (an incremental rebuild): not worth starting workers.
+            yield from map(fn, itertools.chain(first, items))
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker,
+                                            initargs=self.init_args)
+        flight: deque[Future[list[Any]]] = deque()
+        pending = first
+        while pending or flight:
+            while pending and len(flight) < self.jobs * 4:
+                flight.append(self.pool.submit(_run_chunk, fn, pending))
+                pending = list(itertools.islice(items, chunk))
+            yield from flight.popleft().result()
+
+
+def _init_worker(*args: Any) -> None:
+    lifeline.tie_to_parent()  # a killed build leaves no worker behind
+    render.init_worker(*args)
+
+
+def _run_chunk(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    return [fn(item) for item in items]
