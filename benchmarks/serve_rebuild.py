@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sitegen.build import BuildOptions, build  # noqa: E402
-from sitegen.config import load_config  # noqa: E402
+from sitegen.build import BuildOptions, build
+from sitegen.config import load_config
 
 
 def main() -> None:
