@@ -23,8 +23,8 @@ import yaml
 
 from sitegen import cms
 from sitegen.config import load_config
-from tests.conftest import REPO, build_copy, missing_tool
-from tests.test_theme_browser import serve
+from tests.conftest import REPO, missing_tool
+from tests.test_theme_browser import served_sample
 
 pytestmark = pytest.mark.browser
 
@@ -40,10 +40,7 @@ def decap_dist() -> Path:
 
 @pytest.fixture(scope="module")
 def admin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url, server = serve(build_copy(REPO, tmp_path_factory.mktemp("cms")))
-    yield url
-    server.shutdown()
-    server.server_close()
+    yield from served_sample(tmp_path_factory, "cms")
 
 
 def test_the_admin_page_lists_every_section_of_the_sample_site(browser: Any, admin: str) -> None:

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import REPO, build_copy
-from tests.test_theme_browser import PHONE, load_everything, serve, violations
+from tests.conftest import REPO
+from tests.test_theme_browser import PHONE, load_everything, served_sample, violations
 
 pytestmark = pytest.mark.browser
 
@@ -27,10 +27,7 @@ GALLERY = "/nasional/perpustakaan-perahu-kepulauan-seribu/"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url, server = serve(build_copy(REPO, tmp_path_factory.mktemp("embeds")))
-    yield url
-    server.shutdown()
-    server.server_close()
+    yield from served_sample(tmp_path_factory, "embeds")
 
 
 def recorded_page(browser: Any, site: str, **options: Any) -> tuple[Any, Any, list[str]]:

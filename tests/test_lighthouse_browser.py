@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, build_copy, missing_tool
-from tests.test_theme_browser import SEED, serve
+from tests.conftest import REPO, missing_tool
+from tests.test_theme_browser import SEED, served_sample
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,10 +38,7 @@ def lighthouse() -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url, server = serve(build_copy(REPO, tmp_path_factory.mktemp("lighthouse")))
-    yield url
-    server.shutdown()
-    server.server_close()
+    yield from served_sample(tmp_path_factory, "lighthouse")
 
 
 @pytest.mark.parametrize("path", ["/", SEED])

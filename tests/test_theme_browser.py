@@ -61,6 +61,14 @@ def serve(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
     return f"http://127.0.0.1:{server.server_address[1]}", server
 
 
+def served_sample(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
+    """A fixture's body: the sample site built into a copy and served, until the fixture ends."""
+    url, server = serve(build_copy(REPO, tmp_path_factory.mktemp(name)))
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Base URLs of the served sample site ("id") and English test site ("en")."""

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, build_copy, missing_tool
-from tests.test_theme_browser import CHARACTERS_PER_LINE, PAGES, SEED, serve
+from tests.conftest import missing_tool
+from tests.test_theme_browser import CHARACTERS_PER_LINE, PAGES, SEED, served_sample
 
 pytestmark = pytest.mark.browser
 
@@ -29,10 +29,7 @@ FAMILIES = {"dejavu": ("DejaVu Serif", "DejaVu Sans"),
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url, server = serve(build_copy(REPO, tmp_path_factory.mktemp("fonts")))
-    yield url
-    server.shutdown()
-    server.server_close()
+    yield from served_sample(tmp_path_factory, "fonts")
 
 
 def force_fonts(page: Any, family: str) -> None:
