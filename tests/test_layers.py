@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
-# The documented dependency order (README, "Architecture"): lowest layer first.
+# The documented dependency order (docs/developers.md, "Architecture"): lowest layer first.
 LAYERS: dict[str, int] = {
     "__init__": 0, "errors": 0, "lifeline": 0,
     "config": 1, "dates": 1, "images": 1, "sitefiles": 1, "sanitize": 1, "brackets": 1,
@@ -80,7 +80,7 @@ def package_modules() -> dict[str, set[str]]:
 
 def test_every_module_has_a_layer() -> None:
     missing = sorted(set(package_modules()) - set(LAYERS))
-    assert not missing, f"add these modules to LAYERS (and the README): {missing}"
+    assert not missing, f"add these modules to LAYERS (and docs/developers.md): {missing}"
 
 
 def test_imports_only_go_down() -> None:
