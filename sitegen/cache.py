@@ -41,7 +41,6 @@ from zoneinfo import ZoneInfo
 import babel
 import jinja2
 import markdown
-import nh3
 import pygments
 
 from sitegen import __version__, pictures
@@ -81,7 +80,7 @@ def salt() -> str:
     """Everything global that changes what the cache holds."""
     return "|".join([str(CACHE_VERSION), __version__, markdown.__version__,
                      importlib.metadata.version("pymdown-extensions"), pygments.__version__,
-                     jinja2.__version__, babel.__version__, nh3.__version__,
+                     jinja2.__version__, babel.__version__, importlib.metadata.version("nh3"),
                      f"{sys.version_info.major}.{sys.version_info.minor}"])
 
 
@@ -379,7 +378,7 @@ def _record(raw: memoryview, at: int) -> Any:
 
 
 def _stamps_from_plain(table: dict[str, Any]) -> dict[str, Stamp]:
-    return {str(name): tuple(stamp) for name, stamp in table.items()}  # type: ignore[misc]
+    return {str(name): tuple(stamp) for name, stamp in table.items()}
 
 
 def _renders_from_plain(table: dict[str, Any]) -> dict[str, Any]:

@@ -102,9 +102,9 @@ def _linking_tag(tag: str, attributes: str) -> tuple[dict[str, None], str | None
     refs: dict[str, None] = {}
     if tag == "link" and HINT_RELS & set(values.get("rel", "").lower().split()):
         return refs, name
-    for attr, tags in URL_ATTRS.items():
-        if tag in tags and values.get(attr, "").strip():
-            refs[values[attr].strip()] = None
+    for url_attr, tags in URL_ATTRS.items():
+        if tag in tags and values.get(url_attr, "").strip():
+            refs[values[url_attr].strip()] = None
     if tag in SRCSET_TAGS and values.get("srcset"):
         for candidate in values["srcset"].split(","):
             if candidate.strip():
@@ -176,7 +176,7 @@ class LinkIndex:
                 self.ids_changed = True
             self.pages[relative] = [stamp, refs, ids, None]
             self.changed = True
-        return {relative: tuple(self.pages[relative][1:]) for relative in pages}  # type: ignore[misc]
+        return {relative: tuple(self.pages[relative][1:]) for relative in pages}
 
     def remember(self, relative: str, findings: list[Any]) -> None:
         self.pages[relative][3] = findings
@@ -345,7 +345,8 @@ class Locator:
 
     def problems(self, found: Iterable[tuple[str, str, str]], shown: str) -> list[Problem]:
         """(output page, URL, message) -> warnings."""
-        problems, elsewhere = [], {}
+        problems: list[Problem] = []
+        elsewhere: dict[str, list[str]] = {}
         for page, value, message in found:
             source, line = self.line(page, value)
             if line:

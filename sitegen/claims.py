@@ -82,9 +82,9 @@ def clashes(claims: Iterable[tuple[str, str]], static: dict[str, str],
         if search_folder and output[:slash if slash > 0 else None] == search_folder:
             inside.setdefault((search_folder, SEARCH_INDEX_OWNER), []).append((output, who))
         while slash > 0:  # each folder the file is inside: a/, a/b/, ...
-            other = files.get(output[:slash])
-            if other is not None and other != who:
-                inside.setdefault((output[:slash], other), []).append((output, who))
+            holder = files.get(output[:slash])
+            if holder is not None and holder != who:
+                inside.setdefault((output[:slash], holder), []).append((output, who))
             slash = output.find("/", slash + 1)
     for (folder, other), found in inside.items():
         # Name the content's own claimant first (a section's front page, not its feeds).

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,14 +36,20 @@ _EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
 _RECIPE = "1"
 
 
-class Settings(Protocol):
-    """`[images]` of sitegen.toml (config.ImagesConfig)."""
+class Settings(Hashable, Protocol):
+    """`[images]` of sitegen.toml (config.ImagesConfig): read-only and hashable, because
+    the functions that take it are memoised."""
 
-    widths: tuple[int, ...]
-    formats: tuple[str, ...]
-    quality: int
-    avif_quality: int
-    max_original_width: int
+    @property
+    def widths(self) -> tuple[int, ...]: ...
+    @property
+    def formats(self) -> tuple[str, ...]: ...
+    @property
+    def quality(self) -> int: ...
+    @property
+    def avif_quality(self) -> int: ...
+    @property
+    def max_original_width(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -224,13 +231,18 @@ def _options(format: str, settings: Settings) -> dict[str, object]:
 
 
 class Picture(Protocol):
-    """What planning needs of a model.Image."""
+    """What planning needs of a model.Image (read-only: images are frozen)."""
 
-    src: str
-    width: int
-    height: int
-    digest: str
-    focus: tuple[float, float]
+    @property
+    def src(self) -> str: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def digest(self) -> str: ...
+    @property
+    def focus(self) -> tuple[float, float]: ...
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader  # type: ignore[assignment]
 
 
-class _FrontMatterLoader(SafeLoader):  # type: ignore[misc,valid-type]
+class _FrontMatterLoader(SafeLoader):
     """The safe loader without YAML's timestamps: `sitegen.dates` reads every date, so
     each notation means one thing (`21.30` is 21:30) and an impossible date such as
     2017-02-30 is a problem of its file, not an exception inside PyYAML."""
@@ -263,7 +263,9 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
     html = sanitize.body_html(rendered.html, mode)
     return Article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
-        date=date, updated=dates.get("updated"), expires=dates.get("expires"),
+        # A page may have no date; Article.date is typed for articles, which always do.
+        date=date,  # type: ignore[arg-type]
+        updated=dates.get("updated"), expires=dates.get("expires"),
         body_html=html, toc_html=sanitize.body_html(rendered.toc_html, mode),
         summary=values.get("summary", "").strip() or rendered.first_paragraph,
         word_count=rendered.word_count, reading_time=rendered.reading_time,
@@ -283,7 +285,7 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
 def _live_entries(found: list[tuple[int, str, str, str]], offset: int, to_date: newsroom.ToDate,
                   config: Config, where: str, problems: list[Problem]) -> list[LiveEntry]:
     """A live blog's entries, newest first, each rendered like a body."""
-    entries = []
+    entries: list[LiveEntry] = []
     for line, when, headline, text in found:
         moment = newsroom.entry_time(when, to_date)
         if moment is None or not headline:
@@ -313,7 +315,8 @@ def dated_name(stem: str, tz: ZoneInfo) -> tuple[dt.datetime | None, str]:
     if not match:
         return None, stem
     try:
-        day = dt.datetime(*(int(part) for part in match.group(1, 2, 3)), tzinfo=tz)
+        year, month, day_of_month = (int(part) for part in match.group(1, 2, 3))
+        day = dt.datetime(year, month, day_of_month, tzinfo=tz)
     except ValueError:
         return None, stem
     return day, match.group(4)

@@ -119,7 +119,7 @@ def spare_inventory(spare: Path) -> tuple[set[str], set[str], bool]:
         os.unlink(spare / MANIFEST)
     except (OSError, UnicodeDecodeError):
         return (*inventory(spare), False)
-    folders = set()
+    folders: set[str] = set()
     for name in files:
         parts = name.split("/")
         if name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts):

@@ -61,10 +61,10 @@ def split(text: str) -> tuple[dict[str, Any] | None, str, int, str]:
         head, rest = text[3:end], text[end + 4:]
         data = load(head, "toml")
     elif text.startswith("---"):
-        end = re.search(r"^---[ \t]*$", text[3:], re.M)
-        if end is None:
+        close = re.search(r"^---[ \t]*$", text[3:], re.M)
+        if close is None:
             raise ValueError("YAML front matter is never closed with ---")
-        head, rest = text[3:3 + end.start()], text[3 + end.end():]
+        head, rest = text[3:3 + close.start()], text[3 + close.end():]
         data = load(head, "yaml") or {}
     elif text.lstrip().startswith("{"):
         data, at = json.JSONDecoder().raw_decode(text.lstrip())
@@ -223,8 +223,10 @@ def _bundle(folder: Path, item: Imported, body: str, result: Result, source: Pat
     for file in sorted(folder.iterdir()):
         if file.is_file() and not file.is_symlink() and file.suffix.lower() not in MARKDOWN:
             result.assets[where + file.name] = file.resolve()
+            # The replacement is a re.sub template: a backslash in a file name must stay one.
+            published = (where + file.name).replace("\\", "\\\\")
             body = re.sub(r"(\]\(\s*|\bsrc=[\"']|\bsrc=)(?:\./)?" + re.escape(file.name),
-                          lambda m, name=file.name: m.group(1) + where + name, body)
+                          r"\g<1>" + published, body)
             if item.front.get("image") in {file.name, "./" + file.name}:
                 item.front["image"] = where + file.name
     return body

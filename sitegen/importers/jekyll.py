@@ -72,7 +72,7 @@ def split(text: str) -> tuple[str | None, str, int]:
 
 
 def import_site(source: Path, config: Config, report: Report, section: str) -> Result:
-    settings = {}
+    settings: dict[str, Any] = {}
     if (source / "_config.yml").is_file():
         settings = load_yaml(source / "_config.yml", report, "_config.yml") or {}
     if not isinstance(settings, dict):
