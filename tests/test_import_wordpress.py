@@ -193,6 +193,7 @@ def test_authors_categories_tags_summary_and_featured_image(imported: tuple[Path
     assert "Sampul edisi Maret." in flood.get_text()
 
 
+@pytest.mark.slow
 def test_the_imported_pages_are_valid_html(imported: tuple[Path, str]) -> None:
     site, _ = imported
     pages = [site / "output/metro/banjir-di-jakarta/index.html",

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, article, make_site
 
 BROKEN = {
@@ -86,6 +88,7 @@ def test_strict_keep_going_skips_files_with_warnings_too(tmp_path: Path) -> None
     assert not (site / "output/a/kunci").exists()
 
 
+@pytest.mark.slow
 def test_a_thousand_files_with_one_unknown_key_print_one_line(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {
         f"content/lama/lama-{n:04d}.md": article(f"Lama {n}", layout="post")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import tracemalloc
 from pathlib import Path
 
+import pytest
+
 from sitegen import bodies
 from tests.conftest import article, build_site, make_site
 
@@ -37,6 +39,7 @@ def body_bytes(site: Path) -> int:
     return sum(len(p.read_bytes()) for p in (site / "content").rglob("*.md"))
 
 
+@pytest.mark.slow
 def test_the_main_process_peak_does_not_grow_with_body_length(tmp_path: Path) -> None:
     short = site_with_bodies(tmp_path / "short", paragraphs=1)
     long = site_with_bodies(tmp_path / "long", paragraphs=200)

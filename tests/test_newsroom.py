@@ -229,6 +229,7 @@ def test_every_sample_page_shows_the_banner_before_its_end(sample: Path) -> None
     assert "Hujan deras rendam 27 RT" in banner.text_content()
 
 
+@pytest.mark.slow
 def test_after_its_end_no_page_shows_the_banner_even_from_the_cache(tmp_path: Path) -> None:
     site = copy_sample(tmp_path)
     build_site(site, now=BANNER_END - dt.timedelta(minutes=1))

@@ -228,6 +228,7 @@ def final_moves(site: Path, count: int, current: int, complete: bool) -> None:
         current, step = found or current, (step + 1 if step < 4 else step * 2)
 
 
+@pytest.mark.slow
 def test_a_build_killed_at_each_step_of_its_final_moves_leaves_one_whole_build(
         tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", 30)
@@ -238,6 +239,7 @@ def test_a_build_killed_at_each_step_of_its_final_moves_leaves_one_whole_build(
     assert_clean_build_equal(site, tmp_path)
 
 
+@pytest.mark.slow
 def test_a_killed_first_build_does_not_lock_the_user_out(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", 30)
     (site / "output").mkdir()
@@ -248,6 +250,7 @@ def test_a_killed_first_build_does_not_lock_the_user_out(tmp_path: Path) -> None
     assert_clean_build_equal(site, tmp_path)
 
 
+@pytest.mark.slow
 def test_leftovers_of_killed_builds_are_cleaned_by_the_next_build(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", 30)
     for generation in (1, 2):
@@ -295,6 +298,7 @@ def test_a_second_build_into_the_same_folder_stops_with_a_message(tmp_path: Path
     assert one_build(site / "output", 30) == 2
 
 
+@pytest.mark.slow
 def test_two_concurrent_builds_never_mix_the_tree(tmp_path: Path) -> None:
     first, second = make_site(tmp_path / "one", 300), make_site(tmp_path / "two", 300)
     write_articles(second, 300, 2)
@@ -309,6 +313,7 @@ def test_two_concurrent_builds_never_mix_the_tree(tmp_path: Path) -> None:
         assert one_build(output, 300) in (1, 2)
 
 
+@pytest.mark.slow
 def test_an_output_folder_that_is_a_mount_point_builds(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", 30)
     with mounted(site / "output", "size=64m"):
@@ -334,6 +339,7 @@ def test_an_output_folder_that_is_a_mount_point_builds(tmp_path: Path) -> None:
         assert_clean_build_equal(site, tmp_path)
 
 
+@pytest.mark.slow
 def test_a_read_only_subfolder_leaves_one_whole_build(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", 30)
     assert build(site).returncode == 0

@@ -177,6 +177,7 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
     return parse_config('[site]\ntitle = "Warta"\nbase_url = "https://example.org/"\n', root)
 
 
+@pytest.mark.slow
 def test_sixty_thousand_articles_make_an_index_with_two_parts(config: Config) -> None:
     site, views, site_view = generated_site(60_000, config, NOW, dt.timedelta(minutes=30))
     files = render_files(site, config, views, site_view)
