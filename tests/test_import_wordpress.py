@@ -213,8 +213,8 @@ def test_the_report_says_what_needs_a_person(tmp_path: Path) -> None:
     assert "[sections.metro]\ntitle = \"Metro\"" in report
     # Each item is named by the line of the export it opens on.
     line = next(n for n, text in enumerate(wxr.read_text().splitlines(), 1) if "<item>" in text)
-    assert f"export.xml:{line}: needs a person: Banjir di Jakarta: an embed became a link " \
-           "on its own line" in report
+    assert f"export.xml:{line}: converted: Banjir di Jakarta: embed of " \
+           "https://www.youtube.com/watch?v=abc123 -> !embed" in report
 
 
 def test_dry_run_writes_nothing_and_section_is_a_slug(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,7 @@ import yaml
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.importers import html, jekyll_urls, liquid
+from sitegen.importers import html, jekyll_urls, liquid, permalinks
 from sitegen.importers.front import credit_lines, map_front
 from sitegen.importers.report import Report
 from sitegen.importers.write import (
@@ -38,7 +38,6 @@ from sitegen.importers.write import (
     unique_slugs,
     zone_of,
 )
-from sitegen.readers import dated_name
 
 HTML = (".html", ".htm")
 _NOT_PAGES = {"index", "readme", "404", "license", "changelog", "contributing"}
@@ -78,10 +77,15 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     if not isinstance(settings, dict):
         report.needs_person("_config.yml", 1, "not a mapping of settings; ignored")
         settings = {}
-    zone = zone_of(settings.get("timezone"), config.site.timezone)
+    # Jekyll without `timezone` uses the build machine's zone: UTC on the usual hosts.
+    zone = zone_of(settings.get("timezone"), "UTC")
     data = _data(source / "_data", report)
     style = str(settings.get("permalink") or "date")
-    pattern = jekyll_urls.STYLES.get(style, style)
+    posts = (settings.get("collections") or {}).get("posts") if isinstance(
+        settings.get("collections"), dict) else None
+    if isinstance(posts, dict) and isinstance(posts.get("permalink"), str):
+        style = posts["permalink"]  # the posts collection's own permalink wins
+    pattern = permalinks.jekyll_style(style)
     base = str(settings.get("baseurl") or "").rstrip("/")
     found: list[tuple[Imported, dict[str, Any], str]] = []
     context = _Context(settings, zone, data, pattern, style, base, section, report,
@@ -119,7 +123,7 @@ def _read_file(path: Path, source: Path,
                context: _Context) -> tuple[Imported, dict[str, Any], str] | None:
     """One file of the old site as an item, or None when it is no post or page."""
     settings, zone, data, report = context.settings, context.zone, context.data, context.report
-    pattern, style, base, section = context.pattern, context.style, context.base, context.section
+    base, section = context.base, context.section
     relative = path.relative_to(source)
     parts = relative.parts
     if not path.is_file() or path.is_symlink() or _hidden(parts):
@@ -140,7 +144,9 @@ def _read_file(path: Path, source: Path,
         return None
     if path.suffix.lower() not in (*MARKDOWN, *HTML):
         return None
-    if not (in_posts or in_drafts) and path.stem.lower() in _NOT_PAGES:
+    # A folder's index (a language's home, `zh_cn/index.md`) is a page of its own.
+    folder_index = path.stem.lower() == "index" and len(parts) > 1
+    if not (in_posts or in_drafts) and path.stem.lower() in _NOT_PAGES and not folder_index:
         report.skipped(shown, 0, "a home or special page: sitegen makes its own")
         return None
     text = path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
@@ -166,7 +172,9 @@ def _read_file(path: Path, source: Path,
 
     mapped = map_front(meta, shown, zone, report, line_of, split_spaces=True,
                        author_names=lambda n: _author(n, data))
-    name_date, stem = dated_name(path.stem, zone)
+    name_date, stem = permalinks.jekyll_dated(path.stem, zone)
+    if folder_index:
+        stem = "-".join(parts[:-1])
     date = mapped.date or name_date
     if date is None:
         date = dt.datetime.fromtimestamp(path.stat().st_mtime, zone).replace(microsecond=0)
@@ -196,18 +204,9 @@ def _read_file(path: Path, source: Path,
     if is_post:
         item.section = urls.slugify(categories[0]) if categories else section
         front["tags"] = list(dict.fromkeys([*categories[1:], *front.get("tags", [])]))
-        if collection is not None:
-            within = Path(*parts[1:]).with_suffix("").as_posix()
-            old = jekyll_urls.expand(context.collections[collection], categories, stem, slug,
-                                     date, {"collection": collection, "path": within})
-        else:
-            old = jekyll_urls.post_url(pattern, categories, stem, slug, date, meta)
-    else:
-        old = jekyll_urls.page_url(relative, style)
-    permalink = meta.get("permalink")
-    if isinstance(permalink, str) and permalink.strip():
-        old = jekyll_urls.expand(permalink.strip(), categories, stem, slug, date)
-    extra = [u for u in mapped.old_urls if u != permalink]
+    old = _old_url(context, meta, relative, collection, folder_categories, stem,
+                   date.astimezone(zone))
+    extra = [u for u in mapped.old_urls if u != meta.get("permalink")]
     item.old_urls = list(dict.fromkeys([old, *extra]))
     if mapped.image:
         front["image"] = mapped.image.removeprefix(base) if base else mapped.image
@@ -335,3 +334,26 @@ def _author(name: str, data: dict[str, Any]) -> str:
         entry = authors[name]
         return str(entry.get("name") or entry.get("display_name") or name)
     return name
+
+
+def _old_url(context: _Context, meta: dict[str, Any], relative: Path, collection: str | None,
+             folders: list[str], stem: str, date: dt.datetime) -> str:
+    """The URL Jekyll gave the file, spelled as Jekyll spelled it (`permalinks.py`)."""
+    parts = relative.parts
+    raw_slug = str(meta.get("slug") or stem)
+    more = {"path": relative.with_suffix("").as_posix(), "basename": relative.stem}
+    categories = permalinks.jekyll_categories(meta, [] if collection else folders)
+    if collection is not None:
+        pattern = context.collections[collection]
+        more = {"collection": collection, "path": Path(*parts[1:]).with_suffix("").as_posix()}
+    elif "_posts" in parts[:-1] or "_drafts" in parts[:-1]:
+        pattern = context.pattern
+    else:
+        pattern = ""
+    permalink = meta.get("permalink")
+    if isinstance(permalink, str) and permalink.strip():
+        pattern = permalink.strip()
+    if not pattern:
+        return permalinks.jekyll_page_url(PurePosixPath(relative.as_posix()), context.pattern)
+    return permalinks.jekyll_url(pattern, categories=categories, slug=raw_slug,
+                                 name=relative.stem, date=date, more=more)

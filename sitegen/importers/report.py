@@ -33,6 +33,8 @@ class Report:
     entries: list[Entry] = field(default_factory=list)
     written: list[tuple[str, str]] = field(default_factory=list)
     """(file written in the site, where it came from)."""
+    moved: list[tuple[str, str, str]] = field(default_factory=list)
+    """(source, old URL, new URL) of every item that is no longer at an old URL."""
     notes: list[str] = field(default_factory=list)
     """Lines to add to sitegen.toml (it is never changed by an import)."""
 
@@ -44,6 +46,9 @@ class Report:
 
     def skipped(self, source: str, line: int, message: str) -> None:
         self.entries.append(Entry(source, line, SKIPPED, message))
+
+    def url_changed(self, source: str, old: str, new: str) -> None:
+        self.moved.append((source, old, new))
 
     def counts(self) -> Counter[str]:
         return Counter(entry.status for entry in self.entries)
@@ -59,6 +64,11 @@ class Report:
         attention = [e for e in self.entries if e.status != CONVERTED]
         if attention:
             lines += ["Needs a person, or not imported:", *map(str, sorted(attention)), ""]
+        if self.moved:
+            lines += [f"URLs that changed ({len(self.moved)}; each old URL redirects to the "
+                      "new one, sitegen's own URLs follow [permalinks]):",
+                      *(f"{source}: {old} -> {new}" for source, old, new in sorted(self.moved)),
+                      ""]
         if self.notes:
             lines += ["Section names of the old site (add to sitegen.toml):", *self.notes, ""]
         lines += ["Written:", *(f"{target} <- {source}" for target, source in self.written), ""]

@@ -10,7 +10,7 @@ from pathlib import Path
 from sitegen import readers, urls
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
-from sitegen.importers import hugo, jekyll, wordpress
+from sitegen.importers import collisions, hugo, jekyll, wordpress
 from sitegen.importers.report import Report
 from sitegen.importers.write import Result, Writer
 
@@ -55,7 +55,8 @@ def run_import(config: Config, options: ImportOptions,
                                        options.uploads.resolve() if options.uploads else None)
     writer = Writer(config, report, options.dry_run, echo)
     _check_images(result, config, report)
-    _one_owner_per_url(result, config, report)
+    collisions.avoid(result, config, report)
+    collisions.changed_urls(result.items, config, report)
     static = readers.static_dir(config)
     roots = [r.resolve() for r in (source.parent, options.uploads) if r is not None]
     for site_path, file in sorted(result.assets.items()):
@@ -88,26 +89,6 @@ def _check_images(result: Result, config: Config, report: Report) -> None:
                                 "it was left out")
             for key in ("image", "image_alt", "image_caption", "image_credit"):
                 item.front.pop(key, None)
-
-
-def _one_owner_per_url(result: Result, config: Config, report: Report) -> None:
-    """An old URL that another item (or a section front, the home, the archive) now
-    has, or that two items had, is left out of `aliases`: the build would refuse it."""
-    taken = {item.path(config): item.source for item in result.items}
-    taken.update({p: "sitegen" for p in ("/", config.permalinks.archive,
-                                         config.permalinks.search)})
-    taken.update({config.permalinks.section.format(section=item.section): "sitegen"
-                  for item in result.items if item.section})
-    for item in result.items:
-        kept = []
-        for alias in item.front.get("aliases", []):
-            owner = taken.setdefault(alias, item.source)
-            if owner == item.source:
-                kept.append(alias)
-            else:
-                report.needs_person(item.source, 1, f"old URL {alias} now belongs to "
-                                    f"{owner}; no redirect was made for it")
-        item.front["aliases"] = kept
 
 
 def _report_path(root: Path) -> Path:

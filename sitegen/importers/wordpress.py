@@ -18,12 +18,14 @@ import datetime as dt
 import re
 import urllib.parse
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen import urls
 from sitegen.config import Config
+from sitegen.importers import wp_blocks
 from sitegen.importers.front import plain
 from sitegen.importers.html import to_markdown
 from sitegen.importers.report import Report
@@ -60,9 +62,20 @@ _SIZED = re.compile(r"-\d+x\d+(\.\w+)$")
 def _wp(root: ET.Element) -> str:
     """The export's own `wp:` namespace (WXR 1.0, 1.1 and 1.2 differ)."""
     for element in root.iter():
-        if element.tag.startswith("{http://wordpress.org/export/"):
+        if element.tag.startswith(("{http://wordpress.org/export/",
+                                   "{https://wordpress.org/export/")):
             return element.tag.split("}")[0] + "}"
     return "{http://wordpress.org/export/1.2/}"
+
+
+def _child(item: ET.Element, name: str, namespace_part: str) -> str:
+    """The text of `content:encoded` & co. whatever the namespace's spelling (http or
+    https, with or without a trailing slash)."""
+    for child in item:
+        space, _, local = child.tag[1:].partition("}")
+        if local == name and namespace_part in space:
+            return child.text or ""
+    return ""
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -103,8 +116,7 @@ def import_site(export: Path, config: Config, report: Report, section: str,
             attachments[item.findtext(f"{wp}post_id") or ""] = {
                 "url": item.findtext(f"{wp}attachment_url") or "",
                 "alt": meta.get("_wp_attachment_image_alt", ""),
-                "caption": plain(item.findtext("{http://wordpress.org/export/1.2/excerpt/}encoded")
-                                 or _excerpt(item) or ""),
+                "caption": plain(_excerpt(item)),
                 "title": item.findtext("title") or ""}
     result = Result([])
     found: list[tuple[Imported, str]] = []
@@ -130,8 +142,13 @@ def import_site(export: Path, config: Config, report: Report, section: str,
         if status in {"draft", "pending", "private"}:
             front["draft"] = True
             if status == "private":
-                report.needs_person(shown, at, "a private post: imported as a draft")
-        login = item.findtext(DC_CREATOR) or ""
+                report.needs_person(shown, at, f"{title[:40]}: a private post: imported as a "
+                                    "draft, not published")
+        if (item.findtext(f"{wp}post_password") or "").strip():
+            front["draft"] = True  # never published in clear
+            report.needs_person(shown, at, f"{title[:40]}: password-protected: imported as a "
+                                "draft, not published")
+        login = item.findtext(DC_CREATOR) or _child(item, "creator", "purl.org/dc") or ""
         if names.get(login, login):
             front["author"] = names.get(login, login)
         categories = [(c.get("nicename") or urls.slugify(c.text or ""), c.text or "")
@@ -161,10 +178,13 @@ def import_site(export: Path, config: Config, report: Report, section: str,
             front["image"] = _local(thumbnail["url"], hosts)
             front["image_alt"] = thumbnail["alt"] or thumbnail["title"]
             front["image_caption"] = thumbnail["caption"]
-        body = _body(item.findtext(CONTENT) or "", (shown, at, title), report, hosts)
+        context = _Context(attachments, _postmeta(item, wp).get("footnotes", ""))
+        body = _body(_child(item, "encoded", "purl.org/rss/1.0/modules/content"),
+                     (shown, at, title), report, hosts, context)
         imported = Imported(where, item_section, slug, front, body, date=date, body_line=at)
         link = item.findtext("link") or ""
-        imported.old_urls = [link] if _local(link, hosts) else []
+        # The export writes the link percent-encoded; the server's file has the real name.
+        imported.old_urls = [urllib.parse.unquote(link)] if _local(link, hosts) else []
         found.append((imported, link))
 
     for number, item in enumerate(items, start=1):
@@ -213,7 +233,15 @@ def _local(url: str, hosts: set[str]) -> str:
     return urllib.parse.unquote(parts.path) if parts.path.startswith("/") else ""
 
 
-def _body(html: str, where: tuple[str, int, str], report: Report, hosts: set[str]) -> str:
+@dataclass(frozen=True)
+class _Context:
+    attachments: dict[str, dict[str, str]]
+    footnotes: str
+    """The post's `footnotes` meta: the block editor's footnote texts, as JSON."""
+
+
+def _body(html: str, where: tuple[str, int, str], report: Report, hosts: set[str],
+          context: _Context | None = None) -> str:
     """`where`: the export, the line its item opens on, the title (for the report)."""
     marks: list[str] = []
     shown, at, title = where
@@ -246,10 +274,13 @@ def _body(html: str, where: tuple[str, int, str], report: Report, hosts: set[str
         return link_line((match.group(1) or match.group(2) or "").strip())
 
     def link_line(url: str) -> str:
-        converted(f"embed of {url} -> a link on its own line")
-        needs_person("an embed became a link on its own line; switch to sitegen's embed "
-                     "syntax once it has one")
-        return mark(f"<{url}>")
+        line = wp_blocks.embed_line(url)
+        if line.startswith("!embed"):
+            converted(f"embed of {url} -> !embed")
+        else:
+            needs_person(f"embed of {url}: sitegen does not embed this provider; it became a "
+                         "link on its own line")
+        return mark(line)
 
     def iframe(match: re.Match[str]) -> str:
         url = match.group(1)
@@ -268,7 +299,17 @@ def _body(html: str, where: tuple[str, int, str], report: Report, hosts: set[str
         title = ' "' + text.replace('"', "&quot;") + '"' if text else ""
         return mark(f"![{(attrs.get('alt') or text).replace(']', '')}]({src}{title})")
 
-    html = _CAPTION.sub(caption, html.replace("\r\n", "\n"))
+    context = context or _Context({}, "")
+    html = html.replace("\r\n", "\n")
+    html, notes = wp_blocks.footnotes(html, context.footnotes)
+    html = wp_blocks.embed_blocks(html, mark, converted)
+
+    def local(url: str) -> str:
+        return _local(url, hosts)
+    html = wp_blocks.galleries(html, context.attachments, local, mark, converted)
+    html = wp_blocks.audio(html, local, mark, converted)
+    html = wp_blocks.table_breaks(html)
+    html = _CAPTION.sub(caption, html)
     html = _FIGURE.sub(figure, html)
     html = _EMBED.sub(embed, html)
     html = _IFRAME.sub(iframe, html)
@@ -278,7 +319,13 @@ def _body(html: str, where: tuple[str, int, str], report: Report, hosts: set[str
     html = _autop(html)
     for host in hosts:
         html = re.sub(r"(\b(?:href|src)=[\"'])https?://" + re.escape(host), r"\1", html)
-    return re.sub(r"SITEGENMARK(\d+)END", lambda m: marks[int(m.group(1))], to_markdown(html))
+    text = wp_blocks.restore_breaks(to_markdown(html))
+    text = re.sub(r"SITEGENMARK(\d+)END", lambda m: marks[int(m.group(1))], text)
+    if notes:
+        converted(f"{len(notes)} block footnotes -> Markdown footnotes")
+        text = text.rstrip() + "\n\n" + "\n".join(
+            f"[^{n}]: {' '.join(to_markdown(note).split())}" for n, note in notes) + "\n"
+    return text
 
 
 def _autop(html: str) -> str:
