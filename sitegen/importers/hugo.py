@@ -22,7 +22,7 @@ import yaml
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.importers import shortcodes
+from sitegen.importers import hugo_site, permalinks, shortcodes
 from sitegen.importers.front import credit_lines, map_front, words
 from sitegen.importers.report import Report
 from sitegen.importers.write import (
@@ -31,16 +31,13 @@ from sitegen.importers.write import (
     Result,
     old_path,
     other_language,
+    parse_date,
     rewrite_links,
     unique_slugs,
     zone_of,
 )
 from sitegen.readers import is_language
 
-CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml",
-                "config.yml", "config.json", "config/_default/hugo.toml",
-                "config/_default/config.toml", "config/_default/hugo.yaml",
-                "config/_default/config.yaml")
 _MORE = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.M)
 
 
@@ -77,43 +74,34 @@ def split(text: str) -> tuple[dict[str, Any] | None, str, int, str]:
     return data, rest, head.count("\n") + 2, "toml" if text.startswith("+++") else "yaml"
 
 
-def _settings(source: Path, report: Report) -> dict[str, Any]:
-    for name in CONFIG_NAMES:
-        path = source / name
-        if path.is_file():
-            try:
-                return load(path.read_text(encoding="utf-8"), name.rsplit(".", 1)[1]
-                            .replace("yml", "yaml")) or {}
-            except (ValueError, yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-                report.needs_person(name, 0, f"could not be read: {exc}")
-    return {}
-
-
 def import_site(source: Path, config: Config, report: Report, section: str) -> Result:
-    loaded = _settings(source, report)
-    settings = {str(k).lower(): v for k, v in loaded.items()} if isinstance(loaded, dict) else {}
-    zone = zone_of(settings.get("timezone"), config.site.timezone)
-    content = source / str(settings.get("contentdir") or "content")
+    settings = hugo_site.settings(source, report)
+    # Hugo reads a date without offset in `timeZone`, else in UTC.
+    zone = zone_of(settings.get("timezone"), "UTC")
+    roots = hugo_site.content_roots(source, settings)
     taxonomies = settings.get("taxonomies")
     plural = (list(taxonomies.values()) if isinstance(taxonomies, dict)
               else ["tags", "categories"])
-    permalinks = {str(k): str(v) for k, v in (settings.get("permalinks") or {}).items()
-                  if isinstance(v, str)}
+    patterns = settings.get("permalinks") if isinstance(settings.get("permalinks"), dict) else {}
+    if isinstance((patterns or {}).get("page"), dict):  # [permalinks.page] (Hugo 0.114+)
+        patterns = patterns["page"]
+    permalinks = {str(k): str(v) for k, v in (patterns or {}).items() if isinstance(v, str)}
+    lower = settings.get("disablepathtolower") is not True
     ugly = settings.get("uglyurls") is True
     site_language = other_language(settings.get("languagecode")
                                    or settings.get("defaultcontentlanguage"), config)
     items: list[tuple[Imported, dict[str, Any], Path]] = []
     result = Result([])
-    def one(path: Path) -> None:
+    def one(path: Path, root: hugo_site.Root) -> None:
         """Read one file of the content folder into `items`."""
+        content = root.folder
         relative = path.relative_to(content)
         shown = path.relative_to(source).as_posix()
         if (not path.is_file() or path.is_symlink() or path.suffix.lower() not in MARKDOWN
                 or any(p.startswith(".") for p in relative.parts)):
             return
-        if path.stem == "_index":
-            report.skipped(shown, 0, "a list page (_index): sitegen makes its own section "
-                           "and home pages")
+        if path.stem.split(".")[0] == "_index" and len(relative.parts) == 1:
+            report.skipped(shown, 0, "the home page (_index): sitegen makes its own")
             return
         try:
             data, body, first, _ = split(path.read_text(encoding="utf-8-sig")
@@ -136,12 +124,19 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         if (found := re.fullmatch(r"(.+)\.([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)", name)) and \
                 is_language(found.group(2)):
             name, language = found.group(1), found.group(2)
-        bundle = name == "index"
-        stem = relative.parent.name if bundle else name
-        if language:
-            stem = f"{stem}-{language.lower()}"
+        listing = name == "_index"  # a section's own page: kept as a page
+        if listing and not body.strip():
+            report.skipped(shown, 0, "a section's list page (_index) without text: sitegen "
+                           "makes its own section pages")
+            return
+        bundle = name in {"index", "_index"}
+        stem = "-".join(relative.parts[:-1]) if listing else (
+            relative.parent.name if bundle else name)
+        language = (language or root.language).lower()
+        if language and language != hugo_site.default_language(settings):
+            stem = f"{stem}-{language}"
         front = mapped.front
-        if language:
+        if language and (language != root.language or other_language(language, config)):
             front.setdefault("lang", language)
         elif site_language:
             front.setdefault("lang", site_language)
@@ -151,7 +146,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         if "title" not in front:
             front["title"] = stem.replace("-", " ").capitalize()
             report.needs_person(shown, 1, "no title; one was made from the file name")
-        is_page = len(relative.parts) == 1 or (bundle and len(relative.parts) == 2)
+        is_page = len(relative.parts) == 1 or (bundle and len(relative.parts) == 2) or listing
         date = mapped.date
         if date is None and not is_page:
             report.needs_person(shown, 1, "no date; dated by the file's modification time")
@@ -163,9 +158,10 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         slug = urls.slugify(str(front.pop("slug", "") or stem)) or "artikel"
         item = Imported(shown, urls.slugify(top) if top else "", slug, front, body,
                         date=date, body_line=first)
-        old = _old_url(relative, bundle, top, data, date, permalinks, ugly)
-        if language and language != str(settings.get("defaultcontentlanguage") or "en"):
-            old = f"/{language.lower()}{old}"  # Hugo puts other languages under /LANG/
+        url_date = parse_date(data.get("date"), zone) or date  # Hugo's .Date, not publishDate
+        old = hugo_site.language_prefix(language, settings) + _old_url(
+            relative, bundle, listing, data, url_date.astimezone(zone),
+            {} if listing else permalinks, ugly, lower)
         extra = [a if a.startswith("/") or "://" in a else
                  f"/{'/'.join(relative.parts[:-2 if bundle else -1])}/{a}"
                  for a in mapped.old_urls]
@@ -178,9 +174,10 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
             front["image"] = mapped.image
         items.append((item, data, path))
 
-    for path in sorted(content.rglob("*")) if content.is_dir() else []:
+    for root, path in ((r, p) for r in roots if r.folder.is_dir()
+                       for p in sorted(r.folder.rglob("*"))):
         try:
-            one(path)
+            one(path, root)
         except (OSError, ValueError, TypeError, AttributeError) as exc:  # one bad file
             report.needs_person(path.relative_to(source).as_posix(), 0,
                                 f"could not be imported: {type(exc).__name__}: {exc}")
@@ -189,7 +186,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     moved: dict[str, str] = {}
     for item, _, path in items:
         new = item.path(config)
-        relative = path.relative_to(content).as_posix()
+        root = next(r.folder for r in roots if path.is_relative_to(r.folder))
+        relative = path.relative_to(root).as_posix()
         without = Path(relative).with_suffix("").as_posix()
         for key in (relative, relative.rsplit("/index.md", 1)[0], Path(relative).name,
                     without, without.removesuffix("/index"), Path(without).name):
@@ -197,6 +195,12 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         for old in item.old_urls:
             if (found := old_path(old)) is not None:
                 moved[found] = new
+        if path.stem.split(".")[0] == "index" and (page_dir := old_path(item.old_urls[0])):
+            # A bundle's files were online beside its page: links to them follow the copy.
+            for file in path.parent.iterdir():
+                if file.is_file() and file.suffix.lower() not in MARKDOWN:
+                    moved[page_dir.rstrip("/") + "/" + file.name] = bundle_folder(item) + \
+                        file.name
     for item, data, path in items:
         params = {str(k): v for k, v in data.items()}
         body = _MORE.sub("", item.body)
@@ -217,9 +221,13 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     return result
 
 
+def bundle_folder(item: Imported) -> str:
+    return f"/images/{item.section or 'pages'}/{item.slug}/"
+
+
 def _bundle(folder: Path, item: Imported, body: str, result: Result, source: Path) -> str:
     """A page bundle's own files, copied to /images/SECTION/SLUG/ with the body's references."""
-    where = f"/images/{item.section or 'pages'}/{item.slug}/"
+    where = bundle_folder(item)
     for file in sorted(folder.iterdir()):
         if file.is_file() and not file.is_symlink() and file.suffix.lower() not in MARKDOWN:
             result.assets[where + file.name] = file.resolve()
@@ -232,22 +240,22 @@ def _bundle(folder: Path, item: Imported, body: str, result: Result, source: Pat
     return body
 
 
-def _old_url(relative: Path, bundle: bool, top: str, data: dict[str, Any], date: Any,
-             permalinks: dict[str, str], ugly: bool) -> str:
-    """Where Hugo published the page: the `permalinks` pattern of its section, else its path."""
+def _old_url(relative: Path, bundle: bool, listing: bool, data: dict[str, Any],
+             date: dt.datetime, patterns: dict[str, str], ugly: bool, lower: bool) -> str:
+    """Where Hugo published the page: `url`, else the `permalinks` pattern of its section
+    (`:slug` falls back to the title), else its folders and slug or file name."""
+    if isinstance(data.get("url"), str) and data["url"].strip():
+        url = data["url"].strip()
+        return url if url.startswith("/") else "/" + url
+    folders = list(relative.parts[:-2 if bundle and not listing else -1])
     name = relative.parent.name if bundle else relative.stem.split(".")[0]
-    slug = str(data.get("slug") or name)
-    title = urls.slugify(str(data.get("title") or name))
-    pattern = permalinks.get(top)
+    slug = str(data.get("slug") or "")
+    if listing:
+        return "/" + "/".join(permalinks.hugo_urlize(f, lower) for f in folders) + "/"
+    top = relative.parts[0] if len(relative.parts) > 1 else ""
+    pattern = patterns.get(top) or patterns.get(top.lower())
     if pattern and top:
-        values = {"year": f"{date.year:04d}", "month": f"{date.month:02d}",
-                  "day": f"{date.day:02d}", "monthname": date.strftime("%B").lower(),
-                  "weekday": str(date.isoweekday() % 7), "section": top,
-                  "sections": "/".join(relative.parts[:-2 if bundle else -1]),
-                  "title": title, "slug": slug, "slug_or_title": slug,
-                  "filename": name, "contentbasename": name}
-        path = re.sub(r":(\w+)", lambda m: values.get(m.group(1), m.group(0)), pattern)
-        return "/" + path.lstrip("/")
-    folders = relative.parts[:-2 if bundle else -1]
-    path = "/".join((*folders, str(data.get("slug") or name)))
-    return f"/{path}.html" if ugly else f"/{path}/"
+        return permalinks.hugo_expand(pattern, permalinks.hugo_values(
+            title=str(data.get("title") or name), slug=slug, filename=name, sections=folders,
+            date=date, lower=lower))
+    return permalinks.hugo_default_url(folders, name, slug, ugly, lower)

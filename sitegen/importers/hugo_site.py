@@ -1,0 +1,113 @@
+"""A Hugo site's settings and where its content lives, as Hugo itself reads them.
+
+The settings are the first config file found, with the split config folder
+(`config/_default/languages.toml`, `permalinks.toml`, `module.toml`, ...)
+merged in under their keys. Content comes from `contentDir`, or from each
+language's own `contentDir`, or from the module mounts that target
+`content` (a documentation site keeps `content/en/` mounted as `content/`,
+so its pages were online without `/en/`). Every language but the default
+one is published under `/LANG/` (the default one too with
+`defaultContentLanguageInSubdir`).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitegen.importers.report import Report
+
+CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml",
+                "config.yml", "config.json", "config/_default/hugo.toml",
+                "config/_default/config.toml", "config/_default/hugo.yaml",
+                "config/_default/config.yaml", "config/_default/hugo.yml",
+                "config/_default/config.yml")
+_SPLIT = ("languages", "permalinks", "module", "params", "menus", "taxonomies", "markup")
+
+
+def load(text: str, kind: str) -> Any:
+    if kind == "toml":
+        return tomllib.loads(text)
+    if kind == "json":
+        return json.loads(text)
+    return yaml.safe_load(text)
+
+
+def _read(path: Path, shown: str, report: Report) -> dict[str, Any]:
+    try:
+        data = load(path.read_text(encoding="utf-8"), path.suffix.lstrip(".").replace(
+            "yml", "yaml"))
+    except (ValueError, yaml.YAMLError, tomllib.TOMLDecodeError, OSError) as exc:
+        report.needs_person(shown, 0, f"could not be read: {exc}")
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _lower(data: dict[str, Any]) -> dict[str, Any]:
+    return {str(k).lower(): v for k, v in data.items()}
+
+
+def settings(source: Path, report: Report) -> dict[str, Any]:
+    """The site's settings, keys lowercased at the top level (Hugo's keys are not
+    case-sensitive)."""
+    found: dict[str, Any] = {}
+    for name in CONFIG_NAMES:
+        if (source / name).is_file():
+            found = _lower(_read(source / name, name, report))
+            break
+    folder = source / "config" / "_default"
+    for key in _SPLIT:
+        for suffix in ("toml", "yaml", "yml", "json"):
+            path = folder / f"{key}.{suffix}"
+            if path.is_file() and key not in found:
+                found[key] = _read(path, path.relative_to(source).as_posix(), report)
+    return found
+
+
+@dataclass(frozen=True)
+class Root:
+    folder: Path
+    language: str
+    """The language of every page in it ("" when the site has one language)."""
+
+
+def default_language(config: dict[str, Any]) -> str:
+    return str(config.get("defaultcontentlanguage") or "en").lower()
+
+
+def content_roots(source: Path, config: dict[str, Any]) -> list[Root]:
+    """Each folder Hugo read content from, with its language."""
+    module = config.get("module") if isinstance(config.get("module"), dict) else {}
+    mounts = [m for m in (module or {}).get("mounts") or [] if isinstance(m, dict)
+              and str(m.get("target", "")).strip("/").split("/")[0] == "content"]
+    roots: list[Root] = []
+    for mount in mounts:
+        folder = (source / str(mount.get("source") or "")).resolve()
+        if folder.is_dir() and folder.is_relative_to(source.resolve()):
+            roots.append(Root(folder, str(mount.get("lang") or "").lower()))
+    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
+    for code, entry in (languages or {}).items():
+        entry = _lower(entry) if isinstance(entry, dict) else {}
+        if entry.get("contentdir"):
+            folder = (source / str(entry["contentdir"])).resolve()
+            if folder.is_dir() and folder.is_relative_to(source.resolve()) and \
+                    all(r.folder != folder for r in roots):
+                roots.append(Root(folder, str(code).lower()))
+    if not roots:
+        roots.append(Root(source / str(config.get("contentdir") or "content"), ""))
+    return roots
+
+
+def language_prefix(language: str, config: dict[str, Any]) -> str:
+    """`/ja` for a page in Japanese on a site whose default language is English."""
+    if not language:
+        return ""
+    if language == default_language(config) and not config.get(
+            "defaultcontentlanguageinsubdir"):
+        return ""
+    return "/" + language
