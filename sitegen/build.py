@@ -123,6 +123,10 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
         clock.lap("read", report)
         selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
         site, problems = collect.select_site(articles, config, selection)
+        if options.keep_going or config.build.keep_going:  # a URL clash leaves one out
+            articles, site, problems, clashed = collect.skip_clashes(articles, config, selection,
+                                                                     site, problems)
+            report.skipped += clashed
         report.held = held_back(articles, selection)
         _stop_on([*problems, *render.check_templates()], options.strict)
         report.warnings.extend(p for p in problems if p.warning)
