@@ -24,7 +24,7 @@ import yaml
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.importers import html, jekyll_urls, liquid, permalinks
+from sitegen.importers import files, html, jekyll_urls, liquid, permalinks
 from sitegen.importers.front import credit_lines, map_front
 from sitegen.importers.report import Report
 from sitegen.importers.write import (
@@ -250,6 +250,8 @@ def _convert(source: Path, config: Config, report: Report,
         if base:
             body = re.sub(r"(\]\(\s*|\b(?:href|src)=[\"'])" + re.escape(base) + "/",
                           r"\1/", body)
+        if item.old_urls:  # the browser resolved relative paths against the old URL
+            body = files.absolute_references(body, old_path(item.old_urls[0]) or "/")
         item.body = rewrite_links(body, moved)
         new = item.path(config)
         item.front["aliases"] = sorted({p for u in item.old_urls
@@ -259,6 +261,8 @@ def _convert(source: Path, config: Config, report: Report,
             asset = _asset(source, path)
             if asset is not None:
                 result.assets[path] = asset
+        files.report_missing(item.body, referenced(item.body),
+                             lambda p: _asset(source, p), shown, item.body_line, report)
         if item.section:
             for category in (*[p for p in Path(shown).parts[:-2] if not p.startswith("_")],
                              *(meta.get("categories") or [])):
