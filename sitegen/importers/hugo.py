@@ -82,10 +82,11 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     taxonomies = settings.get("taxonomies")
     plural = (list(taxonomies.values()) if isinstance(taxonomies, dict)
               else ["tags", "categories"])
-    patterns = settings.get("permalinks") if isinstance(settings.get("permalinks"), dict) else {}
-    if isinstance((patterns or {}).get("page"), dict):  # [permalinks.page] (Hugo 0.114+)
+    found = settings.get("permalinks")
+    patterns: dict[str, Any] = found if isinstance(found, dict) else {}
+    if isinstance(patterns.get("page"), dict):  # [permalinks.page] (Hugo 0.114+)
         patterns = patterns["page"]
-    permalinks = {str(k): str(v) for k, v in (patterns or {}).items() if isinstance(v, str)}
+    permalinks = {str(k): str(v) for k, v in patterns.items() if isinstance(v, str)}
     lower = settings.get("disablepathtolower") is not True
     ugly = settings.get("uglyurls") is True
     site_language = other_language(settings.get("languagecode")
@@ -186,8 +187,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     moved: dict[str, str] = {}
     for item, _, path in items:
         new = item.path(config)
-        root = next(r.folder for r in roots if path.is_relative_to(r.folder))
-        relative = path.relative_to(root).as_posix()
+        folder = next(r.folder for r in roots if path.is_relative_to(r.folder))
+        relative = path.relative_to(folder).as_posix()
         without = Path(relative).with_suffix("").as_posix()
         for key in (relative, relative.rsplit("/index.md", 1)[0], Path(relative).name,
                     without, without.removesuffix("/index"), Path(without).name):

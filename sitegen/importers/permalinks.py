@@ -57,7 +57,8 @@ def jekyll_dated(stem: str, zone: ZoneInfo) -> tuple[dt.datetime | None, str]:
     if not match:
         return None, stem
     try:
-        day = dt.datetime(*(int(part) for part in match.group(1, 2, 3)), tzinfo=zone)
+        year, month, day_of_month = (int(part) for part in match.group(1, 2, 3))
+        day = dt.datetime(year, month, day_of_month, tzinfo=zone)
     except ValueError:
         return None, stem
     return day, match.group(4).rstrip(".")
