@@ -20,7 +20,16 @@ from typing import Any
 
 import click
 
-from sitegen import __version__, cms, hosts, problem_groups, scaffold
+from sitegen import (
+    __version__,
+    ci_report,
+    cms,
+    cms_app,
+    hosts,
+    next_steps,
+    problem_groups,
+    scaffold,
+)
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import Config, load_config
 from sitegen.errors import Problem, SitegenError, os_problem
@@ -351,14 +360,22 @@ def import_command(kind: str, old: Path, source: Path, uploads: Path | None,
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--host", type=click.Choice(hosts.HOSTS), default="github", show_default=True,
               help="Where the site is served: the deploy pipeline and host files to write.")
+@click.option("--repo", default="", metavar="OWNER/NAME",
+              help="The site's repository, which the editors' CMS commits to.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def init_command(directory: Path, host: str, debug: bool) -> None:
-    """Create a new site in DIRECTORY that builds at once."""
+def init_command(directory: Path, host: str, repo: str, debug: bool) -> None:
+    """Create a new site in DIRECTORY that builds at once and deploys on HOST."""
 
     def action() -> None:
-        created = scaffold.init_site(directory, host)
+        created = scaffold.init_site(directory, host, repo)
+        config = load_config(directory)
         click.echo(f"sitegen: created a new site in {directory} ({len(created)} files).")
-        click.echo(f"Next: cd {directory} && sitegen build")
+        click.echo(f"Try it: cd {directory} && sitegen serve")
+        click.echo(f"Next steps for {host}:")
+        for line in next_steps.lines(str(directory), host, cms.repository(config),
+                                     cms.backend_name(config), config.cms.auth_type,
+                                     config.cms.base_url):
+            click.echo(f"  {line}")
 
     _run(debug, action)
 
@@ -370,8 +387,53 @@ def admin_command(source: Path, debug: bool) -> None:
     """Write the editors' CMS (content/static/admin/) again from sitegen.toml and the sections."""
 
     def action() -> None:
-        for path in cms.write_admin(load_config(source)):
+        written, notes = cms.write_admin(load_config(source))
+        for path in written:
             click.echo(_shown(path))
+        for note in notes:
+            click.echo(f"sitegen: {note}", err=True)
+
+    _run(debug, action)
+
+
+@main.command("fetch-cms")
+@SOURCE
+@click.option("--from-tarball", "tarball", type=click.Path(dir_okay=False, path_type=Path),
+              help="An `npm pack` of @sveltia/cms to take the app from, instead of the npm "
+                   "registry.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def fetch_cms_command(source: Path, tarball: Path | None, debug: bool) -> None:
+    """Put the CMS app (Sveltia CMS, hash-checked) into content/static/admin/."""
+
+    def action() -> None:
+        config = load_config(source)
+        path = cms_app.fetch(config.root / cms.ADMIN_DIR, tarball)
+        click.echo(f"sitegen: {_shown(path)} (Sveltia CMS {cms_app.SVELTIA_VERSION}, "
+                   "hashes checked)")
+
+    _run(debug, action)
+
+
+@main.command("ci-report")
+@click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--github", "ci", flag_value="github", help="Annotations, the job summary and "
+              "the output `skipped` of GitHub Actions.")
+@click.option("--gitlab", "ci", flag_value="gitlab", help="GitLab's Code Quality report "
+              "(gl-code-quality-report.json) and the job log.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def ci_report_command(report: Path, ci: str | None, debug: bool) -> None:
+    """Show a build's --report where a CI run's readers look (the pipelines run it)."""
+
+    def action() -> None:
+        data = ci_report.read_report(report)
+        if ci == "gitlab":
+            shown = ci_report.write_gitlab(data, Path.cwd())
+        elif ci == "github":
+            shown = ci_report.write_github(data)
+        else:
+            shown = ci_report.summary_markdown(data).splitlines()
+        for line in shown:
+            click.echo(line)
 
     _run(debug, action)
 

@@ -1,10 +1,14 @@
-"""Layer 6. Editors in a browser: a Decap CMS configuration made from sitegen's own schema.
+"""Layer 6. Editors in a browser: a CMS configuration made from sitegen's own schema.
 
-Decap CMS (https://decapcms.org) is a single-page app that edits the Markdown
-files in the site's git repository; it is configured by one YAML file. This
-module writes that file and the page that loads the app, under
-`content/static/admin/`, so the built site serves the editor at `/admin/`:
+The editors' app at /admin/ is Sveltia CMS (`cms_app.py`), which reads Decap
+CMS's configuration format: one YAML file. This module writes that file and the
+page that loads the app, under `content/static/admin/`, so the built site serves
+the editor at `/admin/`:
 
+- the backend from `[cms]` of sitegen.toml: the repository, branch and how
+  editors sign in (a personal access token, GitLab's PKCE sign-in, or an OAuth
+  service such as Netlify's), and the editorial workflow (stories as pull
+  requests) when asked for;
 - one collection per section (the `[sections]` of sitegen.toml, then every other
   folder under `content/`), and one for the standalone pages;
 - a field for every front matter key sitegen reads (`readers.py`), each with the
@@ -12,43 +16,27 @@ module writes that file and the page that loads the app, under
   a time means the same moment in any browser; lists for authors, tags and
   aliases; an image picker for the hero, with its alt text, caption and credit;
 - uploads into `content/static/images/`, which the site serves at `/images/`.
+
+`sitegen admin` writes the files again; a key added by hand to config.yml's
+`backend` is kept, and one that contradicts sitegen.toml is refused with a message.
 """
 
 from __future__ import annotations
 
-import html
+import json
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from sitegen import readers
+from sitegen import cms_app, readers
 from sitegen.config import Config
+from sitegen.errors import Problem, SitegenError
 
-DECAP_VERSION = "3.16.3"
-# Subresource integrity of dist/decap-cms.js in the npm package decap-cms@DECAP_VERSION.
-DECAP_INTEGRITY = "sha384-A/Gdn928CNLufmnGWGs9RM4Q9o8bSNLeJERqBFrBjwzL7FRpoLT3MPF8Tl0+Wd2p"
-DECAP_SCRIPT = f"https://unpkg.com/decap-cms@{DECAP_VERSION}/dist/decap-cms.js"
 ADMIN_DIR = "content/static/admin"
 MEDIA_FOLDER = "content/static/images"
 DATE_FORMAT = "YYYY-MM-DDTHH:mm:ssZ"
 """moment.js notation: 2026-11-28T12:00:00+07:00, which sitegen reads with its offset."""
-
-_INDEX = """\
-<!doctype html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>{title}</title>
-</head>
-<body>
-<!-- Decap CMS {version}; it reads config.yml beside this page. Written by sitegen. -->
-<script src="{script}" integrity="{integrity}" crossorigin="anonymous"></script>
-</body>
-</html>
-"""
 
 # key -> (label, widget options). Keys sitegen reads but this table does not name
 # get a widget from their type (readers.STRING_KEYS, LIST_KEYS, ...).
@@ -139,12 +127,13 @@ def cms_config(config: Config, backend: dict[str, Any] | None = None) -> dict[st
                 "extension": "md", "format": "yaml-frontmatter", "slug": "{{slug}}",
                 "summary": "{{title}}", "fields": fields(page)}
 
-    repo = config.deploy.repo or "OWNER/REPO"
-    host_backend = "gitlab" if config.deploy.host == "gitlab" else "github"
+    data: dict[str, Any] = {"backend": backend or backend_config(config)}
+    if config.cms.editorial_workflow:
+        # Each story is a pull request (draft, in review, ready) until an editor
+        # publishes it; the pipelines check every pull request with --strict.
+        data["publish_mode"] = "editorial_workflow"
     return {
-        "backend": backend or {"name": host_backend, "repo": repo, "branch": "main"},
-        # `npx decap-server` in the site's folder lets an editor try it on their machine.
-        "local_backend": True,
+        **data,
         "site_url": config.site.base_url,
         "display_url": config.site.base_url,
         "media_folder": MEDIA_FOLDER,
@@ -157,26 +146,91 @@ def cms_config(config: Config, backend: dict[str, Any] | None = None) -> dict[st
     }
 
 
+def repository(config: Config) -> str:
+    """`[cms] repo`, or the older `[deploy] repo`; empty while unset."""
+    return config.cms.repo or config.deploy.repo
+
+
+def backend_name(config: Config) -> str:
+    return config.cms.backend or ("gitlab" if config.deploy.host == "gitlab" else "github")
+
+
+def backend_config(config: Config) -> dict[str, Any]:
+    """The `backend` table: where the CMS commits and how editors sign in."""
+    cms = config.cms
+    backend: dict[str, Any] = {"name": backend_name(config),
+                               "repo": repository(config) or "OWNER/REPO",
+                               "branch": cms.branch}
+    if cms.auth_type == "pkce":
+        backend.update(auth_type="pkce", app_id=cms.app_id)
+    for key in ("base_url", "auth_endpoint", "api_root"):
+        if getattr(cms, key):
+            backend[key] = getattr(cms, key)
+    return backend
+
+
 def config_yaml(data: dict[str, Any]) -> str:
-    header = ("# Decap CMS: the editors' app at /admin/. Written by sitegen from sitegen.toml\n"
-              "# and the section folders; `sitegen admin` writes it again after a change.\n")
+    header = ("# The editors' CMS at /admin/ (Sveltia CMS; Decap's format). Written by sitegen\n"
+              "# from sitegen.toml and the section folders; `sitegen admin` writes it again\n"
+              "# after a change, keeping keys added by hand to `backend`.\n")
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def admin_files(config: Config) -> dict[str, str]:
+# Backend keys that sitegen.toml's [cms] decides; any other key is the user's own.
+_MANAGED = {"name", "repo", "branch", "auth_type", "app_id", "base_url", "auth_endpoint",
+            "api_root"}
+
+
+def _hand_edits(config: Config, backend: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The backend with keys added by hand to the existing config.yml kept. A hand-added
+    key that [cms] decides is refused: sitegen.toml is where it must be written."""
+    path = config.root / ADMIN_DIR / "config.yml"
+    try:
+        text = path.read_text(encoding="utf-8")
+        loaded = yaml.safe_load(text)
+    except (OSError, yaml.YAMLError):
+        return backend, []
+    old = loaded.get("backend") if isinstance(loaded, dict) else None
+    if not isinstance(old, dict):
+        return backend, []
+    merged, notes, problems = dict(backend), [], []
+    lines = text.splitlines()
+    for key, value in old.items():
+        if key in backend:
+            continue  # sitegen.toml decides
+        if key in _MANAGED:
+            line = next((i for i, s in enumerate(lines, 1)
+                         if s.strip().startswith(f"{key}:")), 0)
+            problems.append(Problem(str(path), line, f"backend.{key} was added by hand, but "
+                                    f"sitegen.toml decides it: write [cms] {key} = "
+                                    f"{json.dumps(value)} in sitegen.toml (or delete this line) "
+                                    "and run `sitegen admin` again; nothing was written"))
+        else:
+            merged[key] = value
+            notes.append(f"kept backend.{key} of {ADMIN_DIR}/config.yml, added by hand")
+    if problems:
+        raise SitegenError(problems)
+    return merged, notes
+
+
+def admin_files(config: Config, backend: dict[str, Any] | None = None) -> dict[str, str]:
     """Path relative to the site -> text of the editors' page and its configuration."""
-    index = _INDEX.format(lang=html.escape(config.site.language),
-                          title=html.escape(f"Redaksi · {config.site.title}"),
-                          version=DECAP_VERSION, script=DECAP_SCRIPT, integrity=DECAP_INTEGRITY)
-    return {f"{ADMIN_DIR}/index.html": index,
-            f"{ADMIN_DIR}/config.yml": config_yaml(cms_config(config))}
+    files = {f"{ADMIN_DIR}/{name}": text
+             for name, text in cms_app.page_files(config, bool(repository(config))).items()}
+    files[f"{ADMIN_DIR}/config.yml"] = config_yaml(cms_config(config, backend))
+    return files
 
 
-def write_admin(config: Config) -> list[Path]:
+def write_admin(config: Config) -> tuple[list[Path], list[str]]:
+    """Write the admin files; return their paths and what to tell the user."""
+    backend, notes = _hand_edits(config, backend_config(config))
+    if not repository(config):
+        notes.append("warning: the CMS has no repository yet, so editors cannot sign in: "
+                     "add [cms] repo = \"OWNER/NAME\" to sitegen.toml and run `sitegen admin`")
     written = []
-    for relative, text in admin_files(config).items():
+    for relative, text in admin_files(config, backend).items():
         path = config.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
-    return written
+    return written, notes

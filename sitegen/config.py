@@ -114,7 +114,35 @@ class DeployConfig:
     """Where the site is served; decides the host files the build writes (`_redirects`,
     `_headers`). Empty: none."""
     repo: str = ""
-    """The site's repository, `owner/name`, for the editors' CMS (`content/static/admin/`)."""
+    """Older name of `[cms] repo`, still read when that is empty."""
+
+
+CMS_BACKENDS = ("github", "gitlab")
+CMS_AUTH_TYPES = ("token", "pkce", "oauth")
+
+
+@dataclass(frozen=True)
+class CmsConfig:
+    """The editors' CMS at /admin/ (Sveltia CMS, which reads Decap's config.yml)."""
+
+    repo: str = ""
+    """The repository the CMS commits to: `owner/name` (GitLab: `group/subgroup/name`)."""
+    branch: str = "main"
+    backend: str = ""
+    """`github` or `gitlab`; empty: GitLab on `[deploy] host = "gitlab"`, else GitHub."""
+    auth_type: str = "token"
+    """How editors sign in: `token` (a personal access token, no server anywhere),
+    `pkce` (GitLab's own OAuth sign-in; needs `app_id`) or `oauth` (the host's or
+    your OAuth service: Netlify's by default, or `base_url`)."""
+    app_id: str = ""
+    """The GitLab OAuth application's ID, for `auth_type = "pkce"`."""
+    base_url: str = ""
+    """An OAuth service of your own for `auth_type = "oauth"` (default: Netlify's)."""
+    auth_endpoint: str = ""
+    api_root: str = ""
+    """A self-hosted GitHub Enterprise or GitLab API, e.g. https://gitlab.example.org/api/v4."""
+    editorial_workflow: bool = False
+    """Stories as pull requests: drafts, review, then publish (each a strict CI check)."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +172,7 @@ class Config:
     markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
     breaking: BreakingConfig = field(default_factory=BreakingConfig)
     deploy: DeployConfig = field(default_factory=DeployConfig)
+    cms: CmsConfig = field(default_factory=CmsConfig)
     content: ContentConfig = field(default_factory=ContentConfig)
     images: ImagesConfig = field(default_factory=ImagesConfig)
     menu: tuple[MenuItem, ...] = ()
@@ -195,7 +224,8 @@ PERMALINK_FIELDS = {
 _KEYED_TABLES = {"sections": SectionConfig, "authors": AuthorConfig}
 _SIMPLE_TABLES = {"site": SiteConfig, "build": BuildConfig, "permalinks": Permalinks,
                   "markdown": MarkdownConfig, "breaking": BreakingConfig,
-                  "deploy": DeployConfig, "content": ContentConfig, "images": ImagesConfig}
+                  "deploy": DeployConfig, "cms": CmsConfig, "content": ContentConfig,
+                  "images": ImagesConfig}
 _TOP_KEYS = [*_SIMPLE_TABLES, *_KEYED_TABLES, "menu", "params"]
 
 
@@ -326,12 +356,38 @@ def _check_semantics(config: Config, report: Any) -> None:
         report(("deploy", "host"), f"deploy.host '{host}' is not one of "
                f"{', '.join(DEPLOY_HOSTS)}{did_you_mean(host, DEPLOY_HOSTS)}")
     _check_images(config.images, report)
+    _check_cms(config.cms, report)
     for i, item in enumerate(config.menu):
         if not item.name or not item.url:
             report(("menu", i), "each [[menu]] entry needs a name and a url")
     for slug in config.sections:
         if not re.fullmatch(r"[\w-]+", slug):
             report(("sections", slug), f"section '{slug}' must be a folder name under content/")
+
+
+def _check_cms(cms: CmsConfig, report: Any) -> None:
+    if cms.repo and not re.fullmatch(r"[\w.-]+(/[\w.-]+)+", cms.repo):
+        report(("cms", "repo"), f"cms.repo '{cms.repo}' must be the repository as owner/name, "
+               "such as redaksi/situs-berita")
+    if cms.backend and cms.backend not in CMS_BACKENDS:
+        report(("cms", "backend"), f"cms.backend must be one of {', '.join(CMS_BACKENDS)}"
+               f"{did_you_mean(cms.backend, CMS_BACKENDS)}")
+    if cms.auth_type not in CMS_AUTH_TYPES:
+        report(("cms", "auth_type"), f"cms.auth_type must be one of {', '.join(CMS_AUTH_TYPES)}"
+               f"{did_you_mean(cms.auth_type, CMS_AUTH_TYPES)}")
+    if cms.auth_type == "pkce" and not cms.app_id:
+        report(("cms", "auth_type"), "cms.auth_type = \"pkce\" needs cms.app_id: the ID of a "
+               "GitLab OAuth application (User settings > Applications, scope api, not "
+               "confidential, redirect URI the site's /admin/)")
+    if cms.auth_type == "pkce" and cms.backend == "github":
+        report(("cms", "auth_type"), "GitHub has no PKCE sign-in for the CMS: use "
+               "auth_type = \"token\" or \"oauth\"")
+    for key in ("base_url", "api_root"):
+        value = getattr(cms, key)
+        if value and not re.match(r"^https://[^/\s]+(/\S*)?$", value):
+            report(("cms", key), f"cms.{key} must be an https:// URL")
+    if not re.fullmatch(r"[\w./-]+", cms.branch):
+        report(("cms", "branch"), f"cms.branch '{cms.branch}' is not a branch name")
 
 
 def _check_breaking(breaking: BreakingConfig, timezone: str, report: Any) -> None:

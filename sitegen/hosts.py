@@ -1,44 +1,68 @@
 """Layer 6. The deploy pipeline `sitegen init --host` writes, one per static host.
 
-Every pipeline does the same four things: it installs the sitegen named in
-`requirements.txt` with pip's cache kept, restores the build cache (and the last
-output, so unchanged files keep their bytes and times) from the previous run,
-builds with `--strict`, and publishes. Pull requests only build, as a check.
-The schedule rebuilds every 30 minutes: embargoed articles go live and the news
-sitemap's two-day window moves only when the site is rebuilt. GitHub, Netlify,
-Cloudflare Pages and S3 build in GitHub Actions; GitLab Pages in GitLab CI.
+What every pipeline does:
+- installs the sitegen named in `requirements.txt` (its hash checked when it is
+  a wheel), then its dependencies from `.sitegen/requirements.txt`;
+- restores the build cache and the last output, from a cache only the main
+  branch writes (a pull request restores, never saves: it cannot plant what the
+  main branch restores);
+- on the main branch (push, every 30 minutes, by hand) builds with
+  `--keep-going`: every good story is published, a file with a problem is left
+  out, annotated on the run and listed in the job summary, and the run is marked
+  failed after publishing, so the left-out file cannot be missed;
+- on a pull request (a CMS draft in the editorial workflow is one) builds with
+  `--strict` and publishes nothing, with no secret and no `id-token`.
+
+Actions are pinned by commit with their tag in a comment (`ACTIONS`); the
+Dependabot (GitHub) or Renovate (GitLab) configuration `init` writes keeps both
+up to date. GitHub, Netlify, Cloudflare Pages and S3 build in GitHub Actions;
+GitLab Pages in GitLab CI (`hosts_gitlab.py`).
 """
 
 from __future__ import annotations
 
+from sitegen import hosts_gitlab
 from sitegen.config import DEPLOY_HOSTS as HOSTS
 
-__all__ = ["HOSTS", "pipeline_files"]
+__all__ = ["ACTIONS", "HOSTS", "pipeline_files"]
 
-# Checked 2026-12 against each action's releases; one table so they move together.
+# action -> (commit, the release tag that commit is). Found 2026-12 in public workflows
+# pinning them; to move one, resolve the new tag to its commit
+# (`git ls-remote https://github.com/actions/checkout refs/tags/v6.0.2`) or let
+# Dependabot do it. One table, so every pipeline moves together.
 ACTIONS = {
-    "checkout": "actions/checkout@v6",
-    "setup-python": "actions/setup-python@v6",
-    "cache": "actions/cache@v5",
-    "configure-pages": "actions/configure-pages@v6",
-    "upload-pages-artifact": "actions/upload-pages-artifact@v4",
-    "deploy-pages": "actions/deploy-pages@v5",
-    "aws-credentials": "aws-actions/configure-aws-credentials@v6",
+    "actions/checkout": ("de0fac2e4500dabe0009e67214ff5f5447ce83dd", "v6.0.2"),
+    "actions/setup-python": ("a309ff8b426b58ec0e2a45f0f869d46889d02405", "v6.2.0"),
+    "actions/cache": ("cdf6c1fa76f9f475f3d7449005a359c84ca0f306", "v5.0.3"),
+    "actions/configure-pages": ("983d7736d9b0ae728b81ab479565c72886d7745b", "v5.0.0"),
+    "actions/upload-pages-artifact": ("7b1f4a764d45c48632c6b24a0339c27f5614fb0b", "v4.0.0"),
+    "actions/deploy-pages": ("d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e", "v4.0.5"),
+    "aws-actions/configure-aws-credentials": ("a03048d87541d1d9fcf2ecf528a4a65ba9bd7838",
+                                              "v5.0.0"),
 }
-PYTHON = "3.12"
+PYTHON = hosts_gitlab.PYTHON
 NETLIFY_CLI = "netlify-cli@27"
 WRANGLER = "wrangler@4"
-TIME_LIMIT_MINUTES = 30
+TIME_LIMIT_MINUTES = hosts_gitlab.TIME_LIMIT_MINUTES
+INSTALL = hosts_gitlab.INSTALL
+
+
+def uses(action: str, path: str = "") -> str:
+    """`owner/repo[/path]@commit # tag`, as a `uses:` value."""
+    commit, tag = ACTIONS[action]
+    return f"{action}{path}@{commit} # {tag}"
+
 
 _HEAD = """\
-# Builds the site with sitegen and publishes it{where}.
-# Written by `sitegen init --host {host}`; README, "Deploying", explains every step.
+# Builds the site with sitegen and publishes it<<where>>.
+# Written by `sitegen init --host <<host>>`; docs/en/operators.md explains every step.
 name: Deploy
 
 on:
   push:
     branches: [main]
-  # A pull request is only built, with --strict: a broken article fails the check.
+  # A pull request (a CMS draft in the editorial workflow is one) is only built,
+  # with --strict: any problem fails the check, nothing is published.
   pull_request:
   # Scheduled articles go live, and the Google News sitemap's two-day window moves,
   # only when the site is rebuilt.
@@ -46,54 +70,110 @@ on:
     - cron: "*/30 * * * *"
   workflow_dispatch:
 
-permissions:
-  contents: read
-{permissions}
+# Nothing by default; each job asks for what it needs.
+permissions: {}
+
 concurrency:
-  group: deploy-${{{{ github.ref }}}}
-  cancel-in-progress: ${{{{ github.event_name == 'pull_request' }}}}
+  group: deploy-${{ github.ref }}
+  cancel-in-progress: ${{ github.event_name == 'pull_request' }}
 
 jobs:
-  build:
+  check:
+    if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
-    timeout-minutes: {limit}
+    timeout-minutes: <<limit>>
+    permissions:
+      contents: read
     steps:
-      - uses: {checkout}
-      - uses: {setup_python}
-        with:
-          python-version: "{python}"
-          # pip's download cache, keyed on requirements.txt.
-          cache: pip
-          cache-dependency-path: requirements.txt
-      - run: pip install -r requirements.txt
-      # The build cache ([build] cache_dir) and the last output: a scheduled run or
-      # one new article reads, renders and writes only what changed. A cache entry
-      # cannot be overwritten, so each run saves a new one and restores the newest.
-      - uses: {cache}
+<<setup>>
+      # The main branch's cache, read only: a pull request never saves one.
+      - uses: <<cache_restore>>
         with:
           path: |
             .sitegen-cache
             output
-          key: sitegen-${{{{ runner.os }}}}-${{{{ github.run_id }}}}
-          restore-keys: sitegen-${{{{ runner.os }}}}-
+          key: sitegen-${{ runner.os }}-${{ github.base_ref }}-${{ github.run_id }}
+          restore-keys: sitegen-${{ runner.os }}-${{ github.base_ref }}-
+      - name: Build (strict)
+        run: |
+          status=0
+          sitegen build --strict --report build-report.json || status=$?
+          sitegen ci-report build-report.json --github
+          exit "$status"
+  build:
+    if: github.event_name != 'pull_request'
+    runs-on: ubuntu-latest
+    timeout-minutes: <<limit>>
+    permissions:
+<<permissions>>    outputs:
+      skipped: ${{ steps.build.outputs.skipped }}
+    steps:
+<<setup>>
+      # The build cache ([build] cache_dir) and the last output: a scheduled run or one
+      # new article reads, renders and writes only what changed. Keyed by branch; an
+      # entry cannot be overwritten, so each run saves a new one and restores the newest.
+      - uses: <<cache>>
+        with:
+          path: |
+            .sitegen-cache
+            output
+          key: sitegen-${{ runner.os }}-${{ github.ref_name }}-${{ github.run_id }}
+          restore-keys: sitegen-${{ runner.os }}-${{ github.ref_name }}-
+"""
+
+_SETUP = """\
+      - uses: <<checkout>>
+        with:
+          persist-credentials: false
+      - uses: <<setup_python>>
+        with:
+          python-version: "<<python>>"
+          # pip's download cache, keyed on requirements.txt.
+          cache: pip
+          cache-dependency-path: |
+            requirements.txt
+            .sitegen/requirements.txt
+      - run: <<install>>"""
+
+# Exit status 2 of `sitegen build --keep-going`: files were left out and the rest is
+# written. The step succeeds so the rest is published; the annotations and the job
+# summary name each left-out file, and the last step fails the run after publishing.
+_BUILD = """\
+      - name: Build
+        id: build
+<<env>>        run: |
+          status=0
+          sitegen build --keep-going --report build-report.json<<base_url>> || status=$?
+          sitegen ci-report build-report.json --github
+          # 0: everything published; 2: the files in the summary were left out, the
+          # rest is published; anything else: nothing is published.
+          test "$status" -eq 0 || test "$status" -eq 2
+"""
+
+_LEFT_OUT = """\
+      - name: Files left out
+        if: <<condition>> != '0'
+        env:
+          SKIPPED: <<skipped>>
+        run: |
+          echo "::error title=Files left out::$SKIPPED file(s) were left out of the" \
+            "published site: the Build step's summary names them"
+          exit 1
+"""
+
+_GITHUB_BUILD_ENV = """\
+        env:
+          # Pages' address, e.g. https://USER.github.io/REPO (with the path).
+          BASE_URL: ${{ steps.pages.outputs.base_url }}
 """
 
 _GITHUB = """\
       - id: pages
-        if: github.event_name != 'pull_request'
-        uses: {configure_pages}
-      - name: Build
-        env:
-          # Pages' address, e.g. https://USER.github.io/REPO (with the path); empty on
-          # pull requests, which build with sitegen.toml's base_url.
-          BASE_URL: ${{{{ steps.pages.outputs.base_url }}}}
-        run: sitegen build --strict ${{BASE_URL:+--base-url "$BASE_URL/"}}
-      - if: github.event_name != 'pull_request'
-        uses: {upload_pages_artifact}
+        uses: <<configure_pages>>
+<<build>>      - uses: <<upload_pages_artifact>>
         with:
           path: output
   deploy:
-    if: github.event_name != 'pull_request'
     needs: build
     runs-on: ubuntu-latest
     timeout-minutes: 10
@@ -102,50 +182,43 @@ _GITHUB = """\
       id-token: write
     environment:
       name: github-pages
-      url: ${{{{ steps.deployment.outputs.page_url }}}}
+      url: ${{ steps.deployment.outputs.page_url }}
     steps:
       - id: deployment
-        uses: {deploy_pages}
-"""
+        uses: <<deploy_pages>>
+<<left_out>>"""
 
 _NETLIFY = """\
-      - run: sitegen build --strict
-      - name: Deploy to Netlify
-        if: github.event_name != 'pull_request'
+<<build>>      - name: Deploy to Netlify
         env:
           # Netlify: User settings > Applications > Personal access tokens, and the
           # site's Project configuration > Site ID; both as repository secrets.
-          NETLIFY_AUTH_TOKEN: ${{{{ secrets.NETLIFY_AUTH_TOKEN }}}}
-          NETLIFY_SITE_ID: ${{{{ secrets.NETLIFY_SITE_ID }}}}
-        run: npx --yes {netlify_cli} deploy --prod --no-build --dir output
-"""
+          NETLIFY_AUTH_TOKEN: ${{ secrets.NETLIFY_AUTH_TOKEN }}
+          NETLIFY_SITE_ID: ${{ secrets.NETLIFY_SITE_ID }}
+        run: npx --yes <<netlify_cli>> deploy --prod --no-build --dir output
+<<left_out>>"""
 
 _CLOUDFLARE = """\
-      - run: sitegen build --strict
-      - name: Deploy to Cloudflare Pages
-        if: github.event_name != 'pull_request'
+<<build>>      - name: Deploy to Cloudflare Pages
         env:
           # An API token with "Cloudflare Pages: Edit", and the account's ID.
-          CLOUDFLARE_API_TOKEN: ${{{{ secrets.CLOUDFLARE_API_TOKEN }}}}
-          CLOUDFLARE_ACCOUNT_ID: ${{{{ secrets.CLOUDFLARE_ACCOUNT_ID }}}}
+          CLOUDFLARE_API_TOKEN: ${{ secrets.CLOUDFLARE_API_TOKEN }}
+          CLOUDFLARE_ACCOUNT_ID: ${{ secrets.CLOUDFLARE_ACCOUNT_ID }}
         # wrangler.toml names the project and the output folder.
-        run: npx --yes {wrangler} pages deploy --branch main
-"""
+        run: npx --yes <<wrangler>> pages deploy --branch main
+<<left_out>>"""
 
 # Fingerprinted names (style.5fe18dec5c.css) never change content: cached for a
 # year. Everything else is revalidated after five minutes, so news stays fresh.
 _S3 = """\
-      - run: sitegen build --strict
-      - if: github.event_name != 'pull_request'
-        uses: {aws_credentials}
+<<build>>      - uses: <<aws_credentials>>
         with:
           # An IAM role that trusts GitHub's OIDC provider and may write the bucket.
-          role-to-assume: ${{{{ vars.AWS_ROLE_ARN }}}}
-          aws-region: ${{{{ vars.AWS_REGION }}}}
+          role-to-assume: ${{ vars.AWS_ROLE_ARN }}
+          aws-region: ${{ vars.AWS_REGION }}
       - name: Upload to S3
-        if: github.event_name != 'pull_request'
         env:
-          BUCKET: ${{{{ vars.S3_BUCKET }}}}
+          BUCKET: ${{ vars.S3_BUCKET }}
         run: |
           aws s3 sync output/ "s3://$BUCKET/" --exclude "*" \\
             --include "*.??????????.css" --include "*.??????????.js" \\
@@ -160,84 +233,68 @@ _S3 = """\
             # The file's paths are percent-encoded; the output's file names are not.
             key=$(python -c 'import sys, urllib.parse as u; print(u.unquote(sys.argv[1])[1:])' \\
               "$from")
-            case "$key" in ""|*/) key="${{key}}index.html" ;; esac
+            case "$key" in ""|*/) key="${key}index.html" ;; esac
             aws s3 cp "output/$key" "s3://$BUCKET/$key" --website-redirect "$to" \\
               --cache-control "public, max-age=300"
           done
-"""
-
-_GITLAB = """\
-# Builds the site with sitegen and publishes it on GitLab Pages.
-# Written by `sitegen init --host gitlab`; README, "Deploying", explains every step.
-# Scheduled articles go live only when the site is rebuilt: add a pipeline schedule
-# (Build > Pipeline schedules) for the default branch with "*/30 * * * *".
-default:
-  image: python:{python}-slim
-  timeout: {limit} minutes
-  # pip's cache, the build cache ([build] cache_dir) and the last output, kept
-  # between pipelines: a scheduled run reads, renders and writes only what changed.
-  cache:
-    key: sitegen
-    paths:
-      - .cache/pip
-      - .sitegen-cache
-      - public
-  before_script:
-    - pip install -r requirements.txt
-
-variables:
-  PIP_CACHE_DIR: "$CI_PROJECT_DIR/.cache/pip"
-
-stages: [build, deploy]
-
-# A merge request is only built, with --strict: a broken article fails the check.
-check:
-  stage: build
-  script:
-    - sitegen build --strict --output public
-  rules:
-    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
-
-pages:
-  stage: deploy
-  script:
-    # GitLab's address for the site, e.g. https://GROUP.gitlab.io/PROJECT
-    - sitegen build --strict --output public --base-url "$CI_PAGES_URL/"
-  artifacts:
-    paths:
-      - public
-  rules:
-    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
-"""
+<<left_out>>"""
 
 _NETLIFY_TOML = """\
 # Netlify reads this file. The site is built in GitHub Actions
 # (.github/workflows/deploy.yml) and output/ is deployed with the Netlify CLI, so
 # Netlify's own build is skipped ("ignore" exits 0) if the repository is linked.
-# The build writes output/_headers (a year's cache for fingerprinted CSS and JS)
-# and output/_redirects (a 301 for every alias); Netlify applies both.
+# The build writes output/_headers and output/_redirects; Netlify applies both.
 [build]
   publish = "output"
   command = "sitegen build --strict"
   ignore = "exit 0"
 
 [build.environment]
-  PYTHON_VERSION = "{python}"
+  PYTHON_VERSION = "<<python>>"
 """
 
 _WRANGLER_TOML = """\
 # Read by `wrangler pages deploy` in .github/workflows/deploy.yml. The build writes
-# output/_headers (a year's cache for fingerprinted CSS and JS) and
-# output/_redirects (a 301 for every alias); Cloudflare Pages applies both.
-name = "{project}"
+# output/_headers and output/_redirects; Cloudflare Pages applies both.
+name = "<<project>>"
 pages_build_output_dir = "output"
 compatibility_date = "2026-11-01"
 """
 
+# Dependabot opens a pull request when an action has a new release (it moves the
+# commit and the tag comment together) and when a pinned Python package moves.
+_DEPENDABOT = """\
+# Written by `sitegen init`: keeps the actions' pinned commits and the Python
+# packages of .sitegen/requirements.txt current, one pull request a week.
+version: 2
+updates:
+  - package-ecosystem: github-actions
+    directory: /
+    schedule:
+      interval: weekly
+    groups:
+      actions:
+        patterns: ["*"]
+  - package-ecosystem: pip
+    directory: /.sitegen
+    schedule:
+      interval: weekly
+"""
+
 _WHERE = {"github": " on GitHub Pages", "netlify": " on Netlify",
           "cloudflare": " on Cloudflare Pages", "s3": " to an S3 bucket website"}
-_PERMISSIONS = {"github": "  pages: read\n", "s3": "  id-token: write\n"}
+# The publishing job's permissions: reading the repository, plus what the host needs.
+_PERMISSIONS = {"github": "      contents: read\n      pages: read\n",
+                "s3": "      contents: read\n      id-token: write\n"}
 _STEPS = {"github": _GITHUB, "netlify": _NETLIFY, "cloudflare": _CLOUDFLARE, "s3": _S3}
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """`<<name>>` -> value: GitHub's `${{ }}` stays as it is, unescaped."""
+    for name, value in values.items():
+        template = template.replace(f"<<{name}>>", value)
+    assert "<<" not in template, template
+    return template
 
 
 def pipeline_files(host: str, project: str) -> dict[str, str]:
@@ -245,16 +302,32 @@ def pipeline_files(host: str, project: str) -> dict[str, str]:
 
     `project` is the site's folder name, used where a host wants a project name.
     """
-    values = {"python": PYTHON, "limit": TIME_LIMIT_MINUTES, "netlify_cli": NETLIFY_CLI,
-              "wrangler": WRANGLER, "project": project,
-              **{name.replace("-", "_"): uses for name, uses in ACTIONS.items()}}
     if host == "gitlab":
-        return {".gitlab-ci.yml": _GITLAB.format(**values)}
-    workflow = _HEAD.format(where=_WHERE[host], host=host,
-                            permissions=_PERMISSIONS.get(host, ""), **values)
-    files = {".github/workflows/deploy.yml": workflow + _STEPS[host].format(**values)}
+        return hosts_gitlab.pipeline_files()
+    values = {"python": PYTHON, "limit": str(TIME_LIMIT_MINUTES), "netlify_cli": NETLIFY_CLI,
+              "wrangler": WRANGLER, "project": project, "host": host, "install": INSTALL,
+              "where": _WHERE[host], "permissions": _PERMISSIONS.get(host,
+                                                                     "      contents: read\n"),
+              "checkout": uses("actions/checkout"),
+              "setup_python": uses("actions/setup-python"),
+              "cache": uses("actions/cache"),
+              "cache_restore": uses("actions/cache", "/restore"),
+              "configure_pages": uses("actions/configure-pages"),
+              "upload_pages_artifact": uses("actions/upload-pages-artifact"),
+              "deploy_pages": uses("actions/deploy-pages"),
+              "aws_credentials": uses("aws-actions/configure-aws-credentials")}
+    values["setup"] = _fill(_SETUP, values)
+    github = host == "github"
+    values["build"] = _fill(_BUILD, {
+        "env": _GITHUB_BUILD_ENV if github else "",
+        "base_url": ' ${BASE_URL:+--base-url "$BASE_URL/"}' if github else ""})
+    skipped = "needs.build.outputs.skipped" if github else "steps.build.outputs.skipped"
+    values["left_out"] = _fill(_LEFT_OUT, {"condition": skipped,
+                                           "skipped": "${{ " + skipped + " }}"})
+    workflow = _fill(_HEAD, values) + _fill(_STEPS[host], values)
+    files = {".github/workflows/deploy.yml": workflow, ".github/dependabot.yml": _DEPENDABOT}
     if host == "netlify":
-        files["netlify.toml"] = _NETLIFY_TOML.format(**values)
+        files["netlify.toml"] = _fill(_NETLIFY_TOML, values)
     if host == "cloudflare":
-        files["wrangler.toml"] = _WRANGLER_TOML.format(**values)
+        files["wrangler.toml"] = _fill(_WRANGLER_TOML, values)
     return files

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sitegen import cms, hosts, urls
+from sitegen import cms, hosts, pinning, urls
 from sitegen.config import Config, load_config
 from sitegen.errors import Problem, SitegenError
 from sitegen.readers import PAGES_DIR, STATIC_DIR, content_dir
@@ -37,8 +37,17 @@ title = "Berita"
 [deploy]
 # Where the site is served: github, gitlab, netlify, cloudflare or s3.
 host = "{host}"
-# The repository (owner/name) the editors' CMS at /admin/ writes to.
-repo = ""
+
+[cms]
+# The editors' CMS at /admin/ (README, "Editors in a browser"): the repository it
+# commits to, as owner/name, and its branch.
+repo = "{repo}"
+branch = "main"
+# How editors sign in: "token" (a personal access token), "pkce" (GitLab's own
+# sign-in, with app_id) or "oauth" (Netlify's OAuth service, or base_url).
+auth_type = "{auth_type}"
+# true: every story is a pull request (draft, review, publish), checked strictly.
+editorial_workflow = false
 """
 
 _ARTICLE = """\
@@ -53,40 +62,35 @@ summary: "{summary}"
 {body}
 """
 
-_REQUIREMENTS = """\
-# The sitegen this site is built with: the distribution {name} from PyPI. To build
-# with an unreleased sitegen, use its git URL instead:
-#   {name} @ git+https://github.com/OWNER/sitegen@vX.Y.Z
-{name}=={version}
-"""
-
-_GITIGNORE = "output/\npublic/\n.output.sitegen-*\n.sitegen/\n.sitegen-cache/\n"
+# .sitegen/ itself is committed: it holds the wheel and the pins the CI installs.
+_GITIGNORE = ("output/\npublic/\n.output.sitegen-*\n.sitegen/check/\n.sitegen-cache/\n"
+              "build-report.json\ngl-code-quality-report.json\n"
+              "# The CMS app, fetched by `sitegen fetch-cms` (the pipeline runs it).\n"
+              "content/static/admin/sveltia-cms.js\n")
 
 
 def distribution() -> tuple[str, str]:
-    """(name, version) of the installed sitegen, from its package metadata: the
-    distribution that provides the `sitegen` command."""
-    for entry in importlib.metadata.entry_points(group="console_scripts", name="sitegen"):
-        if entry.value.startswith("sitegen.") and entry.dist is not None:
-            return entry.dist.name, entry.dist.version
-    raise SitegenError([Problem("requirements.txt", 0, "sitegen is not installed as a package, "
-                                "so its name and version are unknown: pip install sitegen-news "
-                                "(or `pip install -e .` in a checkout) and run init again")])
+    """(name, version) of the installed sitegen: the distribution of the `sitegen` command."""
+    dist = pinning.distribution()
+    return dist.metadata["Name"], dist.version
 
 
-def init_site(directory: Path, host: str = "github") -> list[Path]:
-    """Create a site that builds at once with the default theme, deployed on `host`."""
+def init_site(directory: Path, host: str = "github", repo: str = "") -> list[Path]:
+    """Create a site that builds at once with the default theme, deployed on `host`, its
+    CMS committing to `repo` (owner/name), its CI installing this very sitegen."""
     if directory.exists() and any(directory.iterdir()):
         raise SitegenError([Problem(str(directory), 0, "folder is not empty: choose a new folder "
                                     "for the site")])
     if host not in hosts.HOSTS:
         raise SitegenError([Problem("--host", 0, f"'{host}' is not one of "
                                     f"{', '.join(hosts.HOSTS)}")])
-    name, version = distribution()
+    if repo and not re.fullmatch(r"[\w.-]+(/[\w.-]+)+", repo):
+        raise SitegenError([Problem("--repo", 0, f"'{repo}' is not a repository: write it as "
+                                    "OWNER/NAME, such as redaksi/situs-berita")])
     now = dt.datetime.now(ZoneInfo("Asia/Jakarta")).replace(second=0, microsecond=0)
     files = {
-        "sitegen.toml": _CONFIG.format(host=host),
-        "requirements.txt": _REQUIREMENTS.format(name=name, version=version),
+        "sitegen.toml": _CONFIG.format(host=host, repo=repo,
+                                       auth_type="oauth" if host == "netlify" else "token"),
         ".gitignore": _GITIGNORE,
         **hosts.pipeline_files(host, urls.slugify(directory.resolve().name) or "situs"),
         "content/berita/selamat-datang.md": _ARTICLE.format(
@@ -101,12 +105,17 @@ def init_site(directory: Path, host: str = "github") -> list[Path]:
     staging = directory.parent / f".{directory.name}.sitegen-init"
     try:
         shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        files.update(pinning.site_files(staging))
         for relative, text in files.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         cms.write_admin(load_config(staging))
         os.replace(staging, directory)
+    except SitegenError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise SitegenError([Problem(str(directory), 0, f"cannot create the site: "
