@@ -26,8 +26,9 @@ from sitegen.errors import Problem, SitegenError
 CODE_QUALITY_FILE = "gl-code-quality-report.json"
 
 
-def read_report(path: Path) -> dict[str, Any]:
-    """The report `sitegen build --report` wrote; a build that crashed wrote none."""
+def read_report(path: Path, status: int = 0) -> dict[str, Any]:
+    """The report `sitegen build --report` wrote, with the build's exit `status`; a build
+    that crashed wrote none."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -38,14 +39,20 @@ def read_report(path: Path) -> dict[str, Any]:
             from None
     if not isinstance(data, dict):
         raise SitegenError([Problem(str(path), 0, "not a sitegen build report")])
-    return data
+    return {**data, "status": status}
+
+
+def _failed(report: dict[str, Any]) -> bool:
+    """Nothing was built: the build stopped (with --strict, a warning stops it too)."""
+    return bool(report.get("errors")) or report.get("status") == 1
 
 
 def _entries(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(kind, entry) for every problem: 'left out', 'error' (nothing built) or 'warning'."""
     found = [("left out", e) for e in report.get("skipped", [])]
     found += [("error", e) for e in report.get("errors", [])]
-    found += [("warning", e) for e in report.get("warnings", [])]
+    warning = "error" if _failed(report) else "warning"
+    found += [(warning, e) for e in report.get("warnings", [])]
     return [(kind, e) for kind, e in found if isinstance(e, dict)]
 
 
@@ -82,7 +89,7 @@ def summary_markdown(report: dict[str, Any]) -> str:
     """The job summary: what was left out first, in words an editor reads."""
     entries = _entries(report)
     left_out = report.get("skipped_files", [])
-    if report.get("errors"):
+    if _failed(report):
         head = "## The site was not built\n\nFix the problems below; nothing was published.\n"
     elif left_out:
         head = (f"## {len(left_out)} file(s) left out of the published site\n\n"

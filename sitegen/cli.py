@@ -420,12 +420,15 @@ def fetch_cms_command(source: Path, tarball: Path | None, debug: bool) -> None:
               "the output `skipped` of GitHub Actions.")
 @click.option("--gitlab", "ci", flag_value="gitlab", help="GitLab's Code Quality report "
               "(gl-code-quality-report.json) and the job log.")
+@click.option("--status", type=int, default=0, show_default=True,
+              help="The build's exit status (1: nothing was built, with --strict also for a "
+                   "warning).")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def ci_report_command(report: Path, ci: str | None, debug: bool) -> None:
+def ci_report_command(report: Path, ci: str | None, status: int, debug: bool) -> None:
     """Show a build's --report where a CI run's readers look (the pipelines run it)."""
 
     def action() -> None:
-        data = ci_report.read_report(report)
+        data = ci_report.read_report(report, status)
         if ci == "gitlab":
             shown = ci_report.write_gitlab(data, Path.cwd())
         elif ci == "github":

@@ -79,11 +79,12 @@ concurrency:
 
 jobs:
   check:
+    name: Check (pull request, strict)
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     timeout-minutes: <<limit>>
     permissions:
-      contents: read
+      contents: read  # reads the repository, nothing else
     steps:
 <<setup>>
       # The main branch's cache, read only: a pull request never saves one.
@@ -98,14 +99,15 @@ jobs:
         run: |
           status=0
           sitegen build --strict --report build-report.json || status=$?
-          sitegen ci-report build-report.json --github
+          sitegen ci-report build-report.json --github --status "$status"
           exit "$status"
   build:
+    name: Build and publish
     if: github.event_name != 'pull_request'
     runs-on: ubuntu-latest
     timeout-minutes: <<limit>>
     permissions:
-<<permissions>>    outputs:
+<<permissions>><<environment>>    outputs:
       skipped: ${{ steps.build.outputs.skipped }}
     steps:
 <<setup>>
@@ -144,7 +146,7 @@ _BUILD = """\
 <<env>>        run: |
           status=0
           sitegen build --keep-going --report build-report.json<<base_url>> || status=$?
-          sitegen ci-report build-report.json --github
+          sitegen ci-report build-report.json --github --status "$status"
           # 0: everything published; 2: the files in the summary were left out, the
           # rest is published; anything else: nothing is published.
           test "$status" -eq 0 || test "$status" -eq 2
@@ -174,12 +176,13 @@ _GITHUB = """\
         with:
           path: output
   deploy:
+    name: Deploy to GitHub Pages
     needs: build
     runs-on: ubuntu-latest
     timeout-minutes: 10
     permissions:
-      pages: write
-      id-token: write
+      pages: write  # deploy-pages publishes the artifact
+      id-token: write  # and proves this run with a GitHub-signed token
     environment:
       name: github-pages
       url: ${{ steps.deployment.outputs.page_url }}
@@ -284,8 +287,12 @@ updates:
 _WHERE = {"github": " on GitHub Pages", "netlify": " on Netlify",
           "cloudflare": " on Cloudflare Pages", "s3": " to an S3 bucket website"}
 # The publishing job's permissions: reading the repository, plus what the host needs.
-_PERMISSIONS = {"github": "      contents: read\n      pages: read\n",
-                "s3": "      contents: read\n      id-token: write\n"}
+_PERMISSIONS = {
+    "github": "      contents: read  # checks out the repository\n"
+              "      pages: read  # configure-pages reads the site's Pages address\n",
+    "s3": "      contents: read  # checks out the repository\n"
+          "      id-token: write  # assumes the AWS role with a GitHub-signed token, no keys\n"}
+_READ = "      contents: read  # checks out the repository\n"
 _STEPS = {"github": _GITHUB, "netlify": _NETLIFY, "cloudflare": _CLOUDFLARE, "s3": _S3}
 
 
@@ -306,8 +313,8 @@ def pipeline_files(host: str, project: str) -> dict[str, str]:
         return hosts_gitlab.pipeline_files()
     values = {"python": PYTHON, "limit": str(TIME_LIMIT_MINUTES), "netlify_cli": NETLIFY_CLI,
               "wrangler": WRANGLER, "project": project, "host": host, "install": INSTALL,
-              "where": _WHERE[host], "permissions": _PERMISSIONS.get(host,
-                                                                     "      contents: read\n"),
+              "where": _WHERE[host],
+              "permissions": _PERMISSIONS.get(host, _READ),
               "checkout": uses("actions/checkout"),
               "setup_python": uses("actions/setup-python"),
               "cache": uses("actions/cache"),
@@ -317,6 +324,9 @@ def pipeline_files(host: str, project: str) -> dict[str, str]:
               "deploy_pages": uses("actions/deploy-pages"),
               "aws_credentials": uses("aws-actions/configure-aws-credentials")}
     values["setup"] = _fill(_SETUP, values)
+    # The publishing job's secrets belong to an environment that only main may use
+    # (Settings > Environments > production > Deployment branches).
+    values["environment"] = "" if host == "github" else "    environment: production\n"
     github = host == "github"
     values["build"] = _fill(_BUILD, {
         "env": _GITHUB_BUILD_ENV if github else "",

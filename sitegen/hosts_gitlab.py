@@ -46,7 +46,7 @@ check:
   script:
     - status=0
     - sitegen build --strict --output public --report build-report.json || status=$?
-    - sitegen ci-report build-report.json --gitlab
+    - sitegen ci-report build-report.json --gitlab --status "$status"
     - exit "$status"
   artifacts:
     when: always
@@ -68,7 +68,7 @@ pages:
     - >-
       sitegen build --keep-going --output public --base-url "$CI_PAGES_URL/"
       --report build-report.json || status=$?
-    - sitegen ci-report build-report.json --gitlab
+    - sitegen ci-report build-report.json --gitlab --status "$status"
     - test "$status" -eq 0 || test "$status" -eq 2
   artifacts:
     when: always

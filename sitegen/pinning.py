@@ -49,7 +49,7 @@ def distribution() -> importlib.metadata.Distribution:
     """The installed distribution that provides the `sitegen` command."""
     for entry in importlib.metadata.entry_points(group="console_scripts", name="sitegen"):
         if entry.value.startswith("sitegen.") and entry.dist is not None:
-            return entry.dist  # type: ignore[return-value]
+            return entry.dist
     raise SitegenError([Problem("requirements.txt", 0, "sitegen is not installed as a package, "
                                 "so its name and version are unknown: install it with pip "
                                 "(README, \"Installing sitegen\") and run init again")])

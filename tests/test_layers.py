@@ -12,14 +12,15 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 # The documented dependency order (docs/developers.md, "Architecture"): lowest layer first.
 LAYERS: dict[str, int] = {
     "__init__": 0, "errors": 0, "lifeline": 0,
-    "config": 1, "dates": 1, "images": 1, "sitefiles": 1, "sanitize": 1, "brackets": 1,
-    "timelimit": 1, "newsroom": 1, "problem_groups": 1,
+    "config": 1, "ci_report": 1, "dates": 1, "images": 1, "sitefiles": 1, "sanitize": 1,
+    "brackets": 1, "timelimit": 1, "newsroom": 1, "problem_groups": 1,
     "pictures": 1, "embeds": 1,
     "urls": 2, "model": 2, "markup": 2, "claims": 2,
     "readers": 3, "themes": 3, "feed_notes": 3, "bodies": 3.5,
     "collect": 4, "views": 4, "links": 4, "search_shards": 4,
     "feeds": 5, "sitemaps": 5, "search": 5, "deps": 5, "hostfiles": 5, "listing": 5,
-    "tree_files": 5.5, "render": 6, "write": 6, "cache": 6, "hosts": 6, "cms": 6, "check": 6,
+    "tree_files": 5.5, "hosts_gitlab": 5.8, "cms_app": 5.8, "pinning": 6, "next_steps": 6,
+    "render": 6, "write": 6, "cache": 6, "hosts": 6, "cms": 6, "check": 6,
     "workers": 6.5, "build": 7, "scaffold": 7, "external": 7,
     "watch": 8, "livereload": 8,
     "serve": 9,
