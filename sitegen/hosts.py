@@ -141,6 +141,8 @@ _SETUP = """\
 # written. The step succeeds so the rest is published; the annotations and the job
 # summary name each left-out file, and the last step fails the run after publishing.
 _BUILD = """\
+      # The editors' app at /admin/, from the npm registry, its hashes checked.
+      - run: sitegen fetch-cms
       - name: Build
         id: build
 <<env>>        run: |

@@ -63,6 +63,8 @@ pages:
     key: sitegen-$CI_COMMIT_REF_SLUG
     paths: [.cache/pip, .sitegen-cache, public]
   script:
+    # The editors' app at /admin/, from the npm registry, its hashes checked.
+    - sitegen fetch-cms
     - status=0
     # GitLab's address for the site, e.g. https://GROUP.gitlab.io/PROJECT
     - >-

@@ -1,18 +1,21 @@
-"""The Decap CMS configuration: made from sitegen's own front matter schema and sections."""
+"""The CMS configuration (Decap's format, read by Sveltia CMS): made from sitegen's own
+front matter schema and sections, and from `[cms]` of sitegen.toml."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
 from click.testing import CliRunner
 
-from sitegen import cms, readers
+from sitegen import cms, cms_app, readers
 from sitegen.cli import main
 from sitegen.config import load_config
-from tests.conftest import REPO, article, build_site, make_site
+from tests.conftest import BASIC_CONFIG, REPO, article, build_site, make_site, missing_tool
 
 
 def collections(site: Path) -> dict[str, dict]:
@@ -101,4 +104,117 @@ def test_the_admin_page_escapes_the_site_title(tmp_path: Path) -> None:
     site = make_site(tmp_path, {}, config='[site]\ntitle = "A & B </title><script>x</script>"\n')
     index = cms.admin_files(load_config(site))[f"{cms.ADMIN_DIR}/index.html"]
     assert "<script>x" not in index and "A &amp; B &lt;/title&gt;" in index
-    assert f'src="{cms.DECAP_SCRIPT}" integrity="{cms.DECAP_INTEGRITY}"' in index
+    assert (f'<script src="{cms_app.APP_FILE}" integrity="{cms_app.SVELTIA_SCRIPT_INTEGRITY}">'
+            in index)
+
+
+# --- [cms]: where the CMS commits and how editors sign in ---------------------------
+
+def backend_of(site: Path) -> dict:
+    return yaml.safe_load((site / cms.ADMIN_DIR / "config.yml").read_text("utf-8"))["backend"]
+
+
+def test_cms_keys_are_checked_with_their_line_and_what_to_write(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {}, config=BASIC_CONFIG + '[cms]\nrepo = "kabar"\n'
+                     'auth_type = "pcke"\nbackend = "bitbucket"\nbase_url = "http://x"\n')
+    result = CliRunner().invoke(main, ["admin", "--source", str(site)])
+    assert result.exit_code == 1
+    shown = result.output
+    assert f"{site / 'sitegen.toml'}:6: cms.repo 'kabar' must be the repository as " \
+           "owner/name" in shown
+    assert ":7: cms.auth_type must be one of token, pkce, oauth (did you mean 'pkce'?)" in shown
+    assert ":8: cms.backend must be one of github, gitlab" in shown
+    assert ":9: cms.base_url must be an https:// URL" in shown
+    pkce = make_site(tmp_path / "b", {}, config=BASIC_CONFIG + '[cms]\nauth_type = "pkce"\n')
+    assert "needs cms.app_id" in CliRunner().invoke(main, ["admin", "--source",
+                                                          str(pkce)]).output
+
+
+def test_the_backend_follows_the_host_and_the_cms_table(tmp_path: Path) -> None:
+    gitlab = make_site(tmp_path / "gl", {}, config=BASIC_CONFIG + '[deploy]\nhost = "gitlab"\n'
+                       '[cms]\nrepo = "redaksi/web/situs"\nauth_type = "pkce"\n'
+                       'app_id = "abc123"\neditorial_workflow = true\n')
+    data = cms.cms_config(load_config(gitlab))
+    assert data["backend"] == {"name": "gitlab", "repo": "redaksi/web/situs", "branch": "main",
+                               "auth_type": "pkce", "app_id": "abc123"}
+    assert data["publish_mode"] == "editorial_workflow"
+    assert "local_backend" not in data  # no probe of a server on the editor's machine
+    github = make_site(tmp_path / "gh", {}, config=BASIC_CONFIG + '[cms]\nrepo = "a/b"\n'
+                       'branch = "terbit"\nbase_url = "https://auth.example.org"\n')
+    data = cms.cms_config(load_config(github))
+    assert data["backend"] == {"name": "github", "repo": "a/b", "branch": "terbit",
+                               "base_url": "https://auth.example.org"}
+    assert "publish_mode" not in data
+
+
+def test_admin_warns_while_the_repository_is_unset_and_the_page_says_so(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {})
+    result = CliRunner().invoke(main, ["admin", "--source", str(site)])
+    assert result.exit_code == 0
+    assert "warning: the CMS has no repository yet" in result.output
+    assert '[cms] repo = "OWNER/NAME"' in result.output
+    index = (site / cms.ADMIN_DIR / "index.html").read_text("utf-8")
+    assert "Repositori untuk CMS belum diisi" in index and "is not set" in index
+    (site / "sitegen.toml").write_text(BASIC_CONFIG + '[cms]\nrepo = "a/b"\n', "utf-8")
+    result = CliRunner().invoke(main, ["admin", "--source", str(site)])
+    assert "warning" not in result.output
+    assert "belum diisi" not in (site / cms.ADMIN_DIR / "index.html").read_text("utf-8")
+
+
+def test_admin_keeps_a_hand_added_backend_key_and_refuses_one_sitegen_toml_decides(
+        tmp_path: Path) -> None:
+    site = make_site(tmp_path, {}, config=BASIC_CONFIG + '[cms]\nrepo = "a/b"\n')
+    assert CliRunner().invoke(main, ["admin", "--source", str(site)]).exit_code == 0
+    path = site / cms.ADMIN_DIR / "config.yml"
+    # A key sitegen does not manage (Sveltia's commit message option) is the user's own.
+    path.write_text(path.read_text("utf-8").replace(
+        "  branch: main\n", "  branch: main\n  squash_merges: true\n"), "utf-8")
+    kept = CliRunner().invoke(main, ["admin", "--source", str(site)])
+    assert kept.exit_code == 0, kept.output
+    assert "kept backend.squash_merges" in kept.output
+    assert backend_of(site)["squash_merges"] is True
+    # base_url is [cms] base_url's: refused with where to write it, nothing written.
+    text = path.read_text("utf-8").replace(
+        "  branch: main\n", "  branch: main\n  base_url: https://oauth.example.org\n")
+    path.write_text(text, "utf-8")
+    line = text.splitlines().index("  base_url: https://oauth.example.org") + 1
+    refused = CliRunner().invoke(main, ["admin", "--source", str(site)])
+    assert refused.exit_code == 1
+    assert (f"{path}:{line}: backend.base_url was added by hand, but sitegen.toml decides it: "
+            'write [cms] base_url = "https://oauth.example.org" in sitegen.toml') in refused.output
+    assert path.read_text("utf-8") == text
+    (site / "sitegen.toml").write_text(BASIC_CONFIG + '[cms]\nrepo = "a/b"\n'
+                                       'base_url = "https://oauth.example.org"\n', "utf-8")
+    assert CliRunner().invoke(main, ["admin", "--source", str(site)]).exit_code == 0
+    assert backend_of(site)["base_url"] == "https://oauth.example.org"
+    assert backend_of(site)["squash_merges"] is True
+
+
+def sveltia_tarball() -> Path:
+    tarball = (REPO / ".ci/cache" / f"sveltia-cms-{cms_app.SVELTIA_VERSION}" /
+               f"sveltia-cms-{cms_app.SVELTIA_VERSION}.tgz")
+    if not tarball.is_file():
+        missing_tool(f"the Sveltia CMS package is not in {tarball}: run the npm step of .ci/run "
+                     f"(npm pack @sveltia/cms@{cms_app.SVELTIA_VERSION})")
+    return tarball
+
+
+def test_fetch_cms_puts_the_checked_app_beside_the_page_and_refuses_another(
+        tmp_path: Path) -> None:
+    site = make_site(tmp_path, {})
+    tarball = sveltia_tarball()
+    result = CliRunner().invoke(main, ["fetch-cms", "--source", str(site),
+                                       "--from-tarball", str(tarball)])
+    assert result.exit_code == 0, result.output
+    app = site / cms.ADMIN_DIR / cms_app.APP_FILE
+    digest = "sha384-" + base64.b64encode(hashlib.sha384(app.read_bytes()).digest()).decode()
+    assert digest == cms_app.SVELTIA_SCRIPT_INTEGRITY
+    app.unlink()
+    tampered = tmp_path / "tampered.tgz"
+    data = bytearray(tarball.read_bytes())
+    data[-100] ^= 1
+    tampered.write_bytes(bytes(data))
+    refused = CliRunner().invoke(main, ["fetch-cms", "--source", str(site),
+                                        "--from-tarball", str(tampered)])
+    assert refused.exit_code == 1 and "its SHA-512 differs" in refused.output
+    assert not app.exists()
