@@ -398,16 +398,16 @@ def admin_command(source: Path, debug: bool) -> None:
 
 @main.command("fetch-cms")
 @SOURCE
-@click.option("--from-tarball", "tarball", type=click.Path(dir_okay=False, path_type=Path),
-              help="An `npm pack` of @sveltia/cms to take the app from, instead of the npm "
+@click.option("--from", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="A folder of `npm pack` tarballs of the same packages, instead of the npm "
                    "registry.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def fetch_cms_command(source: Path, tarball: Path | None, debug: bool) -> None:
-    """Put the CMS app (Sveltia CMS, hash-checked) into content/static/admin/."""
+def fetch_cms_command(source: Path, folder: Path | None, debug: bool) -> None:
+    """Put the CMS app (Sveltia CMS and its fonts, hash-checked) into content/static/admin/."""
 
     def action() -> None:
         config = load_config(source)
-        path = cms_app.fetch(config.root / cms.ADMIN_DIR, tarball)
+        path = cms_app.fetch(config.root / cms.ADMIN_DIR, folder)
         click.echo(f"sitegen: {_shown(path)} (Sveltia CMS {cms_app.SVELTIA_VERSION}, "
                    "hashes checked)")
 

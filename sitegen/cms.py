@@ -107,8 +107,6 @@ def _field(key: str, timezone: str) -> dict[str, Any]:
                      "your computer uses it; the file keeps the offset, so the moment is exact")
         if key == "date":
             field["default"] = "{{now}}"
-    if field["widget"] == "list":
-        field["allow_add"] = True
     field["required"] = key in _REQUIRED
     return field
 

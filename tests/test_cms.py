@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -104,8 +105,8 @@ def test_the_admin_page_escapes_the_site_title(tmp_path: Path) -> None:
     site = make_site(tmp_path, {}, config='[site]\ntitle = "A & B </title><script>x</script>"\n')
     index = cms.admin_files(load_config(site))[f"{cms.ADMIN_DIR}/index.html"]
     assert "<script>x" not in index and "A &amp; B &lt;/title&gt;" in index
-    assert (f'<script src="{cms_app.APP_FILE}" integrity="{cms_app.SVELTIA_SCRIPT_INTEGRITY}">'
-            in index)
+    app = f"sveltia-cms.{cms_app.SVELTIA_SCRIPT_SHA256[:10]}.js"
+    assert f'<script src="{app}" integrity="{cms_app.SVELTIA_SCRIPT_INTEGRITY}">' in index
 
 
 # --- [cms]: where the CMS commits and how editors sign in ---------------------------
@@ -190,31 +191,38 @@ def test_admin_keeps_a_hand_added_backend_key_and_refuses_one_sitegen_toml_decid
     assert backend_of(site)["squash_merges"] is True
 
 
-def sveltia_tarball() -> Path:
-    tarball = (REPO / ".ci/cache" / f"sveltia-cms-{cms_app.SVELTIA_VERSION}" /
-               f"sveltia-cms-{cms_app.SVELTIA_VERSION}.tgz")
-    if not tarball.is_file():
-        missing_tool(f"the Sveltia CMS package is not in {tarball}: run the npm step of .ci/run "
-                     f"(npm pack @sveltia/cms@{cms_app.SVELTIA_VERSION})")
-    return tarball
+def npm_packs() -> Path:
+    """The `npm pack` tarballs .ci/run fetches: Sveltia CMS and its fonts."""
+    folder = REPO / ".ci/cache" / f"sveltia-cms-{cms_app.SVELTIA_VERSION}"
+    for package in (cms_app.SVELTIA, *cms_app.FONTS):
+        if not (folder / package.tarball).is_file():
+            missing_tool(f"{package.tarball} is not in {folder}: run the npm step of .ci/run "
+                         f"(npm pack {package.name}@{package.version})")
+    return folder
 
 
 def test_fetch_cms_puts_the_checked_app_beside_the_page_and_refuses_another(
         tmp_path: Path) -> None:
     site = make_site(tmp_path, {})
-    tarball = sveltia_tarball()
-    result = CliRunner().invoke(main, ["fetch-cms", "--source", str(site),
-                                       "--from-tarball", str(tarball)])
+    packs = npm_packs()
+    result = CliRunner().invoke(main, ["fetch-cms", "--source", str(site), "--from", str(packs)])
     assert result.exit_code == 0, result.output
     app = site / cms.ADMIN_DIR / cms_app.APP_FILE
     digest = "sha384-" + base64.b64encode(hashlib.sha384(app.read_bytes()).digest()).decode()
     assert digest == cms_app.SVELTIA_SCRIPT_INTEGRITY
+    script = app.read_text("utf-8")
+    # Nothing the app loads before sign-in comes from another host.
+    assert "cdn.jsdelivr.net" not in script and "githubstatus.com/api" not in script
+    assert "unpkg.com/@sveltia/cms" not in script
+    for package in cms_app.FONTS:
+        assert (site / cms.ADMIN_DIR / "fonts" / Path(package.member).name).stat().st_size > 1000
     app.unlink()
-    tampered = tmp_path / "tampered.tgz"
-    data = bytearray(tarball.read_bytes())
+    tampered = tmp_path / "tampered"
+    shutil.copytree(packs, tampered, ignore=shutil.ignore_patterns("package"))
+    data = bytearray((tampered / cms_app.SVELTIA.tarball).read_bytes())
     data[-100] ^= 1
-    tampered.write_bytes(bytes(data))
+    (tampered / cms_app.SVELTIA.tarball).write_bytes(bytes(data))
     refused = CliRunner().invoke(main, ["fetch-cms", "--source", str(site),
-                                        "--from-tarball", str(tampered)])
+                                        "--from", str(tampered)])
     assert refused.exit_code == 1 and "its SHA-512 differs" in refused.output
     assert not app.exists()

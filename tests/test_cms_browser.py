@@ -1,69 +1,78 @@
-"""The editors' CMS of the sample site, in Chromium, with no network.
+"""The editors' CMS in Chromium, for a site `init` made for each host, served by `sitegen serve`.
 
-The built sample site serves `/admin/` (from `content/static/admin/`). Its page
-loads Decap CMS from a CDN; here every request for that script (and the chunks
-it loads) is answered from the npm package that `.ci/run` fetched into
-`.ci/cache/`, and `config.yml` is answered with the site's own configuration
-with two changes: Decap's in-memory `test-repo` backend, so no git host is
-needed, and no probe for a local `decap-server`. Any other request to another host fails the test.
+Each site gets its app with `sitegen fetch-cms --from` the npm packages `.ci/run`
+fetched into `.ci/cache/` (the pipelines fetch the same from the registry), and the
+admin page must reach the sign-in screen of the method chosen for its host with no
+request to any other host: every request that leaves the preview server fails the test.
 """
 
 from __future__ import annotations
 
-import mimetypes
-import os
 import re
+import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
+from click.testing import CliRunner
 
-from sitegen import cms
-from sitegen.config import load_config
-from tests.conftest import REPO, missing_tool
-from tests.test_theme_browser import served_sample
+from sitegen import cms, cms_app
+from sitegen.cli import main
+from tests.test_cms import npm_packs
+from tests.test_serve import start_preview
 
 pytestmark = pytest.mark.browser
 
-
-def decap_dist() -> Path:
-    folder = Path(os.environ.get("SITEGEN_DECAP_DIR", REPO / ".ci/cache" /
-                                 f"decap-cms-{cms.DECAP_VERSION}")) / "package/dist"
-    if not (folder / "decap-cms.js").is_file():
-        missing_tool(f"the Decap CMS bundle is not in {folder}: run the npm step of .ci/run "
-                     f"(npm pack decap-cms@{cms.DECAP_VERSION})")
-    return folder
+# host -> (what sitegen.toml's [cms] says beyond init's, the sign-in button, what it opens)
+# (Sveltia wraps the service's name in Unicode isolates: \u2068GitHub\u2069.)
+METHODS = {
+    "github": ("", "Sign In Using Access Token", "token"),
+    "cloudflare": ("", "Sign In Using Access Token", "token"),
+    "s3": ("", "Sign In Using Access Token", "token"),
+    # Netlify's OAuth service, in a pop-up
+    "netlify": ("", re.compile(r"^Sign In with \W?GitHub\W?$"), None),
+    "gitlab": ('auth_type = "pkce"\napp_id = "0123abcd"\n',
+               re.compile(r"^Sign In with \W?GitLab\W?$"), None),
+}
 
 
 @pytest.fixture(scope="module")
-def admin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from served_sample(tmp_path_factory, "cms")
+def admin_pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The admin page's address of a served site per host, plus one without the app."""
+    packs = npm_packs()
+    previews = {}
+    for host, (extra, _, _) in METHODS.items():
+        site = tmp_path_factory.mktemp("cms") / host
+        result = CliRunner().invoke(main, ["init", str(site), "--host", host,
+                                           "--repo", "redaksi/kabar"])
+        assert result.exit_code == 0, result.output
+        if extra:
+            config = site / "sitegen.toml"
+            text = config.read_text("utf-8").replace('auth_type = "token"\n', extra)
+            config.write_text(text, "utf-8")
+            assert CliRunner().invoke(main, ["admin", "--source", str(site)]).exit_code == 0
+        bare = tmp_path_factory.mktemp("bare") / host
+        shutil.copytree(site, bare)
+        fetched = CliRunner().invoke(main, ["fetch-cms", "--source", str(site), "--from",
+                                            str(packs)])
+        assert fetched.exit_code == 0, fetched.output
+        previews[host] = start_preview(site)
+        if host == "github":
+            previews["no-app"] = start_preview(bare)
+    yield {name: preview.url + "admin/" for name, preview in previews.items()}
+    for preview in previews.values():
+        preview.stop()
 
 
-def test_the_admin_page_lists_every_section_of_the_sample_site(browser: Any, admin: str) -> None:
-    dist = decap_dist()
-    config = load_config(REPO)
-    # The test variant: Decap's in-memory backend, and no probe for `npx decap-server`.
-    test_config = {**cms.cms_config(config, backend={"name": "test-repo"}),
-                   "local_backend": False}
-    script = urlsplit(cms.DECAP_SCRIPT)
-    script_folder = script.path.rsplit("/", 1)[0] + "/"
+def open_admin(browser: Any, url: str) -> tuple[Any, Any, list[str], list[str]]:
     outside: list[str] = []
-    problems: list[str] = []
+    errors: list[str] = []
+    own = urlsplit(url).netloc
 
     def answer(route: Any) -> None:
-        url = urlsplit(route.request.url)
-        if url.netloc == script.netloc and url.path.startswith(script_folder):
-            file = dist / url.path.removeprefix(script_folder)
-            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-            route.fulfill(path=str(file), content_type=kind,
-                          headers={"Access-Control-Allow-Origin": "*"})
-        elif url.path.endswith("/admin/config.yml") and url.netloc == urlsplit(admin).netloc:
-            route.fulfill(body=yaml.safe_dump(test_config), content_type="text/yaml")
-        elif url.netloc == urlsplit(admin).netloc or url.scheme in {"data", "blob"}:
+        target = urlsplit(route.request.url)
+        if target.netloc == own or target.scheme in {"data", "blob"}:
             route.continue_()
         else:
             outside.append(route.request.url)
@@ -72,22 +81,41 @@ def test_the_admin_page_lists_every_section_of_the_sample_site(browser: Any, adm
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.route("**/*", answer)
     page = context.new_page()
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(admin + "/admin/")
-    page.get_by_role("button", name="Login").click()
-    sections = [name for _, name in cms.sections(config)]
-    for name in [*sections, "Pages"]:
-        page.get_by_role("link", name=name, exact=True).first.wait_for(timeout=30_000)
-    listed = page.evaluate("[...document.querySelectorAll('a[href^=\"#/collections/\"]')]"
-                           ".map(a => a.textContent.trim())")
-    # A new article's form has every field the config names, the editor sees each label.
-    page.goto(admin + "/admin/#/collections/ekonomi/new")
-    labels = [f["label"] for f in test_config["collections"][0]["fields"]]
-    for label in labels:  # Decap adds "(optional)" to the label of an optional field
-        shown = re.compile(rf"^{re.escape(label)}\s*(\(optional\))?$")
-        page.locator("label").filter(has_text=shown).first.wait_for(timeout=30_000)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    return context, page, outside, errors
+
+
+@pytest.mark.parametrize("host", list(METHODS))
+def test_the_admin_page_reaches_the_sign_in_screen_with_no_other_host(
+        browser: Any, admin_pages: dict[str, str], host: str) -> None:
+    _, control, shows = METHODS[host]
+    context, page, outside, errors = open_admin(browser, admin_pages[host])
+    button = page.get_by_role("button", name=control)
+    button.wait_for(timeout=30_000)
+    if shows == "token":
+        button.click()
+        page.get_by_role("textbox").first.wait_for(timeout=10_000)
+        assert "Enter your token below" in page.evaluate("document.body.innerText")
+    shown = page.evaluate("document.body.innerText")
+    # The repository init was given, and the app's own fonts from the site's folder.
+    fonts = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded')"
+                          ".map(f => f.family)")
+    assert page.locator("#sitegen-cms-missing").is_hidden()
     context.close()
-    assert sections == ["Ekonomi", "Nasional", "Teknologi", "Olahraga", "Internasional"]
-    assert set(listed) >= {*sections, "Pages"}, listed
     assert not outside, f"requests to other hosts: {outside}"
-    assert not problems, problems
+    assert not errors, errors
+    assert "Sveltia CMS" in shown
+    assert any("Source Sans 3" in family for family in fonts), fonts
+
+
+def test_a_missing_app_shows_a_message_instead_of_a_blank_page(
+        browser: Any, admin_pages: dict[str, str]) -> None:
+    context, page, outside, _ = open_admin(browser, admin_pages["no-app"])
+    message = page.locator("#sitegen-cms-missing")
+    message.wait_for(state="visible", timeout=10_000)
+    text = message.inner_text()
+    context.close()
+    assert "Aplikasi redaksi tidak termuat" in text and "sitegen fetch-cms" in text
+    assert not outside
+    assert cms.ADMIN_DIR.endswith("admin") and cms_app.APP_FILE in text
