@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -12,7 +14,6 @@ import venv
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.conftest import REPO
 
@@ -87,37 +88,85 @@ def test_wheel_installed_outside_the_checkout_can_init_and_build(tmp_path: Path)
     assert str(tmp_path / "venv") in shown
 
 
-def test_the_wheel_inits_a_site_for_every_host_that_installs_this_very_sitegen(
+def pinned(site: Path) -> list[str]:
+    return [line for line in (site / "requirements.txt").read_text().splitlines()
+            if line and not line.startswith("#")]
+
+
+def installed_version(bin_dir: Path, where: Path) -> str:
+    return run("python -c 'import importlib.metadata as m; print(m.version(\"sitegen-news\"))'",
+               where, bin_dir).stdout.strip()
+
+
+def test_init_pins_the_sitegen_that_ran_it_so_a_ci_with_no_index_installs_it(
         tmp_path: Path) -> None:
+    """A wheel (python -m build) installed outside the checkout runs `init` for every host;
+    in another fresh venv with no index, `pip install -r requirements.txt` of the site
+    installs that very sitegen, checked against its hash. The same for a sitegen installed
+    from git (the commit, from PEP 610's direct_url.json) and from an index (the version)."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
     version = re.search(r'__version__ = "(.+)"', (REPO / "sitegen/__init__.py").read_text())[1]
     assert project["name"] != "sitegen", "the name `sitegen` on PyPI is another project's"
     checkout = checkout_copy(tmp_path / "checkout")
-    run(f"{sys.executable} -m pip wheel --no-deps -w {tmp_path / 'dist'} .", checkout,
-        Path(sys.executable).parent)
-    wheel = next((tmp_path / "dist").glob("*.whl"))
+    here = Path(sys.executable).parent
+    run(f"{sys.executable} -m build --wheel --outdir {tmp_path / 'dist'} .", checkout, here)
+    wheel = next((tmp_path / "dist").glob("sitegen_news-*.whl"))
     bin_dir = fresh_venv(tmp_path / "venv")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     run(f"pip install {wheel}", elsewhere, bin_dir)
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
     for host in ("github", "gitlab", "netlify", "cloudflare", "s3"):
-        run(f"sitegen init --host {host} {host}", elsewhere, bin_dir)
+        run(f"sitegen init --host {host} --repo redaksi/{host} {host}", elsewhere, bin_dir)
         site = elsewhere / host
-        wanted = [line for line in (site / "requirements.txt").read_text().splitlines()
-                  if line and not line.startswith("#")]
-        assert wanted == [f"{project['name']}=={version}"], host
-        pipeline = site / (".gitlab-ci.yml" if host == "gitlab" else ".github/workflows/deploy.yml")
-        data = yaml.safe_load(pipeline.read_text())
+        assert pinned(site) == [f"./.sitegen/wheels/{wheel.name} --hash=sha256:{digest}"], host
+        assert (site / ".sitegen/wheels" / wheel.name).read_bytes() == wheel.read_bytes()
+        assert ".sitegen/\n" not in (site / ".gitignore").read_text()  # committed
+        pipeline = site / (".gitlab-ci.yml" if host == "gitlab" else
+                           ".github/workflows/deploy.yml")
+        assert "pip install --no-deps -r requirements.txt" in pipeline.read_text()
         for name in ("netlify.toml", "wrangler.toml", "sitegen.toml"):
             if (site / name).exists():
                 tomllib.loads((site / name).read_text())
-        assert yaml.safe_load((site / "content/static/admin/config.yml").read_text())["collections"]
-        if host == "github":
-            cache = next(s for s in data["jobs"]["build"]["steps"]
-                         if s.get("uses", "").startswith("actions/cache@"))
-            assert ".sitegen-cache" in cache["with"]["path"].split()
     run("sitegen build --source netlify", elsewhere, bin_dir)
     assert (elsewhere / "netlify/output/_headers").is_file()
+    # The site's CI: a fresh environment, no index at all, only the site's files.
+    ci = fresh_venv(tmp_path / "ci")
+    site = elsewhere / "github"
+    offline = "pip install --no-index --no-deps -r requirements.txt"
+    run(offline, site, ci)
+    assert installed_version(ci, site) == version
+    # The hash holds: an altered wheel is refused.
+    shutil.copytree(site, tmp_path / "altered")
+    altered = tmp_path / "altered/.sitegen/wheels" / wheel.name
+    altered.write_bytes(altered.read_bytes() + b"\0")
+    refused = subprocess.run(f"{ci}/pip install --no-index --no-deps --force-reinstall "
+                             "-r requirements.txt", shell=True, cwd=tmp_path / "altered",
+                             capture_output=True, text=True, timeout=300)
+    assert refused.returncode != 0 and "HASHES" in refused.stdout + refused.stderr
+    # Installed from git: the site pins the repository at its commit.
+    repo = checkout_copy(tmp_path / "repo")
+    git = "git -c user.name=t -c user.email=t@example.org"
+    run(f"git init -q && git add -A && {git} commit -qm release", repo, here)
+    commit = run("git rev-parse HEAD", repo, here).stdout.strip()
+    run(f'pip install --no-deps --force-reinstall "sitegen-news @ git+file://localhost{repo}"',
+        elsewhere, bin_dir)
+    run("sitegen init vcs", elsewhere, bin_dir)
+    assert pinned(elsewhere / "vcs") == [
+        f"sitegen-news @ git+file://localhost{repo}@{commit}"]
+    # (Building it from git needs its build backend from an index, which has no sitegen.)
+    run("pip install --no-deps --force-reinstall -r requirements.txt", elsewhere / "vcs", ci)
+    assert installed_version(ci, elsewhere / "vcs") == version
+    recorded = run("python -c 'import importlib.metadata as m; "
+                   "print(m.distribution(\"sitegen-news\").read_text(\"direct_url.json\"))'",
+                   elsewhere, ci).stdout
+    assert json.loads(recorded)["vcs_info"]["commit_id"] == commit
+    # Installed from an index (here a folder of wheels): the site pins the version.
+    run(f"pip install --no-deps --force-reinstall --no-index --find-links {tmp_path / 'dist'} "
+        "sitegen-news", elsewhere, bin_dir)
+    run("sitegen init indexed", elsewhere, bin_dir)
+    assert pinned(elsewhere / "indexed") == [f"{project['name']}=={version}"]
+    assert not (elsewhere / "indexed/.sitegen/wheels").exists()
 
 
 def test_the_readmes_git_install_line_installs_sitegen_from_a_tag(tmp_path: Path) -> None:
