@@ -194,7 +194,10 @@ def _converter(base_path: str, static_dir: str, language: str,
             # superfences rather than fenced_code: a fence indented inside a list item
             # stays a code block instead of collapsing into one line of inline code.
             "tables", "pymdownx.superfences", "codehilite", "footnotes", "attr_list", "abbr",
-            "toc", _SiteExtension(base_path, static_dir, language, settings),
+            # Definition lists and `markdown="1"` blocks: what kramdown and PHP Markdown
+            # Extra archives use (the importer writes both).
+            "def_list", "md_in_html", "toc",
+            _SiteExtension(base_path, static_dir, language, settings),
             embeds.EmbedExtension(language), BoundedBrackets(),
         ],
         extension_configs={

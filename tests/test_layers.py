@@ -32,7 +32,7 @@ LAYERS: dict[str, int] = {
     "importers.hugo": 9.4, "importers.wordpress": 9.5, "importers.run": 9.6,
     "importers.permalinks": 9.3, "importers.wp_blocks": 9.3, "importers.collisions": 9.3,
     "importers.dialect": 9.3, "importers.leftovers": 9.3, "importers.files": 9.3,
-    "importers.hugo_site": 9.3,
+    "importers.hugo_site": 9.3, "importers.anchors": 9.3,
     "cli": 10, "__main__": 11,
 }
 PACKAGES = ("importers",)

@@ -12,6 +12,7 @@ are copied to `/images/SECTION/SLUG/` and the body's references follow.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import tomllib
@@ -22,7 +23,7 @@ import yaml
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.importers import hugo_site, permalinks, shortcodes
+from sitegen.importers import anchors, dialect, hugo_site, permalinks, shortcodes
 from sitegen.importers.front import credit_lines, map_front, words
 from sitegen.importers.report import Report
 from sitegen.importers.write import (
@@ -88,6 +89,11 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         patterns = patterns["page"]
     permalinks = {str(k): str(v) for k, v in patterns.items() if isinstance(v, str)}
     lower = settings.get("disablepathtolower") is not True
+    goldmark = ((settings.get("markup") or {}).get("goldmark") or {}) if isinstance(
+        settings.get("markup"), dict) else {}
+    parser = goldmark.get("parser") if isinstance(goldmark, dict) else None
+    id_type = str((parser or {}).get("autoHeadingIDType", "github")) if isinstance(
+        parser, dict) else "github"
     ugly = settings.get("uglyurls") is True
     site_language = other_language(settings.get("languagecode")
                                    or settings.get("defaultcontentlanguage"), config)
@@ -208,6 +214,12 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         body = shortcodes.convert(body, item.source, item.body_line, report,
                                   lambda target: by_file.get(target.strip("/").removeprefix(
                                       "./")), params)
+        note = functools.partial(report.converted, item.source, item.body_line)
+        body = dialect.convert(body, note)
+        if id_type in {"github", "github-ascii"}:
+            body = anchors.heading_ids(body, "gfm", note)
+        if settings.get("enableemoji") is True:
+            body = anchors.emoji(body, note)
         if path.stem.split(".")[0] == "index":
             body = _bundle(path.parent, item, body, result, source)
         static = source / "static"

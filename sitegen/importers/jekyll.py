@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,7 +26,7 @@ import yaml
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.importers import files, html, jekyll_urls, liquid, permalinks
+from sitegen.importers import anchors, dialect, files, html, jekyll_urls, liquid, permalinks
 from sitegen.importers.front import credit_lines, map_front
 from sitegen.importers.report import Report
 from sitegen.importers.write import (
@@ -247,6 +249,9 @@ def _convert(source: Path, config: Config, report: Report,
                                  (source / shown).parent)
         if Path(shown).suffix.lower() in HTML:
             body = html.to_markdown(body)
+        else:  # kramdown (GFM input) -> what Python-Markdown reads alike
+            body = _dialect(body, settings,
+                            functools.partial(report.converted, shown, item.body_line))
         if base:
             body = re.sub(r"(\]\(\s*|\b(?:href|src)=[\"'])" + re.escape(base) + "/",
                           r"\1/", body)
@@ -361,3 +366,18 @@ def _old_url(context: _Context, meta: dict[str, Any], relative: Path, collection
         return permalinks.jekyll_page_url(PurePosixPath(relative.as_posix()), context.pattern)
     return permalinks.jekyll_url(pattern, categories=categories, slug=raw_slug,
                                  name=relative.stem, date=date, more=more)
+
+
+def _dialect(body: str, settings: dict[str, Any], note: Callable[[str], None]) -> str:
+    """kramdown's reading of the body, kept: GFM input unless `kramdown: input: kramdown`;
+    heading ids unless `auto_ids: false`; emoji with the jemoji plugin."""
+    kramdown = settings.get("kramdown") if isinstance(settings.get("kramdown"), dict) else {}
+    body = dialect.convert(body, note)
+    if (kramdown or {}).get("auto_ids", True) is not False:
+        scheme = "kramdown" if str((kramdown or {}).get("input", "GFM")).lower() == "kramdown" \
+            else "gfm"
+        body = anchors.heading_ids(body, scheme, note)
+    plugins = [*(settings.get("plugins") or []), *(settings.get("gems") or [])]
+    if "jemoji" in [str(p) for p in plugins]:
+        body = anchors.emoji(body, note)
+    return body
