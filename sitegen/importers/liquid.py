@@ -252,10 +252,15 @@ def kramdown_attributes(text: str, converted: Callable[[int, str], None]) -> str
             converted(number, f"kramdown {line.strip()} removed")
             continue
         target = len(kept) - 1
-        if target >= 0 and re.fullmatch(r"\s*[=-]{2,}\s*", kept[target]):
+        setext = target >= 0 and re.fullmatch(r"\s*[=-]{2,}\s*", kept[target]) is not None
+        if setext:
             target -= 1  # a setext heading: the text line gets the attributes
         if target < 0 or not kept[target].strip():
             kept.append(line)
+            continue
+        if not setext and not kept[target].lstrip().startswith("#"):
+            kept.append(line)  # after a paragraph, attr_list reads it on a line of its own
+            converted(number, f"kramdown attribute list {line.strip()} kept for attr_list")
             continue
         kept[target] = kept[target].rstrip() + " {: " + inner + " }"
         converted(number, f"kramdown attribute list {line.strip()} -> attr_list")
