@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_image, make_site
-from tests.imported import import_and_build, page
+from tests.imported import import_and_build, page, template_code_outside_code
 
 # Jekyll ------------------------------------------------------------------------------
 
@@ -91,6 +91,30 @@ lang = "en"
 """
 
 
+SHORTCODES = """\
+---
+title: Shortcodes
+---
+
+{{% alert title="Careful" color="warning" %}}
+Back up **first**.
+{{% /alert %}}
+
+{{< details summary="More" >}}
+Hidden *text*.
+{{< /details >}}
+
+{{< code-toggle >}}
+[params]
+x = 1
+{{< /code-toggle >}}
+
+{{< include "snippet.md" >}}
+
+New {{< new-in 0.120 >}} and {{< vimeo 123456 >}}
+"""
+
+
 def hugo_site(root: Path) -> tuple[Path, dict[str, str]]:
     files = {
         "hugo.toml": HUGO_CONFIG,
@@ -104,6 +128,8 @@ def hugo_site(root: Path) -> tuple[Path, dict[str, str]]:
         "content/en/docs/_index.md": "---\ntitle: Documentation\n---\n\nRead the docs.\n",
         "content/en/docs/moved.md": "---\ntitle: Moved\nurl: /legacy/Moved.html\n---\n\nM.\n",
         "content/zh/blog/hello.md": "---\ntitle: 你好\ndate: 2024-03-03\n---\n\n世界。\n",
+        "content/en/docs/shortcodes.md": SHORTCODES,
+        "content/en/docs/snippet.md": "Included *text*.\n",
     }
     old = make_site(root, files)
     (old / "sitegen.toml").unlink()
@@ -117,6 +143,7 @@ def hugo_site(root: Path) -> tuple[Path, dict[str, str]]:
         "/docs/getting-started/": "Getting started",
         "/legacy/Moved.html": "Moved",
         "/zh/2024/03/你好/": "你好",
+        "/docs/shortcodes/": "Shortcodes",
     }
 
 
@@ -260,3 +287,22 @@ def test_wordpress_https_export_password_posts_and_footnotes(
     body = page(site, "/berita/footnoted/").find("div", class_="story-body")
     assert body.find("sup") is not None
     assert "The source." in body.find(class_="footnote").get_text()
+
+
+def test_hugo_and_docsy_shortcodes_are_converted_or_taken_out(
+        hugo: tuple[Path, str]) -> None:
+    site, _ = hugo
+    assert template_code_outside_code(site) == []
+    body = page(site, "/docs/shortcodes/").find("div", class_="story-body")
+    alert = body.find("div", class_="markdown-alert-warning")
+    assert alert.find("p", class_="markdown-alert-title").get_text() == "Careful"
+    assert alert.find("strong").get_text() == "first"
+    assert body.find("details").find("summary").get_text() == "More"
+    assert body.find("details").find("em").get_text() == "text"
+    assert body.find("pre").get_text() == "[params]\nx = 1\n"
+    assert "Included" in body.get_text() and body.find("em", string="text") is not None
+    assert body.find(class_="embed-play") is not None  # vimeo -> sitegen's embed
+    report = (site / "import-report.txt").read_text(encoding="utf-8")
+    assert "content/en/docs/shortcodes.md:20: needs a person: template code " \
+           "'{{< new-in 0.120 >}}' (new-in)" in report
+    assert "\nnew-in: 1\n" in report

@@ -201,5 +201,7 @@ def test_an_unknown_shortcode_is_reported_with_its_line(tmp_path: Path) -> None:
     result = sitegen("import", "hugo", str(old), "--source", str(site))
     assert result.returncode == 0, result.stderr
     report = (site / "import-report.txt").read_text(encoding="utf-8")
-    assert "content/posts/custom.md:8: needs a person: shortcode '{{< chart id=3 >}}'" in report
-    assert "content/posts/bundle/index.md:12: needs a person: youtube became a link" in report
+    assert ("content/posts/custom.md:8: needs a person: template code '{{< chart id=3 >}}' "
+            "(chart) could not be converted; it was taken out of the page") in report
+    assert "Template code taken out of pages, per name" in report and "\nchart: 1\n" in report
+    assert "content/posts/bundle/index.md:12: converted: shortcode youtube" in report

@@ -30,8 +30,8 @@ LAYERS: dict[str, int] = {
     "importers.liquid": 9.3, "importers.shortcodes": 9.3,
     "importers.html": 9.3, "importers.jekyll_urls": 9.3, "importers.jekyll": 9.4,
     "importers.hugo": 9.4, "importers.wordpress": 9.5, "importers.run": 9.6,
-    "importers.permalinks": 9.3, "importers.wp_blocks": 9.3, "importers.collisions": 9.3,
-    "importers.dialect": 9.3, "importers.leftovers": 9.3, "importers.files": 9.3,
+    "importers.permalinks": 9.3, "importers.wp_blocks": 9.25, "importers.collisions": 9.3,
+    "importers.dialect": 9.3, "importers.leftovers": 9.25, "importers.files": 9.3,
     "importers.hugo_site": 9.3, "importers.anchors": 9.3,
     "cli": 10, "__main__": 11,
 }

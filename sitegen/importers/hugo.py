@@ -11,6 +11,7 @@ are copied to `/images/SECTION/SLUG/` and the body's references follow.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -23,7 +24,7 @@ import yaml
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.importers import anchors, dialect, hugo_site, permalinks, shortcodes
+from sitegen.importers import anchors, dialect, hugo_site, leftovers, permalinks, shortcodes
 from sitegen.importers.front import credit_lines, map_front, words
 from sitegen.importers.report import Report
 from sitegen.importers.write import (
@@ -213,7 +214,10 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         body = _MORE.sub("", item.body)
         body = shortcodes.convert(body, item.source, item.body_line, report,
                                   lambda target: by_file.get(target.strip("/").removeprefix(
-                                      "./")), params)
+                                      "./")), params,
+                                  functools.partial(_include, path.parent, roots, source))
+        body = leftovers.remove(body, "hugo", item.source, item.body_line, report,
+                                original=item.body)
         note = functools.partial(report.converted, item.source, item.body_line)
         body = dialect.convert(body, note)
         if id_type in {"github", "github-ascii"}:
@@ -272,3 +276,19 @@ def _old_url(relative: Path, bundle: bool, listing: bool, data: dict[str, Any],
             title=str(data.get("title") or name), slug=slug, filename=name, sections=folders,
             date=date, lower=lower))
     return permalinks.hugo_default_url(folders, name, slug, ugly, lower)
+
+
+def _include(folder: Path, roots: list[hugo_site.Root], source: Path, name: str) -> str | None:
+    """The text of the file an `include` shortcode names: beside the page, in a content
+    folder or in the site; never outside the old site."""
+    if not name:
+        return None
+    inside = source.resolve()
+    for base in (folder, *(r.folder for r in roots), source):
+        path = (base / name.lstrip("/")).resolve()
+        if path.is_relative_to(inside) and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            with contextlib.suppress(ValueError, yaml.YAMLError, tomllib.TOMLDecodeError):
+                _, text, _, _ = split(text)
+            return text
+    return None

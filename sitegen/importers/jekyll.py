@@ -26,7 +26,16 @@ import yaml
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.importers import anchors, dialect, files, html, jekyll_urls, liquid, permalinks
+from sitegen.importers import (
+    anchors,
+    dialect,
+    files,
+    html,
+    jekyll_urls,
+    leftovers,
+    liquid,
+    permalinks,
+)
 from sitegen.importers.front import credit_lines, map_front
 from sitegen.importers.report import Report
 from sitegen.importers.write import (
@@ -247,6 +256,8 @@ def _convert(source: Path, config: Config, report: Report,
         page = {**meta, "url": item.path(config), "title": item.front.get("title", "")}
         body = converter.convert(item.body, shown, item.body_line, page,
                                  (source / shown).parent)
+        body = leftovers.remove(body, "liquid", shown, item.body_line, report,
+                                original=item.body)
         if Path(shown).suffix.lower() in HTML:
             body = html.to_markdown(body)
         else:  # kramdown (GFM input) -> what Python-Markdown reads alike

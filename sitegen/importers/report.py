@@ -35,6 +35,8 @@ class Report:
     """(file written in the site, where it came from)."""
     moved: list[tuple[str, str, str]] = field(default_factory=list)
     """(source, old URL, new URL) of every item that is no longer at an old URL."""
+    template: Counter[str] = field(default_factory=Counter)
+    """Template code nothing converted, taken out of the bodies: count per name."""
     notes: list[str] = field(default_factory=list)
     """Lines to add to sitegen.toml (it is never changed by an import)."""
 
@@ -46,6 +48,11 @@ class Report:
 
     def skipped(self, source: str, line: int, message: str) -> None:
         self.entries.append(Entry(source, line, SKIPPED, message))
+
+    def template_left(self, source: str, line: int, name: str, text: str) -> None:
+        self.template[name] += 1
+        self.needs_person(source, line, f"template code {text!r} ({name}) could not be "
+                          "converted; it was taken out of the page")
 
     def url_changed(self, source: str, old: str, new: str) -> None:
         self.moved.append((source, old, new))
@@ -64,6 +71,11 @@ class Report:
         attention = [e for e in self.entries if e.status != CONVERTED]
         if attention:
             lines += ["Needs a person, or not imported:", *map(str, sorted(attention)), ""]
+        if self.template:
+            lines += ["Template code taken out of pages, per name (shortcode, Liquid tag or "
+                      "filter):", *(f"{name}: {count}" for name, count in
+                                    sorted(self.template.items(), key=lambda c: (-c[1], c[0]))),
+                      ""]
         if self.moved:
             lines += [f"URLs that changed ({len(self.moved)}; each old URL redirects to the "
                       "new one, sitegen's own URLs follow [permalinks]):",
