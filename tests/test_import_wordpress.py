@@ -233,6 +233,10 @@ def test_a_broken_export_is_a_clear_problem(tmp_path: Path) -> None:
     wxr.write_text("<rss><channel><item>", encoding="utf-8")
     site = make_site(tmp_path / "new", {})
     result = sitegen("import", "wordpress", str(wxr), "--source", str(site))
-    assert result.returncode == 0
+    # Nothing could be imported: a failure, with the reason, and the report still written.
+    assert result.returncode == 1
+    assert "nothing could be imported: export.xml:1: needs a person: not a readable WXR " \
+        "file" in result.stderr
+    assert "Traceback" not in result.stderr
     assert "export.xml:1: needs a person: not a readable WXR file" in (
         site / "import-report.txt").read_text(encoding="utf-8")

@@ -26,7 +26,8 @@ LAYERS: dict[str, int] = {
     "serve": 9,
     # The importers sit above readers and below cli; inside the package, the shared
     # pieces come first, then one module per source, then the run that ties them up.
-    "importers": 9.1, "importers.report": 9.1, "importers.write": 9.2, "importers.front": 9.3,
+    "importers": 9.1, "importers.report": 9.1, "importers.confine": 9.12, "importers.limits": 9.12,
+    "importers.names": 9.15, "importers.write": 9.2, "importers.front": 9.3,
     "importers.liquid": 9.3, "importers.shortcodes": 9.3,
     "importers.html": 9.3, "importers.jekyll_urls": 9.3, "importers.jekyll": 9.4,
     "importers.hugo": 9.4, "importers.wordpress": 9.5, "importers.run": 9.6,

@@ -25,6 +25,7 @@ import yaml
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.importers import anchors, dialect, hugo_site, leftovers, permalinks, shortcodes
+from sitegen.importers.confine import Confined
 from sitegen.importers.front import credit_lines, map_front, words
 from sitegen.importers.report import Report
 from sitegen.importers.write import (
@@ -80,7 +81,10 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     settings = hugo_site.settings(source, report)
     # Hugo reads a date without offset in `timeZone`, else in UTC.
     zone = zone_of(settings.get("timezone"), "UTC")
-    roots = hugo_site.content_roots(source, settings)
+    confined = Confined(source, report)
+    # A content folder leading out of the old site (`contentDir = "../../x"`) is refused.
+    roots = [r for r in hugo_site.content_roots(source, settings)
+             if confined.folder(r.folder, "content", "contentDir") is not None]
     taxonomies = settings.get("taxonomies")
     plural = (list(taxonomies.values()) if isinstance(taxonomies, dict)
               else ["tags", "categories"])
@@ -182,8 +186,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
             front["image"] = mapped.image
         items.append((item, data, path))
 
-    for root, path in ((r, p) for r in roots if r.folder.is_dir()
-                       for p in sorted(r.folder.rglob("*"))):
+    for root, path in ((r, p) for r in roots
+                       for p in confined.files(r.folder, skip=lambda n: n.startswith("."))):
         try:
             one(path, root)
         except (OSError, ValueError, TypeError, AttributeError) as exc:  # one bad file
@@ -229,8 +233,9 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         static = source / "static"
         item.body = rewrite_links(body, moved)
         for site_path in (*re.findall(r"\]\((/[^)\s\"]+)", item.body), item.front.get("image")):
-            if site_path and (static / site_path.lstrip("/")).is_file():
-                result.assets.setdefault(site_path, (static / site_path.lstrip("/")).resolve())
+            # A link in static/ is copied only when it leads to a file of the old site.
+            if site_path and (file := confined.file(static / site_path.lstrip("/"))):
+                result.assets.setdefault(site_path, file)
         new = item.path(config)
         item.front["aliases"] = sorted({p for u in item.old_urls
                                         if (p := old_path(u)) and p != new})

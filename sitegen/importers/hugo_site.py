@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from sitegen.importers.confine import Confined
 from sitegen.importers.report import Report
 
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml",
@@ -56,15 +57,16 @@ def settings(source: Path, report: Report) -> dict[str, Any]:
     """The site's settings, keys lowercased at the top level (Hugo's keys are not
     case-sensitive)."""
     found: dict[str, Any] = {}
+    confined = Confined(source, report)  # a config file linked from outside is not read
     for name in CONFIG_NAMES:
-        if (source / name).is_file():
-            found = _lower(_read(source / name, name, report))
+        if (path := confined.file(source / name)) is not None:
+            found = _lower(_read(path, name, report))
             break
     folder = source / "config" / "_default"
     for key in _SPLIT:
         for suffix in ("toml", "yaml", "yml", "json"):
             path = folder / f"{key}.{suffix}"
-            if path.is_file() and key not in found:
+            if key not in found and confined.file(path) is not None:
                 found[key] = _read(path, path.relative_to(source).as_posix(), report)
     return found
 

@@ -33,9 +33,11 @@ from sitegen.importers import (
     html,
     jekyll_urls,
     leftovers,
+    limits,
     liquid,
     permalinks,
 )
+from sitegen.importers.confine import Confined
 from sitegen.importers.front import credit_lines, map_front
 from sitegen.importers.report import Report
 from sitegen.importers.write import (
@@ -83,14 +85,15 @@ def split(text: str) -> tuple[str | None, str, int]:
 
 def import_site(source: Path, config: Config, report: Report, section: str) -> Result:
     settings: dict[str, Any] = {}
-    if (source / "_config.yml").is_file():
-        settings = load_yaml(source / "_config.yml", report, "_config.yml") or {}
+    confined = Confined(source, report)
+    if (config_file := confined.file(source / "_config.yml")) is not None:
+        settings = load_yaml(config_file, report, "_config.yml") or {}
     if not isinstance(settings, dict):
         report.needs_person("_config.yml", 1, "not a mapping of settings; ignored")
         settings = {}
     # Jekyll without `timezone` uses the build machine's zone: UTC on the usual hosts.
     zone = zone_of(settings.get("timezone"), "UTC")
-    data = _data(source / "_data", report)
+    data = _data(confined.folder(None, "_data", "_data"), report, confined)
     style = str(settings.get("permalink") or "date")
     posts = (settings.get("collections") or {}).get("posts") if isinstance(
         settings.get("collections"), dict) else None
@@ -102,7 +105,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     context = _Context(settings, zone, data, pattern, style, base, section, report,
                        other_language(settings.get("lang") or settings.get("locale"), config),
                        jekyll_urls.collections(settings))
-    for path in sorted(source.rglob("*")):
+    for path in confined.files(source, skip=lambda name: _hidden((name,))):
         try:
             read = _read_file(path, source, context)
         except (OSError, ValueError, TypeError, AttributeError) as exc:  # one bad file
@@ -245,17 +248,24 @@ def _convert(source: Path, config: Config, report: Report,
              for i, _, s in found if i.section]
     variables = {**settings, "url": "", "baseurl": "", "data": data,
                  "posts": sorted(posts, key=lambda p: p["date"], reverse=True)}
+    confined = Confined(source, report)
     site = liquid.Site(
-        variables, source / str(settings.get("includes_dir") or "_includes"),
+        variables, confined.folder(settings.get("includes_dir"), "_includes",
+                                   "_config.yml: includes_dir"),
         link_url=lambda p: by_source[p].path(config) if p in by_source else None,
         post_url=lambda n: by_name[n.split("/")[-1]].path(config)
-        if n.split("/")[-1] in by_name else None)
+        if n.split("/")[-1] in by_name else None, root=confined.root)
     converter = liquid.Converter(site, report)
     result = Result([])
     for item, meta, shown in found:
         page = {**meta, "url": item.path(config), "title": item.front.get("title", "")}
-        body = converter.convert(item.body, shown, item.body_line, page,
-                                 (source / shown).parent)
+        try:
+            with limits.per_file():
+                body = converter.convert(item.body, shown, item.body_line, page,
+                                         (source / shown).parent)
+        except limits.TooSlow as exc:
+            report.needs_person(shown, item.body_line, f"Liquid left as it is: {exc}")
+            body = item.body
         body = leftovers.remove(body, "liquid", shown, item.body_line, report,
                                 original=item.body)
         if Path(shown).suffix.lower() in HTML:
@@ -274,11 +284,11 @@ def _convert(source: Path, config: Config, report: Report,
                                         if (p := old_path(u)) and p != new})
         for path in referenced(item.body) | ({item.front["image"]} if "image" in item.front
                                              else set()):
-            asset = _asset(source, path)
+            asset = _asset(confined, path)
             if asset is not None:
                 result.assets[path] = asset
         files.report_missing(item.body, referenced(item.body),
-                             lambda p: _asset(source, p), shown, item.body_line, report)
+                             lambda p: _asset(confined, p), shown, item.body_line, report)
         if item.section:
             for category in (*[p for p in Path(shown).parts[:-2] if not p.startswith("_")],
                              *(meta.get("categories") or [])):
@@ -288,26 +298,25 @@ def _convert(source: Path, config: Config, report: Report,
     return result
 
 
-def _asset(source: Path, site_path: str) -> Path | None:
+def _asset(confined: Confined, site_path: str) -> Path | None:
     relative = site_path.lstrip("/")
     if not relative or relative.startswith("_") or Path(relative).suffix.lower() in (
-            *MARKDOWN, ".html", ""):
+            *MARKDOWN, ".html", "") or urls.clean_site_path(site_path) is None:
         return None
-    path = (source / relative).resolve()
-    return path if path.is_relative_to(source.resolve()) and path.is_file() else None
+    return confined.file(confined.root / relative)
 
 
 def _hidden(parts: tuple[str, ...]) -> bool:
     return any(p.startswith(".") or p in {"node_modules", "vendor", "_site"} for p in parts)
 
 
-def _data(folder: Path, report: Report) -> dict[str, Any]:
+def _data(folder: Path | None, report: Report, confined: Confined) -> dict[str, Any]:
     """`_data/` as Jekyll's `site.data`: folders nest, one key per file."""
     data: dict[str, Any] = {}
-    if not folder.is_dir():
+    if folder is None:
         return data
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.is_symlink():
+    for path in confined.files(folder):
+        if path.is_symlink():
             continue
         shown = "_data/" + path.relative_to(folder).as_posix()
         suffix = path.suffix.lower()

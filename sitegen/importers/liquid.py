@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from liquid import Environment, FalsyStrictUndefined
+from liquid import FalsyStrictUndefined
 
 from sitegen import urls
+from sitegen.importers.confine import read_regular, refusal
+from sitegen.importers.limits import LimitedEnvironment
 from sitegen.importers.report import Report
 
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
@@ -53,11 +55,13 @@ class Site:
     """`{% link _posts/x.md %}` -> the new URL path, or None."""
     post_url: Callable[[str], str | None]
     """`{% post_url 2010-07-21-name %}` -> the new URL path, or None."""
+    root: Path | None = None
+    """The old site's folder: no include is read from outside it (`sitegen.importers.confine`)."""
 
 
-def environment() -> Environment:
+def environment() -> LimitedEnvironment:
     # Undefined is an error when printed, but false in `if` (`{% if page.image %}`).
-    env = Environment(undefined=FalsyStrictUndefined)
+    env = LimitedEnvironment(undefined=FalsyStrictUndefined)
     # Jekyll's own filters, as far as they mean something in an imported body.
     env.filters["relative_url"] = lambda value: str(value)
     env.filters["absolute_url"] = lambda value: str(value)
@@ -154,6 +158,11 @@ class Converter:
         relative, name, params = match.group(1), match.group(2), match.group(3)
         folder = source_dir if relative else self.site.includes
         path = (folder / name).resolve() if folder and "{" not in name else None
+        refused = refusal(path, self.site.root) if path and self.site.root else None
+        if refused is not None:
+            self.report.skipped(self.source, self._line(match), f"{{% include {name} %}} "
+                                f"not read: it {refused}; left as it is")
+            return match.group(0)
         if (path is None or folder is None or not path.is_relative_to(folder.resolve())
                 or not path.is_file() or depth > 8):
             self.report.needs_person(self.source, self._line(match),
@@ -161,7 +170,7 @@ class Converter:
             return match.group(0)
         try:
             values = {key: self._value(value) for key, value in _PARAM.findall(params)}
-            snippet = path.read_text(encoding="utf-8")
+            snippet = read_regular(path).decode("utf-8")
             snippet = _INCLUDE.sub(lambda m: self._include(m, path.parent, depth + 1), snippet)
             rendered = self.env.from_string(snippet).render(**self._globals(), include=values)
         except Exception as exc:  # python-liquid raises many kinds; each means "cannot"

@@ -37,6 +37,8 @@ class Report:
     """(source, old URL, new URL) of every item that is no longer at an old URL."""
     template: Counter[str] = field(default_factory=Counter)
     """Template code nothing converted, taken out of the bodies: count per name."""
+    already: list[tuple[str, str]] = field(default_factory=list)
+    """(file of the site, where it came from) that an earlier import wrote: left alone."""
     notes: list[str] = field(default_factory=list)
     """Lines to add to sitegen.toml (it is never changed by an import)."""
 
@@ -64,7 +66,8 @@ class Report:
         counts = self.counts()
         return (f"files written: {len(self.written)}, conversions: {counts[CONVERTED]}, "
                 f"places that need a person: {counts[NEEDS_PERSON]}, "
-                f"not imported: {counts[SKIPPED]}")
+                f"not imported: {counts[SKIPPED]}"
+                + (f", already imported before: {len(self.already)}" if self.already else ""))
 
     def text(self) -> str:
         lines = [f"sitegen import {self.kind}: {self.summary()}", ""]
@@ -84,6 +87,9 @@ class Report:
         if self.notes:
             lines += ["Section names of the old site (add to sitegen.toml):", *self.notes, ""]
         lines += ["Written:", *(f"{target} <- {source}" for target, source in self.written), ""]
+        if self.already:
+            lines += ["Imported before (left as they are):",
+                      *(f"{target} <- {source}" for target, source in self.already), ""]
         done = [e for e in self.entries if e.status == CONVERTED]
         if done:
             lines += ["Converted:", *map(str, sorted(done)), ""]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +12,8 @@ from pathlib import Path
 from sitegen import readers, urls
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
-from sitegen.importers import collisions, hugo, jekyll, wordpress
-from sitegen.importers.report import Report
+from sitegen.importers import collisions, hugo, jekyll, names, wordpress
+from sitegen.importers.report import NEEDS_PERSON, SKIPPED, Report
 from sitegen.importers.write import Result, Writer
 
 KINDS = ("jekyll", "hugo", "wordpress")
@@ -34,7 +36,9 @@ def run_import(config: Config, options: ImportOptions,
     """Import into the site of `config`; returns the report and where it was written."""
     source = options.source
     wanted_folder = options.kind != "wordpress"
-    if not source.exists() or wanted_folder != source.is_dir():
+    if not source.exists() or wanted_folder != source.is_dir() or (
+            not wanted_folder and not stat.S_ISREG(os.stat(source).st_mode)):
+        # A FIFO or device named as the export is never opened (it could block forever).
         what = "the folder of the old site" if wanted_folder else "the WXR export file (.xml)"
         raise SitegenError([Problem(str(source), 0, f"{source} is not {what}")])
     if options.uploads is not None and not options.uploads.is_dir():
@@ -46,6 +50,22 @@ def run_import(config: Config, options: ImportOptions,
         raise SitegenError([Problem("--section", 0, f"'{options.section}' has no letter or "
                                     "digit to make a section folder of")])
     options = dataclasses.replace(options, section=section)
+    target = _report_path(config.root)
+    try:
+        _import(config, options, report, echo)
+    finally:  # the report is written even when the import fails half-way
+        if not options.dry_run:
+            with target.open("x", encoding="utf-8") as out:
+                out.write(report.text())
+    if not report.written and not report.already:
+        raise SitegenError([Problem(str(source), 0, f"nothing could be imported: {_why(report)}"
+                                    f" (the report is {target.name})")])
+    return report, target.name
+
+
+def _import(config: Config, options: ImportOptions, report: Report,
+            echo: Callable[[str], None]) -> None:
+    source = options.source
     if options.kind == "jekyll":
         result = jekyll.import_site(source.resolve(), config, report, options.section)
     elif options.kind == "hugo":
@@ -55,6 +75,7 @@ def run_import(config: Config, options: ImportOptions,
                                        options.uploads.resolve() if options.uploads else None)
     writer = Writer(config, report, options.dry_run, echo)
     _check_images(result, config, report)
+    _portable_aliases(result, report)
     collisions.avoid(result, config, report)
     collisions.changed_urls(result.items, config, report)
     static = readers.static_dir(config)
@@ -72,11 +93,29 @@ def run_import(config: Config, options: ImportOptions,
     for slug, name in sorted(result.sections.items()):
         if name != slug and slug not in config.sections:
             report.notes.append(f'[sections.{slug}]\ntitle = "{name}"')
-    target = _report_path(config.root)
-    if not options.dry_run:
-        with target.open("x", encoding="utf-8") as out:
-            out.write(report.text())
-    return report, target.name
+
+
+def _why(report: Report) -> str:
+    """The first problems the report names, or that no post or page was found."""
+    problems = [str(e) for e in sorted(report.entries) if e.status in (NEEDS_PERSON, SKIPPED)]
+    if not problems:
+        return f"no post or page was found in the {report.kind} source"
+    more = f" and {len(problems) - 3} more" if len(problems) > 3 else ""
+    return "; ".join(problems[:3]) + more
+
+
+def _portable_aliases(result: Result, report: Report) -> None:
+    """An old URL that cannot be a redirect file (a part too long for a file system, or
+    over a file sitegen writes itself) is left out, reported."""
+    for item in result.items:
+        kept = []
+        for alias in item.front.get("aliases", []):
+            if (problem := names.alias_problem(alias)) is None:
+                kept.append(alias)
+            else:
+                report.needs_person(item.source, 1, f"old URL {alias[:80]} cannot be a "
+                                    f"redirect: {problem}; no redirect was made for it")
+        item.front["aliases"] = kept
 
 
 def _check_images(result: Result, config: Config, report: Report) -> None:

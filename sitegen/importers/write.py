@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,8 @@ import yaml
 
 from sitegen import readers, urls
 from sitegen.config import Config
+from sitegen.importers import names
+from sitegen.importers.confine import read_regular
 from sitegen.importers.report import Report
 
 MARKDOWN = (".md", ".markdown", ".mkd", ".mkdn")
@@ -43,6 +45,10 @@ class Imported:
     date: dt.datetime | None = None
     body_line: int = 1
     """Line of the old file on which the body starts."""
+    origin: str = ""
+    """What identifies it in the old site across exports (default: `source`)."""
+    existing: str = ""
+    """The file an earlier import wrote for it (`names.fit`): not written again."""
 
     def path(self, config: Config) -> str:
         """The new URL path, as sitegen will publish it."""
@@ -122,7 +128,8 @@ def old_path(url: str) -> str | None:
     path = path.split("#")[0].split("?")[0]
     if not path.startswith("/"):
         path = "/" + path
-    return urls.clean_site_path(path)
+    # `/2019/%e3%81%82/` is served from the folder `2019/あ/`: the redirect goes there.
+    return urls.clean_site_path(urllib.parse.unquote(path))
 
 
 def article_file(config: Config, item: Imported) -> Path:
@@ -133,8 +140,11 @@ def article_file(config: Config, item: Imported) -> Path:
 def unique_slugs(items: list[Imported], config: Config, report: Report) -> None:
     """Give each item a file (and so a URL) that no other item and no existing file has;
     run before links are rewritten, since the URL follows the slug."""
-    claimed: set[Path] = set()
+    names.fit(items, config, report)  # type: ignore[arg-type]
+    claimed = {article_file(config, item) for item in items if item.existing}
     for item in items:
+        if item.existing:
+            continue
         base, number = item.slug, 1
         while article_file(config, item) in claimed or article_file(config, item).exists():
             number += 1
@@ -154,25 +164,43 @@ class Writer:
         self.config, self.report, self.dry_run, self.echo = config, report, dry_run, echo
 
     def write_item(self, item: Imported) -> None:
-        text = front_matter(item.front) + "\n" + item.body.strip("\n") + "\n"
+        if item.existing:  # imported by an earlier run: left as the newsroom has it now
+            self.report.already.append((item.existing, item.source))
+            return
+        head = names.marked(self.report.kind, item, front_matter(item.front))  # type: ignore[arg-type]
+        text = head + "\n" + item.body.strip("\n") + "\n"
         self.write_text(article_file(self.config, item), text, item.source)
 
     def write_text(self, target: Path, text: str, source: str) -> None:
         if self._refused(target, source):
             return
-        if not self.dry_run:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with target.open("x", encoding="utf-8") as out:
-                out.write(text)
+        try:
+            if not self.dry_run:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with target.open("x", encoding="utf-8") as out:
+                    out.write(text)
+        except OSError as exc:  # one file that cannot be written is that file's problem
+            self.report.skipped(source, 0, f"{target.name} could not be written: "
+                                f"{exc.strerror or exc}")
+            return
         self._done(target, source)
 
     def copy(self, target: Path, source_file: Path, source: str) -> None:
+        if target.is_file() and not target.is_symlink() and _same(target, source_file):
+            self.report.already.append((self._shown(target), source))
+            return
         if self._refused(target, source):
             return
-        if not self.dry_run:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with source_file.open("rb") as data, target.open("xb") as out:
-                shutil.copyfileobj(data, out)
+        try:
+            if not self.dry_run:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                data = read_regular(source_file)  # never a FIFO or device swapped in
+                with target.open("xb") as out:
+                    out.write(data)
+        except OSError as exc:
+            self.report.skipped(source, 0, f"{target.name} could not be copied: "
+                                f"{exc.strerror or exc}")
+            return
         self._done(target, source)
 
     def _refused(self, target: Path, source: str) -> bool:
@@ -196,6 +224,15 @@ class Writer:
         return target.resolve().relative_to(self.root).as_posix()
 
 
+def _same(target: Path, source_file: Path) -> bool:
+    """An asset an earlier import copied (same size, same bytes)."""
+    try:
+        return (target.stat().st_size == source_file.stat().st_size
+                and target.read_bytes() == read_regular(source_file))
+    except OSError:
+        return False
+
+
 _LINK_TARGET = re.compile(r"(\]\(\s*<?|\b(?:href|src)=[\"']|^\[[^\]]+\]:\s*)(/[^)\"'\s#?>]*)",
                           re.M)
 
@@ -204,7 +241,7 @@ def rewrite_links(body: str, moved: dict[str, str]) -> str:
     """Links to an old URL of an imported item -> its new URL (the alias would redirect,
     but a reader should not take the detour)."""
     def replace(match: re.Match[str]) -> str:
-        path = match.group(2)
+        path = urllib.parse.unquote(match.group(2))
         new = moved.get(path) or moved.get(path.rstrip("/") + "/") or moved.get(
             path.removesuffix("index.html"))
         return match.group(1) + new if new else match.group(0)
