@@ -118,8 +118,8 @@ def test_hugo_content_dir_outside_imports_nothing_and_fails(tmp_path: Path) -> N
     site = make_site(tmp_path / "new", {}, NEW_SITE)
     result = sitegen("import", "hugo", str(old), "--source", str(site))
     assert result.returncode == 1
-    assert "nothing could be imported: contentDir: not imported: '../private/posts' leads " \
-           "outside the old site" in result.stderr
+    assert "nothing could be imported: contentDir: not imported: '" in result.stderr
+    assert "private/posts' leads outside the old site" in result.stderr
     assert "Traceback" not in result.stderr
     assert "contentDir: not imported" in report_of(site)  # written although it failed
     assert leaked(site, SECRET) == []

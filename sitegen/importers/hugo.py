@@ -234,8 +234,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         item.body = rewrite_links(body, moved)
         for site_path in (*re.findall(r"\]\((/[^)\s\"]+)", item.body), item.front.get("image")):
             # A link in static/ is copied only when it leads to a file of the old site.
-            if site_path and (file := confined.file(static / site_path.lstrip("/"))):
-                result.assets.setdefault(site_path, file)
+            if site_path and (kept := confined.file(static / site_path.lstrip("/"))):
+                result.assets.setdefault(site_path, kept)
         new = item.path(config)
         item.front["aliases"] = sorted({p for u in item.old_urls
                                         if (p := old_path(u)) and p != new})

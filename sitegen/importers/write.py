@@ -167,7 +167,7 @@ class Writer:
         if item.existing:  # imported by an earlier run: left as the newsroom has it now
             self.report.already.append((item.existing, item.source))
             return
-        head = names.marked(self.report.kind, item, front_matter(item.front))  # type: ignore[arg-type]
+        head = names.marked(self.report.kind, item, front_matter(item.front))
         text = head + "\n" + item.body.strip("\n") + "\n"
         self.write_text(article_file(self.config, item), text, item.source)
 
