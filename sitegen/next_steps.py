@@ -13,8 +13,6 @@ _PUSH = ("Put the site in its repository: cd {folder} && git init -b main && git
 _HOST = {
     "github": [
         "In the repository's Settings > Pages, set Source to \"GitHub Actions\".",
-        "The workflow publishes on every push to main and every 30 minutes (scheduled "
-        "stories); nothing else to set.",
     ],
     "gitlab": [
         "Add a pipeline schedule: Build > Pipeline schedules > New, interval \"*/30 * * * *\", "
@@ -25,23 +23,28 @@ _HOST = {
         "project runs the Renovate bot.",
     ],
     "netlify": [
-        "Create the site in Netlify (Add new project > Deploy manually is enough), then add "
-        "the repository secrets NETLIFY_AUTH_TOKEN (User settings > Applications > Personal "
-        "access tokens) and NETLIFY_SITE_ID (Project configuration > Site ID) under the "
-        "repository's Settings > Secrets and variables > Actions.",
+        "Create the site in Netlify (Add new project > Deploy manually is enough), then, in "
+        "the repository's Settings > Environments, create the environment production "
+        "(deployment branches: main) with the secrets NETLIFY_AUTH_TOKEN (User settings > "
+        "Applications > Personal access tokens) and NETLIFY_SITE_ID (Project configuration "
+        "> Site ID).",
         "For the CMS's \"Sign In with GitHub\": in Netlify, Project configuration > Access & "
         "security > OAuth > Install provider > GitHub, with a GitHub OAuth app whose callback "
         "is https://api.netlify.com/auth/done.",
     ],
     "cloudflare": [
         "Create the Pages project (Workers & Pages > Create > Pages > Direct upload) with the "
-        "name in wrangler.toml, then add the repository secrets CLOUDFLARE_API_TOKEN (a token "
-        "with \"Cloudflare Pages: Edit\") and CLOUDFLARE_ACCOUNT_ID.",
+        "name in wrangler.toml, then, in the repository's Settings > Environments, create the "
+        "environment production (deployment branches: main) with the secrets "
+        "CLOUDFLARE_API_TOKEN (a token with \"Cloudflare Pages: Edit\") and "
+        "CLOUDFLARE_ACCOUNT_ID.",
     ],
     "s3": [
-        "Create a bucket with static website hosting and an IAM role that trusts GitHub's "
-        "OIDC provider for this repository's main branch and may write the bucket; then set "
-        "the repository variables AWS_ROLE_ARN, AWS_REGION and S3_BUCKET.",
+        "Create a bucket with static website hosting and an IAM role that may write it and "
+        "trusts GitHub's OIDC provider for the subject "
+        "repo:{repo}:environment:production (the publishing job runs in the environment "
+        "production: create it under Settings > Environments, deployment branches: main); "
+        "then set the repository variables AWS_ROLE_ARN, AWS_REGION and S3_BUCKET.",
         "Put CloudFront in front of the bucket for HTTPS.",
     ],
 }
@@ -73,11 +76,15 @@ def lines(folder: str, host: str, repo: str, backend: str, auth_type: str,
                      "repo = \"OWNER/NAME\" under [cms] in sitegen.toml and run `sitegen admin` "
                      "(or init again with --repo OWNER/NAME).")
     steps.append(_PUSH.format(folder=folder, remote=remote))
-    steps += _HOST[host]
+    steps += [step.replace("{repo}", repo or "OWNER/NAME") for step in _HOST[host]]
     steps.append(_CMS[auth_type].format(service=service, repo=repo or "the repository",
                                         token_help=_TOKEN_HELP.get(backend, ""),
                                         oauth=base_url or "Netlify's OAuth service"))
     if host != "gitlab":
+        steps.append("Nothing to set for the schedule: the workflow publishes on every push to "
+                     "main and every 30 minutes (scheduled stories). GitHub pauses schedules "
+                     "in a public repository after 60 days without activity: re-enable the "
+                     "workflow under Actions if that happens.")
         steps.append("Dependabot (.github/dependabot.yml) proposes updates of the pinned "
                      "actions and packages every week.")
     steps.append("Keep .sitegen/ in the repository: it pins the sitegen your CI installs.")

@@ -113,17 +113,20 @@ def dependency_lines(dist: importlib.metadata.Distribution) -> list[str]:
     """`name==version` of each dependency sitegen needs (no extras), as installed now."""
     lines = []
     for requirement in dist.requires or []:
-        if ";" in requirement and "extra" in requirement.split(";", 1)[1]:
+        spec, _, marker = requirement.partition(";")
+        if "extra" in marker:
             continue
-        match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?", requirement)
+        # A marker (python_version < "3.12") stays, so pip decides as it would have.
+        suffix = f"; {marker.strip()}" if marker.strip() else ""
+        match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?", spec)
         if not match:
             continue
         try:
             installed = importlib.metadata.version(match[1])
         except importlib.metadata.PackageNotFoundError:
-            lines.append(requirement.split(";", 1)[0].strip())
+            lines.append(spec.strip() + suffix)
             continue
-        lines.append(f"{match[1]}{match[2] or ''}=={installed}")
+        lines.append(f"{match[1]}{match[2] or ''}=={installed}{suffix}")
     return sorted(lines, key=str.lower)
 
 
