@@ -15,8 +15,10 @@ hashed into the page's render key like the rest of the context.
      (an advertorial: outgoing links get rel="sponsored"), "feed": None or
      {"before": …, "after": …, "base": the article's permalink}}
 
-The folder is the build cache's `bodies/`, or a folder of one build's own
-without the cache.
+The folder is the build cache's `bodies/<output folder's hash>/`, or a folder of
+one build's own without the cache. A body is checked against its name whenever it
+is read (the build cache may have been changed by someone else): a changed one is
+never published, and the build converts its article again.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from sitegen import embeds, newsroom
+from sitegen import embeds, newsroom, sealed
 from sitegen.markup import MARKED_LINK, MD_LINK
 from sitegen.sanitize import clean_html
 
@@ -39,12 +41,20 @@ Recipe = dict[str, Any]
 # --- storage -------------------------------------------------------------------
 
 
+def folder_for(cache_dir: Path, output: Path) -> Path:
+    """The bodies folder of builds into `output`. One per output folder: a build deletes
+    the bodies its articles no longer show, and builds into different folders (the
+    preview's and the CLI's) run at the same time, each holding its output's lock."""
+    return cache_dir / FOLDER / hashlib.sha256(str(output).encode()).hexdigest()[:16]
+
+
 def save(folder: Path, html: str) -> str:
-    """Store a body; return its reference. An equal body is stored once."""
+    """Store a body; return its reference. An equal body is stored once (a file under
+    its name that holds anything else is replaced)."""
     data = html.encode("utf-8")
     ref = hashlib.sha256(data).hexdigest()
     path = _path(folder, ref)
-    if not path.is_file():
+    if intact(folder, ref) is not True:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f"{ref}.{os.getpid()}.tmp")
         temporary.write_bytes(data)
@@ -52,19 +62,62 @@ def save(folder: Path, html: str) -> str:
     return ref
 
 
+CHANGED = ("its cached body in the build cache was changed after it was stored: dropped "
+           "and converted again (if you did not change it, the cache was tampered with)")
+
+
+class Tampered(ValueError):
+    """A stored body does not hash to its name: it was changed after it was stored."""
+
+
 def load(folder: Path, ref: str) -> str:
-    return _path(folder, ref).read_text(encoding="utf-8")
+    """A stored body, checked against its name: a changed one is never published."""
+    data = _path(folder, ref).read_bytes()
+    if not sealed.matches(data, ref):
+        raise Tampered(f"the cached body {ref[:12]}… was changed after it was stored; "
+                       "build again (it is converted again)")
+    return data.decode("utf-8")
 
 
-def stored(folder: Path) -> set[str]:
-    """The references of every stored body: one listing instead of a stat per article."""
-    found: set[str] = set()
-    if folder.is_dir():
-        for group in os.scandir(folder):
-            if group.is_dir(follow_symlinks=False):
-                found.update(entry.name[:-5] for entry in os.scandir(group.path)
-                             if entry.name.endswith(".html"))
-    return found
+def intact(folder: Path, ref: str) -> bool | None:
+    """Whether the stored body `ref` hashes to its name (None: not stored). A changed one
+    is deleted, so that it is converted and stored again. A body missing here but kept
+    for another output folder is linked in (a first build into a new folder converts
+    nothing the cache has)."""
+    path = _path(folder, ref)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        if not _borrow(folder, ref):
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+    except OSError:
+        return None
+    if sealed.matches(data, ref):
+        return True
+    path.unlink(missing_ok=True)
+    return False
+
+
+def _borrow(folder: Path, ref: str) -> bool:
+    """Link the body `ref` from another output's folder into `folder`, if one has it."""
+    if not folder.parent.is_dir():
+        return False
+    for other in os.scandir(folder.parent):
+        if other.path == str(folder) or not other.is_dir(follow_symlinks=False):
+            continue
+        try:
+            _path(folder, ref).parent.mkdir(parents=True, exist_ok=True)
+            os.link(_path(Path(other.path), ref), _path(folder, ref))
+            return True
+        except FileExistsError:
+            return True
+        except OSError:
+            continue  # not there (or deleted meanwhile by that folder's build)
+    return False
 
 
 def forget_others(folder: Path, refs: Iterable[str]) -> None:

@@ -110,8 +110,8 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
     # The same list: warnings of saving the cache, at the end, reach the report too.
     store.warnings[:0] = unusable
     report = BuildReport(output, [], [], store.warnings, {})
-    bytecode = cache_dir / "templates" if cache_dir else None
-    with _bodies_folder(cache_dir) as held, \
+    bytecode = cache_dir  # compiled templates are sealed outside it (sealed.py)
+    with _bodies_folder(cache_dir, output) as held, \
             Workers(options.jobs, options.progress, chain, config.root, bytecode, held) as workers:
         articles, problems, keys = _read(config, store, workers, report, held)
         if options.keep_going or config.build.keep_going:
@@ -236,11 +236,11 @@ def _shown_output(output: Path, root: Path) -> str:
 
 
 @contextlib.contextmanager
-def _bodies_folder(cache_dir: Path | None) -> Iterator[Path]:
-    """Where article bodies are kept (bodies.py): the build cache, or a folder of this
-    build's own without it."""
+def _bodies_folder(cache_dir: Path | None, output: Path) -> Iterator[Path]:
+    """Where article bodies are kept (bodies.py): the build cache's folder for this output,
+    or a folder of this build's own without it."""
     if cache_dir is not None:
-        yield cache_dir / bodies.FOLDER
+        yield bodies.folder_for(cache_dir, output)
         return
     with tempfile.TemporaryDirectory(prefix="sitegen-bodies-") as folder:
         yield Path(folder)
@@ -264,7 +264,6 @@ def _read(config: Config, store: cache.BuildCache, workers: Workers, report: Bui
     found: dict[str, tuple[Article | None, list[Problem]]] = {}
     keys: dict[str, str] = {}
     pending: list[tuple[Path, str, str]] = []
-    on_disk: set[str] | None = None
     root = len(str(config.root)) + 1
     walked: list[Problem] = []
     for path in readers.discover(config, walked):
@@ -277,9 +276,10 @@ def _read(config: Config, store: cache.BuildCache, workers: Workers, report: Bui
         keys[relative] = key
         hit = store.article(relative, key)
         usable = bool(hit)
-        if hit and hit[0].body_ref:  # and its body is still on disk
-            on_disk = bodies.stored(folder) if on_disk is None else on_disk
-            usable = hit[0].body_ref in on_disk
+        if hit and hit[0].body_ref:  # and its body is still on disk, as it was stored
+            usable = (kept := bodies.intact(folder, hit[0].body_ref)) is True
+            if kept is False:
+                report.warnings.append(Problem(relative, 0, bodies.CHANGED, warning=True))
         if hit and usable:
             found[relative] = hit
         else:
@@ -321,7 +321,10 @@ def _pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
                          [p for a in published for p in a.pictures],
                          {n: p for n, p in static.items() if p.is_relative_to(site_static)},
                          config.images)
-    jobs = pictures.missing(plan, site_static, folder)
+    dropped: list[str] = []
+    jobs = pictures.missing(plan, site_static, folder, dropped)
+    report.warnings.extend(Problem(f"{folder.name}/{name}", 0, pictures.CHANGED, warning=True)
+                           for name in dropped)
     make = functools.partial(pictures.make, folder=folder, settings=config.images)
     problems = []
     # Each job decodes one photo and encodes several files: worth a worker from two on.

@@ -22,6 +22,8 @@ from typing import Protocol
 
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
+from sitegen import sealed
+
 FOLDER = "_img"
 """Where variants are published, under the output folder."""
 SHARE_WIDTH = 1200
@@ -32,6 +34,8 @@ MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png":
 # Source formats we resize, and the format of their fallback (the <img> itself).
 _FALLBACK = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp"}
 _EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
+CHANGED = ("this resized picture in the build cache was changed after it was made: dropped "
+           "and made again (if you did not change it, the cache was tampered with)")
 # Bump when the way pixels are made changes, so every name changes with it.
 _RECIPE = "1"
 
@@ -213,6 +217,7 @@ def make(job: tuple[Path, tuple[Variant, ...]], folder: Path,
             target.parent.mkdir(parents=True, exist_ok=True)
             resized.save(temporary, variant.format.upper(), **_options(variant.format, settings))
             os.replace(temporary, target)
+            sealed.record(target)  # checked before the next build uses it (`missing`)
         except OSError as exc:
             temporary.unlink(missing_ok=True)
             return made, f"its resized version {target} cannot be written: {exc.strerror or exc}"
@@ -313,11 +318,23 @@ def _header_size(path: Path) -> tuple[int, int] | None:
         return None
 
 
-def missing(plan: Plan, static_dir: Path, folder: Path) -> list[tuple[Path, tuple[Variant, ...]]]:
-    """(source file, its variants not yet in `folder`), one item per source to decode."""
+def missing(plan: Plan, static_dir: Path, folder: Path,
+            dropped: list[str] | None = None) -> list[tuple[Path, tuple[Variant, ...]]]:
+    """(source file, its variants not yet in `folder`), one item per source to decode.
+
+    A variant whose bytes no longer match the hash recorded when it was made (the cache
+    was changed by someone else) is deleted, named in `dropped`, and made again."""
+    def kept(variant: Variant) -> bool:
+        state = sealed.intact(folder / variant.output)
+        if state is False:
+            sealed.drop(folder / variant.output)
+            if dropped is not None:
+                dropped.append(variant.output)
+        return bool(state)
+
     jobs = []
     for src, variants in plan.work.items():
-        todo = tuple(v for v in variants if not (folder / v.output).is_file())
+        todo = tuple(v for v in variants if not kept(v))
         if todo:
             jobs.append((static_dir / src.lstrip("/"), todo))
     return jobs

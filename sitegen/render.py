@@ -234,14 +234,14 @@ _root: Path = Path()
 _bodies: Path | None = None
 
 
-def init_worker(chain: tuple[Theme, ...], root: Path, bytecode_dir: Path | None = None,
+def init_worker(chain: tuple[Theme, ...], root: Path, site_cache: Path | None = None,
                 bodies_dir: Path | None = None) -> None:
     """Build the Jinja environment once per process (it cannot be pickled)."""
     global _environment, _root, _bodies
     # A worker forked from a CLI build inherits its disabled cyclic collector; a
     # worker makes short-lived garbage all the time, so it collects as usual.
     gc.enable()
-    _environment = make_environment(chain, bytecode_dir)
+    _environment = make_environment(chain, site_cache)
     _root = root
     _bodies = bodies_dir
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from sitegen import sitefiles
+from sitegen import sealed, sitefiles
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, did_you_mean, errors_only
 
@@ -125,17 +125,16 @@ def _theme_problems(data: dict[str, Any], toml_path: Path, where: str) -> list[P
 
 
 def make_environment(chain: tuple[Theme, ...],
-                     bytecode_dir: Path | None = None) -> jinja2.Environment:
-    """The Jinja environment; compiled templates are kept in `bytecode_dir` between builds."""
+                     site_cache: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment. With the build cache in use (`site_cache`), compiled
+    templates are kept between builds, sealed, in the user's own cache folder and never
+    in the build cache, which CI restores from a cache others can write (sealed.py)."""
     search = [str(t.path / "templates") for t in chain]
     prefixed = {t.name: jinja2.FileSystemLoader(str(t.path / "templates")) for t in chain}
     # The prefix loader lets an override extend the very template it replaces:
     # {% extends "default/base.html" %}.
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), jinja2.PrefixLoader(prefixed)])
-    bytecode = None
-    if bytecode_dir is not None:
-        bytecode_dir.mkdir(parents=True, exist_ok=True)
-        bytecode = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
+    bytecode = sealed.template_cache(site_cache) if site_cache is not None else None
     return jinja2.Environment(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,

@@ -1,0 +1,158 @@
+"""Layer 1. What a build keeps between runs, checked before it is trusted.
+
+The build cache (`.sitegen-cache/`) is restored by CI from a cache that other
+branches' jobs can write, so nothing in it may run or be published on its word:
+
+- Compiled templates are Python code objects (marshal), executed on load. They
+  are never kept in the build cache: they live in the user's own cache folder
+  (`$XDG_CACHE_HOME/sitegen/templates/`, which no CI cache restores), each file
+  sealed with an HMAC whose key is a file of that folder (mode 0600). A file
+  without the right seal is ignored and compiled again, so a planted one neither
+  runs nor matters. Without a writable user cache folder, templates are compiled
+  in memory only (about 0.1 s of CPU per process).
+- Cached files named or recorded by their content's SHA-256 (article bodies,
+  picture variants) are checked against it before use (`matches`, `intact`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+import jinja2
+
+KEY_NAME = "seal.key"
+KEY_BYTES = 32
+_MAC = hashlib.sha256
+_MAC_SIZE = _MAC().digest_size
+SUM_SUFFIX = ".sha256"
+"""A cached file's record of its content hash, beside it: `<sha256> <size> <mtime_ns>`."""
+
+
+def user_cache_dir() -> Path:
+    """The user's own cache folder for sitegen (never inside a site, never in a CI cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sitegen"
+
+
+def template_cache(site_cache: Path | None) -> jinja2.BytecodeCache | None:
+    """The sealed bytecode cache, or None (compile in memory) when the user's cache
+    folder cannot be used or lies inside the site's build cache."""
+    folder = user_cache_dir()
+    try:
+        if site_cache is not None and folder.resolve().is_relative_to(site_cache.resolve()):
+            return None
+        (folder / "templates").mkdir(parents=True, exist_ok=True, mode=0o700)
+        return SealedBytecodeCache(folder / "templates", _key(folder))
+    except OSError:
+        return None
+
+
+def _key(folder: Path) -> bytes:
+    """The sealing key, made once per user; readable by the user alone."""
+    path = folder / KEY_NAME
+    try:
+        key = path.read_bytes()
+        if len(key) == KEY_BYTES:
+            return key
+    except FileNotFoundError:
+        pass
+    temporary = folder / f"{KEY_NAME}.{os.getpid()}.tmp"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(secrets.token_bytes(KEY_BYTES))
+    try:
+        os.link(temporary, path)  # the first process to make a key wins; the others read it
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink(missing_ok=True)
+    key = path.read_bytes()
+    if len(key) != KEY_BYTES:
+        raise OSError(f"{path} is not a key of {KEY_BYTES} bytes")
+    return key
+
+
+class SealedBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's bytecode on disk, each file `HMAC(key, bucket key + payload) + payload`."""
+
+    def __init__(self, directory: Path, key: bytes) -> None:
+        self.directory, self.key = directory, key
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.directory / f"{bucket.key}.sealed"
+
+    def _seal(self, bucket: jinja2.bccache.Bucket, payload: bytes) -> bytes:
+        return hmac.new(self.key, bucket.key.encode() + b"\0" + payload, _MAC).digest()
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            data = self._path(bucket).read_bytes()
+        except OSError:
+            return
+        seal, payload = data[:_MAC_SIZE], data[_MAC_SIZE:]
+        if len(seal) == _MAC_SIZE and hmac.compare_digest(seal, self._seal(bucket, payload)):
+            bucket.bytecode_from_string(payload)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        payload = bucket.bytecode_to_string()
+        path = self._path(bucket)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            temporary.write_bytes(self._seal(bucket, payload) + payload)
+            os.replace(temporary, path)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # the cache only saves time
+
+    def clear(self) -> None:
+        for path in self.directory.glob("*.sealed"):
+            path.unlink(missing_ok=True)
+
+
+# --- cached files and their content hash ----------------------------------------------
+
+def matches(data: bytes, digest: str) -> bool:
+    return hashlib.sha256(data).hexdigest() == digest
+
+
+def record(path: Path) -> None:
+    """Write the content hash of a cached file beside it (after the file is in place)."""
+    data = path.read_bytes()
+    stat = path.stat()
+    sums = path.with_name(path.name + SUM_SUFFIX)
+    temporary = sums.with_name(f".{sums.name}.{os.getpid()}.tmp")
+    temporary.write_text(f"{hashlib.sha256(data).hexdigest()} {stat.st_size} "
+                         f"{stat.st_mtime_ns}\n", "ascii")
+    os.replace(temporary, sums)
+
+
+def intact(path: Path) -> bool | None:
+    """Whether a cached file still holds what its hash record says: True, False (it was
+    changed: drop it), or None (no such file). The bytes are hashed again only when the
+    file's size or time differ from the record's, so an untouched cache costs a stat.
+    A file without a record (made by an older sitegen) counts as missing: made again."""
+    sums = path.with_name(path.name + SUM_SUFFIX)
+    try:
+        stat = path.stat()
+        digest, size, mtime = sums.read_text("ascii").split()
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    if (str(stat.st_size), str(stat.st_mtime_ns)) == (size, mtime):
+        return True
+    try:
+        if not matches(path.read_bytes(), digest):
+            return False
+    except OSError:
+        return False
+    record(path)  # the same bytes with a new time (a restored cache): remember it
+    return True
+
+
+def drop(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.with_name(path.name + SUM_SUFFIX).unlink(missing_ok=True)

@@ -1,0 +1,152 @@
+"""A cache that cannot lie: nothing in the build cache runs, and nothing in it is
+published unless it still hashes to what was stored (issue 21, "a cache that cannot lie")."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from sitegen import bodies, cache, sealed, themes
+from sitegen.config import load_config
+from tests.conftest import REPO, article, build_site, make_image, make_site, read_tree
+
+CONFIG = '[site]\ntitle = "Warta Uji"\nbase_url = "https://example.org/"\n'
+
+
+class _Runs:
+    """A pickle that, when loaded, creates a file: proof that cached bytes ran."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return open, (str(self.marker), "w")
+
+
+def _buckets(site: Path) -> list[str]:
+    """The cache key Jinja gives each template of the site's theme."""
+    environment = themes.make_environment(themes.resolve_chain(load_config(site)))
+    keys = []
+    for name in environment.list_templates():
+        _, filename, _ = environment.loader.get_source(environment, name)  # type: ignore[union-attr]
+        keys.append(jinja2.BytecodeCache().get_cache_key(name, filename))
+    return keys
+
+
+def _cli_build(site: Path, user_cache: Path) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(user_cache)}
+    return subprocess.run([sys.executable, "-m", "sitegen", "build", "--source", str(site),
+                           "--jobs", "1", "--now", "2026-11-28T12:00:00+07:00"],
+                          capture_output=True, text=True, env=environment, timeout=120)
+
+
+def test_a_poisoned_bytecode_file_neither_runs_nor_matters(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/ekonomi/a.md": article("Harga")}, CONFIG)
+    user_cache = tmp_path / "user-cache"
+    marker = tmp_path / "ran"
+    poison = jinja2.bccache.bc_magic + pickle.dumps(_Runs(marker), 2)
+    planted = site / ".sitegen-cache/templates"
+    planted.mkdir(parents=True)
+    sealed_dir = user_cache / "sitegen/templates"
+    sealed_dir.mkdir(parents=True)
+    for key in _buckets(site):
+        # Jinja's own on-disk format, where sitegen used to keep compiled templates...
+        (planted / f"__jinja2_{key}.cache").write_bytes(poison)
+        # ...and the sealed cache's, with a seal made without the user's key.
+        (sealed_dir / f"{key}.sealed").write_bytes(b"\0" * 32 + poison)
+    result = _cli_build(site, user_cache)
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists(), "a cached file ran during the build"
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns(".sitegen-cache", "output"))
+    assert _cli_build(clean, tmp_path / "other-user").returncode == 0
+    assert read_tree(site / "output") == read_tree(clean / "output")
+    # Compiled templates are kept, sealed, in the user's own cache; none in the site's.
+    assert oct((user_cache / "sitegen" / sealed.KEY_NAME).stat().st_mode & 0o777) == "0o600"
+    fresh = sorted(p for p in sealed_dir.iterdir() if p.read_bytes()[32:] != poison)
+    assert fresh, "the rejected files were compiled again and sealed with the user's key"
+    assert sorted(p.name for p in planted.iterdir()) == sorted(
+        f"__jinja2_{key}.cache" for key in _buckets(site)), "nothing new in the build cache"
+
+
+def test_a_sealed_template_is_loaded_and_a_reseal_with_another_key_is_not(
+        tmp_path: Path) -> None:
+    compiled = sealed.SealedBytecodeCache(tmp_path, b"k" * 32)
+    environment = jinja2.Environment(loader=jinja2.DictLoader({"t": "{{ 1 + 1 }}"}),
+                                     bytecode_cache=compiled)
+    environment.get_template("t")
+    [stored] = list(tmp_path.glob("*.sealed"))
+    checksum = compiled.get_source_checksum("{{ 1 + 1 }}")
+    bucket = jinja2.bccache.Bucket(environment, stored.stem, checksum)
+    compiled.load_bytecode(bucket)
+    assert bucket.code is not None
+    stranger = sealed.SealedBytecodeCache(tmp_path, b"x" * 32)
+    other = jinja2.bccache.Bucket(environment, stored.stem, checksum)
+    stranger.load_bytecode(other)
+    assert other.code is None
+
+
+def _body_files(site: Path) -> list[Path]:
+    return sorted((site / ".sitegen-cache" / bodies.FOLDER).rglob("*.html"))
+
+
+def test_a_swapped_body_is_not_published_and_the_article_is_converted_again(
+        tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {
+        "content/ekonomi/harga.md": article("Harga", body="Harga cabai naik tajam."),
+    }, CONFIG)
+    build_site(site)
+    [stored] = _body_files(site)
+    stored.write_text("<p>Harga cabai naik tajam.</p><script>alert(1)</script>", "utf-8")
+    cache._MEMORY.clear()  # a new process
+    shutil.rmtree(site / "output")  # so every page is written again
+    report = build_site(site)
+    assert [(w.path, w.message) for w in report.warnings] == [
+        ("content/ekonomi/harga.md", bodies.CHANGED)]
+    assert report.parsed == ["content/ekonomi/harga.md"]
+    published = b"".join(read_tree(site / "output").values())
+    assert b"alert(1)" not in published and b"Harga cabai naik tajam." in published
+    assert "<script>" not in stored.read_text("utf-8"), "the body was stored again"
+    cache._MEMORY.clear()
+    assert not build_site(site).warnings
+
+
+def test_a_body_changed_after_the_read_stage_is_never_rendered(tmp_path: Path) -> None:
+    folder = tmp_path / "bodies"
+    ref = bodies.save(folder, "<p>Isi</p>")
+    path = next(folder.rglob("*.html"))
+    path.write_text("<p>Isi</p><script>alert(1)</script>", "utf-8")
+    recipe = {"ref": ref, "html": "", "links": {}, "sponsored": None, "feed": None}
+    with pytest.raises(bodies.Tampered, match="was changed after it was stored"):
+        bodies.finish(recipe, folder)
+    assert bodies.save(folder, "<p>Isi</p>") == ref
+    assert bodies.finish(recipe, folder) == "<p>Isi</p>", "saving again repaired it"
+
+
+def test_a_swapped_picture_variant_is_made_again(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {
+        "content/ekonomi/a.md": article("A", image="/images/foto.jpg", image_alt="Pasar"),
+    }, CONFIG)
+    make_image(site / "content/static/images/foto.jpg", (1300, 731))
+    build_site(site)
+    variants = sorted(p for p in (site / ".sitegen-cache/pictures").rglob("*")
+                      if p.is_file() and not p.name.endswith(sealed.SUM_SUFFIX))
+    assert variants
+    swapped = variants[0]
+    swapped.write_bytes(b"GIF89a" + b"\0" * 64)
+    cache._MEMORY.clear()
+    report = build_site(site, output=tmp_path / "fresh")
+    assert [w.message for w in report.warnings] == ["this resized picture in the build cache "
+                                                    "was changed after it was made: dropped "
+                                                    "and made again (if you did not change "
+                                                    "it, the cache was tampered with)"]
+    assert report.warnings[0].path.endswith(swapped.name)
+    assert swapped.read_bytes()[:6] != b"GIF89a" and len(swapped.read_bytes()) > 64
+    assert read_tree(tmp_path / "fresh") == read_tree(site / "output")
