@@ -25,6 +25,7 @@ from sitegen import (
     claims,
     collect,
     deps,
+    hostfiles,
     pictures,
     readers,
     render,
@@ -179,7 +180,7 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
             # Before anything moves into the output: the previous output stays as it was.
             published = {assets[name]: themes.display_path(str(path), config.root)
                          for name, path in static.items()}
-            _stop_on(claims.clashes(owned, published,
+            _stop_on(claims.clashes([*owned, *hostfiles.alias_claims(site, config)], published,
                                     search.BUNDLE_DIR if config.build.search else None)
                      or blocked)
             clock.lap("render", report)

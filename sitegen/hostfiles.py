@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
+from sitegen import urls
 from sitegen.config import Config
 from sitegen.model import Site
 from sitegen.themes import FINGERPRINTED
@@ -37,6 +38,17 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 def replaces_redirect_pages(config: Config) -> bool:
     """True when the host answers aliases with a 301, so no HTML redirect page is written."""
     return config.deploy.host in REDIRECT_HOSTS - {"s3"}
+
+
+def alias_claims(site: Site, config: Config) -> list[tuple[str, str]]:
+    """The output paths the host's redirects take, as claims (claims.py), where aliases
+    get no redirect page: a `_redirects` line is checked against every file the site
+    publishes (feeds, sitemaps, robots.txt, static files such as the CMS's admin/) just
+    like a redirect page is, so no alias can take over or shadow one on any host."""
+    if not replaces_redirect_pages(config):
+        return []  # the redirect pages are render jobs, claimed like every page
+    return [(urls.output_file(alias), f"an alias in {article.source}")
+            for article in (*site.articles, *site.pages) for alias in article.aliases]
 
 
 def plan_host_files(site: Site, config: Config, site_view: View, views: Views) -> Iterator[Planned]:
