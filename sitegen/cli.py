@@ -35,6 +35,7 @@ from sitegen.config import Config, load_config
 from sitegen.errors import Problem, SitegenError, os_problem
 from sitegen.external import check_external
 from sitegen.listing import KINDS, HeldBack, entries_of, local_time, read_entries
+from sitegen.outside_requests import Allowed
 from sitegen.serve import Preview, ServeOptions, exposure_warning
 
 # A keep-going build that left files out: the site is written, but not all of it, so a
@@ -267,15 +268,24 @@ def new_command(title: str, section: str | None, page: bool, authors: tuple[str,
 @SOURCE
 @click.option("--external", is_flag=True, help="Also check links to other sites (over HTTP).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds to wait for each outside site (with --external).")
+              help="Seconds each outside link may take in all, redirects included "
+                   "(with --external).")
+@click.option("--allow-private", "allow_private", multiple=True, metavar="HOST[:PORT]|NETWORK",
+              help="With --external, also ask this loopback, private or link-local host "
+                   "(or network such as 10.0.0.0/8, or 'any'); refused otherwise. Repeatable.")
 @click.option("--drafts", is_flag=True, help="Include drafts, to check them before they go out.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1,
               show_default=True, help="Worker processes.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def check_command(source: Path, external: bool, timeout: float, drafts: bool, future: bool,
-                  jobs: int, debug: bool) -> None:
+def check_command(source: Path, external: bool, timeout: float, allow_private: tuple[str, ...],
+                  drafts: bool, future: bool, jobs: int, debug: bool) -> None:
     """Build the site aside and check every link, image, fragment and menu entry."""
+
+    try:
+        allowed = Allowed.parse(allow_private)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--allow-private") from None
 
     def action() -> None:
         config = load_config(source)
@@ -286,7 +296,7 @@ def check_command(source: Path, external: bool, timeout: float, drafts: bool, fu
         problems = list(report.warnings)
         if external:
             problems += check_external(config, output, report.sources, timeout,
-                                       config.cache_dir)
+                                       config.cache_dir, allowed=allowed)
         _report_problems(problems)
         if problems:
             click.echo(f"sitegen: check found {len(problems)} problem(s) in "

@@ -2,9 +2,11 @@
 
 Each distinct outside URL of the built site (http and https, fragment left
 off) is asked once, a few at a time, with HEAD, and with GET where a server
-refuses HEAD. Redirects are followed. A URL that answered well is remembered
-in the cache for a day, so a second run asks only the new and the failing
-ones; a failure is always asked again, since it may have been passing.
+refuses HEAD. Redirects are followed, within the limits of outside_requests.py
+(public http(s) addresses only, one deadline per URL, no body read). A URL
+that answered well is remembered in the cache for a day, so a second run asks
+only the new and the failing ones; a failure is always asked again, since it
+may have been passing.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ from __future__ import annotations
 import json
 import os
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -21,19 +21,21 @@ from sitegen import __version__, check
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import Problem
 from sitegen.links import MdLinks, line_of
+from sitegen.outside_requests import Allowed, Asker
 
 CACHE_NAME = "external.json"
 REMEMBER_SECONDS = 24 * 3600
 CONNECTIONS = 8
-# Servers that answer HEAD badly but GET well.
-RETRY_WITH_GET = {403, 405, 501}
 USER_AGENT = f"sitegen-link-check/{__version__}"
 
 
 def check_external(config: Config, output: Path, sources: dict[str, str], timeout: float,
-                   cache_dir: Path | None, now: float | None = None) -> list[Problem]:
+                   cache_dir: Path | None, now: float | None = None,
+                   allowed: Allowed | None = None) -> list[Problem]:
     """A warning, at its source line, for every outside link that content files and the
-    menu wrote and that does not answer well."""
+    menu wrote and that does not answer well within `timeout` seconds in all, or that
+    may not be asked (outside_requests.py: only public http(s) addresses, unless
+    `allowed`)."""
     now = time.time() if now is None else now
     index = check.LinkIndex(cache_dir, output)
     files = {p.relative_to(output).as_posix(): p for p in sorted(output.rglob("*.html"))}
@@ -57,8 +59,9 @@ def check_external(config: Config, output: Path, sources: dict[str, str], timeou
     remembered = _load(cache_dir)
     fresh = {url: at for url, at in remembered.items() if now - at < REMEMBER_SECONDS}
     asking = sorted(url for url in used if url not in fresh)
+    asker = Asker(timeout, allowed or Allowed(), USER_AGENT)
     with ThreadPoolExecutor(CONNECTIONS) as pool:
-        answers = dict(zip(asking, pool.map(lambda url: _ask(url, timeout), asking), strict=True))
+        answers = dict(zip(asking, pool.map(asker.ask, asking), strict=True))
     problems = []
     for url, failure in sorted(answers.items()):
         if failure is None:
@@ -69,30 +72,6 @@ def check_external(config: Config, output: Path, sources: dict[str, str], timeou
                                     warning=True))
     _save(cache_dir, fresh)
     return sorted(set(problems))
-
-
-def _ask(url: str, timeout: float) -> str | None:
-    """None if the URL answers with a success (after redirects), else what went wrong."""
-    for method in ("HEAD", "GET"):
-        request = urllib.request.Request(url, method=method,
-                                         headers={"User-Agent": USER_AGENT})
-        try:
-            with urllib.request.urlopen(request, timeout=timeout):
-                return None
-        except urllib.error.HTTPError as exc:
-            if method == "HEAD" and exc.code in RETRY_WITH_GET:
-                continue
-            return f"the server answered {exc.code} {exc.reason}"
-        except TimeoutError:
-            return f"no answer within {timeout:g} s"
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, TimeoutError):
-                return f"no answer within {timeout:g} s"
-            return f"could not connect ({reason})"
-        except (OSError, ValueError) as exc:
-            return f"could not be asked ({exc})"
-    return None
 
 
 def _load(cache_dir: Path | None) -> dict[str, float]:

@@ -300,7 +300,9 @@ def test_external_links_are_asked_once_with_a_timeout_and_remembered(
             """),
     }, CONFIG.replace("/nasionall/", "/ekonomi/")
         + f'\n[[menu]]\nname = "Mitra"\nurl = "{there}/mitra-hilang"\n')
-    result = cli("check", "--source", str(site), "--external", "--timeout", "0.5")
+    # The test server is on loopback, which --external asks only when allowed.
+    allow = ("--allow-private", f"127.0.0.1:{server.server_address[1]}")
+    result = cli("check", "--source", str(site), "--external", "--timeout", "0.5", *allow)
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"content/ekonomi/a.md:6: warning: outside link {there}/hilang: the server " \
            "answered 404 Not Found" in result.stderr
@@ -311,7 +313,7 @@ def test_external_links_are_asked_once_with_a_timeout_and_remembered(
     assert "/ada" not in result.stderr and "tanpa-head" not in result.stderr
     assert server.asked["HEAD /ada"] == 1  # once, though linked twice
     assert server.asked["GET /tanpa-head"] == 1
-    again = cli("check", "--source", str(site), "--external", "--timeout", "0.5")
+    again = cli("check", "--source", str(site), "--external", "--timeout", "0.5", *allow)
     assert again.returncode == 1
     assert server.asked["HEAD /ada"] == 1, "a good answer is remembered"
     assert server.asked["HEAD /hilang"] == 2, "a failure is asked again"
