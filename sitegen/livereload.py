@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import ipaddress
 import json
+import os
 import re
 import secrets
 import socket
@@ -23,9 +24,10 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import parse_qs, unquote
 
+from sitegen import byte_ranges
 from sitegen.errors import Problem
 
 RELOAD_PATH = "/_sitegen/reload"
@@ -59,6 +61,8 @@ _NOT_FOUND_PAGE = (b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>4
                    b"<body><h1>404</h1><p>Not built (yet).</p></body></html>")
 
 
+INJECT_MAX = 16 * 1024 * 1024
+"""HTML files up to this size get the reload script (read whole); bigger ones are streamed."""
 def content_type(name: str) -> str:
     suffix = name[name.rfind("."):].lower() if "." in name else ""
     return CONTENT_TYPES.get(suffix, "application/octet-stream")
@@ -276,11 +280,46 @@ class PreviewHandler(BaseHTTPRequestHandler):
         status = HTTPStatus.OK
         if target is None:
             status, target = HTTPStatus.NOT_FOUND, locate(folder, "404.html")
-        body = target.read_bytes() if target is not None else _NOT_FOUND_PAGE
-        kind = content_type(target.name if target is not None else "404.html")
-        if kind.startswith("text/html"):
-            body = inject(body, *self.server.state.snapshot())
-        self._send(status, kind, body, send_body)
+        if target is None:
+            self._send(status, content_type("404.html"), inject(
+                _NOT_FOUND_PAGE, *self.server.state.snapshot()), send_body)
+            return
+        kind = content_type(target.name)
+        with open(target, "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if kind.startswith("text/html") and size <= INJECT_MAX:
+                body = inject(stream.read(), *self.server.state.snapshot())
+                self._send(status, kind, body, send_body)
+            else:
+                self._stream(status, kind, stream, size, send_body)
+
+    def _stream(self, status: HTTPStatus, kind: str, stream: BinaryIO, size: int,
+                send_body: bool) -> None:
+        """A file sent as it is read, a chunk at a time (a 200 MB video costs CHUNK of
+        memory, not 200 MB per download), or the one byte range a `Range` header asks for
+        (video players seek with it)."""
+        start, end = 0, size - 1
+        wanted = byte_ranges.parse(self.headers.get("Range"), size) if status == HTTPStatus.OK \
+            and not self.headers.get("If-Range") else None
+        if wanted == byte_ranges.UNSATISFIABLE:
+            self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if isinstance(wanted, tuple):
+            status, (start, end) = HTTPStatus.PARTIAL_CONTENT, wanted
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(end - start + 1))
+        self.send_header("Accept-Ranges", "bytes")
+        if status == HTTPStatus.PARTIAL_CONTENT:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not send_body:
+            return
+        byte_ranges.copy(stream, self.wfile, start, end)
 
     def _send(self, status: HTTPStatus, kind: str, body: bytes, send_body: bool) -> None:
         self.send_response(status)

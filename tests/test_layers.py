@@ -12,6 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 # The documented dependency order (docs/developers.md, "Architecture"): lowest layer first.
 LAYERS: dict[str, int] = {
     "__init__": 0, "errors": 0, "lifeline": 0,
+    "byte_ranges": 1,
     "outside_requests": 1,
     "sealed": 0,
     "config": 1, "ci_report": 1, "dates": 1, "images": 1, "sitefiles": 1, "sanitize": 1,
