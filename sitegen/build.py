@@ -31,6 +31,7 @@ from sitegen import (
     render,
     search,
     sitemaps,
+    static_safety,
     themes,
     tree_files,
     write,
@@ -132,7 +133,10 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
         _stop_on([*problems, *render.check_templates()], options.strict)
         report.warnings.extend(p for p in problems if p.warning)
         walked: list[Problem] = []
-        static = themes.static_files(chain, readers.static_dir(config), walked)
+        static = static_safety.screen(
+            themes.static_files(chain, readers.static_dir(config), walked), config, walked)
+        if options.keep_going or config.build.keep_going:
+            static, walked = _skip_bad_static(static, walked, options.strict, config, report)
         _stop_on(walked, options.strict)
         report.warnings.extend(walked)
         site_static = readers.static_dir(config)
@@ -309,6 +313,17 @@ def _skip_bad(articles: list[Article], problems: list[Problem], strict: bool,
     bad = {p.path for p in problems if strict or not p.warning}
     report.skipped = [p for p in problems if p.path in bad]
     return ([a for a in articles if a.source not in bad],
+            [p for p in problems if p.path not in bad])
+
+
+def _skip_bad_static(static: dict[str, Path], problems: list[Problem], strict: bool,
+                     config: Config, report: BuildReport) -> tuple[dict[str, Path],
+                                                                   list[Problem]]:
+    """Leave out every static file with an error (with --strict, a warning too)."""
+    bad = {p.path for p in problems if strict or not p.warning}
+    report.skipped.extend(p for p in problems if p.path in bad)
+    return ({name: path for name, path in static.items()
+             if themes.display_path(str(path), config.root) not in bad},
             [p for p in problems if p.path not in bad])
 
 

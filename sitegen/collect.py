@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sitegen import urls
+from sitegen import portable_names, urls
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import ArchiveDay, ArchiveMonth, Article, Site, Term
@@ -284,16 +284,23 @@ def _neighbours(count: int, sections: tuple[Term, ...]) -> tuple[Pair, ...]:
 
 def _url_clashes(site: Site, config: Config) -> list[Problem]:
     """Two things on one URL is an error that names both sources."""
-    owners: dict[str, str] = {}
+    owners: dict[str, tuple[str, str]] = {}
     problems = []
 
     def claim(path: str, owner: str) -> None:
-        key = urls.output_file(path)
-        if key in owners and owners[key] != owner:
-            problems.append(Problem(owner, 1, f"URL {path} is also the URL of {owners[key]}: "
+        # Twins in case or Unicode normalization are one file on many systems and hosts.
+        key = portable_names.folded(urls.output_file(path))
+        first, first_path = owners.setdefault(key, (owner, path))
+        if first == owner:
+            return
+        if first_path == path:
+            problems.append(Problem(owner, 1, f"URL {path} is also the URL of {first}: "
                                     "give one of them another slug"))
         else:
-            owners.setdefault(key, owner)
+            problems.append(Problem(owner, 1, f"URL {path} differs from {first_path} (of "
+                                    f"{first}) only in case or Unicode normalization, and "
+                                    "they are one file on Windows, macOS and many hosts: "
+                                    "give one of them another slug"))
 
     claim("/", "the home page")
     for term in (*site.sections, *site.tags, *site.authors):

@@ -69,6 +69,17 @@ class MarkdownConfig:
     """What raw HTML in bodies does: "allow", "sanitize" or "escape" (sitegen.sanitize)."""
 
 
+SVG_MODES = ("sanitize", "refuse", "allow")
+
+
+@dataclass(frozen=True)
+class StaticConfig:
+    svg: str = "sanitize"
+    """What an SVG file of the static folders with script in it becomes: "sanitize"
+    (published without the script, with a warning), "refuse" (an error of its file) or
+    "allow" (published as it is). See static_safety.py."""
+
+
 @dataclass(frozen=True)
 class BreakingConfig:
     """The breaking-news banner on every page, until `until` (the build time decides)."""
@@ -175,6 +186,7 @@ class Config:
     cms: CmsConfig = field(default_factory=CmsConfig)
     content: ContentConfig = field(default_factory=ContentConfig)
     images: ImagesConfig = field(default_factory=ImagesConfig)
+    static: StaticConfig = field(default_factory=StaticConfig)
     menu: tuple[MenuItem, ...] = ()
     sections: dict[str, SectionConfig] = field(default_factory=dict)
     authors: dict[str, AuthorConfig] = field(default_factory=dict)
@@ -225,7 +237,7 @@ _KEYED_TABLES = {"sections": SectionConfig, "authors": AuthorConfig}
 _SIMPLE_TABLES = {"site": SiteConfig, "build": BuildConfig, "permalinks": Permalinks,
                   "markdown": MarkdownConfig, "breaking": BreakingConfig,
                   "deploy": DeployConfig, "cms": CmsConfig, "content": ContentConfig,
-                  "images": ImagesConfig}
+                  "images": ImagesConfig, "static": StaticConfig}
 _TOP_KEYS = [*_SIMPLE_TABLES, *_KEYED_TABLES, "menu", "params"]
 
 
@@ -332,6 +344,10 @@ def _check_semantics(config: Config, report: Any) -> None:
         report(("markdown", "raw_html"), f"markdown.raw_html must be one of "
                f"{', '.join(repr(m) for m in RAW_HTML_MODES)}, not {config.markdown.raw_html!r}"
                f"{did_you_mean(config.markdown.raw_html, RAW_HTML_MODES)}")
+    if config.static.svg not in SVG_MODES:
+        report(("static", "svg"), f"static.svg must be one of "
+               f"{', '.join(repr(m) for m in SVG_MODES)}, not {config.static.svg!r}"
+               f"{did_you_mean(config.static.svg, SVG_MODES)}")
     if build.items_per_page < 1:
         report(("build", "items_per_page"), "build.items_per_page must be at least 1")
     if build.feed_items < 1:

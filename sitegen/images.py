@@ -42,5 +42,5 @@ def image_size(static_dir: str, src: str) -> tuple[int, int] | None:
             # A camera's orientation tag turns the picture a quarter (pictures.make obeys it).
             turned = picture.getexif().get(_ORIENTATION) in (5, 6, 7, 8)
             return (height, width) if turned else (width, height)
-    except (UnidentifiedImageError, OSError):
-        return None
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        return None  # an image bomb is refused as a static file (static_safety.py)

@@ -200,7 +200,7 @@ def make(job: tuple[Path, tuple[Variant, ...]], folder: Path,
             # Phones record the camera's orientation instead of turning the pixels.
             picture = ImageOps.exif_transpose(opened)
             picture.load()
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         return [], f"cannot be read as a picture ({exc}): save it again as JPEG, PNG or WebP"
     if picture.mode not in ("RGB", "RGBA"):
         picture = picture.convert("RGBA" if "A" in picture.getbands() or
@@ -314,7 +314,7 @@ def _header_size(path: Path) -> tuple[int, int] | None:
             width, height = picture.size
             turned = picture.getexif().get(0x0112) in (5, 6, 7, 8)
             return (height, width) if turned else (width, height)
-    except (UnidentifiedImageError, OSError):
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         return None
 
 

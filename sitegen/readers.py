@@ -18,7 +18,16 @@ from zoneinfo import ZoneInfo
 import yaml
 from babel import Locale, UnknownLocaleError
 
-from sitegen import embeds, newsroom, pictures, sanitize, sitefiles, timelimit, urls
+from sitegen import (
+    embeds,
+    newsroom,
+    pictures,
+    portable_names,
+    sanitize,
+    sitefiles,
+    timelimit,
+    urls,
+)
 from sitegen.config import Config
 from sitegen.dates import DateError, parse_date, to_aware
 from sitegen.errors import Problem, did_you_mean
@@ -232,6 +241,9 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
     else:
         assert date is not None
         site_path = urls.article_path(config.permalinks.article, section, slug, date)
+    for url, key in ((site_path, "slug"), *((alias, "aliases") for alias in aliases)):
+        if (why := portable_names.path_problem(url.strip("/"))) is not None:
+            problem(key, f"URL {url}: {why}", kind="name not portable")
     body, control = sanitize.strip_controls(body)
     if control is not None:
         line = len(front.lines) + 3 + body.count("\n", 0, control)

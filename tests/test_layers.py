@@ -20,6 +20,7 @@ LAYERS: dict[str, int] = {
     "pictures": 1, "embeds": 1,
     "urls": 2, "model": 2, "markup": 2, "claims": 2,
     "readers": 3, "themes": 3, "feed_notes": 3, "bodies": 3.5,
+    "static_safety": 3.5, "portable_names": 1,
     "collect": 4, "views": 4, "links": 4, "search_shards": 4,
     "feeds": 5, "sitemaps": 5, "search": 5, "deps": 5, "hostfiles": 5, "listing": 5,
     "tree_files": 5.5, "hosts_gitlab": 5.8, "cms_app": 5.8, "pinning": 6, "next_steps": 6,
