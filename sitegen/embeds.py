@@ -108,6 +108,12 @@ def _map(split: SplitResult) -> Embed | None:
 
 
 PROVIDERS = "YouTube, Vimeo, X (Twitter), Instagram, TikTok, Facebook videos and Google Maps"
+PLAYER_ORIGINS = ("https://www.youtube-nocookie.com", "https://player.vimeo.com",
+                  "https://platform.twitter.com", "https://www.instagram.com",
+                  "https://www.tiktok.com", "https://www.facebook.com", "https://www.google.com",
+                  "https://maps.google.com")
+"""Where the players `identify` names are served from (the sites' Content-Security-Policy
+lets pages frame exactly these)."""
 
 
 class _Check(Preprocessor):

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from sitegen import urls
 from sitegen.config import Config
+from sitegen.embeds import PLAYER_ORIGINS
 from sitegen.model import Site
 from sitegen.themes import FINGERPRINTED
 from sitegen.views import View, Views
@@ -63,8 +64,51 @@ def plan_host_files(site: Site, config: Config, site_view: View, views: Views) -
         assets = site_view["assets"]
         immutable = sorted(_encoded(url) for name, url in assets.items()
                            if PurePosixPath(name).suffix in FINGERPRINTED)
-        yield "_headers", ("hosts/_headers",), {"immutable": immutable,
-                                                "cache_control": IMMUTABLE}, "_headers"
+        yield "_headers", ("hosts/_headers",), {
+            "immutable": immutable, "cache_control": IMMUTABLE,
+            "everything": _encoded(views.link.url("/")) + "*", "security": SECURITY_HEADERS,
+            "csp": CONTENT_SECURITY_POLICY, "pages": page_patterns(site, config, views, assets),
+        }, "_headers"
+
+
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"),
+                    ("Referrer-Policy", "strict-origin-when-cross-origin"))
+"""Sent with every file: no type guessing (an upload cannot become a script or a page),
+and other sites see only the site's origin, never the article a reader came from."""
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    # Pagefind's search compiles WebAssembly; no script runs unless it is a file of the
+    # site (the theme has no inline script: JSON-LD and the search settings are data).
+    "script-src 'self' 'wasm-unsafe-eval'",
+    # Markdown tables align cells with style attributes; <style> elements stay refused.
+    "style-src 'self'", "style-src-attr 'unsafe-inline'",
+    # Articles may show pictures and media from other sites, over https only.
+    "img-src 'self' data: https:", "media-src 'self' https:",
+    "font-src 'self'", "connect-src 'self'",
+    f"frame-src {' '.join(PLAYER_ORIGINS)}",
+    "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'self'",
+])
+"""For the site's own pages. Not for the editors' CMS (`admin/`), whose app comes from
+unpkg.com: hosts apply every rule that matches a path, so the CMS must match none."""
+CMS_FOLDER = "admin"
+
+
+def page_patterns(site: Site, config: Config, views: Views, assets: dict[str, str]) -> list[str]:
+    """Path patterns that cover every page of the site and nothing of the CMS's folder:
+    the home page and each top-level folder or page that holds pages."""
+    top: set[str] = {"page/"}  # the home page's later pages: /page/2/
+    paths = [*(a.path for a in (*site.articles, *site.pages)),
+             *(t.path for t in (*site.sections, *site.tags, *site.authors, *site.series)),
+             *(d.path for d in site.days), *(m.path for m in site.archive),
+             config.permalinks.archive, config.permalinks.search]
+    paths += ["/" + name for name in assets if name.endswith((".html", ".htm"))]
+    for path in paths:
+        first, slash, _ = path.lstrip("/").partition("/")
+        if first and first != CMS_FOLDER:
+            top.add(first + slash)
+    # A folder's pattern ends in the host's splat, which must not be percent-encoded.
+    return [_encoded(views.link.url("/" + p)) + ("*" if p.endswith("/") and p != "" else "")
+            for p in ("", "index.html", "404.html", *sorted(top))]
 
 
 def _encoded(url: str) -> str:
