@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from xml.parsers import expat
@@ -30,9 +31,10 @@ from sitegen import portable_names, themes
 from sitegen.config import Config
 from sitegen.errors import Problem
 
-MAX_PIXELS = 100_000_000
-"""A picture of more pixels (10,000 x 10,000) is refused: no page needs it, and a reader's
-browser (or the build, resizing it) would need gigabytes to decode it."""
+MAX_PIXELS = 80_000_000
+"""A picture of more pixels (10,000 x 8,000) is refused: no page needs it, and a reader's
+browser (or the build, resizing it) would need gigabytes to decode it. Below Pillow's own
+limit, so nothing Pillow warns about is ever decoded."""
 PICTURES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".avif",
             ".ico", ".psd", ".tga"}
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -50,7 +52,7 @@ def screen(static: dict[str, Path], config: Config, problems: list[Problem]) -> 
     screened: dict[str, Path] = {}
     for name, twin in portable_names.twins(static):
         shown = _shown(static[twin], config)
-        if name.lower() == twin.lower():  # they look alike: show how they differ
+        if name.casefold() != twin.casefold():  # NFC and NFD look alike: show the difference
             name, twin = ascii(name)[1:-1], ascii(twin)[1:-1]
         problems.append(Problem(shown, 0, f"'{twin}' and '{name}' "
                                 "differ only in case or Unicode normalization, and are one "
@@ -78,8 +80,10 @@ def _shown(path: Path, config: Config) -> str:
 
 def _bomb(path: Path) -> str | None:
     try:
-        with Image.open(path) as picture:
-            width, height = picture.size
+        with warnings.catch_warnings():  # the problem says it, not a Python warning
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as picture:
+                width, height = picture.size
     except Image.DecompressionBombError as exc:
         return f"this picture is an image bomb ({exc}): resize it or remove it"
     except (UnidentifiedImageError, OSError, ValueError):
