@@ -1,0 +1,77 @@
+/* The search page's script (templates/search.html). It is a file of its own, not
+   inline, so the site's Content-Security-Policy can forbid every inline script; the
+   page's strings and paths come from the JSON block before it. */
+const config = JSON.parse(document.getElementById("search-config").textContent);
+const strings = config.strings;
+const bundle = config.bundle;
+const baseUrl = config.baseUrl;
+// Until the site has an article there is no index; the page then finds nothing.
+const pagefind = await import(bundle + "pagefind.js").catch(() => null);
+// Pagefind knows pages by their path in the output; the base path makes them links.
+await pagefind?.options({ baseUrl });
+// A large site's index is split into shards (the first is the one imported above);
+// shards.json lists the others, searched together with it as one index.
+const manifest = pagefind && await fetch(bundle + "shards.json")
+  .then((response) => response.ok ? response.json() : { shards: [] })
+  .catch(() => ({ shards: [] }));
+await Promise.all((manifest?.shards || []).map((shard) => pagefind.mergeIndex(bundle + shard, { baseUrl })));
+pagefind?.init();
+
+const input = document.getElementById("search-input");
+const list = document.getElementById("search-results");
+const status = document.getElementById("search-status");
+let latest = 0;
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  return node;
+}
+
+function card(result) {
+  const article = element("article", "card card-row");
+  if (result.meta.image) {
+    const media = element("div", "card-media");
+    const img = element("img");
+    img.src = result.meta.image;
+    img.alt = result.meta.image_alt || "";
+    img.loading = "lazy";
+    media.append(img);
+    article.append(media);
+  }
+  const body = element("div", "card-body");
+  const meta = element("p", "meta");
+  if (result.meta.section) meta.append(element("span", "section-label", result.meta.section), " ");
+  if (result.meta.date) meta.append(element("span", "date", result.meta.date));
+  const title = element("h2", "card-title");
+  const link = element("a", "", result.meta.title);
+  link.href = result.url;
+  title.append(link);
+  // Pagefind's excerpt is the page's own text, escaped, with <mark> around the matches.
+  const excerpt = element("p", "dek");
+  excerpt.innerHTML = result.excerpt;
+  body.append(meta, title, excerpt);
+  article.append(body);
+  return article;
+}
+
+async function run(query) {
+  const ticket = ++latest;
+  const url = new URL(location.href);
+  query ? url.searchParams.set("q", query) : url.searchParams.delete("q");
+  history.replaceState(null, "", url);
+  const search = pagefind ? await pagefind.debouncedSearch(query, {}, 150)
+    : { results: [] };
+  if (search === null || ticket !== latest) return;
+  const results = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
+  if (ticket !== latest) return;
+  list.replaceChildren(...results.map(card));
+  status.textContent = !query.trim() ? strings.results
+    : results.length ? `${strings.results}: ${search.results.length}` : strings.none;
+}
+
+input.addEventListener("input", () => run(input.value));
+input.form.addEventListener("submit", (event) => { event.preventDefault(); run(input.value); });
+const initial = new URLSearchParams(location.search).get("q");
+if (initial) { input.value = initial; run(initial); }
