@@ -1,4 +1,4 @@
-"""Layer 1. What a build keeps between runs, checked before it is trusted.
+"""Layer 0. What a build keeps between runs, checked before it is trusted.
 
 The build cache (`.sitegen-cache/`) is restored by CI from a cache that other
 branches' jobs can write, so nothing in it may run or be published on its word:
