@@ -15,6 +15,7 @@ Files of the themes shipped with sitegen are the project's own and not screened.
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import os
 import re
@@ -64,7 +65,8 @@ def screen(static: dict[str, Path], config: Config, problems: list[Problem]) -> 
         shown = _shown(path, config)
         why = portable_names.path_problem(name)
         if why is None and path.suffix.lower() in PICTURES:
-            why = _bomb(path)
+            stat = path.stat()
+            why = _bomb(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
         if why is not None:
             problems.append(Problem(shown, 0, why))
         elif path.suffix.lower() == ".svg" and config.static.svg != "allow":
@@ -78,7 +80,9 @@ def _shown(path: Path, config: Config) -> str:
     return themes.display_path(str(path), config.root)
 
 
-def _bomb(path: Path) -> str | None:
+@functools.lru_cache(maxsize=100_000)  # the preview screens the same files on every build
+def _bomb(path: str, size: int, mtime_ns: int, inode: int) -> str | None:
+    """Why the picture at `path` (as it is at this size, time and inode) is refused."""
     try:
         with warnings.catch_warnings():  # the problem says it, not a Python warning
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
