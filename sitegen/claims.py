@@ -102,10 +102,8 @@ _CONTENT = re.compile(r"content/\S*")
 
 
 def _problem(first: str, second: str, message: str) -> Problem:
-    """Blamed on the content file or folder among the claimants (an article, which can
-    change its URL or alias, before a static file), else on sitegen.toml."""
-    found = [m.group(0) for m in (_CONTENT.search(second), _CONTENT.search(first)) if m]
-    found.sort(key=lambda where: not where.endswith(".md"))
-    where = found[0] if found else CONFIG_NAME
+    """Blamed on the content file or folder among the claimants, else on sitegen.toml."""
+    found = _CONTENT.search(second) or _CONTENT.search(first)
+    where = found.group(0) if found else CONFIG_NAME
     return Problem(where, 1 if where.endswith(".md") else 0,
                    f"{message}: give one of them another name or URL")
