@@ -154,7 +154,7 @@ class Asker:
 
     def _address(self, host: str, port: int, deadline: float) -> Address:
         """The first address of `host` that may be asked; refused if none may."""
-        found: list[list[tuple]] = []  # type: ignore[type-arg]
+        found: list[list[tuple]] = []
         failed: list[OSError] = []
 
         def look_up() -> None:
