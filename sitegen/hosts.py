@@ -2,7 +2,7 @@
 
 What every pipeline does:
 - installs the sitegen named in `requirements.txt` (its hash checked when it is
-  a wheel), then its dependencies from `.sitegen/requirements.txt`;
+  a wheel), its dependencies held to `.sitegen/requirements.txt`;
 - restores the build cache and the last output, from a cache only the main
   branch writes (a pull request restores, never saves: it cannot plant what the
   main branch restores);

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 PYTHON = "3.12"
 TIME_LIMIT_MINUTES = 30
-# sitegen itself, checked against the hash requirements.txt carries when it is a
-# wheel (a hash puts pip in hash-checking mode, which needs --no-deps here), then
-# sitegen's dependencies at the versions `init` ran with.
-INSTALL = ("pip install --no-deps -r requirements.txt"
-           " && pip install -r .sitegen/requirements.txt")
+# sitegen itself (a wheel's hash checked), its dependencies held to the versions
+# `init` ran with.
+INSTALL = "pip install -r requirements.txt -c .sitegen/requirements.txt"
 
 _GITLAB = """\
 # Builds the site with sitegen and publishes it on GitLab Pages.

@@ -7,11 +7,13 @@ sitegen that runs it in a form the site's CI can install:
 - installed from a package index (no `direct_url.json`): `sitegen-news==X.Y.Z`;
 - installed from version control: the repository's URL at the exact commit;
 - installed from a wheel, a folder or a checkout (editable): the wheel itself,
-  copied (or built) into the site's `.sitegen/wheels/` with its SHA-256, because
-  no index has that build. The user commits the folder.
+  copied (or built) into the site's `.sitegen/wheels/`, named by a `file:` URL
+  with its SHA-256 (which pip checks), because no index has that build. The user
+  commits the folder.
 
 Beside it, `.sitegen/requirements.txt` pins sitegen's own dependencies at the
-versions `init` ran with, for Dependabot or Renovate to move.
+versions `init` ran with (a constraints file: `pip install -r requirements.txt -c
+.sitegen/requirements.txt`), for Dependabot or Renovate to move.
 """
 
 from __future__ import annotations
@@ -86,10 +88,13 @@ def pin(dist: importlib.metadata.Distribution) -> Pin:
 
 def _wheel_pin(name: str, version: str, wheel: Path, source: str) -> Pin:
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-    return Pin(f"./{WHEELS_DIR}/{wheel.name} --hash=sha256:{digest}",
+    # The hash in the URL is checked by pip without turning on its hash-checking mode,
+    # which would demand a hash for every dependency too; ${PWD} is the folder pip runs
+    # in (pip expands it), the site's.
+    return Pin(f"{name} @ file://${{PWD}}/{WHEELS_DIR}/{wheel.name}#sha256={digest}",
                f"sitegen {version} ({name}): {source}, kept in {WHEELS_DIR}/ because no package "
-               "index has this build. Commit that folder; pip checks the wheel against the hash.",
-               wheel)
+               "index has this build. Commit that folder; pip checks the wheel against the hash. "
+               "Run pip in the site's folder.", wheel)
 
 
 @functools.lru_cache(maxsize=4)
@@ -126,14 +131,15 @@ def dependency_lines(dist: importlib.metadata.Distribution) -> list[str]:
         except importlib.metadata.PackageNotFoundError:
             lines.append(spec.strip() + suffix)
             continue
-        lines.append(f"{match[1]}{match[2] or ''}=={installed}{suffix}")
+        # (No extras: this is a constraints file, and pip refuses extras there.)
+        lines.append(f"{match[1]}=={installed}{suffix}")
     return sorted(lines, key=str.lower)
 
 
 def requirements_text(found: Pin) -> str:
     why = "\n".join(f"# {line}" for line in _wrap(found.why))
-    return (f"{why}\n# The CI installs it with `pip install --no-deps -r requirements.txt`, then "
-            f"its\n# dependencies from {DEPENDENCIES}.\n{found.requirement}\n")
+    return (f"{why}\n# The CI adds `-c {DEPENDENCIES}`: sitegen's dependencies at the versions "
+            f"init ran with.\n{found.requirement}\n")
 
 
 def _wrap(text: str, width: int = 86) -> list[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen import hosts
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -119,12 +120,14 @@ def test_init_pins_the_sitegen_that_ran_it_so_a_ci_with_no_index_installs_it(
     for host in ("github", "gitlab", "netlify", "cloudflare", "s3"):
         run(f"sitegen init --host {host} --repo redaksi/{host} {host}", elsewhere, bin_dir)
         site = elsewhere / host
-        assert pinned(site) == [f"./.sitegen/wheels/{wheel.name} --hash=sha256:{digest}"], host
+        assert pinned(site) == [f"sitegen-news @ file://${{PWD}}/.sitegen/wheels/{wheel.name}"
+                                f"#sha256={digest}"], host
         assert (site / ".sitegen/wheels" / wheel.name).read_bytes() == wheel.read_bytes()
         assert ".sitegen/\n" not in (site / ".gitignore").read_text()  # committed
         pipeline = site / (".gitlab-ci.yml" if host == "gitlab" else
                            ".github/workflows/deploy.yml")
-        assert "pip install --no-deps -r requirements.txt" in pipeline.read_text()
+        assert "pip install -r requirements.txt -c .sitegen/requirements.txt" in \
+            pipeline.read_text()
         for name in ("netlify.toml", "wrangler.toml", "sitegen.toml"):
             if (site / name).exists():
                 tomllib.loads((site / name).read_text())
@@ -143,7 +146,11 @@ def test_init_pins_the_sitegen_that_ran_it_so_a_ci_with_no_index_installs_it(
     refused = subprocess.run(f"{ci}/pip install --no-index --no-deps --force-reinstall "
                              "-r requirements.txt", shell=True, cwd=tmp_path / "altered",
                              capture_output=True, text=True, timeout=300)
-    assert refused.returncode != 0 and "HASHES" in refused.stdout + refused.stderr
+    assert refused.returncode != 0 and f"Expected sha256 {digest}" in refused.stderr
+    # The pipelines' own install command: sitegen from the site, its dependencies from an
+    # index (which has no sitegen) held to the versions init ran with.
+    run(hosts.INSTALL, site, ci)
+    assert run("sitegen --version", site, ci).stdout.split()[-1] == version
     # Installed from git: the site pins the repository at its commit.
     repo = checkout_copy(tmp_path / "repo")
     git = "git -c user.name=t -c user.email=t@example.org"
