@@ -344,9 +344,16 @@ def list_command(kind: str, source: Path, now: str | None, debug: bool) -> None:
 @click.option("--section", "default_section", default="berita", show_default=True,
               help="The section of posts that have no category.")
 @click.option("--dry-run", "-n", is_flag=True, help="Print what would be written; write nothing.")
+@click.option("--keep-settings", is_flag=True,
+              help="Keep sitegen.toml's language, time zone and base URL (a fresh site takes "
+                   "the old site's).")
+@click.option("--unknown-template", type=click.Choice(["text", "placeholder"]), default="text",
+              show_default=True, help="Template code nothing converts: its text only, or a "
+                                      "visible [name] placeholder.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def import_command(kind: str, old: Path, source: Path, uploads: Path | None,
-                   default_section: str, dry_run: bool, debug: bool) -> None:
+                   default_section: str, dry_run: bool, keep_settings: bool,
+                   unknown_template: str, debug: bool) -> None:
     """Import a Jekyll or Hugo site (its folder) or a WordPress export (WXR file) into
     the site; never overwrites a file, and writes import-report.txt."""
 
@@ -354,7 +361,8 @@ def import_command(kind: str, old: Path, source: Path, uploads: Path | None,
         from sitegen.importers.run import ImportOptions, run_import
 
         config = load_config(source)
-        options = ImportOptions(kind, old, dry_run, uploads, default_section)
+        options = ImportOptions(kind, old, dry_run, uploads, default_section, keep_settings,
+                                unknown_template)
         report, name = run_import(config, options, click.echo)
         if not dry_run:
             click.echo(f"sitegen: imported from {old}: {report.summary()}; "

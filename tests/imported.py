@@ -35,10 +35,14 @@ def new_site(root: Path) -> Path:
     return make_site(root, {})
 
 
-def import_and_build(kind: str, old: Path, site: Path, *extra: str) -> str:
-    """Import, then build with the fixed clock; returns the build's stderr."""
+def import_and_build(kind: str, old: Path, site: Path, *extra: str,
+                     keep_settings: bool = True) -> str:
+    """Import, then build with the fixed clock; returns the build's stderr. The new site
+    keeps its language and zone unless `keep_settings` is False (then a fresh site takes
+    the old site's)."""
     make_site(site, {}, NEW_SITE)
-    imported = sitegen("import", kind, str(old), "--source", str(site), *extra)
+    more = ("--keep-settings",) if keep_settings else ()
+    imported = sitegen("import", kind, str(old), "--source", str(site), *extra, *more)
     assert imported.returncode == 0, imported.stdout + imported.stderr
     built = sitegen("build", "--source", str(site), "--now", "2026-11-28T12:00+07:00")
     assert built.returncode == 0, built.stdout + built.stderr

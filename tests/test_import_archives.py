@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_image, make_site
-from tests.imported import import_and_build, page, template_code_outside_code
+from tests.imported import import_and_build, page, sitegen, template_code_outside_code
 
 # Jekyll ------------------------------------------------------------------------------
 
@@ -219,7 +219,7 @@ def resolved(site: Path, old_urls: dict[str, str]) -> dict[str, str | None]:
 def jekyll(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     root = tmp_path_factory.mktemp("jekyll")
     old, urls = jekyll_site(root / "old")
-    import_and_build("jekyll", old, root / "new")
+    import_and_build("jekyll", old, root / "new", keep_settings=False)
     return root / "new", urls
 
 
@@ -227,7 +227,7 @@ def jekyll(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, st
 def hugo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     root = tmp_path_factory.mktemp("hugo")
     old, urls = hugo_site(root / "old")
-    import_and_build("hugo", old, root / "new")
+    import_and_build("hugo", old, root / "new", keep_settings=False)
     return root / "new", urls
 
 
@@ -235,7 +235,7 @@ def hugo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]
 def wordpress(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     root = tmp_path_factory.mktemp("wordpress")
     export, urls = wordpress_export(root / "old")
-    import_and_build("wordpress", export, root / "new")
+    import_and_build("wordpress", export, root / "new", keep_settings=False)
     return root / "new", urls
 
 
@@ -306,3 +306,38 @@ def test_hugo_and_docsy_shortcodes_are_converted_or_taken_out(
     assert "content/en/docs/shortcodes.md:20: needs a person: template code " \
            "'{{< new-in 0.120 >}}' (new-in)" in report
     assert "\nnew-in: 1\n" in report
+
+
+def test_a_fresh_site_takes_the_old_sites_language_zone_and_address(
+        jekyll: tuple[Path, str], wordpress: tuple[Path, str]) -> None:
+    site, _ = jekyll
+    settings = (site / "sitegen.toml").read_text(encoding="utf-8")
+    assert 'language = "en"' in settings and 'timezone = "Europe/Berlin"' in settings
+    assert 'base_url = "https://project.example.org/"' in settings
+    late = page(site, "/berita/late-night/")
+    assert late.html["lang"] == "en"
+    # 23:30 at -05:00 is 05:30 in Berlin, the old site's zone, and is shown so.
+    assert late.find("time")["datetime"] == "2020-01-01T05:30:00+01:00"
+    report = (site / "import-report.txt").read_text(encoding="utf-8")
+    assert "sitegen.toml: converted: site.timezone = 'Europe/Berlin' (was 'Asia/Jakarta')" \
+        in report
+    blog, _ = wordpress
+    assert 'language = "en-US"' in (blog / "sitegen.toml").read_text(encoding="utf-8")
+    assert page(blog, "/berita/footnoted/").html["lang"] == "en-US"
+
+
+def test_unknown_template_code_can_leave_a_visible_placeholder(tmp_path: Path) -> None:
+    old = make_site(tmp_path / "old", {
+        "hugo.toml": 'baseURL = "https://x.example/"\n',
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\n\n"
+                              "Before {{< chart id=3 >}} after.\n\n"
+                              "{{% note %}}Kept *text*.{{% /note %}}\n",
+    })
+    (old / "sitegen.toml").unlink()
+    site = make_site(tmp_path / "new", {})
+    result = sitegen("import", "hugo", str(old), "--source", str(site),
+                     "--unknown-template", "placeholder")
+    assert result.returncode == 0, result.stderr
+    body = (site / "content/posts/a.md").read_text(encoding="utf-8")
+    assert "Before [chart] after." in body and "[note] Kept *text*." in body
+    assert "{{" not in body

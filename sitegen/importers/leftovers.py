@@ -16,6 +16,8 @@ import re
 from sitegen.importers.report import Report
 
 MODES = ("text", "placeholder")
+MODE = "text"
+"""This import's choice (`--unknown-template`); set once by run.py before converting."""
 
 _FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.M | re.S)
 _SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
@@ -29,7 +31,7 @@ _SLOT = re.compile(r"\x00(\d+)\x00")
 
 
 def remove(body: str, kind: str, source: str, first_line: int, report: Report,
-           mode: str = "text", original: str = "") -> str:
+           mode: str = "", original: str = "") -> str:
     """`kind`: "hugo" (shortcodes) or "liquid" (tags, blocks, output with filters);
     `original`: the body as the old file had it, where lines are counted."""
     slots: list[str] = []
@@ -45,7 +47,7 @@ def remove(body: str, kind: str, source: str, first_line: int, report: Report,
         line = first_line + (original[:at].count("\n") if at >= 0 else
                              text[:match.start()].count("\n"))
         report.template_left(source, line, name, match.group(0)[:60])
-        if mode == "placeholder":
+        if (mode or MODE) == "placeholder":
             return f"[{name}]" + (f" {inner}" if inner else "")
         return inner
 

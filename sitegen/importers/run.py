@@ -12,7 +12,7 @@ from pathlib import Path
 from sitegen import readers, urls
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
-from sitegen.importers import collisions, hugo, jekyll, names, wordpress
+from sitegen.importers import collisions, hugo, identity, jekyll, leftovers, names, wordpress
 from sitegen.importers.report import NEEDS_PERSON, SKIPPED, Report
 from sitegen.importers.write import Result, Writer
 
@@ -29,6 +29,10 @@ class ImportOptions:
     """WordPress: the `wp-content/uploads` folder."""
     section: str = "berita"
     """The section of posts that name no category."""
+    keep_settings: bool = False
+    """Keep sitegen.toml's language, time zone and base URL (identity.py)."""
+    unknown_template: str = "text"
+    """Template code nothing converts: "text" (its text only) or "placeholder"."""
 
 
 def run_import(config: Config, options: ImportOptions,
@@ -66,6 +70,9 @@ def run_import(config: Config, options: ImportOptions,
 def _import(config: Config, options: ImportOptions, report: Report,
             echo: Callable[[str], None]) -> None:
     source = options.source
+    config = identity.adopt(config, options.kind, source.resolve(), report,
+                            options.keep_settings, options.dry_run)
+    leftovers.MODE = options.unknown_template
     if options.kind == "jekyll":
         result = jekyll.import_site(source.resolve(), config, report, options.section)
     elif options.kind == "hugo":
