@@ -26,6 +26,7 @@ timezone: Europe/Berlin
 lang: en
 collections:
   releases: {output: true, permalink: "/releases/:title/"}
+  authors: {output: true}
 """
 
 
@@ -37,7 +38,11 @@ def jekyll_site(root: Path) -> tuple[Path, dict[str, str]]:
                                          "![Logo](../../../../images/logo.png)\n\n"
                                          "Before it came [We are hiring](/2015/02/25/"
                                          "We-Are-Hiring!.html).\n",
-        "_posts/2015-02-25-We-Are-Hiring!.md": "---\ntitle: We are hiring\n---\n\nJoin.\n",
+        "_posts/2015-02-25-We-Are-Hiring!.md": "---\ntitle: We are hiring\nauthor: ann\n---\n\n"
+                                               "Join.\n",
+        "_authors/ann.md": "---\nname: Ann Lee\navatar: /images/ann.jpg\n---\n\n"
+                           "Ann runs the *project*.\n",
+        "old-about.md": "---\nredirect_to: /About-Us/\n---\n",
         "_posts/2019-12-3-one-digit.md": "---\ntitle: A one-digit day\n---\n\nThird.\n",
         "_posts/2020-01-01-late-night.md": "---\ntitle: Late at night\n"
                                            "date: 2019-12-31 23:30:00 -0500\n---\n\nNew year.\n",
@@ -63,6 +68,7 @@ def jekyll_site(root: Path) -> tuple[Path, dict[str, str]]:
         "/news/2021/05/05/launch.html": "Launch",
         "/About-Us/": "About",
         "/who/": "About",
+        "/old-about.html": "About",
         "/releases/v1.2/": "Version 1.2",
     }
 
@@ -341,3 +347,13 @@ def test_unknown_template_code_can_leave_a_visible_placeholder(tmp_path: Path) -
     body = (site / "content/posts/a.md").read_text(encoding="utf-8")
     assert "Before [chart] after." in body and "[note] Kept *text*." in body
     assert "{{" not in body
+
+
+def test_author_collections_become_profiles_used_by_bylines(jekyll: tuple[Path, str]) -> None:
+    site, _ = jekyll
+    assert not (site / "content/authors").exists()  # no articles made of the profiles
+    settings = (site / "sitegen.toml").read_text(encoding="utf-8")
+    assert '[authors.ann-lee]\nname = "Ann Lee"\nbio = "Ann runs the project."' in settings
+    hiring = page(site, "/berita/we-are-hiring/")
+    assert "Ann Lee" in hiring.find(class_="byline").get_text()
+    assert "Ann runs the project." in page(site, "/penulis/ann-lee/").get_text()

@@ -38,7 +38,7 @@ LAYERS: dict[str, int] = {
     "importers.permalinks": 9.3, "importers.wp_blocks": 9.25, "importers.collisions": 9.3,
     "importers.dialect": 9.3, "importers.leftovers": 9.25, "importers.files": 9.3,
     "importers.hugo_site": 9.3, "importers.anchors": 9.3,
-    "importers.identity": 9.35,
+    "importers.identity": 9.35, "importers.authors": 9.15,
     "cli": 10, "__main__": 11,
 }
 PACKAGES = ("importers",)

@@ -28,6 +28,7 @@ from sitegen import urls
 from sitegen.config import Config
 from sitegen.importers import (
     anchors,
+    authors,
     dialect,
     files,
     html,
@@ -94,6 +95,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     # Jekyll without `timezone` uses the build machine's zone: UTC on the usual hosts.
     zone = zone_of(settings.get("timezone"), "UTC")
     data = _data(confined.folder(None, "_data", "_data"), report, confined)
+    profiles = authors.jekyll_profiles(source, data)
     style = str(settings.get("permalink") or "date")
     posts = (settings.get("collections") or {}).get("posts") if isinstance(
         settings.get("collections"), dict) else None
@@ -104,7 +106,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     found: list[tuple[Imported, dict[str, Any], str]] = []
     context = _Context(settings, zone, data, pattern, style, base, section, report,
                        other_language(settings.get("lang") or settings.get("locale"), config),
-                       jekyll_urls.collections(settings))
+                       {name: pattern for name, pattern in jekyll_urls.collections(settings)
+                        .items() if name not in authors.COLLECTIONS}, profiles)
     for path in confined.files(source, skip=lambda name: _hidden((name,))):
         try:
             read = _read_file(path, source, context)
@@ -114,7 +117,9 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
             continue
         if read is not None:
             found.append(read)
-    return _convert(source, config, report, found, settings, data, base)
+    result = _convert(source, config, report, found, settings, data, base)
+    result.profiles = dict(profiles)
+    return result
 
 
 @dataclass(frozen=True)
@@ -131,12 +136,14 @@ class _Context:
     """The old site's own language, when it is not the new site's."""
     collections: dict[str, str]
     """Collections that publish their documents -> their permalink pattern."""
+    profiles: dict[str, authors.Profile]
+    """Author key -> profile (`_data/authors.yml`, an authors collection)."""
 
 
 def _read_file(path: Path, source: Path,
                context: _Context) -> tuple[Imported, dict[str, Any], str] | None:
     """One file of the old site as an item, or None when it is no post or page."""
-    settings, zone, data, report = context.settings, context.zone, context.data, context.report
+    settings, zone, report = context.settings, context.zone, context.report
     base, section = context.base, context.section
     relative = path.relative_to(source)
     parts = relative.parts
@@ -185,7 +192,7 @@ def _read_file(path: Path, source: Path,
                      if t.lower().startswith(key.lower() + ":")), 1)
 
     mapped = map_front(meta, shown, zone, report, line_of, split_spaces=True,
-                       author_names=lambda n: _author(n, data))
+                       author_names=lambda n: _author(n, context.profiles))
     name_date, stem = permalinks.jekyll_dated(path.stem, zone)
     if folder_index:
         stem = "-".join(parts[:-1])
@@ -232,6 +239,9 @@ def _read_file(path: Path, source: Path,
 def _convert(source: Path, config: Config, report: Report,
              found: list[tuple[Imported, dict[str, Any], str]], settings: dict[str, Any],
              data: dict[str, Any], base: str) -> Result:
+    redirecting = [(item, meta, shown) for item, meta, shown in found
+                   if isinstance(meta.get("redirect_to"), (str, list)) and meta["redirect_to"]]
+    found = [entry for entry in found if entry not in redirecting]
     unique_slugs([item for item, _, _ in found], config, report)
     by_source = {shown: item for item, _, shown in found}
     by_name = {Path(shown).stem: item for item, _, shown in found if "_posts/" in shown}
@@ -243,6 +253,7 @@ def _convert(source: Path, config: Config, report: Report,
                 moved[path] = item.path(config)
                 if base:
                     moved[base + path] = item.path(config)
+    _redirect_to(redirecting, found, moved, settings, config, report)
     posts = [{"title": i.front.get("title", ""), "url": i.path(config), "date": i.date,
               "categories": [i.section], "tags": i.front.get("tags", [])}
              for i, _, s in found if i.section]
@@ -356,13 +367,10 @@ def _defaults(settings: dict[str, Any], shown: str, is_post: bool) -> dict[str, 
     return values
 
 
-def _author(name: str, data: dict[str, Any]) -> str:
-    """An author key of `_data/authors.yml` -> the display name written there."""
-    authors = data.get("authors")
-    if isinstance(authors, dict) and isinstance(authors.get(name), dict):
-        entry = authors[name]
-        return str(entry.get("name") or entry.get("display_name") or name)
-    return name
+def _author(name: str, profiles: dict[str, authors.Profile]) -> str:
+    """An author key -> the display name of its profile."""
+    profile = profiles.get(name)
+    return profile.name if profile else name
 
 
 def _old_url(context: _Context, meta: dict[str, Any], relative: Path, collection: str | None,
@@ -401,3 +409,29 @@ def _dialect(body: str, settings: dict[str, Any], note: Callable[[str], None]) -
     if "jemoji" in [str(p) for p in plugins]:
         body = anchors.emoji(body, note)
     return body
+
+
+def _redirect_to(redirecting: list[tuple[Imported, dict[str, Any], str]],
+                 found: list[tuple[Imported, dict[str, Any], str]], moved: dict[str, str],
+                 settings: dict[str, Any], config: Config, report: Report) -> None:
+    """A page with `redirect_to` (jekyll-redirect-from) is no page: its old URLs become
+    redirects to the imported page it pointed at."""
+    by_path = {item.path(config): item for item, _, _ in found}
+    host = str(settings.get("url") or "").rstrip("/")
+    for item, meta, shown in redirecting:
+        target = meta["redirect_to"]
+        target = str(target[0] if isinstance(target, list) else target).strip()
+        local = target.removeprefix(host) if host else target
+        path = old_path(local) if "://" not in local else None
+        new = moved.get(path or "") or moved.get((path or "").rstrip("/") + "/")
+        owner = by_path.get(new or "")
+        if owner is None:
+            report.needs_person(shown, 1, f"redirect_to {target}: not a page of the old site; "
+                                "sitegen makes redirects to its own pages only, so none was "
+                                "made")
+            continue
+        owner.old_urls = [*owner.old_urls, *item.old_urls]
+        for url in item.old_urls:
+            if (old := old_path(url)) is not None:
+                moved[old] = owner.path(config)
+        report.converted(shown, 1, f"redirect_to {target} -> a redirect to {new}")

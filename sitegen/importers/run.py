@@ -12,7 +12,16 @@ from pathlib import Path
 from sitegen import readers, urls
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
-from sitegen.importers import collisions, hugo, identity, jekyll, leftovers, names, wordpress
+from sitegen.importers import (
+    authors,
+    collisions,
+    hugo,
+    identity,
+    jekyll,
+    leftovers,
+    names,
+    wordpress,
+)
 from sitegen.importers.report import NEEDS_PERSON, SKIPPED, Report
 from sitegen.importers.write import Result, Writer
 
@@ -80,6 +89,8 @@ def _import(config: Config, options: ImportOptions, report: Report,
     else:
         result = wordpress.import_site(source.resolve(), config, report, options.section,
                                        options.uploads.resolve() if options.uploads else None)
+    authors.write_profiles(config, result.profiles, report, options.keep_settings,
+                           options.dry_run)
     writer = Writer(config, report, options.dry_run, echo)
     _check_images(result, config, report)
     _portable_aliases(result, report)

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.importers import wp_blocks
+from sitegen.importers import authors, wp_blocks
 from sitegen.importers.confine import Confined
 from sitegen.importers.front import plain
 from sitegen.importers.html import to_markdown
@@ -110,6 +110,7 @@ def import_site(export: Path, config: Config, report: Report, section: str,
     names = {a.findtext(f"{wp}author_login") or "": a.findtext(f"{wp}author_display_name")
              or a.findtext(f"{wp}author_login") or "" for a in channel.iter(f"{wp}author")}
     items = list(channel.iter("item"))
+    profiles = {login: authors.Profile(name) for login, name in names.items() if name}
     attachments: dict[str, dict[str, str]] = {}
     for item in items:
         if item.findtext(f"{wp}post_type") == "attachment":
@@ -119,7 +120,7 @@ def import_site(export: Path, config: Config, report: Report, section: str,
                 "alt": meta.get("_wp_attachment_image_alt", ""),
                 "caption": plain(_excerpt(item)),
                 "title": item.findtext("title") or ""}
-    result = Result([])
+    result = Result([], profiles=profiles)
     confined = Confined(uploads, report, "uploads/") if uploads else None
     found: list[tuple[Imported, str]] = []
     def one(number: int, item: ET.Element) -> None:

@@ -262,3 +262,5 @@ class Result:
     """Site path (`/assets/x.png`) -> the file to copy under content/static/."""
     sections: dict[str, str] = field(default_factory=dict)
     """Section slug -> its old display name."""
+    profiles: dict[str, Any] = field(default_factory=dict)
+    """Author key or login -> `authors.Profile`, for sitegen.toml's [authors]."""
