@@ -11,10 +11,8 @@ Bodies go through `liquid.Converter` with `_config.yml`, `_data/` and
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from sitegen.importers import (
     dialect,
     files,
     html,
+    jekyll_data,
     jekyll_urls,
     leftovers,
     limits,
@@ -58,22 +57,8 @@ _NOT_PAGES = {"index", "readme", "404", "license", "changelog", "contributing"}
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
 
 
-def load_yaml(path: Path, report: Report, shown: str) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        line, reason = yaml_problem(exc)
-        report.needs_person(shown, line, f"could not be read: invalid YAML ({reason})")
-    except (UnicodeDecodeError, OSError) as exc:
-        report.needs_person(shown, 0, f"could not be read: {exc}")
-    return None
 
 
-def yaml_problem(exc: yaml.YAMLError) -> tuple[int, str]:
-    """(line, counted from 1, where the YAML went wrong; what went wrong), on one line."""
-    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-    reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return (mark.line + 1 if mark else 1), " ".join(str(reason).split())
 
 
 def split(text: str) -> tuple[str | None, str, int]:
@@ -88,13 +73,13 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     settings: dict[str, Any] = {}
     confined = Confined(source, report)
     if (config_file := confined.file(source / "_config.yml")) is not None:
-        settings = load_yaml(config_file, report, "_config.yml") or {}
+        settings = jekyll_data.load_yaml(config_file, report, "_config.yml") or {}
     if not isinstance(settings, dict):
         report.needs_person("_config.yml", 1, "not a mapping of settings; ignored")
         settings = {}
     # Jekyll without `timezone` uses the build machine's zone: UTC on the usual hosts.
     zone = zone_of(settings.get("timezone"), "UTC")
-    data = _data(confined.folder(None, "_data", "_data"), report, confined)
+    data = jekyll_data.data_folder(confined.folder(None, "_data", "_data"), report, confined)
     profiles = authors.jekyll_profiles(source, data)
     style = str(settings.get("permalink") or "date")
     posts = (settings.get("collections") or {}).get("posts") if isinstance(
@@ -177,14 +162,14 @@ def _read_file(path: Path, source: Path,
     try:
         meta = yaml.safe_load(head or "") or {}
     except yaml.YAMLError as exc:
-        line, reason = yaml_problem(exc)
+        line, reason = jekyll_data.yaml_problem(exc)
         report.needs_person(shown, line + 1, f"invalid YAML in front matter ({reason}); "
                             "not imported")
         return None
     if not isinstance(meta, dict):
         report.needs_person(shown, 1, "front matter is not a mapping; not imported")
         return None
-    meta = {**_defaults(settings, shown, in_posts or in_drafts), **meta}
+    meta = {**jekyll_data.defaults(settings, shown, in_posts or in_drafts), **meta}
     lines = (head or "").split("\n")
 
     def line_of(key: str, lines: list[str] = lines) -> int:
@@ -253,7 +238,7 @@ def _convert(source: Path, config: Config, report: Report,
                 moved[path] = item.path(config)
                 if base:
                     moved[base + path] = item.path(config)
-    _redirect_to(redirecting, found, moved, settings, config, report)
+    jekyll_urls.redirect_to(redirecting, found, moved, settings, config, report)
     posts = [{"title": i.front.get("title", ""), "url": i.path(config), "date": i.date,
               "categories": [i.section], "tags": i.front.get("tags", [])}
              for i, _, s in found if i.section]
@@ -321,50 +306,8 @@ def _hidden(parts: tuple[str, ...]) -> bool:
     return any(p.startswith(".") or p in {"node_modules", "vendor", "_site"} for p in parts)
 
 
-def _data(folder: Path | None, report: Report, confined: Confined) -> dict[str, Any]:
-    """`_data/` as Jekyll's `site.data`: folders nest, one key per file."""
-    data: dict[str, Any] = {}
-    if folder is None:
-        return data
-    for path in confined.files(folder):
-        if path.is_symlink():
-            continue
-        shown = "_data/" + path.relative_to(folder).as_posix()
-        suffix = path.suffix.lower()
-        if suffix in {".yml", ".yaml"}:
-            value = load_yaml(path, report, shown)
-        elif suffix == ".json":
-            try:
-                value = json.loads(path.read_text(encoding="utf-8"))
-            except (ValueError, OSError) as exc:
-                report.needs_person(shown, 0, f"could not be read: {exc}")
-                continue
-        elif suffix in {".csv", ".tsv"}:
-            with path.open(encoding="utf-8", newline="") as rows:
-                value = list(csv.DictReader(rows, delimiter="\t" if suffix == ".tsv" else ","))
-        else:
-            continue
-        target = data
-        for part in path.relative_to(folder).parts[:-1]:
-            target = target.setdefault(part, {})
-        target[path.stem] = value
-    return data
 
 
-def _defaults(settings: dict[str, Any], shown: str, is_post: bool) -> dict[str, Any]:
-    """`defaults:` of _config.yml whose scope covers this file."""
-    values: dict[str, Any] = {}
-    for entry in settings.get("defaults") or []:
-        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
-            continue
-        scope = entry.get("scope") or {}
-        path = str(scope.get("path") or "")
-        kind = scope.get("type")
-        if (not path or shown.startswith(path.strip("/"))) and (
-                not kind or kind == ("posts" if is_post else "pages") or
-                (kind == "drafts" and "_drafts/" in shown)):
-            values.update(entry["values"])
-    return values
 
 
 def _author(name: str, profiles: dict[str, authors.Profile]) -> str:
@@ -409,29 +352,3 @@ def _dialect(body: str, settings: dict[str, Any], note: Callable[[str], None]) -
     if "jemoji" in [str(p) for p in plugins]:
         body = anchors.emoji(body, note)
     return body
-
-
-def _redirect_to(redirecting: list[tuple[Imported, dict[str, Any], str]],
-                 found: list[tuple[Imported, dict[str, Any], str]], moved: dict[str, str],
-                 settings: dict[str, Any], config: Config, report: Report) -> None:
-    """A page with `redirect_to` (jekyll-redirect-from) is no page: its old URLs become
-    redirects to the imported page it pointed at."""
-    by_path = {item.path(config): item for item, _, _ in found}
-    host = str(settings.get("url") or "").rstrip("/")
-    for item, meta, shown in redirecting:
-        target = meta["redirect_to"]
-        target = str(target[0] if isinstance(target, list) else target).strip()
-        local = target.removeprefix(host) if host else target
-        path = old_path(local) if "://" not in local else None
-        new = moved.get(path or "") or moved.get((path or "").rstrip("/") + "/")
-        owner = by_path.get(new or "")
-        if owner is None:
-            report.needs_person(shown, 1, f"redirect_to {target}: not a page of the old site; "
-                                "sitegen makes redirects to its own pages only, so none was "
-                                "made")
-            continue
-        owner.old_urls = [*owner.old_urls, *item.old_urls]
-        for url in item.old_urls:
-            if (old := old_path(url)) is not None:
-                moved[old] = owner.path(config)
-        report.converted(shown, 1, f"redirect_to {target} -> a redirect to {new}")

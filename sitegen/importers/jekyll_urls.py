@@ -1,21 +1,12 @@
-"""Where Jekyll published a page: its permalink styles and placeholders."""
+"""Where Jekyll published a page: its collections' permalinks, and `redirect_to` pages."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from pathlib import Path
 from typing import Any
 
-from sitegen import urls
-
-STYLES = {
-    "date": "/:categories/:year/:month/:day/:title:output_ext",
-    "pretty": "/:categories/:year/:month/:day/:title/",
-    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
-    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
-    "none": "/:categories/:title:output_ext",
-}
+from sitegen.config import Config
+from sitegen.importers.report import Report
+from sitegen.importers.write import Imported, old_path
 
 
 def collections(settings: dict[str, Any]) -> dict[str, str]:
@@ -30,28 +21,27 @@ def collections(settings: dict[str, Any]) -> dict[str, str]:
             if isinstance(value, dict) and value.get("output") is True and name != "posts"}
 
 
-def post_url(pattern: str, categories: list[str], stem: str, slug: str, date: dt.datetime,
-              meta: dict[str, Any]) -> str:
-    return expand(pattern, categories, stem, str(meta.get("slug") or slug), date)
-
-
-def expand(pattern: str, categories: list[str], stem: str, slug: str,
-            date: dt.datetime, more: dict[str, str] | None = None) -> str:
-    title = urls.slugify(stem) if stem else slug
-    values = {
-        "year": f"{date.year:04d}", "month": f"{date.month:02d}", "day": f"{date.day:02d}",
-        "i_month": str(date.month), "i_day": str(date.day), "short_year": f"{date.year % 100:02d}",
-        "y_day": f"{date.timetuple().tm_yday:03d}", "hour": f"{date.hour:02d}",
-        "minute": f"{date.minute:02d}", "second": f"{date.second:02d}", "title": title,
-        "slug": slug, "name": stem, "output_ext": ".html",
-        "categories": "/".join(urls.slugify(c) for c in categories),
-        "week": f"{date.isocalendar()[1]:02d}", "short_day": date.strftime("%a"),
-        **(more or {}),
-    }
-    path = re.sub(r":(\w+)", lambda m: values.get(m.group(1), m.group(0)), pattern)
-    return re.sub(r"/{2,}", "/", "/" + path)
-
-
-def page_url(relative: Path, style: str) -> str:
-    stem = relative.with_suffix("").as_posix()
-    return f"/{stem}/" if style == "pretty" else f"/{stem}.html"
+def redirect_to(redirecting: list[tuple[Imported, dict[str, Any], str]],
+                 found: list[tuple[Imported, dict[str, Any], str]], moved: dict[str, str],
+                 settings: dict[str, Any], config: Config, report: Report) -> None:
+    """A page with `redirect_to` (jekyll-redirect-from) is no page: its old URLs become
+    redirects to the imported page it pointed at."""
+    by_path = {item.path(config): item for item, _, _ in found}
+    host = str(settings.get("url") or "").rstrip("/")
+    for item, meta, shown in redirecting:
+        target = meta["redirect_to"]
+        target = str(target[0] if isinstance(target, list) else target).strip()
+        local = target.removeprefix(host) if host else target
+        path = old_path(local) if "://" not in local else None
+        new = moved.get(path or "") or moved.get((path or "").rstrip("/") + "/")
+        owner = by_path.get(new or "")
+        if owner is None:
+            report.needs_person(shown, 1, f"redirect_to {target}: not a page of the old site; "
+                                "sitegen makes redirects to its own pages only, so none was "
+                                "made")
+            continue
+        owner.old_urls = [*owner.old_urls, *item.old_urls]
+        for url in item.old_urls:
+            if (old := old_path(url)) is not None:
+                moved[old] = owner.path(config)
+        report.converted(shown, 1, f"redirect_to {target} -> a redirect to {new}")
