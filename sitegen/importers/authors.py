@@ -59,9 +59,13 @@ def jekyll_profiles(source: Path, data: dict[str, Any]) -> dict[str, Profile]:
                 found[str(key)] = _profile(str(key), entry)
     for name in COLLECTIONS:
         folder = source / f"_{name}"
-        if not folder.is_dir():
+        if not folder.is_dir() or folder.is_symlink():
             continue
         for path in sorted(folder.glob("*.md")):
+            # Only the old site's own files: no link out of it, no FIFO that would block.
+            if path.is_symlink() or not path.is_file() or \
+                    not path.resolve().is_relative_to(source.resolve()):
+                continue
             match = _FRONT.match(path.read_text(encoding="utf-8-sig", errors="replace"))
             try:
                 meta = yaml.safe_load(match.group(1)) if match else {}
