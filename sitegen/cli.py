@@ -388,6 +388,10 @@ def init_command(directory: Path, host: str, repo: str, debug: bool) -> None:
         created = scaffold.init_site(directory, host, repo)
         config = load_config(directory)
         click.echo(f"sitegen: created a new site in {directory} ({len(created)} files).")
+        if not cms.repository(config):
+            click.echo("sitegen: warning: the CMS has no repository yet, so editors cannot sign "
+                       "in: give --repo OWNER/NAME, or add it as [cms] repo (step 1 below)",
+                       err=True)
         click.echo(f"Try it: cd {directory} && sitegen serve")
         click.echo(f"Next steps for {host}:")
         for line in next_steps.lines(str(directory), host, cms.repository(config),

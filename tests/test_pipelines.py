@@ -216,3 +216,5 @@ def test_init_ends_with_the_next_steps_for_its_host(tmp_path: Path, host: str,
     assert "Sign In" in steps_shown
     unset = CliRunner().invoke(main, ["init", str(tmp_path / f"{host}-2"), "--host", host])
     assert "repo = \"OWNER/NAME\" under [cms]" in unset.output
+    assert "sitegen: warning: the CMS has no repository yet" in unset.output
+    assert "warning" not in result.output
