@@ -107,6 +107,7 @@ def test_redirects_to_loopback_and_ftp_are_refused_and_a_trickle_ends_on_time(
     assert took < TRICKLE_SECONDS / 2, took
 
 
+@pytest.mark.slow  # three checks of a site through the CLI
 def test_loopback_is_not_asked_unless_allowed(tmp_path: Path,
                                               servers: tuple[_Server, _Server]) -> None:
     linked, _ = servers
