@@ -41,7 +41,10 @@ def user_cache_dir() -> Path:
 def template_cache(site_cache: Path | None) -> jinja2.BytecodeCache | None:
     """The sealed bytecode cache, or None (compile in memory) when the user's cache
     folder cannot be used or lies inside the site's build cache."""
-    folder = user_cache_dir()
+    try:
+        folder = user_cache_dir()
+    except (RuntimeError, KeyError):  # no home folder (some containers): compile in memory
+        return None
     try:
         if site_cache is not None and folder.resolve().is_relative_to(site_cache.resolve()):
             return None
