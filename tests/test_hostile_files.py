@@ -223,3 +223,22 @@ def _rules(text: str) -> dict[str, dict[str, str]]:
             current = line
             rules.setdefault(current, {})
     return rules
+
+
+def test_an_image_bomb_a_page_shows_is_never_decoded(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "content/ekonomi/a.md": article("A", image="/bom.png", image_alt="Bom"),
+        "content/ekonomi/b.md": article("B", body="![Bom](/bom-lain.png)"),
+        "content/ekonomi/c.md": article("C"),
+        "content/static/bom.png": png_header(12_000, 9_000),
+        "content/static/bom-lain.png": png_header(30_000, 30_000),
+    })
+    with pytest.raises(SitegenError) as raised:
+        build_site(site)
+    assert "internal error" not in str(raised.value.problems)
+    report = build_site(site, keep_going=True)
+    skipped = {p.path for p in report.skipped}
+    assert {"content/static/bom.png", "content/static/bom-lain.png"} <= skipped
+    assert report.processed_images == [], "no picture was decoded"
+    assert (site / "output/ekonomi/c/index.html").is_file()
+    assert not (site / "output/bom.png").exists() and not (site / "output/_img").exists()
