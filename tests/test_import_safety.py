@@ -207,6 +207,31 @@ def test_a_file_whose_liquid_runs_too_long_is_imported_unconverted(
             "conversion took longer than 0.5 s") in map(str, report.entries)
 
 
+def test_html_nested_too_deeply_is_one_files_problem(tmp_path: Path) -> None:
+    from tests.test_import_wordpress import HEAD, item
+
+    deep = "<div>" * 20000 + "x" + "</div>" * 20000
+    wxr = tmp_path / "export.xml"
+    wxr.write_text(HEAD + item("Deep", 1, "deep", "https://lama.example.id/deep/", deep)
+                   + item("Fine", 2, "fine", "https://lama.example.id/fine/", "Isi.")
+                   + "</channel>\n</rss>\n", encoding="utf-8")
+    site = make_site(tmp_path / "new", {}, NEW_SITE)
+    result = sitegen("import", "wordpress", str(wxr), "--source", str(site))
+    assert result.returncode == 0, result.stderr  # was an internal error for the whole import
+    assert "could not be imported: its HTML is nested too deeply to convert" in report_of(site)
+    assert [p.name for p in (site / "content/berita").iterdir()] == ["fine.md"]
+
+    old = make_site(tmp_path / "jekyll", {
+        "_posts/2020-01-01-deep.html": f"---\ntitle: D\n---\n{deep}\n",
+        "_posts/2020-01-02-fine.md": "---\ntitle: F\n---\n\nF.\n"})
+    site = make_site(tmp_path / "new-jekyll", {}, NEW_SITE)
+    result = sitegen("import", "jekyll", str(old), "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    assert "_posts/2020-01-01-deep.html:4: needs a person: left as written, not converted " \
+           "to Markdown: nested too deeply" in report_of(site)
+    assert sorted(p.name for p in (site / "content/berita").iterdir()) == ["deep.md", "fine.md"]
+
+
 # --- Names -----------------------------------------------------------------------------------
 
 def test_reserved_sections_and_pages_are_renamed_and_reported(tmp_path: Path) -> None:
@@ -241,11 +266,14 @@ def test_names_over_255_bytes_are_shortened_and_unique(tmp_path: Path) -> None:
 
     long_name = "berita-" + "sangat-panjang-" * 20  # 307 bytes
     category = "k" * 300
+    tag = "Кампания " * 30  # 510 bytes in its slug
     wxr = tmp_path / "export.xml"
     items = [item(f"Judul {n}", n, long_name + str(n),
                   f"https://lama.example.id/{'x' * 300}/{n}/", "Isi.",
                   categories=f'<category domain="category" nicename="{category}">'
-                             f"<![CDATA[{category}]]></category>") for n in (1, 2)]
+                             f"<![CDATA[{category}]]></category>"
+                             f'<category domain="post_tag" nicename="t"><![CDATA[{tag}]]>'
+                             "</category>") for n in (1, 2)]
     wxr.write_text(HEAD + "".join(items) + "</channel>\n</rss>\n", encoding="utf-8")
     site = make_site(tmp_path / "new", {}, NEW_SITE)
     result = sitegen("import", "wordpress", str(wxr), "--source", str(site))
@@ -257,7 +285,8 @@ def test_names_over_255_bytes_are_shortened_and_unique(tmp_path: Path) -> None:
     assert "the slug is longer than a file name may be; shortened to" in report
     assert "the section name is longer than a file name may be" in report
     assert "cannot be a redirect: a part of it is longer than a file name may be" in report
-    build(site)
+    assert "tag name is longer than a file name may be; shortened to 'Кампания" in report
+    build(site)  # the tag's page too: its name was too long for a file before
 
 
 def test_non_ascii_wordpress_permalinks_redirect_when_served(tmp_path: Path) -> None:

@@ -264,11 +264,17 @@ def _convert(source: Path, config: Config, report: Report,
             body = item.body
         body = leftovers.remove(body, "liquid", shown, item.body_line, report,
                                 original=item.body)
-        if Path(shown).suffix.lower() in HTML:
-            body = html.to_markdown(body)
-        else:  # kramdown (GFM input) -> what Python-Markdown reads alike
-            body = _dialect(body, settings,
-                            functools.partial(report.converted, shown, item.body_line))
+        try:
+            with limits.per_file():  # hostile HTML (nested 20,000 deep) is one file's problem
+                if Path(shown).suffix.lower() in HTML:
+                    body = html.to_markdown(body)
+                else:  # kramdown (GFM input) -> what Python-Markdown reads alike
+                    body = _dialect(body, settings,
+                                    functools.partial(report.converted, shown, item.body_line))
+        except (RecursionError, limits.TooSlow) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            report.needs_person(shown, item.body_line, f"left as written, not converted to "
+                                f"Markdown: {reason}")
         if base:
             body = re.sub(r"(\]\(\s*|\b(?:href|src)=[\"'])" + re.escape(base) + "/",
                           r"\1/", body)

@@ -18,9 +18,9 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from sitegen import readers
+from sitegen import readers, urls
 from sitegen.config import Config
 from sitegen.importers.report import Report
 
@@ -44,6 +44,7 @@ class Named(Protocol):
     slug: str
     origin: str
     existing: str
+    front: dict[str, Any]
 
 
 def reserved(config: Config) -> set[str]:
@@ -95,6 +96,7 @@ def fit(items: list[Named], config: Config, report: Report) -> None:
             item.slug = shorten(item.slug)
             report.needs_person(item.source, 1, "the slug is longer than a file name may "
                                 f"be; shortened to '{item.slug}'")
+        _fit_terms(item, report)
         if item.section in taken:
             report.needs_person(item.source, 1, f"section '{item.section}' is a name sitegen "
                                 f"keeps for itself; imported into section '{item.section}-2'")
@@ -103,6 +105,27 @@ def fit(items: list[Named], config: Config, report: Report) -> None:
             report.needs_person(item.source, 1, f"page name '{item.slug}' is a name sitegen "
                                 f"keeps for itself; imported as '{item.slug}-2'")
             item.slug += "-2"
+
+
+def fitting(name: str) -> str:
+    """`name` (a tag, an author) cut until the slug the build makes of it fits."""
+    while len(urls.slugify(name).encode("utf-8")) > MAX_SLUG_BYTES:
+        name = name[:len(name) * 4 // 5].rstrip()
+    return name
+
+
+def _fit_terms(item: Named, report: Report) -> None:
+    """Tags and authors get pages of their own (`/tag/SLUG/`): their names must fit too."""
+    for key in ("tags", "authors", "author"):
+        value = item.front.get(key)
+        names = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+        fitted = [fitting(n) if isinstance(n, str) else n for n in names]
+        for before, after in zip(names, fitted, strict=True):
+            if before != after:
+                report.needs_person(item.source, 1, f"{key.rstrip('s')} name is longer than "
+                                    f"a file name may be; shortened to '{after}'")
+        if fitted != names:
+            item.front[key] = fitted if isinstance(value, list) else fitted[0]
 
 
 def alias_problem(alias: str) -> str | None:

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.importers import authors, wp_blocks
+from sitegen.importers import authors, limits, wp_blocks
 from sitegen.importers.confine import Confined
 from sitegen.importers.front import plain
 from sitegen.importers.html import to_markdown
@@ -194,10 +194,15 @@ def import_site(export: Path, config: Config, report: Report, section: str,
 
     for number, item in enumerate(items, start=1):
         try:
-            one(number, item)
-        except (ValueError, TypeError, AttributeError) as exc:  # one bad item
+            with limits.per_file():  # hostile HTML (nested 20,000 deep) is one item's problem
+                one(number, item)
+        except (ValueError, TypeError, AttributeError, RecursionError,
+                limits.TooSlow) as exc:  # one bad item
+            reason = ("its HTML is nested too deeply to convert"
+                      if isinstance(exc, RecursionError) else str(exc)
+                      if isinstance(exc, limits.TooSlow) else f"{type(exc).__name__}: {exc}")
             report.needs_person(shown, starts[number - 1] if number <= len(starts) else 0,
-                                f"could not be imported: {type(exc).__name__}: {exc}")
+                                f"could not be imported: {reason}")
     unique_slugs([i for i, _ in found], config, report)
     moved = {p: i.path(config) for i, _ in found for u in i.old_urls if (p := old_path(u))}
     for imported, _ in found:
