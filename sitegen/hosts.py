@@ -160,7 +160,7 @@ _LEFT_OUT = """\
         env:
           SKIPPED: <<skipped>>
         run: |
-          echo "::error title=Files left out::$SKIPPED file(s) were left out of the" \
+          echo "::error title=Files left out::$SKIPPED file(s) were left out of the" \\
             "published site: the Build step's summary names them"
           exit 1
 """
@@ -197,7 +197,8 @@ _NETLIFY = """\
 <<build>>      - name: Deploy to Netlify
         env:
           # Netlify: User settings > Applications > Personal access tokens, and the
-          # site's Project configuration > Site ID; both as repository secrets.
+          # site's Project configuration > Site ID; both as secrets of the environment
+          # production (Settings > Environments), which only main may use.
           NETLIFY_AUTH_TOKEN: ${{ secrets.NETLIFY_AUTH_TOKEN }}
           NETLIFY_SITE_ID: ${{ secrets.NETLIFY_SITE_ID }}
         run: npx --yes <<netlify_cli>> deploy --prod --no-build --dir output
