@@ -127,7 +127,8 @@ def hugo_site(root: Path) -> tuple[Path, dict[str, str]]:
         "content/en/blog/first.md": "---\ntitle: \"Hello, World: Part 1\"\ndate: 2024-01-05\n"
                                     "---\n\nSee [the trip photo](/2024/02/the-trip/photo.jpg).\n",
         "content/en/blog/second.md": "---\ntitle: Second\nslug: My-Second\ndate: 2024-01-09\n"
-                                     "---\n\nTwo.\n",
+                                     "---\n\nTwo.\n\n![Chart](../../../images/chart.png)\n\n"
+                                     "![Gone](/img/gone.png)\n",
         "content/en/blog/trip/index.md": "---\ntitle: The Trip\ndate: 2024-02-02\n---\n\n"
                                          "![Harbour](photo.jpg)\n",
         "content/en/docs/Getting-Started.md": "---\ntitle: Getting started\n---\n\nInstall.\n",
@@ -140,6 +141,7 @@ def hugo_site(root: Path) -> tuple[Path, dict[str, str]]:
     old = make_site(root, files)
     (old / "sitegen.toml").unlink()
     make_image(old / "content/en/blog/trip/photo.jpg", (640, 480))
+    make_image(old / "static/images/chart.png", (320, 200))
     for path in old.rglob("*.md"):  # an old archive: its files were saved long ago
         os.utime(path, (1_600_000_000, 1_600_000_000))
     return old, {
@@ -273,6 +275,12 @@ def test_hugo_bundle_files_and_links_to_them_follow(hugo: tuple[Path, str]) -> N
     first = (site / "content/blog/first.md").read_text(encoding="utf-8")
     assert "(/images/blog/trip/photo.jpg)" in first
     assert (site / "content/static/images/blog/trip/photo.jpg").is_file()
+    second = (site / "content/blog/my-second.md").read_text(encoding="utf-8")
+    assert "![Chart](/images/chart.png)" in second  # resolved against the old URL
+    assert (site / "content/static/images/chart.png").is_file()
+    report = (site / "import-report.txt").read_text(encoding="utf-8")
+    assert "content/en/blog/second.md:11: needs a person: /img/gone.png is used here but is " \
+           "not in the old site" in report
     # The section's own page is kept, beside the section's front page.
     assert "Read the docs." in (site / "content/pages/docs-2.md").read_text(encoding="utf-8")
 

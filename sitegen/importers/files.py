@@ -19,6 +19,8 @@ from sitegen.importers.report import Report
 
 _RELATIVE = re.compile(r"(!?\[[^\]\n]*\]\(\s*<?|\b(?:href|src)=[\"']|^ {0,3}\[[^\]\n]+\]:\s*)"
                        r"(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\{|\?|<)([^)\"'\s>]+)", re.M)
+_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.M | re.S)
+_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _NOT_FILES = {"", ".html", ".htm", ".md", ".markdown", ".php"}
 
 
@@ -35,7 +37,14 @@ def absolute_references(body: str, old_url: str) -> str:
         parts = urllib.parse.urlsplit(joined)
         return match.group(1) + parts.path + (f"?{parts.query}" if parts.query else "") + (
             f"#{parts.fragment}" if parts.fragment else "")
-    return _RELATIVE.sub(replace, body)
+    slots: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:  # code shows paths as written
+        slots.append(match.group(0))
+        return f"\x00{len(slots) - 1}\x00"
+    text = _SPAN.sub(keep, _FENCE.sub(keep, body))
+    text = _RELATIVE.sub(replace, text)
+    return re.sub(r"\x00(\d+)\x00", lambda m: slots[int(m.group(1))], text)
 
 
 def report_missing(body: str, used: set[str], found: Callable[[str], Path | None],

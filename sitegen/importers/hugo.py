@@ -24,7 +24,15 @@ import yaml
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.importers import anchors, dialect, hugo_site, leftovers, permalinks, shortcodes
+from sitegen.importers import (
+    anchors,
+    dialect,
+    files,
+    hugo_site,
+    leftovers,
+    permalinks,
+    shortcodes,
+)
 from sitegen.importers.confine import Confined
 from sitegen.importers.front import credit_lines, map_front, words
 from sitegen.importers.report import Report
@@ -35,6 +43,7 @@ from sitegen.importers.write import (
     old_path,
     other_language,
     parse_date,
+    referenced,
     rewrite_links,
     unique_slugs,
     zone_of,
@@ -231,11 +240,23 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         if path.stem.split(".")[0] == "index":
             body = _bundle(path.parent, item, body, result, source)
         static = source / "static"
+        if item.old_urls and (page_url := old_path(item.old_urls[0])):
+            body = files.absolute_references(body, page_url)  # as the browser resolved them
         item.body = rewrite_links(body, moved)
-        for site_path in (*re.findall(r"\]\((/[^)\s\"]+)", item.body), item.front.get("image")):
-            # A link in static/ is copied only when it leads to a file of the old site.
-            if site_path and (kept := confined.file(static / site_path.lstrip("/"))):
-                result.assets.setdefault(site_path, kept)
+
+        def found(site_path: str, static: Path = static) -> Path | None:
+            """The old site's file at that path: in static/, else beside the content."""
+            for base in (static, *(r.folder for r in roots)):
+                if (base / site_path.lstrip("/")).is_file():
+                    return confined.file(base / site_path.lstrip("/"))
+            return None
+        used = {*re.findall(r"\]\((/[^)\s\"]+)", item.body), *referenced(item.body)}
+        for site_path in (*sorted(used), item.front.get("image")):
+            # A link is copied only when it leads to a file of the old site.
+            if site_path and site_path not in result.assets and (kept := found(site_path)):
+                result.assets[site_path] = kept
+        files.report_missing(item.body, {u for u in used if u not in result.assets}, found,
+                             item.source, item.body_line, report)
         new = item.path(config)
         item.front["aliases"] = sorted({p for u in item.old_urls
                                         if (p := old_path(u)) and p != new})
