@@ -111,6 +111,32 @@ def test_jekyll_data_linked_to_a_folder_outside_is_not_read(tmp_path: Path) -> N
     assert not (site / "content/static/assets/x.png").exists()
 
 
+def test_jekyll_config_linked_from_outside_and_hidden_files_are_not_read(
+        tmp_path: Path) -> None:
+    private = outside(tmp_path)
+    (private / "_config.yml").write_text(f"title: {SECRET}\n", encoding="utf-8")
+    old = make_site(tmp_path / "old", {
+        ".git/config": f"[remote]\n  url = https://token:{SECRET}@example.com/x.git\n",
+        "_posts/2020-01-01-site.md": "---\ntitle: Site\n---\n\nOn {{ site.title }}.\n\n"
+                                    "{% include_relative ../.git/config %}\n"})
+    (old / "_config.yml").symlink_to(private / "_config.yml")
+    site = make_site(tmp_path / "new", {}, NEW_SITE)
+    result = sitegen("import", "jekyll", str(old), "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    report = report_of(site)
+    assert "_config.yml: not imported: not read: it leads outside the old site" in report
+    assert "{% include ../.git/config %} not read: it leads into a hidden folder" in report
+    assert leaked(site, SECRET) == []
+
+
+def test_an_export_that_is_a_fifo_is_never_opened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "export.xml")
+    site = make_site(tmp_path / "new", {}, NEW_SITE)
+    result = sitegen("import", "wordpress", str(tmp_path / "export.xml"), "--source", str(site))
+    assert result.returncode == 1  # at once: opening the FIFO would wait for a writer
+    assert "is not the WXR export file (.xml)" in result.stderr
+
+
 # --- Hugo: content dir, static links ---------------------------------------------------------
 
 def test_hugo_content_dir_outside_imports_nothing_and_fails(tmp_path: Path) -> None:
