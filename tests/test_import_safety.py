@@ -415,12 +415,16 @@ def test_a_5000_item_export_is_imported_in_linear_time(tmp_path: Path) -> None:
     seconds = {}
     for count in (2500, 5000):
         export = big_export(tmp_path / f"export-{count}.xml", count)
-        started = time.process_time()  # CPU time: the machine's load does not change it
-        report, _ = run_import(config, ImportOptions("wordpress", export, dry_run=True),
-                               echo=lambda line: None)
-        seconds[count] = time.process_time() - started
-        assert len(report.written) == count
-    # Counting lines for each item made this 3.1 times longer for twice the items.
+        times = []
+        for _ in range(2):  # the faster of two: less noise from a loaded machine
+            started = time.process_time()  # CPU time: other processes do not count
+            report, _ = run_import(config, ImportOptions("wordpress", export, dry_run=True),
+                                   echo=lambda line: None)
+            times.append(time.process_time() - started)
+            assert len(report.written) == count
+        seconds[count] = min(times)
+    # Counting lines for each item made twice the items take 2.8 times as long (measured
+    # CPU: 2.2 s -> 6.3 s); read in one pass, 2.1 times (1.4 s -> 2.9 s).
     assert seconds[5000] / seconds[2500] < 2.5, seconds
 
 
