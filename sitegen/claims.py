@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from sitegen import portable_names
 from sitegen.config import CONFIG_NAME
 from sitegen.errors import Problem
 
@@ -74,6 +75,18 @@ def clashes(claims: Iterable[tuple[str, str]], static: dict[str, str],
             reported.add(frozenset((other, who)))
             problems.append(_problem(other, who, f"{output} would be written for both {other} "
                                      f"and {who}"))
+    # Names that differ only in case or Unicode normalization are one file on macOS,
+    # Windows and many hosts: one owner's file would silently replace the other's.
+    folded: dict[str, tuple[str, str]] = {}
+    for output, who in every:
+        first, owner_of_first = folded.setdefault(portable_names.folded(output), (output, who))
+        if first != output and owner_of_first != who and \
+                frozenset((owner_of_first, who)) not in reported:
+            reported.add(frozenset((owner_of_first, who)))
+            problems.append(_problem(owner_of_first, who, f"{output} of {who} and {first} of "
+                                     f"{owner_of_first} differ only in case or Unicode "
+                                     "normalization, and are one file on Windows, macOS and "
+                                     "many hosts"))
     # A folder that another owner writes as a file: reported once per folder, naming
     # the shortest path inside it (a section's front page rather than its feeds).
     inside: dict[tuple[str, str], list[tuple[str, str]]] = {}

@@ -242,3 +242,16 @@ def test_an_image_bomb_a_page_shows_is_never_decoded(tmp_path: Path) -> None:
     assert report.processed_images == [], "no picture was decoded"
     assert (site / "output/ekonomi/c/index.html").is_file()
     assert not (site / "output/bom.png").exists() and not (site / "output/_img").exists()
+
+
+def test_a_static_file_and_a_page_that_differ_only_in_case_are_one_file(
+        tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"content/pages/tentang.md": "---\ntitle: Tentang\n---\nIsi\n",
+                                "content/static/Tentang/index.html": "<p>lama</p>"})
+    with pytest.raises(SitegenError) as raised:
+        build_site(site)
+    assert [str(p) for p in raised.value.problems] == [
+        "content/pages/tentang.md:1: tentang/index.html of content/pages/tentang.md and "
+        "Tentang/index.html of the static file content/static/Tentang/index.html differ only "
+        "in case or Unicode normalization, and are one file on Windows, macOS and many hosts: "
+        "give one of them another name or URL"]
