@@ -37,7 +37,8 @@ def jekyll_site(root: Path) -> tuple[Path, dict[str, str]]:
         "_posts/2014-09-15-Rust-1.0.md": "---\ntitle: Rust 1.0\ncategories: Release\n---\n\n"
                                          "![Logo](../../../../images/logo.png)\n\n"
                                          "Before it came [We are hiring](/2015/02/25/"
-                                         "We-Are-Hiring!.html).\n",
+                                         "We-Are-Hiring!.html) and [a day](https://project."
+                                         "example.org/2019/12/03/one-digit.html).\n",
         "_posts/2015-02-25-We-Are-Hiring!.md": "---\ntitle: We are hiring\nauthor: ann\n---\n\n"
                                                "Join.\n",
         "_authors/ann.md": "---\nname: Ann Lee\navatar: /images/ann.jpg\n---\n\n"
@@ -257,6 +258,7 @@ def test_jekyll_links_and_relative_images_follow_the_move(jekyll: tuple[Path, st
     rust = (site / "content/release/rust-1-0.md").read_text(encoding="utf-8")
     assert "![Logo](/images/logo.png)" in rust
     assert "[We are hiring](/berita/we-are-hiring/)" in rust
+    assert "[a day](/berita/one-digit/)" in rust  # written with the old site's address
     assert (site / "content/static/images/logo.png").is_file()
     report = (site / "import-report.txt").read_text(encoding="utf-8")
     assert ("_posts/2014-09-15-Rust-1.0.md: /release/2014/09/15/Rust-1.0.html -> "

@@ -79,5 +79,7 @@ def changed_urls(items: list[Imported], config: Config, report: Report) -> None:
     """The report lists every item whose URL changed, with the old URLs and why."""
     for item in items:
         new = item.path(config)
+        pattern = (f"[permalinks] article = '{config.permalinks.article}'" if item.section
+                   else f"[permalinks] page = '{config.permalinks.page}'")
         for alias in item.front.get("aliases", []):
-            report.url_changed(item.source, alias, new)
+            report.url_changed(item.source, alias, f"{new} ({pattern})")

@@ -47,6 +47,16 @@ def absolute_references(body: str, old_url: str) -> str:
     return re.sub(r"\x00(\d+)\x00", lambda m: slots[int(m.group(1))], text)
 
 
+def own_links(body: str, site_url: str) -> str:
+    """Links written with the old site's own address (`https://old.example/2019/x/`)
+    -> root-relative, so they can be followed to the new URLs like the others."""
+    host = re.match(r"^https?://[^/\s]+", site_url.strip())
+    if host is None:
+        return body
+    name = re.escape(host.group(0).split("://", 1)[1])
+    return re.sub(r"(\]\(\s*<?|\b(?:href|src)=[\"'])https?://" + name + r"(?=/)", r"\1", body)
+
+
 def report_missing(body: str, used: set[str], found: Callable[[str], Path | None],
                    source: str, first_line: int, report: Report) -> None:
     """Each file the body uses (an image or download with an extension) that the old site

@@ -240,6 +240,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         if path.stem.split(".")[0] == "index":
             body = _bundle(path.parent, item, body, result, source)
         static = source / "static"
+        body = files.own_links(body, str(settings.get("baseurl") or ""))
         if item.old_urls and (page_url := old_path(item.old_urls[0])):
             body = files.absolute_references(body, page_url)  # as the browser resolved them
         item.body = rewrite_links(body, moved)

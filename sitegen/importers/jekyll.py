@@ -275,6 +275,7 @@ def _convert(source: Path, config: Config, report: Report,
             reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
             report.needs_person(shown, item.body_line, f"left as written, not converted to "
                                 f"Markdown: {reason}")
+        body = files.own_links(body, str(settings.get("url") or ""))
         if base:
             body = re.sub(r"(\]\(\s*|\b(?:href|src)=[\"'])" + re.escape(base) + "/",
                           r"\1/", body)
