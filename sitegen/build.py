@@ -61,6 +61,9 @@ class BuildOptions:
     """Skip the sources with errors and build the rest (also `[build] keep_going`)."""
     progress: Progress | None = None
     """Called as progress(stage, done, total) while reading and rendering."""
+    preview: bool = False
+    """`sitegen serve`: pages label drafts, scheduled and expired stories, and carry no
+    analytics (templates see `site.preview` and each card's `status`)."""
 
 
 @dataclass
@@ -161,7 +164,8 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
         plan = _pictures(config, site, static, folder, workers, report)
         clock.lap("pictures", report)
         views = Views(site, config, options.now,
-                      {v.output: (folder / v.output).stat().st_size for v in plan.variants})
+                      {v.output: (folder / v.output).stat().st_size for v in plan.variants},
+                      preview=options.preview)
         site_view = views.site_view(assets, themes.translations(chain, config.site.language),
                                     themes.merged_params(chain, config), options.now)
         # Pages are planned lazily and handed to the workers as they come, so the

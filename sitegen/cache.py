@@ -43,7 +43,7 @@ import jinja2
 import markdown
 import pygments
 
-from sitegen import __version__, pictures
+from sitegen import __version__, messages, pictures
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article, Image
@@ -86,7 +86,9 @@ def salt() -> str:
 
 def read_context(config: Config, static_stamp: str) -> str:
     """What every read key shares: versions, the config values reading uses, static files."""
-    parts = (salt(), config.base_path, config.site.timezone, config.site.language,
+    # The language of the messages: a file's stored problems are shown as they were made.
+    parts = (salt(), messages.language(), config.base_path, config.site.timezone,
+             config.site.language,
              config.permalinks.article, config.permalinks.page, config.markdown.raw_html,
              static_stamp, repr(config.content.ignore_keys),
              # Body pictures are written with their variants' names and formats.

@@ -26,7 +26,7 @@ _TEMPLATE_OWNERS = {
     "feeds/rss.xml": "the RSS feed", "feeds/atom.xml": "the Atom feed",
     "feeds/feed.json": "the JSON feed", "sitemaps/urlset.xml": "the sitemap",
     "sitemaps/news.xml": "the Google News sitemap", "sitemaps/index.xml": "the sitemap index",
-    "robots.txt": "robots.txt",
+    "robots.txt": "robots.txt", "ads.txt": "ads.txt ([ads] ads_txt)",
 }
 
 

@@ -35,8 +35,10 @@ from sitegen.config import Config, load_config
 from sitegen.errors import Problem, SitegenError, os_problem
 from sitegen.external import check_external
 from sitegen.listing import KINDS, HeldBack, entries_of, local_time, read_entries
+from sitegen.messages import ntr, tr
 from sitegen.outside_requests import Allowed
 from sitegen.serve import Preview, ServeOptions, exposure_warning
+from sitegen.urls import slugify
 
 # A keep-going build that left files out: the site is written, but not all of it, so a
 # CI can choose whether to deploy (1 stays "nothing was written").
@@ -76,18 +78,19 @@ def _run(debug: bool, action: Callable[[], Any], verbose: bool = False,
                 problems = (*problems, *more.problems)
         _report_problems(problems, verbose)
         errors = sum(1 for p in problems if not p.warning)
-        click.echo(f"sitegen: stopped with {errors or len(problems)} problem(s); "
-                   "nothing was written", err=True)
+        click.echo(tr("sitegen: stopped with {n} problem(s); nothing was written").format(
+            n=errors or len(problems)), err=True)
     except OSError as exc:
         if debug:
             traceback.print_exc()
         _report_problems([os_problem(exc)])
-        click.echo("sitegen: stopped; a build leaves the output folder as it was", err=True)
+        click.echo(tr("sitegen: stopped; a build leaves the output folder as it was"), err=True)
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"sitegen: internal error: {type(exc).__name__}: {exc} "
-                   "(run with --debug for details and please report it)", err=True)
+        click.echo(tr("sitegen: internal error: {error} (run with --debug for details and "
+                      "please report it)").format(error=f"{type(exc).__name__}: {exc}"),
+                   err=True)
     sys.exit(1)
 
 
@@ -100,8 +103,9 @@ def _parse_now(value: str | None, config: Config) -> dt.datetime:
 
     moment = to_aware(value, ZoneInfo(config.site.timezone))
     if moment is None:
-        raise SitegenError([Problem("--now", 0, f"'{value}' is not a date such as "
-                                    "2026-11-28T06:00+07:00")])
+        raise SitegenError([Problem("--now", 0, tr("'{value}' is not a date such as "
+                                                   "2026-11-28T06:00+07:00").format(
+                                                       value=value))])
     return moment
 
 
@@ -171,14 +175,15 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
                        f"{len(report.search_indexed)} search shards indexed")
         if not quiet:
             elapsed = time.perf_counter() - started
-            click.echo(f"sitegen: {report.pages} files in {_shown(report.output)} "
-                       f"({len(report.written)} written, {len(report.unchanged)} unchanged, "
-                       f"{len(report.removed)} removed) in {elapsed:.2f} s"
-                       f"{_held_back(report.held, config.site.timezone)}")
+            click.echo(tr("sitegen: {pages} files in {folder} ({written} written, "
+                          "{unchanged} unchanged, {removed} removed) in {seconds} s").format(
+                pages=report.pages, folder=_shown(report.output), written=len(report.written),
+                unchanged=len(report.unchanged), removed=len(report.removed),
+                seconds=f"{elapsed:.2f}") + _held_back(report.held, config.site.timezone))
         if report.skipped:
             files = len({p.path for p in report.skipped})
-            click.echo(f"sitegen: skipped {files} file(s) with problems and published the "
-                       "rest (exit status 2)", err=True)
+            click.echo(tr("sitegen: skipped {n} file(s) with problems and published the rest "
+                          "(exit status 2)").format(n=files), err=True)
             sys.exit(SKIPPED_STATUS)
         return report
 
@@ -191,13 +196,14 @@ def _held_back(held: HeldBack, timezone: str) -> str:
     """'; held back 2 drafts, 1 scheduled (next live ...)' for the summary line."""
     if not held.any:
         return ""
-    parts = [f"{held.drafts} draft{'s' * (held.drafts != 1)}"] if held.drafts else []
+    parts = [ntr("{n} draft", "{n} drafts", held.drafts).format(n=held.drafts)] \
+        if held.drafts else []
     if held.scheduled:
-        parts.append(f"{held.scheduled} scheduled (the next goes live "
-                     f"{local_time(held.next_live, timezone)})")
+        parts.append(tr("{n} scheduled (the next goes live {when})").format(
+            n=held.scheduled, when=local_time(held.next_live, timezone)))
     if held.expired:
-        parts.append(f"{held.expired} expired")
-    return "; held back " + ", ".join(parts)
+        parts.append(tr("{n} expired").format(n=held.expired))
+    return tr("; held back {what}").format(what=", ".join(parts))
 
 
 class _ProgressBar:
@@ -250,7 +256,11 @@ def new_command(title: str, section: str | None, page: bool, authors: tuple[str,
     def action() -> None:
         config = load_config(source)
         names = tuple(n for a in authors for n in a.split(",") if n.strip()) or ("Redaksi",)
-        path = scaffold.new_article(config, title, section, dt.datetime.now(dt.UTC), names,
+        folder = _section_folder(config, section) if section and not page else section
+        if folder != section:
+            click.echo(tr("sitegen: section '{given}' is the folder content/{folder}/").format(
+                given=section, folder=folder), err=True)
+        path = scaffold.new_article(config, title, folder, dt.datetime.now(dt.UTC), names,
                                     tuple(t for t in tags.split(",") if t.strip()), page)
         click.echo(_shown(path))
         if edit:
@@ -262,6 +272,26 @@ def new_command(title: str, section: str | None, page: bool, authors: tuple[str,
                 raise SitegenError([Problem("$EDITOR", 0, message)]) from None
 
     _run(debug, action)
+
+
+def _section_folder(config: Config, given: str) -> str:
+    """The folder a section given by name means: `Ekonomi`, `ekonomi` and the title of
+    [sections.ekonomi] all mean content/ekonomi/, so no second folder appears beside it."""
+    content = config.root / "content"
+    if (content / given).is_dir() or not given.strip():
+        return given
+    wanted = given.strip().casefold()
+    folders = sorted(p.name for p in content.iterdir() if p.is_dir()) if content.is_dir() else []
+    for name in folders:
+        if name.casefold() == wanted:
+            return name
+    for slug, section in config.sections.items():
+        if section.title.strip().casefold() == wanted:
+            return slug
+    slug = slugify(given)
+    # A name no folder or title matches stays as given: scaffold refuses it with a hint.
+    return slug if slug and (content / slug).is_dir() and slug not in ("pages", "static") \
+        else given
 
 
 @main.command("check")
@@ -299,10 +329,11 @@ def check_command(source: Path, external: bool, timeout: float, allow_private: t
                                        config.cache_dir, allowed=allowed)
         _report_problems(problems)
         if problems:
-            click.echo(f"sitegen: check found {len(problems)} problem(s) in "
-                       f"{report.pages} files", err=True)
+            click.echo(tr("sitegen: check found {n} problem(s) in {pages} files").format(
+                n=len(problems), pages=report.pages), err=True)
             sys.exit(1)
-        click.echo(f"sitegen: check found no problems in {report.pages} files")
+        click.echo(tr("sitegen: check found no problems in {pages} files").format(
+            pages=report.pages))
 
     _run(debug, action)
 
@@ -493,7 +524,7 @@ def serve_command(source: Path, host: str, port: int, open_browser: bool, poll: 
                           echo=lambda message, problem: click.echo(message, err=problem))
 
         def ready() -> None:
-            click.echo(f"sitegen: serving {preview.url} (Ctrl-C to stop)")
+            click.echo(tr("sitegen: serving {url} (Ctrl-C to stop)").format(url=preview.url))
             if open_browser:
                 webbrowser.open(preview.url)
 

@@ -102,7 +102,10 @@ def skip_clashes(sources: list[Article], config: Config, selection: Selection, s
 
 def relate(site: Site) -> Site:
     """The site with each article's related articles and section neighbours."""
-    shape = tuple((a.section, a.tags, a.draft) for a in site.articles)
+    # Drafts and paid content are never offered as related reading (an advertorial under
+    # "Berita terkait" would pass an advertiser's text off as the newsroom's).
+    shape = tuple((a.section, a.tags, a.draft or a.kind == "advertorial")
+                  for a in site.articles)
     return dataclasses.replace(site, related=_related(shape),
                                neighbours=_neighbours(len(site.articles), site.sections))
 

@@ -20,6 +20,8 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from sitegen import ads
+from sitegen.ads import AdsConfig, AnalyticsConfig
 from sitegen.errors import Problem, SitegenError, did_you_mean
 
 CONFIG_NAME = "sitegen.toml"
@@ -187,6 +189,8 @@ class Config:
     content: ContentConfig = field(default_factory=ContentConfig)
     images: ImagesConfig = field(default_factory=ImagesConfig)
     static: StaticConfig = field(default_factory=StaticConfig)
+    ads: AdsConfig = field(default_factory=AdsConfig)
+    analytics: AnalyticsConfig = field(default_factory=AnalyticsConfig)
     menu: tuple[MenuItem, ...] = ()
     sections: dict[str, SectionConfig] = field(default_factory=dict)
     authors: dict[str, AuthorConfig] = field(default_factory=dict)
@@ -237,7 +241,8 @@ _KEYED_TABLES = {"sections": SectionConfig, "authors": AuthorConfig}
 _SIMPLE_TABLES = {"site": SiteConfig, "build": BuildConfig, "permalinks": Permalinks,
                   "markdown": MarkdownConfig, "breaking": BreakingConfig,
                   "deploy": DeployConfig, "cms": CmsConfig, "content": ContentConfig,
-                  "images": ImagesConfig, "static": StaticConfig}
+                  "images": ImagesConfig, "static": StaticConfig,
+                  "ads": AdsConfig, "analytics": AnalyticsConfig}
 _TOP_KEYS = [*_SIMPLE_TABLES, *_KEYED_TABLES, "menu", "params"]
 
 
@@ -373,6 +378,7 @@ def _check_semantics(config: Config, report: Any) -> None:
                f"{', '.join(DEPLOY_HOSTS)}{did_you_mean(host, DEPLOY_HOSTS)}")
     _check_images(config.images, report)
     _check_cms(config.cms, report)
+    ads.check(config.ads, config.analytics, report)
     for i, item in enumerate(config.menu):
         if not item.name or not item.url:
             report(("menu", i), "each [[menu]] entry needs a name and a url")

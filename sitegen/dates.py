@@ -11,7 +11,9 @@ import re
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, get_date_format
+from babel.dates import format_date, format_datetime, get_date_format, get_month_names
+
+from sitegen.messages import tr
 
 
 class DateError(ValueError):
@@ -32,7 +34,52 @@ _DATE = re.compile(r"""
     """, re.VERBOSE)
 # As Indonesian newsrooms write times: "21.30 WIB".
 _INDONESIAN_ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
-_HINT = "write it as 2017-01-10 09:00 (site time zone) or 2017-01-10T09:00:00+07:00"
+# As newsrooms write a date in words: "4 Desember 2026 21.30 WIB", "Sabtu, 4 Des 2026",
+# "4 December 2026, 21:30". The weekday is read past, never checked: a wrong one is a
+# slip of the writer, the day and month say which day is meant.
+_WORDS = re.compile(r"""
+    (?:[^\W\d_]+,?[ ]+)?
+    (?P<day>\d{1,2})[ ]+(?P<month>[^\W\d_]+)\.?[ ]+(?P<year>\d{4})
+    (?:,?[ ]+(?:pukul[ ]+|jam[ ]+|at[ ]+)?(?P<time>\d{1,2}[.:]\d{2}(?:[.:]\d{2})?))?
+    (?:[ ]*(?P<zone>Z|UTC|GMT|WIB|WITA|WIT|[+-]\d{2}(?::?\d{2})?))?
+    """, re.VERBOSE | re.IGNORECASE)
+
+
+def _hint() -> str:
+    return tr("write it as 2017-01-10 09:00 (site time zone), 2017-01-10T09:00:00+07:00 "
+              "or 10 Januari 2017 09.00 WIB")
+
+
+@lru_cache(maxsize=1)
+def _month_names() -> dict[str, int]:
+    """Month names and abbreviations, Indonesian and English, lower case -> number."""
+    names: dict[str, int] = {}
+    for locale in ("id", "en"):
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, locale=locale).items():
+                names[name.lower().rstrip(".")] = number
+    # Abbreviations newsrooms use beside CLDR's.
+    names.update({"agt": 8, "ags": 8, "agst": 8, "sept": 9, "nop": 11, "nopember": 11,
+                  "pebruari": 2, "peb": 2})
+    return names
+
+
+def _from_words(text: str) -> str | None:
+    """'4 Desember 2026 21.30 WIB' -> '2026-12-04 21.30 WIB' (read by _DATE); None when
+    the text is not a date in words, or names no month."""
+    match = _WORDS.fullmatch(text)
+    if match is None:
+        return None
+    month = _month_names().get(match["month"].lower())
+    if month is None:
+        raise DateError(tr("'{text}': '{month}' is not a month name, such as Januari or "
+                           "Jan: {hint}").format(text=text, month=match["month"], hint=_hint()))
+    moment = f"{match['year']}-{month:02d}-{int(match['day']):02d}"
+    if match["time"]:
+        moment += " " + match["time"]
+    if match["zone"]:
+        moment += " " + match["zone"].upper()
+    return moment
 
 
 def parse_date(value: object, tz: ZoneInfo) -> dt.datetime:
@@ -48,24 +95,28 @@ def parse_date(value: object, tz: ZoneInfo) -> dt.datetime:
     elif isinstance(value, str):
         moment = _from_text(value.strip())
     else:
-        raise DateError(f"'{value}' is not a date: {_HINT}")
+        raise DateError(tr("'{value}' is not a date: {hint}").format(value=value,
+                                                                        hint=_hint()))
     try:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=tz)
         moment.astimezone(dt.UTC)
         return moment.astimezone(tz)
     except (OverflowError, ValueError):
-        raise DateError(f"'{value}' is out of range: in UTC or in the site's time zone it "
-                        "would fall outside the years 1 to 9999") from None
+        raise DateError(tr("'{value}' is out of range: in UTC or in the site's time zone "
+                           "it would fall outside the years 1 to 9999").format(value=value)
+                        ) from None
 
 
 def _from_text(text: str) -> dt.datetime:
     match = _DATE.fullmatch(text)
+    if match is None and (words := _from_words(text)) is not None:
+        match = _DATE.fullmatch(words)
     if match is None:
         if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}.*", text):
-            raise DateError(f"'{text}' is ambiguous (day and month could be either way "
-                            f"round): {_HINT}")
-        raise DateError(f"'{text}' is not a date: {_HINT}")
+            raise DateError(tr("'{text}' is ambiguous (day and month could be either way "
+                               "round): {hint}").format(text=text, hint=_hint()))
+        raise DateError(tr("'{value}' is not a date: {hint}").format(value=text, hint=_hint()))
     part = match.groupdict()
     if part["time"] is None:
         hour, minute, second, fraction = "0", "0", "0", ""
@@ -83,14 +134,16 @@ def _from_text(text: str) -> dt.datetime:
         digits = part["zone"][1:].replace(":", "")
         offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
         if offset >= dt.timedelta(hours=24) or int(digits[2:] or 0) >= 60:
-            raise DateError(f"'{text}' has an impossible offset {part['zone']}: {_HINT}")
+            raise DateError(tr("'{text}' has an impossible offset {zone}: {hint}").format(
+                text=text, zone=part["zone"], hint=_hint()))
         zone = dt.timezone(-offset if part["zone"][0] == "-" else offset)
     try:
         return dt.datetime(int(part["year"]), int(part["month"]), int(part["day"]), int(hour),
                            int(minute), int(second), int(fraction[:6].ljust(6, "0") or 0),
                            tzinfo=zone)
     except ValueError as exc:
-        raise DateError(f"'{text}' is not a real date or time ({exc}): {_HINT}") from None
+        raise DateError(tr("'{text}' is not a real date or time ({reason}): {hint}").format(
+            text=text, reason=exc, hint=_hint())) from None
 
 
 def to_aware(value: object, tz: ZoneInfo) -> dt.datetime | None:

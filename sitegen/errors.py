@@ -14,6 +14,8 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sitegen.messages import tr
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -28,7 +30,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        kind = "warning: " if self.warning else ""
+        kind = tr("warning: ") if self.warning else ""
         return f"{where}: {kind}{self.message}"
 
 

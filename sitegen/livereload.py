@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, unquote
 
 from sitegen import byte_ranges
 from sitegen.errors import Problem
+from sitegen.messages import tr
 
 RELOAD_PATH = "/_sitegen/reload"
 POLL_SECONDS = 20.0
@@ -150,16 +151,19 @@ def overlay(problems: tuple[Problem, ...]) -> str:
     if not problems:
         return ""
     items = "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
+    close = html.escape(tr("Close"))
     return (
         '<div id="sitegen-overlay" role="alert" style="position:fixed;inset:0 0 auto 0;'
         "z-index:2147483647;max-height:70vh;overflow:auto;margin:0;padding:1rem 1.25rem;"
         "background:#1b1b1f;color:#ffd7d5;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;"
         'border-bottom:4px solid #e5484d;text-align:left;white-space:pre-wrap">'
-        '<button type="button" onclick="this.parentNode.remove()" aria-label="Close" '
+        f'<button type="button" onclick="this.parentNode.remove()" '
+        f'aria-label="{close}" '
         'style="float:right;border:0;background:none;color:#fff;font-size:20px;cursor:pointer">'
         "&times;</button>"
-        '<strong style="color:#fff">sitegen: the build failed, so this page is not up to '
-        "date. Fix these problems and it reloads by itself:</strong>"
+        '<strong style="color:#fff">'
+        + html.escape(tr("sitegen: the build failed, so this page is not up to date. Fix "
+                         "these problems and it reloads by itself:")) + "</strong>"
         f'<ol style="margin:.5rem 0 0;padding-left:1.5rem">{items}</ol></div>'
     )
 

@@ -31,6 +31,12 @@ BACKLINK_TITLES = {"id": "Kembali ke catatan kaki %d", "en": "Back to footnote %
 PHOTO_LABELS = {"id": "Foto", "en": "Photo", "ms": "Foto", "jv": "Foto"}
 GALLERY_LABELS = {"id": "Galeri foto", "en": "Photo gallery", "ms": "Galeri foto",
                   "jv": "Galeri foto"}
+# The gallery's buttons (themes/default/static/js/gallery.js reads them from the strip).
+GALLERY_STEPS = {"id": ("Foto sebelumnya", "Foto berikutnya"),
+                 "ms": ("Foto sebelumnya", "Foto seterusnya"),
+                 "en": ("Previous photo", "Next photo")}
+# A table wider than a phone scrolls in a box of its own, which the keyboard must reach.
+TABLE_LABELS = {"id": "Tabel", "ms": "Jadual", "jv": "Tabel", "en": "Table"}
 # How wide a body picture is shown: the text column (31em of 19 px) on wider screens.
 BODY_SIZES = "(min-width: 40rem) 37rem, calc(100vw - 2rem)"
 GALLERY_SIZES = "(min-width: 40rem) 30rem, 85vw"
@@ -90,6 +96,8 @@ class _SiteTree(Treeprocessor):
                 self._make_figure(paragraph, images[0])
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    self._scroll_box(parent, index, child)
                 if child.tag == "img":
                     in_gallery = parent.get("class") == "gallery-item"
                     self._picture(parent, index, child, GALLERY_SIZES if in_gallery else BODY_SIZES)
@@ -156,6 +164,17 @@ class _SiteTree(Treeprocessor):
                     figcaption.text = caption + " "
         img.tail = None
 
+    def _scroll_box(self, parent: etree.Element, index: int, table: etree.Element) -> None:
+        """The table inside a box that scrolls sideways and takes the keyboard focus, named
+        for screen readers (WCAG: a scrolling region must be reachable by keyboard)."""
+        label = TABLE_LABELS.get(self.language, TABLE_LABELS["en"])
+        box = etree.Element("div", {"class": "table-scroll", "role": "region", "tabindex": "0",
+                                    "aria-label": label})
+        box.tail, table.tail = table.tail, None
+        parent.remove(table)
+        box.append(table)
+        parent.insert(index, box)
+
     def _make_figure(self, paragraph: etree.Element, img: etree.Element) -> None:
         paragraph.tag = "figure"
         self._caption(paragraph, img)
@@ -165,8 +184,10 @@ class _SiteTree(Treeprocessor):
         sideways (with the keyboard too: the strip takes the focus), no script needed."""
         paragraph.tag = "div"
         label = GALLERY_LABELS.get(self.language, GALLERY_LABELS["en"])
+        previous, following = GALLERY_STEPS.get(self.language, GALLERY_STEPS["en"])
         paragraph.attrib = {"class": "gallery", "role": "region", "tabindex": "0",
-                            "aria-label": f"{label} ({len(images)})"}
+                            "aria-label": f"{label} ({len(images)})",
+                            "data-previous": previous, "data-next": following}
         paragraph.text = None
         for img in images:
             paragraph.remove(img)

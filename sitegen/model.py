@@ -69,6 +69,9 @@ class Article:
     """Site paths of the articles an editor linked as "Baca juga"."""
     language: str = ""
     """The article's own language (`lang:`), when it is not the site's."""
+    summary_written: bool = True
+    """False when `summary` is the body's first paragraph (no `summary:` was given): the
+    page then shows no dek, which would repeat that paragraph."""
     pictures: tuple[Image, ...] = ()
     """The body's pictures (figures and galleries), in order: for structured data and for
     the build, which makes their resized versions."""

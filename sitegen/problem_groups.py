@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitegen.errors import Problem
+from sitegen.messages import ntr, tr
 
 EXAMPLES = 3
 
@@ -50,11 +51,13 @@ def lines(problems: Iterable[Problem], verbose: bool = False) -> list[str]:
             shown.append(str(found.first))
             continue
         files = found.files
-        where = (f"{count} files" if count == len(files) else
-                 f"{count} times in {len(files)} file{'s' if len(files) > 1 else ''}")
+        where = (tr("{count} files").format(count=count) if count == len(files) else
+                 ntr("{count} times in {files} file", "{count} times in {files} files",
+                     len(files)).format(count=count, files=len(files)))
         examples = ", ".join(_place(p) for p in found.problems[1:EXAMPLES + 1])
         more = ", …" if count > EXAMPLES + 1 else ""
-        shown.append(f"{found.first} [{where}; also {examples}{more}; --verbose lists all]")
+        shown.append(tr("{first} [{where}; also {examples}; --verbose lists all]").format(
+            first=found.first, where=where, examples=examples + more))
     return shown
 
 

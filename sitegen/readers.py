@@ -33,6 +33,7 @@ from sitegen.dates import DateError, parse_date, to_aware
 from sitegen.errors import Problem, did_you_mean
 from sitegen.images import image_size, static_file
 from sitegen.markup import md_links, render_markdown, reset_markdown
+from sitegen.messages import ntr, tr
 from sitegen.model import Article, Image
 from sitegen.newsroom import LiveEntry
 
@@ -103,39 +104,56 @@ def split_front_matter(raw: bytes, where: str) -> tuple[FrontMatter | None, list
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(where, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}): "
-                              "save the file with UTF-8 encoding")]
+        return None, [Problem(where, line, tr("not valid UTF-8 (byte 0x{byte:02x}): save the "
+                                              "file with UTF-8 encoding").format(
+                                                  byte=raw[exc.start]))]
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not lines or lines[0].rstrip() != "---":
-        return None, [Problem(where, 1, "no front matter: the file must start with a line '---', "
-                              "then title: and date:, then another '---'")]
+        return None, [Problem(where, 1, tr("no front matter: the file must start with a line "
+                                           "'---', then title: and date:, then another '---'"))]
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in {"---", "..."}), None)
     if close is None:
-        return None, [Problem(where, 1, "front matter is never closed: add a line '---' after it")]
+        return None, [Problem(where, 1, tr("front matter is never closed: add a line '---' "
+                                           "after it"))]
     head = lines[1:close]
     try:
         data = yaml.load("\n".join(head), Loader=_FrontMatterLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 2
+        tab = _tab_line(head, mark.line if mark else 0)
+        if tab is not None:
+            return None, [Problem(where, tab + 2, tr(
+                "a tab character in the front matter: YAML indents with spaces only; "
+                "replace the tab with spaces"))]
         reason = exc.problem or "invalid YAML"
-        return None, [Problem(where, line, f"invalid YAML in front matter: {reason}"
-                              + _yaml_hint(reason))]
+        return None, [Problem(where, line, tr("invalid YAML in front matter: {reason}").format(
+            reason=reason) + _yaml_hint(reason))]
     except yaml.YAMLError as exc:
-        return None, [Problem(where, 2, f"invalid YAML in front matter: {exc}")]
+        return None, [Problem(where, 2, tr("invalid YAML in front matter: {reason}").format(
+            reason=exc))]
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return None, [Problem(where, 2, "front matter must be a mapping of keys to values, "
-                              "such as 'title: ...'")]
+        return None, [Problem(where, 2, tr("front matter must be a mapping of keys to values, "
+                                           "such as 'title: ...'"))]
     return FrontMatter(data, tuple(head), "\n".join(lines[close + 1:])), []
+
+
+def _tab_line(head: list[str], near: int) -> int | None:
+    """The index of the line whose tab YAML stumbled on (PyYAML says only "found character
+    that cannot start any token"): the line it names, else the first line with a tab
+    before it."""
+    if near < len(head) and "\t" in head[near]:
+        return near
+    return next((i for i, text in enumerate(head[:near + 1]) if "\t" in text), None)
 
 
 def _yaml_hint(reason: str) -> str:
     if "could not determine a constructor" in reason:
-        return " (tags like !!python/... are not allowed; write plain values)"
+        return tr(" (tags like !!python/... are not allowed; write plain values)")
     if "mapping values are not allowed" in reason:
-        return " (put values that contain ': ' in double quotes)"
+        return tr(" (put values that contain ': ' in double quotes)")
     return ""
 
 
@@ -165,8 +183,9 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
                if key not in KNOWN_KEYS and key not in config.content.ignore_keys]
     for key in unknown[:MAX_UNKNOWN_SHOWN]:
         suggestion = did_you_mean(str(key), KNOWN_KEYS)
-        problem(str(key), f"unknown front matter key '{key}'{suggestion} (it is ignored; "
-                "--strict makes this an error, [content] ignore_keys silences it)", warning=True)
+        problem(str(key), tr("unknown front matter key '{key}'{suggestion} (it is ignored; "
+                             "--strict makes this an error, [content] ignore_keys silences "
+                             "it)").format(key=key, suggestion=suggestion), warning=True)
     if len(unknown) > MAX_UNKNOWN_SHOWN:
         problems.append(Problem(where, 2, f"{len(unknown) - MAX_UNKNOWN_SHOWN} more unknown "
                                 "front matter keys (they are ignored)", warning=True))
@@ -177,26 +196,27 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
     relative = path.relative_to(content_dir(config))
     is_page = relative.parts[0] == PAGES_DIR
     if len(relative.parts) < 2:
-        problems.append(Problem(where, 1, "an article must be in a section folder, such as "
-                                "content/ekonomi/"))
+        problems.append(Problem(where, 1, tr("an article must be in a section folder, such "
+                                             "as content/ekonomi/")))
         return None, problems
     section = "" if is_page else relative.parts[0]
     tz = ZoneInfo(config.site.timezone)
     title = values.get("title", "")
     if not title.strip():
-        problem("title", "missing title: add 'title: \"...\"' to the front matter")
+        problem("title", tr("missing title: add 'title: \"...\"' to the front matter"))
     dates = {}
     for key in DATE_KEYS:
         if key in data:
             try:
                 dates[key] = parse_date(data[key], tz)
             except DateError as exc:
-                problem(key, f"{key} {exc}", kind=f"bad {key}")
+                problem(key, tr("{key} {reason}").format(key=key, reason=exc),
+                        kind=f"bad {key}")
     name_date, stem = dated_name(path.stem, tz)
     if "date" not in data and name_date is not None:
         dates["date"] = name_date
     elif "date" not in data and not is_page:
-        problem("date", "missing date: add 'date: 2017-01-10 09:00' to the front matter")
+        problem("date", tr("missing date: add 'date: 2017-01-10 09:00' to the front matter"))
     slug = values.get("slug") or urls.slugify(stem)
     if not urls.is_valid_slug(slug):
         problem("slug", f"slug '{slug}' may only contain letters, digits and hyphens",
@@ -249,6 +269,11 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         line = len(front.lines) + 3 + body.count("\n", 0, control)
         problems.append(Problem(where, line, "the text holds control characters: they are "
                                 "removed", warning=True))
+    if not body.strip() and news.kind != "live":
+        problems.append(Problem(where, len(front.lines) + 2, tr(
+            "the article has no text after the front matter: readers would see only its "
+            "title; write the story below the closing '---' (or set draft: true)"),
+            warning=True, kind="empty body"))
     mode = config.markdown.raw_html
     try:
         with timelimit.limit():
@@ -280,6 +305,7 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
         updated=dates.get("updated"), expires=dates.get("expires"),
         body_html=html, toc_html=sanitize.body_html(rendered.toc_html, mode),
         summary=values.get("summary", "").strip() or rendered.first_paragraph,
+        summary_written=bool(values.get("summary", "").strip()),
         word_count=rendered.word_count, reading_time=rendered.reading_time,
         authors=tuple(a.strip() for a in authors if a.strip()),
         tags=tuple(dict.fromkeys(t.strip() for t in values.get("tags", ()) if t.strip())),
@@ -384,21 +410,32 @@ def _typed_values(data: dict[str, Any], problem: Any) -> dict[str, Any]:
             if isinstance(data[key], (str, int, float)) and not isinstance(data[key], bool):
                 values[key] = text(key, data[key])
             else:
-                problem(key, f"{key} must be text")
+                problem(key, tr("{key} must be text").format(key=key))
     for key in LIST_KEYS:
         if key in data:
             value = data[key]
+            if isinstance(value, str) and key != "aliases" and "," in value:
+                # `tags: Pangan, Harga` is one YAML string: the writer meant two tags.
+                value = [part.strip() for part in value.split(",") if part.strip()]
+                problem(key, ntr(
+                    "{key} is one text with commas: read as {n} item ({names}); write it as a "
+                    "list such as [{names}] to say so",
+                    "{key} is one text with commas: read as {n} items ({names}); write it as a "
+                    "list such as [{names}] to say so", len(value)).format(
+                        key=key, n=len(value), names=", ".join(value)),
+                    warning=True, kind=f"{key} with commas")
             value = [value] if isinstance(value, str) else value
             if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
                 values[key] = tuple(text(key, v) for v in value)
             else:
-                problem(key, f"{key} must be a list of text, such as [Satu, Dua]")
+                problem(key, tr("{key} must be a list of text, such as [Satu, Dua]").format(
+                    key=key))
     for key in BOOL_KEYS:
         if key in data:
             if isinstance(data[key], bool):
                 values[key] = data[key]
             else:
-                problem(key, f"{key} must be true or false")
+                problem(key, tr("{key} must be true or false").format(key=key))
     return values
 
 
@@ -408,13 +445,13 @@ def _hero_image(values: dict[str, Any], config: Config, problem: Any) -> Image |
         return None
     size = image_size(str(static_dir(config)), src)
     if size is None:
-        problem("image", f"image '{src}' is not an image file under content/static/ "
-                "(write it as /images/name.jpg for content/static/images/name.jpg)",
-                kind="missing image")
+        problem("image", tr("image '{src}' is not an image file under content/static/ "
+                            "(write it as /images/name.jpg for content/static/images/name.jpg)"
+                            ).format(src=src), kind="missing image")
         return None
     if not values.get("image_alt", "").strip():
-        problem("image", "the hero image has no image_alt: describe it for readers who cannot "
-                "see it", warning=True)
+        problem("image", tr("the hero image has no image_alt: describe it for readers who "
+                            "cannot see it"), warning=True)
     if size[0] < pictures.SHARE_WIDTH:
         problem("image", f"the hero image '{src}' is {size[0]} px wide: Google Discover and "
                 f"social networks show large previews only for images at least "

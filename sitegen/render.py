@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from sitegen import bodies, feeds, hostfiles, newsroom, sitemaps, themes, urls
+from sitegen import ads, bodies, feeds, hostfiles, newsroom, sitemaps, themes, urls
 from sitegen.config import Config
 from sitegen.dates import format_day, format_month
 from sitegen.errors import Problem
@@ -131,7 +131,8 @@ def _every_page(site: Site, config: Config, site_view: View, views: Views, now: 
         yield Job(*planned)
     if everything:
         for planned in (*sitemaps.plan_sitemaps(site, config, views, now),
-                        *hostfiles.plan_host_files(site, config, site_view, views)):
+                        *hostfiles.plan_host_files(site, config, site_view, views),
+                        *ads.plan_ads_txt(config.ads)):
             yield Job(*planned)
 
 

@@ -27,6 +27,7 @@ from sitegen import livereload, problem_groups
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import CONFIG_NAME, Config, DeployConfig, load_config
 from sitegen.errors import Problem, SitegenError, os_problem
+from sitegen.messages import tr
 from sitegen.watch import QUIET, ChangeBatcher, Watcher
 
 SERVE_DIR = Path(".sitegen") / "serve"
@@ -149,7 +150,7 @@ class Preview:
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
-            self.echo("sitegen: stopping (after the build in progress, if any)", False)
+            self.echo(tr("sitegen: stopping (after the build in progress, if any)"), False)
         finally:
             # A second Ctrl-C must not cut the stop short: the workers of a build in
             # progress would be left behind, waiting for work that never comes.
@@ -186,8 +187,9 @@ class Preview:
         started = time.perf_counter()
         if changed:
             names = sorted(self._shown(p) for p in changed)
-            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
-            self.echo(f"sitegen: changed: {', '.join(names[:3])}{more}", False)
+            more = tr(" and {n} more").format(n=len(names) - 3) if len(names) > 3 else ""
+            self.echo(tr("sitegen: changed: {names}").format(names=", ".join(names[:3]) + more),
+                      False)
         try:
             config = load_config(self.root)
             self.watcher.ignored = self._ignored(config)
@@ -199,7 +201,8 @@ class Preview:
                     config, build=dataclasses.replace(config.build, search=False))
             report = self.builder(config, BuildOptions(
                 now=self.now, drafts=self.options.drafts, future=self.options.drafts,
-                jobs=self.options.jobs, output=self.folder))
+                expired=self.options.drafts, jobs=self.options.jobs, output=self.folder,
+                preview=True))
         except SitegenError as exc:
             self._failed(exc.problems)
             return
@@ -213,8 +216,8 @@ class Preview:
         for line in problem_groups.lines([self._relative(w) for w in report.warnings]):
             self.echo(line, True)
         seconds = time.perf_counter() - started
-        self.echo(f"sitegen: built {report.pages} files ({len(report.written)} written) "
-                  f"in {seconds:.2f} s", False)
+        self.echo(tr("sitegen: built {pages} files ({written} written) in {seconds} s").format(
+            pages=report.pages, written=len(report.written), seconds=f"{seconds:.2f}"), False)
         files = {*report.written, *report.unchanged}
         css_only = bool(changed) and all(p.suffix == ".css" for p in changed)
         # Tabs reload only when what they could show changed (a file written or removed).
@@ -227,8 +230,9 @@ class Preview:
         for line in problem_groups.lines(shown):
             self.echo(line, True)
         errors = [p for p in shown if not p.warning]
-        self.echo(f"sitegen: the build stopped with {len(errors) or len(shown)} problem(s); "
-                  "still serving the last good build", True)
+        count = len(errors) or len(shown)
+        self.echo(tr("sitegen: the build stopped with {n} problem(s); still serving the last "
+                     "good build").format(n=count), True)
         if shown != self.state.problems:
             self.state.publish(shown)
 

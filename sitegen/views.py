@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
-from sitegen import dates, newsroom, pictures, readers, urls
+from sitegen import ads, dates, newsroom, pictures, readers, urls
 from sitegen.config import Config
 from sitegen.images import IMAGE_TYPES, image_size
 from sitegen.markup import plain_text
@@ -63,7 +63,11 @@ def image_view(image: Image | None, link: Linker,
     view = {"url": link.url(image.src), "permalink": link.absolute(image.src), "alt": image.alt,
             "caption": image.caption, "credit": image.credit, "copyright": image.copyright,
             "width": image.width, "height": image.height, "type": IMAGE_TYPES.get(suffix, ""),
-            "src": link.url(image.src), "srcset": "", "sources": [], "crops": []}
+            "src": link.url(image.src), "srcset": "", "sources": [], "crops": [],
+            # image_focus as CSS percentages: where a cropped box keeps its centre.
+            "focus": f"{image.focus[0] * 100:g}% {image.focus[1] * 100:g}%",
+            # Taller than 4:3 (a phone's portrait photo): the page crops it (theme CSS).
+            "tall": image.height * 4 > image.width * 3}
     original = {"url": view["url"], "permalink": view["permalink"], "width": image.width,
                 "height": image.height, "type": view["type"], "file": image.src.lstrip("/")}
     view["share"] = original
@@ -100,9 +104,11 @@ class Views:
     """Builds each article's card once and reuses it on every list that shows it."""
 
     def __init__(self, site: Site, config: Config, now: dt.datetime | None = None,
-                 picture_bytes: dict[str, int] | None = None) -> None:
+                 picture_bytes: dict[str, int] | None = None, preview: bool = False) -> None:
         self.site = site
         self.now = now
+        self.preview = preview
+        """`sitegen serve`: cards and pages say what readers cannot see yet (`status`)."""
         self.config = config
         self.picture_bytes = picture_bytes or {}
         """Size in bytes of each resized file (output name), for feed enclosures."""
@@ -148,7 +154,23 @@ class Views:
             "location": article.location, "kind": article.kind,
             "is_live": self.now is not None and article.kind == "live" and newsroom.is_open(
                 article.coverage_start, article.coverage_end, self.now),
+            **self._status(article),
         }
+
+    def _status(self, article: Article) -> View:
+        """In the preview only: {"status": {"kind": "draft" | "scheduled" | "expired",
+        "date": ...}} for what a build would hold back; nothing at all in a build, so a
+        built page never shows it (and its context is as before)."""
+        if not self.preview or self.now is None:
+            return {}
+        language = article.language or self.language
+        if article.draft:
+            return {"status": {"kind": "draft", "date": None}}
+        if article.date is not None and article.date > self.now:
+            return {"status": {"kind": "scheduled", "date": date_view(article.date, language)}}
+        if article.expires is not None and article.expires <= self.now:
+            return {"status": {"kind": "expired", "date": date_view(article.expires, language)}}
+        return {"status": None}
 
     def article(self, index: int) -> View:
         article = self.site.articles[index]
@@ -157,6 +179,9 @@ class Views:
             # Reading time and word count change with every edit of the body, so they
             # are not on cards: a list page must not re-render when only a body changed.
             **self.card(index), "body_html": body_recipe(article, self.link.origin),
+            # The dek under the headline: only a summary the writer gave. One taken from
+            # the first paragraph would stand twice, as dek and as the body's start.
+            "dek": article.summary if article.summary_written else "",
             "toc_html": article.toc_html,
             "reading_time": article.reading_time, "word_count": article.word_count,
             "related": self.cards(self.site.related[index]),
@@ -212,11 +237,12 @@ class Views:
         link = self.link
         return {"title": page.title, "url": link.url(page.path),
                 "permalink": link.absolute(page.path), "summary": page.summary,
+                "dek": page.summary if page.summary_written else "",
                 "body_html": body_recipe(page, link.origin), "toc_html": page.toc_html,
                 "embeds": page.has_embeds,
                 "date": date_view(page.date, page.language or self.language),
                 "image": image_view(page.image, link, self.config.images),
-                "language": page.language or self.language}
+                "language": page.language or self.language, **self._status(page)}
 
     def _logo(self, logo: str) -> View | None:
         """The logo with its real size, so the header does not shift while it loads."""
@@ -245,6 +271,10 @@ class Views:
             "url": link.url("/"), "permalink": link.absolute("/"), "base_path": link.base_path,
             "language": config.site.language,
             "copyright": config.site.copyright, "params": params, "t": strings,
+            # `sitegen serve`: drafts are labelled and no analytics snippet is sent.
+            "preview": self.preview,
+            "ads": ads.ads_view(config.ads, self.preview),
+            "analytics": ads.analytics_view(config.analytics, self.preview),
             "menu": [{"name": name, "url": link.url(url) if url.startswith("/") else url}
                      for name, url in menu],
             # No counts here: the site view is on every page, and a count in it would

@@ -36,6 +36,13 @@ WIB = dt.timezone(dt.timedelta(hours=7))
      dt.datetime(2019, 3, 4, 10, 0, 0, 123456, tzinfo=WIB)),
     ("2017-01-10 21.30 WITA", dt.datetime(2017, 1, 10, 20, 30, tzinfo=WIB)),
     ("2017-01-10 21:30 WIT", dt.datetime(2017, 1, 10, 19, 30, tzinfo=WIB)),
+    # As Indonesian newsrooms write a date in words (the weekday is not checked).
+    ("4 Desember 2026 21.30 WIB", dt.datetime(2026, 12, 4, 21, 30, tzinfo=WIB)),
+    ("Sabtu, 4 Desember 2026", dt.datetime(2026, 12, 4, tzinfo=WIB)),
+    ("Jumat, 4 Des 2026 pukul 09.15", dt.datetime(2026, 12, 4, 9, 15, tzinfo=WIB)),
+    ("17 Agt 2026 08.00 WITA", dt.datetime(2026, 8, 17, 7, 0, tzinfo=WIB)),
+    ("1 Mei 2026", dt.datetime(2026, 5, 1, tzinfo=WIB)),
+    ("12 December 2026, 10:00 +08:00", dt.datetime(2026, 12, 12, 9, 0, tzinfo=WIB)),
 ])
 def test_each_notation_means_one_moment_in_the_site_zone(written: str, meant: dt.datetime) -> None:
     moment = parse_date(written, JAKARTA)
@@ -51,6 +58,8 @@ def test_each_notation_means_one_moment_in_the_site_zone(written: str, meant: dt
     ("2017-01-10 21:30.15", "not a date"),  # seconds or a fraction? never guessed
     ("2017-01-10 21", "not a date"),
     ("besok pagi", "not a date"),
+    ("4 Dezember 2026", "not a month name"),
+    ("31 Februari 2026", "not a real date"),
 ])
 def test_impossible_ambiguous_and_out_of_range_dates_are_refused(written: str,
                                                                  reason: str) -> None:
@@ -106,3 +115,12 @@ def test_a_yaml_timestamp_is_not_read_by_yaml_itself() -> None:
     front, _ = split_front_matter(b"---\ndate: 2017-01-10 21:30:00\nx: 2017-02-30\n---\n", "a.md")
     assert front is not None
     assert json.dumps(front.data) == '{"date": "2017-01-10 21:30:00", "x": "2017-02-30"}'
+
+
+def test_an_indonesian_date_in_words_builds(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {
+        "content/nasional/a.md": article("A", date="4 November 2026 21.30 WIB"),
+    })
+    build_site(site)
+    page = (site / "output/nasional/a/index.html").read_text(encoding="utf-8")
+    assert "2026-11-04T21:30:00+07:00" in page
