@@ -182,6 +182,23 @@ def wp_item(post_id: int, title: str, name: str, link: str, content: str,
 <wp:post_type>post</wp:post_type>{extra}</item>"""
 
 
+BLOCKS = """\
+<!-- wp:embed {"url":"https://www.youtube.com/watch?v=dQw4w9WgXcQ","type":"video"} -->
+<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">
+https://www.youtube.com/watch?v=dQw4w9WgXcQ
+</div><figcaption>The launch video</figcaption></figure>
+<!-- /wp:embed -->
+
+<!-- wp:table --><figure class="wp-block-table"><table><thead><tr><th>Day</th><th>Plan</th>
+</tr></thead><tbody><tr><td>Monday</td><td>Build<br>Test</td></tr></tbody></table></figure>
+<!-- /wp:table -->
+
+[gallery ids="7,8"]
+
+[audio mp3="https://blog.example.com/wp-content/uploads/talk.mp3"][/audio]
+"""
+
+
 def wordpress_export(root: Path) -> tuple[Path, dict[str, str]]:
     root.mkdir(parents=True)
     notes = '[{"content":"The <em>source</em>.","id":"fn-1"}]'
@@ -194,6 +211,10 @@ def wordpress_export(root: Path) -> tuple[Path, dict[str, str]]:
                 f"{notes}]]></wp:meta_value></wp:postmeta>"),
         wp_item(3, "Secret", "secret", "https://blog.example.com/2020/05/03/secret/",
                 "<p>Only for members.</p>", "<wp:post_password>hunter2</wp:post_password>"),
+        wp_item(4, "Blocks", "blocks", "https://blog.example.com/2020/05/04/blocks/", BLOCKS),
+        *(f"<item><title>p{n}</title><wp:post_id>{n}</wp:post_id><wp:post_type>attachment"
+          f"</wp:post_type><wp:attachment_url>https://blog.example.com/wp-content/uploads/"
+          f"p{n}.jpg</wp:attachment_url></item>" for n in (7, 8)),
     ]
     path = root / "export.xml"
     path.write_text(WXR.format(items="\n".join(items)), encoding="utf-8")
@@ -367,3 +388,16 @@ def test_author_collections_become_profiles_used_by_bylines(jekyll: tuple[Path, 
     hiring = page(site, "/berita/we-are-hiring/")
     assert "Ann Lee" in hiring.find(class_="byline").get_text()
     assert "Ann runs the project." in page(site, "/penulis/ann-lee/").get_text()
+
+
+def test_wordpress_embeds_tables_galleries_and_audio(wordpress: tuple[Path, str]) -> None:
+    site, _ = wordpress
+    body = page(site, "/berita/blocks/").find("div", class_="story-body")
+    assert body.find(class_="embed-play") is not None  # !embed, sitegen's own player
+    cells = body.find("table").find_all("td")
+    assert [c.get_text("|") for c in cells] == ["Monday", "Build|Test"]
+    assert cells[1].find("br") is not None
+    text = (site / "content/berita/blocks.md").read_text(encoding="utf-8")
+    assert "![p7](/wp-content/uploads/p7.jpg)\n![p8](/wp-content/uploads/p8.jpg)" in text
+    assert "[🔊 talk.mp3](/wp-content/uploads/talk.mp3)" in text
+    assert "[gallery" not in text and "[audio" not in text

@@ -24,6 +24,7 @@ _EMBED_BLOCK = re.compile(r"<!--\s*wp:(?:core-)?embed\b(.*?)-->(.*?)<!--\s*/wp:(
 _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.S | re.I)
 _CELL = re.compile(r"(<t[dh]\b[^>]*>)(.*?)(</t[dh]>)", re.S | re.I)
 _BR = re.compile(r"<br\s*/?>", re.I)
+_TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 _FOOTNOTE_REF = re.compile(r"<sup\b[^>]*\bdata-fn=[\"']([^\"']+)[\"'][^>]*>.*?</sup>", re.S | re.I)
 _FOOTNOTES_BLOCK = re.compile(r"<!--\s*wp:footnotes\s*/?-->(?:.*?<!--\s*/wp:footnotes\s*-->)?",
                               re.S)
@@ -76,7 +77,9 @@ def embed_blocks(html: str, mark: Mark, converted: Callable[[str], None]) -> str
 
 
 def table_breaks(html: str) -> str:
-    """A `<br>` in a table cell would end the Markdown row: it stays as an HTML break."""
+    """A `<br>` in a table cell would end the Markdown row: it stays as an HTML break.
+    Line breaks between a table's tags would end rows too: they go."""
+    html = _TABLE.sub(lambda m: re.sub(r">\s+<", "><", m.group(0)), html)
     return _CELL.sub(lambda m: m.group(1) + _BR.sub(" SITEGENBR ", m.group(2)) + m.group(3),
                      html)
 
