@@ -26,6 +26,7 @@ from sitegen import (
     collect,
     deps,
     hostfiles,
+    kinds,
     pictures,
     readers,
     render,
@@ -127,10 +128,10 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
         report.warnings.extend(p for p in problems if p.warning)
         clock.lap("read", report)
         selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
-        site, problems = collect.select_site(articles, config, selection)
+        site, problems = collect.select_site(articles, config, selection, kinds.url_clashes)
         if options.keep_going or config.build.keep_going:  # a URL clash leaves one out
-            articles, site, problems, clashed = collect.skip_clashes(articles, config, selection,
-                                                                     site, problems)
+            articles, site, problems, clashed = collect.skip_clashes(
+                articles, config, selection, site, problems, kinds.url_clashes)
             report.skipped += clashed
         report.held = held_back(articles, selection)
         _stop_on([*problems, *render.check_templates()], options.strict)
@@ -381,7 +382,7 @@ def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
 
     def needed() -> Iterator[render.Job]:
         for job in jobs:
-            owned.append((job.output, claims.owner(job.templates, job.context, job.source)))
+            owned.append((job.output, job.owner))
             report.planned.append(job.output)
             if shown := deps.refs_shown(job.context):
                 shows[job.output] = shown

@@ -2,7 +2,8 @@
 
 Each planned file of the output (pages, lists and their pages, feeds,
 sitemaps, robots.txt, the search page and its index folder, redirects of
-aliases, static files, the build's marker) is claimed by its owner. Two
+aliases, static files, the build's marker) is claimed by its owner: the page
+kinds (sitegen/kinds/) name the owner of each file they write. Two
 owners for one file, or a file inside a path that another owner writes as a
 file (a section folder `content/sitemap.xml/` wants `sitemap.xml/index.html`,
 the sitemap wants `sitemap.xml`), is an error naming both, found before
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from sitegen import portable_names
 from sitegen.config import CONFIG_NAME
@@ -21,41 +21,6 @@ from sitegen.errors import Problem
 
 MARKER_OWNER = "sitegen's own marker file"
 SEARCH_INDEX_OWNER = "the search index (pagefind/, [build] search)"
-
-_TEMPLATE_OWNERS = {
-    "feeds/rss.xml": "the RSS feed", "feeds/atom.xml": "the Atom feed",
-    "feeds/feed.json": "the JSON feed", "sitemaps/urlset.xml": "the sitemap",
-    "sitemaps/news.xml": "the Google News sitemap", "sitemaps/index.xml": "the sitemap index",
-    "robots.txt": "robots.txt", "ads.txt": "ads.txt ([ads] ads_txt)",
-}
-
-
-def owner(templates: tuple[str, ...], context: dict[str, Any], source: str) -> str:
-    """Who a render job's file belongs to, as a message names it.
-
-    Every page of one list has the same owner, so a clash is reported once per pair.
-    """
-    page = context.get("page")
-    kind = page.get("kind") if isinstance(page, dict) else None
-    term = context.get("term")
-    if kind in ("article", "page"):
-        return source
-    if kind == "redirect":
-        return f"an alias in {source}"
-    if kind == "section" and isinstance(term, dict):
-        return f"the section content/{term['slug']}/"
-    if kind in ("tag", "author") and isinstance(term, dict):
-        return f"the {kind} '{term['name']}'"
-    if kind == "archive_month" and isinstance(term, dict):
-        return f"the archive of {term['name']}"
-    if kind == "search":
-        return f"the search page {source} ([permalinks] search)"
-    if kind in ("home", "archive", "404"):
-        return {"home": "the home page", "archive": "the archive page",
-                "404": "the 404 page"}[kind]
-    named = _TEMPLATE_OWNERS.get(templates[0] if templates else "")
-    return f"{named} {source}" if named else source
-
 
 def clashes(claims: Iterable[tuple[str, str]], static: dict[str, str],
             search_folder: str | None) -> list[Problem]:
@@ -116,7 +81,8 @@ _CONTENT = re.compile(r"content/\S*")
 
 def _problem(first: str, second: str, message: str) -> Problem:
     """Blamed on the content file or folder among the claimants, else on sitegen.toml."""
-    found = _CONTENT.search(second) or _CONTENT.search(first)
-    where = found.group(0) if found else CONFIG_NAME
+    named = [m.group(0) for m in (_CONTENT.search(second), _CONTENT.search(first)) if m]
+    # A source file rather than a folder: with --keep-going, that file is left out.
+    where = ([n for n in named if not n.endswith("/")] or named or [CONFIG_NAME])[0]
     return Problem(where, 1 if where.endswith(".md") else 0,
                    f"{message}: give one of them another name or URL")

@@ -1,9 +1,9 @@
 """Layer 4. Articles -> the `Site`: what is published, in which order, grouped how.
 
 Pure: no I/O. Decides which articles are published at the build time (drafts,
-future and expired ones stay out unless asked for), checks that no two things
-claim one URL, and computes sections, tags, authors, the date archive,
-related articles and previous/next links.
+future and expired ones stay out unless asked for) and computes sections,
+tags, authors, the date archive, related articles and previous/next links.
+Which URLs the pages of all this take is the page kinds' (sitegen/kinds/).
 """
 
 from __future__ import annotations
@@ -15,16 +15,18 @@ import heapq
 import itertools
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sitegen import portable_names, urls
+from sitegen import urls
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import ArchiveDay, ArchiveMonth, Article, Site, Term
 
 RELATED_COUNT = 4
+# At most this many of them published after the article (see `_related`).
+RELATED_NEWER = 2
 # Related articles are looked for among this many articles of each shared tag
 # published just before, which keeps the work linear in the archive's size.
 RELATED_WINDOW = 100
@@ -57,8 +59,12 @@ def collect_site(sources: list[Article], config: Config,
     return relate(site), problems
 
 
-def select_site(sources: list[Article], config: Config,
-                selection: Selection) -> tuple[Site, list[Problem]]:
+Clashes = Callable[[Site, Config], list[Problem]]
+"""Two things on one URL: the page kinds know the URLs (kinds.url_clashes)."""
+
+
+def select_site(sources: list[Article], config: Config, selection: Selection,
+                clashes: Clashes | None = None) -> tuple[Site, list[Problem]]:
     """What is published, in which order and grouped how; related articles and
     previous/next links are left empty for `relate` (a build whose inputs did not
     change never needs them)."""
@@ -78,12 +84,13 @@ def select_site(sources: list[Article], config: Config,
                 see_also=see_also)
     collisions = [*_slug_collisions(articles, "tags", lambda a: a.tags),
                   *_slug_collisions(articles, "authors", lambda a: a.authors)]
-    return site, [*_url_clashes(site, config), *collisions, *_section_names(sections), *unknown]
+    found = clashes(site, config) if clashes else []
+    return site, [*found, *collisions, *_section_names(sections), *unknown]
 
 
 def skip_clashes(sources: list[Article], config: Config, selection: Selection, site: Site,
-                 problems: list[Problem]) -> tuple[list[Article], Site, list[Problem],
-                                                   list[Problem]]:
+                 problems: list[Problem], clashes: Clashes | None = None,
+                 ) -> tuple[list[Article], Site, list[Problem], list[Problem]]:
     """With --keep-going: each source named by an error here (a URL that another page, a
     list or an alias has; the message names both) is left out and the site selected again
     without it, before any picture or page is made. Returns the sources kept, the site,
@@ -96,7 +103,7 @@ def skip_clashes(sources: list[Article], config: Config, selection: Selection, s
             break
         skipped += [p for p in problems if p.path in bad]
         sources = [a for a in sources if a.source not in bad]
-        site, problems = select_site(sources, config, selection)
+        site, problems = select_site(sources, config, selection, clashes)
     return sources, site, problems, skipped
 
 
@@ -209,18 +216,19 @@ Shape = tuple[tuple[str, tuple[str, ...], bool], ...]
 
 @lru_cache(maxsize=2)
 def _related(shape: Shape) -> tuple[tuple[int, ...], ...]:
-    """Stories published before the article, nearest first: shared tags first (more
-    shared ranks higher), then the same section; only if those are too few, the
-    stories published just after it, in the same order.
+    """The nearest stories either side of the article: up to RELATED_NEWER published
+    after it, the nearest first (sharing a tag, then of its section), then stories
+    published before it, ranked: shared tags first (more shared ranks higher), then the
+    same section; if those are too few, more of the later ones.
 
-    Earlier stories first, so that publishing one changes no related box of the
-    archive (it would otherwise join the box of every story sharing a tag with it,
-    and those pages would all be rendered again); only the first few stories of a
-    tag or section, whose boxes are not full, take later ones. `shape` holds each
-    article's (section, tags, draft), newest first, so a larger index is an older
-    article. Each tag's candidates are the RELATED_WINDOW stories of it nearest to
-    the article; counting them tells how many tags each shares. No article is
-    compared with every other one.
+    The later side is chosen by nearness alone, so that publishing a story changes only
+    the boxes of the few latest stories of each of its tags and of its section (those
+    it is nearest to), not of every story sharing tags with it: a bounded number of
+    pages renders again, whatever the archive's size. `shape` holds each article's
+    (section, tags, draft), newest first, so a larger index is an older article. Each
+    tag's candidates are the RELATED_WINDOW stories of it nearest to the article;
+    counting them tells how many tags each shares. No article is compared with every
+    other one.
     """
     members: dict[str, list[int]] = defaultdict(list)
     by_section: dict[str, list[int]] = defaultdict(list)
@@ -235,28 +243,39 @@ def _related(shape: Shape) -> tuple[tuple[int, ...], ...]:
     for index, (section, tags, _) in enumerate(shape):
         slugs = [s for s in dict.fromkeys(urls.slugify(t) for t in tags) if s in members]
         lists = [members[s] for s in slugs[:RELATED_TAGS]]
+        later = itertools.chain(heapq.merge(*(_after(found, index) for found in lists),
+                                            reverse=True), _after(by_section[section], index))
+        newer = _take(later, RELATED_NEWER, [])
         ranked: list[int] = []
-        for side, newer in ((_before, False), (_after, True)):
-            if len(ranked) < RELATED_COUNT:
-                _pick([side(found, index) for found in lists], side(by_section[section], index),
-                      ranked, index, newer)
-        result.append(tuple(ranked))
+        _pick([_before(found, index) for found in lists], _before(by_section[section], index),
+              ranked, index, RELATED_COUNT - len(newer))
+        if len(ranked) + len(newer) < RELATED_COUNT:
+            _take(later, RELATED_COUNT - len(ranked), newer)
+        result.append((*ranked, *newer))
     return tuple(result)
 
 
+def _take(candidates: Iterator[int], count: int, taken: list[int]) -> list[int]:
+    """Add to `taken` the next candidates not in it, up to `count` in all."""
+    if len(taken) >= count:
+        return taken
+    for other in candidates:
+        if other not in taken:
+            taken.append(other)
+            if len(taken) >= count:
+                break
+    return taken
+
+
 def _pick(windows: list[list[int]], section: list[int], ranked: list[int], index: int,
-          newer: bool) -> None:
-    """Add to `ranked`, up to RELATED_COUNT: the candidates sharing most tags, then the
+          count: int) -> None:
+    """Add to `ranked`, up to `count`: the earlier candidates sharing most tags, then the
     nearest sharing one, then the nearest of the section (each window nearest first)."""
     shared = Counter(itertools.chain.from_iterable(windows))
     best = sorted((i for i, n in shared.items() if n > 1),
                   key=lambda i: (-shared[i], abs(i - index)))
-    nearest = heapq.merge(*windows, reverse=newer)  # newer stories' windows run downwards
-    for other in itertools.chain(best, nearest, section):
-        if len(ranked) >= RELATED_COUNT:
-            return
-        if other not in ranked:
-            ranked.append(other)
+    nearest = heapq.merge(*windows)
+    _take(itertools.chain(best, nearest, section), count, ranked)
 
 
 def _before(indexes: list[int], index: int) -> list[int]:
@@ -283,42 +302,6 @@ def _neighbours(count: int, sections: tuple[Term, ...]) -> tuple[Pair, ...]:
             newer = members[position - 1] if position > 0 else None
             pairs[index] = (older, newer)
     return tuple(pairs)
-
-
-def _url_clashes(site: Site, config: Config) -> list[Problem]:
-    """Two things on one URL is an error that names both sources."""
-    owners: dict[str, tuple[str, str]] = {}
-    problems = []
-
-    def claim(path: str, owner: str) -> None:
-        # Twins in case or Unicode normalization are one file on many systems and hosts.
-        key = portable_names.folded(urls.output_file(path))
-        first, first_path = owners.setdefault(key, (owner, path))
-        if first == owner:
-            return
-        if first_path == path:
-            problems.append(Problem(owner, 1, f"URL {path} is also the URL of {first}: "
-                                    "give one of them another slug"))
-        else:
-            problems.append(Problem(owner, 1, f"URL {path} differs from {first_path} (of "
-                                    f"{first}) only in case or Unicode normalization, and "
-                                    "they are one file on Windows, macOS and many hosts: "
-                                    "give one of them another slug"))
-
-    claim("/", "the home page")
-    for term in (*site.sections, *site.tags, *site.authors):
-        claim(term.path, f"the listing page {term.path}")
-    claim(config.permalinks.archive, "the archive page")
-    for series in site.series:
-        claim(series.path, f"the series page {series.path}")
-    for day in site.days:
-        claim(day.path, f"the daily index {day.path}")
-    for article in (*site.articles, *site.pages):
-        claim(article.path, article.source)
-    for article in (*site.articles, *site.pages):
-        for alias in article.aliases:
-            claim(alias, article.source)
-    return problems
 
 
 @lru_cache(maxsize=100_000)  # every tag and author of every article, on every build

@@ -18,22 +18,19 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
 
 from sitegen import dates, feed_notes, readers, urls
 from sitegen.config import Config
 from sitegen.images import static_file
-from sitegen.model import Article, Site, Term
+from sitegen.model import Article, Job, Site, Term
 from sitegen.views import SITE_FEEDS, TERM_FEEDS, View, Views, body_recipe, feed_links, feed_path
 
-Planned = tuple[str, tuple[str, ...], dict[str, Any], str]
-"""(output file, template candidates, context, source): the fields of a render.Job."""
-
 TEMPLATES = {"rss": "feeds/rss.xml", "atom": "feeds/atom.xml", "json": "feeds/feed.json"}
+OWNERS = {"rss": "the RSS feed", "atom": "the Atom feed", "json": "the JSON feed"}
 
 
 def plan_feeds(site: Site, config: Config, site_view: View, views: Views,
-               wanted: Callable[[str], bool] | None = None) -> Iterator[Planned]:
+               wanted: Callable[[str], bool] | None = None) -> Iterator[Job]:
     """Every feed of the site: the site's, each section's, each tag's and each author's;
     with `wanted`, only those of the listings that have a file it admits."""
     if not site.articles:
@@ -49,6 +46,17 @@ def plan_feeds(site: Site, config: Config, site_view: View, views: Views,
     for term in (*site.tags, *site.authors):
         yield from feeds.listing(_about(term, config), term.path, term.articles, TERM_FEEDS,
                                  False, site_view)
+
+
+def feed_claims(site: Site) -> Iterator[tuple[str, str]]:
+    """(output file, owner) of every feed `plan_feeds` writes, without building one."""
+    if not site.articles:
+        return
+    for path, names in (("/", SITE_FEEDS), *((s.path, SITE_FEEDS) for s in site.sections),
+                        *((t.path, TERM_FEEDS) for t in (*site.tags, *site.authors))):
+        for name in names:
+            output = urls.output_file(feed_path(path, name))
+            yield output, f"{OWNERS[name]} /{output}"
 
 
 def term_feed_links(kind: str, term: Term, config: Config, views: Views) -> list[View]:
@@ -78,7 +86,7 @@ class _Feeds:
         self.language = config.site.language
 
     def listing(self, about: dict[str, str], path: str, indexes: Sequence[int],
-                names: tuple[str, ...], full: bool, site_view: View) -> Iterator[Planned]:
+                names: tuple[str, ...], full: bool, site_view: View) -> Iterator[Job]:
         """The feeds of one listing: its newest articles, in each of the given formats."""
         newest = list(indexes[: self.limit])
         if not newest or (self.wanted and not any(
@@ -97,9 +105,9 @@ class _Feeds:
         }
         for name in names:
             output = urls.output_file(feed_path(path, name))
-            yield output, (TEMPLATES[name],), {
+            yield Job(output, (TEMPLATES[name],), {
                 "site": site_view, "feed": {**feed, "url": feed["links"][name]},
-            }, "/" + output
+            }, "/" + output, f"{OWNERS[name]} /{output}")
 
     def item(self, index: int, full: bool) -> View:
         key = (index, full)

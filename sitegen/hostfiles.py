@@ -23,11 +23,9 @@ from urllib.parse import quote
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.embeds import PLAYER_ORIGINS
-from sitegen.model import Site
+from sitegen.model import Job, Site
 from sitegen.themes import FINGERPRINTED
 from sitegen.views import View, Views
-
-Planned = tuple[str, tuple[str, ...], dict[str, object], str]
 
 REDIRECT_HOSTS = {"netlify", "cloudflare", "gitlab", "s3"}
 HEADER_HOSTS = {"netlify", "cloudflare"}
@@ -41,6 +39,14 @@ def replaces_redirect_pages(config: Config) -> bool:
     return config.deploy.host in REDIRECT_HOSTS - {"s3"}
 
 
+def claims(config: Config) -> list[tuple[str, str]]:
+    """(output file, owner) of the host files `plan_host_files` writes."""
+    host = config.deploy.host
+    return [*([("_redirects", "the host's redirects _redirects")] if host in REDIRECT_HOSTS
+              else []),
+            *([("_headers", "the host's headers _headers")] if host in HEADER_HOSTS else [])]
+
+
 def alias_claims(site: Site, config: Config) -> list[tuple[str, str]]:
     """The output paths the host's redirects take, as claims (claims.py), where aliases
     get no redirect page: a `_redirects` line is checked against every file the site
@@ -52,23 +58,24 @@ def alias_claims(site: Site, config: Config) -> list[tuple[str, str]]:
             for article in (*site.articles, *site.pages) for alias in article.aliases]
 
 
-def plan_host_files(site: Site, config: Config, site_view: View, views: Views) -> Iterator[Planned]:
+def plan_host_files(site: Site, config: Config, site_view: View, views: Views) -> Iterator[Job]:
     host = config.deploy.host
     if host in REDIRECT_HOSTS:
         code = _CODES.get(host, "301")
         redirects = [{"source": _encoded(views.link.url(alias)),
                       "target": _encoded(views.link.url(article.path)), "code": code}
                      for article in (*site.articles, *site.pages) for alias in article.aliases]
-        yield "_redirects", ("hosts/_redirects",), {"redirects": redirects}, "_redirects"
+        yield Job("_redirects", ("hosts/_redirects",), {"redirects": redirects}, "_redirects",
+                  "the host's redirects _redirects")
     if host in HEADER_HOSTS:
         assets = site_view["assets"]
         immutable = sorted(_encoded(url) for name, url in assets.items()
                            if PurePosixPath(name).suffix in FINGERPRINTED)
-        yield "_headers", ("hosts/_headers",), {
+        yield Job("_headers", ("hosts/_headers",), {
             "immutable": immutable, "cache_control": IMMUTABLE,
             "everything": _encoded(views.link.url("/")) + "*", "security": SECURITY_HEADERS,
             "csp": CONTENT_SECURITY_POLICY, "pages": page_patterns(site, config, views, assets),
-        }, "_headers"
+        }, "_headers", "the host's headers _headers")
 
 
 SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"),

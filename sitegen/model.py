@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sitegen.newsroom import LiveEntry, Note
 
@@ -149,3 +150,19 @@ class Site:
     """The daily index, newest day first."""
     see_also: tuple[tuple[int, ...], ...] = ()
     """For each article, the indexes of its "Baca juga" articles that are published."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output file to render: planned by a page kind (sitegen/kinds/), rendered by
+    render.render_job in a worker."""
+
+    output: str
+    """File to write, relative to the output folder."""
+    templates: tuple[str, ...]
+    """Candidates; the first that the theme has is used."""
+    context: dict[str, Any]
+    source: str
+    """What is being rendered, for messages: a content file or a page's URL."""
+    owner: str = ""
+    """Who the file belongs to, as a clash message names it (claims.py)."""

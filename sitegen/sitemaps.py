@@ -15,20 +15,18 @@ Google News asks; it exists even when empty, so its URL stays registered.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator
 from urllib.parse import quote
 
 from markupsafe import escape
 
 from sitegen import dates, newsroom, urls
 from sitegen.config import Config
-from sitegen.model import Article, Site
+from sitegen.model import Article, Job, Site
 from sitegen.views import View, Views
 
-Planned = tuple[str, tuple[str, ...], dict[str, Any], str]
-"""(output file, template candidates, context, source): the fields of a render.Job."""
+OWNERS = {"sitemaps/urlset.xml": "the sitemap", "sitemaps/news.xml": "the Google News sitemap",
+          "sitemaps/index.xml": "the sitemap index"}
 
 MAX_URLS = 50_000
 MAX_BYTES = 52_428_800
@@ -45,57 +43,37 @@ NEWS_SITEMAP = "/sitemap-news.xml"
 ROBOTS = "/robots.txt"
 
 
-def plan_sitemaps(site: Site, config: Config, views: Views, now: dt.datetime,
-                  max_urls: int = MAX_URLS, max_bytes: int = MAX_BYTES) -> Iterator[Planned]:
-    """sitemap.xml (or an index and its parts), the news sitemap, and robots.txt.
+def plan_sitemaps(pages: list[View], site: Site, config: Config, views: Views,
+                  now: dt.datetime, max_urls: int = MAX_URLS,
+                  max_bytes: int = MAX_BYTES) -> Iterator[Job]:
+    """sitemap.xml (or an index and its parts) of `pages` (each page kind's `entry`s,
+    sitegen/kinds/), the news sitemap, and robots.txt.
 
     `now` is the build time: only the news sitemap depends on it, so no other
     page changes (or re-renders) just because time passed.
     """
-    pages = site_urls(site, config, views)
     yield from _files(SITEMAP, "sitemaps/urlset.xml", pages, URL_MARKUP, max_urls, max_bytes,
                       views)
     news = news_urls(site, config, views, now)
     yield from _files(NEWS_SITEMAP, "sitemaps/news.xml", news, NEWS_MARKUP, NEWS_MAX_URLS,
                       max_bytes, views)
     sitemaps = [_uri(views.link.absolute(SITEMAP)), _uri(views.link.absolute(NEWS_SITEMAP))]
-    yield urls.output_file(ROBOTS), ("robots.txt",), {"sitemaps": sitemaps}, ROBOTS
+    yield Job(urls.output_file(ROBOTS), ("robots.txt",), {"sitemaps": sitemaps}, ROBOTS,
+              f"robots.txt {ROBOTS}")
 
 
-def site_urls(site: Site, config: Config, views: Views) -> list[View]:
-    """`loc` and `lastmod` of every published page, in the order the build plans them."""
-    entries: list[View] = []
-    per_page = config.build.items_per_page
+def entry(views: Views, path: str, moment: dt.datetime | None) -> View:
+    """One page's `loc` and `lastmod` (its newest change, when it has one)."""
+    return {"loc": _uri(views.link.absolute(path)),
+            "lastmod": dates.iso(moment) if moment else None}
 
-    def add(path: str, moment: dt.datetime | None) -> None:
-        entries.append({"loc": _uri(views.link.absolute(path)),
-                        "lastmod": dates.iso(moment) if moment else None})
 
-    def listing(path: str, indexes: Sequence[int]) -> None:
-        total = max(1, math.ceil(len(indexes) / per_page))
-        # A page changes when a newer article pushes the list down, or when one it shows is
-        # updated; the listing's first article is its newest.
-        newest = site.articles[indexes[0]].date if indexes else None
-        for number in range(1, total + 1):
-            shown = [site.articles[i].modified for i in
-                     indexes[(number - 1) * per_page: number * per_page]]
-            add(urls.paginated(path, number), max([newest, *shown]) if newest else None)
-
-    listing("/", range(len(site.articles)))
-    for article in site.articles:
-        add(article.path, article.live_modified)
-    for term in (*site.sections, *site.tags, *site.authors):
-        listing(term.path, term.articles)
-    for month in site.archive:
-        listing(month.path, month.articles)
-    for series in site.series:
-        listing(series.path, series.articles)
-    for day in site.days:
-        listing(day.path, day.articles)
-    add(config.permalinks.archive, site.articles[0].date if site.articles else None)
-    for page in site.pages:
-        add(page.path, page.modified if page.date else None)
-    return entries
+def claims() -> list[tuple[str, str]]:
+    """(output file, owner) of the files every site has; an index's parts are claimed
+    when they are planned."""
+    return [(urls.output_file(SITEMAP), f"{OWNERS['sitemaps/urlset.xml']} {SITEMAP}"),
+            (urls.output_file(NEWS_SITEMAP), f"{OWNERS['sitemaps/news.xml']} {NEWS_SITEMAP}"),
+            (urls.output_file(ROBOTS), f"robots.txt {ROBOTS}")]
 
 
 def news_window(site: Site, now: dt.datetime) -> list[Article]:
@@ -128,12 +106,13 @@ def split(entries: list[View], markup: int, max_urls: int, max_bytes: int) -> li
 
 
 def _files(path: str, template: str, entries: list[View], markup: int, max_urls: int,
-           max_bytes: int, views: Views) -> Iterator[Planned]:
+           max_bytes: int, views: Views) -> Iterator[Job]:
     """One file, or an index of numbered parts; their templates get only the entries
     (not `site`), so a change elsewhere in the config does not re-render them."""
     parts = split(entries, markup, max_urls, max_bytes)
     if len(parts) == 1:
-        yield urls.output_file(path), (template,), {"urls": parts[0]}, path
+        yield Job(urls.output_file(path), (template,), {"urls": parts[0]}, path,
+                  f"{OWNERS[template]} {path}")
         return
     stem = path.removesuffix(".xml")
     listed = []
@@ -142,8 +121,10 @@ def _files(path: str, template: str, entries: list[View], markup: int, max_urls:
         stamps = [stamp for e in part if (stamp := e.get("lastmod") or e.get("published"))]
         listed.append({"loc": _uri(views.link.absolute(part_path)),
                        "lastmod": max(stamps, key=dt.datetime.fromisoformat) if stamps else None})
-        yield urls.output_file(part_path), (template,), {"urls": part}, path
-    yield urls.output_file(path), ("sitemaps/index.xml",), {"sitemaps": listed}, path
+        yield Job(urls.output_file(part_path), (template,), {"urls": part}, path,
+                  f"{OWNERS[template]} {path}")
+    yield Job(urls.output_file(path), ("sitemaps/index.xml",), {"sitemaps": listed}, path,
+              f"{OWNERS['sitemaps/index.xml']} {path}")
 
 
 def _uri(iri: str) -> str:

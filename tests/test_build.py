@@ -141,17 +141,26 @@ def test_aliases_get_redirect_pages(tmp_path: Path) -> None:
         assert '<link rel="canonical" href="https://example.org/ekonomi/a/">' in page
 
 
-def test_lists_are_paginated(tmp_path: Path) -> None:
+def test_lists_are_paginated_from_the_oldest_end(tmp_path: Path) -> None:
     config = '[site]\ntitle = "T"\nbase_url = "https://x.org/"\n[build]\nitems_per_page = 2\n'
     files = {f"content/ekonomi/a{i}.md": article(f"Artikel {i}", date=f"2026-11-{10 + i} 09:00",
                                                  tags=["Pasar"]) for i in range(5)}
     site = make_site(tmp_path, files, config=config)
     build_site(site)
     for listing in ("", "ekonomi/", "tag/pasar/"):
-        assert (site / "output" / listing / "page/3/index.html").is_file()
+        # The front page shows what no full page holds (three stories); page 1 the two
+        # oldest. Pages 2 and 3 of the old numbering redirect to the front page.
+        front = html(site, f"{listing}index.html")
+        assert all(f"Artikel {i}<" in front for i in (4, 3, 2))
+        assert listing == "" or "Artikel 1<" not in front  # the home page has its blocks
+        oldest = html(site, f"{listing}page/1/index.html")
+        assert "Artikel 1<" in oldest and "Artikel 0<" in oldest and "Artikel 2<" not in oldest
+        for old in ("page/2", "page/3"):
+            assert f'content="0; url=/{listing}"' in html(site, f"{listing}{old}/index.html")
         assert not (site / "output" / listing / "page/4").exists()
-    second = html(site, "ekonomi/page/2/index.html")
-    assert "Artikel 2" in second and "Artikel 1" in second and "Artikel 4" not in second
+    # A full page names no count (it would change with every new story); the front does.
+    assert "5 artikel" in html(site, "ekonomi/index.html")
+    assert "artikel</p>" not in html(site, "ekonomi/page/1/index.html")
 
 
 def test_related_and_neighbours(tmp_path: Path) -> None:
@@ -168,10 +177,10 @@ def test_related_and_neighbours(tmp_path: Path) -> None:
     page = html(site, "ekonomi/a/index.html")
     related = page[page.index('id="related-title"'):]
     related = related[:related.index("</section>")]
+    # The earlier stories ranked by shared tags, then section; then the nearest later one.
     assert related.index("Ketiga") < related.index("Keempat") < related.index("Kedua") \
-        < related.index("Terlama")
-    # Only stories published before it: a new story changes no related box of the archive.
-    assert "Pokok</a>" not in related and "Draf" not in related and "Sesudahnya" not in related
+        < related.index("Sesudahnya")
+    assert "Pokok</a>" not in related and "Draf" not in related and "Terlama" not in related
     assert 'rel="next" href="/ekonomi/f/"' in page and 'rel="prev" href="/ekonomi/b/"' in page
     # The first stories, with too few before them, take the nearest ones published after.
     oldest = html(site, "ekonomi/g/index.html")
@@ -275,11 +284,15 @@ def test_pagination_links_a_window_of_pages(tmp_path: Path) -> None:
     site = make_site(tmp_path, files, config=config)
     build_site(site)
     page = html(site, "ekonomi/page/10/index.html")
+    assert "Artikel 9<" in page  # page 10 counted from the oldest story, Artikel 0
     pager = page[page.index('class="pagination"'):]
     linked = re.findall(r'href="/ekonomi/(?:page/(\d+)/)?"', pager)
-    numbers = sorted({int(n or 1) for n in linked})
-    assert numbers == [1, 8, 9, 10, 11, 12, 20]
-    assert page.count("pager-gap") == 2
+    # The front page, two pages either side and page 1; not the newest numbered page
+    # (19), nor a gap before the neighbours, which would change as the list grows.
+    assert sorted({int(n or 0) for n in linked}) == [0, 1, 8, 9, 10, 11, 12]
+    assert page.count("pager-gap") == 1
+    assert 'rel="prev" href="/ekonomi/page/11/"' in pager
+    assert 'rel="next" href="/ekonomi/page/9/"' in pager
 
 
 def test_long_articles_get_a_table_of_contents(tmp_path: Path) -> None:

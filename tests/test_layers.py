@@ -24,6 +24,11 @@ LAYERS: dict[str, int] = {
     "collect": 4, "views": 4, "links": 4, "search_shards": 4,
     "feeds": 5, "sitemaps": 5, "search": 5, "deps": 5, "hostfiles": 5, "listing": 5,
     "tree_files": 5.5, "hosts_gitlab": 5.8, "cms_app": 5.8, "pinning": 6, "next_steps": 6,
+    # The table of page kinds: what a kind is, the lists, one module per kind (or
+    # family), then the registry that lists them.
+    "kinds.base": 5.6, "kinds.lists": 5.7, "kinds.articles": 5.8, "kinds.home": 5.8,
+    "kinds.terms": 5.8, "kinds.archive": 5.8, "kinds.newsroom": 5.8, "kinds.special": 5.8,
+    "kinds.files": 5.8, "kinds": 5.9,
     "render": 6, "write": 6, "cache": 6, "hosts": 6, "cms": 6, "check": 6,
     "workers": 6.5, "build": 7, "scaffold": 7, "external": 7,
     "watch": 8, "livereload": 8,
@@ -42,7 +47,7 @@ LAYERS: dict[str, int] = {
     "importers.jekyll_data": 9.2,
     "cli": 10, "__main__": 11,
 }
-PACKAGES = ("importers",)
+PACKAGES = ("importers", "kinds")
 
 
 def sitegen_imports(path: Path) -> set[str]:

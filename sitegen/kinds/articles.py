@@ -1,0 +1,79 @@
+"""Layer 5.8. Article pages (live blogs are articles too), standalone pages, and the
+redirect pages of their aliases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from sitegen import hostfiles, urls
+from sitegen.config import Config
+from sitegen.kinds.base import Claim, Entry, Kind, Planner, claim
+from sitegen.model import Job, Site
+
+
+class Articles(Kind):
+    name = "article"
+
+    def plan(self, planner: Planner) -> Iterator[Job]:
+        for index, article in enumerate(planner.site.articles):
+            if not planner.wants(article.path):
+                continue
+            view = planner.views.article(index)
+            yield Job(urls.output_file(article.path), ("article.html",), {
+                "site": planner.site_view, "article": view,
+                "page": planner.page("article", article.title, article.path, article.summary,
+                                     image=view["image"], language=view["language"]),
+            }, article.source, article.source)
+
+    def sitemap(self, planner: Planner) -> Iterable[Entry]:
+        # A live blog's page changes with each entry, so its entries date it.
+        return [(a.path, a.live_modified) for a in planner.site.articles]
+
+    def claims(self, site: Site, config: Config) -> Iterable[Claim]:
+        return [claim(a.path, a.source) for a in site.articles]
+
+
+class Pages(Kind):
+    name = "page"
+
+    def plan(self, planner: Planner) -> Iterator[Job]:
+        for page in planner.site.pages:
+            if planner.wants(page.path):
+                yield Job(urls.output_file(page.path), ("page.html",), {
+                    "site": planner.site_view, "article": planner.views.page(page),
+                    "page": planner.page("page", page.title, page.path, page.summary,
+                                         language=page.language or planner.config.site.language),
+                }, page.source, page.source)
+
+    def sitemap(self, planner: Planner) -> Iterable[Entry]:
+        return [(p.path, p.modified if p.date else None) for p in planner.site.pages]
+
+    def claims(self, site: Site, config: Config) -> Iterable[Claim]:
+        return [claim(p.path, p.source) for p in site.pages]
+
+
+class Aliases(Kind):
+    """A redirect page at each alias; none where the host answers aliases with a real 301
+    (hostfiles.py's `_redirects`). Not in the sitemap: a redirect is not a page."""
+
+    name = "redirect"
+
+    def plan(self, planner: Planner) -> Iterator[Job]:
+        site, link = planner.site, planner.link
+        if hostfiles.replaces_redirect_pages(planner.config):
+            return
+        for article in (*site.articles, *site.pages):
+            for alias in article.aliases:
+                if planner.wants(alias):
+                    yield Job(urls.output_file(alias), ("redirect.html",), {
+                        "site": planner.site_view,
+                        "target": {"url": link.url(article.path),
+                                   "permalink": link.absolute(article.path)},
+                        "page": planner.page("redirect", article.title, alias),
+                    }, article.source, f"an alias in {article.source}")
+
+    def claims(self, site: Site, config: Config) -> Iterable[Claim]:
+        # Claimed on every host: on those answering with a 301, the alias is still a URL
+        # that must not be another page's.
+        return [claim(alias, f"an alias in {a.source}")
+                for a in (*site.articles, *site.pages) for alias in a.aliases]

@@ -1,0 +1,168 @@
+"""Layer 5.7. Lists of articles that do not shift when a story is published.
+
+A list newest first (the home page, a section, a tag, an author, a month, a
+day) is cut from its OLDEST end: page 1 (`/ekonomi/page/1/`) holds the oldest
+`items_per_page` stories, page 2 the next ones, and so on; only full pages are
+numbered. The list's own URL (`/ekonomi/`), its front page, shows the stories
+newer than the newest numbered page: between one and two pages' worth.
+
+Publishing a story changes the front page only. Every `items_per_page`
+stories, the front page hands its oldest page's worth to a new numbered page,
+and the two numbered pages before it change their pager. No page shows a
+total (a number of pages, or of stories) except the front page. A numbered
+page changes again only when one of its own stories is edited, unpublished,
+or when a story is backdated into the past before it.
+
+Today's numbering counted from the newest end; its URLs `/page/2/`... keep
+existing (now counted from the oldest end). Those past the last numbered page,
+which the old numbering had, redirect to the front page until the list grows
+into them (`retired`).
+
+A list in reading order (a series, first part first) is cut from its start,
+as before: page 1 is the list's URL; new parts only ever add to the end.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen import urls
+from sitegen.kinds.base import Claim, Entry, Planner, claim
+from sitegen.model import Job
+from sitegen.views import View
+
+PAGER_NEIGHBOURS = 2
+
+
+@dataclass(frozen=True)
+class Cut:
+    number: int | None
+    """The page's number; None for a newest-first list's front page."""
+    path: str
+    indexes: tuple[int, ...]
+    start: int
+    """The 1-based position of the first story shown: in reading order, or counted from
+    the oldest story (a numbered page newest first) or the newest (the front page)."""
+
+
+def page_path(path: str, number: int) -> str:
+    """`/ekonomi/` -> `/ekonomi/page/3/`."""
+    return f"{path.rstrip('/')}/page/{number}/"
+
+
+def newest_first(path: str, indexes: tuple[int, ...], per_page: int) -> list[Cut]:
+    """The front page, then numbered pages 1 (oldest) and up."""
+    count = len(indexes)
+    numbered = max(0, count // per_page - 1)
+    front = count - numbered * per_page
+    cuts = [Cut(None, path, indexes[:front], 1)]
+    for number in range(1, numbered + 1):
+        end = count - (number - 1) * per_page
+        # `start` counts from the oldest story too: from the newest, it would change
+        # with every story published.
+        cuts.append(Cut(number, page_path(path, number), indexes[end - per_page:end],
+                        (number - 1) * per_page + 1))
+    return cuts
+
+
+def reading_order(path: str, indexes: tuple[int, ...], per_page: int) -> list[Cut]:
+    total = max(1, math.ceil(len(indexes) / per_page))
+    return [Cut(n, path if n == 1 else page_path(path, n),
+                indexes[(n - 1) * per_page:n * per_page], (n - 1) * per_page + 1)
+            for n in range(1, total + 1)]
+
+
+def cuts_of(path: str, indexes: tuple[int, ...], per_page: int, ordered: bool) -> list[Cut]:
+    return reading_order(path, indexes, per_page) if ordered else newest_first(
+        path, indexes, per_page)
+
+
+def retired(path: str, count: int, per_page: int) -> list[str]:
+    """Pages the newest-first numbering had (`/page/2/` to the last) that the numbering
+    from the oldest end has not reached yet: at most two per list."""
+    numbered = max(0, count // per_page - 1)
+    old_total = max(1, math.ceil(count / per_page))
+    return [page_path(path, n) for n in range(max(2, numbered + 1), old_total + 1)]
+
+
+def pagination(cuts: list[Cut], at: int, url: Any) -> View:
+    """Where a page stands, with links to the pages near it, to the first page and to
+    the front page; never to the newest numbered page, nor a total, nor a gap between
+    the front page and a numbered page's neighbours: those change with the list's
+    length, and would change every page of it with each new story."""
+    cut = cuts[at]
+    newest = cuts[0].number is None
+    # Shown newest first: the front page, then the numbered pages from the newest.
+    display = [cuts[0], *reversed(cuts[1:])] if newest else cuts
+    position = at if not newest or at == 0 else len(cuts) - at
+    near = range(position - PAGER_NEIGHBOURS, position + PAGER_NEIGHBOURS + 1)
+    window = sorted(i for i in {0, *near, len(display) - 1} if 0 <= i < len(display))
+    pages: list[View | None] = []
+    for before, i in zip([None, *window], window, strict=False):
+        if before is not None and i > before + 1 and not (newest and before == 0 and at):
+            pages.append(None)
+        pages.append({"number": display[i].number, "url": url(display[i].path),
+                      "current": i == position})
+    return {"number": cut.number, "front": position == 0, "start": cut.start,
+            "previous_url": url(display[position - 1].path) if position > 0 else None,
+            "next_url": url(display[position + 1].path)
+            if position + 1 < len(display) else None,
+            "pages": pages if len(display) > 1 else []}
+
+
+def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: str,
+              indexes: tuple[int, ...], owner: str, description: str = "",
+              ordered: bool = False, **front: Any) -> Iterator[Job]:
+    """The pages of one list. `front` keys (a home page's blocks, a term's feeds) are
+    given to its front page only, so the numbered pages do not change with them; the
+    term's count likewise."""
+    cuts = cuts_of(path, indexes, planner.per_page, ordered)
+    views, link = planner.views, planner.link
+    templates = (f"{kind}.html", "list.html")
+    for at, cut in enumerate(cuts):
+        if not planner.wants(cut.path):
+            continue
+        first = at == 0
+        shown = term if first or term is None else {**term, "count": None}
+        yield Job(urls.output_file(cut.path), templates, {
+            "site": planner.site_view, "term": shown, "articles": views.cards(cut.indexes),
+            "pagination": pagination(cuts, at, link.url),
+            "page": planner.page(kind, title, cut.path, description),
+            **{k: (v if first else None) for k, v in front.items()},
+        }, cut.path, owner)
+    if not ordered:
+        for old in retired(path, len(indexes), planner.per_page):
+            if planner.wants(old):
+                yield Job(urls.output_file(old), ("redirect.html",), {
+                    "site": planner.site_view,
+                    "target": {"url": link.url(path), "permalink": link.absolute(path)},
+                    "page": planner.page("redirect", title, old),
+                }, old, owner)
+
+
+def list_entries(planner: Planner, path: str, indexes: tuple[int, ...],
+                 ordered: bool = False) -> Iterator[Entry]:
+    """Sitemap entries: a page's last change is the newest change among what it shows;
+    the front page changes too when a story is published."""
+    articles = planner.site.articles
+    newest = articles[indexes[0]].date if indexes and not ordered else None
+    for cut in cuts_of(path, indexes, planner.per_page, ordered):
+        shown = [articles[i].modified for i in cut.indexes]
+        if cut.number is None and newest:
+            shown.append(newest)
+        yield cut.path, max(shown) if shown else None
+
+
+def list_claims(path: str, count: int, per_page: int, owner: str,
+                ordered: bool = False) -> Iterable[Claim]:
+    if ordered:
+        total = max(1, math.ceil(count / per_page))
+        paths = [path, *(page_path(path, n) for n in range(2, total + 1))]
+    else:
+        numbered = max(0, count // per_page - 1)
+        paths = [path, *(page_path(path, n) for n in range(1, numbered + 1)),
+                 *retired(path, count, per_page)]
+    return [claim(p, owner) for p in paths]

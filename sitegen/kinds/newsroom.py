@@ -1,0 +1,63 @@
+"""Layer 5.8. The newsroom's lists: series (liputan khusus, parts in reading order) and
+the daily index (indeks), each day linking the previous and the next day with stories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from sitegen.config import Config
+from sitegen.dates import format_day
+from sitegen.kinds.base import Claim, Entry, Kind, Planner
+from sitegen.kinds.lists import list_claims, list_entries, plan_list
+from sitegen.model import Job, Site, Term
+from sitegen.views import View, term_view
+
+
+class Series(Kind):
+    name = "series"
+
+    def plan(self, planner: Planner) -> Iterator[Job]:
+        for series in planner.site.series:
+            yield from plan_list(planner, "series", term_view(series, planner.link),
+                                 series.name, series.path, series.articles,
+                                 f"the series page {series.path}", ordered=True)
+
+    def sitemap(self, planner: Planner) -> Iterable[Entry]:
+        for series in planner.site.series:
+            yield from list_entries(planner, series.path, series.articles, ordered=True)
+
+    def claims(self, site: Site, config: Config) -> Iterable[Claim]:
+        for series in site.series:
+            yield from list_claims(series.path, len(series.articles),
+                                   config.build.items_per_page,
+                                   f"the series page {series.path}", ordered=True)
+
+
+class Daily(Kind):
+    name = "daily"
+
+    def plan(self, planner: Planner) -> Iterator[Job]:
+        site, link = planner.site, planner.link
+        names = [format_day(day.date, planner.config.site.language) for day in site.days]
+        for at, day in enumerate(site.days):
+            def neighbour(other: int) -> View | None:
+                if not 0 <= other < len(site.days):
+                    return None
+                return {"url": link.url(site.days[other].path), "name": names[other],
+                        "iso": site.days[other].date.isoformat()}
+            term = Term(slug=day.date.isoformat(), name=names[at], path=day.path,
+                        articles=day.articles)
+            # Newest first, so the previous day is the next one in the tuple.
+            yield from plan_list(planner, "daily", term_view(term, link), names[at], day.path,
+                                 day.articles, f"the daily index {day.path}",
+                                 day={"iso": day.date.isoformat(),
+                                      "previous": neighbour(at + 1), "next": neighbour(at - 1)})
+
+    def sitemap(self, planner: Planner) -> Iterable[Entry]:
+        for day in planner.site.days:
+            yield from list_entries(planner, day.path, day.articles)
+
+    def claims(self, site: Site, config: Config) -> Iterable[Claim]:
+        for day in site.days:
+            yield from list_claims(day.path, len(day.articles), config.build.items_per_page,
+                                   f"the daily index {day.path}")
