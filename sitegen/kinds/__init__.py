@@ -10,12 +10,11 @@ adds it (a site's plugin, or a test).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterator
 
 from sitegen import claims as file_claims
-from sitegen import portable_names, sitemaps
-from sitegen.config import CONFIG_NAME, Config
+from sitegen import sitemaps
+from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.kinds.archive import Archive
 from sitegen.kinds.articles import Aliases, Articles, Pages
@@ -71,32 +70,7 @@ def claims(site: Site, config: Config) -> list[Claim]:
 
 
 def url_clashes(site: Site, config: Config) -> list[Problem]:
-    """Two things on one URL, found from the claims alone: before any picture is made or
-    page rendered, so the previous output stays as it was. URLs that differ only in case
-    or Unicode normalization are one file on Windows, macOS and many hosts: a clash too."""
-    found = claims(site, config)
-    owners = dict(reversed(found))  # the first claimant of each file
-    problems = file_claims.clashes(found, {}, None)
-    for first, other in portable_names.twins(dict.fromkeys(output for output, _ in found)):
-        named, who = owners[first], owners[other]
-        if named != who:
-            where = _CONTENT.search(who)
-            problems.append(Problem(
-                where.group(0) if where else CONFIG_NAME, 1,
-                f"URL {_url(other)} differs from {_url(first)} (of {_named(named)}) only in "
-                "case or Unicode normalization, and they are one file on Windows, macOS and "
-                "many hosts: give one of them another slug"))
-    return problems
-
-
-_CONTENT = re.compile(r"content/\S*")
-
-
-def _url(output: str) -> str:
-    return "/" + output.removesuffix("index.html")
-
-
-def _named(owner: str) -> str:
-    """A content file's path rather than "an alias in" it."""
-    found = _CONTENT.search(owner)
-    return found.group(0) if found and found.group(0).endswith(".md") else owner
+    """Two things on one URL (or on two that differ only in case or Unicode
+    normalization), found from the claims alone: before any picture is made or page
+    rendered, so the previous output stays as it was."""
+    return file_claims.clashes(claims(site, config), {}, None)
