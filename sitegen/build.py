@@ -165,7 +165,7 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
         plan = _pictures(config, site, static, folder, workers, report)
         clock.lap("pictures", report)
         views = Views(site, config, options.now,
-                      {v.output: (folder / v.output).stat().st_size for v in plan.variants},
+                      {v.output: (folder / v.key).stat().st_size for v in plan.variants},
                       preview=options.preview)
         site_view = views.site_view(assets, themes.translations(chain, config.site.language),
                                     themes.merged_params(chain, config), options.now)
@@ -195,9 +195,9 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
             clock.lap("render", report)
             for name, source in static.items():
                 stand_in = plan.originals.get(name) if source.is_relative_to(site_static) else None
-                staging.copy(assets[name], folder / stand_in.output if stand_in else source)
+                staging.copy(assets[name], folder / stand_in.key if stand_in else source)
             for variant in plan.published:
-                staging.copy(variant.output, folder / variant.output)
+                staging.copy(variant.output, folder / variant.key)
             if config.build.search:
                 report.search_indexed = search.build_index(staging, config, site, renders,
                                                            store.directory)

@@ -20,9 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from PIL import Image, ImageOps, UnidentifiedImageError, features
+from PIL import Image, UnidentifiedImageError, features
 
-from sitegen import sealed
+from sitegen import picture_encoding, sealed
 
 FOLDER = "_img"
 """Where variants are published, under the output folder."""
@@ -36,8 +36,9 @@ _FALLBACK = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp"}
 _EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
 CHANGED = ("this resized picture in the build cache was changed after it was made: dropped "
            "and made again (if you did not change it, the cache was tampered with)")
-# Bump when the way pixels are made changes, so every name changes with it.
-_RECIPE = "1"
+# Bump when the way pixels are made changes (picture_encoding.RECIPE), so every name
+# changes with it.
+_RECIPE = "2"
 
 
 class Settings(Hashable, Protocol):
@@ -65,6 +66,11 @@ class Variant:
     format: str
     box: tuple[int, int, int, int] | None = None
     """The part of the source it shows (a crop), or None for all of it."""
+    key: str = ""
+    """Its name in the picture cache: the hash of the source's bytes and the recipe, and
+    no file name, so one photo under many names is encoded once (`make`)."""
+    url: str = ""
+    """Where an image service serves it (image_service.py); empty when the build makes it."""
 
     @property
     def type(self) -> str:
@@ -98,12 +104,15 @@ def _digest(path: str, size: int, mtime_ns: int) -> str:
 
 
 def _name(src: str, digest: str, settings: Settings, format: str, width: int, height: int,
-          box: tuple[int, int, int, int] | None) -> str:
+          box: tuple[int, int, int, int] | None) -> tuple[str, str]:
+    """(published name, cache key): the same short hash in both, of the bytes and recipe."""
     quality = settings.avif_quality if format == "avif" else settings.quality
-    recipe = f"{_RECIPE}\0{digest}\0{format}\0{quality}\0{width}x{height}\0{box}"
+    recipe = (f"{_RECIPE}\0{picture_encoding.RECIPE}\0{digest}\0{format}\0{quality}"
+              f"\0{width}x{height}\0{box}")
     short = hashlib.sha256(recipe.encode()).hexdigest()[:10]
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", os.path.splitext(os.path.basename(src))[0]) or "img"
-    return f"{FOLDER}/{stem}-{width}x{height}.{short}.{_EXTENSION[format]}"
+    return (f"{FOLDER}/{stem}-{width}x{height}.{short}.{_EXTENSION[format]}",
+            f"{short}-{width}x{height}.{_EXTENSION[format]}")
 
 
 # Every build asks for every picture's versions again (`serve` after each save): the
@@ -113,8 +122,8 @@ def _variant(src: str, digest: str, settings: Settings, format: str, width: int,
              size: tuple[int, int], box: tuple[int, int, int, int] | None = None) -> Variant:
     region_w, region_h = (box[2] - box[0], box[3] - box[1]) if box else size
     height = max(1, round(region_h * width / region_w))
-    return Variant(_name(src, digest, settings, format, width, height, box), width, height,
-                   format, box)
+    output, key = _name(src, digest, settings, format, width, height, box)
+    return Variant(output, width, height, format, box, key)
 
 
 def widths(original: int, settings: Settings) -> list[int]:
@@ -127,13 +136,23 @@ def widths(original: int, settings: Settings) -> list[int]:
 @lru_cache(maxsize=100_000)  # shared: callers only read it
 def responsive(src: str, digest: str, size: tuple[int, int],
                settings: Settings) -> dict[str, list[Variant]]:
-    """format -> its widths, modern formats first and the original's format last."""
+    """format -> its widths, modern formats first and the original's format last.
+
+    The original's format is made at the share width only: every browser in use reads
+    WebP (Safari since 14, 2020), so the `<img>` fallback is for feeds, social networks
+    and very old browsers, which take one size; it is the share version itself, so it
+    costs nothing more. Without a modern format the original's takes every width."""
     if not digest or not resizable(src):
         return {}
     fallback = _FALLBACK[os.path.splitext(src)[1].lower()]
-    formats = [f for f in modern_formats(settings) if f != fallback] + [fallback]
-    return {f: [_variant(src, digest, settings, f, w, size) for w in widths(size[0], settings)]
-            for f in formats}
+    modern = [f for f in modern_formats(settings) if f != fallback]
+    found = {f: [_variant(src, digest, settings, f, w, size) for w in widths(size[0], settings)]
+             for f in modern}
+    found[fallback] = ([_variant(src, digest, settings, fallback, min(size[0], SHARE_WIDTH), size)]
+                       if modern else
+                       [_variant(src, digest, settings, fallback, w, size)
+                        for w in widths(size[0], settings)])
+    return found
 
 
 def share(src: str, digest: str, size: tuple[int, int], settings: Settings) -> Variant | None:
@@ -188,51 +207,11 @@ def srcset(variants: list[Variant], url: str = "/") -> str:
 
 def make(job: tuple[Path, tuple[Variant, ...]], folder: Path,
          settings: Settings) -> tuple[list[str], str]:
-    """Write the variants of one source into `folder` (the cache): (what it wrote, and
-    why it could not, or "").
-
-    The source is decoded once for all of them; each file is written under a temporary
-    name and renamed, so a killed build never leaves half a picture under a real name.
-    """
+    """Write the variants of one source into `folder` (the cache, under their keys): (what
+    it wrote, and why it could not, or "")."""
     source, variants = job
-    try:
-        with Image.open(source) as opened:
-            # Phones record the camera's orientation instead of turning the pixels.
-            picture = ImageOps.exif_transpose(opened)
-            picture.load()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        return [], f"cannot be read as a picture ({exc}): save it again as JPEG, PNG or WebP"
-    if picture.mode not in ("RGB", "RGBA"):
-        picture = picture.convert("RGBA" if "A" in picture.getbands() or
-                                  "transparency" in picture.info else "RGB")
-    made: list[str] = []
-    for variant in variants:
-        region = picture.crop(variant.box) if variant.box else picture
-        resized = region.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
-        if variant.format == "jpeg" and resized.mode != "RGB":
-            resized = resized.convert("RGB")
-        target = folder / variant.output
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            resized.save(temporary, variant.format.upper(), **_options(variant.format, settings))
-            os.replace(temporary, target)
-            sealed.record(target)  # checked before the next build uses it (`missing`)
-        except OSError as exc:
-            temporary.unlink(missing_ok=True)
-            return made, f"its resized version {target} cannot be written: {exc.strerror or exc}"
-        made.append(variant.output)
-    return made, ""
-
-
-def _options(format: str, settings: Settings) -> dict[str, object]:
-    if format == "jpeg":
-        return {"quality": settings.quality, "optimize": True, "progressive": True}
-    if format == "webp":
-        return {"quality": settings.quality, "method": 4}
-    if format == "avif":
-        return {"quality": settings.avif_quality}
-    return {"optimize": True}
+    return picture_encoding.make(source, [(v.key, v.width, v.height, v.format, v.box)
+                                          for v in variants], folder, settings)
 
 
 class Picture(Protocol):
@@ -322,19 +301,24 @@ def missing(plan: Plan, static_dir: Path, folder: Path,
             dropped: list[str] | None = None) -> list[tuple[Path, tuple[Variant, ...]]]:
     """(source file, its variants not yet in `folder`), one item per source to decode.
 
-    A variant whose bytes no longer match the hash recorded when it was made (the cache
-    was changed by someone else) is deleted, named in `dropped`, and made again."""
+    A variant is wanted once whatever name its source has: a file photo under a hundred
+    names is one job (for its first name), and every name is published from the same
+    cached file. A variant whose bytes no longer match the hash recorded when it was
+    made (the cache was changed by someone else) is deleted, named in `dropped`, and
+    made again."""
     def kept(variant: Variant) -> bool:
-        state = sealed.intact(folder / variant.output)
+        state = sealed.intact(folder / variant.key)
         if state is False:
-            sealed.drop(folder / variant.output)
+            sealed.drop(folder / variant.key)
             if dropped is not None:
-                dropped.append(variant.output)
+                dropped.append(variant.key)
         return bool(state)
 
     jobs = []
+    wanted: set[str] = set()
     for src, variants in plan.work.items():
-        todo = tuple(v for v in variants if not kept(v))
+        todo = tuple(v for v in variants if v.key not in wanted and not kept(v))
+        wanted.update(v.key for v in todo)
         if todo:
             jobs.append((static_dir / src.lstrip("/"), todo))
     return jobs
