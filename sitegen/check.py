@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from sitegen import urls
+from sitegen import image_service, urls
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import Problem
 from sitegen.links import MdLinks, line_of
@@ -223,6 +223,8 @@ class Resolver:
         self.base_path = config.base_path
         self.host = urlsplit(config.site.base_url).netloc.lower()
         self.files = set(files)
+        # An image service answers its own paths on the site's host (no output file).
+        self.served = image_service.served_prefix(config.images.service.strip())
 
     def resolve(self, page: str, value: str) -> Target | str | None:
         """A Target for an internal URL, the URL itself for an outside http(s) one,
@@ -248,6 +250,8 @@ class Resolver:
         else:
             absolute = urlsplit(urljoin(f"http://{self.host}{self.base_path}{page}", value_path))
             path, fragment = unquote(absolute.path), unquote(absolute.fragment)
+        if self.served and path.startswith(self.served):
+            return None
         if not path.startswith(self.base_path):
             return Target(value, None, fragment, outside=True)
         relative = path[len(self.base_path):]

@@ -20,9 +20,10 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from sitegen import ads
+from sitegen import ads, image_service
 from sitegen.ads import AdsConfig, AnalyticsConfig
 from sitegen.errors import Problem, SitegenError, did_you_mean
+from sitegen.picture_cache import parse_size
 
 CONFIG_NAME = "sitegen.toml"
 RAW_HTML_MODES = ("allow", "sanitize", "escape")
@@ -103,6 +104,19 @@ class ImagesConfig:
     avif_quality: int = 60
     max_original_width: int = 2400
     """A wider original is published at its URL scaled down to this width."""
+    service: str = ""
+    """An image service that resizes instead of the build (sitegen/image_service.py):
+    netlify, cloudflare, imgproxy, thumbor, or a URL template."""
+    service_url: str = ""
+    """The imgproxy or Thumbor server's address."""
+    cache_limit: str = ""
+    """Keep the picture cache under this size after each build, e.g. "4GB" (picture_cache.py)."""
+    large_megapixels: int = 24
+    """A photo with more pixels than this is reported with its cost (a warning)."""
+    large_megabytes: int = 10
+    """A photo file larger than this is reported with its cost (a warning)."""
+    site_url: str = field(default="", metadata={"internal": True})
+    """site.base_url, for the image service's URLs: set by the loader, not by sitegen.toml."""
 
 
 @dataclass(frozen=True)
@@ -217,7 +231,8 @@ class Config:
 
     def with_base_url(self, base_url: str) -> Config:
         site = dataclasses.replace(self.site, base_url=_normalise_base_url(base_url))
-        return dataclasses.replace(self, site=site)
+        images = dataclasses.replace(self.images, site_url=site.base_url)
+        return dataclasses.replace(self, site=site, images=images)
 
     def with_output_dir(self, output_dir: Path) -> Config:
         build = dataclasses.replace(self.build, output_dir=str(output_dir))
@@ -300,7 +315,8 @@ def parse_config(text: str, root: Path, path: str = CONFIG_NAME) -> Config:
     if problems:
         raise SitegenError(problems)
     site = dataclasses.replace(config.site, base_url=_normalise_base_url(config.site.base_url))
-    return dataclasses.replace(config, site=site)
+    images = dataclasses.replace(config.images, site_url=site.base_url)
+    return dataclasses.replace(config, site=site, images=images)
 
 
 def _make(cls: type, table: Any, keys: tuple[Any, ...], report: Any) -> Any:
@@ -312,7 +328,7 @@ def _make(cls: type, table: Any, keys: tuple[Any, ...], report: Any) -> Any:
     fields = {f.name: f for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in table.items():
-        if key not in fields:
+        if key not in fields or fields[key].metadata.get("internal"):
             report((*keys, key), f"unknown key '{key}' in [{where}]{did_you_mean(key, fields)}")
             continue
         expected = type(getattr(cls(), key))
@@ -450,6 +466,14 @@ def _check_images(images: ImagesConfig, report: Any) -> None:
     for key in ("quality", "avif_quality"):
         if not 1 <= getattr(images, key) <= 100:
             report(("images", key), f"images.{key} must be between 1 and 100")
+    for key, message in image_service.problems(images.service.strip(), images.service_url):
+        report(("images", key), message)
+    if images.cache_limit and parse_size(images.cache_limit) is None:
+        report(("images", "cache_limit"), f"images.cache_limit '{images.cache_limit}' is not a "
+               "size: write it such as \"4GB\" or \"500MB\"")
+    for key in ("large_megapixels", "large_megabytes"):
+        if getattr(images, key) < 1:
+            report(("images", key), f"images.{key} must be at least 1")
 
 
 def _normalise_base_url(url: str) -> str:

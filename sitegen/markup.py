@@ -135,7 +135,7 @@ class _SiteTree(Treeprocessor):
                 "type": variants[0].type, "srcset": pictures.srcset(variants, self.base_path),
                 "sizes": sizes})
         largest = fallback[-1]
-        img.set("src", self.base_path + largest.output)
+        img.set("src", pictures.address(largest, self.base_path))
         img.set("srcset", pictures.srcset(fallback, self.base_path))
         img.set("sizes", sizes)
         img.set("width", str(largest.width))

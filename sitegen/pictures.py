@@ -22,7 +22,7 @@ from typing import Protocol
 
 from PIL import Image, UnidentifiedImageError, features
 
-from sitegen import picture_encoding, sealed
+from sitegen import image_service, picture_encoding, sealed
 
 FOLDER = "_img"
 """Where variants are published, under the output folder."""
@@ -55,6 +55,12 @@ class Settings(Hashable, Protocol):
     def avif_quality(self) -> int: ...
     @property
     def max_original_width(self) -> int: ...
+    @property
+    def service(self) -> str: ...
+    @property
+    def service_url(self) -> str: ...
+    @property
+    def site_url(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,13 @@ def _variant(src: str, digest: str, settings: Settings, format: str, width: int,
     region_w, region_h = (box[2] - box[0], box[3] - box[1]) if box else size
     height = max(1, round(region_h * width / region_w))
     output, key = _name(src, digest, settings, format, width, height, box)
-    return Variant(output, width, height, format, box, key)
+    served = ""
+    if settings.service:
+        quality = settings.avif_quality if format == "avif" else settings.quality
+        served = image_service.url(settings.service.strip(), settings.service_url,
+                                   settings.site_url, src, size, format, width, height, box,
+                                   quality)
+    return Variant(output, width, height, format, box, key, served)
 
 
 def widths(original: int, settings: Settings) -> list[int]:
@@ -202,7 +214,13 @@ def oversized(src: str, digest: str, size: tuple[int, int], settings: Settings) 
 
 def srcset(variants: list[Variant], url: str = "/") -> str:
     """`a-480.webp 480w, a-800.webp 800w`; `url` is the base path the files live under."""
-    return ", ".join(f"{url}{v.output} {v.width}w" for v in variants)
+    return ", ".join(f"{address(v, url)} {v.width}w" for v in variants)
+
+
+def address(variant: Variant, url: str = "/") -> str:
+    """Where pages link to a variant: the image service's URL, or the file under `url`
+    (the site's base path)."""
+    return variant.url or f"{url}{variant.output}"
 
 
 def make(job: tuple[Path, tuple[Variant, ...]], folder: Path,
@@ -249,6 +267,8 @@ def plan(heroes: list[Picture], bodies: list[Picture], statics: dict[str, Path],
     version and the crops of each hero, and a narrower stand-in for each too-wide original
     among `statics` (static file name -> file)."""
     work: dict[str, dict[str, Variant]] = {}
+    if settings.service:  # the service resizes; the originals are published as they are
+        return Plan({}, {}, ())
 
     def need(src: str, variants: list[Variant]) -> None:
         work.setdefault(src, {}).update((v.output, v) for v in variants)

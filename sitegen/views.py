@@ -76,7 +76,8 @@ def image_view(image: Image | None, link: Linker,
     size = (image.width, image.height)
     *modern, fallback = pictures.responsive(image.src, image.digest, size, settings).values()
     largest = fallback[-1]
-    view.update(src=link.url("/" + largest.output), width=largest.width, height=largest.height,
+    view.update(src=pictures.address(largest, link.base_path), width=largest.width,
+                height=largest.height,
                 srcset=pictures.srcset(fallback, link.base_path),
                 sources=[{"type": v[0].type, "srcset": pictures.srcset(v, link.base_path)}
                          for v in modern])
@@ -89,6 +90,10 @@ def image_view(image: Image | None, link: Linker,
 
 
 def _variant_view(variant: pictures.Variant, link: Linker) -> View:
+    if variant.url:  # an image service's: absolute, or a path on the site's own host
+        absolute = variant.url if "://" in variant.url else link.origin + variant.url
+        return {"url": variant.url, "permalink": absolute, "width": variant.width,
+                "height": variant.height, "type": variant.type, "file": ""}
     return {"url": link.url("/" + variant.output), "permalink": link.absolute("/" + variant.output),
             "width": variant.width, "height": variant.height, "type": variant.type,
             "file": variant.output}
