@@ -27,6 +27,8 @@ from sitegen import (
     deps,
     hostfiles,
     kinds,
+    picture_cache,
+    picture_reuse,
     pictures,
     readers,
     render,
@@ -65,6 +67,9 @@ class BuildOptions:
     preview: bool = False
     """`sitegen serve`: pages label drafts, scheduled and expired stories, and carry no
     analytics (templates see `site.preview` and each card's `status`)."""
+    reuse_output: Path | None = None
+    """A previous output (or the deployed site's copy) whose published picture variants
+    are taken, once checked, instead of encoding them again (picture_reuse.py)."""
 
 
 @dataclass
@@ -87,6 +92,10 @@ class BuildReport:
     """With keep_going: the problems of the sources left out of the site."""
     processed_images: list[str] = field(default_factory=list)
     """Source images that were decoded to make resized versions (the others' were cached)."""
+    reused_images: int = 0
+    """Variants taken from `--reuse-output` instead of being encoded."""
+    picture_cache: picture_cache.Pruned | None = None
+    """The picture cache's size before and after `[images] cache_limit` trimmed it."""
     search_indexed: list[str] = field(default_factory=list)
     """Search index shards that Pagefind indexed (the others were kept from the cache)."""
     planned: list[str] = field(default_factory=list)
@@ -162,7 +171,7 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
         scratch = tempfile.TemporaryDirectory(prefix="sitegen-pictures-") if not (
             options.use_cache) else None
         folder = Path(scratch.name) if scratch else config.cache_dir / "pictures"
-        plan = _pictures(config, site, static, folder, workers, report)
+        plan = _pictures(config, site, static, folder, workers, report, options.reuse_output)
         clock.lap("pictures", report)
         views = Views(site, config, options.now,
                       {v.output: (folder / v.key).stat().st_size for v in plan.variants},
@@ -182,8 +191,13 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
             jobs = render.plan(site, config, site_view, views, options.now,
                                None if decision.replan is None else decision.replan.__contains__)
             clock.lap("collect", report)
+            # The pages are a stream, counted only at its end: the last build's count, or
+            # a page a source and term, is the progress display's estimate.
+            expected = len(store.renders) or (len(site.articles) + len(site.pages) + len(
+                site.sections) + len(site.tags) + len(site.authors))
             renders, owned, blocked = _render(jobs, theme, cache.digest(site_view), store,
-                                              staging, workers, report, decision.state.shows)
+                                              staging, workers, report, decision.state.shows,
+                                              expected)
             if decision.replan is not None:
                 renders = {**store.renders, **renders}
             # Before anything moves into the output: the previous output stays as it was.
@@ -200,7 +214,7 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
                 staging.copy(variant.output, folder / variant.key)
             if config.build.search:
                 report.search_indexed = search.build_index(staging, config, site, renders,
-                                                           store.directory)
+                                                           store.directory, options.progress)
                 clock.lap("search", report)
             checked = _check_links(config, {f: staging.current(f) for f in staging.keep}, site,
                                    md_links, options, report, workers, store.directory)
@@ -219,6 +233,10 @@ def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildR
     store.finish(set(keys), renders, staging.keep - set(renders) - {tree_files.MARKER}, site_key,
                  checked)
     deps.save(cache_dir, output, decision.state)
+    limit = picture_cache.parse_size(config.images.cache_limit or "")
+    if limit is not None and options.use_cache:
+        # After the output holds its copies: an evicted variant is only made again.
+        report.picture_cache = picture_cache.prune(folder, limit)
     clock.lap("write", report)
     return report
 
@@ -333,7 +351,7 @@ def _skip_bad_static(static: dict[str, Path], problems: list[Problem], strict: b
 
 
 def _pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
-              workers: Workers, report: BuildReport) -> pictures.Plan:
+              workers: Workers, report: BuildReport, reuse: Path | None) -> pictures.Plan:
     """Make the resized versions that are not in the folder yet (the build cache's
     `pictures/`, named by content, so an unchanged image is never decoded again)."""
     published = (*site.articles, *site.pages)
@@ -346,6 +364,12 @@ def _pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
     jobs = pictures.missing(plan, site_static, folder, dropped)
     report.warnings.extend(Problem(f"{folder.name}/{name}", 0, pictures.CHANGED, warning=True)
                            for name in dropped)
+    if reuse is not None and jobs:
+        take = functools.partial(picture_reuse.take, found=picture_reuse.published(reuse, plan),
+                                 folder=folder)
+        left = list(workers.map("reusing", take, jobs, minimum=2))
+        report.reused_images = picture_reuse.reused(jobs, left)
+        jobs = [job for job in left if job[1]]
     make = functools.partial(pictures.make, folder=folder, settings=config.images)
     problems = []
     # Each job decodes one photo and encodes several files: worth a worker from two on.
@@ -356,12 +380,14 @@ def _pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
         if error:
             problems.append(Problem(relative, 0, error))
     _stop_on(problems)
+    if plan.work:
+        picture_cache.remember_in_use(folder, (v.key for v in plan.variants))
     return plan
 
 
 def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
             store: cache.BuildCache, staging: write.Staging, workers: Workers,
-            report: BuildReport, shows: dict[str, list[str]],
+            report: BuildReport, shows: dict[str, list[str]], expected: int = 0,
             ) -> tuple[dict[str, str], list[tuple[str, str]], list[Problem]]:
     """Render the jobs whose context or templates changed; keep the other files as they are.
 
@@ -395,7 +421,8 @@ def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
     failures: list[Problem] = []
     render_job = functools.partial(_render_handed, output=staging.output,
                                    handoff=staging.handoff)
-    for relative, handed, problems in workers.map("render", render_job, needed()):
+    for relative, handed, problems in workers.map("render", render_job, needed(),
+                                                  expected=expected):
         failures.extend(problems)
         report.rendered.append(relative)
         if not problems and not failures:

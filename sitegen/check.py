@@ -56,6 +56,7 @@ _WANTED = re.compile(r"""\s(href|src|srcset|poster|action|name|rel)\s*=\s*"""
                      r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 _ID = re.compile(r"""<[a-zA-Z][^\s>]*\s[^>]*?(?<=\s)id\s*=\s*"""
                  r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
+_CANDIDATE = re.compile(r"([^\s,]\S*)(?:\s+[^,]*)?")
 # Comments and the text of scripts and styles hold no links (a script's src stays).
 _OPAQUE = re.compile(r"<(?:!--.*?-->|(script|style)\b([^>]*)>.*?</\1\s*>)", re.S | re.I)
 
@@ -106,9 +107,10 @@ def _linking_tag(tag: str, attributes: str) -> tuple[dict[str, None], str | None
         if tag in tags and values.get(url_attr, "").strip():
             refs[values[url_attr].strip()] = None
     if tag in SRCSET_TAGS and values.get("srcset"):
-        for candidate in values["srcset"].split(","):
-            if candidate.strip():
-                refs[candidate.split()[0]] = None
+        # As the HTML standard reads it: a URL is a run without spaces (an image
+        # service's may hold commas), then descriptors up to the next comma.
+        for candidate in _CANDIDATE.finditer(values["srcset"]):
+            refs[candidate.group(1).rstrip(",")] = None
     return refs, name
 
 

@@ -27,7 +27,9 @@ from sitegen import (
     cms_app,
     hosts,
     next_steps,
+    picture_cache,
     problem_groups,
+    progress,
     scaffold,
 )
 from sitegen.build import BuildOptions, BuildReport, build
@@ -126,14 +128,17 @@ def _parse_now(value: str | None, config: Config) -> dt.datetime:
               help="Skip the files with errors and publish the rest (exit status 2 if any).")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every skipped file and problem to this JSON file (for CI).")
+@click.option("--reuse-output", type=click.Path(file_okay=False, path_type=Path),
+              help="Take picture variants already published in this folder (a previous "
+                   "output, a copy of the deployed site) instead of encoding them again.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Also print the time of each stage, and every repeated problem.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def build_command(source: Path, output: Path | None, drafts: bool, future: bool, expired: bool,
                   base_url: str | None, jobs: int, strict: bool, no_cache: bool, now: str | None,
-                  keep_going: bool, report_file: Path | None, quiet: bool, verbose: bool,
-                  debug: bool) -> None:
+                  keep_going: bool, report_file: Path | None, reuse_output: Path | None,
+                  quiet: bool, verbose: bool, debug: bool) -> None:
     """Build the site into the output folder."""
 
     def write_report(skipped: Any, warnings: Any, errors: Any = ()) -> None:
@@ -156,11 +161,13 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
         config = load_config(source)
         if base_url:
             config = config.with_base_url(base_url)
-        bar = _ProgressBar(started) if not quiet and sys.stderr.isatty() else None
+        # On a terminal a bar; in a CI log a line every few seconds; nothing if --quiet.
+        bar = None if quiet else progress.Display(sys.stderr, sys.stderr.isatty())
         options = BuildOptions(now=_parse_now(now, config), drafts=drafts, future=future,
                                expired=expired, strict=strict, jobs=jobs,
                                output=output.resolve() if output else None,
-                               use_cache=not no_cache, keep_going=keep_going, progress=bar)
+                               use_cache=not no_cache, keep_going=keep_going, progress=bar,
+                               reuse_output=reuse_output.resolve() if reuse_output else None)
         try:
             report = build(config, options)
         finally:
@@ -173,6 +180,8 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
                 click.echo(f"  {stage:<8} {seconds * 1000:8.1f} ms")
             click.echo(f"  {len(report.planned)} pages planned, {len(report.rendered)} rendered, "
                        f"{len(report.search_indexed)} search shards indexed")
+        if not quiet and (report.reused_images or report.picture_cache):
+            click.echo(_pictures_line(report))
         if not quiet:
             elapsed = time.perf_counter() - started
             click.echo(tr("sitegen: {pages} files in {folder} ({written} written, "
@@ -192,6 +201,18 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
                                                    [p for p in problems if not p.warning]))
 
 
+def _pictures_line(report: BuildReport) -> str:
+    parts = []
+    if report.reused_images:
+        parts.append(f"{report.reused_images} picture file(s) taken from --reuse-output")
+    if report.picture_cache:
+        pruned = report.picture_cache
+        parts.append(f"picture cache {picture_cache.shown(pruned.after)}"
+                     + (f" ({pruned.evicted} file(s) evicted over images.cache_limit)"
+                        if pruned.evicted else ""))
+    return "sitegen: " + "; ".join(parts)
+
+
 def _held_back(held: HeldBack, timezone: str) -> str:
     """'; held back 2 drafts, 1 scheduled (next live ...)' for the summary line."""
     if not held.any:
@@ -204,32 +225,6 @@ def _held_back(held: HeldBack, timezone: str) -> str:
     if held.expired:
         parts.append(tr("{n} expired").format(n=held.expired))
     return tr("; held back {what}").format(what=", ".join(parts))
-
-
-class _ProgressBar:
-    """A one-line bar on a terminal, shown only once a build has taken ~2 s."""
-
-    DELAY = 2.0
-
-    def __init__(self, started: float) -> None:
-        self.started = started
-        self.shown = False
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if time.perf_counter() - self.started < self.DELAY or (done % 50 and done != total):
-            return
-        width = 30
-        if total:
-            filled = width * done // total
-            line = f"\r{stage:<7} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
-        else:  # a stream of unknown length: count only
-            line = f"\r{stage:<7} {done} files"
-        click.echo(line, nl=False, err=True)
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            click.echo("\r" + " " * 60 + "\r", nl=False, err=True)
 
 
 def _shown(path: Path) -> str:
@@ -429,6 +424,34 @@ def init_command(directory: Path, host: str, repo: str, debug: bool) -> None:
                                      cms.backend_name(config), config.cms.auth_type,
                                      config.cms.base_url):
             click.echo(f"  {line}")
+
+    _run(debug, action)
+
+
+@main.group("cache")
+def cache_group() -> None:
+    """The build cache ([build] cache_dir)."""
+
+
+@cache_group.command("prune")
+@SOURCE
+@click.option("--max-size", required=True,
+              help="Keep the picture cache under this size, e.g. 4GB: unused files first, "
+                   "then the oldest, are deleted.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def cache_prune_command(source: Path, max_size: str, debug: bool) -> None:
+    """Trim the picture cache to a size (a CI cache has a limit: GitHub's is 10 GB)."""
+
+    def action() -> None:
+        limit = picture_cache.parse_size(max_size)
+        if limit is None:
+            raise SitegenError([Problem("--max-size", 0, f"'{max_size}' is not a size: write "
+                                        "it such as 4GB or 500MB")])
+        folder = load_config(source).cache_dir / "pictures"
+        pruned = picture_cache.prune(folder, limit)
+        click.echo(f"sitegen: picture cache {picture_cache.shown(pruned.after)} "
+                   f"(was {picture_cache.shown(pruned.before)}; {pruned.evicted} file(s) "
+                   f"evicted to stay under {picture_cache.shown(limit)})")
 
     _run(debug, action)
 

@@ -121,6 +121,10 @@ jobs:
             output
           key: sitegen-${{ runner.os }}-${{ github.ref_name }}-${{ github.run_id }}
           restore-keys: sitegen-${{ runner.os }}-${{ github.ref_name }}-
+      # GitHub keeps 10 GB of caches per repository, and the output above holds a copy
+      # of every picture: the picture cache is kept under 4 GB, the files no page uses
+      # and then the oldest evicted (its size is printed).
+      - run: sitegen cache prune --max-size 4GB
 """
 
 _SETUP = """\

@@ -11,11 +11,14 @@ needed again before a lost cache is refilled from the deployed site with
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from sitegen import sealed
 
 IN_USE = "in-use.txt"
 """The cache keys the last build's pages use, one a line (written by the build)."""
@@ -70,7 +73,7 @@ def prune(folder: Path, limit: int, in_use: set[str] | None = None) -> Pruned:
     files = []
     for directory, _, names in os.walk(folder):
         for name in names:
-            if name == IN_USE:
+            if name == IN_USE or name.endswith(sealed.SUM_SUFFIX):
                 continue
             path = os.path.join(directory, name)
             try:
@@ -87,6 +90,8 @@ def prune(folder: Path, limit: int, in_use: set[str] | None = None) -> Pruned:
             os.unlink(path)
         except OSError:
             continue
+        with contextlib.suppress(OSError):  # its content hash record (sealed.py)
+            os.unlink(path + sealed.SUM_SUFFIX)
         total -= size
         evicted += 1
     return Pruned(before, total, evicted)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from sitegen import sealed
 from sitegen.pictures import FOLDER, Plan, Variant
 
 _PUBLISHED = re.compile(r"^.+-(\d+)x(\d+)\.([0-9a-f]{10})\.(avif|webp|jpg|png)$")
@@ -77,6 +78,7 @@ def take(job: tuple[Path, tuple[Variant, ...]], found: dict[str, Path],
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(candidate, temporary)
             os.replace(temporary, target)
+            sealed.record(target)
         except OSError:
             temporary.unlink(missing_ok=True)
             left.append(variant)

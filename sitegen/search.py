@@ -21,6 +21,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -59,7 +60,8 @@ class Output(Protocol):
 
 
 def build_index(staging: Output, config: Config, site: Site, renders: dict[str, str],
-                cache_dir: Path | None) -> list[str]:
+                cache_dir: Path | None,
+                progress: Callable[[str, int, int], None] | None = None) -> list[str]:
     """Index the site's articles and pages, shard by shard, into the new tree; return the
     shards that Pagefind indexed (the others were kept from the cache). Raise
     SitegenError on failure."""
@@ -81,6 +83,8 @@ def build_index(staging: Output, config: Config, site: Site, renders: dict[str, 
                 bundle = _index_shard(command, staging, members, Path(work) / name)
                 bundle = state.keep_bundle(name, key, bundle)
                 indexed.append(name)
+            if progress:
+                progress("search", number + 1, len(shards))
             location = BUNDLE_DIR if number == 0 else f"{BUNDLE_DIR}/{SHARDS_DIR}/{name}"
             if number:
                 locations.append(f"{SHARDS_DIR}/{name}/")

@@ -46,10 +46,11 @@ class Workers:
             self.pool.shutdown(cancel_futures=True)
 
     def map(self, stage: str, fn: Callable[[Any], Any], items: Iterable[Any],
-            minimum: int = PARALLEL_MIN) -> Iterator[Any]:
+            minimum: int = PARALLEL_MIN, expected: int = 0) -> Iterator[Any]:
         """fn over items, in order. At most a few chunks are in flight at once, so
         memory holds a window of the work, not all of it. Fewer than `minimum` items
-        run in this process."""
+        run in this process. `expected`: how many a stream of items will likely hold
+        (for the progress display's estimate)."""
         total = len(items) if isinstance(items, list) else 0
         if self.jobs <= 1 or (total and total < minimum):
             results: Iterable[Any] = map(fn, items)
@@ -57,7 +58,7 @@ class Workers:
             results = self._parallel(fn, iter(items), total)
         for done, result in enumerate(results, start=1):
             if self.progress:
-                self.progress(stage, done, total)
+                self.progress(stage, done, total or max(expected, done))
             yield result
 
     def _parallel(self, fn: Callable[[Any], Any], items: Iterator[Any],

@@ -19,6 +19,7 @@ LAYERS: dict[str, int] = {
     "brackets": 1, "timelimit": 1, "newsroom": 1, "problem_groups": 1,
     "picture_encoding": 0.5, "pictures": 1, "embeds": 1,
     "image_service": 0.5, "picture_cache": 0.5, "picture_reuse": 1.5,
+    "progress": 0,
     "urls": 2, "model": 2, "markup": 2, "claims": 2,
     "readers": 3, "themes": 3, "feed_notes": 3, "bodies": 3.5,
     "static_safety": 3.5, "portable_names": 1,
