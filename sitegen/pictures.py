@@ -313,7 +313,7 @@ def _header_size(path: Path) -> tuple[int, int] | None:
             width, height = picture.size
             turned = picture.getexif().get(0x0112) in (5, 6, 7, 8)
             return (height, width) if turned else (width, height)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
 
 

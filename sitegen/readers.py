@@ -31,7 +31,7 @@ from sitegen import (
 from sitegen.config import Config
 from sitegen.dates import DateError, parse_date, to_aware
 from sitegen.errors import Problem, did_you_mean
-from sitegen.images import image_size, static_file
+from sitegen.images import image_size, picture_problems, static_file
 from sitegen.markup import md_links, render_markdown, reset_markdown
 from sitegen.messages import ntr, tr
 from sitegen.model import Article, Image
@@ -297,6 +297,10 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
     if rendered.problems:
         return None, problems
     problems.extend(template_code(rendered.html, body, where, body_line))
+    problems.extend(_body_picture_problems(
+        [p["src"] for p in rendered.pictures], rendered.html, body, body_line, config, where))
+    if [p for p in problems if not p.warning]:
+        return None, problems
     html = sanitize.body_html(rendered.html, mode)
     return Article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
@@ -443,6 +447,11 @@ def _hero_image(values: dict[str, Any], config: Config, problem: Any) -> Image |
     src = values.get("image")
     if not src:
         return None
+    trouble = _picture_problems(config, src)
+    for message, warning in trouble:
+        problem("image", message, warning=warning)
+    if any(not warning for _, warning in trouble):
+        return None
     size = image_size(str(static_dir(config)), src)
     if size is None:
         problem("image", tr("image '{src}' is not an image file under content/static/ "
@@ -467,6 +476,41 @@ def _hero_image(values: dict[str, Any], config: Config, problem: Any) -> Image |
                  credit=values.get("image_credit", "").strip(), width=size[0], height=size[1],
                  digest=digest, focus=focus or (0.5, 0.5),
                  copyright=values.get("image_copyright", "").strip())
+
+
+PICTURE_SECONDS = 5.0
+"""The time a picture's checks may take (a hostile file cannot stall the build)."""
+
+
+def _picture_problems(config: Config, src: str) -> list[tuple[str, bool]]:
+    """What is wrong with a picture of the static folder, read within a time limit."""
+    try:
+        with timelimit.limit(PICTURE_SECONDS):
+            return picture_problems(str(static_dir(config)), src, config.images.large_megapixels,
+                                    config.images.large_megabytes)
+    except timelimit.TimeLimitExceeded:
+        return [(f"{src} took more than {PICTURE_SECONDS:g} s to read: save it again as a "
+                 "plain JPEG, PNG or WebP", False)]
+
+
+_BODY_IMG = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]+)\"")
+
+
+def _body_picture_problems(pictures_shown: list[str], html: str, body: str, body_line: int,
+                           config: Config, where: str) -> list[Problem]:
+    """The problems of the site's own pictures a body shows (the resized ones, and the
+    others: an SVG, a GIF), each at the line naming it."""
+    found = []
+    others = ["/" + src[len(config.base_path):] for src in _BODY_IMG.findall(html)
+              if src.startswith(config.base_path)]
+    for site_src in dict.fromkeys([*pictures_shown, *others]):
+        if site_src.startswith(f"/{pictures.FOLDER}/"):
+            continue
+        at = body.find(site_src)
+        line = body_line + (body.count("\n", 0, at) if at >= 0 else 0)
+        found.extend(Problem(where, line, message, warning)
+                     for message, warning in _picture_problems(config, site_src))
+    return found
 
 
 def _focus(text: str) -> tuple[float, float] | None:

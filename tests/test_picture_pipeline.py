@@ -1,0 +1,233 @@
+"""Issue 19: one encode per photo whatever its names, decoding at the size needed,
+variants taken back from a previous output, the picture cache kept under a size, and
+pictures an editor must fix reported at their article's line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from sitegen import picture_encoding
+from sitegen.errors import SitegenError
+from tests.conftest import REPO, article, build_site, make_site, read_tree
+
+CONFIG = '[site]\nbase_url = "https://example.org/"\n[build]\nsearch = false\n'
+
+
+def photo(path: Path, size: tuple[int, int] = (1600, 1000), seed: int = 1) -> bytes:
+    """A photo with detail (a gradient and a pattern), so its files differ by size."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    picture = Image.linear_gradient("L").resize(size).convert("RGB")
+    for x in range(0, size[0], 37):
+        for y in range(0, size[1], 41):
+            picture.putpixel((x, y), ((x * seed) % 256, (y * 7) % 256, 90))
+    picture.save(path, "JPEG", quality=90)
+    return path.read_bytes()
+
+
+def counting_encoder(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every file the encoder writes, by cache key (the build runs in this process)."""
+    written: list[str] = []
+    real = picture_encoding.make
+
+    def make(source: Path, wanted: list[picture_encoding.Wanted], folder: Path,
+             settings: picture_encoding.Qualities) -> tuple[list[str], str]:
+        made, error = real(source, wanted, folder, settings)
+        written.extend(made)
+        return made, error
+
+    monkeypatch.setattr(picture_encoding, "make", make)
+    return written
+
+
+def test_one_photo_under_several_names_is_encoded_once_and_every_page_shows_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = photo(tmp_path / "dok.jpg")
+    files: dict[str, str | bytes] = {}
+    for number, name in enumerate(["ilustrasi", "foto-dok", "arsip-2019", "dok"]):
+        files[f"content/static/images/{name}.jpg"] = data
+        files[f"content/berita/b{number}.md"] = article(
+            f"Berita {number}", image=f"/images/{name}.jpg", image_alt="Foto dok.")
+    site = make_site(tmp_path / "site", files, CONFIG)
+    written = counting_encoder(monkeypatch)
+    report = build_site(site)
+    assert len(report.processed_images) == 1
+    # One set of files: 4 widths in AVIF and WebP, the share JPEG, three crops.
+    assert len(written) == len(set(written)) == 12
+    output = site / "output"
+    for number, name in enumerate(["ilustrasi", "foto-dok", "arsip-2019", "dok"]):
+        page = (output / f"berita/b{number}/index.html").read_text("utf-8")
+        shown = set(re.findall(rf"/_img/{name}-[^\s\",]+", page))
+        # Every width of both modern formats, the share JPEG and the three crops.
+        assert len(shown) == 12, (name, shown)
+        for url in shown:
+            with Image.open(output / url.lstrip("/")) as published:
+                assert published.width > 0
+    names = [p.name for p in (output / "_img").iterdir()]
+    assert len(names) == 4 * 12
+
+
+def test_a_big_jpeg_is_decoded_at_the_smallest_scale_that_covers_its_files(
+        tmp_path: Path) -> None:
+    photo(tmp_path / "besar.jpg", (4800, 3200))
+    wanted: list[picture_encoding.Wanted] = [("a", 1600, 1067, "webp", None),
+                                             ("b", 480, 320, "webp", None)]
+    picture, scale = picture_encoding.decode(tmp_path / "besar.jpg", wanted)
+    assert scale == 0.5 and picture.size == (2400, 1600)
+    # A crop of a quarter of the width at 1200 px needs the whole resolution.
+    whole, scale = picture_encoding.decode(tmp_path / "besar.jpg",
+                                           [("c", 1200, 1200, "jpeg", (0, 0, 1200, 1200))])
+    assert scale == 1.0 and whole.size == (4800, 3200)
+    made, error = picture_encoding.make(tmp_path / "besar.jpg", wanted, tmp_path / "out",
+                                        _Qualities())
+    assert error == "" and sorted(made) == ["a", "b"]
+    with Image.open(tmp_path / "out/a") as first:
+        assert first.size == (1600, 1067) and first.format == "WEBP"
+
+
+class _Qualities:
+    quality = 80
+    avif_quality = 60
+
+
+def _reuse_site(tmp_path: Path) -> Path:
+    files: dict[str, str | bytes] = {}
+    for number in range(3):
+        photo(tmp_path / f"p{number}.jpg", seed=number + 2)
+        files[f"content/static/images/p{number}.jpg"] = (tmp_path / f"p{number}.jpg").read_bytes()
+        files[f"content/berita/b{number}.md"] = article(
+            f"Berita {number}", image=f"/images/p{number}.jpg", image_alt="Foto",
+            body=f"![Isi](/images/p{number}.jpg)")
+    return make_site(tmp_path / "site", files, CONFIG)
+
+
+def test_a_build_with_its_picture_cache_lost_takes_the_previous_output_and_encodes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _reuse_site(tmp_path)
+    first = build_site(site)
+    assert len(first.processed_images) == 3
+    before = read_tree(site / "output")
+    previous = tmp_path / "deployed"
+    shutil.copytree(site / "output", previous)
+    # One published file was damaged on its way: it is not taken, but made again.
+    damaged = sorted((previous / "_img").glob("*.webp"))[0]
+    damaged.write_bytes(damaged.read_bytes()[:200])
+    shutil.rmtree(site / ".sitegen-cache")
+    shutil.rmtree(site / "output")
+    written = counting_encoder(monkeypatch)
+    second = build_site(site, reuse_output=previous)
+    assert second.reused_images == 12 * 3 - 1
+    assert len(written) == 1 and written[0].endswith(".webp")
+    assert read_tree(site / "output") == before
+    # Undamaged, nothing at all is encoded.
+    shutil.copytree(site / "output", previous, dirs_exist_ok=True)
+    shutil.rmtree(site / ".sitegen-cache")
+    shutil.rmtree(site / "output")
+    written.clear()
+    third = build_site(site, reuse_output=previous)
+    assert written == [] and third.processed_images == [] and third.reused_images == 36
+    assert read_tree(site / "output") == before
+
+
+def test_a_file_that_only_claims_a_variants_name_is_not_taken(tmp_path: Path) -> None:
+    site = _reuse_site(tmp_path)
+    build_site(site)
+    previous = tmp_path / "deployed"
+    shutil.copytree(site / "output", previous)
+    # Right name, wrong picture (another size): refused, and the real one is encoded.
+    victim = sorted((previous / "_img").glob("*.avif"))[0]
+    with Image.open(victim) as real:
+        Image.new("RGB", (real.width // 2, real.height // 2)).save(victim, "AVIF")
+    shutil.rmtree(site / ".sitegen-cache")
+    shutil.rmtree(site / "output")
+    report = build_site(site, reuse_output=previous)
+    assert report.reused_images == 35 and len(report.processed_images) == 1
+    assert (site / "output/_img" / victim.name).read_bytes() != victim.read_bytes()
+
+
+def test_the_picture_cache_is_kept_under_its_limit_unused_files_first(tmp_path: Path) -> None:
+    site = _reuse_site(tmp_path)
+    build_site(site)
+    cache = site / ".sitegen-cache/pictures"
+    stale = cache / "0123456789-480x320.webp"
+    stale.write_bytes(b"x" * 50_000)
+    used = sum(p.stat().st_size for p in cache.iterdir() if p.name != "in-use.txt") - 50_000
+    done = subprocess.run([sys.executable, "-m", "sitegen", "cache", "prune", "--max-size",
+                           str(used + 10), "--source", str(site)], capture_output=True,
+                          text=True, cwd=REPO, check=True)
+    assert not stale.exists() and "1 file(s) evicted" in done.stdout
+    # A tighter [images] cache_limit trims the cache after the build, which stays whole.
+    config = (site / "sitegen.toml").read_text() + '[images]\ncache_limit = "100kB"\n'
+    (site / "sitegen.toml").write_text(config)
+    report = build_site(site)
+    assert report.picture_cache and report.picture_cache.after <= 100_000
+    assert report.picture_cache.evicted > 0
+    assert len(list((site / "output/_img").iterdir())) == 36
+    bad = config.replace('"100kB"', '"lots"')
+    (site / "sitegen.toml").write_text(bad)
+    with pytest.raises(SitegenError) as caught:
+        build_site(site)
+    assert "images.cache_limit 'lots' is not a size" in str(caught.value.problems[0])
+
+
+def _hostile(folder: Path) -> dict[str, bytes]:
+    folder.mkdir(parents=True, exist_ok=True)
+    whole = photo(folder / "whole.jpg", (1600, 1000))
+    # A PNG header claiming 20,000 x 20,000 (400 megapixels) in a tiny file.
+    Image.new("1", (20_000, 20_000)).save(folder / "bomb.png", optimize=True)
+    frames = [Image.new("P", (8, 8), 0) for _ in range(10_000)]
+    for number, frame in enumerate(frames):
+        frame.putpixel((number % 8, (number // 8) % 8), number % 255 + 1)
+    frames[0].save(folder / "anim.gif", save_all=True, append_images=frames[1:], duration=20)
+    return {"truncated.jpg": whole[: len(whole) // 2],
+            "script.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
+                          b'</svg>',
+            "bomb.png": (folder / "bomb.png").read_bytes(),
+            "anim.gif": (folder / "anim.gif").read_bytes(),
+            "noise.jpg": b"not a picture at all" * 10}
+
+
+def test_hostile_pictures_are_problems_at_their_article_lines_in_time(tmp_path: Path) -> None:
+    hostile = _hostile(tmp_path / "made")
+    files: dict[str, str | bytes] = {f"content/static/images/{n}": d for n, d in hostile.items()}
+    for number, name in enumerate(hostile):
+        files[f"content/berita/hero{number}.md"] = article(
+            f"Hero {number}", image=f"/images/{name}", image_alt="Foto")
+        files[f"content/berita/body{number}.md"] = article(
+            f"Isi {number}", body=f"Paragraf satu.\n\n![Foto](/images/{name})\n")
+    site = make_site(tmp_path / "site", files, CONFIG)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--jobs", "1",
+                           "--verbose", "--source", str(site)], capture_output=True, text=True,
+                          cwd=REPO)
+    assert time.monotonic() - started < 60
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    expected = {"truncated.jpg": "cannot be read as a picture",
+                "script.svg": "SVG with a script", "bomb.png": "decompression bomb",
+                "anim.gif": "animation of more than 1,000 frames",
+                "noise.jpg": "cannot be read as a picture"}
+    lines = done.stderr.splitlines()
+    for number, (name, words) in enumerate(expected.items()):
+        # The hero: the front matter's image line; the body: the line naming it.
+        for where in (f"content/berita/hero{number}.md:4:", f"content/berita/body{number}.md:8:"):
+            assert any(line.startswith(where) and words in line and name in line
+                       for line in lines), (where, words, done.stderr)
+
+
+def test_a_photo_larger_than_needed_is_a_warning_with_its_cost(tmp_path: Path) -> None:
+    photo(tmp_path / "besar.jpg", (3000, 2000))
+    site = make_site(tmp_path / "site", {
+        "content/static/images/besar.jpg": (tmp_path / "besar.jpg").read_bytes(),
+        "content/berita/a.md": article("A", image="/images/besar.jpg", image_alt="Foto")},
+        CONFIG + "[images]\nlarge_megapixels = 5\n")
+    report = build_site(site)
+    warning = next(str(w) for w in report.warnings if "megapixels" in str(w))
+    assert warning.startswith("content/berita/a.md:4:")
+    assert "3000x2000 (6.0 megapixels" in warning and "save it 2400 px wide" in warning
