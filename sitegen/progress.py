@@ -41,7 +41,8 @@ class Display:
         self.started = clock()
         self.stage = ""
         self.stage_started = self.started
-        self.last_drawn = float("-inf")
+        # A log's first line comes after an interval too: a quick build writes none.
+        self.last_drawn = float("-inf") if terminal else self.started
         self.width = 0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
