@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import pty
+import re
 import select
 import subprocess
 import sys
