@@ -11,7 +11,8 @@ checked for clashes like every page:
   redirect page. S3's workflow sets the redirect on that page's object, so there it
   stays.
 - `_headers` (Netlify, Cloudflare Pages): a year's `Cache-Control: immutable` for
-  each fingerprinted asset, whose name changes whenever its content does.
+  each fingerprinted asset, whose name changes whenever its content does, and for
+  every resized picture (`/_img/*`, named by a hash of its bytes and recipe).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sitegen import urls
 from sitegen.config import Config
 from sitegen.embeds import PLAYER_ORIGINS
 from sitegen.model import Job, Site
+from sitegen.pictures import FOLDER
 from sitegen.themes import FINGERPRINTED
 from sitegen.views import View, Views
 
@@ -71,6 +73,9 @@ def plan_host_files(site: Site, config: Config, site_view: View, views: Views) -
         assets = site_view["assets"]
         immutable = sorted(_encoded(url) for name, url in assets.items()
                            if PurePosixPath(name).suffix in FINGERPRINTED)
+        if not config.images.service:
+            # Resized pictures are named by a hash of their bytes and recipe too.
+            immutable.append(_encoded(views.link.url(f"/{FOLDER}/")) + "*")
         yield Job("_headers", ("hosts/_headers",), {
             "immutable": immutable, "cache_control": IMMUTABLE,
             "everything": _encoded(views.link.url("/")) + "*", "security": SECURITY_HEADERS,

@@ -99,8 +99,9 @@ def make(source: Path, wanted: list[Wanted], folder: Path,
                 pixels = previous.resize((width, height), Image.Resampling.LANCZOS)
                 previous = pixels
             else:
+                left, top, right, bottom = (edge * scale for edge in box)
                 pixels = picture.resize((width, height), Image.Resampling.LANCZOS,
-                                        box=tuple(edge * scale for edge in box))
+                                        box=(left, top, right, bottom))
             resized[(box, width, height)] = pixels
         if format == "jpeg" and pixels.mode != "RGB":
             pixels = pixels.convert("RGB")

@@ -35,9 +35,8 @@ class Display:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.stream, self.terminal, self.clock = stream, terminal, clock
         configured = os.environ.get(_SECONDS)
-        self.delay = self.interval = float(configured) if configured else None
-        self.delay = DELAY if self.delay is None else self.delay
-        self.interval = INTERVAL if self.interval is None else self.interval
+        self.delay: float = float(configured) if configured else DELAY
+        self.interval: float = float(configured) if configured else INTERVAL
         self.started = clock()
         self.stage = ""
         self.stage_started = self.started

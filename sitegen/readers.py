@@ -500,7 +500,7 @@ def _body_picture_problems(pictures_shown: list[str], html: str, body: str, body
                            config: Config, where: str) -> list[Problem]:
     """The problems of the site's own pictures a body shows (the resized ones, and the
     others: an SVG, a GIF), each at the line naming it."""
-    found = []
+    found: list[Problem] = []
     others = ["/" + src[len(config.base_path):] for src in _BODY_IMG.findall(html)
               if src.startswith(config.base_path)]
     for site_src in dict.fromkeys([*pictures_shown, *others]):

@@ -231,3 +231,15 @@ def test_a_photo_larger_than_needed_is_a_warning_with_its_cost(tmp_path: Path) -
     warning = next(str(w) for w in report.warnings if "megapixels" in str(w))
     assert warning.startswith("content/berita/a.md:4:")
     assert "3000x2000 (6.0 megapixels" in warning and "save it 2400 px wide" in warning
+
+
+def test_netlify_and_cloudflare_cache_the_resized_pictures_for_a_year(tmp_path: Path) -> None:
+    site = _reuse_site(tmp_path)
+    config = (site / "sitegen.toml").read_text().replace(
+        'base_url = "https://example.org/"', 'base_url = "https://example.org/berita/"')
+    (site / "sitegen.toml").write_text(config + '[deploy]\nhost = "netlify"\n')
+    build_site(site)
+    headers = (site / "output/_headers").read_text().split("\n")
+    rule = headers.index("/berita/_img/*")
+    assert headers[rule + 1] == "  Cache-Control: public, max-age=31536000, immutable"
+    assert all(p.name.count(".") == 2 for p in (site / "output/_img").iterdir())
