@@ -143,7 +143,7 @@ def test_the_preview_overlay_speaks_the_user_s_language(monkeypatch: pytest.Monk
 def test_the_wheel_carries_the_compiled_catalogs(tmp_path: Path) -> None:
     import zipfile
 
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
                     "-w", str(tmp_path), str(REPO)], check=True, capture_output=True,
                    timeout=300)
     wheel = next(tmp_path.glob("sitegen_news-*.whl"))
