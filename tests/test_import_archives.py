@@ -136,6 +136,8 @@ def hugo_site(root: Path) -> tuple[Path, dict[str, str]]:
         "content/en/docs/_index.md": "---\ntitle: Documentation\n---\n\nRead the docs.\n",
         "content/en/docs/moved.md": "---\ntitle: Moved\nurl: /legacy/Moved.html\n---\n\nM.\n",
         "content/zh/blog/hello.md": "---\ntitle: 你好\ndate: 2024-03-03\n---\n\n世界。\n",
+        "content/zh/_index.md": "---\ntitle: 中文文档\n---\n\n欢迎。\n",
+        "content/en/_index.md": "---\ntitle: Home\n---\n\nWelcome.\n",
         "content/en/docs/shortcodes.md": SHORTCODES,
         "content/en/docs/snippet.md": "Included *text*.\n",
     }
@@ -153,6 +155,7 @@ def hugo_site(root: Path) -> tuple[Path, dict[str, str]]:
         "/legacy/Moved.html": "Moved",
         "/zh/2024/03/你好/": "你好",
         "/docs/shortcodes/": "Shortcodes",
+        "/zh/": "中文文档",  # a language's home page is kept
     }
 
 

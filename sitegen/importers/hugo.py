@@ -121,9 +121,11 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         if (not path.is_file() or path.is_symlink() or path.suffix.lower() not in MARKDOWN
                 or any(p.startswith(".") for p in relative.parts)):
             return
-        if path.stem.split(".")[0] == "_index" and len(relative.parts) == 1:
+        own_language = root.language or [*path.stem.split("."), ""][1].lower()
+        if path.stem.split(".")[0] == "_index" and len(relative.parts) == 1 and (
+                not own_language or own_language == hugo_site.default_language(settings)):
             report.skipped(shown, 0, "the home page (_index): sitegen makes its own")
-            return
+            return  # another language's home (/zh/) is kept as a page
         try:
             data, body, first, _ = split(path.read_text(encoding="utf-8-sig")
                                          .replace("\r\n", "\n"))
@@ -151,7 +153,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
                            "makes its own section pages")
             return
         bundle = name in {"index", "_index"}
-        stem = "-".join(relative.parts[:-1]) if listing else (
+        stem = "-".join(relative.parts[:-1]) or "home" if listing else (
             relative.parent.name if bundle else name)
         language = (language or root.language).lower()
         if language and language != hugo_site.default_language(settings):
@@ -295,7 +297,7 @@ def _old_url(relative: Path, bundle: bool, listing: bool, data: dict[str, Any],
     name = relative.parent.name if bundle else relative.stem.split(".")[0]
     slug = str(data.get("slug") or "")
     if listing:
-        return "/" + "/".join(permalinks.hugo_urlize(f, lower) for f in folders) + "/"
+        return "/" + "".join(permalinks.hugo_urlize(f, lower) + "/" for f in folders)
     top = relative.parts[0] if len(relative.parts) > 1 else ""
     pattern = patterns.get(top) or patterns.get(top.lower())
     if pattern and top:
