@@ -258,6 +258,31 @@ def test_html_nested_too_deeply_is_one_files_problem(tmp_path: Path) -> None:
     assert sorted(p.name for p in (site / "content/berita").iterdir()) == ["deep.md", "fine.md"]
 
 
+def test_a_hugo_body_that_takes_too_long_is_imported_as_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen.config import load_config
+    from sitegen.importers import hugo, limits
+    from sitegen.importers.report import Report
+
+    head = '+++\ntitle = "{}"\ndate = 2020-01-01\n+++\n\n'
+    old = make_site(tmp_path / "old", {
+        "hugo.toml": 'title = "Old"\n',
+        "content/news/brackets.md": head.format("B") + "[" * 50000 + "\n",
+        "content/news/fine.md": head.format("F") + "{{< param title >}}\n"})
+    site = make_site(tmp_path / "new", {}, NEW_SITE)
+    monkeypatch.setattr(limits, "SECONDS_PER_FILE", 0.5)
+    report = Report("hugo")
+    started = time.process_time()
+    result = hugo.import_site(old.resolve(), load_config(site), report, "berita")
+    assert time.process_time() - started < 15  # unbounded, over a minute
+    assert ("content/news/brackets.md:4: needs a person: left as written, shortcodes, "
+            "Markdown dialect and links not converted: its conversion took longer than "
+            "0.5 s") in map(str, report.entries)
+    bodies = {item.slug: item.body for item in result.items}
+    assert bodies["brackets"].strip() == "[" * 50000
+    assert bodies["fine"].strip() == "F"
+
+
 # --- Names -----------------------------------------------------------------------------------
 
 def test_reserved_sections_and_pages_are_renamed_and_reported(tmp_path: Path) -> None:

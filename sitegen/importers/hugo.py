@@ -30,6 +30,7 @@ from sitegen.importers import (
     files,
     hugo_site,
     leftovers,
+    limits,
     permalinks,
     shortcodes,
 )
@@ -227,25 +228,34 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     for item, data, path in items:
         params = {str(k): v for k, v in data.items()}
         body = _MORE.sub("", item.body)
-        body = shortcodes.convert(body, item.source, item.body_line, report,
-                                  lambda target: by_file.get(target.strip("/").removeprefix(
-                                      "./")), params,
-                                  functools.partial(_include, path.parent, roots, source))
-        body = leftovers.remove(body, "hugo", item.source, item.body_line, report,
-                                original=item.body)
-        note = functools.partial(report.converted, item.source, item.body_line)
-        body = dialect.convert(body, note)
-        if id_type in {"github", "github-ascii"}:
-            body = anchors.heading_ids(body, "gfm", note)
-        if settings.get("enableemoji") is True:
-            body = anchors.emoji(body, note)
-        if path.stem.split(".")[0] == "index":
-            body = _bundle(path.parent, item, body, result, source)
+        try:
+            with limits.per_file():  # a hostile body is its own file's problem
+                body = shortcodes.convert(
+                    body, item.source, item.body_line, report,
+                    lambda target: by_file.get(target.strip("/").removeprefix("./")), params,
+                    functools.partial(_include, path.parent, roots, source))
+                body = leftovers.remove(body, "hugo", item.source, item.body_line, report,
+                                        original=item.body)
+                note = functools.partial(report.converted, item.source, item.body_line)
+                body = dialect.convert(body, note)
+                if id_type in {"github", "github-ascii"}:
+                    body = anchors.heading_ids(body, "gfm", note)
+                if settings.get("enableemoji") is True:
+                    body = anchors.emoji(body, note)
+                if path.stem.split(".")[0] == "index":
+                    body = _bundle(path.parent, item, body, result, source)
+                body = files.own_links(body, str(settings.get("baseurl") or ""))
+                if item.old_urls and (page_url := old_path(item.old_urls[0])):
+                    # as the browser resolved them
+                    body = files.absolute_references(body, page_url)
+                body = rewrite_links(body, moved)
+        except (RecursionError, limits.TooSlow) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            report.needs_person(item.source, item.body_line, "left as written, shortcodes, "
+                                f"Markdown dialect and links not converted: {reason}")
+            body = _MORE.sub("", item.body)
+        item.body = body
         static = source / "static"
-        body = files.own_links(body, str(settings.get("baseurl") or ""))
-        if item.old_urls and (page_url := old_path(item.old_urls[0])):
-            body = files.absolute_references(body, page_url)  # as the browser resolved them
-        item.body = rewrite_links(body, moved)
 
         def found(site_path: str, static: Path = static) -> Path | None:
             """The old site's file at that path: in static/, else beside the content."""
