@@ -54,7 +54,7 @@ class BuildConfig:
     feed_items: int = 20
     feed_full_content: bool = True
     search: bool = True
-    search_shard_pages: int = 2000
+    search_shard_pages: int = 300
     """At most this many pages in one search index shard (see search_shards.py)."""
     keep_going: bool = False
     """Publish the articles without errors and skip the others (`--keep-going`)."""

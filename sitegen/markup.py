@@ -21,7 +21,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from sitegen import embeds, pictures
+from sitegen import code_highlight, embeds, pictures
 from sitegen.brackets import BoundedBrackets
 from sitegen.images import image_size, static_file
 
@@ -214,7 +214,10 @@ def _converter(base_path: str, static_dir: str, language: str,
         extensions=[
             # superfences rather than fenced_code: a fence indented inside a list item
             # stays a code block instead of collapsing into one line of inline code.
-            "tables", "pymdownx.superfences", "codehilite", "footnotes", "attr_list", "abbr",
+            # Pygments output cached per block (code_highlight): the fences' highlighter
+            # comes before superfences, the indented blocks' after codehilite.
+            "tables", code_highlight.FencedHighlighting(), "pymdownx.superfences", "codehilite",
+            code_highlight.IndentedHighlighting(), "footnotes", "attr_list", "abbr",
             # Definition lists and `markdown="1"` blocks: what kramdown and PHP Markdown
             # Extra archives use (the importer writes both).
             "def_list", "md_in_html", "toc",

@@ -17,7 +17,7 @@ LAYERS: dict[str, int] = {
     "sealed": 0,
     "config": 1, "ci_report": 1, "dates": 1, "images": 1, "sitefiles": 1, "sanitize": 1,
     "brackets": 1, "timelimit": 1, "newsroom": 1, "problem_groups": 1,
-    "picture_encoding": 0.5, "pictures": 1, "embeds": 1,
+    "picture_encoding": 0.5, "pictures": 1, "embeds": 1, "code_highlight": 1,
     "image_service": 0.5, "picture_cache": 0.5, "picture_reuse": 1.5,
     "progress": 0,
     "urls": 2, "model": 2, "markup": 2, "claims": 2,

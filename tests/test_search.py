@@ -4,9 +4,11 @@ real browser, served by a plain static HTTP server on 127.0.0.1."""
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,7 +19,13 @@ from click.testing import CliRunner
 from sitegen.cli import main
 from sitegen.errors import SitegenError
 from tests.conftest import REPO, article, build_site, make_site, read_tree
-from tests.sample_build import SEED, SEED_TITLE, STANDALONE_PAGES, build_sample
+from tests.sample_build import (
+    SECTION_COUNTS,
+    SEED,
+    SEED_TITLE,
+    STANDALONE_PAGES,
+    build_sample,
+)
 
 # Articles and standalone pages: the sample's 20 published articles, the moved one, 3 pages.
 INDEXED_PAGES = 21 + len(STANDALONE_PAGES)
@@ -40,6 +48,31 @@ def test_the_build_writes_an_index_of_articles_and_pages_only(output: Path) -> N
     assert (output / "pagefind/wasm.id.pagefind").is_file()
     for asset in ("pagefind.js", "pagefind-worker.js"):
         assert (output / "pagefind" / asset).is_file()
+
+
+def indexed_urls(bundle: Path) -> list[str]:
+    """The URL of every page in a Pagefind bundle, read from its fragments (gzip, after a
+    `pagefind_dcd` signature, one JSON object per page)."""
+    found = []
+    for fragment in sorted(bundle.rglob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        found.append(json.loads(data[data.index(b"{"):])["url"])
+    return found
+
+
+def test_only_articles_and_standalone_pages_are_indexed_never_lists(output: Path) -> None:
+    urls = indexed_urls(output / "pagefind")
+    standalone = (*STANDALONE_PAGES, "about-us/")  # the sample's English page
+    assert len(urls) == len(set(urls)) == INDEXED_PAGES + 1
+    articles = [u for u in urls if u.strip("/") + "/" not in standalone]
+    assert sorted(u for u in urls if u not in articles) == sorted(f"/{p}" for p in standalone)
+    # Each article once, in its section: no home page, section, tag, author or
+    # paginated list, although each of them is a page of the site with cards and dek text.
+    assert Counter(u.split("/")[1] for u in articles) == SECTION_COUNTS
+    assert all(u.count("/") == 3 for u in articles)
+    lists = ["", "page/2/", "ekonomi/", "tag/alibaba/", "cari/"]
+    assert all((output / page / "index.html").is_file() for page in lists)
+    assert not {f"/{page}" for page in lists} & set(urls)
 
 
 def test_the_search_page_uses_the_site_layout_and_local_assets(output: Path) -> None:
