@@ -32,7 +32,11 @@ def test_serve_and_ten_cli_builds_while_an_editor_saves_every_0_3_s(tmp_path: Pa
     def editor() -> None:
         while not stop.is_set():
             saves[0] += 1
-            edited.write_text(article("Berita 0", body=f"Versi {saves[0]} dari berita ini."))
+            # Saved as most editors save (a new file renamed over the old), so no build
+            # reads half a file: what is tested is the builds, not a torn write.
+            fresh = edited.with_name(".berita-0.md.tmp")
+            fresh.write_text(article("Berita 0", body=f"Versi {saves[0]} dari berita ini."))
+            os.replace(fresh, edited)
             time.sleep(0.3)
 
     try:
