@@ -70,7 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("--code", type=int, default=0, help="a code block every N articles")
-    parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("--top", type=int, default=20, help="0: the time only, no profile")
     parser.add_argument("--before", action="store_true",
                         help="import sitegen from PYTHONPATH, not from this checkout")
     args = parser.parse_args()
@@ -86,6 +86,8 @@ def main() -> None:
               + (f"; highlight cache {CACHE.hits} hits, {CACHE.misses} misses" if CACHE else ""))
         if CACHE:
             CACHE.clear()
+        if not args.top:  # the time only
+            return
         profile = cProfile.Profile()
         profile.runcall(read_all, site)
     for order in ("tottime", "cumulative"):
