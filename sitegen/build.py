@@ -2,20 +2,21 @@
 
 Each stage is a plain function in its own module. Problems are collected per
 stage and stop the build after it with every problem listed; a failed build
-leaves the previous output untouched. Caching and parallelism wrap the
-stages here, so the stages know nothing of either.
+leaves the previous output untouched. `build` reads as the table of contents;
+the build state (state.py, kept by cache.BuildCache and deps) does the
+bookkeeping between stages, and parallelism (workers.py) wraps them, so the
+stages know nothing of either.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import functools
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,13 +40,17 @@ from sitegen import (
     tree_files,
     write,
 )
-from sitegen.check import LinkIndex, check_site, page_sources
+from sitegen.check import check_site, page_sources
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, errors_only
+from sitegen.link_index import LinkIndex
 from sitegen.links import MdLinks, resolve_md_links
 from sitegen.listing import HeldBack, held_back
-from sitegen.model import Article, Site
-from sitegen.views import Views, clock_state
+from sitegen.model import Site
+from sitegen.render_pages import render_pages
+from sitegen.sources import Sources, read_all, skip_bad
+from sitegen.state import BuildState
+from sitegen.views import View, Views, clock_state
 from sitegen.workers import Progress, Workers
 
 
@@ -70,6 +75,9 @@ class BuildOptions:
     reuse_output: Path | None = None
     """A previous output (or the deployed site's copy) whose published picture variants
     are taken, once checked, instead of encoding them again (picture_reuse.py)."""
+    state: BuildState | None = None
+    """The build state to use and keep in memory (`sitegen serve` passes one across its
+    builds); None: this build opens the cache's and closes it."""
 
 
 @dataclass
@@ -107,156 +115,301 @@ class BuildReport:
 
 
 def build(config: Config, options: BuildOptions) -> BuildReport:
-    """Build the whole site into the output folder; raise SitegenError with every problem."""
+    """Build the whole site into the output folder; raise SitegenError with every problem.
+
+    The table of contents: each line is a stage, a plain function; the build state
+    (state.py, through cache.BuildCache) keeps the books between them."""
     output = (options.output or config.output_dir).resolve()
-    # Held until the cache is saved too: its render table must describe this tree.
-    with write.OutputLock(output):
-        return _build_locked(config, options, output)
+    # Held until the state is saved too: its records must describe this tree.
+    with write.OutputLock(output), _state(options) as state:
+        run = _begin(config, options, output, state)
+        with _bodies_folder(run.cache_dir, output) as held, _workers(run, held) as workers:
+            sources, md_links = _read(run, workers, held)
+            site = _select(run, sources)
+            static = _static_files(run)
+            if run.store.unchanged_site(_site_key(run, static, site, sources.keys)):
+                _recheck(run, site, md_links, workers, sources)  # nothing changed at all
+                return run.report
+            site = collect.relate(site)
+            with _pictures_folder(run) as folder:
+                plan = _pictures(run.config, site, static, folder, workers, run.report,
+                                 run.options.reuse_output)
+                run.lap("pictures")
+                views, site_view = _views(run, site, static, plan, folder)
+                known, decision = _decide(run, sources, site, static)
+                staging = write.Staging(output)
+                try:
+                    renders = _render(run, site, views, site_view, decision, staging, workers,
+                                      static)
+                    _copy_files(run, static, plan, folder, staging)
+                    _search(run, site, renders, staging)
+                    checked = _check_links(run, _TreeFiles(staging), site, md_links, workers,
+                                           written=staging.written)
+                    run.store.forget_renders()  # until the state describes the new tree
+                    run.report.removed = staging.commit(run.store.previous_files())
+                except BaseException:
+                    staging.discard()
+                    raise
+        run.report.written, run.report.unchanged = staging.written, staging.unchanged
+        _remember(run, sources, renders, staging, checked, known, decision)
+    return run.report
 
 
-def _build_locked(config: Config, options: BuildOptions, output: Path) -> BuildReport:
-    clock = _Clock()
+@dataclass
+class _Run:
+    """One build's surroundings, which every stage helper below needs."""
+
+    config: Config
+    options: BuildOptions
+    output: Path
+    state: BuildState
+    store: cache.BuildCache
+    report: BuildReport
+    chain: tuple[themes.Theme, ...]
+    cache_dir: Path | None
+    site_key: str = ""
+    theme: str = ""
+    """The theme's stamp (templates and translations)."""
+    last: float = field(default_factory=time.perf_counter)
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.report.timings[name] = now - self.last
+        self.last = now
+
+
+@contextlib.contextmanager
+def _state(options: BuildOptions) -> Iterator[BuildState]:
+    """The state serve keeps across builds, or one for this build alone."""
+    if options.state is not None:
+        yield options.state
+        return
+    state = BuildState()
+    try:
+        yield state
+    finally:
+        state.close()
+
+
+def _begin(config: Config, options: BuildOptions, output: Path, state: BuildState) -> _Run:
+    """The guards (the output, the theme, the cache folder), then the state's books."""
     _stop_on(write.check_destination(output, config.root, readers.content_dir(config)))
     chain = themes.resolve_chain(config)
     _stop_on(write.check_cache_dir(config.cache_dir, output, [
         readers.static_dir(config), *(theme.path / "static" for theme in chain)]))
     cache_dir, unusable = cache.usable_dir(config.cache_dir) if options.use_cache else (None, [])
-    store = cache.BuildCache(cache_dir, config.site.timezone, output)
-    # The same list: warnings of saving the cache, at the end, reach the report too.
+    state.attach(cache_dir, cache.salt())
+    store = cache.BuildCache(state, config.site.timezone, output)
+    # The same list: warnings of saving the state, at the end, reach the report too.
     store.warnings[:0] = unusable
-    report = BuildReport(output, [], [], store.warnings, {})
-    bytecode = cache_dir  # compiled templates are sealed outside it (sealed.py)
-    with _bodies_folder(cache_dir, output) as held, \
-            Workers(options.jobs, options.progress, chain, config.root, bytecode, held) as workers:
-        articles, problems, keys = _read(config, store, workers, report, held)
-        if options.keep_going or config.build.keep_going:
-            articles, problems = _skip_bad(articles, problems, options.strict, report)
-        # Checked with the built pages' links, so that every link problem shows at once.
-        articles, md_links = resolve_md_links(articles, config)
-        _stop_on(problems, options.strict)
-        report.warnings.extend(p for p in problems if p.warning)
-        clock.lap("read", report)
-        selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
-        site, problems = collect.select_site(articles, config, selection, kinds.url_clashes)
-        if options.keep_going or config.build.keep_going:  # a URL clash leaves one out
-            articles, site, problems, clashed = collect.skip_clashes(
-                articles, config, selection, site, problems, kinds.url_clashes)
-            report.skipped += clashed
-        report.held = held_back(articles, selection)
-        _stop_on([*problems, *render.check_templates()], options.strict)
-        report.warnings.extend(p for p in problems if p.warning)
-        walked: list[Problem] = []
-        static = static_safety.screen(
-            themes.static_files(chain, readers.static_dir(config), walked), config, walked)
-        if options.keep_going or config.build.keep_going:
-            static, walked = _skip_bad_static(static, walked, options.strict, config, report)
-        _stop_on(walked, options.strict)
-        report.warnings.extend(walked)
-        site_static = readers.static_dir(config)
-        assets = themes.fingerprint(static)
-        theme = cache.theme_stamp([t.path for t in chain])
-        site_key = _site_key(config, output, theme, keys, static, site, options.now)
-        if store.unchanged_site(site_key):
-            # Nothing the output depends on changed since the last build into it.
-            report.unchanged = sorted([*store.renders, *(store.static or ())])
-            clock.lap("collect", report)
-            # The same pages as the last build's: its link check's findings stand.
-            checked = _check_links(config, {f: output / f for f in report.unchanged}, site,
-                                   md_links, options, report, workers, store.directory,
-                                   store.checked)
-            store.finish(set(keys), store.renders, store.static or set(), site_key, checked)
-            clock.lap("check", report)
-            return report
-        site = collect.relate(site)
-        scratch = tempfile.TemporaryDirectory(prefix="sitegen-pictures-") if not (
-            options.use_cache) else None
-        folder = Path(scratch.name) if scratch else config.cache_dir / "pictures"
-        plan = _pictures(config, site, static, folder, workers, report, options.reuse_output)
-        clock.lap("pictures", report)
-        views = Views(site, config, options.now,
-                      {v.output: (folder / v.key).stat().st_size for v in plan.variants},
-                      preview=options.preview)
-        site_view = views.site_view(assets, themes.translations(chain, config.site.language),
-                                    themes.merged_params(chain, config), options.now)
-        # Pages are planned lazily and handed to the workers as they come, so the
-        # contexts of a large archive are never all held at once.
-        decision = deps.decide(deps.load(cache_dir, output), articles, keys, store.renders,
-                               output, "\0".join(_site_parts(config, output, theme, static,
-                                                             site, options.now)))
-        staging = write.Staging(output)
-        try:
-            if decision.replan is not None:  # a body edit: every other file stays as it is
-                for kept in set(store.renders) - decision.replan:
-                    staging.keep_unchanged(kept)
-            jobs = render.plan(site, config, site_view, views, options.now,
-                               None if decision.replan is None else decision.replan.__contains__)
-            clock.lap("collect", report)
-            # The pages are a stream, counted only at its end: the last build's count, or
-            # a page a source and term, is the progress display's estimate.
-            expected = len(store.renders) or (len(site.articles) + len(site.pages) + len(
-                site.sections) + len(site.tags) + len(site.authors))
-            renders, owned, blocked = _render(jobs, theme, cache.digest(site_view), store,
-                                              staging, workers, report, decision.state.shows,
-                                              expected)
-            if decision.replan is not None:
-                renders = {**store.renders, **renders}
-            # Before anything moves into the output: the previous output stays as it was.
-            published = {assets[name]: themes.display_path(str(path), config.root)
-                         for name, path in static.items()}
-            _stop_on(claims.clashes([*owned, *hostfiles.alias_claims(site, config)], published,
-                                    search.BUNDLE_DIR if config.build.search else None)
-                     or blocked)
-            clock.lap("render", report)
-            for name, source in static.items():
-                stand_in = plan.originals.get(name) if source.is_relative_to(site_static) else None
-                staging.copy(assets[name], folder / stand_in.key if stand_in else source)
-            for variant in plan.published:
-                staging.copy(variant.output, folder / variant.key)
-            if config.build.search:
-                report.search_indexed = search.build_index(staging, config, site, renders,
-                                                           store.directory, options.progress)
-                clock.lap("search", report)
-            checked = _check_links(config, {f: staging.current(f) for f in staging.keep}, site,
-                                   md_links, options, report, workers, store.directory)
-            clock.lap("check", report)
-            store.forget_renders()
-            deps.forget(cache_dir, output)
-            previous = set(store.renders) | store.static if store.static is not None else None
-            report.removed = staging.commit(previous)
-        except BaseException:
-            staging.discard()
-            raise
-        finally:
-            if scratch:
-                scratch.cleanup()
-    report.written, report.unchanged = staging.written, staging.unchanged
-    store.finish(set(keys), renders, staging.keep - set(renders) - {tree_files.MARKER}, site_key,
-                 checked)
-    deps.save(cache_dir, output, decision.state)
-    limit = picture_cache.parse_size(config.images.cache_limit or "")
-    if limit is not None and options.use_cache:
-        # After the output holds its copies: an evicted variant is only made again.
-        report.picture_cache = picture_cache.prune(folder, limit)
-    clock.lap("write", report)
-    return report
+    return _Run(config, options, output, state, store,
+                BuildReport(output, [], [], store.warnings, {}), chain, cache_dir)
 
 
-def _check_links(config: Config, files: dict[str, Path], site: Site, md_links: MdLinks,
-                 options: BuildOptions, report: BuildReport, workers: Workers,
-                 cache_dir: Path | None, known: list[Problem] | None = None) -> list[Problem]:
+def _workers(run: _Run, held: Path) -> Workers:
+    bytecode = run.cache_dir  # compiled templates are sealed outside it (sealed.py)
+    return Workers(run.options.jobs, run.options.progress, run.chain, run.config.root,
+                   bytecode, held)
+
+
+def _read(run: _Run, workers: Workers, held: Path) -> tuple[Sources, MdLinks]:
+    """Every source as an Article, and the links between them resolved."""
+    sources = read_all(run.config, run.store, workers, held)
+    run.report.parsed = sources.parsed
+    run.report.warnings.extend(sources.warnings)
+    if run.options.keep_going or run.config.build.keep_going:
+        run.report.skipped = skip_bad(sources, run.options.strict)
+    # Checked with the built pages' links, so that every link problem shows at once.
+    sources.articles, md_links = resolve_md_links(sources.articles, run.config)
+    _stop_on(sources.problems, run.options.strict)
+    run.report.warnings.extend(p for p in sources.problems if p.warning)
+    run.lap("read")
+    return sources, md_links
+
+
+def _select(run: _Run, sources: Sources) -> Site:
+    """What is published as of the build's time, and what was held back."""
+    options, articles = run.options, sources.articles
+    selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
+    site, problems = collect.select_site(articles, run.config, selection, kinds.url_clashes)
+    if options.keep_going or run.config.build.keep_going:  # a URL clash leaves one out
+        articles, site, problems, clashed = collect.skip_clashes(
+            articles, run.config, selection, site, problems, kinds.url_clashes)
+        run.report.skipped += clashed
+        sources.articles = articles
+    run.report.held = held_back(articles, selection)
+    # render.check_templates works once the workers' constructor set up the environment.
+    _stop_on([*problems, *render.check_templates()], options.strict)
+    run.report.warnings.extend(p for p in problems if p.warning)
+    return site
+
+
+def _static_files(run: _Run) -> dict[str, Path]:
+    walked: list[Problem] = []
+    config, options = run.config, run.options
+    static = static_safety.screen(
+        themes.static_files(run.chain, readers.static_dir(config), walked), config, walked)
+    if options.keep_going or config.build.keep_going:
+        static, walked = _skip_bad_static(static, walked, options.strict, config, run.report)
+    _stop_on(walked, options.strict)
+    run.report.warnings.extend(walked)
+    run.theme = cache.theme_stamp([t.path for t in run.chain])
+    return static
+
+
+def _recheck(run: _Run, site: Site, md_links: MdLinks, workers: Workers,
+             sources: Sources) -> None:
+    """Nothing the output depends on changed since the last build into it: the same
+    files, and the last link check's findings stand."""
+    store = run.store
+    run.report.unchanged = sorted([*store.renders, *(store.static or ())])
+    run.lap("collect")
+    checked = _check_links(run, {f: run.output / f for f in run.report.unchanged}, site,
+                           md_links, workers, store.checked)
+    store.finish(sources.keys, store.renders, store.static or set(), run.site_key, checked,
+                 store.previous.meta_key, store.previous.shows)
+    run.state.commit()
+    run.lap("check")
+
+
+@contextlib.contextmanager
+def _pictures_folder(run: _Run) -> Iterator[Path]:
+    """The resized pictures: the build cache's `pictures/`, or a folder of this build's own."""
+    if run.options.use_cache:
+        yield run.config.cache_dir / "pictures"
+        return
+    with tempfile.TemporaryDirectory(prefix="sitegen-pictures-") as folder:
+        yield Path(folder)
+
+
+def _views(run: _Run, site: Site, static: dict[str, Path], plan: pictures.Plan,
+           folder: Path) -> tuple[Views, View]:
+    config, options = run.config, run.options
+    views = Views(site, config, options.now,
+                  {v.output: (folder / v.key).stat().st_size for v in plan.variants},
+                  preview=options.preview)
+    site_view = views.site_view(themes.fingerprint(static),
+                                themes.translations(run.chain, config.site.language),
+                                themes.merged_params(run.chain, config), options.now)
+    return views, site_view
+
+
+def _decide(run: _Run, sources: Sources, site: Site,
+            static: dict[str, Path]) -> tuple[deps.State, deps.Decision]:
+    """Which pages to plan: those showing an edited body when nothing else changed."""
+    known = deps.load(run.store)
+    parts = _site_parts(run.config, run.output, run.theme, static, site, run.options.now)
+    return known, deps.decide(known, sources.articles, sources.keys, run.store.renders,
+                              run.output, "\0".join(parts))
+
+
+def _render(run: _Run, site: Site, views: Views, site_view: View, decision: deps.Decision,
+            staging: write.Staging, workers: Workers, static: dict[str, Path]) -> dict[str, str]:
+    """Plan the pages (lazily: a large archive's contexts are never all held at once),
+    render those whose key changed, and check that no two claim one file."""
+    config, store, report = run.config, run.store, run.report
+    replan = decision.replan
+    if replan is not None:  # a body edit: every other file stays as it is
+        for kept in set(store.renders) - replan:
+            staging.keep_unchanged(kept)
+    jobs = render.plan(site, config, site_view, views, run.options.now,
+                       None if replan is None else replan.__contains__)
+    run.lap("collect")
+    # The pages are a stream, counted only at its end: the last build's count, or a page
+    # a source and term, is the progress display's estimate.
+    expected = len(store.renders) or (len(site.articles) + len(site.pages) + len(
+        site.sections) + len(site.tags) + len(site.authors))
+    done = render_pages(jobs, run.theme, cache.digest(site_view), store, staging, workers,
+                        decision.state.shows, expected)
+    report.planned, report.rendered = done.planned, done.rendered
+    _stop_on(done.failures)
+    renders = done.renders if replan is None else {**store.renders, **done.renders}
+    # Before anything moves into the output: the previous output stays as it was.
+    assets = themes.fingerprint(static)
+    published = {assets[name]: themes.display_path(str(path), config.root)
+                 for name, path in static.items()}
+    _stop_on(claims.clashes([*done.owned, *hostfiles.alias_claims(site, config)], published,
+                            search.BUNDLE_DIR if config.build.search else None) or done.blocked)
+    run.lap("render")
+    return renders
+
+
+def _copy_files(run: _Run, static: dict[str, Path], plan: pictures.Plan, folder: Path,
+                staging: write.Staging) -> None:
+    """The static files (a site image stands in for its resized original) and pictures."""
+    site_static = readers.static_dir(run.config)
+    assets = themes.fingerprint(static)
+    for name, source in static.items():
+        stand_in = plan.originals.get(name) if source.is_relative_to(site_static) else None
+        staging.copy(assets[name], folder / stand_in.key if stand_in else source)
+    for variant in plan.published:
+        staging.copy(variant.output, folder / variant.key)
+
+
+def _search(run: _Run, site: Site, renders: dict[str, str], staging: write.Staging) -> None:
+    if run.config.build.search:
+        run.report.search_indexed = search.build_index(staging, run.config, site, renders,
+                                                       run.store.directory, run.options.progress)
+        run.lap("search")
+
+
+def _check_links(run: _Run, files: Mapping[str, Path], site: Site, md_links: MdLinks,
+                 workers: Workers, known: list[Problem] | None = None,
+                 written: list[str] | None = None) -> list[Problem]:
     """Every internal link, image and fragment of the new tree, before it replaces the
     output: warnings, or with --strict errors that leave the output as it was. The pages
     written are scanned by the workers, like they were rendered. `known`: what the check
     found in these very files before."""
+    report, config = run.report, run.config
     report.sources = page_sources(site)
     problems = known
     if problems is None:
-        problems = check_site(config, files, report.sources, md_links, LinkIndex(
-            cache_dir, report.output), _shown_output(report.output, config.root),
-            functools.partial(workers.map, "check"))
-    _stop_on(problems, options.strict)
+        problems = check_site(config, files, report.sources, md_links,
+                              LinkIndex(run.state if run.cache_dir else None, report.output),
+                              _shown_output(report.output, config.root),
+                              functools.partial(workers.map, "check"),
+                              set(written) if written is not None else None)
+    _stop_on(problems, run.options.strict)
     report.warnings.extend(problems)
+    run.lap("check")
     return problems
+
+
+def _remember(run: _Run, sources: Sources, renders: dict[str, str], staging: write.Staging,
+              checked: list[Problem], known: deps.State, decision: deps.Decision) -> None:
+    """The new output is in place: what this build learned goes into the state, in one
+    transaction."""
+    run.store.finish(sources.keys, renders, staging.keep - set(renders) - {tree_files.MARKER},
+                     run.site_key, checked, decision.state.meta_key, decision.state.shows)
+    deps.save(run.store, known, decision.state)
+    run.state.commit()
+    limit = picture_cache.parse_size(run.config.images.cache_limit or "")
+    if limit is not None and run.options.use_cache:
+        # After the output holds its copies: an evicted variant is only made again.
+        run.report.picture_cache = picture_cache.prune(run.config.cache_dir / "pictures", limit)
+    run.lap("write")
+
+
+class _TreeFiles(Mapping[str, Path]):
+    """The new tree's files -> where their bytes are, made when asked: a Path held for
+    every file of a large site would cost the main process a kilobyte per article."""
+
+    def __init__(self, staging: write.Staging) -> None:
+        self.staging = staging
+
+    def __getitem__(self, name: str) -> Path:
+        if name not in self.staging.keep:
+            raise KeyError(name)
+        return self.staging.current(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.staging.keep
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.staging.keep)
+
+    def __len__(self) -> int:
+        return len(self.staging.keep)
 
 
 def _shown_output(output: Path, root: Path) -> str:
@@ -272,71 +425,6 @@ def _bodies_folder(cache_dir: Path | None, output: Path) -> Iterator[Path]:
         return
     with tempfile.TemporaryDirectory(prefix="sitegen-bodies-") as folder:
         yield Path(folder)
-
-
-def _read_off_main(path: Path, config: Config, folder: Path) -> tuple[Article | None,
-                                                                      list[Problem]]:
-    """Read a source where it is converted (a worker) and keep its body on disk there."""
-    article, problems = readers.read_source(path, config=config)
-    if article is not None and article.body_html:
-        article = dataclasses.replace(article, body_html="",
-                                      body_ref=bodies.save(folder, article.body_html))
-    return article, problems
-
-
-def _read(config: Config, store: cache.BuildCache, workers: Workers, report: BuildReport,
-          folder: Path) -> tuple[list[Article], list[Problem], dict[str, str]]:
-    """Every source as an Article: from the cache when its key matches (and its body is
-    still on disk), else parsed."""
-    context = cache.read_context(config, cache.static_stamp(readers.static_dir(config)))
-    found: dict[str, tuple[Article | None, list[Problem]]] = {}
-    keys: dict[str, str] = {}
-    pending: list[tuple[Path, str, str]] = []
-    root = len(str(config.root)) + 1
-    walked: list[Problem] = []
-    for path in readers.discover(config, walked):
-        relative = str(path)[root:].replace(os.sep, "/")
-        stat = path.stat()
-        key = store.stamp_key(relative, stat, context)
-        if key is None:
-            key = cache.read_key(path.read_bytes(), relative, context)
-            store.remember_stamp(relative, stat, context, key)
-        keys[relative] = key
-        hit = store.article(relative, key)
-        usable = bool(hit)
-        if hit and hit[0].body_ref:  # and its body is still on disk, as it was stored
-            usable = (kept := bodies.intact(folder, hit[0].body_ref)) is True
-            if kept is False:
-                report.warnings.append(Problem(relative, 0, bodies.CHANGED, warning=True))
-        if hit and usable:
-            found[relative] = hit
-        else:
-            pending.append((path, relative, key))
-    read = functools.partial(_read_off_main, config=config, folder=folder)
-    results = workers.map("read", read, [path for path, _, _ in pending])
-    for (_, relative, key), (article, problems) in zip(pending, results, strict=True):
-        found[relative] = (article, problems)
-        report.parsed.append(relative)
-        if article is not None:
-            store.remember_article(relative, key, article, problems)
-    if report.parsed:
-        bodies.forget_others(folder, (a.body_ref for a, _ in found.values() if a is not None))
-    articles, problems = [], walked
-    for relative in sorted(found):
-        article, article_problems = found[relative]
-        problems.extend(article_problems)
-        if article is not None:
-            articles.append(article)
-    return articles, problems, keys
-
-
-def _skip_bad(articles: list[Article], problems: list[Problem], strict: bool,
-              report: BuildReport) -> tuple[list[Article], list[Problem]]:
-    """Leave out every source with an error (with --strict, a warning too); keep the rest."""
-    bad = {p.path for p in problems if strict or not p.warning}
-    report.skipped = [p for p in problems if p.path in bad]
-    return ([a for a in articles if a.source not in bad],
-            [p for p in problems if p.path not in bad])
 
 
 def _skip_bad_static(static: dict[str, Path], problems: list[Problem], strict: bool,
@@ -385,67 +473,11 @@ def _pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
     return plan
 
 
-def _render(jobs: Iterable[render.Job], stamp: str, site_digest: str,
-            store: cache.BuildCache, staging: write.Staging, workers: Workers,
-            report: BuildReport, shows: dict[str, list[str]], expected: int = 0,
-            ) -> tuple[dict[str, str], list[tuple[str, str]], list[Problem]]:
-    """Render the jobs whose context or templates changed; keep the other files as they are.
-
-    Returns each file's render key, (file, owner) of every planned file, and the files
-    that another file or folder of the new tree was in the way of."""
-    renders: dict[str, str] = {}
-    owned: list[tuple[str, str]] = []
-    blocked: list[Problem] = []
-
-    def staged(action: Callable[[], object], relative: str) -> object:
-        # The new tree is a real tree, so two claims on one path meet here first;
-        # the claims check after rendering names both, and nothing has moved yet.
-        try:
-            return action()
-        except (NotADirectoryError, IsADirectoryError, FileExistsError):
-            blocked.append(Problem(relative, 0, "another output file or folder is in the way"))
-            return False
-
-    def needed() -> Iterator[render.Job]:
-        for job in jobs:
-            owned.append((job.output, job.owner))
-            report.planned.append(job.output)
-            if shown := deps.refs_shown(job.context):
-                shows[job.output] = shown
-            key = cache.render_key(stamp, job.templates, job.context, site_digest)
-            renders[job.output] = key
-            if not (store.unchanged_render(job.output, key)
-                    and staged(functools.partial(staging.keep_unchanged, job.output), job.output)):
-                yield job
-
-    failures: list[Problem] = []
-    render_job = functools.partial(_render_handed, output=staging.output,
-                                   handoff=staging.handoff)
-    for relative, handed, problems in workers.map("render", render_job, needed(),
-                                                  expected=expected):
-        failures.extend(problems)
-        report.rendered.append(relative)
-        if not problems and not failures:
-            staged(functools.partial(staging.adopt, relative, handed), relative)
-    _stop_on(render.once_each(failures))
-    return renders, owned, blocked
-
-
-def _render_handed(job: render.Job, output: Path, handoff: Path) -> tuple[
-        str, str | None, list[Problem]]:
-    """Render a page and write its file in the process that rendered it (a worker), so
-    neither its bytes nor the body in them pass through the main process."""
-    relative, data, problems = render.render_job(job)
-    if data is None:
-        return relative, None, problems
-    return relative, tree_files.hand_over(output, handoff, relative, data), problems
-
-
-def _site_key(config: Config, output: Path, theme: str, keys: dict[str, str],
-              static: dict[str, Path], site: Site, now: dt.datetime) -> str:
+def _site_key(run: _Run, static: dict[str, Path], site: Site, keys: dict[str, str]) -> str:
     """Everything the output depends on: what `_site_parts` covers, and every source."""
-    return cache.site_key(*_site_parts(config, output, theme, static, site, now),
-                          repr(sorted(keys.items())))
+    run.site_key = cache.site_key(*_site_parts(run.config, run.output, run.theme, static, site,
+                                               run.options.now), repr(sorted(keys.items())))
+    return run.site_key
 
 
 def _site_parts(config: Config, output: Path, theme: str, static: dict[str, Path], site: Site,
@@ -466,13 +498,3 @@ def _stop_on(problems: Iterable[Problem], strict: bool = False) -> None:
     problems = list(problems)
     if problems and (strict or errors_only(problems)):
         raise SitegenError(problems)
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.last = time.perf_counter()
-
-    def lap(self, name: str, report: BuildReport) -> None:
-        now = time.perf_counter()
-        report.timings[name] = now - self.last
-        self.last = now

@@ -1,21 +1,19 @@
-"""Layer 6. The persistent build cache (`.sitegen-cache/`), keyed by hashes of full inputs.
+"""Layer 6.5. What decides whether something is unchanged, and one build's bookkeeping.
 
-Two tables, each in a file of its own:
-- read: source path -> (key, Article). The key hashes the source bytes, the
-  config values reading uses, the static files' sizes, sitegen's and the
-  Markdown libraries' versions. A hit skips YAML and Markdown.
-- render, one per output folder: output file -> key. The key hashes the
-  theme's templates and the page's whole context, so a page is re-rendered
-  exactly when something it can show changed, without tracking dependencies.
-  It also lists the folder's other files (so that stale files are found
-  without walking the whole output) and the site key of its last build (a
-  build whose inputs all match it skips rendering altogether).
-A third file keeps each source's stat when it was hashed, so an untouched
-source is not read again. Keys are never trusted blindly: each record has a
-checksum, a damaged record is dropped and made again, and a damaged file or one
-from another version is ignored with a warning. The tables also
-live on in memory between builds of one process, so `sitegen serve` keeps the
-site model instead of reloading it.
+The keys hash full inputs:
+- read key: a source's bytes and path, the config values reading uses, the
+  static files, sitegen's and the Markdown libraries' versions. A hit skips
+  YAML and Markdown.
+- render key: the theme's templates and the page's whole context, so a page
+  is re-rendered exactly when something it can show changed (the last guard,
+  whatever decided to plan the page).
+- site key: everything a build reads; when it matches the last build's into
+  the folder, rendering is skipped altogether.
+
+`BuildCache` keeps one build's books in the build state (state.py): each
+source's stamp (its stat when hashed, so an untouched source is not read
+again), each article by read key, and the folder's files with their render
+keys, written after the output is in place.
 """
 
 from __future__ import annotations
@@ -26,14 +24,10 @@ import hashlib
 import importlib.metadata
 import io
 import itertools
-import marshal
 import os
 import pickle
 import sys
 import time
-import zlib
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,32 +42,12 @@ from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article, Image
 from sitegen.newsroom import LiveEntry, Note
+from sitegen.state import BuildState, Folder
 
-CACHE_VERSION = 3
-_READS = "reads.bin"
-_MAGIC = b"sitegen build cache\n"
-_END = ("", "end of table")
-
-
-Stamp = tuple[int, int, int, int, str, str]
-"""A source's (mtime, size, inode, when hashed, read context, read key)."""
-_STAMPS = "stamps.bin"
+CACHE_VERSION = 4
 # A file modified this close to when it was hashed may change again without its
 # time changing (coarse file system clocks), so its stamp is not trusted ("racy git").
 _RACY_NS = 2_000_000_000
-
-
-@dataclass
-class _Remembered:
-    """What a process keeps between its builds (`sitegen serve` builds many times)."""
-
-    salt: str
-    reads: dict[str, Any]
-    renders: dict[str, dict[str, Any]]
-    stamps: dict[str, Stamp]
-
-
-_MEMORY: dict[Path, _Remembered] = {}
 
 
 def salt() -> str:
@@ -172,122 +146,88 @@ def usable_dir(directory: Path) -> tuple[Path | None, list[Problem]]:
 
 
 class BuildCache:
-    """The tables, loaded at the start of a build and saved at its end.
+    """One build's bookkeeping over the build state (state.py): which sources are
+    unchanged, their articles, and what the last build into `folder` wrote.
 
-    The read table is large (every article's HTML): it is one file, rewritten
-    only when an article changed, and only by a process's first build (later
-    builds of `serve` keep it in memory; entries it lacks on disk are only
-    parsed again). Each output folder has a small render table of its own.
+    Sources and articles are asked for one at a time; the folder's facts (its
+    files and their render keys) are loaded at the start. What this build learns
+    is put into the state and written by `finish`, after the output is in place.
     """
 
-    def __init__(self, directory: Path | None, timezone: str, folder: Path) -> None:
-        self.directory = directory
+    def __init__(self, state: BuildState, timezone: str, folder: Path) -> None:
+        self.state = state
+        self.directory = state.directory
         self.zone = ZoneInfo(timezone)
         self.folder = folder
-        self.reads: dict[str, tuple[str, Article, list[Problem]]] = {}
-        self.renders: dict[str, str] = {}
-        self.static: set[str] | None = None
-        """The other files (static, search index) of the last build into this folder."""
-        self.stamps: dict[str, Stamp] = {}
-        """Files whose stat is unchanged since they were hashed are not read again."""
-        self.warnings: list[Problem] = []
-        self.reads_changed = False
-        self.in_memory = False
-        self._stored: dict[str, memoryview] = {}
-        """The read table's records as loaded, written back as they are when unchanged:
-        converting 10,000 articles to plain data again took 1.6 s of a one-edit build."""
-        self.site: str | None = None
-        """The site key of the last build into this folder (see `site_key`)."""
-        self.checked: list[Problem] | None = None
-        """What the link check of the last build into this folder found."""
-        if directory is None:
-            return
-        remembered = _MEMORY.get(directory)
-        if remembered and remembered.salt == salt():
-            self.in_memory = True
-            self.reads, self.stamps = dict(remembered.reads), dict(remembered.stamps)
-            table = remembered.renders.get(str(folder), {})
-        else:
-            self.reads = self._load(directory / _READS, self._reads_from_plain,
-                                    self._stored) or {}
-            self.stamps = self._load(directory / _STAMPS, _stamps_from_plain) or {}
-            table = self._load(self._renders_path(), _renders_from_plain) or {}
-        self.renders, self.static = dict(table.get("pages", {})), table.get("static")
-        self.site = table.get("site")
-        self.checked = table.get("checked")
+        self.key = str(folder)
+        self.warnings = state.warnings
+        facts = state.folders.get(self.key) or self._load_folder()
+        self.renders, self.static = dict(facts.renders), facts.static
+        self.site, self.checked = facts.site_key, facts.checked
+        self.previous = facts
+        """As loaded (what `finish` compares against, to write only what changed)."""
 
-    def _renders_path(self) -> Path:
-        assert self.directory is not None
-        name = hashlib.sha256(str(self.folder).encode()).hexdigest()[:16]
-        return self.directory / f"renders-{name}.bin"
-
-    def _load(self, path: Path, decode: Any, stored: dict[str, memoryview] | None = None) -> Any:
-        if not path.is_file():
-            return None
-        try:
-            raw = memoryview(path.read_bytes())
-            header = _MAGIC + salt().encode() + b"\n"
-            if raw[:len(header)] != header:
-                raise ValueError("it was written by another version")
-            table, at, damaged = {}, len(header), 0
-            while (item := _record(raw, at)) != _END:
-                start, at = at, at + 8 + int.from_bytes(raw[at:at + 4], "big")
-                if item is _DAMAGED:
-                    damaged += 1
-                    continue
-                name, value = item
-                table[name] = value
-                if stored is not None:
-                    stored[name] = raw[start:at]  # length, checksum and record
-            if damaged:
-                self.reads_changed = True
-                self.warnings.append(Problem(str(path), 0, f"{damaged} damaged entr"
-                                             f"{'y was' if damaged == 1 else 'ies were'} dropped "
-                                             "from the build cache (checksum mismatch); what "
-                                             "they held is made again", warning=True))
-            return decode(table)
-        except Exception as exc:  # any damage means: do not trust it
-            self.reads_changed = True
-            self.warnings.append(Problem(str(path), 0, f"ignoring the build cache "
-                                         f"({type(exc).__name__}: {exc}); it is rebuilt",
-                                         warning=True))
-            return None
-
-    def _reads_from_plain(self, table: dict[str, Any]) -> dict[str, Any]:
-        return {name: (key, _article_from_plain(value, self.zone), [Problem(*p) for p in problems])
-                for name, (key, value, problems) in table.items()}
+    def _load_folder(self) -> Folder:
+        facts = self.state.get("folder", self.key, "facts")
+        if not (isinstance(facts, list) and len(facts) == 4):
+            return Folder()  # no build into it is known (or it was interrupted)
+        site, checked, static, meta_key = facts
+        renders, shows = {}, {}
+        for name, value in self.state.items("output", self.key):
+            if isinstance(value, list) and len(value) == 2:
+                renders[name], shows[name] = str(value[0]), list(value[1])
+        return Folder(str(site), [Problem(*p) for p in checked] if checked is not None else None,
+                      renders, shows, set(static), str(meta_key))
 
     def stamp_key(self, relative: str, stat: os.stat_result, context: str) -> str | None:
         """The read key of a file whose stat is as it was when it was hashed."""
-        known = self.stamps.get(relative)
-        if (known and known[:3] == (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        known = self.state.stamps.get(relative)
+        if known is None:
+            known = self.state.get("source", "", relative)
+        if (isinstance(known, list) and len(known) == 6
+                and known[:3] == [stat.st_mtime_ns, stat.st_size, stat.st_ino]
                 and known[3] - stat.st_mtime_ns > _RACY_NS and known[4] == context):
-            return known[5]
+            self.state.stamps[relative] = known
+            return str(known[5])
         return None
 
     def remember_stamp(self, relative: str, stat: os.stat_result, context: str,
                        key: str) -> None:
-        self.stamps[relative] = (stat.st_mtime_ns, stat.st_size, stat.st_ino, time.time_ns(),
-                                 context, key)
+        stamp = [stat.st_mtime_ns, stat.st_size, stat.st_ino, time.time_ns(), context, key]
+        # Written as they come: a stamp says under what it holds, like a read key.
+        self.state.stamps[relative] = stamp
+        self.state.write_now("source", "", relative, stamp)
 
     def article(self, relative: str, key: str) -> tuple[Article, list[Problem]] | None:
-        hit = self.reads.get(relative)
-        return (hit[1], hit[2]) if hit and hit[0] == key else None
+        hit = self.state.articles.get(key)
+        if hit is None:
+            plain = self.state.get("read", "", key)
+            if not isinstance(plain, list) or len(plain) != 2:
+                return None
+            try:
+                hit = (_article_from_plain(plain[0], self.zone), [Problem(*p) for p in plain[1]])
+            except (TypeError, ValueError, KeyError):
+                return None
+            self.state.articles[key] = hit
+        return hit
 
     def remember_article(self, relative: str, key: str, article: Article,
                          problems: list[Problem]) -> None:
-        self.reads[relative] = (key, article, problems)
-        self._stored.pop(relative, None)
-        self.reads_changed = True
+        self.state.articles[key] = (article, problems)
+        self.state.write_now("read", "", key, [_article_to_plain(article),
+                                               [list(dataclasses.astuple(p)) for p in problems]])
 
     def unchanged_render(self, output: str, key: str) -> bool:
         return self.renders.get(output) == key
 
     def forget_renders(self) -> None:
-        """Called before the output changes: if the build dies while files move, a stale
-        render table would claim pages are up to date that are not."""
-        if self.directory is not None:
-            self._renders_path().unlink(missing_ok=True)
+        """Called before the output changes: if the build dies while files move, the
+        folder's records would claim pages are up to date that are not."""
+        self.state.forget_folder(self.key)
+
+    def previous_files(self) -> set[str] | None:
+        """Every file of the last build into the folder, when it is known."""
+        return set(self.renders) | self.static if self.static is not None else None
 
     def unchanged_site(self, key: str) -> bool:
         """Whether the last build into this folder had exactly these inputs, and its
@@ -297,96 +237,34 @@ class BuildCache:
         return all(os.path.isfile(f"{self.folder}/{name}")
                    for name in itertools.chain(self.renders, self.static))
 
-    def finish(self, sources: set[str], renders: dict[str, str], static: set[str],
-               site: str, checked: list[Problem]) -> None:
-        """Keep entries of this build only (deleted sources vanish) and save."""
-        for name in set(self.reads) - sources:
-            del self.reads[name]
-            self.reads_changed = True
-        for name in set(self.stamps) - sources:
-            del self.stamps[name]
-        if self.directory is None:
-            return
-        remembered = _MEMORY.get(self.directory)
-        tables = remembered.renders if remembered and remembered.salt == salt() else {}
-        tables[str(self.folder)] = {"pages": renders, "static": static, "site": site,
-                                    "checked": checked}
-        _MEMORY[self.directory] = _Remembered(salt(), dict(self.reads), tables,
-                                              dict(self.stamps))
-        try:
-            self._save_tables(renders, static, site, checked)
-        except OSError as exc:  # the build itself is done: a cache not saved only costs time
-            self.warnings.append(Problem(str(exc.filename or self.directory), 0,
-                                         f"the build cache was not saved ({exc.strerror or exc}); "
-                                         "the next build makes it again", warning=True))
-
-    def _save_tables(self, renders: dict[str, str], static: set[str], site: str,
-                     checked: list[Problem]) -> None:
-        assert self.directory is not None
-        self.directory.mkdir(parents=True, exist_ok=True)
-        missing = not (self.directory / _READS).is_file()
-        if missing or (self.reads_changed and not self.in_memory):
-            _save(self.directory / _READS, (
-                self._stored.get(name) or (name, [key, _article_to_plain(a), [
-                    list(dataclasses.astuple(p)) for p in problems]])
-                for name, (key, a, problems) in sorted(self.reads.items())))
-        table = {"pages": renders, "static": sorted(static), "site": site,
-                 "checked": [list(dataclasses.astuple(p)) for p in checked]}
-        _save(self._renders_path(), table.items())
-        _save(self.directory / _STAMPS, self.stamps.items())
-
-
-def _save(path: Path, items: Iterable[tuple[str, Any] | memoryview]) -> None:
-    """Write a table: the magic line, the salt line, one marshal record per entry, an end.
-
-    marshal (plain dicts, lists and strings only, nothing that runs code) loads
-    the read table of 10,000 articles in about half the time JSON takes; the salt
-    names the Python version, which marshal's format depends on. One
-    length-prefixed record per entry keeps a large table from being held as one
-    more buffer; the end record tells a complete file from a truncated one. Each
-    record carries a CRC-32 of its bytes: a damaged one is dropped and made again,
-    never loaded. zlib.crc32 runs at about 3 GB/s: it adds ~20 ms to loading a
-    56 MB read table of 10,000 articles (blake2b would add ~190 ms).
-    """
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("wb") as stream:
-            stream.write(_MAGIC + salt().encode() + b"\n")
-            for item in itertools.chain(items, [_END]):
-                if isinstance(item, memoryview):  # a record as it was loaded, checksum and all
-                    stream.write(item)
-                    continue
-                record = marshal.dumps(item)
-                stream.write(len(record).to_bytes(4, "big")
-                             + zlib.crc32(record).to_bytes(4, "big") + record)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)  # a full disk must not leave half a table behind
-        raise
-
-
-_DAMAGED = object()
-
-
-def _record(raw: memoryview, at: int) -> Any:
-    """The record at `at`, or _DAMAGED when its checksum does not match."""
-    size = int.from_bytes(raw[at:at + 4], "big")
-    if at + 8 + size > len(raw) or size == 0:
-        raise ValueError("the file is cut short")
-    record = raw[at + 8:at + 8 + size]
-    if zlib.crc32(record) != int.from_bytes(raw[at + 4:at + 8], "big"):
-        return _DAMAGED
-    return marshal.loads(record)
-
-
-def _stamps_from_plain(table: dict[str, Any]) -> dict[str, Stamp]:
-    return {str(name): tuple(stamp) for name, stamp in table.items()}
-
-
-def _renders_from_plain(table: dict[str, Any]) -> dict[str, Any]:
-    return {"pages": {str(k): str(v) for k, v in table["pages"].items()},
-            "static": {str(name) for name in table["static"]}, "site": str(table["site"]),
-            "checked": [Problem(*p) for p in table["checked"]] if "checked" in table else None}
+    def finish(self, sources: dict[str, str], renders: dict[str, str], static: set[str],
+               site: str, checked: list[Problem], meta_key: str,
+               shows: dict[str, list[str]]) -> None:
+        """Put what this build learned into the state (`sources`: each source's read key;
+        the others vanish); the caller commits it."""
+        state, key = self.state, self.key
+        current = set(sources)
+        for name in [name for name in state.stamps if name not in current]:
+            del state.stamps[name]
+        state.drop("source", "", state.names("source", "") - current)
+        keys = set(sources.values())
+        state.drop("read", "", state.names("read", "") - keys)
+        for name in [k for k in state.articles if k not in keys]:
+            del state.articles[name]
+        known = self.previous if self.previous.static is not None else None
+        for name, render in renders.items():
+            shown = shows.get(name, [])
+            if known is None or known.renders.get(name) != render \
+                    or known.shows.get(name, []) != shown:
+                state.put("output", key, name, [render, shown])
+        stale = state.names("output", key) - set(renders) if known is None else \
+            set(known.renders) - set(renders)
+        state.drop("output", key, stale)
+        state.put("folder", key, "facts", [site, [list(dataclasses.astuple(p)) for p in checked],
+                                          sorted(static), meta_key])
+        state.folders[key] = Folder(site, checked, renders,
+                                    {n: shows[n] for n in renders if shows.get(n)},
+                                    set(static), meta_key)
 
 
 def _article_to_plain(article: Article) -> dict[str, Any]:

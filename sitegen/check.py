@@ -2,7 +2,7 @@
 
 The check reads the finished tree, not the templates' intentions: each HTML
 page is scanned for the URLs it uses (`href`, `src`, `srcset`, `poster`,
-`action`) and the ids it has. What a page holds is kept in the cache under the
+`action`) and the ids it has. What a page holds is kept in the build state under the
 file's size, time and inode, so a rebuild scans only the pages it wrote, yet
 every page of the site is checked on every build: a page that was not
 rendered again can still lose its target.
@@ -14,12 +14,9 @@ content file wrote the URL, when a content file did, else at the output file.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import html
-import marshal
-import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,10 +25,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 from sitegen import image_service, urls
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import Problem
+from sitegen.link_index import LinkIndex, ScanMap, stamp
 from sitegen.links import MdLinks, line_of
 from sitegen.model import Site
 
-INDEX_VERSION = 3
 # Attributes whose value is one URL, and the tags they mean one on.
 URL_ATTRS = {
     "href": {"a", "area", "link"},
@@ -120,91 +117,6 @@ def scan_file(path: str) -> tuple[list[str], list[str]]:
         return extract(file.read())
 
 
-ScanMap = Callable[[Callable[[str], tuple[list[str], list[str]]], list[str]],
-                   Iterable[tuple[list[str], list[str]]]]
-_MEMORY: dict[Path, tuple[str | None, frozenset[str], set[str], dict[str, list[Any]]]] = {}
-
-
-class LinkIndex:
-    """What each output page holds and what was found wrong with its links, remembered
-    under the file's stat between builds.
-
-    A page's findings stay true while its file, every page's ids, the base URL and
-    the files that pages link to stay as they were (a new file can only mend a
-    finding); a rebuild that wrote a few pages judges only those. The search index's
-    files, renamed by every content change, are linked by no page.
-    """
-
-    def __init__(self, directory: Path | None, output: Path) -> None:
-        # One index per output folder: `serve` and `check` build into folders of their
-        # own, and sharing one would make each build re-scan what the other wrote.
-        name = hashlib.sha256(str(output).encode()).hexdigest()[:16]
-        self.path = directory / f"links-{name}.bin" if directory else None
-        self.pages: dict[str, list[Any]] = {}
-        """Output file -> [stat stamp, URLs, ids, findings or None]."""
-        self.context: str | None = None
-        self.files: frozenset[str] = frozenset()
-        self.linked: set[str] = set()
-        """Every file some page links to, as of the last build."""
-        self.changed = self.ids_changed = False
-        if self.path is None:
-            return
-        if self.path in _MEMORY:
-            self.context, self.files, self.linked, self.pages = _MEMORY[self.path]
-            self.linked = set(self.linked)
-            return
-        try:
-            version, context, files, linked, pages = marshal.loads(self.path.read_bytes())
-            if version == INDEX_VERSION and isinstance(pages, dict):
-                self.context, self.files, self.pages = context, frozenset(files), pages
-                self.linked = set(linked)
-        except (OSError, ValueError, EOFError, TypeError):
-            pass  # a missing or damaged index is only rebuilt
-
-    def scan(self, files: dict[str, Path], pages: Iterable[str],
-             scan_map: ScanMap = map) -> dict[str, tuple[list[str], list[str], list[Any] | None]]:
-        """Each page's URLs, its ids, and its findings if they may still hold. Pages
-        whose file changed are scanned through `scan_map` (the build's workers)."""
-        stale = []
-        for relative in pages:
-            stat = os.stat(files[relative])
-            stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-            entry = self.pages.get(relative)
-            if not (isinstance(entry, list) and len(entry) == 4 and entry[0] == stamp):
-                stale.append((relative, stamp, entry))
-        found = scan_map(scan_file, [str(files[relative]) for relative, _, _ in stale])
-        for (relative, stamp, entry), (refs, ids) in zip(stale, found, strict=True):
-            if not (isinstance(entry, list) and len(entry) == 4) or entry[2] != ids:
-                self.ids_changed = True
-            self.pages[relative] = [stamp, refs, ids, None]
-            self.changed = True
-        return {relative: tuple(self.pages[relative][1:]) for relative in pages}
-
-    def remember(self, relative: str, findings: list[Any]) -> None:
-        self.pages[relative][3] = findings
-        self.changed = True
-
-    def save(self, keep: Iterable[str], context: str) -> None:
-        if self.path is None:
-            return
-        kept = frozenset(keep)
-        if set(self.pages) - kept:
-            self.pages = {k: v for k, v in self.pages.items() if k in kept}
-        self.changed = self.changed or kept != self.files or context != self.context
-        self.context, self.files = context, kept
-        _MEMORY[self.path] = (context, kept, set(self.linked), self.pages)
-        if not self.changed:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(".tmp")
-            temporary.write_bytes(marshal.dumps((INDEX_VERSION, context, sorted(kept),
-                                                 sorted(self.linked), self.pages)))
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # the index only saves time; the next build parses again
-
-
 _DOTS = re.compile(r"(^|/)\.\.?(/|$|[?#])|//")
 
 
@@ -221,10 +133,10 @@ class Target:
 class Resolver:
     """Internal URLs -> output files, as the site's host would serve them."""
 
-    def __init__(self, config: Config, files: Iterable[str]) -> None:
+    def __init__(self, config: Config, files: Collection[str]) -> None:
         self.base_path = config.base_path
         self.host = urlsplit(config.site.base_url).netloc.lower()
-        self.files = set(files)
+        self.files = files  # a set or a mapping's keys: asked with `in`, never copied
         # An image service answers its own paths on the site's host (no output file).
         self.served = image_service.served_prefix(config.images.service.strip())
 
@@ -276,58 +188,115 @@ def page_sources(site: Site) -> dict[str, str]:
     return sources
 
 
-def check_site(config: Config, files: dict[str, Path], sources: dict[str, str], md_links: MdLinks,
-               index: LinkIndex, shown: str, scan_map: ScanMap = map) -> list[Problem]:
+def check_site(config: Config, files: Mapping[str, Path], sources: dict[str, str],
+               md_links: MdLinks, index: LinkIndex, shown: str, scan_map: ScanMap = map,
+               written: set[str] | None = None) -> list[Problem]:
     """Every problem with the internal links of a built tree, as warnings.
 
     `files`: output file -> where its bytes are now; `shown`: how to name the
-    output folder in messages.
+    output folder in messages; `written`: the files this build wrote (the others are
+    the previous output's), when known. Only the pages written are scanned, and only
+    they and the pages whose links their change can affect are judged again: pages
+    linking with a fragment to a page whose ids changed, pages with findings when
+    files were added (which can only mend them), and every page when a file that
+    pages linked to is gone or the base URL changed. The rest keep their findings.
     """
-    resolver = Resolver(config, files)
+    resolver = Resolver(config, files.keys())
     problems, bad_menu = check_menu(config, resolver)
     problems.extend(md_links.problems)
-    pages = sorted(f for f in files if f.endswith(".html"))
-    scanned = index.scan(files, pages, scan_map)
     context = config.site.base_url
     current = frozenset(files)
-    again = (index.ids_changed or index.context != context
-             or not index.linked.isdisjoint(index.files - current))
-    mending = bool(current - index.files)
-    if again:
-        index.linked = set()
-    ids = {relative: found[1] for relative, found in scanned.items()}
+    pages = [f for f in files if f.endswith(".html")]
+    full = index.context != context or not index.linked.isdisjoint(index.files - current)
+    if full or written is None:
+        stale = [p for p in pages if index.current(p, files[p], verify=True) is None]
+    else:
+        stale = [p for p in pages if p in written or p not in index.files]
+    changed = index.scan(files, stale, scan_map, scan_file)
+    scanned = set(stale)
+    judge = set(pages) if full else set(stale)
+    if not full:
+        for page in changed:
+            judge.update(index.fragments.get(page, ()))
+        if current - index.files:
+            judge.update(index.flagged)
+    if full:
+        index.linked, index.fragments, index.flagged = set(), {}, {}
+    judge &= set(pages)
+    known_ids = _Ids(index, files, scanned)
     # A root-relative or absolute URL means the same on every page, and most of a
     # page's URLs (menu, sections, styles, cards) are on many pages: judged once.
-    judged: dict[str, str | None] = {}
+    judged: dict[str, tuple[str | None, str | None]] = {}
     base_path = config.base_path
 
-    def judge(page: str, value: str) -> str | None:
+    def verdict(page: str, value: str) -> str | None:
         same_everywhere = value.startswith("/") or "://" in value
-        if same_everywhere and value in judged:
-            return judged[value]
-        target = resolver.resolve(page, value)
-        message = None
-        if isinstance(target, Target):
-            message = _problem(target, ids, base_path)
-            if target.file:
-                index.linked.add(target.file)
-        if same_everywhere:
-            judged[value] = message
+        found = judged.get(value) if same_everywhere else None
+        if found is None:
+            target = resolver.resolve(page, value)
+            found = (None, None)
+            if isinstance(target, Target):
+                linked = target.fragment not in FREE_FRAGMENTS and target.file \
+                    and target.file.endswith(".html")
+                found = (_problem(target, known_ids, base_path), target.file if linked else None)
+                if target.file:
+                    index.linked.add(target.file)
+            if same_everywhere:
+                judged[value] = found
+        message, fragment_of = found
+        if fragment_of and fragment_of != page:
+            index.fragments.setdefault(fragment_of, set()).add(page)
         return message
 
+    for page in sorted(judge):
+        entry = known_ids.entry(page)
+        findings = [[value, message] for value in entry[1]
+                    if (message := verdict(page, value))]
+        if findings != entry[3]:
+            index.write(page, [entry[0], entry[1], entry[2], findings, index.generation])
+        if findings:
+            index.flagged[page] = findings
+        else:
+            index.flagged.pop(page, None)
     located: list[tuple[str, str, str]] = []
-    for relative in pages:
-        refs, _, findings = scanned[relative]
-        if findings is None or again or (findings and mending):
-            findings = [[value, message] for value in refs
-                        if (message := judge(relative, value))]
-            index.remember(relative, findings)
-        for value, message in findings:
-            if value not in bad_menu and (sources.get(relative), value) not in md_links.reported:
-                located.append((relative, value, message))
+    for page in sorted(index.flagged):
+        if page not in current:
+            continue
+        for value, message in index.flagged[page]:
+            if value not in bad_menu and (sources.get(page), value) not in md_links.reported:
+                located.append((page, value, message))
     index.save(files, context)
     locate = Locator(config, sources, md_links)
     return problems + locate.problems(located, shown)
+
+
+class _Ids:
+    """Each page's record, asked for when needed (the ids of a page a fragment points
+    into, the URLs of a page to judge); a page whose record does not describe its file
+    is scanned here."""
+
+    def __init__(self, index: LinkIndex, files: Mapping[str, Path], scanned: set[str]) -> None:
+        self.index, self.files, self.scanned = index, files, scanned
+        self.entries: dict[str, list[Any]] = {}
+
+    def entry(self, page: str) -> list[Any]:
+        if page not in self.entries:
+            # Scanned just now: its record is this build's own.
+            entry = self.index.record(page) if page in self.scanned else \
+                self.index.current(page, self.files[page], verify=False)
+            if entry is None:
+                refs, ids = scan_file(str(self.files[page]))
+                entry = [stamp(self.files[page]), refs, ids, None, self.index.generation]
+                self.index.write(page, entry)
+            if len(self.entries) > 1_000:  # a bound, not a copy of the whole site
+                self.entries.clear()
+            self.entries[page] = entry
+        return self.entries[page]
+
+    def get(self, page: str, default: Any = ()) -> Any:
+        if page not in self.files or not page.endswith(".html"):
+            return default
+        return self.entry(page)[2]
 
 
 class Locator:
@@ -365,7 +334,7 @@ class Locator:
         return problems
 
 
-def _problem(target: Target, ids: dict[str, list[str]], base_path: str) -> str | None:
+def _problem(target: Target, ids: _Ids, base_path: str) -> str | None:
     if target.outside:
         return f"link {target.url} leads outside the site, whose pages are all under {base_path}"
     if target.file is None:

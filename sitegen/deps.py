@@ -13,16 +13,16 @@ whose context held the old reference of an edited body. Every other page
 keeps its file and its render key. Anything else falls back to planning
 every page, which is always right.
 
-The state (`plan-*.json` in the build cache, one per output folder) is
-deleted before the output changes and written after it did, so a build that
-dies halfway leaves none that could claim too much.
+The state lives in the build state (state.py): each source's metadata digest
+and body reference as a `meta` record of the output folder, which bodies each
+page showed beside its render key. It is written with the folder's facts,
+after the output changed, and is not used when those are missing.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import bodies
+from sitegen.cache import BuildCache
 from sitegen.model import Article
 
 # Fields that only the body decides; they are shown only beside the body itself.
 _BODY_FIELDS = ("body_html", "body_ref", "word_count", "reading_time", "toc_html", "has_embeds")
-_MEMORY: dict[Path, State] = {}
 
 
 @dataclass
@@ -48,44 +48,33 @@ class State:
     """Output file -> the body references its context held."""
 
 
-def _path(cache_dir: Path, folder: Path) -> Path:
-    return cache_dir / f"plan-{hashlib.sha256(str(folder).encode()).hexdigest()[:16]}.json"
-
-
-def load(cache_dir: Path | None, folder: Path) -> State:
-    if cache_dir is None:
+def load(store: BuildCache) -> State:
+    """What the last build into the store's folder kept (empty when it is not known)."""
+    previous = store.previous
+    if previous.static is None or not previous.meta_key:
         return State()
-    path = _path(cache_dir, folder)
-    if path in _MEMORY:
-        return _MEMORY[path]
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return State(str(data["meta_key"]), dict(data["metas"]), dict(data["refs"]),
-                     dict(data["shows"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return State()
+    remembered = store.state.memo.get(("meta", store.key))
+    if remembered is None:
+        metas, refs = {}, {}
+        for source, value in store.state.items("meta", store.key):
+            if isinstance(value, list) and len(value) == 3:
+                metas[source] = [str(value[0]), str(value[1])]
+                if value[2]:
+                    refs[source] = str(value[2])
+    else:
+        metas, refs = remembered
+    return State(previous.meta_key, metas, refs, dict(previous.shows))
 
 
-def forget(cache_dir: Path | None, folder: Path) -> None:
-    """Called before the output changes (see BuildCache.forget_renders)."""
-    if cache_dir is not None:
-        path = _path(cache_dir, folder)
-        _MEMORY.pop(path, None)
-        path.unlink(missing_ok=True)
-
-
-def save(cache_dir: Path | None, folder: Path, state: State) -> None:
-    if cache_dir is None:
-        return
-    path = _path(cache_dir, folder)
-    _MEMORY[path] = state
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    # The fields as they are (asdict would deep-copy every list first).
-    temporary.write_text(json.dumps({"meta_key": state.meta_key, "metas": state.metas,
-                                     "refs": state.refs, "shows": state.shows}),
-                         encoding="utf-8")
-    os.replace(temporary, path)
+def save(store: BuildCache, previous: State, state: State) -> None:
+    """Put the sources' records that changed (the folder's facts carry the rest)."""
+    for source, (key, digest) in state.metas.items():
+        if previous.metas.get(source) != [key, digest] or \
+                previous.refs.get(source) != state.refs.get(source):
+            store.state.put("meta", store.key, source, [key, digest, state.refs.get(source, "")])
+    stale = set(previous.metas) if previous.meta_key else store.state.names("meta", store.key)
+    store.state.drop("meta", store.key, stale - set(state.metas))
+    store.state.memo[("meta", store.key)] = (state.metas, state.refs)
 
 
 def metas(articles: Iterable[Article], keys: dict[str, str],

@@ -28,6 +28,7 @@ from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import CONFIG_NAME, Config, DeployConfig, load_config
 from sitegen.errors import Problem, SitegenError, os_problem
 from sitegen.messages import tr
+from sitegen.state import BuildState
 from sitegen.watch import QUIET, ChangeBatcher, Watcher
 
 SERVE_DIR = Path(".sitegen") / "serve"
@@ -87,6 +88,8 @@ class Preview:
         self.folder = self.root / SERVE_DIR
         self.echo = echo
         self.builder = builder
+        self.build_state = BuildState()
+        """Kept across rebuilds: the articles, and what each page showed, stay in memory."""
         self.state = livereload.PreviewState()
         try:
             self.server = livereload.PreviewServer(options.host, options.port, self.folder,
@@ -125,6 +128,7 @@ class Preview:
         self.server.server_close()
         for thread in self._threads:
             thread.join()
+        self.build_state.close()
 
     def __enter__(self) -> Preview:
         self.start()
@@ -202,7 +206,7 @@ class Preview:
             report = self.builder(config, BuildOptions(
                 now=self.now, drafts=self.options.drafts, future=self.options.drafts,
                 expired=self.options.drafts, jobs=self.options.jobs, output=self.folder,
-                preview=True))
+                preview=True, state=self.build_state))
         except SitegenError as exc:
             self._failed(exc.problems)
             return

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import marshal
 import os
+import re
 import shutil
+import sqlite3
+import subprocess
+import sys
+import zlib
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sitegen import cache, deps
+from sitegen import cache, state
+from sitegen.state import BuildState
 from tests.conftest import NOW, article, build_site, make_site, read_tree
 
 CONFIG = ('[site]\ntitle = "Warta"\nbase_url = "https://example.org/"\n'
@@ -109,35 +116,44 @@ def test_a_new_cache_version_rebuilds_everything(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     site = small_site(tmp_path)
     first = build_site(site)
-    cache._MEMORY.clear()  # a new process
     monkeypatch.setattr(cache, "CACHE_VERSION", cache.CACHE_VERSION + 1)
     report = build_site(site)
     assert len(report.parsed) == 8
     assert sorted(report.rendered) == sorted(first.rendered)
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "wrong version", "wrong shape"])
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "wrong version", "damaged record"])
 def test_a_damaged_cache_is_ignored_with_a_warning(tmp_path: Path, damage: str) -> None:
     site = small_site(tmp_path)
     build_site(site)
-    stores = sorted((site / ".sitegen-cache").glob("re*.bin"))
-    assert [p.name[:7] for p in stores] == ["reads.b", "renders"]
-    header = b"sitegen build cache\n" + cache.salt().encode() + b"\n"
-    five = marshal.dumps(5)
-    for stored in stores:
-        data = stored.read_bytes()
-        assert data.startswith(header)
-        stored.write_bytes({"truncated": data[: len(data) // 2], "garbage": b"\x00\xff{]",
-                            "wrong version": data.replace(cache.salt().encode(), b"0|old", 1),
-                            "wrong shape": header + len(five).to_bytes(4, "big") + five}[damage])
-    cache._MEMORY.clear()
+    stored = site / ".sitegen-cache" / state.FILE
+    assert sorted(p.name for p in stored.parent.glob("*.sqlite*")) == [state.FILE]
+    data = stored.read_bytes()
+    assert data.startswith(b"SQLite format 3\0")
+    if damage == "damaged record":  # a flipped byte inside an article's record
+        at = data.index(b"Pembuka 3.")
+        data = data[:at] + b"X" + data[at + 1:]
+    if damage == "wrong version":  # as another version of sitegen wrote it
+        with contextlib.closing(sqlite3.connect(stored)) as db, db:
+            db.execute("UPDATE records SET crc=?, data=? WHERE kind='meta'",
+                       (zlib.crc32(marshal.dumps("0|old")), marshal.dumps("0|old")))
+    else:
+        stored.write_bytes({"truncated": data[: len(data) // 2],
+                            "garbage": b"\x00\xff{]" * 300, "damaged record": data}[damage])
     shutil.rmtree(site / "output")
     report = build_site(site)
-    assert any("ignoring the build cache" in w.message for w in report.warnings)
-    assert len(report.parsed) == 8
+    expected = {"truncated": "ignoring the build cache", "garbage": "ignoring the build cache",
+                "wrong version": None, "damaged record": "1 damaged entry was dropped"}[damage]
+    if expected:
+        assert any(expected in w.message for w in report.warnings), report.warnings
+    else:
+        assert report.warnings == []
+    assert len(report.parsed) == (1 if damage == "damaged record" else 8)
     clean = build_site(site, use_cache=False, output=tmp_path / "clean")
     assert clean.warnings == []
     assert read_tree(site / "output") == read_tree(tmp_path / "clean")
+    again = build_site(site)  # the state made again is trusted again
+    assert again.parsed == [] and again.warnings == []
 
 
 def test_deleted_and_renamed_sources_remove_their_pages(tmp_path: Path) -> None:
@@ -154,13 +170,35 @@ def test_deleted_and_renamed_sources_remove_their_pages(tmp_path: Path) -> None:
 
 # --- after any sequence of edits, cached and in-memory builds equal a clean one ---
 
-EDITS = st.lists(st.tuples(st.sampled_from(["edit", "retitle", "add", "rename", "delete",
-                                            "draft", "retag"]),
-                           st.integers(min_value=0, max_value=30)), min_size=1, max_size=6)
+# Every kind of change a newsroom makes: an article's body and each of its fields, its
+# file (deleted, renamed, new), and the site around it (config, theme, static files).
+CHANGES = ["edit", "retitle", "redate", "section", "retag", "author", "draft", "schedule",
+           "delete", "rename", "add", "config", "theme", "static"]
+EDITS = st.lists(st.tuples(st.sampled_from(CHANGES), st.integers(min_value=0, max_value=30)),
+                 min_size=1, max_size=4)
+THEMED = CONFIG + 'theme = "lokal"\nsearch = true\nsearch_shard_pages = 4\n'
+
+
+def themed_site(root: Path) -> Path:
+    site = small_site(root, THEMED)
+    theme = site / "themes/lokal"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.toml").write_text('extends = "default"\n')
+    write_template(site, 0)
+    return site
+
+
+def write_template(site: Path, n: int) -> None:
+    (site / "themes/lokal/templates/article.html").write_text(
+        '{% extends "default/article.html" %}'
+        f'{{% block main %}}<p>v{n}</p>{{{{ super() }}}}{{% endblock %}}')
 
 
 def apply(site: Path, action: str, n: int) -> None:
     sources = sorted((site / "content").rglob("a*.md"))
+    if action in ("config", "theme", "static"):
+        apply_to_site(site, action, n)
+        return
     if action == "add" or not sources:
         section = ("ekonomi", "nasional", "olahraga")[n % 3]
         target = site / f"content/{section}/a{100 + n}.md"
@@ -174,6 +212,20 @@ def apply(site: Path, action: str, n: int) -> None:
         path.write_text(text + f"\nParagraf baru {n}.\n")
     elif action == "retitle":
         path.write_text(text.replace('title: "', f'title: "Ubah{n} ', 1))
+    elif action == "redate":
+        path.write_text(re.sub(r"date: \S+", f"date: 2026-10-{1 + n % 27:02d}", text, count=1))
+    elif action == "schedule":  # after the build's clock: held back until then
+        path.write_text(re.sub(r"date: \S+", f"date: 2026-12-{1 + n % 27:02d}", text, count=1))
+    elif action == "section":
+        other = ("ekonomi", "nasional", "olahraga")[n % 3]
+        if other == path.parent.name:
+            other = "olahraga"
+        (site / f"content/{other}").mkdir(exist_ok=True)
+        path.rename(site / f"content/{other}/{path.name}")
+    elif action == "author":
+        path.write_text(re.sub(r"author: .*", f'author: "Wartawan {n % 2}"', text, count=1)
+                        if "author: " in text else
+                        text.replace("\n---\n", f'\nauthor: "Wartawan {n % 2}"\n---\n', 1))
     elif action == "rename":
         path.rename(path.with_name(f"a{200 + n}.md"))
     elif action == "delete":
@@ -184,28 +236,51 @@ def apply(site: Path, action: str, n: int) -> None:
         path.write_text(text.replace('tags: ["', f'tags: ["baru{n % 2}", "', 1))
 
 
-@settings(max_examples=12, deadline=None,
+def apply_to_site(site: Path, action: str, n: int) -> None:
+    if action == "config":
+        config = site / "sitegen.toml"
+        config.write_text(re.sub(r'title = "Warta[^"]*"', f'title = "Warta {n}"',
+                                 config.read_text(), count=1))
+    elif action == "theme":
+        write_template(site, n)
+    else:
+        static = site / "content/static" / f"berkas-{n % 3}.txt"
+        static.parent.mkdir(parents=True, exist_ok=True)
+        static.write_text(f"versi {n}\n")
+
+
+@settings(max_examples=6, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(edits=[(change, number) for number, change in enumerate(CHANGES)])
 @given(edits=EDITS)
 def test_cached_builds_equal_a_clean_build_after_any_edits(tmp_path_factory, edits) -> None:
+    """A cached CLI build (the state on disk), a serve-style build (one state in memory)
+    and a clean --no-cache build give the same bytes after each change, search on."""
     root = tmp_path_factory.mktemp("acak")
     # Search on, in several shards: a body edit re-indexes one shard, kept ones are reused.
-    site = small_site(root / "site", CONFIG + "search = true\nsearch_shard_pages = 4\n")
-    build_site(site)  # fills the disk cache and this process's memory
-    build_site(site, output=root / "served")
+    site = themed_site(root / "site")
+    build_site(site)  # fills the build state on disk
+    kept = BuildState()  # like `sitegen serve`: one state in memory across its builds
+    build_site(site, output=root / "served", state=kept)
     for action, n in edits:
         apply(site, action, n)
-        served = build_site(site, output=root / "served")  # like `sitegen serve`: memory
-        cache._MEMORY.clear()  # like a new `sitegen build`: the cache on disk
-        deps._MEMORY.clear()
-        cached = build_site(site)
+        served = build_site(site, output=root / "served", state=kept)
+        cached = build_cli(site)  # a new `sitegen build` process: the state on disk
         build_site(site, use_cache=False, output=root / "clean")
         clean_tree = read_tree(root / "clean")
-        assert read_tree(site / "output") == clean_tree, (action, n, cached.rendered)
+        assert read_tree(site / "output") == clean_tree, (action, n, cached)
         assert read_tree(root / "served") == clean_tree, (action, n, served.rendered)
         assert any(name.startswith("pagefind") for name in clean_tree)
         if action == "edit":  # a body alone: only the pages that show it are planned
-            assert len(cached.planned) < len(clean_tree) / 4, cached.planned
+            assert len(served.planned) < len(clean_tree) / 4, served.planned
+
+
+def build_cli(site: Path) -> str:
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build", "-s", str(site), "--now",
+                           NOW.isoformat(), "-j1", "-q"], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def test_time_passing_publishes_scheduled_articles_without_any_edit(tmp_path: Path) -> None:
@@ -245,7 +320,6 @@ def test_sources_unchanged_since_hashed_are_not_read_again(
     monkeypatch.setattr(cache, "read_key",
                         lambda source, relative, context: hashed.append(relative)
                         or original(source, relative, context))
-    cache._MEMORY.clear()  # a new process: the stamps come from the disk
     assert build_site(site).parsed == [] and hashed == []
     edited = site / "content/ekonomi/a0.md"
     edited.write_text(edited.read_text().replace("Isi kedua 0.", "Isi kedua berubah."))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import cache
+from sitegen import state
 from sitegen.errors import SitegenError
 from tests.conftest import article, build_site, make_site, read_tree
 
@@ -24,12 +24,11 @@ def small_site(root: Path, config: str = CONFIG) -> Path:
 def test_a_flipped_byte_in_a_cached_article_is_never_published(tmp_path: Path) -> None:
     site = small_site(tmp_path / "site")
     build_site(site)
-    reads = site / ".sitegen-cache/reads.bin"
+    reads = site / ".sitegen-cache" / state.FILE
     data = bytearray(reads.read_bytes())
     at = data.index(b"cabai naik")
     data[at] ^= 0x01  # "cabai" -> "babai": still valid marshal, still a plausible page
     reads.write_bytes(bytes(data))
-    cache._MEMORY.clear()  # a new process
     report = build_site(site, output=tmp_path / "fresh")
     assert any("1 damaged entry was dropped" in w.message and w.path == str(reads)
                for w in report.warnings)
@@ -38,7 +37,6 @@ def test_a_flipped_byte_in_a_cached_article_is_never_published(tmp_path: Path) -
     assert b"babai" not in b"".join(read_tree(tmp_path / "fresh").values())
     build_site(site, use_cache=False, output=tmp_path / "clean")
     assert read_tree(tmp_path / "fresh") == read_tree(tmp_path / "clean")
-    cache._MEMORY.clear()
     again = build_site(site, output=tmp_path / "fresh")  # the repaired table is trusted again
     assert again.parsed == [] and not again.warnings
 

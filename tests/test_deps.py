@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitegen import cache, deps
+from sitegen.state import BuildState
 from tests.conftest import article, build_site, make_site, read_tree
 
 CONFIG = ('[site]\ntitle = "Warta"\nbase_url = "https://example.org/"\n'
@@ -32,9 +32,7 @@ def test_a_body_edit_plans_only_the_pages_showing_the_body(tmp_path: Path) -> No
     root = site(tmp_path / "site")
     first = build_site(root)
     edit_body(root)
-    cache._MEMORY.clear()  # a new `sitegen build`: what the cache on disk says
-    deps._MEMORY.clear()
-    report = build_site(root)
+    report = build_site(root)  # a new `sitegen build`: what the state on disk says
     assert set(report.planned) == {"ekonomi/a2/index.html", *BODY_FEEDS}
     assert len(first.planned) > 40
     assert set(report.rendered) <= set(report.planned)
@@ -61,11 +59,11 @@ def test_a_cli_build_with_the_cache_plans_only_the_pages_showing_an_edited_body(
 
 def test_in_serve_too_a_body_edit_plans_only_its_pages(tmp_path: Path) -> None:
     root = site(tmp_path / "site")
-    served = tmp_path / "served"
-    build_site(root, output=served)
+    served, kept = tmp_path / "served", BuildState()
+    build_site(root, output=served, state=kept)
     for _ in range(2):  # repeated edits of one process, as `sitegen serve` makes them
         edit_body(root)
-        report = build_site(root, output=served)
+        report = build_site(root, output=served, state=kept)
         assert set(report.planned) == {"ekonomi/a2/index.html", *BODY_FEEDS}
     build_site(root, use_cache=False, output=tmp_path / "clean")
     assert read_tree(served) == read_tree(tmp_path / "clean")

@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 # The documented dependency order (docs/developers.md, "Architecture"): lowest layer first.
 LAYERS: dict[str, int] = {
-    "messages": -1, "__init__": 0, "errors": 0, "ads": 0.5, "lifeline": 0,
+    "messages": -1, "__init__": 0, "errors": 0, "ads": 0.5, "lifeline": 0, "state": 0.5,
     "byte_ranges": 1,
     "outside_requests": 1,
     "sealed": 0,
@@ -24,15 +24,16 @@ LAYERS: dict[str, int] = {
     "readers": 3, "themes": 3, "feed_notes": 3, "bodies": 3.5,
     "static_safety": 3.5, "portable_names": 1,
     "collect": 4, "views": 4, "links": 4, "search_shards": 4,
-    "feeds": 5, "sitemaps": 5, "search": 5, "deps": 5, "hostfiles": 5, "listing": 5,
-    "tree_files": 5.5, "hosts_gitlab": 5.8, "cms_app": 5.8, "pinning": 6, "next_steps": 6,
+    "feeds": 5, "sitemaps": 5, "search": 5, "deps": 6.2, "hostfiles": 5, "listing": 5,
+    "tree_files": 5.5, "hosts_gitlab": 5.8, "cms_app": 5.8, "link_index": 5.9, "pinning": 6,
+    "next_steps": 6,
     # The table of page kinds: what a kind is, the lists, one module per kind (or
     # family), then the registry that lists them.
     "kinds.base": 5.6, "kinds.lists": 5.7, "kinds.articles": 5.8, "kinds.home": 5.8,
     "kinds.terms": 5.8, "kinds.archive": 5.8, "kinds.newsroom": 5.8, "kinds.special": 5.8,
     "kinds.files": 5.8, "kinds": 5.9,
     "render": 6, "write": 6, "cache": 6, "hosts": 6, "cms": 6, "check": 6,
-    "workers": 6.5, "build": 7, "scaffold": 7, "external": 7,
+    "workers": 6.5, "sources": 6.7, "render_pages": 6.7, "build": 7, "scaffold": 7, "external": 7,
     "watch": 8, "livereload": 8,
     "serve": 9,
     # The importers sit above readers and below cli; inside the package, the shared

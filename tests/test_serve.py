@@ -310,6 +310,8 @@ def test_a_rebuild_after_one_edit_renders_only_what_changed(site: Path) -> None:
         wait_until(lambda: len(builder.reports) == 2, "the rebuild's report")
         first, last = builder.reports
         assert builder.options[0].now == builder.options[1].now
+        # One build state, kept in memory across the preview's builds.
+        assert builder.options[0].state is builder.options[1].state is not None
         # Only its own page, of all the HTML pages (feeds carry the body, so they change too).
         assert "index.html" in first.rendered
         assert [p for p in last.rendered if p.endswith(".html")] == [

@@ -1,0 +1,113 @@
+"""Layer 5.9. What the link check knows of each output page, kept in the build state.
+
+Each page's record, under the page's name in its output folder, holds the
+file's stat when it was scanned, the URLs it uses, the ids it has, what was
+found wrong with its links, and the generation (build) that wrote it. Records
+describe a file by its stat, so they are written as soon as a page is scanned,
+not held in memory for the whole build.
+
+The folder's facts are written with the build's other records, once its
+output is in place: the base URL the findings hold for, every file of the
+tree, every file some page links to, the pages with findings, which pages link
+to which page with a fragment, and the generation. A record no newer than the
+facts describes the output's file (kept files are the same inodes); a newer
+one comes from a build that did not finish, and is checked against the file.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from sitegen.state import BuildState
+
+VERSION = 4
+Scan = Callable[[str], tuple[list[str], list[str]]]
+ScanMap = Callable[[Scan, list[str]], Iterable[tuple[list[str], list[str]]]]
+
+
+class LinkIndex:
+    """One output folder's link records (none are kept without a state)."""
+
+    def __init__(self, state: BuildState | None, output: Path) -> None:
+        # One index per output folder: `serve` and `check` build into folders of their
+        # own, and sharing one would make each build re-scan what the other wrote.
+        self.state = state
+        self.folder = str(output)
+        self.generation = time.time_ns()
+        self.context: str | None = None
+        """The base URL of the last finished check (None: nothing is known)."""
+        self.known = 0
+        self.files: frozenset[str] = frozenset()
+        self.linked: set[str] = set()
+        """Every file some page links to, as of the last check."""
+        self.flagged: dict[str, list[list[str]]] = {}
+        """Page -> its findings, for the pages with any."""
+        self.memory: dict[str, list[Any]] = {}
+        """The records of a build without a state."""
+        self.fragments: dict[str, set[str]] = {}
+        """Page -> the other pages that link to it with a fragment (its ids matter to them)."""
+        facts = state.get("folder", self.folder, "links") if state else None
+        if isinstance(facts, list) and len(facts) == 7 and facts[0] == VERSION:
+            _, self.context, files, linked, self.flagged, fragments, self.known = facts
+            self.files, self.linked = frozenset(files), set(linked)
+            self.fragments = {page: set(others) for page, others in fragments.items()}
+
+    def record(self, page: str) -> list[Any] | None:
+        """[stamp, URLs, ids, findings, generation], if a sound one is kept."""
+        if self.state is None:
+            return self.memory.get(page)
+        entry = self.state.get("link", self.folder, page)
+        return entry if isinstance(entry, list) and len(entry) == 5 else None
+
+    def current(self, page: str, path: Path, verify: bool) -> list[Any] | None:
+        """The page's record if it describes the file at `path` (`verify`: compare stats
+        even when the record is no newer than the folder's facts)."""
+        entry = self.record(page)
+        if entry is None:
+            return None
+        if not verify and self.context is not None and entry[4] <= self.known:
+            return entry
+        return entry if entry[0] == stamp(path) else None
+
+    def scan(self, files: Mapping[str, Path], pages: list[str], scan_map: ScanMap,
+             scan: Scan) -> set[str]:
+        """Scan `pages` (through the build's workers) and write their records as they
+        come, holding none of them; return the pages whose ids changed."""
+        changed = set()
+        found = scan_map(scan, [str(files[page]) for page in pages])
+        for page, (page_refs, page_ids) in zip(pages, found, strict=True):
+            old = self.record(page) if page in self.files else None
+            # A record newer than the facts may not be what the pages linking here saw.
+            if old is not None and (old[2] != page_ids or old[4] > self.known):
+                changed.add(page)
+            self.write(page, [stamp(files[page]), page_refs, page_ids, None, self.generation])
+        if self.state is not None:
+            self.state.flush()
+        return changed
+
+    def write(self, page: str, entry: list[Any]) -> None:
+        if self.state is not None:
+            self.state.write_now("link", self.folder, page, entry)
+        else:
+            self.memory[page] = entry
+
+    def save(self, files: Iterable[str], context: str) -> None:
+        """Put the folder's facts (written with the build's other records)."""
+        current = frozenset(files)
+        self.flagged = {p: f for p, f in self.flagged.items() if p in current}
+        fragments = {page: sorted(others & current) for page, others in self.fragments.items()
+                     if page in current and others & current}
+        if self.state is not None:
+            self.state.drop("link", self.folder, self.files - current)
+            self.state.put("folder", self.folder, "links", [
+                VERSION, context, sorted(current), sorted(self.linked & current),
+                self.flagged, fragments, self.generation])
+
+
+def stamp(path: Path) -> list[int]:
+    stat = os.stat(path)
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]

@@ -1,0 +1,78 @@
+"""Layer 6.7. The render stage: render the planned pages whose render key changed, in the
+workers, and keep the other pages' files as they are in the new tree."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen import cache, deps, render, tree_files, write
+from sitegen.errors import Problem
+from sitegen.workers import Workers
+
+
+@dataclass
+class Rendered:
+    renders: dict[str, str] = field(default_factory=dict)
+    """Each planned file -> its render key."""
+    owned: list[tuple[str, str]] = field(default_factory=list)
+    """(file, who claims it) of every planned file, for the claims check."""
+    blocked: list[Problem] = field(default_factory=list)
+    """The files that another file or folder of the new tree was in the way of."""
+    planned: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    failures: list[Problem] = field(default_factory=list)
+
+
+def render_pages(jobs: Iterable[render.Job], stamp: str, site_digest: str,
+                 store: cache.BuildCache, staging: write.Staging, workers: Workers,
+                 shows: dict[str, list[str]], expected: int = 0) -> Rendered:
+    """Render the jobs whose context or templates changed; keep the other files as they
+    are. `shows` gets each planned page's shown bodies (deps.py); `expected` is how many
+    pages the plan will likely hold (for the progress display)."""
+    done = Rendered()
+
+    def staged(action: Callable[[], object], relative: str) -> object:
+        # The new tree is a real tree, so two claims on one path meet here first;
+        # the claims check after rendering names both, and nothing has moved yet.
+        try:
+            return action()
+        except (NotADirectoryError, IsADirectoryError, FileExistsError):
+            done.blocked.append(Problem(relative, 0,
+                                        "another output file or folder is in the way"))
+            return False
+
+    def needed() -> Iterator[render.Job]:
+        for job in jobs:
+            done.owned.append((job.output, job.owner))
+            done.planned.append(job.output)
+            if shown := deps.refs_shown(job.context):
+                shows[job.output] = shown
+            key = cache.render_key(stamp, job.templates, job.context, site_digest)
+            done.renders[job.output] = key
+            if not (store.unchanged_render(job.output, key)
+                    and staged(functools.partial(staging.keep_unchanged, job.output), job.output)):
+                yield job
+
+    render_job = functools.partial(_render_handed, output=staging.output,
+                                   handoff=staging.handoff)
+    for relative, handed, problems in workers.map("render", render_job, needed(),
+                                                  expected=expected):
+        done.failures.extend(problems)
+        done.rendered.append(relative)
+        if not done.failures:
+            staged(functools.partial(staging.adopt, relative, handed), relative)
+    done.failures = render.once_each(done.failures)
+    return done
+
+
+def _render_handed(job: render.Job, output: Path, handoff: Path) -> tuple[
+        str, str | None, list[Problem]]:
+    """Render a page and write its file in the process that rendered it (a worker), so
+    neither its bytes nor the body in them pass through the main process."""
+    relative, data, problems = render.render_job(job)
+    if data is None:
+        return relative, None, problems
+    return relative, tree_files.hand_over(output, handoff, relative, data), problems

@@ -1,0 +1,95 @@
+"""Layer 6.7. The read stage: every source as an Article, from the build state when its
+bytes are unchanged (and its body is still on disk), else read and converted by the
+workers, which keep each body on disk (bodies.py) and return only its reference."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from pathlib import Path
+
+from sitegen import bodies, cache, readers
+from sitegen.config import Config
+from sitegen.errors import Problem
+from sitegen.model import Article
+from sitegen.workers import Workers
+
+
+@dataclasses.dataclass
+class Sources:
+    articles: list[Article]
+    problems: list[Problem]
+    keys: dict[str, str]
+    """Every source file -> its read key (a hash of its bytes and what reading depends on)."""
+    parsed: list[str]
+    """The sources that were read and converted (not taken from the state)."""
+    warnings: list[Problem]
+    """About the cache's stored bodies (one changed after it was stored is made again)."""
+
+
+def read_all(config: Config, store: cache.BuildCache, workers: Workers,
+             folder: Path) -> Sources:
+    """Every source of the site, in path order, with the problems of each."""
+    context = cache.read_context(config, cache.static_stamp(readers.static_dir(config)))
+    found: dict[str, tuple[Article | None, list[Problem]]] = {}
+    keys: dict[str, str] = {}
+    pending: list[tuple[Path, str, str]] = []
+    root = len(str(config.root)) + 1
+    walked: list[Problem] = []
+    warnings: list[Problem] = []
+    for path in readers.discover(config, walked):
+        relative = str(path)[root:].replace(os.sep, "/")
+        stat = path.stat()
+        key = store.stamp_key(relative, stat, context)
+        if key is None:
+            key = cache.read_key(path.read_bytes(), relative, context)
+            store.remember_stamp(relative, stat, context, key)
+        keys[relative] = key
+        hit = store.article(relative, key)
+        usable = bool(hit)
+        if hit and hit[0].body_ref:  # and its body is still on disk, as it was stored
+            usable = (kept := bodies.intact(folder, hit[0].body_ref)) is True
+            if kept is False:
+                warnings.append(Problem(relative, 0, bodies.CHANGED, warning=True))
+        if hit and usable:
+            found[relative] = hit
+        else:
+            pending.append((path, relative, key))
+    read = functools.partial(_read_off_main, config=config, folder=folder)
+    results = workers.map("read", read, [path for path, _, _ in pending])
+    parsed = []
+    for (_, relative, key), (article, problems) in zip(pending, results, strict=True):
+        found[relative] = (article, problems)
+        parsed.append(relative)
+        if article is not None:
+            store.remember_article(relative, key, article, problems)
+    if parsed:
+        bodies.forget_others(folder, (a.body_ref for a, _ in found.values() if a is not None))
+    articles, problems = [], walked
+    for relative in sorted(found):
+        article, article_problems = found[relative]
+        problems.extend(article_problems)
+        if article is not None:
+            articles.append(article)
+    return Sources(articles, problems, keys, parsed, warnings)
+
+
+def _read_off_main(path: Path, config: Config, folder: Path) -> tuple[Article | None,
+                                                                      list[Problem]]:
+    """Read a source where it is converted (a worker) and keep its body on disk there."""
+    article, problems = readers.read_source(path, config=config)
+    if article is not None and article.body_html:
+        article = dataclasses.replace(article, body_html="",
+                                      body_ref=bodies.save(folder, article.body_html))
+    return article, problems
+
+
+def skip_bad(sources: Sources, strict: bool) -> list[Problem]:
+    """Leave out every source with an error (with --strict, a warning too); keep the rest.
+    Returns the problems of the sources left out."""
+    bad = {p.path for p in sources.problems if strict or not p.warning}
+    skipped = [p for p in sources.problems if p.path in bad]
+    sources.articles = [a for a in sources.articles if a.source not in bad]
+    sources.problems = [p for p in sources.problems if p.path not in bad]
+    return skipped
