@@ -104,11 +104,12 @@ def archive(root: Path, count: int) -> Path:
 
 
 # What the main process holds per article at its peak: the site model (each Article's
-# metadata, about 2.6 KB with its dates and tuples), the cards the lists share, and one
-# render key and claim per output file. The goal is 2 KB; measured here (tracemalloc,
-# 1,000 -> 4,000 articles) it was 10.2 KB before the build state and is about 4.5 KB with it,
-# where link records, read records and source stamps no longer stay in memory.
-PER_ARTICLE = 6_000
+# metadata, about 2.6 KB with its dates and tuples), the cards the lists share, and per
+# output file a render key, a claim and the link check's names. The goal is 2 KB,
+# not met: measured here (tracemalloc, 1,000 -> 4,000 articles) about 7.3 KB with the build
+# state; 300 -> 1,200 articles gave 10.2 KB before it and 5.1 KB with it (the link records,
+# read records and source stamps no longer stay in memory). This bound guards what is won.
+PER_ARTICLE = 9_000
 
 
 @pytest.mark.slow
