@@ -183,10 +183,11 @@ def test_every_page_has_a_card_and_a_canonical_url(output: Path) -> None:
         assert tags.one("og:url") == tags.canonical, page
         assert tags.one("og:image").startswith(BASE_URL), page
         assert (output / tags.one("og:image").removeprefix(BASE_URL)).is_file(), page
-        # Every script is JSON-LD that parses, but the search page's own one, the
-        # embeds' one on pages with an embed and the gallery's on pages with a gallery.
+        # Every script is JSON-LD that parses, but the search page's own one (its settings
+        # as JSON data and its module, kept out of the page for the Content-Security-Policy),
+        # the embeds' one on pages with an embed and the gallery's on pages with a gallery.
         types = [attrs.get("type") for attrs, _ in tags.scripts]
-        expected = ["module"] if page.parent.name == "cari" else []
+        expected = ["application/json", "module"] if page.parent.name == "cari" else []
         expected += [None] if 'class="embed-play"' in text else []
         expected += [None] if 'class="gallery"' in text else []
         assert [t for t in types if t != "application/ld+json"] == expected, page
