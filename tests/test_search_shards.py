@@ -17,6 +17,7 @@ import pytest
 from sitegen.errors import SitegenError
 from sitegen.search_shards import ALL, indexed_digest, plan
 from tests.conftest import BASIC_CONFIG, article, build_site, make_site, read_tree
+from tests.test_search import indexed_urls
 from tests.test_theme_browser import serve
 
 SHARDED = BASIC_CONFIG + "\n[build]\nsearch_shard_pages = 4\n"
@@ -244,3 +245,21 @@ def test_shards_find_and_rank_the_top_results_as_one_index_does(
         assert set(sharded[:len(STRONG[query])]) == set(single[:len(STRONG[query])]) == {
             f"/ekonomi/berita-{i:02d}/" for i in STRONG[query]}
     assert len(set(sharded[:10]) & set(single[:10])) >= 7, f"{sharded}\n{single}"
+
+
+def test_list_pages_are_never_indexed_even_when_a_theme_marks_them(tmp_path: Path) -> None:
+    """The build hands Pagefind the articles and standalone pages only: a theme that marks
+    its home page and lists as searchable (as a copied article template might) adds nothing."""
+    site = make_site(tmp_path, archive(6), BASIC_CONFIG + '\n[build]\ntheme = "lokal"\n')
+    for name in ("home.html", "list.html"):
+        template = site / "themes/lokal/templates" / name
+        template.parent.mkdir(parents=True, exist_ok=True)
+        template.write_text(f'{{% extends "default/{name}" %}}{{% block main %}}'
+                            '<div data-pagefind-body>{{ super() }}</div>{% endblock %}')
+    (site / "themes/lokal/theme.toml").write_text('extends = "default"\n')
+    build_site(site)
+    output = site / "output"
+    assert "data-pagefind-body" in (output / "index.html").read_text()
+    assert "data-pagefind-body" in (output / "ekonomi/index.html").read_text()
+    assert sorted(indexed_urls(output / "pagefind")) == [
+        f"/ekonomi/berita-{i:02d}/" for i in range(6)]
