@@ -132,6 +132,16 @@ def forget_others(folder: Path, refs: Iterable[str]) -> None:
                     os.unlink(entry.path)
 
 
+def stamp(folder: Path, ref: str) -> tuple[int, int, int] | None:
+    """The stored body's size, time and inode (None: not stored), so that a process that
+    checked it once (`sitegen serve`) need not read it again while they stay the same."""
+    try:
+        found = os.stat(_path(folder, ref))
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns, found.st_ino
+
+
 def _path(folder: Path, ref: str) -> Path:
     # Two hex digits of fan-out: a folder of 100,000 files is slow to list on some systems.
     return folder / ref[:2] / f"{ref}.html"

@@ -38,6 +38,9 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
     root = len(str(config.root)) + 1
     walked: list[Problem] = []
     warnings: list[Problem] = []
+    # Bodies this process found intact, under their files' stat: `serve` reads and hashes
+    # only what changed. (Rendering checks every body it reads against its name anyway.)
+    checked = store.state.memo.setdefault(("bodies", str(folder)), {})
     for path in readers.discover(config, walked):
         relative = str(path)[root:].replace(os.sep, "/")
         stat = path.stat()
@@ -49,13 +52,16 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
         hit = store.article(relative, key)
         usable = bool(hit)
         if hit and hit[0].body_ref:  # and its body is still on disk, as it was stored
-            usable = (kept := bodies.intact(folder, hit[0].body_ref)) is True
+            usable = (kept := _intact(folder, hit[0].body_ref, checked)) is True
             if kept is False:
                 warnings.append(Problem(relative, 0, bodies.CHANGED, warning=True))
         if hit and usable:
             found[relative] = hit
         else:
             pending.append((path, relative, key))
+    shown = {hit[0].body_ref for hit in found.values() if hit[0] is not None}
+    for ref in [ref for ref in checked if ref not in shown]:
+        del checked[ref]
     read = functools.partial(_read_off_main, config=config, folder=folder)
     results = workers.map("read", read, [path for path, _, _ in pending])
     parsed = []
@@ -73,6 +79,19 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
         if article is not None:
             articles.append(article)
     return Sources(articles, problems, keys, parsed, warnings)
+
+
+def _intact(folder: Path, ref: str, checked: dict[str, object]) -> bool | None:
+    """bodies.intact, remembered under the body's stat for later builds of this process."""
+    known = checked.get(ref)
+    if known is not None and known == bodies.stamp(folder, ref):
+        return True
+    kept = bodies.intact(folder, ref)
+    if kept is True:
+        checked[ref] = bodies.stamp(folder, ref)
+    else:
+        checked.pop(ref, None)
+    return kept
 
 
 def _read_off_main(path: Path, config: Config, folder: Path) -> tuple[Article | None,

@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from sitegen import bodies
 from sitegen.state import BuildState
 from tests.conftest import article, build_site, make_site, read_tree
 
@@ -101,3 +104,26 @@ def test_a_new_article_renders_only_the_pages_it_changes(tmp_path: Path) -> None
     assert len(report.rendered) < len(everything) - 4, (len(report.rendered), len(everything))
     build_site(root, use_cache=False, output=tmp_path / "clean")
     assert read_tree(root / "output") == read_tree(tmp_path / "clean")
+
+
+def test_serve_checks_each_stored_body_once_until_its_file_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = site(tmp_path / "site")
+    served, kept = tmp_path / "served", BuildState()
+    build_site(root, output=served, state=kept)
+    build_site(root, output=served, state=kept)  # checks each stored body once
+    checked: list[str] = []
+    original = bodies.intact
+    monkeypatch.setattr(bodies, "intact", lambda folder, ref: checked.append(ref)
+                        or original(folder, ref))
+    edit_body(root)
+    report = build_site(root, output=served, state=kept)
+    # Only the edited article's new body, as it is stored: the others are not read again.
+    assert report.parsed == ["content/ekonomi/a2.md"] and len(checked) == 1
+    stored = next(p for p in (root / ".sitegen-cache" / bodies.FOLDER).rglob("*.html")
+                  if b"Pembuka 5." in p.read_bytes())
+    stored.write_text("<p>Pembuka 5.</p><script>alert(1)</script>", "utf-8")
+    checked.clear()
+    report = build_site(root, output=served, state=kept)
+    assert stored.stem in checked and "content/nasional/a5.md" in report.parsed
+    assert b"alert(1)" not in b"".join(read_tree(served).values())
