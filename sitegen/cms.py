@@ -24,52 +24,55 @@ the editor at `/admin/`:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from sitegen import cms_app, readers
+from sitegen import cms_app, messages, readers
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
+from sitegen.messages import mark as N_
 
 ADMIN_DIR = "content/static/admin"
 MEDIA_FOLDER = "content/static/images"
 DATE_FORMAT = "YYYY-MM-DDTHH:mm:ssZ"
 """moment.js notation: 2026-11-28T12:00:00+07:00, which sitegen reads with its offset."""
 
-# key -> (label, widget options). Keys sitegen reads but this table does not name
-# get a widget from their type (readers.STRING_KEYS, LIST_KEYS, ...).
+# key -> (label, widget options), in English; the labels and hints are translated into the
+# site's language when the configuration is written (`_field`). Keys sitegen reads but this
+# table does not name get a widget from their type (readers.STRING_KEYS, LIST_KEYS, ...).
 _FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
-    "title": ("Title", {"widget": "string"}),
-    "date": ("Published", {"widget": "datetime"}),
-    "updated": ("Updated", {"widget": "datetime"}),
-    "expires": ("Expires", {"widget": "datetime"}),
-    "author": ("Author", {"widget": "string", "hint": "One name; for several, use Authors"}),
-    "authors": ("Authors", {"widget": "list", "hint": "Several names (instead of Author)"}),
-    "tags": ("Tags", {"widget": "list"}),
-    "summary": ("Summary", {"widget": "text", "hint": "The dek: one or two sentences"}),
-    "image": ("Hero image", {"widget": "image", "choose_url": False}),
-    "image_alt": ("Hero image: alt text",
-                  {"widget": "string", "hint": "What the image shows, for readers who "
-                                               "cannot see it"}),
-    "image_caption": ("Hero image: caption", {"widget": "string"}),
-    "image_credit": ("Hero image: credit", {"widget": "string",
-                                            "hint": "The photographer or agency"}),
-    "image_copyright": ("Hero image: copyright holder", {"widget": "string",
-                                                         "hint": "e.g. the agency"}),
-    "image_focus": ("Hero image: focal point", {"widget": "string",
-                                                "hint": "Where crops centre, e.g. 0.3,0.4"}),
-    "location": ("Dateline", {"widget": "string", "hint": "e.g. JAKARTA"}),
-    "lang": ("Language", {"widget": "string", "hint": "Only when the article is not in "
-                                                      "the site's language, e.g. en"}),
-    "featured": ("Editors' pick", {"widget": "boolean", "default": False}),
-    "draft": ("Draft", {"widget": "boolean", "default": False,
-                        "hint": "A draft stays off the published site"}),
-    "slug": ("Slug", {"widget": "string", "hint": "The URL's last part; default: from the "
-                                                  "file name"}),
-    "aliases": ("Old URLs", {"widget": "list", "hint": "Each gets a redirect, e.g. "
-                                                       "/2017/01/lama.html"}),
+    "title": (N_("Title"), {"widget": "string"}),
+    "date": (N_("Published"), {"widget": "datetime"}),
+    "updated": (N_("Updated"), {"widget": "datetime"}),
+    "expires": (N_("Expires"), {"widget": "datetime"}),
+    "author": (N_("Author"), {"widget": "string",
+                              "hint": N_("One name; for several, use Authors")}),
+    "authors": (N_("Authors"), {"widget": "list", "hint": N_("Several names (instead of Author)")}),
+    "tags": (N_("Tags"), {"widget": "list"}),
+    "summary": (N_("Summary"), {"widget": "text", "hint": N_("The dek: one or two sentences")}),
+    "image": (N_("Hero image"), {"widget": "image", "choose_url": False}),
+    "image_alt": (N_("Hero image: alt text"), {
+        "widget": "string", "hint": N_("What the image shows, for readers who cannot see it")}),
+    "image_caption": (N_("Hero image: caption"), {"widget": "string"}),
+    "image_credit": (N_("Hero image: credit"), {"widget": "string",
+                                                "hint": N_("The photographer or agency")}),
+    "image_copyright": (N_("Hero image: copyright holder"), {"widget": "string",
+                                                             "hint": N_("e.g. the agency")}),
+    "image_focus": (N_("Hero image: focal point"), {
+        "widget": "string", "hint": N_("Where crops centre, e.g. 0.3,0.4")}),
+    "location": (N_("Dateline"), {"widget": "string", "hint": N_("e.g. JAKARTA")}),
+    "lang": (N_("Language"), {"widget": "string", "hint": N_(
+        "Only when the article is not in the site's language, e.g. en")}),
+    "featured": (N_("Editors' pick"), {"widget": "boolean", "default": False}),
+    "draft": (N_("Draft"), {"widget": "boolean", "default": False,
+                            "hint": N_("A draft stays off the published site")}),
+    "slug": (N_("Slug"), {"widget": "string",
+                          "hint": N_("The URL's last part; default: from the file name")}),
+    "aliases": (N_("Old URLs"), {"widget": "list",
+                                 "hint": N_("Each gets a redirect, e.g. /2017/01/lama.html")}),
 }
 _BY_TYPE = ((readers.STRING_KEYS, "string"), (readers.LIST_KEYS, "list"),
             (readers.BOOL_KEYS, "boolean"), (readers.DATE_KEYS, "datetime"))
@@ -97,14 +100,17 @@ def field_keys() -> list[str]:
     return [*_FIELDS, *(key for key in typed if key not in _FIELDS)]
 
 
-def _field(key: str, timezone: str) -> dict[str, Any]:
+def _field(key: str, timezone: str, say: Callable[[str], str]) -> dict[str, Any]:
     label, options = _FIELDS.get(key, (key.replace("_", " ").capitalize(), {}))
     if not options:
         options = {"widget": next(w for keys, w in _BY_TYPE if key in keys)}
-    field: dict[str, Any] = {"label": label, "name": key, **options}
+    field: dict[str, Any] = {"label": say(label), "name": key, **options}
+    if "hint" in field:
+        field["hint"] = say(field["hint"])
     if field["widget"] == "datetime":
-        field.update(format=DATE_FORMAT, hint=f"In the site's time zone ({timezone}) when "
-                     "your computer uses it; the file keeps the offset, so the moment is exact")
+        field.update(format=DATE_FORMAT, hint=say(N_(
+            "In the site's time zone ({timezone}) when your computer uses it; the file keeps "
+            "the offset, so the moment is exact")).format(timezone=timezone))
         if key == "date":
             field["default"] = "{{now}}"
     field["required"] = key in _REQUIRED
@@ -114,11 +120,14 @@ def _field(key: str, timezone: str) -> dict[str, Any]:
 def cms_config(config: Config, backend: dict[str, Any] | None = None) -> dict[str, Any]:
     """The Decap CMS configuration of the site, as data (config.yml is its YAML)."""
     zone = config.site.timezone
+    # Editors read the CMS in the site's language, whatever the language of the machine
+    # that runs `sitegen admin`.
+    say = messages.in_language(config.site.language).gettext
 
     def fields(page: bool) -> list[dict[str, Any]]:
         keys = [k for k in field_keys() if not (page and k in _NOT_ON_PAGES)]
-        return [*(_field(k, zone) for k in keys),
-                {"label": "Body", "name": "body", "widget": "markdown"}]
+        return [*(_field(k, zone, say) for k in keys),
+                {"label": say(N_("Body")), "name": "body", "widget": "markdown"}]
 
     def collection(name: str, label: str, folder: str, page: bool) -> dict[str, Any]:
         return {"name": name, "label": label, "folder": f"content/{folder}", "create": True,
@@ -139,7 +148,7 @@ def cms_config(config: Config, backend: dict[str, Any] | None = None) -> dict[st
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [
             *(collection(slug, name, slug, False) for slug, name in sections(config)),
-            collection(readers.PAGES_DIR, "Pages", readers.PAGES_DIR, True),
+            collection(readers.PAGES_DIR, say(N_("Pages")), readers.PAGES_DIR, True),
         ],
     }
 

@@ -43,6 +43,19 @@ def ntr(singular: str, plural: str, count: int) -> str:
     return _current().ngettext(singular, plural, count)
 
 
+def mark(message: str) -> str:
+    """Marks a message for the catalogs where it is translated later, into a language that
+    is not the user's (the CMS's labels follow the site's language: `in_language`)."""
+    return message
+
+
+@cache
+def in_language(language: str) -> gettext.NullTranslations:
+    """The catalog of `language` ('id', 'id_ID', 'en'), whatever the user's locale."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language.replace("-", "_")],
+                               fallback=True)
+
+
 def language() -> str:
     """The catalog's language ('id'), or 'en': part of the cache key of stored problems."""
     info = _current().info()

@@ -226,3 +226,27 @@ def test_fetch_cms_puts_the_checked_app_beside_the_page_and_refuses_another(
                                         "--from", str(tampered)])
     assert refused.exit_code == 1 and "its SHA-512 differs" in refused.output
     assert not app.exists()
+
+
+def test_the_editors_read_labels_and_hints_in_the_sites_language(tmp_path: Path) -> None:
+    # The machine that writes the configuration speaks English; the newsroom does not.
+    english_site = make_site(tmp_path / "en", {"content/news/a.md": article("A")},
+                             BASIC_CONFIG + 'language = "en"\n')
+    indonesian_site = make_site(tmp_path / "id", {"content/berita/a.md": article("A")})
+    for site in (english_site, indonesian_site):
+        cms.write_admin(load_config(site))
+
+    def fields(site: Path, section: str) -> dict[str, dict[str, object]]:
+        collection = collections(site)[section]
+        return {f["name"]: f for f in collection["fields"]}
+
+    indonesian = fields(indonesian_site, "berita")
+    assert indonesian["title"]["label"] == "Judul"
+    assert indonesian["draft"]["label"] == "Draf"
+    assert indonesian["body"]["label"] == "Isi"
+    assert indonesian["summary"]["hint"] == "Dek: satu atau dua kalimat"
+    assert "zona waktu situs (Asia/Jakarta)" in str(indonesian["date"]["hint"])
+    assert collections(indonesian_site)["pages"]["label"] == "Halaman"
+    english = fields(english_site, "news")
+    assert english["title"]["label"] == "Title" and english["body"]["label"] == "Body"
+    assert "the site's time zone" in str(english["date"]["hint"])
