@@ -44,8 +44,14 @@ Recipe = dict[str, Any]
 def folder_for(cache_dir: Path, output: Path) -> Path:
     """The bodies folder of builds into `output`. One per output folder: a build deletes
     the bodies its articles no longer show, and builds into different folders (the
-    preview's and the CLI's) run at the same time, each holding its output's lock."""
-    return cache_dir / FOLDER / hashlib.sha256(str(output).encode()).hexdigest()[:16]
+    preview's and the CLI's) run at the same time, each holding its output's lock.
+    Named by where the output is from the cache, not by its absolute path: a site copied
+    or cloned elsewhere together with its cache finds its bodies again."""
+    try:
+        where = os.path.relpath(output.resolve(), cache_dir.resolve())
+    except ValueError:  # on another drive (Windows): no relative path
+        where = str(output.resolve())
+    return cache_dir / FOLDER / hashlib.sha256(where.encode()).hexdigest()[:16]
 
 
 def save(folder: Path, html: str) -> str:

@@ -2,8 +2,8 @@
 
 The keys hash full inputs:
 - read key: a source's bytes and path, the config values reading uses, the
-  static files, sitegen's and the Markdown libraries' versions. A hit skips
-  YAML and Markdown.
+  static files' names and bytes (never their times), sitegen's and the Markdown
+  libraries' versions. A hit skips YAML and Markdown.
 - render key: the theme's templates and the page's whole context, so a page
   is re-rendered exactly when something it can show changed (the last guard,
   whatever decided to plan the page).
@@ -59,7 +59,8 @@ def salt() -> str:
 
 
 def read_context(config: Config, static_stamp: str) -> str:
-    """What every read key shares: versions, the config values reading uses, static files."""
+    """What every read key shares: versions, the config values reading uses, and the
+    static files' names and bytes (static_stamps.py: images are sized from them)."""
     # The language of the messages: a file's stored problems are shown as they were made.
     parts = (salt(), messages.language(), config.base_path, config.site.timezone,
              config.site.language,
@@ -73,18 +74,6 @@ def read_context(config: Config, static_stamp: str) -> str:
 def read_key(source: bytes, relative: str, context: str) -> str:
     digest = hashlib.sha256(f"{context}\0{relative}\0".encode())
     digest.update(source)
-    return digest.hexdigest()
-
-
-def static_stamp(static_dir: Path) -> str:
-    """Names, sizes and times of the static files (images are sized from them while reading)."""
-    digest = hashlib.sha256()
-    if static_dir.is_dir():
-        for path in sorted(static_dir.rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                digest.update(f"{path.relative_to(static_dir)}:{stat.st_size}:"
-                              f"{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 

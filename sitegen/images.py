@@ -42,12 +42,22 @@ def _site_folder(static_dir: str) -> str:
     return os.path.realpath(os.path.join(static_dir, "..", ".."))
 
 
-@lru_cache(maxsize=4096)
 def image_size(static_dir: str, src: str) -> tuple[int, int] | None:
     """(width, height) of a site-relative image under the static folder, or None."""
     path = static_file(static_dir, src)
     if path is None:
         return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _size(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+# Under the file's stat: a picture replaced while `serve` runs (whose small rebuilds
+# read in its own process) is sized again.
+@lru_cache(maxsize=4096)
+def _size(path: str, size: int, mtime_ns: int) -> tuple[int, int] | None:
     try:
         with Image.open(path) as picture:
             width, height = picture.size

@@ -9,7 +9,7 @@ import functools
 import os
 from pathlib import Path
 
-from sitegen import bodies, cache, readers
+from sitegen import bodies, cache, readers, static_stamps
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article
@@ -31,7 +31,8 @@ class Sources:
 def read_all(config: Config, store: cache.BuildCache, workers: Workers,
              folder: Path) -> Sources:
     """Every source of the site, in path order, with the problems of each."""
-    context = cache.read_context(config, cache.static_stamp(readers.static_dir(config)))
+    context = cache.read_context(config, static_stamps.static_stamp(store.state,
+                                                                    readers.static_dir(config)))
     found: dict[str, tuple[Article | None, list[Problem]]] = {}
     keys: dict[str, str] = {}
     pending: list[tuple[Path, str, str]] = []

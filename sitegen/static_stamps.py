@@ -1,0 +1,66 @@
+"""Layer 6.4. What the static files are, as reading sees them: a hash of their names and
+bytes, so a cache restored on another machine (a fresh clone: new file times) still
+serves every article it holds.
+
+Reading sizes and checks any file an article names, whatever its extension (Pillow
+opens a file by its bytes), so every file's bytes count. Hashing them all each build
+would cost a large static folder's size every time, so each file's digest is kept in
+the build state under its stat (one `static` record per static folder), and only a
+file whose stat changed, or that was modified too recently to trust its time, is
+hashed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Any
+
+from sitegen.state import BuildState
+
+KIND = "static"
+# A file modified this close to when it was hashed may change again without its time
+# changing (coarse file system clocks), so its stat is not trusted ("racy git").
+RACY_NS = 2_000_000_000
+_CHUNK = 1 << 20
+
+
+def static_stamp(state: BuildState, static_dir: Path) -> str:
+    """One hash of every file's name and bytes under `static_dir`."""
+    key = str(static_dir)
+    memo: dict[str, list[Any]] | None = state.memo.get((KIND, key))
+    if memo is None:
+        stored = state.get(KIND, "", key)
+        memo = stored if isinstance(stored, dict) else {}
+    fresh: dict[str, list[Any]] = {}
+    digest = hashlib.sha256()
+    if static_dir.is_dir():
+        for path in sorted(static_dir.rglob("*")):
+            if not path.is_file():
+                continue
+            relative = path.relative_to(static_dir).as_posix()
+            stat = path.stat()
+            known = memo.get(relative)
+            if not (isinstance(known, list) and len(known) == 5
+                    and known[:3] == [stat.st_mtime_ns, stat.st_size, stat.st_ino]
+                    and known[3] - stat.st_mtime_ns > RACY_NS):
+                known = [stat.st_mtime_ns, stat.st_size, stat.st_ino, time.time_ns(),
+                         _file_digest(path)]
+            fresh[relative] = known
+            digest.update(f"{relative}\0{known[4]}\0".encode())
+    state.memo[(KIND, key)] = fresh
+    if fresh != memo:
+        # It says under what stat it holds, so it is true whatever the build does next.
+        state.write_now(KIND, "", key, fresh)
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+

@@ -1,0 +1,96 @@
+"""A build cache restored elsewhere (another CI machine: a fresh clone, new file times,
+another folder) serves as well as the local one: keys hash content, never times."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from sitegen import state as state_module
+from sitegen import static_stamps
+from sitegen.state import BuildState
+from sitegen.static_stamps import static_stamp
+from tests.conftest import NOW, article, build_site, make_site, read_tree
+
+CONFIG = '[site]\ntitle = "Warta"\nbase_url = "https://example.org/"\n'
+
+
+def _png(width: int, height: int) -> bytes:
+    stream = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(stream, "PNG")
+    return stream.getvalue()
+
+
+def pictured_site(root: Path) -> Path:
+    files: dict[str, str | bytes] = {
+        "content/static/images/foto.png": _png(320, 200),
+        "content/static/files/laporan.txt": "Laporan tahunan.\n",
+    }
+    for i in range(3):
+        files[f"content/berita/a{i}.md"] = article(
+            f"Judul{i}", date=f"2026-11-{10 + i:02d} 09:00",
+            body=f"Isi {i}.\n\n![Foto {i}](/images/foto.png)\n")
+    return make_site(root, files, config=CONFIG)
+
+
+def test_a_cache_restored_elsewhere_with_new_file_times_reads_nothing_again(
+        tmp_path: Path) -> None:
+    site = pictured_site(tmp_path / "here")
+    first = build_site(site)
+    assert sorted(first.parsed) == [f"content/berita/a{i}.md" for i in range(3)]
+    assert 'width="320"' in (site / "output/berita/a0/index.html").read_text()
+    elsewhere = tmp_path / "there" / "site"
+    shutil.copytree(site, elsewhere, symlinks=True)
+    later = NOW.timestamp() - 7 * 86400  # another clone: every file has another time
+    for path in elsewhere.rglob("*"):
+        os.utime(path, (later, later), follow_symlinks=False)
+    again = build_site(elsewhere)
+    assert again.parsed == []
+    assert read_tree(elsewhere / "output") == read_tree(site / "output")
+    # Its stored bodies are found where they were: the cache does not grow a second copy.
+    assert len(os.listdir(elsewhere / ".sitegen-cache/bodies")) == 1
+
+
+def test_a_static_image_changed_with_its_time_kept_is_read_again(tmp_path: Path) -> None:
+    site = pictured_site(tmp_path)
+    build_site(site)
+    picture = site / "content/static/images/foto.png"
+    stat = picture.stat()
+    picture.write_bytes(_png(640, 400))
+    # Its time set back: only its bytes (and its size) say it changed.
+    os.utime(picture, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    report = build_site(site)
+    assert sorted(report.parsed) == [f"content/berita/a{i}.md" for i in range(3)]
+    assert 'width="640"' in (site / "output/berita/a0/index.html").read_text()
+
+
+def test_unchanged_static_files_are_not_hashed_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = pictured_site(tmp_path)
+    static = site / "content/static"
+    hour_ago = NOW.timestamp() - 3600
+    for path in static.rglob("*"):
+        os.utime(path, (hour_ago, hour_ago))
+    hashed: list[str] = []
+    original = static_stamps._file_digest
+    monkeypatch.setattr(static_stamps, "_file_digest",
+                        lambda path: hashed.append(path.name) or original(path))
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    state = BuildState(cache_dir, "salt")
+    stamp = static_stamp(state, static)
+    state.commit()
+    state.close()
+    assert sorted(hashed) == ["foto.png", "laporan.txt"]
+    hashed.clear()
+    kept = BuildState(cache_dir, "salt")  # a later build: the stats come from the file
+    assert static_stamp(kept, static) == stamp and hashed == []
+    (static / "files/laporan.txt").write_text("Laporan yang diperbarui.\n")
+    assert static_stamp(kept, static) != stamp and hashed == ["laporan.txt"]
+    kept.close()
+    assert state_module.FILE in os.listdir(cache_dir)
