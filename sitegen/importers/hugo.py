@@ -54,14 +54,6 @@ from sitegen.readers import is_language
 _MORE = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.M)
 
 
-def load(text: str, kind: str) -> Any:
-    if kind == "toml":
-        return tomllib.loads(text)
-    if kind == "json":
-        return json.loads(text)
-    return yaml.safe_load(text)
-
-
 def split(text: str) -> tuple[dict[str, Any] | None, str, int, str]:
     """(front matter, body, line the body starts on, format); raises ValueError."""
     if text.startswith("+++"):
@@ -69,13 +61,13 @@ def split(text: str) -> tuple[dict[str, Any] | None, str, int, str]:
         if end < 0:
             raise ValueError("TOML front matter is never closed with +++")
         head, rest = text[3:end], text[end + 4:]
-        data = load(head, "toml")
+        data = hugo_site.load(head, "toml")
     elif text.startswith("---"):
         close = re.search(r"^---[ \t]*$", text[3:], re.M)
         if close is None:
             raise ValueError("YAML front matter is never closed with ---")
         head, rest = text[3:3 + close.start()], text[3 + close.end():]
-        data = load(head, "yaml") or {}
+        data = hugo_site.load(head, "yaml") or {}
     elif text.lstrip().startswith("{"):
         data, at = json.JSONDecoder().raw_decode(text.lstrip())
         head, rest = text.lstrip()[:at], text.lstrip()[at:]
