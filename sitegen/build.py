@@ -16,7 +16,7 @@ import functools
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,20 +29,20 @@ from sitegen import (
     hostfiles,
     kinds,
     picture_cache,
-    picture_reuse,
     pictures,
     readers,
     render,
     search,
     sitemaps,
-    static_safety,
+    static_stage,
     themes,
     tree_files,
     write,
 )
 from sitegen.check import check_site, page_sources
 from sitegen.config import Config
-from sitegen.errors import Problem, SitegenError, errors_only
+from sitegen.errors import Problem
+from sitegen.errors import stop_on as _stop_on
 from sitegen.link_index import LinkIndex
 from sitegen.links import MdLinks, resolve_md_links
 from sitegen.listing import HeldBack, held_back
@@ -131,9 +131,9 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                 _recheck(run, site, md_links, workers, sources)  # nothing changed at all
                 return run.report
             site = collect.relate(site)
-            with _pictures_folder(run) as folder:
-                plan = _pictures(run.config, site, static, folder, workers, run.report,
-                                 run.options.reuse_output)
+            with static_stage.pictures_folder(run.config, run.options.use_cache) as folder:
+                plan = static_stage.make_pictures(run.config, site, static, folder, workers,
+                                                  run.report, run.options.reuse_output)
                 run.lap("pictures")
                 views, site_view = _views(run, site, static, plan, folder)
                 known, decision = _decide(run, sources, site, static)
@@ -141,7 +141,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                 try:
                     renders = _render(run, site, views, site_view, decision, staging, workers,
                                       static)
-                    _copy_files(run, static, plan, folder, staging)
+                    static_stage.copy_files(run.config, static, plan, folder, staging)
                     _search(run, site, renders, staging)
                     checked = _check_links(run, _TreeFiles(staging), site, md_links, workers,
                                            written=staging.written)
@@ -245,14 +245,10 @@ def _select(run: _Run, sources: Sources) -> Site:
 
 
 def _static_files(run: _Run) -> dict[str, Path]:
-    walked: list[Problem] = []
     config, options = run.config, run.options
-    static = static_safety.screen(
-        themes.static_files(run.chain, readers.static_dir(config), walked), config, walked)
-    if options.keep_going or config.build.keep_going:
-        static, walked = _skip_bad_static(static, walked, options.strict, config, run.report)
-    _stop_on(walked, options.strict)
-    run.report.warnings.extend(walked)
+    static = static_stage.static_files(config, run.chain,
+                                       options.keep_going or config.build.keep_going,
+                                       options.strict, run.report)
     run.theme = cache.theme_stamp([t.path for t in run.chain])
     return static
 
@@ -270,16 +266,6 @@ def _recheck(run: _Run, site: Site, md_links: MdLinks, workers: Workers,
                  store.previous.meta_key, store.previous.shows)
     run.state.commit()
     run.lap("check")
-
-
-@contextlib.contextmanager
-def _pictures_folder(run: _Run) -> Iterator[Path]:
-    """The resized pictures: the build cache's `pictures/`, or a folder of this build's own."""
-    if run.options.use_cache:
-        yield run.config.cache_dir / "pictures"
-        return
-    with tempfile.TemporaryDirectory(prefix="sitegen-pictures-") as folder:
-        yield Path(folder)
 
 
 def _views(run: _Run, site: Site, static: dict[str, Path], plan: pictures.Plan,
@@ -332,18 +318,6 @@ def _render(run: _Run, site: Site, views: Views, site_view: View, decision: deps
                             search.BUNDLE_DIR if config.build.search else None) or done.blocked)
     run.lap("render")
     return renders
-
-
-def _copy_files(run: _Run, static: dict[str, Path], plan: pictures.Plan, folder: Path,
-                staging: write.Staging) -> None:
-    """The static files (a site image stands in for its resized original) and pictures."""
-    site_static = readers.static_dir(run.config)
-    assets = themes.fingerprint(static)
-    for name, source in static.items():
-        stand_in = plan.originals.get(name) if source.is_relative_to(site_static) else None
-        staging.copy(assets[name], folder / stand_in.key if stand_in else source)
-    for variant in plan.published:
-        staging.copy(variant.output, folder / variant.key)
 
 
 def _search(run: _Run, site: Site, renders: dict[str, str], staging: write.Staging) -> None:
@@ -427,52 +401,6 @@ def _bodies_folder(cache_dir: Path | None, output: Path) -> Iterator[Path]:
         yield Path(folder)
 
 
-def _skip_bad_static(static: dict[str, Path], problems: list[Problem], strict: bool,
-                     config: Config, report: BuildReport) -> tuple[dict[str, Path],
-                                                                   list[Problem]]:
-    """Leave out every static file with an error (with --strict, a warning too)."""
-    bad = {p.path for p in problems if strict or not p.warning}
-    report.skipped.extend(p for p in problems if p.path in bad)
-    return ({name: path for name, path in static.items()
-             if themes.display_path(str(path), config.root) not in bad},
-            [p for p in problems if p.path not in bad])
-
-
-def _pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
-              workers: Workers, report: BuildReport, reuse: Path | None) -> pictures.Plan:
-    """Make the resized versions that are not in the folder yet (the build cache's
-    `pictures/`, named by content, so an unchanged image is never decoded again)."""
-    published = (*site.articles, *site.pages)
-    site_static = readers.static_dir(config)
-    plan = pictures.plan([a.image for a in published if a.image],
-                         [p for a in published for p in a.pictures],
-                         {n: p for n, p in static.items() if p.is_relative_to(site_static)},
-                         config.images)
-    dropped: list[str] = []
-    jobs = pictures.missing(plan, site_static, folder, dropped)
-    report.warnings.extend(Problem(f"{folder.name}/{name}", 0, pictures.CHANGED, warning=True)
-                           for name in dropped)
-    if reuse is not None and jobs:
-        take = functools.partial(picture_reuse.take, found=picture_reuse.published(reuse, plan),
-                                 folder=folder)
-        left = list(workers.map("reusing", take, jobs, minimum=2))
-        report.reused_images = picture_reuse.reused(jobs, left)
-        jobs = [job for job in left if job[1]]
-    make = functools.partial(pictures.make, folder=folder, settings=config.images)
-    problems = []
-    # Each job decodes one photo and encodes several files: worth a worker from two on.
-    for (source, _), (_, error) in zip(jobs, workers.map("pictures", make, jobs, minimum=2),
-                                       strict=True):
-        relative = source.relative_to(config.root).as_posix()
-        report.processed_images.append(relative)
-        if error:
-            problems.append(Problem(relative, 0, error))
-    _stop_on(problems)
-    if plan.work:
-        picture_cache.remember_in_use(folder, (v.key for v in plan.variants))
-    return plan
-
-
 def _site_key(run: _Run, static: dict[str, Path], site: Site, keys: dict[str, str]) -> str:
     """Everything the output depends on: what `_site_parts` covers, and every source."""
     run.site_key = cache.site_key(*_site_parts(run.config, run.output, run.theme, static, site,
@@ -491,10 +419,3 @@ def _site_parts(config: Config, output: Path, theme: str, static: dict[str, Path
             repr([a.source for a in (*site.articles, *site.pages)]),
             repr([a.source for a in sitemaps.news_window(site, now)]), str(now.year),
             clock_state(site, config, now)]
-
-
-def _stop_on(problems: Iterable[Problem], strict: bool = False) -> None:
-    """Raise with all problems if any is an error (with --strict, a warning is one too)."""
-    problems = list(problems)
-    if problems and (strict or errors_only(problems)):
-        raise SitegenError(problems)

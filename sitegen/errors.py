@@ -46,6 +46,13 @@ def errors_only(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if not p.warning]
 
 
+def stop_on(problems: Iterable[Problem], strict: bool = False) -> None:
+    """Raise with all problems if any is an error (with --strict, a warning is one too)."""
+    problems = list(problems)
+    if problems and (strict or errors_only(problems)):
+        raise SitegenError(problems)
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean ...?)' suffix, or '' when nothing is close."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)

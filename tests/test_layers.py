@@ -33,7 +33,7 @@ LAYERS: dict[str, int] = {
     "kinds.terms": 5.8, "kinds.archive": 5.8, "kinds.newsroom": 5.8, "kinds.special": 5.8,
     "kinds.files": 5.8, "kinds": 5.9,
     "render": 6, "write": 6, "cache": 6, "hosts": 6, "cms": 6, "check": 6,
-    "static_stamps": 6.4,
+    "static_stamps": 6.4, "static_stage": 6.8,
     "workers": 6.5, "sources": 6.7, "render_pages": 6.7, "build": 7, "scaffold": 7, "external": 7,
     "watch": 8, "livereload": 8,
     "serve": 9,

@@ -1,0 +1,115 @@
+"""Layer 6.8. The build's static files and pictures stages: which static files are
+published, the resized versions of the pictures the site shows, and copying both
+into the new tree. Plain functions: build.py calls them in order."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+from sitegen import (
+    picture_cache,
+    picture_reuse,
+    pictures,
+    readers,
+    static_safety,
+    themes,
+    write,
+)
+from sitegen.config import Config
+from sitegen.errors import Problem, stop_on
+from sitegen.model import Site
+from sitegen.workers import Workers
+
+
+class Report(Protocol):
+    """What these stages add to the build report (build.BuildReport)."""
+
+    warnings: list[Problem]
+    skipped: list[Problem]
+    processed_images: list[str]
+    reused_images: int
+
+
+def static_files(config: Config, chain: tuple[themes.Theme, ...], keep_going: bool,
+                 strict: bool, report: Report) -> dict[str, Path]:
+    walked: list[Problem] = []
+    static = static_safety.screen(
+        themes.static_files(chain, readers.static_dir(config), walked), config, walked)
+    if keep_going:
+        static, walked = _skip_bad_static(static, walked, strict, config, report)
+    stop_on(walked, strict)
+    report.warnings.extend(walked)
+    return static
+
+
+def _skip_bad_static(static: dict[str, Path], problems: list[Problem], strict: bool,
+                     config: Config, report: Report) -> tuple[dict[str, Path],
+                                                              list[Problem]]:
+    """Leave out every static file with an error (with --strict, a warning too)."""
+    bad = {p.path for p in problems if strict or not p.warning}
+    report.skipped.extend(p for p in problems if p.path in bad)
+    return ({name: path for name, path in static.items()
+             if themes.display_path(str(path), config.root) not in bad},
+            [p for p in problems if p.path not in bad])
+
+
+@contextlib.contextmanager
+def pictures_folder(config: Config, use_cache: bool) -> Iterator[Path]:
+    """The resized pictures: the build cache's `pictures/`, or a folder of this build's own."""
+    if use_cache:
+        yield config.cache_dir / "pictures"
+        return
+    with tempfile.TemporaryDirectory(prefix="sitegen-pictures-") as folder:
+        yield Path(folder)
+
+
+def make_pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
+                  workers: Workers, report: Report, reuse: Path | None) -> pictures.Plan:
+    """Make the resized versions that are not in the folder yet (the build cache's
+    `pictures/`, named by content, so an unchanged image is never decoded again)."""
+    published = (*site.articles, *site.pages)
+    site_static = readers.static_dir(config)
+    plan = pictures.plan([a.image for a in published if a.image],
+                         [p for a in published for p in a.pictures],
+                         {n: p for n, p in static.items() if p.is_relative_to(site_static)},
+                         config.images)
+    dropped: list[str] = []
+    jobs = pictures.missing(plan, site_static, folder, dropped)
+    report.warnings.extend(Problem(f"{folder.name}/{name}", 0, pictures.CHANGED, warning=True)
+                           for name in dropped)
+    if reuse is not None and jobs:
+        take = functools.partial(picture_reuse.take, found=picture_reuse.published(reuse, plan),
+                                 folder=folder)
+        left = list(workers.map("reusing", take, jobs, minimum=2))
+        report.reused_images = picture_reuse.reused(jobs, left)
+        jobs = [job for job in left if job[1]]
+    make = functools.partial(pictures.make, folder=folder, settings=config.images)
+    problems = []
+    # Each job decodes one photo and encodes several files: worth a worker from two on.
+    for (source, _), (_, error) in zip(jobs, workers.map("pictures", make, jobs, minimum=2),
+                                       strict=True):
+        relative = source.relative_to(config.root).as_posix()
+        report.processed_images.append(relative)
+        if error:
+            problems.append(Problem(relative, 0, error))
+    stop_on(problems)
+    if plan.work:
+        picture_cache.remember_in_use(folder, (v.key for v in plan.variants))
+    return plan
+
+
+def copy_files(config: Config, static: dict[str, Path], plan: pictures.Plan, folder: Path,
+               staging: write.Staging) -> None:
+    """The static files (a site image stands in for its resized original) and pictures."""
+    site_static = readers.static_dir(config)
+    assets = themes.fingerprint(static)
+    for name, source in static.items():
+        stand_in = plan.originals.get(name) if source.is_relative_to(site_static) else None
+        staging.copy(assets[name], folder / stand_in.key if stand_in else source)
+    for variant in plan.published:
+        staging.copy(variant.output, folder / variant.key)
