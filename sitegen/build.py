@@ -47,6 +47,7 @@ from sitegen.link_index import LinkIndex
 from sitegen.links import MdLinks, resolve_md_links
 from sitegen.listing import HeldBack, held_back
 from sitegen.model import Site
+from sitegen.page_inputs import PageInputs
 from sitegen.render_pages import render_pages
 from sitegen.sources import Sources, read_all, skip_bad
 from sitegen.state import BuildState
@@ -136,7 +137,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                                                   run.report, run.options.reuse_output)
                 run.lap("pictures")
                 views, site_view = _views(run, site, static, plan, folder)
-                known, decision = _decide(run, sources, site, static)
+                known, decision = _decide(run, sources, site, static, views, site_view)
                 staging = write.Staging(output)
                 try:
                     renders = _render(run, site, views, site_view, decision, staging, workers,
@@ -280,13 +281,21 @@ def _views(run: _Run, site: Site, static: dict[str, Path], plan: pictures.Plan,
     return views, site_view
 
 
-def _decide(run: _Run, sources: Sources, site: Site,
-            static: dict[str, Path]) -> tuple[deps.State, deps.Decision]:
-    """Which pages to plan: those showing an edited body when nothing else changed."""
-    known = deps.load(run.store)
+def _decide(run: _Run, sources: Sources, site: Site, static: dict[str, Path], views: Views,
+            site_view: View) -> tuple[deps.State, deps.Decision]:
+    """Which pages to plan: those showing an edited body when nothing else changed; else
+    those whose recorded inputs changed (page_inputs.py)."""
+    known, store = deps.load(run.store), run.store
     parts = _site_parts(run.config, run.output, run.theme, static, site, run.options.now)
-    return known, deps.decide(known, sources.articles, sources.keys, run.store.renders,
-                              run.output, "\0".join(parts))
+    decision = deps.decide(known, sources.articles, sources.keys, store.renders,
+                           run.output, "\0".join(parts))
+    metas = decision.state.metas
+    # Without the list of sources and the news window (only sitemaps show them).
+    decision.inputs = PageInputs(
+        deps.site_inputs([*parts[:4], *parts[6:]], site_view, views), deps.load_inputs(store),
+        lambda source: metas[source][1] if source in metas else None, str(run.output),
+        store.renders, keep=decision.replan is None)
+    return known, decision
 
 
 def _render(run: _Run, site: Site, views: Views, site_view: View, decision: deps.Decision,
@@ -299,14 +308,17 @@ def _render(run: _Run, site: Site, views: Views, site_view: View, decision: deps
         for kept in set(store.renders) - replan:
             staging.keep_unchanged(kept)
     jobs = render.plan(site, config, site_view, views, run.options.now,
-                       None if replan is None else replan.__contains__)
+                       None if replan is None else replan.__contains__, decision.inputs)
     run.lap("collect")
     # The pages are a stream, counted only at its end: the last build's count, or a page
     # a source and term, is the progress display's estimate.
     expected = len(store.renders) or (len(site.articles) + len(site.pages) + len(
         site.sections) + len(site.tags) + len(site.authors))
     done = render_pages(jobs, run.theme, cache.digest(site_view), store, staging, workers,
-                        decision.state.shows, expected)
+                        decision.state.shows, expected, decision.inputs.kept)
+    for kept, _ in decision.inputs.kept:  # the bodies a kept page shows are as they were
+        if kept in store.previous.shows:
+            decision.state.shows[kept] = store.previous.shows[kept]
     report.planned, report.rendered = done.planned, done.rendered
     _stop_on(done.failures)
     renders = done.renders if replan is None else {**store.renders, **done.renders}
@@ -356,6 +368,7 @@ def _remember(run: _Run, sources: Sources, renders: dict[str, str], staging: wri
     run.store.finish(sources.keys, renders, staging.keep - set(renders) - {tree_files.MARKER},
                      run.site_key, checked, decision.state.meta_key, decision.state.shows)
     deps.save(run.store, known, decision.state)
+    deps.save_inputs(run.store, decision.inputs.previous, decision.inputs.found)
     run.state.commit()
     limit = picture_cache.parse_size(run.config.images.cache_limit or "")
     if limit is not None and run.options.use_cache:

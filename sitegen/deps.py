@@ -29,9 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen import bodies
+from sitegen import bodies, cache
 from sitegen.cache import BuildCache
 from sitegen.model import Article
+from sitegen.page_inputs import PageInputs
+from sitegen.views import View, Views
 
 # Fields that only the body decides; they are shown only beside the body itself.
 _BODY_FIELDS = ("body_html", "body_ref", "word_count", "reading_time", "toc_html", "has_embeds")
@@ -126,6 +128,8 @@ class Decision:
     """What to keep for the next build."""
     replan: set[str] | None
     """The only outputs to plan (a body edit), or None for all."""
+    inputs: PageInputs = field(default_factory=PageInputs)
+    """What each page is planned from (build._decide fills it in)."""
 
 
 def decide(previous: State, articles: Iterable[Article], keys: dict[str, str],
@@ -143,3 +147,39 @@ def decide(previous: State, articles: Iterable[Article], keys: dict[str, str],
         replan = None
     kept = {} if replan is None else {k: v for k, v in previous.shows.items() if k not in replan}
     return Decision(State(key, found, refs, kept), replan)
+
+
+# --- what each page was planned from (page_inputs.py) -----------------------------
+
+def site_inputs(parts: list[str], site_view: View, views: Views) -> str:
+    """The facts of the whole site every page's inputs include: `parts` (build._site_parts
+    without the list of sources and the news window, which only the sitemaps and feeds
+    show, and those are always planned), the site view, the terms' names on cards, the
+    pictures' sizes, and what the clock says of each article (serve's status)."""
+    status = [(a.source, views.status(a)) for a in views.site.articles
+              if a.expires is not None or views.preview]
+    return hashlib.sha256(repr((parts, views.preview, cache.digest(site_view), views.named,
+                                sorted(views.picture_bytes.items()), status)).encode()
+                          ).hexdigest()
+
+
+def load_inputs(store: BuildCache) -> dict[str, str]:
+    """Each page's inputs digest from the last build into the store's folder, when its
+    facts are known (else none: every page is planned)."""
+    if store.previous.static is None:
+        return {}
+    remembered = store.state.memo.get(("inputs", store.key))
+    if remembered is not None:
+        return dict(remembered)
+    return {name: value for name, value in store.state.items("inputs", store.key)
+            if isinstance(value, str)}
+
+
+def save_inputs(store: BuildCache, previous: dict[str, str], found: dict[str, str]) -> None:
+    """Put the pages' inputs that changed; drop those of pages that are gone."""
+    for output, digest in found.items():
+        if previous.get(output) != digest:
+            store.state.put("inputs", store.key, output, digest)
+    stale = set(previous) if previous else store.state.names("inputs", store.key)
+    store.state.drop("inputs", store.key, stale - set(found))
+    store.state.memo[("inputs", store.key)] = dict(found)

@@ -21,17 +21,19 @@ from sitegen import bodies, kinds, themes
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Job, Site
+from sitegen.page_inputs import PageInputs
 from sitegen.themes import Theme, display_path, make_environment
 from sitegen.views import View, Views
 
 
 def plan(site: Site, config: Config, site_view: View, views: Views, now: dt.datetime,
-         wanted: Callable[[str], bool] | None = None) -> Iterator[Job]:
+         wanted: Callable[[str], bool] | None = None,
+         inputs: PageInputs | None = None) -> Iterator[Job]:
     """Every page of the site, in a fixed order: each page kind's (sitegen/kinds/); with
     `wanted`, only the pages whose output file it admits, and only their contexts are
     built. That is for the pages showing an edited body (deps.py), so the sitemaps and
     host files, which show none, are left out."""
-    return kinds.plan(site, config, site_view, views, now, wanted)
+    return kinds.plan(site, config, site_view, views, now, wanted, inputs)
 
 
 # --- rendering, in worker processes --------------------------------------------

@@ -28,7 +28,8 @@ class Rendered:
 
 def render_pages(jobs: Iterable[render.Job], stamp: str, site_digest: str,
                  store: cache.BuildCache, staging: write.Staging, workers: Workers,
-                 shows: dict[str, list[str]], expected: int = 0) -> Rendered:
+                 shows: dict[str, list[str]], expected: int = 0,
+                 kept: Iterable[tuple[str, str]] = ()) -> Rendered:
     """Render the jobs whose context or templates changed; keep the other files as they
     are. `shows` gets each planned page's shown bodies (deps.py); `expected` is how many
     pages the plan will likely hold (for the progress display)."""
@@ -64,6 +65,12 @@ def render_pages(jobs: Iterable[render.Job], stamp: str, site_digest: str,
         done.rendered.append(relative)
         if not done.failures:
             staged(functools.partial(staging.adopt, relative, handed), relative)
+    # The pages planned from what they were last time (page_inputs.py), known once the
+    # plan is done: each keeps its file and render key, and is claimed as before.
+    for output, owner in kept:
+        done.owned.append((output, owner))
+        done.renders[output] = store.renders[output]
+        staged(functools.partial(staging.keep_unchanged, output), output)
     done.failures = render.once_each(done.failures)
     return done
 

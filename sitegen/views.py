@@ -124,7 +124,7 @@ class Views:
         self.authors = {t.slug: term_view(t, self.link) for t in site.authors}
         # Cards name their terms without counts: with them, publishing one article would
         # change every card of its section and tags, and every page showing one.
-        self._named = {kind: {slug: {k: v for k, v in term.items() if k != "count"}
+        self.named = {kind: {slug: {k: v for k, v in term.items() if k != "count"}
                               for slug, term in terms.items()}
                        for kind, terms in (("section", self.sections), ("tag", self.tags),
                                            ("author", self.authors))}
@@ -151,18 +151,18 @@ class Views:
             "permalink": link.absolute(article.path), "summary": article.summary,
             "date": date_view(article.date, language),
             "updated": date_view(updated, language), "language": language,
-            "section": self._named["section"].get(article.section),
-            "authors": [self._named["author"][urls.slugify(a)] for a in article.authors],
-            "tags": [self._named["tag"][urls.slugify(t)] for t in article.tags],
+            "section": self.named["section"].get(article.section),
+            "authors": [self.named["author"][urls.slugify(a)] for a in article.authors],
+            "tags": [self.named["tag"][urls.slugify(t)] for t in article.tags],
             "image": image_view(article.image, link, self.config.images),
             "featured": article.featured,
             "location": article.location, "kind": article.kind,
             "is_live": self.now is not None and article.kind == "live" and newsroom.is_open(
                 article.coverage_start, article.coverage_end, self.now),
-            **self._status(article),
+            **self.status(article),
         }
 
-    def _status(self, article: Article) -> View:
+    def status(self, article: Article) -> View:
         """In the preview only: {"status": {"kind": "draft" | "scheduled" | "expired",
         "date": ...}} for what a build would hold back; nothing at all in a build, so a
         built page never shows it (and its context is as before)."""
@@ -201,7 +201,6 @@ class Views:
     def _newsroom(self, index: int) -> View:
         """Corrections, reply, live blog, series, "Baca juga" and the side column's latest."""
         article, site, language = self.site.articles[index], self.site, self.language
-        shown = {index, *site.related[index]}
         series = None
         term = self._series.get(urls.slugify(article.series)) if article.series else None
         if term is not None:
@@ -233,10 +232,26 @@ class Views:
             # The stories published just before this one, not the site's newest: those
             # would change every article page, and so render the whole archive again,
             # whenever an article is published.
-            "latest": self.cards([i for i in range(index + 1, min(len(site.articles),
-                                                                  index + 1 + LATEST + len(shown)))
-                                  if i not in shown][:LATEST]),
+            "latest": self.cards(self.latest(index)),
         }
+
+    def latest(self, index: int) -> list[int]:
+        """The stories published just before an article, not already in its related box."""
+        site = self.site
+        shown = {index, *site.related[index]}
+        return [i for i in range(index + 1, min(len(site.articles),
+                                                index + 1 + LATEST + len(shown)))
+                if i not in shown][:LATEST]
+
+    def article_inputs(self, index: int) -> tuple[View | None, list[list[int | None]]]:
+        """What an article's page shows of other articles (page_inputs.py): its series'
+        term, and every index `article` and `_newsroom` make a card of, by role."""
+        site, article = self.site, self.site.articles[index]
+        term = self._series.get(urls.slugify(article.series)) if article.series else None
+        return (None if term is None else term_view(term, self.link),
+                [[index], list(site.related[index]), list(site.neighbours[index]),
+                 list(term.articles) if term is not None else [],
+                 list(site.see_also[index]) if site.see_also else [], [*self.latest(index)]])
 
     def page(self, page: Article) -> View:
         link = self.link
@@ -247,7 +262,7 @@ class Views:
                 "embeds": page.has_embeds,
                 "date": date_view(page.date, page.language or self.language),
                 "image": image_view(page.image, link, self.config.images),
-                "language": page.language or self.language, **self._status(page)}
+                "language": page.language or self.language, **self.status(page)}
 
     def _logo(self, logo: str) -> View | None:
         """The logo with its real size, so the header does not shift while it loads."""

@@ -1,4 +1,5 @@
-"""A body edit plans again only the pages that show the body; anything else plans all."""
+"""A body edit plans again only the pages that show the body; a metadata edit or a new
+article the pages whose recorded inputs it changes (page_inputs.py); config, all."""
 
 from __future__ import annotations
 
@@ -72,23 +73,42 @@ def test_in_serve_too_a_body_edit_plans_only_its_pages(tmp_path: Path) -> None:
     assert read_tree(served) == read_tree(tmp_path / "clean")
 
 
-def test_a_title_edit_or_a_new_article_plans_every_page(tmp_path: Path) -> None:
+def test_a_title_edit_or_a_new_article_plans_only_the_pages_showing_it(
+        tmp_path: Path) -> None:
     root = site(tmp_path / "site")
     everything = set(build_site(root).planned)
     path = root / "content/ekonomi/a2.md"
     path.write_text(path.read_text().replace("Judul 2", "Judul baru"))
-    assert set(build_site(root).planned) == everything
+    planned = set(build_site(root).planned)
+    # Its page, the pages showing its card (lists, neighbours, boxes), not the others.
+    assert "ekonomi/a2/index.html" in planned and "index.html" in planned
+    assert planned < everything and "nasional/a1/index.html" not in planned
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(root / "output") == read_tree(tmp_path / "clean")
     (root / "content/ekonomi/baru.md").write_text(article("Baru", date="2026-11-27 09:00"))
-    assert len(build_site(root).planned) > len(everything)
+    planned = set(build_site(root).planned)
+    assert "ekonomi/baru/index.html" in planned and "ekonomi/index.html" in planned
+    assert len(planned) < len(everything) - 10, (len(planned), len(everything))
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(root / "output") == read_tree(tmp_path / "clean")
 
 
-def test_an_edit_of_the_first_paragraph_changes_the_summary_and_plans_all(
+def test_a_config_edit_plans_every_page(tmp_path: Path) -> None:
+    root = site(tmp_path / "site")
+    everything = set(build_site(root).planned)
+    config = root / "sitegen.toml"
+    config.write_text(config.read_text().replace('title = "Warta"', 'title = "Warta Baru"'))
+    assert set(build_site(root).planned) == everything
+
+
+def test_an_edit_of_the_first_paragraph_changes_the_summary_and_plans_its_cards(
         tmp_path: Path) -> None:
     root = site(tmp_path / "site")
     everything = set(build_site(root).planned)
     path = root / "content/ekonomi/a2.md"
     path.write_text(path.read_text().replace("Pembuka 2.", "Pembuka baru."))
-    assert set(build_site(root).planned) == everything
+    planned = set(build_site(root).planned)
+    assert {"ekonomi/a2/index.html", "index.html", "ekonomi/index.html"} <= planned < everything
     build_site(root, use_cache=False, output=tmp_path / "clean")
     assert read_tree(root / "output") == read_tree(tmp_path / "clean")
 

@@ -25,6 +25,7 @@ from sitegen.kinds.newsroom import Daily, Series
 from sitegen.kinds.special import NotFound, Search
 from sitegen.kinds.terms import Terms
 from sitegen.model import Job, Site
+from sitegen.page_inputs import PageInputs
 from sitegen.views import View, Views
 
 KINDS: list[Kind] = [
@@ -44,11 +45,13 @@ def register(kind: Kind, before: str = "feeds") -> Callable[[], None]:
 
 
 def plan(site: Site, config: Config, site_view: View, views: Views, now: dt.datetime,
-         wanted: Callable[[str], bool] | None = None) -> Iterator[Job]:
+         wanted: Callable[[str], bool] | None = None,
+         inputs: PageInputs | None = None) -> Iterator[Job]:
     """Every kind's jobs, in the table's order; with `wanted`, only the files it admits
-    (the kinds that show no body are then not planned at all)."""
+    (the kinds that show no body are then not planned at all). `inputs` records what each
+    page is planned from and leaves out those planned from the same as last time."""
     planner = Planner(site, config, site_view, views, now, wanted or (lambda _: True),
-                      wanted is None)
+                      wanted is None, inputs or PageInputs())
     planner.sitemap_entries = lambda: sitemap_entries(planner)
     for kind in list(KINDS):
         if planner.everything or kind.replanned_for_bodies:

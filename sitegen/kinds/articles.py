@@ -15,8 +15,18 @@ class Articles(Kind):
     name = "article"
 
     def plan(self, planner: Planner) -> Iterator[Job]:
-        for index, article in enumerate(planner.site.articles):
+        articles, inputs = planner.site.articles, planner.inputs
+        for index, article in enumerate(articles):
             if not planner.wants(article.path):
+                continue
+            # What the page is made of (page_inputs.py): its own body, and each article
+            # it shows a card of, by role, with their metadata digests.
+            series, shown = planner.views.article_inputs(index)
+            if inputs.unchanged(urls.output_file(article.path), article.source, (
+                    "article", article.body_ref, article.body_html, article.toc_html,
+                    article.reading_time, article.word_count, article.has_embeds, series,
+                    [inputs.articles(None if i is None else articles[i].source for i in role)
+                     for role in shown])):
                 continue
             view = planner.views.article(index)
             yield Job(urls.output_file(article.path), ("article.html",), {

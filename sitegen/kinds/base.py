@@ -24,6 +24,7 @@ from typing import Any
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.model import Job, Site
+from sitegen.page_inputs import PageInputs
 from sitegen.views import Linker, View, Views
 
 Claim = tuple[str, str]
@@ -63,6 +64,8 @@ class Planner:
     """Admits an output file: with recorded dependencies, only the files to re-plan."""
     everything: bool = True
     """False when `want` picks a few pages; kinds that show no body then plan nothing."""
+    inputs: PageInputs = field(default_factory=PageInputs)
+    """Records what each page is planned from; says which pages keep their last file."""
     sitemap_entries: Callable[[], list[View]] = field(default=lambda: [])
     """Every kind's sitemap entries, for the kind that writes sitemap.xml."""
 

@@ -120,22 +120,30 @@ def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: 
     given to its front page only, so the numbered pages do not change with them; the
     term's count likewise."""
     cuts = cuts_of(path, indexes, planner.per_page, ordered)
-    views, link = planner.views, planner.link
+    views, link, inputs = planner.views, planner.link, planner.inputs
     templates = (f"{kind}.html", "list.html")
+    articles = planner.site.articles
     for at, cut in enumerate(cuts):
         if not planner.wants(cut.path):
             continue
         first = at == 0
         shown = term if first or term is None else {**term, "count": None}
+        pager = pagination(cuts, at, link.url)
+        extra = {k: (v if first else None) for k, v in front.items()}
+        # Its inputs (page_inputs.py): the slice's articles, the pager, what it is.
+        if inputs.unchanged(urls.output_file(cut.path), owner, (
+                "list", templates, shown, pager, title, cut.path, description, extra,
+                inputs.articles(articles[i].source for i in cut.indexes))):
+            continue
         yield Job(urls.output_file(cut.path), templates, {
             "site": planner.site_view, "term": shown, "articles": views.cards(cut.indexes),
-            "pagination": pagination(cuts, at, link.url),
-            "page": planner.page(kind, title, cut.path, description),
-            **{k: (v if first else None) for k, v in front.items()},
+            "pagination": pager, "page": planner.page(kind, title, cut.path, description),
+            **extra,
         }, cut.path, owner)
     if not ordered:
         for old in retired(path, len(indexes), planner.per_page):
-            if planner.wants(old):
+            if planner.wants(old) and not inputs.unchanged(
+                    urls.output_file(old), owner, ("retired", title, old, path)):
                 yield Job(urls.output_file(old), ("redirect.html",), {
                     "site": planner.site_view,
                     "target": {"url": link.url(path), "permalink": link.absolute(path)},

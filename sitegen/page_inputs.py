@@ -1,0 +1,63 @@
+"""Layer 5.5. What each page was planned from, kept between builds, so that publishing a
+story plans the pages it changes, not the archive.
+
+Building a page's context (its cards, pager, related boxes) is the cost of planning.
+Before building it, a kind that can (an article page, a page of a list) names the
+page's inputs cheaply: the sources of the articles it shows with each one's metadata
+digest (deps.py: every field but the body), the list slice and pager, its own body.
+Everything else a context holds comes from facts of the whole site (config, theme,
+static files, the site view, term names, picture sizes, what the clock decides),
+which make the `site` key every page's inputs include. A page whose inputs are those
+of the last build into the same folder, and whose file is still there, is kept as it
+is and its context never built; the render key stays the last guard for the rest.
+
+So a new story plans its own page, the pages whose slice or boxes it enters, and
+those whose neighbours moved; an edit of the whole site (config, theme) changes the
+site key and plans everything, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
+
+Digests = Callable[[str], str | None]
+"""Source -> its metadata digest this build (None: not known, so never kept)."""
+
+
+class PageInputs:
+    """The inputs of the pages planned in one build, and which pages were kept."""
+
+    def __init__(self, site: str = "", previous: dict[str, str] | None = None,
+                 digests: Digests | None = None, output: str = "",
+                 renders: Iterable[str] = (), keep: bool = False) -> None:
+        self.site = site
+        self.previous = previous or {}
+        self.digests = digests or (lambda _: None)
+        self.output = output
+        self.renders = set(renders)
+        self.keep = keep and bool(site) and bool(self.previous)
+        """False when only recording (a body edit plans by its own rule; no known folder)."""
+        self.found: dict[str, str] = {}
+        """Output file -> the digest of its inputs, for every page this build planned or kept."""
+        self.kept: list[tuple[str, str]] = []
+        """(output file, owner) of the pages kept without planning."""
+
+    def articles(self, sources: Iterable[str | None]) -> list[tuple[str | None, str | None]]:
+        """Each shown article's source and metadata digest, in order (None: no article)."""
+        return [(s, None if s is None else self.digests(s) or "?" + os.urandom(8).hex())
+                for s in sources]
+
+    def unchanged(self, output: str, owner: str, parts: Any) -> bool:
+        """Record a page's inputs; True when the page keeps its last file (not planned)."""
+        if not self.site:
+            return False
+        digest = hashlib.sha256(f"{self.site}\0{parts!r}".encode()).hexdigest()
+        self.found[output] = digest
+        if self.keep and self.previous.get(output) == digest and output in self.renders \
+                and os.path.isfile(f"{self.output}/{output}"):
+            self.kept.append((output, owner))
+            return True
+        return False
