@@ -23,6 +23,7 @@ from sitegen import dates, feed_notes, readers, urls
 from sitegen.config import Config
 from sitegen.images import static_file
 from sitegen.model import Article, Job, Site, Term
+from sitegen.page_inputs import PageInputs
 from sitegen.views import SITE_FEEDS, TERM_FEEDS, View, Views, body_recipe, feed_links, feed_path
 
 TEMPLATES = {"rss": "feeds/rss.xml", "atom": "feeds/atom.xml", "json": "feeds/feed.json"}
@@ -30,12 +31,14 @@ OWNERS = {"rss": "the RSS feed", "atom": "the Atom feed", "json": "the JSON feed
 
 
 def plan_feeds(site: Site, config: Config, site_view: View, views: Views,
-               wanted: Callable[[str], bool] | None = None) -> Iterator[Job]:
+               wanted: Callable[[str], bool] | None = None,
+               inputs: PageInputs | None = None) -> Iterator[Job]:
     """Every feed of the site: the site's, each section's, each tag's and each author's;
-    with `wanted`, only those of the listings that have a file it admits."""
+    with `wanted`, only those of the listings that have a file it admits; with `inputs`,
+    only those whose entries changed since the last build (page_inputs.py)."""
     if not site.articles:
         return
-    feeds = _Feeds(site, config, views, wanted)
+    feeds = _Feeds(site, config, views, wanted, inputs or PageInputs())
     feeds.strings = site_view["t"]
     full = config.build.feed_full_content
     home = {"title": config.site.title, "description": config.site.description}
@@ -75,8 +78,10 @@ class _Feeds:
     it is in."""
 
     def __init__(self, site: Site, config: Config, views: Views,
-                 wanted: Callable[[str], bool] | None = None) -> None:
+                 wanted: Callable[[str], bool] | None = None,
+                 inputs: PageInputs | None = None) -> None:
         self.site = site
+        self.inputs = inputs or PageInputs()
         self.wanted = wanted
         self.views = views
         self.limit = config.build.feed_items
@@ -92,6 +97,16 @@ class _Feeds:
         if not newest or (self.wanted and not any(
                 self.wanted(urls.output_file(feed_path(path, name))) for name in names)):
             return
+        # Its inputs: the entries' articles (their bodies too in a full-content feed).
+        articles = self.site.articles
+        parts = ("feed", about, path, names, full,
+                 self.inputs.articles(articles[i].source for i in newest),
+                 [(articles[i].body_ref, articles[i].body_html) for i in newest] if full else ())
+        todo = [name for name in names if not self.inputs.unchanged(
+            urls.output_file(feed_path(path, name)),
+            f"{OWNERS[name]} /{urls.output_file(feed_path(path, name))}", parts)]
+        if not todo:
+            return
         link = self.views.link
         feed = {
             "title": about["title"],
@@ -103,7 +118,7 @@ class _Feeds:
             "icon": site_view["logo"]["permalink"] if site_view["logo"] else None,
             "links": {name: link.absolute(feed_path(path, name)) for name in names},
         }
-        for name in names:
+        for name in todo:
             output = urls.output_file(feed_path(path, name))
             yield Job(output, (TEMPLATES[name],), {
                 "site": site_view, "feed": {**feed, "url": feed["links"][name]},

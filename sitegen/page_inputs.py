@@ -1,4 +1,4 @@
-"""Layer 5.5. What each page was planned from, kept between builds, so that publishing a
+"""Layer 4.5. What each page was planned from, kept between builds, so that publishing a
 story plans the pages it changes, not the archive.
 
 Building a page's context (its cards, pager, related boxes) is the cost of planning.
@@ -32,7 +32,7 @@ class PageInputs:
 
     def __init__(self, site: str = "", previous: dict[str, str] | None = None,
                  digests: Digests | None = None, output: str = "",
-                 renders: Iterable[str] = (), keep: bool = False) -> None:
+                 renders: Iterable[str] = (), keep: bool = False, carry: bool = False) -> None:
         self.site = site
         self.previous = previous or {}
         self.digests = digests or (lambda _: None)
@@ -40,8 +40,10 @@ class PageInputs:
         self.renders = set(renders)
         self.keep = keep and bool(site) and bool(self.previous)
         """False when only recording (a body edit plans by its own rule; no known folder)."""
-        self.found: dict[str, str] = {}
-        """Output file -> the digest of its inputs, for every page this build planned or kept."""
+        self.found: dict[str, str] = dict(self.previous) if carry else {}
+        """Output file -> the digest of its inputs, for every page this build planned or kept;
+        with `carry` (a body edit, which plans a few pages and keeps all others), the last
+        build's for the pages not planned again."""
         self.kept: list[tuple[str, str]] = []
         """(output file, owner) of the pages kept without planning."""
 

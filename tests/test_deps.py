@@ -93,6 +93,19 @@ def test_a_title_edit_or_a_new_article_plans_only_the_pages_showing_it(
     assert read_tree(root / "output") == read_tree(tmp_path / "clean")
 
 
+def test_a_body_edit_keeps_the_other_pages_inputs_for_the_next_build(tmp_path: Path) -> None:
+    root = site(tmp_path / "site")
+    everything = set(build_site(root).planned)
+    edit_body(root)
+    build_site(root)  # plans only a2's pages, and keeps what the others were planned from
+    (root / "content/nasional/baru.md").write_text(article("Baru", date="2026-11-27 09:00"))
+    planned = set(build_site(root).planned)
+    assert "nasional/baru/index.html" in planned
+    assert len(planned) < len(everything) - 10, (len(planned), len(everything))
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(root / "output") == read_tree(tmp_path / "clean")
+
+
 def test_a_config_edit_plans_every_page(tmp_path: Path) -> None:
     root = site(tmp_path / "site")
     everything = set(build_site(root).planned)

@@ -17,7 +17,7 @@ class Feeds(Kind):
 
     def plan(self, planner: Planner) -> Iterator[Job]:
         return feeds.plan_feeds(planner.site, planner.config, planner.site_view,
-                                planner.views, planner.want)
+                                planner.views, planner.want, planner.inputs)
 
     def claims(self, site: Site, config: Config) -> Iterable[Claim]:
         return feeds.feed_claims(site)
