@@ -293,7 +293,7 @@ def _decide(run: _Run, sources: Sources, site: Site, static: dict[str, Path], vi
     # Without the list of sources and the news window (only sitemaps show them).
     decision.inputs = PageInputs(
         deps.site_inputs([*parts[:4], *parts[6:]], site_view, views), deps.load_inputs(store),
-        lambda source: metas[source][1] if source in metas else None, str(run.output),
+        deps.card_digests(views, metas), str(run.output),
         store.renders, keep=decision.replan is None, carry=decision.replan is not None)
     return known, decision
 

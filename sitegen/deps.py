@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,13 +154,28 @@ def decide(previous: State, articles: Iterable[Article], keys: dict[str, str],
 def site_inputs(parts: list[str], site_view: View, views: Views) -> str:
     """The facts of the whole site every page's inputs include: `parts` (build._site_parts
     without the list of sources and the news window, which only the sitemaps and feeds
-    show, and those are always planned), the site view, the terms' names on cards, the
-    pictures' sizes, and what the clock says of each article (serve's status)."""
+    show, and those are always planned), the site view, the pictures' sizes, and what the
+    clock says of each article (serve's status). The terms a card names are part of each
+    article's digest instead (`card_digests`), so a new tag does not plan every page."""
     status = [(a.source, views.status(a)) for a in views.site.articles
               if a.expires is not None or views.preview]
-    return hashlib.sha256(repr((parts, views.preview, cache.digest(site_view), views.named,
+    return hashlib.sha256(repr((parts, views.preview, cache.digest(site_view),
                                 sorted(views.picture_bytes.items()), status)).encode()
                           ).hexdigest()
+
+
+def card_digests(views: Views, metas: dict[str, list[str]]) -> Callable[[str], str | None]:
+    """Source -> what decides its card: its metadata digest and the views of its terms."""
+    articles = {a.source: a for a in views.site.articles}
+    found: dict[str, str | None] = {}
+
+    def digest(source: str) -> str | None:
+        if source not in found:
+            article, meta = articles.get(source), metas.get(source)
+            found[source] = None if article is None or meta is None else hashlib.sha256(
+                repr((meta[1], views.card_terms(article))).encode()).hexdigest()
+        return found[source]
+    return digest
 
 
 def load_inputs(store: BuildCache) -> dict[str, str]:

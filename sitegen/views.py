@@ -140,20 +140,27 @@ class Views:
     def cards(self, indexes: tuple[int, ...] | list[int]) -> list[View]:
         return [self.card(i) for i in indexes]
 
+    def card_terms(self, article: Article) -> tuple[Any, ...]:
+        """The term views an article's card shows (their names come from the whole site)."""
+        named = self.named
+        return (named["section"].get(article.section),
+                [named["author"][urls.slugify(a)] for a in article.authors],
+                [named["tag"][urls.slugify(t)] for t in article.tags])
+
     def _card(self, article: Article) -> View:
         link = self.link
         # A correction or a reply updates the article; a live blog's entries do not change
         # its card (only its page and feeds), so a new entry re-renders no list.
         updated = article.modified if article.modified != article.date else None
         language = article.language or self.language
+        # The same views as the digest of its inputs takes (page_inputs.py).
+        section, authors, tags = self.card_terms(article)
         return {
             "title": article.title, "url": link.url(article.path),
             "permalink": link.absolute(article.path), "summary": article.summary,
             "date": date_view(article.date, language),
             "updated": date_view(updated, language), "language": language,
-            "section": self.named["section"].get(article.section),
-            "authors": [self.named["author"][urls.slugify(a)] for a in article.authors],
-            "tags": [self.named["tag"][urls.slugify(t)] for t in article.tags],
+            "section": section, "authors": authors, "tags": tags,
             "image": image_view(article.image, link, self.config.images),
             "featured": article.featured,
             "location": article.location, "kind": article.kind,

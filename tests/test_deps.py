@@ -106,6 +106,18 @@ def test_a_body_edit_keeps_the_other_pages_inputs_for_the_next_build(tmp_path: P
     assert read_tree(root / "output") == read_tree(tmp_path / "clean")
 
 
+def test_a_new_article_with_a_new_tag_plans_few_pages(tmp_path: Path) -> None:
+    root = site(tmp_path / "site")
+    everything = set(build_site(root).planned)
+    (root / "content/nasional/baru.md").write_text(
+        article("Baru", date="2026-11-27 09:00", tags=["umum", "tag-baru"]))
+    planned = set(build_site(root).planned)
+    assert "tag/tag-baru/index.html" in planned
+    assert len(planned) < len(everything) - 10, (len(planned), len(everything))
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(root / "output") == read_tree(tmp_path / "clean")
+
+
 def test_a_config_edit_plans_every_page(tmp_path: Path) -> None:
     root = site(tmp_path / "site")
     everything = set(build_site(root).planned)

@@ -71,9 +71,9 @@ OTHERS = 3 + 2 + 3 + 3 + len(NEW_TAGS) + 1 + 2
 # The related boxes it joins: those of the latest stories of its tags and section.
 OTHERS += RELATED_COUNT * (len(NEW_TAGS) + 1)
 BOUND = LISTS * PER_LIST + OTHERS
-# Planned whatever changed: the archive index, 404, search, the feeds of every section
-# (8 x 3) and host files; a page planned whose file comes out the same is not written.
-ALWAYS_PLANNED = 40
+# Planned whatever changed: the archive index, 404, search, the sitemaps, host files
+# and standalone pages; a page planned whose file comes out the same is not written.
+ALWAYS_PLANNED = 10
 
 
 def pages(report: BuildReport) -> tuple[set[str], set[str]]:
