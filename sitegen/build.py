@@ -425,7 +425,9 @@ def _site_parts(config: Config, output: Path, theme: str, static: dict[str, Path
                 now: dt.datetime) -> list[str]:
     """What the output depends on apart from the sources' bytes: config, theme, the
     static files (name, size, time: what decides whether one is copied), and what the
-    build time decides (what is published, the news sitemap's window, the year)."""
+    build time decides (what is published, the news sitemap's window, the year). The
+    page inputs' site key (`_decide`) takes all but the 5th and 6th (sources, news window):
+    keep their places."""
     stamps = [(name, (stat := path.stat()).st_size, stat.st_mtime_ns)
               for name, path in sorted(static.items())]
     return [repr(config), repr(output), theme, repr(stamps),
