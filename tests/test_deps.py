@@ -32,6 +32,13 @@ def edit_body(site: Path, name: str = "content/ekonomi/a2.md") -> None:
     path.write_text(path.read_text() + "\nParagraf tambahan yang panjang sekali.\n")
 
 
+
+def assert_equals_clean_build(root: Path, tmp_path: Path) -> None:
+    """The cached build's output equals a clean --no-cache build of the same sources."""
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(root / "output") == read_tree(tmp_path / "clean")
+
+
 def test_a_body_edit_plans_only_the_pages_showing_the_body(tmp_path: Path) -> None:
     root = site(tmp_path / "site")
     first = build_site(root)
@@ -42,8 +49,7 @@ def test_a_body_edit_plans_only_the_pages_showing_the_body(tmp_path: Path) -> No
     assert set(report.rendered) <= set(report.planned)
     assert b"tambahan yang panjang" in (root / "output/ekonomi/a2/index.html").read_bytes()
     assert len(report.search_indexed) == 1
-    build_site(root, use_cache=False, output=tmp_path / "clean")
-    assert read_tree(root / "output") == read_tree(tmp_path / "clean")
+    assert_equals_clean_build(root, tmp_path)
 
 
 def test_a_cli_build_with_the_cache_plans_only_the_pages_showing_an_edited_body(
@@ -83,14 +89,12 @@ def test_a_title_edit_or_a_new_article_plans_only_the_pages_showing_it(
     # Its page, the pages showing its card (lists, neighbours, boxes), not the others.
     assert "ekonomi/a2/index.html" in planned and "index.html" in planned
     assert planned < everything and "nasional/a1/index.html" not in planned
-    build_site(root, use_cache=False, output=tmp_path / "clean")
-    assert read_tree(root / "output") == read_tree(tmp_path / "clean")
+    assert_equals_clean_build(root, tmp_path)
     (root / "content/ekonomi/baru.md").write_text(article("Baru", date="2026-11-27 09:00"))
     planned = set(build_site(root).planned)
     assert "ekonomi/baru/index.html" in planned and "ekonomi/index.html" in planned
     assert len(planned) < len(everything) - 10, (len(planned), len(everything))
-    build_site(root, use_cache=False, output=tmp_path / "clean")
-    assert read_tree(root / "output") == read_tree(tmp_path / "clean")
+    assert_equals_clean_build(root, tmp_path)
 
 
 def test_a_body_edit_keeps_the_other_pages_inputs_for_the_next_build(tmp_path: Path) -> None:
@@ -102,8 +106,7 @@ def test_a_body_edit_keeps_the_other_pages_inputs_for_the_next_build(tmp_path: P
     planned = set(build_site(root).planned)
     assert "nasional/baru/index.html" in planned
     assert len(planned) < len(everything) - 10, (len(planned), len(everything))
-    build_site(root, use_cache=False, output=tmp_path / "clean")
-    assert read_tree(root / "output") == read_tree(tmp_path / "clean")
+    assert_equals_clean_build(root, tmp_path)
 
 
 def test_a_new_article_with_a_new_tag_plans_few_pages(tmp_path: Path) -> None:
@@ -114,8 +117,7 @@ def test_a_new_article_with_a_new_tag_plans_few_pages(tmp_path: Path) -> None:
     planned = set(build_site(root).planned)
     assert "tag/tag-baru/index.html" in planned
     assert len(planned) < len(everything) - 10, (len(planned), len(everything))
-    build_site(root, use_cache=False, output=tmp_path / "clean")
-    assert read_tree(root / "output") == read_tree(tmp_path / "clean")
+    assert_equals_clean_build(root, tmp_path)
 
 
 def test_a_config_edit_plans_every_page(tmp_path: Path) -> None:
@@ -134,8 +136,7 @@ def test_an_edit_of_the_first_paragraph_changes_the_summary_and_plans_its_cards(
     path.write_text(path.read_text().replace("Pembuka 2.", "Pembuka baru."))
     planned = set(build_site(root).planned)
     assert {"ekonomi/a2/index.html", "index.html", "ekonomi/index.html"} <= planned < everything
-    build_site(root, use_cache=False, output=tmp_path / "clean")
-    assert read_tree(root / "output") == read_tree(tmp_path / "clean")
+    assert_equals_clean_build(root, tmp_path)
 
 
 def test_a_new_article_renders_only_the_pages_it_changes(tmp_path: Path) -> None:
@@ -147,8 +148,7 @@ def test_a_new_article_renders_only_the_pages_it_changes(tmp_path: Path) -> None
     # site-wide view carries no per-section counts, which would change on every page).
     assert "nasional/baru/index.html" in report.rendered
     assert len(report.rendered) < len(everything) - 4, (len(report.rendered), len(everything))
-    build_site(root, use_cache=False, output=tmp_path / "clean")
-    assert read_tree(root / "output") == read_tree(tmp_path / "clean")
+    assert_equals_clean_build(root, tmp_path)
 
 
 def test_serve_checks_each_stored_body_once_until_its_file_changes(
