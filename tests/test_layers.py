@@ -48,7 +48,7 @@ LAYERS: dict[str, int] = {
     "importers.dialect": 9.3, "importers.leftovers": 9.25, "importers.files": 9.3,
     "importers.hugo_site": 9.3, "importers.anchors": 9.3,
     "importers.identity": 9.35, "importers.authors": 9.15,
-    "importers.jekyll_data": 9.2,
+    "importers.jekyll_data": 9.2, "importers.editions": 9.25, "importers.jekyll_languages": 9.3,
     "cli": 10, "__main__": 11,
 }
 PACKAGES = ("importers", "kinds")

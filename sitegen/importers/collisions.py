@@ -24,10 +24,9 @@ def avoid(result: Result, config: Config, report: Report) -> None:
 
 
 def _pages_out_of_sections(result: Result, config: Config, report: Report) -> None:
-    sitegen_own = {urls.output_file(config.permalinks.section.format(section=item.section))
-                   for item in result.items if item.section}
-    sitegen_own |= {urls.output_file(p) for p in ("/", config.permalinks.archive,
-                                                 config.permalinks.search)}
+    sitegen_own = {urls.output_file(item.prefix + config.permalinks.section.format(
+        section=item.section)) for item in result.items if item.section}
+    sitegen_own |= {urls.output_file(p) for p in _own_pages(result, config)}
     files = {article_file(config, item) for item in result.items}
     moved: dict[str, str] = {}
     for item in result.items:
@@ -53,12 +52,12 @@ def _one_owner_per_url(result: Result, config: Config, report: Report) -> None:
     or that two items had, is left out of `aliases`: the build would refuse it. URLs are
     compared by the file they are written to (`/a/` and `/a/index.html` are one)."""
     taken = {urls.output_file(item.path(config)): item.source for item in result.items}
-    for path in ("/", config.permalinks.archive, config.permalinks.search):
+    for path in _own_pages(result, config):
         taken[urls.output_file(path)] = "sitegen"
     for item in result.items:
         if item.section:
-            taken[urls.output_file(config.permalinks.section.format(section=item.section))] = \
-                "sitegen (the section's front page)"
+            taken[urls.output_file(item.prefix + config.permalinks.section.format(
+                section=item.section))] = "sitegen (the section's front page)"
     for item in result.items:
         kept = []
         own = urls.output_file(item.path(config))
@@ -73,6 +72,12 @@ def _one_owner_per_url(result: Result, config: Config, report: Report) -> None:
                 report.needs_person(item.source, 1, f"old URL {alias} now belongs to "
                                     f"{owner}; no redirect was made for it")
         item.front["aliases"] = kept
+
+
+def _own_pages(result: Result, config: Config) -> list[str]:
+    """The home, archive and search page of every edition the items are in."""
+    return [prefix + path for prefix in sorted({"", *(i.prefix for i in result.items)})
+            for path in ("/", config.permalinks.archive, config.permalinks.search)]
 
 
 def changed_urls(items: list[Imported], config: Config, report: Report) -> None:

@@ -39,6 +39,9 @@ TEMPLATE_KEYS = ("layout", "type", "comments", "share", "toc", "sidebar", "weigh
                  "aliases", "redirect_from", "location", "dateline", "featured", "sticky",
                  "image_alt", "image_caption", "image_credit", "alt", "caption", "credit",
                  "photo_credit")
+# Keys that link translations (Hugo, jekyll-polyglot and i18n themes): a multilingual
+# import turns them into `translation_key` (`editions.py`).
+TRANSLATION_KEYS = ("translationkey", "translation_key", "lang_ref", "ref", "namespace")
 
 
 @dataclass
@@ -135,7 +138,8 @@ def map_front(data: dict[str, Any], source: str, zone: ZoneInfo, report: Report,
     for key, value in data.items():
         name = str(key).lower()
         if name not in (*DATE_KEYS, *UPDATED_KEYS, *EXPIRES_KEYS, *SUMMARY_KEYS, *IMAGE_KEYS,
-                        *CREDIT_KEYS, *TEMPLATE_KEYS, *known) and value not in (None, "", []):
+                        *CREDIT_KEYS, *TEMPLATE_KEYS, *TRANSLATION_KEYS, *known) \
+                and value not in (None, "", []):
             report.skipped(source, line_of(str(key)), f"front matter key {key}: "
                            f"{str(value)[:60]!r} has no sitegen equivalent")
     return mapped

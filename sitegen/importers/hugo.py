@@ -27,6 +27,7 @@ from sitegen.config import Config
 from sitegen.importers import (
     anchors,
     dialect,
+    editions,
     files,
     hugo_site,
     leftovers,
@@ -106,6 +107,13 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
                                    or settings.get("defaultcontentlanguage"), config)
     items: list[tuple[Imported, dict[str, Any], Path]] = []
     result = Result([])
+    known, disabled = hugo_site.languages(settings)
+    plan = editions.plan(known, hugo_site.default_language(settings), config, report,
+                         "the Hugo config")
+    if plan and not editions.supported(config):
+        editions.not_supported(plan, report, "the Hugo config")
+        plan = None
+    translations: list[tuple[Imported, str]] = []
     def one(path: Path, root: hugo_site.Root) -> None:
         """Read one file of the content folder into `items`."""
         content = root.folder
@@ -115,10 +123,16 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
                 or any(p.startswith(".") for p in relative.parts)):
             return
         own_language = root.language or [*path.stem.split("."), ""][1].lower()
+        if own_language in disabled:
+            report.skipped(shown, 0, f"language '{own_language}' is disabled in the Hugo "
+                           "config: Hugo did not publish it")
+            return
         if path.stem.split(".")[0] == "_index" and len(relative.parts) == 1 and (
-                not own_language or own_language == hugo_site.default_language(settings)):
-            report.skipped(shown, 0, "the home page (_index): sitegen makes its own")
-            return  # another language's home (/zh/) is kept as a page
+                not own_language or own_language == hugo_site.default_language(settings)
+                or (plan and own_language in plan.languages)):
+            report.skipped(shown, 0, "the home page (_index): sitegen makes its own"
+                           + (" for each edition" if plan else ""))
+            return  # without editions, another language's home (/zh/) is kept as a page
         try:
             data, body, first, _ = split(path.read_text(encoding="utf-8-sig")
                                          .replace("\r\n", "\n"))
@@ -149,7 +163,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         stem = "-".join(relative.parts[:-1]) or "home" if listing else (
             relative.parent.name if bundle else name)
         language = (language or root.language).lower()
-        if language and language != hugo_site.default_language(settings):
+        edition = plan is not None and (language or plan.default) in plan.languages
+        if language and language != hugo_site.default_language(settings) and not edition:
             stem = f"{stem}-{language}"
         front = mapped.front
         if language and (language != root.language or other_language(language, config)):
@@ -174,8 +189,17 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         slug = urls.slugify(str(front.pop("slug", "") or stem)) or "artikel"
         item = Imported(shown, urls.slugify(top) if top else "", slug, front, body,
                         date=date, body_line=first)
+        if plan is not None and edition:
+            plan.place(item, language or plan.default)
+            # Hugo's translations: one translationKey, else one path (less the language).
+            key = next((str(v) for k, v in data.items() if str(k).lower() == "translationkey"
+                        and v), "")
+            base = relative.parent / name if not bundle else relative.parent
+            translations.append((item, key or base.as_posix()))
         url_date = parse_date(data.get("date"), zone) or date  # Hugo's .Date, not publishDate
-        old = hugo_site.language_prefix(language, settings) + _old_url(
+        # An edition's default-language page was under /LANG/ too with InSubdir.
+        old = hugo_site.language_prefix(language or (plan.default if edition and plan else ""),
+                                        settings) + _old_url(
             relative, bundle, listing, data, url_date.astimezone(zone),
             {} if listing else permalinks, ugly, lower)
         extra = [a if a.startswith("/") or "://" in a else
@@ -197,6 +221,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         except (OSError, ValueError, TypeError, AttributeError) as exc:  # one bad file
             report.needs_person(path.relative_to(source).as_posix(), 0,
                                 f"could not be imported: {type(exc).__name__}: {exc}")
+    editions.link_translations(editions.group(translations))
     unique_slugs([i for i, _, _ in items], config, report)
     by_file: dict[str, str] = {}
     moved: dict[str, str] = {}
@@ -266,11 +291,13 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         item.front["aliases"] = sorted({p for u in item.old_urls
                                         if (p := old_path(u)) and p != new})
         result.items.append(item)
+    result.plan = plan
     return result
 
 
 def bundle_folder(item: Imported) -> str:
-    return f"/images/{item.section or 'pages'}/{item.slug}/"
+    edition = f"{item.edition}/" if item.edition else ""  # translations keep their own
+    return f"/images/{edition}{item.section or 'pages'}/{item.slug}/"
 
 
 def _bundle(folder: Path, item: Imported, body: str, result: Result, source: Path) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from sitegen.importers.confine import Confined
+from sitegen.importers.editions import Language, menu_of, tag_of
 from sitegen.importers.report import Report
 
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml",
@@ -113,3 +114,32 @@ def language_prefix(language: str, config: dict[str, Any]) -> str:
             "defaultcontentlanguageinsubdir"):
         return ""
     return "/" + language
+
+
+def languages(config: dict[str, Any]) -> tuple[list[Language], set[str]]:
+    """The site's languages (Hugo's `[languages.CODE]`, weight order) and the codes of the
+    disabled ones (Hugo published nothing of those)."""
+    found = config.get("languages") if isinstance(config.get("languages"), dict) else {}
+    entries = [(str(code).lower(), _lower(entry) if isinstance(entry, dict) else {})
+               for code, entry in (found or {}).items()]
+    entries.sort(key=lambda e: (e[1].get("weight") if isinstance(e[1].get("weight"), int)
+                                else 0, e[0]))
+    params = config.get("params") if isinstance(config.get("params"), dict) else {}
+    kept: list[Language] = []
+    disabled = {str(c).lower() for c in config.get("disablelanguages") or []
+                if isinstance(c, str)}
+    for code, entry in entries:
+        if entry.get("disabled") is True or code in disabled:
+            disabled.add(code)
+            continue
+        own = _lower(entry["params"]) if isinstance(entry.get("params"), dict) else {}
+        description = own.get("description") or entry.get("description") or (
+            (params or {}).get("description") if code == default_language(config) else "")
+        kept.append(Language(
+            code, tag_of(code, entry.get("languagecode"), entry.get("locale")),
+            title=str(entry.get("title") or own.get("title") or ""),
+            description=str(description or ""),
+            timezone=str(entry.get("timezone") or ""),
+            menu=menu_of(entry.get("menus") or entry.get("menu")
+                         or (config.get("menus") if code == default_language(config) else None))))
+    return kept, disabled

@@ -37,14 +37,21 @@ def of_source(kind: str, source: Path) -> dict[str, str]:
         if kind == "jekyll" and (source / "_config.yml").is_file():
             data = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8-sig"))
             data = data if isinstance(data, dict) else {}
-            found = {"language": data.get("lang") or data.get("locale") or data.get("language"),
+            # jekyll-polyglot's `default_lang` is the language of the site's root.
+            listed: list[Any] = data["languages"] if isinstance(data.get("languages"),
+                                                                 list) else []
+            found = {"language": data.get("default_lang") or data.get("lang")
+                     or data.get("locale") or data.get("language") or next(iter(listed), None),
                      "timezone": data.get("timezone"),
                      "base_url": str(data.get("url") or "").rstrip("/") + "/" +
                      str(data.get("baseurl") or "").strip("/") if data.get("url") else None,
                      "from": "_config.yml"}
         elif kind == "hugo":
             data = hugo_site.settings(source, Report("hugo"))
-            found = {"language": data.get("languagecode") or data.get("defaultcontentlanguage"),
+            default = next((lang.tag for lang in hugo_site.languages(data)[0]
+                            if lang.code == hugo_site.default_language(data)), None)
+            found = {"language": data.get("languagecode") or default
+                     or data.get("defaultcontentlanguage"),
                      "timezone": data.get("timezone"), "base_url": data.get("baseurl"),
                      "from": "the Hugo config"}
         elif kind == "wordpress":

@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,9 +28,11 @@ from sitegen.importers import (
     anchors,
     authors,
     dialect,
+    editions,
     files,
     html,
     jekyll_data,
+    jekyll_languages,
     jekyll_urls,
     leftovers,
     limits,
@@ -89,10 +91,14 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     pattern = permalinks.jekyll_style(style)
     base = str(settings.get("baseurl") or "").rstrip("/")
     found: list[tuple[Imported, dict[str, Any], str]] = []
+    languages = jekyll_languages.detect(source, settings, config, report)
+    if languages and not editions.supported(config):
+        editions.not_supported(languages.plan, report, "_config.yml")
+        languages = None
     context = _Context(settings, zone, data, pattern, style, base, section, report,
                        other_language(settings.get("lang") or settings.get("locale"), config),
                        {name: pattern for name, pattern in jekyll_urls.collections(settings)
-                        .items() if name not in authors.COLLECTIONS}, profiles)
+                        .items() if name not in authors.COLLECTIONS}, profiles, languages)
     for path in confined.files(source, skip=lambda name: _hidden((name,))):
         try:
             read = _read_file(path, source, context)
@@ -102,8 +108,11 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
             continue
         if read is not None:
             found.append(read)
+    if languages is not None:
+        editions.link_translations(editions.group(context.translations))
     result = _convert(source, config, report, found, settings, data, base)
     result.profiles = dict(profiles)
+    result.plan = languages.plan if languages else None
     return result
 
 
@@ -123,6 +132,10 @@ class _Context:
     """Collections that publish their documents -> their permalink pattern."""
     profiles: dict[str, authors.Profile]
     """Author key -> profile (`_data/authors.yml`, an authors collection)."""
+    languages: jekyll_languages.Languages | None = None
+    """A multilingual site's languages and editions."""
+    translations: list[tuple[Imported, str]] = field(default_factory=list)
+    """Each item of a multilingual site with its translation key."""
 
 
 def _read_file(path: Path, source: Path,
@@ -154,6 +167,10 @@ def _read_file(path: Path, source: Path,
     folder_index = path.stem.lower() == "index" and len(parts) > 1
     if not (in_posts or in_drafts) and path.stem.lower() in _NOT_PAGES and not folder_index:
         report.skipped(shown, 0, "a home or special page: sitegen makes its own")
+        return None
+    langs = context.languages
+    if langs and folder_index and len(parts) == 2 and parts[0] in langs.folders:
+        report.skipped(shown, 0, "the home page of a language: sitegen makes its edition's")
         return None
     text = path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
     head, body, first = split(text)
@@ -203,6 +220,11 @@ def _read_file(path: Path, source: Path,
         folder_categories = list(parts[:parts.index("_posts" if in_posts else "_drafts")])
     else:
         folder_categories = []
+    url_folders = folder_categories
+    if langs is not None:  # a language folder is no category; `_i18n/LANG/` no URL part
+        folder_categories = langs.categories(folder_categories)
+        if parts[0] == "_i18n":
+            url_folders = folder_categories
     categories = [*folder_categories, *mapped.categories]
     slug = urls.slugify(str(front.pop("slug", "") or stem)) or "artikel"
     is_post = in_posts or in_drafts
@@ -210,8 +232,13 @@ def _read_file(path: Path, source: Path,
     if is_post:
         item.section = urls.slugify(categories[0]) if categories else section
         front["tags"] = list(dict.fromkeys([*categories[1:], *front.get("tags", [])]))
-    old = _old_url(context, meta, relative, collection, folder_categories, stem,
+    old = _old_url(context, meta, relative, collection, url_folders, stem,
                    date.astimezone(zone))
+    if langs is not None:
+        code = langs.of(parts, meta)
+        old = langs.old_url(old, code)
+        langs.plan.place(item, code)
+        context.translations.append((item, langs.translation_key(parts, meta)))
     extra = [u for u in mapped.old_urls if u != meta.get("permalink")]
     item.old_urls = list(dict.fromkeys([old, *extra]))
     if mapped.image:

@@ -15,6 +15,7 @@ from sitegen.errors import Problem, SitegenError
 from sitegen.importers import (
     authors,
     collisions,
+    editions,
     hugo,
     identity,
     jekyll,
@@ -91,6 +92,8 @@ def _import(config: Config, options: ImportOptions, report: Report,
                                        options.uploads.resolve() if options.uploads else None)
     authors.write_profiles(config, result.profiles, report, options.keep_settings,
                            options.dry_run)
+    if result.plan is not None:
+        editions.write_config(config, result.plan, report, options.dry_run)
     writer = Writer(config, report, options.dry_run, echo)
     _check_images(result, config, report)
     _portable_aliases(result, report)

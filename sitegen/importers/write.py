@@ -29,7 +29,7 @@ MARKDOWN = (".md", ".markdown", ".mkd", ".mkdn")
 # sitegen's own keys, in the order a person reads them.
 ORDER = ("title", "date", "updated", "expires", "author", "authors", "tags", "summary", "lang",
          "image", "image_alt", "image_caption", "image_credit", "location", "slug", "draft",
-         "featured", "aliases")
+         "featured", "translation_key", "aliases")
 
 
 @dataclass
@@ -49,15 +49,20 @@ class Imported:
     """What identifies it in the old site across exports (default: `source`)."""
     existing: str = ""
     """The file an earlier import wrote for it (`names.fit`): not written again."""
+    edition: str = ""
+    """The edition it belongs to (its folder under content/); "" for the site's own."""
+    prefix: str = ""
+    """The edition's URL prefix (`/en`); "" at the root."""
 
     def path(self, config: Config) -> str:
         """The new URL path, as sitegen will publish it."""
         if not self.section:
-            return config.permalinks.page.format(slug=self.slug)
+            return self.prefix + config.permalinks.page.format(slug=self.slug)
         # The URL's day is the day in the new site's zone, as sitegen will compute it.
         zone = ZoneInfo(config.site.timezone)
         date = (self.date or dt.datetime(1970, 1, 1, tzinfo=zone)).astimezone(zone)
-        return urls.article_path(config.permalinks.article, self.section, self.slug, date)
+        return self.prefix + urls.article_path(config.permalinks.article, self.section,
+                                               self.slug, date)
 
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?"
@@ -134,7 +139,9 @@ def old_path(url: str) -> str | None:
 
 def article_file(config: Config, item: Imported) -> Path:
     folder = readers.PAGES_DIR if not item.section else item.section
-    return readers.content_dir(config) / folder / f"{item.slug}.md"
+    edition = readers.content_dir(config) / item.edition if item.edition else \
+        readers.content_dir(config)
+    return edition / folder / f"{item.slug}.md"
 
 
 def unique_slugs(items: list[Imported], config: Config, report: Report) -> None:
@@ -264,3 +271,5 @@ class Result:
     """Section slug -> its old display name."""
     profiles: dict[str, Any] = field(default_factory=dict)
     """Author key or login -> `authors.Profile`, for sitegen.toml's [authors]."""
+    plan: Any = None
+    """`editions.Plan` of a multilingual old site: the editions to add to sitegen.toml."""

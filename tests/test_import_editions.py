@@ -1,0 +1,305 @@
+"""Multilingual Jekyll and Hugo sites import into editions: each language's pages under
+content/KEY/ (the site's own language at the root), `[editions.KEY]` in sitegen.toml
+with the old site's per-language title, description and menu, translations linked by
+`translation_key`, and every old per-language URL kept as an alias.
+
+Sites are generated here, in the shapes real archives have: Hugo with `languages` and
+a `contentDir` per language (TOML, three languages), Hugo with `post.fr.md` names,
+`defaultContentLanguageInSubdir` and a split YAML config, jekyll-polyglot, a Jekyll
+folder per language, and jekyll-multiple-languages-plugin's `_i18n/`."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sitegen.config import load_config
+from sitegen.importers import editions
+from sitegen.importers.run import ImportOptions, run_import
+from tests.conftest import make_site
+from tests.imported import NEW_SITE
+
+
+@pytest.fixture(autouse=True)
+def _editions(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Until the build reads [editions], the importer writes them only when asked to.
+    monkeypatch.setattr(editions, "supported", lambda config: True)
+
+
+def imported(kind: str, old: Path, site: Path, keep: bool = False) -> str:
+    """Import into a fresh site (in process); returns the report's text."""
+    make_site(site, {}, NEW_SITE)
+    _, name = run_import(load_config(site), ImportOptions(kind, old, keep_settings=keep),
+                              echo=lambda _: None)
+    return (site / name).read_text(encoding="utf-8")
+
+
+def front(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---\n")[1])
+
+
+def settings(site: Path) -> dict[str, Any]:
+    return tomllib.loads((site / "sitegen.toml").read_text(encoding="utf-8"))
+
+
+# Hugo, a content folder per language ----------------------------------------------------
+
+HUGO_DIRS = """\
+baseURL = "https://news.example.org/"
+title = "Daily"
+defaultContentLanguage = "en"
+
+[permalinks]
+posts = "/:year/:month/:slug/"
+
+[languages.en]
+weight = 1
+languageName = "English"
+contentDir = "content/english"
+[languages.en.params]
+description = "News in English"
+
+[languages.fr]
+weight = 2
+title = "Le Quotidien"
+languageCode = "fr-FR"
+contentDir = "content/french"
+timeZone = "Europe/Paris"
+[languages.fr.params]
+description = "Les nouvelles"
+[[languages.fr.menus.main]]
+name = "Articles"
+url = "/posts/"
+weight = 2
+[[languages.fr.menus.main]]
+name = "Accueil"
+url = "/"
+weight = 1
+
+[languages.de]
+weight = 3
+title = "Die Zeitung"
+contentDir = "content/german"
+
+[languages.ja]
+weight = 4
+disabled = true
+contentDir = "content/japanese"
+"""
+
+
+def hugo_dirs(root: Path) -> Path:
+    post = "---\ntitle: {title}\ndate: 2024-01-0{day}\n{extra}---\n\n{body}\n"
+    old = make_site(root, {
+        "hugo.toml": HUGO_DIRS,
+        "content/english/posts/hello.md": post.format(
+            title="Hello", day=5, extra="", body="See [the other](/2024/01/budget/)."),
+        "content/english/posts/budget.md": post.format(
+            title="Budget", day=6, extra="translationKey: budget-2024\n", body="Money."),
+        "content/french/posts/hello.md": post.format(
+            title="Bonjour", day=5, extra="", body="Voir [le budget](/fr/2024/01/le-budget/)."),
+        "content/french/posts/le-budget.md": post.format(
+            title="Le budget", day=6, extra="translationKey: budget-2024\n", body="Argent."),
+        "content/german/posts/hallo.md": post.format(
+            title="Hallo", day=7, extra="lang: de\n", body="Deutsch."),
+        "content/german/_index.md": "---\ntitle: Start\n---\n\nWillkommen.\n",
+        "content/german/about.md": "---\ntitle: Über uns\n---\n\nWir.\n",
+        "content/japanese/posts/konnichiwa.md": post.format(
+            title="こんにちは", day=8, extra="", body="日本語。"),
+    })
+    (old / "sitegen.toml").unlink()
+    return old
+
+
+def test_hugo_languages_with_content_folders_become_editions(tmp_path: Path) -> None:
+    site = tmp_path / "new"
+    report = imported("hugo", hugo_dirs(tmp_path / "old"), site)
+    config = settings(site)
+    assert config["site"]["language"] == "en"  # the default language stays at the root
+    assert config["editions"]["fr"] == {
+        "language": "fr-FR", "title": "Le Quotidien", "path": "fr",
+        "description": "Les nouvelles", "timezone": "Europe/Paris",
+        "menu": [{"name": "Accueil", "url": "/fr/"}, {"name": "Articles", "url": "/fr/posts/"}]}
+    assert config["editions"]["de"] == {"language": "de", "title": "Die Zeitung", "path": "de"}
+    assert "ja" not in config["editions"]  # disabled: Hugo published nothing of it
+    assert "content/japanese/posts/konnichiwa.md: not imported: language 'ja' is disabled" \
+        in report
+    assert "translationKey" not in report  # not a key without equivalent: it was used
+    hello = front(site / "content/posts/hello.md")
+    assert hello["aliases"] == ["/2024/01/hello/"] and "lang" not in hello
+    bonjour = front(site / "content/fr/posts/hello.md")
+    assert bonjour["title"] == "Bonjour" and "lang" not in bonjour
+    assert bonjour["aliases"] == ["/fr/2024/01/bonjour/"]  # Hugo's :slug is the title's
+    # Translations: by the same path, and by translationKey (other file names).
+    assert bonjour["translation_key"] == hello["translation_key"] == "posts/hello"
+    budget = front(site / "content/posts/budget.md")
+    assert budget["translation_key"] == "budget-2024"
+    assert front(site / "content/fr/posts/le-budget.md")["translation_key"] == "budget-2024"
+    hallo = front(site / "content/de/posts/hallo.md")
+    assert "translation_key" not in hallo and "lang" not in hallo
+    assert hallo["aliases"] == ["/de/2024/01/hallo/"]
+    assert "aliases" not in front(site / "content/de/pages/about.md")  # /de/about/ as before
+    # A link to a translation's old URL goes to its new URL, in its edition.
+    body = (site / "content/fr/posts/hello.md").read_text(encoding="utf-8")
+    assert "[le budget](/fr/posts/le-budget/)" in body
+    assert "[the other](/posts/budget/)" in (site / "content/posts/hello.md").read_text(
+        encoding="utf-8")
+    assert not (site / "content/de/pages/start.md").exists()  # the edition makes its home
+    assert "sitegen.toml: converted: [editions.fr] added" in report
+
+
+# Hugo, translations by file name, the default language in its own folder ----------------
+
+HUGO_SUFFIX_CONFIG = """\
+baseURL: https://suffix.example.org/
+title: Suffixed
+defaultContentLanguage: id
+defaultContentLanguageInSubdir: true
+"""
+
+HUGO_SUFFIX_LANGUAGES = """\
+id:
+  languageName: Bahasa Indonesia
+  weight: 1
+en:
+  languageName: English
+  title: Suffixed (English)
+  weight: 2
+"""
+
+
+def hugo_suffix(root: Path) -> Path:
+    old = make_site(root, {
+        "config/_default/hugo.yaml": HUGO_SUFFIX_CONFIG,
+        "config/_default/languages.yaml": HUGO_SUFFIX_LANGUAGES,
+        "content/berita/banjir.md": "---\ntitle: Banjir\ndate: 2024-02-01\n---\n\nAir.\n",
+        "content/berita/banjir.en.md": "---\ntitle: Flood\ndate: 2024-02-01\n---\n\nWater.\n",
+        "content/berita/gempa/index.md": "---\ntitle: Gempa\ndate: 2024-02-02\n---\n\nGoyang.\n",
+        "content/berita/gempa/index.en.md": "---\ntitle: Quake\ndate: 2024-02-02\n---\n\n"
+                                            "Shake.\n",
+        "content/_index.en.md": "---\ntitle: Home\n---\n\nHi.\n",
+    })
+    (old / "sitegen.toml").unlink()
+    return old
+
+
+def test_hugo_translations_by_file_name_and_the_default_language_in_a_subfolder(
+        tmp_path: Path) -> None:
+    site = tmp_path / "new"
+    report = imported("hugo", hugo_suffix(tmp_path / "old"), site, keep=True)
+    config = settings(site)
+    assert config["site"]["language"] == "id"
+    assert config["editions"] == {"en": {"language": "en", "title": "Suffixed (English)",
+                                         "path": "en"}}
+    banjir = front(site / "content/berita/banjir.md")
+    flood = front(site / "content/en/berita/banjir.md")
+    # defaultContentLanguageInSubdir: the Indonesian pages were under /id/.
+    assert banjir["aliases"] == ["/id/berita/banjir/"]
+    assert "aliases" not in flood  # /en/berita/banjir/, as before
+    assert banjir["translation_key"] == flood["translation_key"] == "berita/banjir"
+    quake = front(site / "content/en/berita/gempa.md")
+    assert quake["title"] == "Quake" and quake["translation_key"] == "berita/gempa"
+    assert "content/_index.en.md: not imported: the home page (_index)" in report
+
+
+# Jekyll, polyglot ------------------------------------------------------------------------
+
+POLYGLOT = """\
+title: Polyglot News
+url: https://poly.example.org
+permalink: /:year/:month/:day/:title/
+languages: ["en", "es", "pt-BR"]
+default_lang: "en"
+exclude_from_localization: ["assets"]
+"""
+
+
+def polyglot(root: Path) -> Path:
+    old = make_site(root, {
+        "_config.yml": POLYGLOT,
+        "_posts/2020-01-01-hello.md": "---\ntitle: Hello\n---\n\nHi.\n",
+        "_posts/es/2020-01-01-hello.md": "---\ntitle: Hola\nlang: es\n---\n\nHola.\n",
+        "_posts/pt-BR/2020-01-01-hello.md": "---\ntitle: Olá\nlang: pt-BR\n---\n\nOi.\n",
+        "_posts/2020-02-02-rain.md": "---\ntitle: Rain\nlang_ref: rain\n---\n\nWet.\n",
+        "_posts/es/2020-02-02-lluvia.md": "---\ntitle: Lluvia\nlang: es\nlang_ref: rain\n"
+                                          "---\n\nMojado.\n",
+        "about.md": "---\ntitle: About\npermalink: /about/\n---\n\nUs.\n",
+        "es/about.md": "---\ntitle: Sobre\nlang: es\npermalink: /about/\n---\n\nNosotros.\n",
+    })
+    (old / "sitegen.toml").unlink()
+    return old
+
+
+def test_jekyll_polyglot_languages_become_editions(tmp_path: Path) -> None:
+    site = tmp_path / "new"
+    imported("jekyll", polyglot(tmp_path / "old"), site)
+    config = settings(site)
+    assert config["site"]["language"] == "en"
+    assert config["editions"]["es"] == {"language": "es", "title": "Warta Impor (es)",
+                                        "path": "es"}
+    # The old prefix is kept as the edition's path, so its URLs stay what they were.
+    assert config["editions"]["pt-br"]["path"] == "pt-BR"
+    assert config["editions"]["pt-br"]["language"] == "pt-BR"
+    hello = front(site / "content/berita/hello.md")
+    hola = front(site / "content/es/berita/hello.md")
+    ola = front(site / "content/pt-br/berita/hello.md")
+    assert hello["aliases"] == ["/2020/01/01/hello/"]
+    assert hola["aliases"] == ["/es/2020/01/01/hello/"]
+    assert ola["aliases"] == ["/pt-BR/2020/01/01/hello/"]
+    assert "lang" not in hola and "lang" not in ola
+    assert hello["translation_key"] == hola["translation_key"] == ola["translation_key"]
+    assert front(site / "content/es/berita/lluvia.md")["translation_key"] == "rain"
+    assert front(site / "content/berita/rain.md")["translation_key"] == "rain"
+    about, sobre = front(site / "content/pages/about.md"), front(
+        site / "content/es/pages/about.md")
+    assert sobre["title"] == "Sobre" and "aliases" not in sobre  # /es/about/, as before
+    assert about["translation_key"] == sobre["translation_key"]  # the same permalink
+
+
+# Jekyll, a folder per language and the multiple-languages plugin ---------------------------
+
+def test_jekyll_language_folders_become_editions(tmp_path: Path) -> None:
+    old = make_site(tmp_path / "old", {
+        "_config.yml": "title: Folders\nlang: en\n",
+        "_posts/2021-03-03-news.md": "---\ntitle: News\n---\n\nEnglish.\n",
+        "zh_cn/_posts/2021-03-03-xinwen.md": "---\ntitle: 新闻\nref: news\n---\n\n中文。\n",
+        "zh_cn/index.md": "---\ntitle: 首页\n---\n\n欢迎。\n",
+        "it/_posts/2021-03-04-laptops.md": "---\ntitle: Laptops\n---\n\nA category.\n",
+    })
+    (old / "sitegen.toml").unlink()
+    site = tmp_path / "new"
+    report = imported("jekyll", old, site)
+    config = settings(site)
+    assert config["editions"] == {"zh-cn": {"language": "zh-CN", "title": "Warta Impor (zh-CN)",
+                                            "path": "zh_cn"}}
+    xinwen = front(site / "content/zh-cn/berita/xinwen.md")
+    assert xinwen["aliases"] == ["/zh_cn/2021/03/03/xinwen.html"]
+    assert "translation_key" not in xinwen  # `ref: news` is alone in its group
+    # `it/` holds posts but no home and has no region: a category, as Jekyll read it.
+    assert (site / "content/it/laptops.md").is_file()
+    assert "zh_cn/index.md: not imported: the home page of a language" in report
+
+
+def test_jekyll_multiple_languages_plugin_is_detected_with_a_note(tmp_path: Path) -> None:
+    old = make_site(tmp_path / "old", {
+        "_config.yml": "title: Plugin\nlanguages: [de, en]\n",
+        "_i18n/de.yml": "titles:\n  home: Start\n",
+        "_i18n/en.yml": "titles:\n  home: Home\n",
+        "_i18n/en/_posts/2022-05-05-launch.md": "---\ntitle: Launch\n---\n\nGo.\n",
+        "_posts/2022-05-05-start.md": "---\ntitle: Start\n---\n\nLos.\n",
+        "index.md": "---\n---\n{% t titles.home %}\n",
+    })
+    (old / "sitegen.toml").unlink()
+    site = tmp_path / "new"
+    report = imported("jekyll", old, site)
+    assert settings(site)["site"]["language"] == "de"  # the plugin's first language
+    assert settings(site)["editions"]["en"]["path"] == "en"
+    assert front(site / "content/en/berita/launch.md")["aliases"] == ["/en/2022/05/05/launch.html"]
+    assert front(site / "content/berita/start.md")["aliases"] == ["/2022/05/05/start.html"]
+    assert ("_i18n: needs a person: jekyll-multiple-languages-plugin: the interface "
+            "strings") in report
