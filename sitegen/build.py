@@ -16,7 +16,7 @@ import functools
 import os
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,11 +28,13 @@ from sitegen import (
     deps,
     hostfiles,
     kinds,
+    merge,
     picture_cache,
     pictures,
     readers,
     render,
     search,
+    shards,
     sitemaps,
     static_stage,
     themes,
@@ -79,6 +81,15 @@ class BuildOptions:
     state: BuildState | None = None
     """The build state to use and keep in memory (`sitegen serve` passes one across its
     builds); None: this build opens the cache's and closes it."""
+    shard: shards.Shard | None = None
+    """`--shard K/N`: build only the pages of this shard, and its manifest (shards.py)."""
+    merge: tuple[Path, ...] = ()
+    """`--merge DIR...`: the shards' partial outputs to make one site of (merge.py)."""
+
+    @property
+    def selection(self) -> tuple[object, ...]:
+        """What decides which articles are published, apart from the clock."""
+        return (self.drafts, self.future, self.expired)
 
 
 @dataclass
@@ -128,13 +139,13 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             sources, md_links = _read(run, workers, held)
             site = _select(run, sources)
             static = _static_files(run)
-            if run.store.unchanged_site(_site_key(run, static, site, sources.keys)):
+            if run.store.unchanged_site(_site_key(run, static, site, sources.keys)) and \
+                    not run.parts:  # a shard's page may change with no source changed
                 _recheck(run, site, md_links, workers, sources)  # nothing changed at all
                 return run.report
             site = collect.relate(site)
             with static_stage.pictures_folder(run.config, run.options.use_cache) as folder:
-                plan = static_stage.make_pictures(run.config, site, static, folder, workers,
-                                                  run.report, run.options.reuse_output)
+                plan = _pictures(run, site, static, folder, workers)
                 run.lap("pictures")
                 views, site_view = _views(run, site, static, plan, folder)
                 known, decision = _decide(run, sources, site, static, views, site_view)
@@ -143,6 +154,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                     renders = _render(run, site, views, site_view, decision, staging, workers,
                                       static)
                     static_stage.copy_files(run.config, static, plan, folder, staging)
+                    _shard_files(run, site, sources, renders, staging, held)
                     _search(run, site, renders, staging)
                     checked = _check_links(run, _TreeFiles(staging), site, md_links, workers,
                                            written=staging.written)
@@ -172,6 +184,8 @@ class _Run:
     theme: str = ""
     """The theme's stamp (templates and translations)."""
     last: float = field(default_factory=time.perf_counter)
+    parts: merge.Parts | None = None
+    """With --merge: the shards' partial outputs."""
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
@@ -214,7 +228,14 @@ def _workers(run: _Run, held: Path) -> Workers:
 
 
 def _read(run: _Run, workers: Workers, held: Path) -> tuple[Sources, MdLinks]:
-    """Every source as an Article, and the links between them resolved."""
+    """Every source as an Article, and the links between them resolved (a merge: the
+    shards' articles, their links resolved by the shards)."""
+    if run.options.merge:
+        run.parts = merge.check(run.config, run.options.merge, run.output,
+                                run.options.selection)
+        sources = merge.read(run.parts)
+        run.lap("read")
+        return sources, MdLinks()
     sources = read_all(run.config, run.store, workers, held)
     run.report.parsed = sources.parsed
     run.report.warnings.extend(sources.warnings)
@@ -286,7 +307,8 @@ def _decide(run: _Run, sources: Sources, site: Site, static: dict[str, Path], vi
     """Which pages to plan: those showing an edited body when nothing else changed; else
     those whose recorded inputs changed (page_inputs.py)."""
     known, store = deps.load(run.store), run.store
-    parts = _site_parts(run.config, run.output, run.theme, static, site, run.options.now)
+    parts = _site_parts(run.config, run.output, run.theme, static, site, run.options.now,
+                        run.options.shard)
     decision = deps.decide(known, sources.articles, sources.keys, store.renders,
                            run.output, "\0".join(parts))
     metas = decision.state.metas
@@ -307,8 +329,14 @@ def _render(run: _Run, site: Site, views: Views, site_view: View, decision: deps
     if replan is not None:  # a body edit: every other file stays as it is
         for kept in set(store.renders) - replan:
             staging.keep_unchanged(kept)
-    jobs = render.plan(site, config, site_view, views, run.options.now,
-                       None if replan is None else replan.__contains__, decision.inputs)
+    wanted: Callable[[str], bool] | None = None if replan is None else replan.__contains__
+    only = None
+    if run.options.shard:
+        wanted, only = shards.wanted(site, run.options.shard, wanted), shards.kinds_built
+    elif run.options.merge:
+        only = merge.kinds_built
+    jobs = render.plan(site, config, site_view, views, run.options.now, wanted,
+                       decision.inputs, only)
     run.lap("collect")
     # The pages are a stream, counted only at its end: the last build's count, or a page
     # a source and term, is the progress display's estimate.
@@ -332,8 +360,31 @@ def _render(run: _Run, site: Site, views: Views, site_view: View, decision: deps
     return renders
 
 
+def _pictures(run: _Run, site: Site, static: dict[str, Path], folder: Path,
+              workers: Workers) -> pictures.Plan:
+    """Encode the pictures the site shows that are not in the folder yet (a shard: those
+    its own pages show; a merge: none, they are the shards')."""
+    if run.parts:
+        return merge.make_pictures(run.config, site, static, folder, run.parts)
+    if run.options.shard:
+        site = shards.pictures_site(site, run.options.shard)
+    return static_stage.make_pictures(run.config, site, static, folder, workers, run.report,
+                                      run.options.reuse_output)
+
+
+def _shard_files(run: _Run, site: Site, sources: Sources, renders: dict[str, str],
+                 staging: write.Staging, held: Path) -> None:
+    """A shard's manifest into its partial output; a merge's shard pages into the site."""
+    if run.options.shard:
+        shards.write_manifest(staging, run.config, run.options.shard, run.options.selection,
+                              site, sources.keys, renders, held)
+    elif run.parts:
+        for relative, source in merge.pages(run.parts):
+            staging.copy(relative, source)
+
+
 def _search(run: _Run, site: Site, renders: dict[str, str], staging: write.Staging) -> None:
-    if run.config.build.search:
+    if run.config.build.search and not run.options.shard:  # the merge indexes every page
         run.report.search_indexed = search.build_index(staging, run.config, site, renders,
                                                        run.store.directory, run.options.progress)
         run.lap("search")
@@ -349,6 +400,8 @@ def _check_links(run: _Run, files: Mapping[str, Path], site: Site, md_links: MdL
     report, config = run.report, run.config
     report.sources = page_sources(site)
     problems = known
+    if run.options.shard:  # its links go to every shard's pages: the merge checks them
+        problems = []
     if problems is None:
         problems = check_site(config, files, report.sources, md_links,
                               LinkIndex(run.state if run.cache_dir else None, report.output),
@@ -417,20 +470,22 @@ def _bodies_folder(cache_dir: Path | None, output: Path) -> Iterator[Path]:
 def _site_key(run: _Run, static: dict[str, Path], site: Site, keys: dict[str, str]) -> str:
     """Everything the output depends on: what `_site_parts` covers, and every source."""
     run.site_key = cache.site_key(*_site_parts(run.config, run.output, run.theme, static, site,
-                                               run.options.now), repr(sorted(keys.items())))
+                                               run.options.now, run.options.shard),
+                                  repr(sorted(keys.items())))
     return run.site_key
 
 
 def _site_parts(config: Config, output: Path, theme: str, static: dict[str, Path], site: Site,
-                now: dt.datetime) -> list[str]:
+                now: dt.datetime, shard: shards.Shard | None) -> list[str]:
     """What the output depends on apart from the sources' bytes: config, theme, the
     static files (name, size, time: what decides whether one is copied), and what the
     build time decides (what is published, the news sitemap's window, the year). The
     page inputs' site key (`_decide`) takes all but the 5th and 6th (sources, news window):
-    keep their places."""
+    keep their places. The last: which shard this is (a shard's output holds only its own
+    pages)."""
     stamps = [(name, (stat := path.stat()).st_size, stat.st_mtime_ns)
               for name, path in sorted(static.items())]
     return [repr(config), repr(output), theme, repr(stamps),
             repr([a.source for a in (*site.articles, *site.pages)]),
             repr([a.source for a in sitemaps.news_window(site, now)]), str(now.year),
-            clock_state(site, config, now)]
+            clock_state(site, config, now), repr(shard)]

@@ -31,6 +31,7 @@ from sitegen import (
     problem_groups,
     progress,
     scaffold,
+    shards,
 )
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import Config, load_config
@@ -131,6 +132,14 @@ def _parse_now(value: str | None, config: Config) -> dt.datetime:
 @click.option("--reuse-output", type=click.Path(file_okay=False, path_type=Path),
               help="Take picture variants already published in this folder (a previous "
                    "output, a copy of the deployed site) instead of encoding them again.")
+@click.option("--shard", "shard_spec", metavar="K/N",
+              help="Build only shard K of N (its articles' pages and pictures) and its "
+                   "manifest, for a CI job matrix; default output: OUTPUT-shard-K-of-N.")
+@click.option("--merge", "merge_dirs", multiple=True, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Make the site from the output folders of every shard (repeat the option "
+                   "or list them): the pages that span shards, feeds, sitemaps, search.")
+@click.argument("more_merge_dirs", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Also print the time of each stage, and every repeated problem.")
@@ -138,7 +147,9 @@ def _parse_now(value: str | None, config: Config) -> dt.datetime:
 def build_command(source: Path, output: Path | None, drafts: bool, future: bool, expired: bool,
                   base_url: str | None, jobs: int, strict: bool, no_cache: bool, now: str | None,
                   keep_going: bool, report_file: Path | None, reuse_output: Path | None,
-                  quiet: bool, verbose: bool, debug: bool) -> None:
+                  shard_spec: str | None, merge_dirs: tuple[Path, ...],
+                  more_merge_dirs: tuple[Path, ...], quiet: bool, verbose: bool,
+                  debug: bool) -> None:
     """Build the site into the output folder."""
 
     def write_report(skipped: Any, warnings: Any, errors: Any = ()) -> None:
@@ -163,11 +174,16 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
             config = config.with_base_url(base_url)
         # On a terminal a bar; in a CI log a line every few seconds; nothing if --quiet.
         bar = None if quiet else progress.Display(sys.stderr, sys.stderr.isatty())
+        shard, merging = sharding(config, shard_spec, merge_dirs, more_merge_dirs)
+        if shard and output is None:
+            target: Path | None = shards.default_output(config, shard)
+        else:
+            target = output.resolve() if output else None
         options = BuildOptions(now=_parse_now(now, config), drafts=drafts, future=future,
-                               expired=expired, strict=strict, jobs=jobs,
-                               output=output.resolve() if output else None,
+                               expired=expired, strict=strict, jobs=jobs, output=target,
                                use_cache=not no_cache, keep_going=keep_going, progress=bar,
-                               reuse_output=reuse_output.resolve() if reuse_output else None)
+                               reuse_output=reuse_output.resolve() if reuse_output else None,
+                               shard=shard, merge=merging)
         try:
             report = build(config, options)
         finally:
@@ -199,6 +215,19 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
     _run(debug, action, verbose,
          on_problems=lambda problems: write_report((), [p for p in problems if p.warning],
                                                    [p for p in problems if not p.warning]))
+
+
+def sharding(config: Config, spec: str | None, merge_dirs: tuple[Path, ...],
+             more: tuple[Path, ...]) -> tuple[shards.Shard | None, tuple[Path, ...]]:
+    """--shard and --merge, checked: one or the other, and folders only with --merge."""
+    if more and not merge_dirs:
+        raise SitegenError([Problem(str(more[0]), 0, "unexpected argument: folders are given "
+                                    "only to --merge (sitegen build --merge DIR DIR...)")])
+    if spec is not None and merge_dirs:
+        raise SitegenError([Problem("--shard", 0, "--shard builds one shard and --merge "
+                                    "makes the site of all of them: use one per run")])
+    merging = tuple(d.resolve() for d in (*merge_dirs, *more))
+    return (shards.parse(spec) if spec is not None else None), merging
 
 
 def _pictures_line(report: BuildReport) -> str:

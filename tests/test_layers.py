@@ -34,7 +34,8 @@ LAYERS: dict[str, int] = {
     "kinds.files": 5.8, "kinds": 5.9,
     "render": 6, "write": 6, "cache": 6, "hosts": 6, "cms": 6, "check": 6,
     "static_stamps": 6.4, "static_stage": 6.8,
-    "workers": 6.5, "sources": 6.7, "render_pages": 6.7, "build": 7, "scaffold": 7, "external": 7,
+    "workers": 6.5, "sources": 6.7, "render_pages": 6.7,
+    "shard_manifest": 2.5, "shards": 6.9, "merge": 6.95, "build": 7, "scaffold": 7, "external": 7,
     "watch": 8, "livereload": 8,
     "serve": 9,
     # The importers sit above readers and below cli; inside the package, the shared

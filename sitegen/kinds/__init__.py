@@ -46,14 +46,18 @@ def register(kind: Kind, before: str = "feeds") -> Callable[[], None]:
 
 def plan(site: Site, config: Config, site_view: View, views: Views, now: dt.datetime,
          wanted: Callable[[str], bool] | None = None,
-         inputs: PageInputs | None = None) -> Iterator[Job]:
+         inputs: PageInputs | None = None,
+         only: Callable[[Kind], bool] | None = None) -> Iterator[Job]:
     """Every kind's jobs, in the table's order; with `wanted`, only the files it admits
     (the kinds that show no body are then not planned at all). `inputs` records what each
-    page is planned from and leaves out those planned from the same as last time."""
+    page is planned from and leaves out those planned from the same as last time. `only`
+    picks the kinds (a shard's, or its merge's: `Kind.sharded`)."""
     planner = Planner(site, config, site_view, views, now, wanted or (lambda _: True),
                       wanted is None, inputs or PageInputs())
     planner.sitemap_entries = lambda: sitemap_entries(planner)
     for kind in list(KINDS):
+        if only is not None and not only(kind):
+            continue
         if planner.everything or kind.replanned_for_bodies:
             for job in kind.plan(planner):
                 if planner.want(job.output):

@@ -13,6 +13,7 @@ from sitegen.model import Job, Site
 
 class Articles(Kind):
     name = "article"
+    sharded = True
 
     def plan(self, planner: Planner) -> Iterator[Job]:
         articles, inputs = planner.site.articles, planner.inputs
@@ -45,6 +46,7 @@ class Articles(Kind):
 
 class Pages(Kind):
     name = "page"
+    sharded = True
 
     def plan(self, planner: Planner) -> Iterator[Job]:
         for page in planner.site.pages:
@@ -67,6 +69,7 @@ class Aliases(Kind):
     (hostfiles.py's `_redirects`). Not in the sitemap: a redirect is not a page."""
 
     name = "redirect"
+    sharded = True
 
     def plan(self, planner: Planner) -> Iterator[Job]:
         site, link = planner.site, planner.link

@@ -40,6 +40,9 @@ class Kind:
     replanned_for_bodies = True
     """False for kinds that show no article body (sitemaps, host files): a body edit,
     which re-plans only the pages showing that body, never builds their contexts."""
+    sharded = False
+    """True for kinds built per article (its page, its redirects): `build --shard` plans
+    them for the articles the shard owns, and `--merge` takes them from the shards."""
 
     def plan(self, planner: Planner) -> Iterator[Job]:
         return iter(())
