@@ -10,18 +10,20 @@ folder per language, and jekyll-multiple-languages-plugin's `_i18n/`."""
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from sitegen.config import load_config
+from sitegen.config import Config, load_config
 from sitegen.importers import editions
 from sitegen.importers.run import ImportOptions, run_import
 from tests.conftest import make_site
-from tests.imported import NEW_SITE
+from tests.imported import NEW_SITE, page, sitegen
 
 
 @pytest.fixture(autouse=True)
@@ -303,3 +305,74 @@ def test_jekyll_multiple_languages_plugin_is_detected_with_a_note(tmp_path: Path
     assert front(site / "content/berita/start.md")["aliases"] == ["/2022/05/05/start.html"]
     assert ("_i18n: needs a person: jekyll-multiple-languages-plugin: the interface "
             "strings") in report
+
+
+# Built: every old URL of every language leads to its page, in its edition's language ------
+
+def built(kind: str, old: Path, site: Path) -> None:
+    make_site(site, {}, NEW_SITE)
+    for args in (("import", kind, str(old)), ("build", "--now", "2026-11-28T12:00+07:00")):
+        done = sitegen(*args, "--source", str(site))
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def arrived(site: Path, url: str) -> tuple[str, str] | None:
+    """(h1, <html lang>) of the page an old URL leads to, following redirect pages."""
+    for _ in range(3):
+        path = site / "output" / urllib.parse.unquote(url).lstrip("/")
+        path = path / "index.html" if url.endswith("/") else path
+        if not path.is_file():
+            return None
+        soup = page(site, urllib.parse.unquote(url))
+        refresh = soup.find("meta", attrs={"http-equiv": "refresh"})
+        if refresh is None:
+            heading = soup.find("h1")
+            return (heading.get_text(strip=True) if heading else "", str(soup.html["lang"]))
+        url = refresh["content"].split("url=", 1)[1]
+    return None
+
+
+BUILDS_EDITIONS = "editions" in {f.name for f in dataclasses.fields(Config)}
+needs_editions = pytest.mark.skipif(not BUILDS_EDITIONS, reason="the build reads no "
+                                    "[editions] yet: the import writes none")
+
+
+@needs_editions
+def test_built_hugo_editions_keep_every_old_url_in_its_language(tmp_path: Path) -> None:
+    site = tmp_path / "new"
+    built("hugo", hugo_dirs(tmp_path / "old"), site)
+    old_urls = {
+        "/2024/01/hello/": ("Hello", "en"), "/2024/01/budget/": ("Budget", "en"),
+        "/fr/2024/01/bonjour/": ("Bonjour", "fr-FR"),
+        "/fr/2024/01/le-budget/": ("Le budget", "fr-FR"),
+        "/de/2024/01/hallo/": ("Hallo", "de"), "/de/about/": ("Über uns", "de"),
+        # Each edition's home is where the old language's home was, in its language.
+        "/de/": ("Die Zeitung", "de"), "/fr/": ("Le Quotidien", "fr-FR"),
+    }
+    assert {url: arrived(site, url) for url in old_urls} == old_urls
+    # Translations are linked: the French budget story names its English original.
+    budget = page(site, "/fr/posts/le-budget/")
+    assert budget.find("link", attrs={"hreflang": "en", "rel": "alternate"})["href"] \
+        .endswith("/posts/budget/")
+
+
+@needs_editions
+def test_built_hugo_suffix_editions_redirect_the_default_languages_subfolder(
+        tmp_path: Path) -> None:
+    site = tmp_path / "new"
+    built("hugo", hugo_suffix(tmp_path / "old"), site)
+    old_urls = {"/id/berita/banjir/": ("Banjir", "id"), "/en/berita/banjir/": ("Flood", "en"),
+                "/id/berita/gempa/": ("Gempa", "id"), "/en/berita/gempa/": ("Quake", "en")}
+    assert {url: arrived(site, url) for url in old_urls} == old_urls
+
+
+@needs_editions
+def test_built_polyglot_editions_keep_every_old_url_in_its_language(tmp_path: Path) -> None:
+    site = tmp_path / "new"
+    built("jekyll", polyglot(tmp_path / "old"), site)
+    old_urls = {
+        "/2020/01/01/hello/": ("Hello", "en"), "/es/2020/01/01/hello/": ("Hola", "es"),
+        "/pt-BR/2020/01/01/hello/": ("Olá", "pt-BR"), "/es/2020/02/02/lluvia/": ("Lluvia", "es"),
+        "/about/": ("About", "en"), "/es/about/": ("Sobre", "es"),
+    }
+    assert {url: arrived(site, url) for url in old_urls} == old_urls

@@ -124,13 +124,16 @@ def plan(languages: Iterable[Language], default: str, config: Config,
         if code == own:
             result.keys[code] = ""
             continue
-        key, number = urls.slugify(code) or urls.slugify(language.tag), 1
+        # A key is a folder name of ASCII letters (the tag's when the code has others).
+        base = next(k for k in (urls.slugify(code), urls.slugify(language.tag), "edition")
+                    if _KEY.fullmatch(k))
+        key, number = base, 1
         while key in taken:
             number += 1
-            key = f"{urls.slugify(code)}-{number}"
+            key = f"{base}-{number}"
         if number > 1:
-            report.needs_person(shown, 0, f"edition '{urls.slugify(code)}' is a name sitegen "
-                                f"keeps for itself or a section's; the edition is '{key}'")
+            report.needs_person(shown, 0, f"edition '{base}' is a name sitegen keeps for "
+                                f"itself or a section's; the edition is '{key}'")
         taken.add(key)
         result.keys[code] = key
         old = language.path or code
@@ -144,6 +147,7 @@ def plan(languages: Iterable[Language], default: str, config: Config,
 
 
 _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_KEY = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def link_translations(groups: dict[str, list[Imported]]) -> None:
