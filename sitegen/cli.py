@@ -435,12 +435,15 @@ def import_command(kind: str, old: Path, source: Path, uploads: Path | None,
               help="Where the site is served: the deploy pipeline and host files to write.")
 @click.option("--repo", default="", metavar="OWNER/NAME",
               help="The site's repository, which the editors' CMS commits to.")
+@click.option("--shards", "shard_count", type=int, default=0, metavar="N",
+              help="With --host github: build as N shards in a job matrix, then merge "
+                   "(for a very large archive).")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def init_command(directory: Path, host: str, repo: str, debug: bool) -> None:
+def init_command(directory: Path, host: str, repo: str, shard_count: int, debug: bool) -> None:
     """Create a new site in DIRECTORY that builds at once and deploys on HOST."""
 
     def action() -> None:
-        created = scaffold.init_site(directory, host, repo)
+        created = scaffold.init_site(directory, host, repo, shard_count)
         config = load_config(directory)
         click.echo(f"sitegen: created a new site in {directory} ({len(created)} files).")
         if not cms.repository(config):

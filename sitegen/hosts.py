@@ -21,7 +21,7 @@ GitLab Pages in GitLab CI (`hosts_gitlab.py`).
 
 from __future__ import annotations
 
-from sitegen import hosts_gitlab
+from sitegen import hosts_gitlab, hosts_shards
 from sitegen.config import DEPLOY_HOSTS as HOSTS
 
 __all__ = ["ACTIONS", "HOSTS", "pipeline_files"]
@@ -39,6 +39,7 @@ ACTIONS = {
     "actions/deploy-pages": ("d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e", "v4.0.5"),
     "aws-actions/configure-aws-credentials": ("a03048d87541d1d9fcf2ecf528a4a65ba9bd7838",
                                               "v5.0.0"),
+    **hosts_shards.ACTIONS,
 }
 PYTHON = hosts_gitlab.PYTHON
 NETLIFY_CLI = "netlify-cli@27"
@@ -311,11 +312,14 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return template
 
 
-def pipeline_files(host: str, project: str) -> dict[str, str]:
+def pipeline_files(host: str, project: str, shards: int = 0) -> dict[str, str]:
     """The files (path relative to the site -> text) that deploy the site on `host`.
 
-    `project` is the site's folder name, used where a host wants a project name.
+    `project` is the site's folder name, used where a host wants a project name;
+    `shards`: build as that many shards in a job matrix, and merge (hosts_shards.py).
     """
+    if shards:
+        hosts_shards.check_count(host, shards)
     if host == "gitlab":
         return hosts_gitlab.pipeline_files()
     values = {"python": PYTHON, "limit": str(TIME_LIMIT_MINUTES), "netlify_cli": NETLIFY_CLI,
@@ -331,6 +335,14 @@ def pipeline_files(host: str, project: str) -> dict[str, str]:
               "deploy_pages": uses("actions/deploy-pages"),
               "aws_credentials": uses("aws-actions/configure-aws-credentials")}
     values["setup"] = _fill(_SETUP, values)
+    if shards:
+        return {".github/workflows/deploy.yml": hosts_shards.workflow(shards, values, {
+            "cache_save": uses("actions/cache", "/save"),
+            "upload_artifact": uses("actions/upload-artifact"),
+            "download_artifact": uses("actions/download-artifact"),
+            **{k: values[k] for k in ("cache_restore", "configure_pages",
+                                      "upload_pages_artifact", "deploy_pages")}}),
+            ".github/dependabot.yml": _DEPENDABOT}
     # The publishing job's secrets belong to an environment that only main may use
     # (Settings > Environments > production > Deployment branches).
     values["environment"] = "" if host == "github" else "    environment: production\n"

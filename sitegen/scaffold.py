@@ -75,7 +75,8 @@ def distribution() -> tuple[str, str]:
     return dist.metadata["Name"], dist.version
 
 
-def init_site(directory: Path, host: str = "github", repo: str = "") -> list[Path]:
+def init_site(directory: Path, host: str = "github", repo: str = "",
+              shards: int = 0) -> list[Path]:
     """Create a site that builds at once with the default theme, deployed on `host`, its
     CMS committing to `repo` (owner/name), its CI installing this very sitegen."""
     if directory.exists() and any(directory.iterdir()):
@@ -92,7 +93,7 @@ def init_site(directory: Path, host: str = "github", repo: str = "") -> list[Pat
         "sitegen.toml": _CONFIG.format(host=host, repo=repo,
                                        auth_type="oauth" if host == "netlify" else "token"),
         ".gitignore": _GITIGNORE,
-        **hosts.pipeline_files(host, urls.slugify(directory.resolve().name) or "situs"),
+        **hosts.pipeline_files(host, urls.slugify(directory.resolve().name) or "situs", shards),
         "content/berita/selamat-datang.md": _ARTICLE.format(
             title="Selamat Datang di Situs Berita Baru", date=now.strftime("%Y-%m-%d %H:%M"),
             tags="Pengumuman", summary="Situs berita ini dibuat dengan sitegen.", extra="",
