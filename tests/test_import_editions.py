@@ -87,6 +87,8 @@ weight = 1
 weight = 3
 title = "Die Zeitung"
 contentDir = "content/german"
+[languages.de.permalinks]
+posts = "/artikel/:slug/"
 
 [languages.ja]
 weight = 4
@@ -144,7 +146,7 @@ def test_hugo_languages_with_content_folders_become_editions(tmp_path: Path) -> 
     assert front(site / "content/fr/posts/le-budget.md")["translation_key"] == "budget-2024"
     hallo = front(site / "content/de/posts/hallo.md")
     assert "translation_key" not in hallo and "lang" not in hallo
-    assert hallo["aliases"] == ["/de/2024/01/hallo/"]
+    assert hallo["aliases"] == ["/de/artikel/hallo/"]  # the language's own permalinks
     assert "aliases" not in front(site / "content/de/pages/about.md")  # /de/about/ as before
     # A link to a translation's old URL goes to its new URL, in its edition.
     body = (site / "content/fr/posts/hello.md").read_text(encoding="utf-8")
@@ -207,6 +209,26 @@ def test_hugo_translations_by_file_name_and_the_default_language_in_a_subfolder(
     quake = front(site / "content/en/berita/gempa.md")
     assert quake["title"] == "Quake" and quake["translation_key"] == "berita/gempa"
     assert "content/_index.en.md: not imported: the home page (_index)" in report
+
+
+def test_hugo_json_config_a_language_folder_inside_the_shared_content_folder(
+        tmp_path: Path) -> None:
+    # English reads content/ (no contentDir of its own); French content/fr/, inside it.
+    config = ('{"baseURL": "https://j.example.org/", "title": "J", "languages": {'
+              '"en": {"weight": 1}, "fr": {"weight": 2, "contentDir": "content/fr"}}}')
+    old = make_site(tmp_path / "old", {
+        "hugo.json": config,
+        "content/news/rain.md": "---\ntitle: Rain\ndate: 2024-03-01\n---\n\nWet.\n",
+        "content/fr/news/rain.md": "---\ntitle: Pluie\ndate: 2024-03-01\n---\n\nMouillé.\n",
+    })
+    (old / "sitegen.toml").unlink()
+    site = tmp_path / "new"
+    imported("hugo", old, site)
+    assert front(site / "content/news/rain.md")["title"] == "Rain"
+    pluie = front(site / "content/fr/news/rain.md")
+    assert pluie["title"] == "Pluie" and pluie["translation_key"] == "news/rain"
+    assert not (site / "content/fr/news/rain-2.md").exists()  # read once, as French
+    assert settings(site)["editions"]["fr"]["path"] == "fr"
 
 
 # Jekyll, polyglot ------------------------------------------------------------------------
@@ -345,7 +367,7 @@ def test_built_hugo_editions_keep_every_old_url_in_its_language(tmp_path: Path) 
         "/2024/01/hello/": ("Hello", "en"), "/2024/01/budget/": ("Budget", "en"),
         "/fr/2024/01/bonjour/": ("Bonjour", "fr-FR"),
         "/fr/2024/01/le-budget/": ("Le budget", "fr-FR"),
-        "/de/2024/01/hallo/": ("Hallo", "de"), "/de/about/": ("Über uns", "de"),
+        "/de/artikel/hallo/": ("Hallo", "de"), "/de/about/": ("Über uns", "de"),
         # Each edition's home is where the old language's home was, in its language.
         "/de/": ("Die Zeitung", "de"), "/fr/": ("Le Quotidien", "fr-FR"),
     }

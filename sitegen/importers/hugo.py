@@ -91,11 +91,6 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     taxonomies = settings.get("taxonomies")
     plural = (list(taxonomies.values()) if isinstance(taxonomies, dict)
               else ["tags", "categories"])
-    found = settings.get("permalinks")
-    patterns: dict[str, Any] = found if isinstance(found, dict) else {}
-    if isinstance(patterns.get("page"), dict):  # [permalinks.page] (Hugo 0.114+)
-        patterns = patterns["page"]
-    permalinks = {str(k): str(v) for k, v in patterns.items() if isinstance(v, str)}
     lower = settings.get("disablepathtolower") is not True
     goldmark = ((settings.get("markup") or {}).get("goldmark") or {}) if isinstance(
         settings.get("markup"), dict) else {}
@@ -201,7 +196,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         old = hugo_site.language_prefix(language or (plan.default if edition and plan else ""),
                                         settings) + _old_url(
             relative, bundle, listing, data, url_date.astimezone(zone),
-            {} if listing else permalinks, ugly, lower)
+            {} if listing else hugo_site.permalinks(settings, language), ugly, lower)
         extra = [a if a.startswith("/") or "://" in a else
                  f"/{'/'.join(relative.parts[:-2 if bundle else -1])}/{a}"
                  for a in mapped.old_urls]
@@ -215,7 +210,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         items.append((item, data, path))
 
     for root, path in ((r, p) for r in roots
-                       for p in confined.files(r.folder, skip=lambda n: n.startswith("."))):
+                       for p in confined.files(r.folder, skip=lambda n: n.startswith("."))
+                       if hugo_site.own_root(p, roots) is r):  # content/fr/ is not content/'s
         try:
             one(path, root)
         except (OSError, ValueError, TypeError, AttributeError) as exc:  # one bad file
@@ -227,7 +223,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     moved: dict[str, str] = {}
     for item, _, path in items:
         new = item.path(config)
-        folder = next(r.folder for r in roots if path.is_relative_to(r.folder))
+        folder = hugo_site.own_root(path, roots).folder
         relative = path.relative_to(folder).as_posix()
         without = Path(relative).with_suffix("").as_posix()
         for key in (relative, relative.rsplit("/index.md", 1)[0], Path(relative).name,

@@ -94,6 +94,7 @@ def content_roots(source: Path, config: dict[str, Any]) -> list[Root]:
         if folder.is_dir() and folder.is_relative_to(source.resolve()):
             roots.append(Root(folder, str(mount.get("lang") or "").lower()))
     languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
+    shared = False  # a language without contentDir reads the site's own
     for code, entry in (languages or {}).items():
         entry = _lower(entry) if isinstance(entry, dict) else {}
         if entry.get("contentdir"):
@@ -101,9 +102,19 @@ def content_roots(source: Path, config: dict[str, Any]) -> list[Root]:
             if folder.is_dir() and folder.is_relative_to(source.resolve()) and \
                     all(r.folder != folder for r in roots):
                 roots.append(Root(folder, str(code).lower()))
-    if not roots:
-        roots.append(Root(source / str(config.get("contentdir") or "content"), ""))
+        elif entry.get("disabled") is not True:
+            shared = True
+    site_folder = source / str(config.get("contentdir") or "content")
+    if not roots or (shared and not mounts and all(
+            r.folder != site_folder.resolve() for r in roots)):
+        roots.append(Root(site_folder, ""))
     return roots
+
+
+def own_root(path: Path, roots: list[Root]) -> Root:
+    """The root a file belongs to: the innermost one (`content/fr/` inside `content/`)."""
+    return max((r for r in roots if path.is_relative_to(r.folder)),
+               key=lambda r: len(r.folder.parts))
 
 
 def language_prefix(language: str, config: dict[str, Any]) -> str:
@@ -143,3 +154,16 @@ def languages(config: dict[str, Any]) -> tuple[list[Language], set[str]]:
             menu=menu_of(entry.get("menus") or entry.get("menu")
                          or (config.get("menus") if code == default_language(config) else None))))
     return kept, disabled
+
+
+def permalinks(config: dict[str, Any], language: str = "") -> dict[str, str]:
+    """Section -> URL pattern: the site's `permalinks`, a language's own over them."""
+    def patterns(found: Any) -> dict[str, str]:
+        found = found if isinstance(found, dict) else {}
+        if isinstance(found.get("page"), dict):  # [permalinks.page] (Hugo 0.114+)
+            found = found["page"]
+        return {str(k): str(v) for k, v in found.items() if isinstance(v, str)}
+    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
+    entry = next((_lower(v) for k, v in (languages or {}).items()
+                  if str(k).lower() == language and isinstance(v, dict)), {})
+    return {**patterns(config.get("permalinks")), **patterns(entry.get("permalinks"))}
