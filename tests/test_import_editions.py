@@ -86,6 +86,7 @@ weight = 1
 [languages.de]
 weight = 3
 title = "Die Zeitung"
+baseURL = "https://zeitung.example.de/"
 contentDir = "content/german"
 [languages.de.permalinks]
 posts = "/artikel/:slug/"
@@ -129,7 +130,8 @@ def test_hugo_languages_with_content_folders_become_editions(tmp_path: Path) -> 
         "language": "fr-FR", "title": "Le Quotidien", "path": "fr",
         "description": "Les nouvelles", "timezone": "Europe/Paris",
         "menu": [{"name": "Accueil", "url": "/fr/"}, {"name": "Articles", "url": "/fr/posts/"}]}
-    assert config["editions"]["de"] == {"language": "de", "title": "Die Zeitung", "path": "de"}
+    assert config["editions"]["de"] == {"language": "de", "title": "Die Zeitung", "path": "de",
+                                        "base_url": "https://zeitung.example.de/"}
     assert "ja" not in config["editions"]  # disabled: Hugo published nothing of it
     assert "content/japanese/posts/konnichiwa.md: not imported: language 'ja' is disabled" \
         in report

@@ -48,6 +48,8 @@ class Language:
     """(name, url) of the language's own main menu."""
     path: str = ""
     """The URL prefix the old site published it under (`zh_cn`), when not its code."""
+    base_url: str = ""
+    """Its own address (Hugo's per-language `baseURL`): the edition's domain."""
 
 
 @dataclass
@@ -211,6 +213,10 @@ def tables(result: Plan, site_title: str) -> dict[str, str]:
                  f"title = {_quoted(title)}", f"path = {_quoted(path)}"]
         if language.description:
             lines.append(f"description = {_quoted(language.description)}")
+        if re.match(r"^https?://[^/\s]+(/\S*)?$", language.base_url):
+            # Its pages were at the root of their own domain; the edition's output folder
+            # is served there, so the old paths stay under /PATH/ in the output.
+            lines.append(f"base_url = {_quoted(language.base_url)}")
         if language.timezone and _zone(language.timezone):
             lines.append(f"timezone = {_quoted(language.timezone)}")
         for name, url in language.menu:

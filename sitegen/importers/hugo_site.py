@@ -151,6 +151,7 @@ def languages(config: dict[str, Any]) -> tuple[list[Language], set[str]]:
             title=str(entry.get("title") or own.get("title") or ""),
             description=str(description or ""),
             timezone=str(entry.get("timezone") or ""),
+            base_url=str(entry.get("baseurl") or ""),
             menu=menu_of(entry.get("menus") or entry.get("menu")
                          or (config.get("menus") if code == default_language(config) else None))))
     return kept, disabled
