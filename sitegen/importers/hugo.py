@@ -270,7 +270,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         item.body = body
         static = source / "static"
 
-        def found(site_path: str, static: Path = static) -> Path | None:
+        def old_file(site_path: str, static: Path = static) -> Path | None:
             """The old site's file at that path: in static/, else beside the content."""
             for base in (static, *(r.folder for r in roots)):
                 if (base / site_path.lstrip("/")).is_file():
@@ -279,9 +279,9 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         used = {*re.findall(r"\]\((/[^)\s\"]+)", item.body), *referenced(item.body)}
         for site_path in (*sorted(used), item.front.get("image")):
             # A link is copied only when it leads to a file of the old site.
-            if site_path and site_path not in result.assets and (kept := found(site_path)):
+            if site_path and site_path not in result.assets and (kept := old_file(site_path)):
                 result.assets[site_path] = kept
-        files.report_missing(item.body, {u for u in used if u not in result.assets}, found,
+        files.report_missing(item.body, {u for u in used if u not in result.assets}, old_file,
                              item.source, item.body_line, report)
         new = item.path(config)
         item.front["aliases"] = sorted({p for u in item.old_urls
