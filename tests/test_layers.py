@@ -44,7 +44,7 @@ LAYERS: dict[str, int] = {
     "importers": 9.1, "importers.report": 9.1, "importers.confine": 9.12, "importers.limits": 9.12,
     "importers.names": 9.15, "importers.write": 9.2, "importers.front": 9.3,
     "importers.liquid": 9.3, "importers.shortcodes": 9.3,
-    "importers.html": 9.3, "importers.jekyll_urls": 9.3, "importers.jekyll": 9.4,
+    "importers.html": 9.3, "importers.jekyll_urls": 9.32, "importers.jekyll": 9.4,
     "importers.hugo": 9.4, "importers.wordpress": 9.5, "importers.run": 9.6,
     "importers.permalinks": 9.3, "importers.wp_blocks": 9.25, "importers.collisions": 9.3,
     "importers.dialect": 9.3, "importers.leftovers": 9.25, "importers.files": 9.3,

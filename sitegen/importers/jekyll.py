@@ -16,7 +16,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -232,8 +232,8 @@ def _read_file(path: Path, source: Path,
     if is_post:
         item.section = urls.slugify(categories[0]) if categories else section
         front["tags"] = list(dict.fromkeys([*categories[1:], *front.get("tags", [])]))
-    old = _old_url(context, meta, relative, collection, url_folders, stem,
-                   date.astimezone(zone))
+    old = jekyll_urls.url_of(meta, relative, collection and context.collections[collection],
+                             context.pattern, url_folders, stem, date.astimezone(zone))
     if langs is not None:
         code = langs.of(parts, meta)
         old = langs.old_url(old, code)
@@ -340,37 +340,10 @@ def _hidden(parts: tuple[str, ...]) -> bool:
     return any(p.startswith(".") or p in {"node_modules", "vendor", "_site"} for p in parts)
 
 
-
-
-
-
 def _author(name: str, profiles: dict[str, authors.Profile]) -> str:
     """An author key -> the display name of its profile."""
     profile = profiles.get(name)
     return profile.name if profile else name
-
-
-def _old_url(context: _Context, meta: dict[str, Any], relative: Path, collection: str | None,
-             folders: list[str], stem: str, date: dt.datetime) -> str:
-    """The URL Jekyll gave the file, spelled as Jekyll spelled it (`permalinks.py`)."""
-    parts = relative.parts
-    raw_slug = str(meta.get("slug") or stem)
-    more = {"path": relative.with_suffix("").as_posix(), "basename": relative.stem}
-    categories = permalinks.jekyll_categories(meta, [] if collection else folders)
-    if collection is not None:
-        pattern = context.collections[collection]
-        more = {"collection": collection, "path": Path(*parts[1:]).with_suffix("").as_posix()}
-    elif "_posts" in parts[:-1] or "_drafts" in parts[:-1]:
-        pattern = context.pattern
-    else:
-        pattern = ""
-    permalink = meta.get("permalink")
-    if isinstance(permalink, str) and permalink.strip():
-        pattern = permalink.strip()
-    if not pattern:
-        return permalinks.jekyll_page_url(PurePosixPath(relative.as_posix()), context.pattern)
-    return permalinks.jekyll_url(pattern, categories=categories, slug=raw_slug,
-                                 name=relative.stem, date=date, more=more)
 
 
 def _dialect(body: str, settings: dict[str, Any], note: Callable[[str], None]) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sitegen.config import Config
+from sitegen.importers import permalinks
 from sitegen.importers.report import Report
 from sitegen.importers.write import Imported, old_path
 
@@ -45,3 +48,28 @@ def redirect_to(redirecting: list[tuple[Imported, dict[str, Any], str]],
             if (old := old_path(url)) is not None:
                 moved[old] = owner.path(config)
         report.converted(shown, 1, f"redirect_to {target} -> a redirect to {new}")
+
+
+def url_of(meta: dict[str, Any], relative: Path, collection: str | None, posts_pattern: str,
+           folders: list[str], stem: str, date: dt.datetime) -> str:
+    """The URL Jekyll gave the file, spelled as Jekyll spelled it (`permalinks.py`);
+    `collection` is the pattern of the file's published collection, if it is in one."""
+    parts = relative.parts
+    raw_slug = str(meta.get("slug") or stem)
+    more = {"path": relative.with_suffix("").as_posix(), "basename": relative.stem}
+    categories = permalinks.jekyll_categories(meta, [] if collection else folders)
+    if collection:
+        pattern = collection
+        more = {"collection": parts[0][1:],
+                "path": Path(*parts[1:]).with_suffix("").as_posix()}
+    elif "_posts" in parts[:-1] or "_drafts" in parts[:-1]:
+        pattern = posts_pattern
+    else:
+        pattern = ""
+    permalink = meta.get("permalink")
+    if isinstance(permalink, str) and permalink.strip():
+        pattern = permalink.strip()
+    if not pattern:
+        return permalinks.jekyll_page_url(PurePosixPath(relative.as_posix()), posts_pattern)
+    return permalinks.jekyll_url(pattern, categories=categories, slug=raw_slug,
+                                 name=relative.stem, date=date, more=more)
