@@ -25,6 +25,10 @@ from sitegen.importers.run import ImportOptions, run_import
 from tests.conftest import make_site
 from tests.imported import NEW_SITE, page, sitegen
 
+BUILDS_EDITIONS = "editions" in {f.name for f in dataclasses.fields(Config)}
+needs_editions = pytest.mark.skipif(not BUILDS_EDITIONS, reason="the build reads no "
+                                    "[editions] yet: the import writes none")
+
 
 @pytest.fixture(autouse=True)
 def _editions(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,6 +161,19 @@ def test_hugo_languages_with_content_folders_become_editions(tmp_path: Path) -> 
         encoding="utf-8")
     assert not (site / "content/de/pages/start.md").exists()  # the edition makes its home
     assert "sitegen.toml: converted: [editions.fr] added" in report
+
+
+@needs_editions  # sitegen.toml is read again, [editions] and all
+def test_importing_again_writes_no_edition_or_file_twice(tmp_path: Path) -> None:
+    old, site = hugo_dirs(tmp_path / "old"), tmp_path / "new"
+    imported("hugo", old, site)
+    first = (site / "sitegen.toml").read_text(encoding="utf-8")
+    _, name = run_import(load_config(site), ImportOptions("hugo", old), echo=lambda _: None)
+    again = (site / name).read_text(encoding="utf-8")
+    assert "files written: 0" in again
+    assert "[editions.fr] is in sitegen.toml already and was kept" in again
+    assert (site / "sitegen.toml").read_text(encoding="utf-8") == first
+    assert not list(site.glob("content/**/*-2.md"))
 
 
 # Hugo, translations by file name, the default language in its own folder ----------------
@@ -357,11 +374,6 @@ def arrived(site: Path, url: str, own_domain: str = "") -> tuple[str, str] | Non
         if own_domain and path.is_relative_to(site / "output" / own_domain.lstrip("/")):
             url = own_domain + url
     return None
-
-
-BUILDS_EDITIONS = "editions" in {f.name for f in dataclasses.fields(Config)}
-needs_editions = pytest.mark.skipif(not BUILDS_EDITIONS, reason="the build reads no "
-                                    "[editions] yet: the import writes none")
 
 
 @needs_editions
