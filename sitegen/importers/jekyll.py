@@ -109,7 +109,9 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         if read is not None:
             found.append(read)
     if languages is not None:
-        editions.link_translations(editions.group(context.translations))
+        groups = editions.group((i, k) for i, k, _ in context.translations)
+        editions.link_translations(groups)
+        languages.fallbacks(context.translations, groups, report)
     result = _convert(source, config, report, found, settings, data, base)
     result.profiles = dict(profiles)
     result.plan = languages.plan if languages else None
@@ -134,7 +136,7 @@ class _Context:
     """Author key -> profile (`_data/authors.yml`, an authors collection)."""
     languages: jekyll_languages.Languages | None = None
     """A multilingual site's languages and editions."""
-    translations: list[tuple[Imported, str]] = field(default_factory=list)
+    translations: list[tuple[Imported, str, str]] = field(default_factory=list)
     """Each item of a multilingual site with its translation key."""
 
 
@@ -236,9 +238,10 @@ def _read_file(path: Path, source: Path,
                              context.pattern, url_folders, stem, date.astimezone(zone))
     if langs is not None:
         code = langs.of(parts, meta)
+        key = langs.translation_key(parts, meta, old)
+        context.translations.append((item, key, old))
         old = langs.old_url(old, code)
         langs.plan.place(item, code)
-        context.translations.append((item, langs.translation_key(parts, meta)))
     extra = [u for u in mapped.old_urls if u != meta.get("permalink")]
     item.old_urls = list(dict.fromkeys([old, *extra]))
     if mapped.image:

@@ -32,6 +32,7 @@ from typing import Any
 from sitegen.config import Config
 from sitegen.importers import editions
 from sitegen.importers.report import Report
+from sitegen.importers.write import Imported
 from sitegen.readers import is_language
 
 KEYS = ("translation_key", "translationkey", "lang_ref", "ref", "namespace", "page_id")
@@ -70,15 +71,46 @@ class Languages:
         path = self.plan.paths.get(self.plan.key(code)) or code
         return url if url.startswith(f"/{path}/") else f"/{path}{url}"
 
-    def translation_key(self, parts: tuple[str, ...], meta: dict[str, Any]) -> str:
+    def translation_key(self, parts: tuple[str, ...], meta: dict[str, Any], url: str) -> str:
+        """The key a file shares with its translations; `url` is where Jekyll itself
+        published it (the plugins pair documents by that URL)."""
         lower = {str(k).lower(): v for k, v in meta.items()}
         found = next((str(lower[k]) for k in KEYS if lower.get(k) not in (None, "")), "")
         if found:
             return found
-        if self.prefixed and isinstance(meta.get("permalink"), str) and meta["permalink"]:
-            return "permalink:" + meta["permalink"]
+        if self.prefixed:
+            return "url:" + url
         kept = [p for p in parts if p not in self.folders and p != "_i18n"]
         return PurePosixPath(*kept).with_suffix("").as_posix()
+
+    def fallbacks(self, entries: list[tuple[Imported, str, str]],
+                  groups: dict[str, list[Imported]], report: Report) -> None:
+        """Both plugins built the whole site once per language, pairing documents by
+        URL: a default-language page with no document at its URL in a language was
+        online under that language's prefix too (`/es/2020/01/01/hello/`). That URL is
+        kept: it leads to the page's translation into the language when one is known
+        (`lang_ref`...), else to the page itself."""
+        if not self.prefixed:
+            return
+        default = self.plan.key(self.plan.default)
+        at_url: dict[str, set[str]] = {}
+        for item, _, url in entries:
+            at_url.setdefault(url, set()).add(item.edition)
+        added = 0
+        for item, key, url in entries:
+            if item.edition != default:
+                continue
+            for edition in self.plan.keys.values():
+                if edition == default or edition in at_url[url]:
+                    continue
+                owner = next((i for i in groups.get(key, []) if i.edition == edition), item)
+                owner.old_urls.append(f"/{self.plan.paths[edition]}{url}")
+                added += 1
+        if added:
+            report.converted("_config.yml", 0, f"{added} URLs under another language's "
+                             "prefix that showed a default-language page for want of a "
+                             "document in that language (the plugin's fallback) redirect "
+                             "to its translation, else to that page")
 
 
 def _primary(code: str) -> str:
