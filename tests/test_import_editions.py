@@ -200,6 +200,7 @@ def hugo_suffix(root: Path) -> Path:
     old = make_site(root, {
         "config/_default/hugo.yaml": HUGO_SUFFIX_CONFIG,
         "config/_default/languages.yaml": HUGO_SUFFIX_LANGUAGES,
+        "config/_default/menus.en.yaml": "main:\n  - name: News\n    url: /berita/\n",
         "content/berita/banjir.md": "---\ntitle: Banjir\ndate: 2024-02-01\n---\n\nAir.\n",
         "content/berita/banjir.en.md": "---\ntitle: Flood\ndate: 2024-02-01\n---\n\nWater.\n",
         "content/berita/gempa/index.md": "---\ntitle: Gempa\ndate: 2024-02-02\n---\n\nGoyang.\n",
@@ -218,7 +219,8 @@ def test_hugo_translations_by_file_name_and_the_default_language_in_a_subfolder(
     config = settings(site)
     assert config["site"]["language"] == "id"
     assert config["editions"] == {"en": {"language": "en", "title": "Suffixed (English)",
-                                         "path": "en"}}
+                                         "path": "en",  # menus.en.yaml is English's menu
+                                         "menu": [{"name": "News", "url": "/en/berita/"}]}}
     banjir = front(site / "content/berita/banjir.md")
     flood = front(site / "content/en/berita/banjir.md")
     # defaultContentLanguageInSubdir: the Indonesian pages were under /id/.

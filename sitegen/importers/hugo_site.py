@@ -69,7 +69,29 @@ def settings(source: Path, report: Report) -> dict[str, Any]:
             path = folder / f"{key}.{suffix}"
             if key not in found and confined.file(path) is not None:
                 found[key] = _read(path, path.relative_to(source).as_posix(), report)
+    _per_language_files(source, folder, found, confined, report)
     return found
+
+
+def _per_language_files(source: Path, folder: Path, found: dict[str, Any],
+                        confined: Confined, report: Report) -> None:
+    """`config/_default/menus.fr.toml` and `params.fr.toml`: a language's own menus and
+    params, as Hugo reads them (into `languages.fr`)."""
+    languages = found.get("languages")
+    if not isinstance(languages, dict) or not folder.is_dir():
+        return
+    by_code = {str(code).lower(): code for code in languages}
+    for path in sorted(folder.iterdir()):
+        parts = path.name.split(".")
+        if len(parts) != 3 or parts[0] not in ("menus", "params") or \
+                parts[2] not in ("toml", "yaml", "yml", "json"):
+            continue
+        code = by_code.get(parts[1].lower())
+        if code is None or confined.file(path) is None:
+            continue
+        entry = languages[code] if isinstance(languages[code], dict) else {}
+        entry.setdefault(parts[0], _read(path, path.relative_to(source).as_posix(), report))
+        languages[code] = entry
 
 
 @dataclass(frozen=True)
