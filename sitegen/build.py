@@ -236,7 +236,7 @@ def _read(run: _Run, workers: Workers, held: Path) -> tuple[Sources, MdLinks]:
         sources = merge.read(run.parts)
         run.lap("read")
         return sources, MdLinks()
-    sources = read_all(run.config, run.store, workers, held)
+    sources = read_all(run.config, run.store, workers, held, shards.others(run.options.shard))
     run.report.parsed = sources.parsed
     run.report.warnings.extend(sources.warnings)
     if run.options.keep_going or run.config.build.keep_going:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from sitegen.config import Config
 from sitegen.dates import DateError, parse_date, to_aware
 from sitegen.errors import Problem, did_you_mean
 from sitegen.images import image_size, picture_problems, static_file
-from sitegen.markup import md_links, render_markdown, reset_markdown
+from sitegen.markup import Rendered, md_links, render_markdown, reset_markdown
 from sitegen.messages import ntr, tr
 from sitegen.model import Article, Image
 from sitegen.newsroom import LiveEntry
@@ -157,8 +158,10 @@ def _yaml_hint(reason: str) -> str:
     return ""
 
 
-def read_source(path: Path, config: Config) -> tuple[Article | None, list[Problem]]:
-    """Parse, validate and render one source file."""
+def read_source(path: Path, config: Config, skip_body: Callable[[str], bool] | None = None,
+                ) -> tuple[Article | None, list[Problem]]:
+    """Parse, validate and render one source file; with `skip_body`, a file whose page's
+    output file it admits (and that has a summary) is read without converting its body."""
     where = path.relative_to(config.root).as_posix()
     front, problems = split_front_matter(path.read_bytes(), where)
     if front is None:
@@ -275,33 +278,43 @@ def read_source(path: Path, config: Config) -> tuple[Article | None, list[Proble
             "title; write the story below the closing '---' (or set draft: true)"),
             warning=True, kind="empty body"))
     mode = config.markdown.raw_html
-    try:
-        with timelimit.limit():
-            rendered = render_markdown(body, config.base_path, str(static_dir(config)),
-                                       language or config.site.language, config.images,
-                                       escape_html=mode == "escape")
-    except RecursionError:
-        problems.append(Problem(where, len(front.lines) + 3, "the text is nested too deeply "
-                                "(lists, quotes or brackets inside each other hundreds of "
-                                "levels deep) to be converted: flatten it"))
-        return None, problems
-    except timelimit.TimeLimitExceeded:
-        reset_markdown()
-        problems.append(Problem(where, len(front.lines) + 3, "the text took more than "
-                                f"{timelimit.SECONDS:g} s to convert (thousands of repeated "
-                                "'<', '[' or similar marks?): split or simplify it"))
-        return None, problems
-    body_line = len(front.lines) + 3  # the opening '---', the front matter, the closing one
-    problems.extend(Problem(where, body_line + line - 1, message)
-                    for line, message in rendered.problems)
-    if rendered.problems:
-        return None, problems
-    problems.extend(template_code(rendered.html, body, where, body_line))
-    problems.extend(_body_picture_problems(
-        [p["src"] for p in rendered.pictures], rendered.html, body, body_line, config, where))
-    if [p for p in problems if not p.warning]:
-        return None, problems
-    html = sanitize.body_html(rendered.html, mode)
+    # Another shard's article (`build --shard`): its pages are that shard's, so only what
+    # lists and cards show of it is needed, and a written summary means its body need not
+    # be converted (cards show no reading time).
+    if skip_body is not None and news.kind != "live" and values.get("summary", "").strip() \
+            and skip_body(urls.output_file(site_path)):
+        rendered, html = Rendered("", "", "", 0, 0), ""
+    else:
+        try:
+            with timelimit.limit():
+                rendered = render_markdown(body, config.base_path, str(static_dir(config)),
+                                           language or config.site.language, config.images,
+                                           escape_html=mode == "escape")
+        except RecursionError:
+            problems.append(Problem(where, len(front.lines) + 3, "the text is nested too "
+                                    "deeply (lists, quotes or brackets inside each other "
+                                    "hundreds of levels deep) to be converted: flatten it"))
+            return None, problems
+        except timelimit.TimeLimitExceeded:
+            reset_markdown()
+            problems.append(Problem(where, len(front.lines) + 3, "the text took more than "
+                                    f"{timelimit.SECONDS:g} s to convert (thousands of "
+                                    "repeated '<', '[' or similar marks?): split or simplify "
+                                    "it"))
+            return None, problems
+        # The opening '---', the front matter, the closing one.
+        body_line = len(front.lines) + 3
+        problems.extend(Problem(where, body_line + line - 1, message)
+                        for line, message in rendered.problems)
+        if rendered.problems:
+            return None, problems
+        problems.extend(template_code(rendered.html, body, where, body_line))
+        problems.extend(_body_picture_problems(
+            [p["src"] for p in rendered.pictures], rendered.html, body, body_line, config,
+            where))
+        if [p for p in problems if not p.warning]:
+            return None, problems
+        html = sanitize.body_html(rendered.html, mode)
     return Article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
         # A page may have no date; Article.date is typed for articles, which always do.

@@ -74,6 +74,22 @@ def owner(output: str, count: int) -> int:
     return (prefix * count >> 64) + 1
 
 
+@dataclasses.dataclass(frozen=True)
+class Others:
+    """Admits the output files of the other shards' pages: a shard reads those articles
+    without converting their bodies (readers.py). A dataclass, so that it pickles into
+    the workers and its repr (in the read keys) is the same in every build."""
+
+    shard: Shard
+
+    def __call__(self, output: str) -> bool:
+        return owner(output, self.shard.count) != self.shard.number
+
+
+def others(shard: Shard | None) -> Others | None:
+    return None if shard is None else Others(shard)
+
+
 def default_output(config: Config, shard: Shard) -> Path:
     """Where a shard writes without --output: beside the site's output folder."""
     out = config.output_dir

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from sitegen import bodies, cache, readers, static_stamps
@@ -29,10 +30,13 @@ class Sources:
 
 
 def read_all(config: Config, store: cache.BuildCache, workers: Workers,
-             folder: Path) -> Sources:
-    """Every source of the site, in path order, with the problems of each."""
+             folder: Path, skip_body: Callable[[str], bool] | None = None) -> Sources:
+    """Every source of the site, in path order, with the problems of each. `skip_body`
+    (a shard's): the output files of the articles whose bodies are not converted."""
     context = cache.read_context(config, static_stamps.static_stamp(store.state,
                                                                     readers.static_dir(config)))
+    if skip_body is not None:  # what is read of a file depends on which shard reads it
+        context += f"\0{skip_body!r}"
     found: dict[str, tuple[Article | None, list[Problem]]] = {}
     keys: dict[str, str] = {}
     pending: list[tuple[Path, str, str]] = []
@@ -63,7 +67,7 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
     shown = {hit[0].body_ref for hit in found.values() if hit[0] is not None}
     for ref in [ref for ref in checked if ref not in shown]:
         del checked[ref]
-    read = functools.partial(_read_off_main, config=config, folder=folder)
+    read = functools.partial(_read_off_main, config=config, folder=folder, skip_body=skip_body)
     results = workers.map("read", read, [path for path, _, _ in pending])
     parsed = []
     for (_, relative, key), (article, problems) in zip(pending, results, strict=True):
@@ -95,10 +99,11 @@ def _intact(folder: Path, ref: str, checked: dict[str, object]) -> bool | None:
     return kept
 
 
-def _read_off_main(path: Path, config: Config, folder: Path) -> tuple[Article | None,
-                                                                      list[Problem]]:
+def _read_off_main(path: Path, config: Config, folder: Path,
+                   skip_body: Callable[[str], bool] | None = None,
+                   ) -> tuple[Article | None, list[Problem]]:
     """Read a source where it is converted (a worker) and keep its body on disk there."""
-    article, problems = readers.read_source(path, config=config)
+    article, problems = readers.read_source(path, config=config, skip_body=skip_body)
     if article is not None and article.body_html:
         article = dataclasses.replace(article, body_html="",
                                       body_ref=bodies.save(folder, article.body_html))

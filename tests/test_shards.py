@@ -164,3 +164,33 @@ def test_the_manifest_gives_back_the_articles_it_was_written_from(tmp_path: Path
                                         kinds.url_clashes)
     assert site_model.series and site_model.tags and any(a.image for a in articles)
     assert {getattr(a.date.tzinfo, "key", None) for a in articles if a.date} == {"Asia/Jakarta"}
+
+
+def test_a_shard_reads_other_shards_articles_without_converting_their_bodies(
+        tmp_path: Path) -> None:
+    from sitegen import readers
+    from tests.conftest import article, make_site
+
+    site = make_site(tmp_path / "site", {
+        "content/berita/dengan-ringkasan.md": article("Dengan Ringkasan", summary="Ringkas.",
+                                                      body="Isi **panjang** di sini."),
+        "content/berita/tanpa-ringkasan.md": article("Tanpa Ringkasan", body="Paragraf awal."),
+    })
+    config = load_config(site)
+    written = site / "content/berita/dengan-ringkasan.md"
+    full, _ = readers.read_source(written, config)
+    other, _ = readers.read_source(written, config, skip_body=lambda output: True)
+    mine, _ = readers.read_source(written, config, skip_body=lambda output: False)
+    assert full is not None and other is not None and mine == full
+    assert "<strong>panjang</strong>" in full.body_html and full.word_count
+    assert other.body_html == "" and other.word_count == 0
+    assert shards.Others(shards.Shard(1, 2))("berita/dengan-ringkasan/index.html") == (
+        shards.owner("berita/dengan-ringkasan/index.html", 2) == 2)
+    # Cards show the summary: without a written one, the body gives it, so it is converted.
+    derived = site / "content/berita/tanpa-ringkasan.md"
+    assert readers.read_source(derived, config, skip_body=lambda output: True)[0] == \
+        readers.read_source(derived, config)[0]
+    assert other.summary == "Ringkas." and {k: v for k, v in vars(other).items() if k not in (
+        "body_html", "word_count", "reading_time", "toc_html", "md_links")} == {
+        k: v for k, v in vars(full).items() if k not in (
+            "body_html", "word_count", "reading_time", "toc_html", "md_links")}
