@@ -117,6 +117,7 @@ def hugo_dirs(root: Path) -> Path:
         "content/german/posts/hallo.md": post.format(
             title="Hallo", day=7, extra="lang: de\n", body="Deutsch."),
         "content/german/_index.md": "---\ntitle: Start\n---\n\nWillkommen.\n",
+        "content/french/posts/_index.md": "---\ntitle: Articles\n---\n\nTous.\n",
         "content/german/about.md": "---\ntitle: Über uns\n---\n\nWir.\n",
         "content/japanese/posts/konnichiwa.md": post.format(
             title="こんにちは", day=8, extra="", body="日本語。"),
@@ -160,6 +161,9 @@ def test_hugo_languages_with_content_folders_become_editions(tmp_path: Path) -> 
     assert "[the other](/posts/budget/)" in (site / "content/posts/hello.md").read_text(
         encoding="utf-8")
     assert not (site / "content/de/pages/start.md").exists()  # the edition makes its home
+    # A section's own page in an edition is out of the way of that edition's section front.
+    assert "page URL /fr/posts/ is the front page of a section" in report
+    assert front(site / "content/fr/pages/posts-2.md")["title"] == "Articles"
     assert "sitegen.toml: converted: [editions.fr] added" in report
 
 
