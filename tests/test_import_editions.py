@@ -272,7 +272,8 @@ def polyglot(root: Path) -> Path:
     old = make_site(root, {
         "_config.yml": POLYGLOT,
         "_posts/2020-01-01-hello.md": "---\ntitle: Hello\n---\n\nHi.\n",
-        "_posts/es/2020-01-01-hello.md": "---\ntitle: Hola\nlang: es\n---\n\nHola.\n",
+        "_posts/es/2020-01-01-hello.md": "---\ntitle: Hola\nlang: es\n---\n\nHola. "
+                                         "[Nosotros](/about/), [Rain](/2020/02/02/rain/).\n",
         "_posts/pt-BR/2020-01-01-hello.md": "---\ntitle: Olá\nlang: pt-BR\n---\n\nOi.\n",
         "_posts/2020-02-02-rain.md": "---\ntitle: Rain\nlang_ref: rain\n---\n\nWet.\n",
         "_posts/es/2020-02-02-lluvia.md": "---\ntitle: Lluvia\nlang: es\nlang_ref: rain\n"
@@ -301,6 +302,10 @@ def test_jekyll_polyglot_languages_become_editions(tmp_path: Path) -> None:
     assert hola["aliases"] == ["/es/2020/01/01/hello/"]
     assert ola["aliases"] == ["/pt-BR/2020/01/01/hello/"]
     assert "lang" not in hola and "lang" not in ola
+    # polyglot made `/about/` in a Spanish page `/es/about/`: the Spanish page, where
+    # there is one; the old URL of an untranslated page is its fallback's (`/es/...`).
+    body = (site / "content/es/berita/hello.md").read_text(encoding="utf-8")
+    assert "[Nosotros](/es/about/), [Rain](/es/berita/lluvia/)" in body
     assert hello["translation_key"] == hola["translation_key"] == ola["translation_key"]
     lluvia, rain = front(site / "content/es/berita/lluvia.md"), front(
         site / "content/berita/rain.md")

@@ -112,7 +112,8 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         groups = editions.group((i, k) for i, k, _ in context.translations)
         editions.link_translations(groups)
         languages.fallbacks(context.translations, groups, report)
-    result = _convert(source, config, report, found, settings, data, base)
+    result = _convert(source, config, report, found, settings, data, base,
+                      bool(languages and languages.prefixed))
     result.profiles = dict(profiles)
     result.plan = languages.plan if languages else None
     return result
@@ -253,7 +254,8 @@ def _read_file(path: Path, source: Path,
 
 def _convert(source: Path, config: Config, report: Report,
              found: list[tuple[Imported, dict[str, Any], str]], settings: dict[str, Any],
-             data: dict[str, Any], base: str) -> Result:
+             data: dict[str, Any], base: str, relativized: bool = False) -> Result:
+    """...; `relativized`: a plugin published `/x/` in a Spanish page as `/es/x/`."""
     redirecting = [(item, meta, shown) for item, meta, shown in found
                    if isinstance(meta.get("redirect_to"), (str, list)) and meta["redirect_to"]]
     found = [entry for entry in found if entry not in redirecting]
@@ -283,6 +285,7 @@ def _convert(source: Path, config: Config, report: Report,
         if n.split("/")[-1] in by_name else None, root=confined.root)
     converter = liquid.Converter(site, report)
     result = Result([])
+    views = {"": moved}
     for item, meta, shown in found:
         page = {**meta, "url": item.path(config), "title": item.front.get("title", "")}
         try:
@@ -311,7 +314,9 @@ def _convert(source: Path, config: Config, report: Report,
                           r"\1/", body)
         if item.old_urls:  # the browser resolved relative paths against the old URL
             body = files.absolute_references(body, old_path(item.old_urls[0]) or "/")
-        item.body = rewrite_links(body, moved)
+        if relativized and item.prefix not in views:  # once per edition
+            views[item.prefix] = jekyll_languages.relative(moved, item.prefix)
+        item.body = rewrite_links(body, views.get(item.prefix, moved))
         new = item.path(config)
         item.front["aliases"] = sorted({p for u in item.old_urls
                                         if (p := old_path(u)) and p != new})

@@ -113,6 +113,14 @@ class Languages:
                              "to its translation, else to that page")
 
 
+def relative(moved: dict[str, str], prefix: str) -> dict[str, str]:
+    """Old URL -> new URL as a page of the edition at `prefix` reads its links: polyglot
+    relativized `/about/` in a Spanish page to `/es/about/`, so the Spanish page's link
+    leads to the Spanish page where there is one."""
+    inside = {p[len(prefix):]: new for p, new in moved.items() if p.startswith(prefix + "/")}
+    return {**moved, **inside}
+
+
 def _primary(code: str) -> str:
     return code.replace("_", "-").split("-")[0].lower()
 
