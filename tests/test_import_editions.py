@@ -167,6 +167,18 @@ def test_hugo_languages_with_content_folders_become_editions(tmp_path: Path) -> 
     assert "sitegen.toml: converted: [editions.fr] added" in report
 
 
+def test_into_a_site_of_another_language_every_old_language_is_an_edition(
+        tmp_path: Path) -> None:
+    # An English and French archive into an Indonesian site that keeps its settings.
+    site = tmp_path / "new"
+    report = imported("hugo", hugo_dirs(tmp_path / "old"), site, keep=True)
+    config = settings(site)
+    assert config["site"]["language"] == "id"
+    assert set(config["editions"]) == {"en", "fr", "de"}
+    assert front(site / "content/en/posts/hello.md")["aliases"] == ["/2024/01/hello/"]
+    assert "no language of the old site is the site's own ('id')" in report
+
+
 @needs_editions  # sitegen.toml is read again, [editions] and all
 def test_importing_again_writes_no_edition_or_file_twice(tmp_path: Path) -> None:
     old, site = hugo_dirs(tmp_path / "old"), tmp_path / "new"
