@@ -154,8 +154,9 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                     renders = _render(run, site, views, site_view, decision, staging, workers,
                                       static)
                     static_stage.copy_files(run.config, static, plan, folder, staging)
-                    _shard_files(run, site, sources, renders, staging, held)
+                    _merged_pages(run, staging)
                     _search(run, site, renders, staging)
+                    _manifest(run, site, sources, renders, staging, held)
                     checked = _check_links(run, _TreeFiles(staging), site, md_links, workers,
                                            written=staging.written)
                     run.store.forget_renders()  # until the state describes the new tree
@@ -372,21 +373,31 @@ def _pictures(run: _Run, site: Site, static: dict[str, Path], folder: Path,
                                       run.options.reuse_output)
 
 
-def _shard_files(run: _Run, site: Site, sources: Sources, renders: dict[str, str],
-                 staging: write.Staging, held: Path) -> None:
-    """A shard's manifest into its partial output; a merge's shard pages into the site."""
-    if run.options.shard:
-        shards.write_manifest(staging, run.config, run.options.shard, run.options.selection,
-                              site, sources.keys, renders, held)
-    elif run.parts:
+def _merged_pages(run: _Run, staging: write.Staging) -> None:
+    """A merge: the pages (and search shards) the shards made, into the new tree."""
+    if run.parts:
         for relative, source in merge.pages(run.parts):
             staging.copy(relative, source)
 
 
+def _manifest(run: _Run, site: Site, sources: Sources, renders: dict[str, str],
+              staging: write.Staging, held: Path) -> None:
+    """A shard: its manifest, which lists its pages and search shards too."""
+    if run.options.shard:
+        made = [*renders, *(f for f in staging.keep if f.startswith(search.BUNDLE_DIR + "/"))]
+        shards.write_manifest(staging, run.config, run.options.shard, run.options.selection,
+                              site, sources.keys, made, held)
+
+
 def _search(run: _Run, site: Site, renders: dict[str, str], staging: write.Staging) -> None:
-    if run.config.build.search and not run.options.shard:  # the merge indexes every page
+    """The search index: a shard indexes the search shards that hold only its pages, the
+    merge the others, and lists them all."""
+    if run.config.build.search:
+        part = shards.search_part(run.options.shard) if run.options.shard else \
+            merge.search_part(run.parts, run.config, site) if run.parts else None
         run.report.search_indexed = search.build_index(staging, run.config, site, renders,
-                                                       run.store.directory, run.options.progress)
+                                                       run.store.directory, run.options.progress,
+                                                       part)
         run.lap("search")
 
 

@@ -20,7 +20,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import cache, pictures, readers, shard_manifest, shards, themes
+from sitegen import (
+    cache,
+    pictures,
+    readers,
+    search,
+    search_shards,
+    shard_manifest,
+    shards,
+    themes,
+    urls,
+)
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Article, Site
@@ -129,6 +139,18 @@ def make_pictures(config: Config, site: Site, static: dict[str, Path], folder: P
     if missing:
         raise SitegenError(missing)
     return plan
+
+
+def search_part(parts: Parts, config: Config, site: Site) -> search.Part:
+    """The search shards that the build shards indexed (their bundles came with their
+    pages): the merge indexes the others and lists them all."""
+    planned = search_shards.plan((urls.output_file(a.path) for a in (*site.articles,
+                                                                     *site.pages)),
+                                 config.build.search_shard_pages)
+    made = {f for files in parts.files for f in files
+            if f.startswith(search.BUNDLE_DIR + "/")}
+    return search.Part(done=frozenset(name for name in planned
+                                      if search.bundle_marker(planned, name) in made))
 
 
 def pages(parts: Parts) -> Iterator[tuple[str, Path]]:

@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -61,20 +62,26 @@ class Output(Protocol):
 
 def build_index(staging: Output, config: Config, site: Site, renders: dict[str, str],
                 cache_dir: Path | None,
-                progress: Callable[[str, int, int], None] | None = None) -> list[str]:
+                progress: Callable[[str, int, int], None] | None = None,
+                part: Part | None = None) -> list[str]:
     """Index the site's articles and pages, shard by shard, into the new tree; return the
     shards that Pagefind indexed (the others were kept from the cache). Raise
-    SitegenError on failure."""
+    SitegenError on failure. `part`: a build shard's or a merge's share of the work."""
     command = pagefind_command()
     shards = search_shards.plan((urls.output_file(a.path) for a in (*site.articles, *site.pages)),
                                 config.build.search_shard_pages)
     if not shards:  # nothing to search yet: Pagefind refuses to write an empty index
         return []
+    part = part or Part()
     state = _State(cache_dir, f"{_pagefind_version()}\0{config.site.language}")
     indexed: list[str] = []
     with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=staging.dir.parent) as work:
         locations = []
         for number, (name, members) in enumerate(shards.items()):
+            if number:
+                locations.append(f"{SHARDS_DIR}/{name}/")
+            if not part.indexes(name, members):  # another build shard's, or done by one
+                continue
             digests = {output: state.page_digest(output, renders.get(output, ""), staging)
                        for output in members}
             key = search_shards.shard_digest(state.context, digests)
@@ -86,8 +93,6 @@ def build_index(staging: Output, config: Config, site: Site, renders: dict[str, 
             if progress:
                 progress("search", number + 1, len(shards))
             location = BUNDLE_DIR if number == 0 else f"{BUNDLE_DIR}/{SHARDS_DIR}/{name}"
-            if number:
-                locations.append(f"{SHARDS_DIR}/{name}/")
             for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
                 relative = path.relative_to(bundle).as_posix()
                 if relative == _KEY_FILE:
@@ -97,10 +102,36 @@ def build_index(staging: Output, config: Config, site: Site, renders: dict[str, 
                 if number == 0 or relative == "pagefind-entry.json" or relative.endswith(
                         ".pf_meta") or relative.split("/")[0] in _INDEX_FOLDERS:
                     _put(staging, f"{location}/{relative}", path, cached=cache_dir is not None)
-        staging.write(f"{BUNDLE_DIR}/{MANIFEST}",
-                      json.dumps({"shards": locations}, indent=1).encode() + b"\n")
+        if part.lists:
+            staging.write(f"{BUNDLE_DIR}/{MANIFEST}",
+                          json.dumps({"shards": locations}, indent=1).encode() + b"\n")
     state.save(shards)
     return indexed
+
+
+@dataclass(frozen=True)
+class Part:
+    """Which search shards this build indexes: all, in a whole build; in a build shard
+    (`--shard`), those whose pages are all its own; in a merge, the others. Only a
+    merge or a whole build writes the list of shards."""
+
+    owns: Callable[[str], bool] | None = None
+    """A build shard's: admits its own output files."""
+    done: frozenset[str] = frozenset()
+    """A merge's: the search shards that the build shards indexed."""
+    lists: bool = True
+
+    def indexes(self, name: str, members: list[str]) -> bool:
+        if self.owns is not None:
+            return all(self.owns(member) for member in members)
+        return name not in self.done
+
+
+def bundle_marker(shards: dict[str, list[str]], name: str) -> str:
+    """The file whose presence in a build shard's output says it indexed `name`."""
+    first = next(iter(shards))
+    return f"{BUNDLE_DIR}/pagefind-entry.json" if name == first else \
+        f"{BUNDLE_DIR}/{SHARDS_DIR}/{name}/pagefind-entry.json"
 
 
 def _index_shard(command: list[str], staging: Output, members: list[str], work: Path) -> Path:

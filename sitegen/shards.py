@@ -27,11 +27,11 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
-from sitegen import bodies, cache, shard_manifest, urls
+from sitegen import bodies, cache, search, shard_manifest, urls
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.kinds.base import Kind
@@ -88,6 +88,14 @@ class Others:
 
 def others(shard: Shard | None) -> Others | None:
     return None if shard is None else Others(shard)
+
+
+def search_part(shard: Shard) -> search.Part:
+    """The search shards a build shard indexes: those whose pages are all its own (every
+    one, when the number of shards is a power of two and the index has at least as many
+    shards; else the merge indexes the rest)."""
+    return search.Part(owns=lambda output: owner(output, shard.count) == shard.number,
+                       lists=False)
 
 
 def default_output(config: Config, shard: Shard) -> Path:
@@ -150,7 +158,7 @@ class Staging(Protocol):
 
 def write_manifest(staging: Staging, config: Config, shard: Shard,
                    options: tuple[object, ...], site: Site, keys: dict[str, str],
-                   renders: dict[str, str], held: Path) -> None:
+                   files: Iterable[str], held: Path) -> None:
     """The manifest, into the new tree: each owned article with its read key, the body
     only of those a full-content feed shows (the site's and each section's newest)."""
     mine, pages = owned(site, shard)
@@ -168,7 +176,7 @@ def write_manifest(staging: Staging, config: Config, shard: Shard,
     # held in memory whole.
     with tempfile.TemporaryDirectory(prefix=".sitegen-manifest-", dir=staging.dir.parent) as t:
         path = Path(t) / shard_manifest.NAME
-        shard_manifest.write(path, header(config, shard, options), records(), renders)
+        shard_manifest.write(path, header(config, shard, options), records(), files)
         # Its time stands for its bytes: the copy is seen as unchanged only when it is.
         stamp = int.from_bytes(_file_digest(path)[:4], "big") * 1_000_000_000
         os.utime(path, ns=(stamp, stamp))

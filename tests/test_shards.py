@@ -24,7 +24,11 @@ def sample_copy(tmp_path: Path) -> Path:
     feeds) with a scheduled, an expired and a moved article (an alias)."""
     site = tmp_path / "site"
     shutil.copytree(Path(__file__).resolve().parent.parent / "content", site / "content")
-    shutil.copy(Path(__file__).resolve().parent.parent / "sitegen.toml", site / "sitegen.toml")
+    config = (Path(__file__).resolve().parent.parent / "sitegen.toml").read_text("utf-8")
+    # Search shards of at most 4 pages: each lies in one build shard, which indexes it.
+    assert "search_shard_pages = 2000" in config
+    (site / "sitegen.toml").write_text(config.replace("search_shard_pages = 2000",
+                                                      "search_shard_pages = 4"), "utf-8")
     for relative, text in EXTRAS.items():
         (site / relative).write_text(text, encoding="utf-8")
     return site
@@ -32,9 +36,13 @@ def sample_copy(tmp_path: Path) -> Path:
 
 def build_sharded(site: Path, count: int, merged: Path) -> list[Path]:
     parts = [site / f"part{k}" for k in range(1, count + 1)]
+    indexed = []
     for number, part in enumerate(parts, start=1):
-        build_site(site, output=part, shard=shards.Shard(number, count))
-    build_site(site, output=merged, merge=tuple(parts))
+        indexed += build_site(site, output=part, shard=shards.Shard(number, count)
+                              ).search_indexed
+    report = build_site(site, output=merged, merge=tuple(parts))
+    # The shards indexed every search shard; the merge only listed them.
+    assert len(indexed) > 2 and report.search_indexed == []
     return parts
 
 
@@ -55,8 +63,10 @@ def test_two_shards_merged_are_the_local_build_byte_for_byte_also_after_an_edit(
              for p in parts]
     assert owned[0] and owned[1] and not owned[0] & owned[1]
     assert f"{SEED}index.html" in owned[0] | owned[1] and ALIAS in owned[0] | owned[1]
-    assert not any((p / "index.html").exists() or (p / "pagefind").exists() for p in parts)
+    assert not any((p / "index.html").exists() or (p / "pagefind/shards.json").exists()
+                   for p in parts)
     assert (site / "merged" / "pagefind" / "pagefind-entry.json").is_file()
+    assert len((site / "merged/pagefind/shards.json").read_text().split("shards/")) > 3
 
     # A body edit: each shard rebuilds from its cache, the merge again; a clean build of
     # the edited site gives the same bytes.
