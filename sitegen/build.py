@@ -26,8 +26,8 @@ from sitegen import (
     claims,
     collect,
     deps,
+    editions,
     hostfiles,
-    kinds,
     merge,
     picture_cache,
     pictures,
@@ -53,6 +53,7 @@ from sitegen.page_inputs import PageInputs
 from sitegen.render_pages import render_pages
 from sitegen.sources import Sources, read_all, skip_bad
 from sitegen.state import BuildState
+from sitegen.translations import Translations
 from sitegen.views import View, Views, clock_state
 from sitegen.workers import Progress, Workers
 
@@ -143,7 +144,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                     not run.parts:  # a shard's page may change with no source changed
                 _recheck(run, site, md_links, workers, sources)  # nothing changed at all
                 return run.report
-            site = collect.relate(site)
+            run.editions, site = editions.relate(run.editions)
             with static_stage.pictures_folder(run.config, run.options.use_cache) as folder:
                 plan = _pictures(run, site, static, folder, workers)
                 run.lap("pictures")
@@ -181,6 +182,8 @@ class _Run:
     report: BuildReport
     chain: tuple[themes.Theme, ...]
     cache_dir: Path | None
+    editions: list[editions.Edition] = field(default_factory=list)
+    """Each edition's Config and Site (one, the site's own, without [editions])."""
     site_key: str = ""
     theme: str = ""
     """The theme's stamp (templates and translations)."""
@@ -254,12 +257,13 @@ def _select(run: _Run, sources: Sources) -> Site:
     """What is published as of the build's time, and what was held back."""
     options, articles = run.options, sources.articles
     selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
-    site, problems = collect.select_site(articles, run.config, selection, kinds.url_clashes)
+    run.editions, site, problems = editions.select(articles, run.config, selection)
     if options.keep_going or run.config.build.keep_going:  # a URL clash leaves one out
-        articles, site, problems, clashed = collect.skip_clashes(
-            articles, run.config, selection, site, problems, kinds.url_clashes)
-        run.report.skipped += clashed
-        sources.articles = articles
+        skipped = editions.skip_clashes(articles, run.config, selection, problems)
+        if skipped is not None:
+            articles, run.editions, site, problems, clashed = skipped
+            run.report.skipped += clashed
+            sources.articles = articles
     run.report.held = held_back(articles, selection)
     # render.check_templates works once the workers' constructor set up the environment.
     _stop_on([*problems, *render.check_templates()], options.strict)
@@ -294,13 +298,18 @@ def _recheck(run: _Run, site: Site, md_links: MdLinks, workers: Workers,
 def _views(run: _Run, site: Site, static: dict[str, Path], plan: pictures.Plan,
            folder: Path) -> tuple[Views, View]:
     config, options = run.config, run.options
-    views = Views(site, config, options.now,
-                  {v.output: (folder / v.key).stat().st_size for v in plan.variants},
-                  preview=options.preview)
-    site_view = views.site_view(themes.fingerprint(static),
-                                themes.translations(run.chain, config.site.language),
-                                themes.merged_params(run.chain, config), options.now)
-    return views, site_view
+    sizes = {v.output: (folder / v.key).stat().st_size for v in plan.variants}
+
+    def make(edition_site: Site, edition: Config, index: Translations | None) -> Views:
+        return Views(edition_site, edition, options.now, sizes, preview=options.preview,
+                     translations=index)
+    missing = editions.views(run.editions, run.chain, make, themes.fingerprint(static),
+                             themes.merged_params(run.chain, config), options.now, config.root)
+    _stop_on(missing, options.strict)
+    run.report.warnings.extend(missing)
+    first = run.editions[0]
+    assert first.views is not None
+    return first.views, first.site_view
 
 
 def _decide(run: _Run, sources: Sources, site: Site, static: dict[str, Path], views: Views,
@@ -318,6 +327,7 @@ def _decide(run: _Run, sources: Sources, site: Site, static: dict[str, Path], vi
         deps.site_inputs([*parts[:4], *parts[6:]], site_view, views), deps.load_inputs(store),
         deps.card_digests(views, metas), str(run.output),
         store.renders, keep=decision.replan is None, carry=decision.replan is not None)
+    editions.page_inputs(run.editions, decision.inputs, [*parts[:4], *parts[6:]], metas)
     return known, decision
 
 
@@ -336,14 +346,14 @@ def _render(run: _Run, site: Site, views: Views, site_view: View, decision: deps
         wanted, only = shards.wanted(site, run.options.shard, wanted), shards.kinds_built
     elif run.options.merge:
         only = merge.kinds_built
-    jobs = render.plan(site, config, site_view, views, run.options.now, wanted,
-                       decision.inputs, only)
+    jobs = editions.plan(run.editions, run.options.now, wanted, site, only)
     run.lap("collect")
     # The pages are a stream, counted only at its end: the last build's count, or a page
     # a source and term, is the progress display's estimate.
     expected = len(store.renders) or (len(site.articles) + len(site.pages) + len(
         site.sections) + len(site.tags) + len(site.authors))
-    done = render_pages(jobs, run.theme, cache.digest(site_view), store, staging, workers,
+    done = render_pages(jobs, run.theme, editions.site_digests(run.editions, cache.digest),
+                        store, staging, workers,
                         decision.state.shows, expected, decision.inputs.kept)
     for kept, _ in decision.inputs.kept:  # the bodies a kept page shows are as they were
         if kept in store.previous.shows:
@@ -391,13 +401,15 @@ def _manifest(run: _Run, site: Site, sources: Sources, renders: dict[str, str],
 
 def _search(run: _Run, site: Site, renders: dict[str, str], staging: write.Staging) -> None:
     """The search index: a shard indexes the search shards that hold only its pages, the
-    merge the others, and lists them all."""
+    merge the others, and lists them all; each edition has its own index."""
     if run.config.build.search:
-        part = shards.search_part(run.options.shard) if run.options.shard else \
-            merge.search_part(run.parts, run.config, site) if run.parts else None
-        run.report.search_indexed = search.build_index(staging, run.config, site, renders,
-                                                       run.store.directory, run.options.progress,
-                                                       part)
+        for edition in run.editions:
+            part = shards.search_part(run.options.shard) if run.options.shard else \
+                merge.search_part(run.parts, edition.config, edition.site) if run.parts \
+                else None
+            run.report.search_indexed += search.build_index(
+                staging, edition.config, edition.site, renders, run.store.directory,
+                run.options.progress, part, editions.bundle(edition.config))
         run.lap("search")
 
 

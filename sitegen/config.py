@@ -191,6 +191,25 @@ class AuthorConfig:
 
 
 @dataclass(frozen=True)
+class EditionConfig:
+    """One more edition of the site (`[editions.<key>]`): its own language, address,
+    title, time zone, sections and menu; [site] is the default edition, at the root."""
+
+    language: str = ""
+    title: str = ""
+    description: str = ""
+    path: str = ""
+    """The URL prefix (`en` -> /en/); default: the edition's key."""
+    base_url: str = ""
+    """A domain of its own (https://en.example/) instead of a prefix on the site's."""
+    timezone: str = ""
+    date_style: str = ""
+    """Babel's date format name (short, medium, long, full) for the dates pages show."""
+    sections: dict[str, SectionConfig] = field(default_factory=dict)
+    menu: tuple[MenuItem, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     site: SiteConfig = field(default_factory=SiteConfig)
@@ -209,6 +228,19 @@ class Config:
     sections: dict[str, SectionConfig] = field(default_factory=dict)
     authors: dict[str, AuthorConfig] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
+    editions: dict[str, EditionConfig] = field(default_factory=dict)
+    """The other editions, by key (edition_config.py derives each one's Config)."""
+    edition: str = ""
+    """Which edition this Config is of: '' for the default one ([site])."""
+    edition_path: str = ""
+    """The edition's URL prefix inside the site ('en'), '' for the default edition."""
+    own_domain: bool = False
+    """The edition has a base_url of its own: links drop `edition_path`."""
+
+    @property
+    def home_path(self) -> str:
+        """The site path of the edition's home page: `/`, or `/en/`."""
+        return f"/{self.edition_path}/" if self.edition_path else "/"
 
     @property
     def base_path(self) -> str:
@@ -258,7 +290,8 @@ _SIMPLE_TABLES = {"site": SiteConfig, "build": BuildConfig, "permalinks": Permal
                   "deploy": DeployConfig, "cms": CmsConfig, "content": ContentConfig,
                   "images": ImagesConfig, "static": StaticConfig,
                   "ads": AdsConfig, "analytics": AnalyticsConfig}
-_TOP_KEYS = [*_SIMPLE_TABLES, *_KEYED_TABLES, "menu", "params"]
+_TOP_KEYS = [*_SIMPLE_TABLES, *_KEYED_TABLES, "menu", "params", "editions"]
+DATE_STYLES = ("short", "medium", "long", "full")
 
 
 def load_config(root: Path) -> Config:
@@ -310,13 +343,88 @@ def parse_config(text: str, root: Path, path: str = CONFIG_NAME) -> Config:
     if not isinstance(params, dict):
         report(("params",), "[params] must be a table")
         params = {}
+    values["editions"] = _editions(data.get("editions", {}), report)
     config = Config(root=root, params=params, **values)
     _check_semantics(config, report)
+    _check_editions(config, report)
     if problems:
         raise SitegenError(problems)
     site = dataclasses.replace(config.site, base_url=_normalise_base_url(config.site.base_url))
     images = dataclasses.replace(config.images, site_url=site.base_url)
     return dataclasses.replace(config, site=site, images=images)
+
+
+def _editions(table: Any, report: Any) -> dict[str, EditionConfig]:
+    """`[editions.<key>]` tables, each with its own `sections` and `[[menu]]`."""
+    if not isinstance(table, dict):
+        report(("editions",), "[editions] must be a table of editions, such as [editions.en]")
+        return {}
+    found = {}
+    for key, value in table.items():
+        if not isinstance(value, dict):
+            report(("editions", key), f"[editions.{key}] must be a table")
+            continue
+        plain = {k: v for k, v in value.items() if k not in ("sections", "menu")}
+        edition = _make(EditionConfig, plain, ("editions", key), report)
+        sections = value.get("sections", {})
+        if not isinstance(sections, dict):
+            report(("editions", key, "sections"), f"[editions.{key}.sections] must be a table")
+            sections = {}
+        menu = value.get("menu", [])
+        if not isinstance(menu, list):
+            report(("editions", key, "menu"), f"write the menu as [[editions.{key}.menu]] "
+                   "entries with name and url")
+            menu = []
+        found[key] = dataclasses.replace(
+            edition, sections={s: _make(SectionConfig, v, ("editions", key, "sections", s),
+                                        report) for s, v in sections.items()},
+            menu=tuple(_make(MenuItem, m, ("editions", key, "menu", i), report)
+                       for i, m in enumerate(menu)))
+    return found
+
+
+def _check_editions(config: Config, report: Any) -> None:
+    """Each edition's language, address, zone and date style, checked like [site]'s."""
+    paths: dict[str, str] = {}
+    for key, edition in config.editions.items():
+        where = ("editions", key)
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", key):
+            report(where, f"edition '{key}' must be a lower-case folder name under content/, "
+                   "such as en")
+        if not edition.language:
+            report(where, f"[editions.{key}] needs a language, such as language = \"en\"")
+        else:
+            try:
+                Locale.parse(edition.language.replace("-", "_"))
+            except (ValueError, UnknownLocaleError):
+                report((*where, "language"), f"editions.{key}.language '{edition.language}' "
+                       "is not a known language code such as en or pt-BR")
+        path = (edition.path or key).strip("/")
+        if not re.fullmatch(r"[\w-]+(/[\w-]+)*", path) or ".." in path:
+            report((*where, "path"), f"editions.{key}.path '{edition.path}' must be a URL "
+                   "prefix such as en (no '..')")
+        elif path in paths:
+            report((*where, "path"), f"editions.{key} and editions.{paths[path]} both "
+                   f"live at /{path}/: give one another path")
+        paths[path] = key
+        if path in config.sections:
+            report((*where, "path"), f"editions.{key} lives at /{path}/, which is the "
+                   f"section '{path}' of [site]: give the edition another path")
+        if edition.base_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", edition.base_url):
+            report((*where, "base_url"), f"editions.{key}.base_url must be an absolute "
+                   "http:// or https:// URL")
+        if edition.timezone:
+            try:
+                zoneinfo.ZoneInfo(edition.timezone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                report((*where, "timezone"), f"editions.{key}.timezone '{edition.timezone}' "
+                       "is not an IANA time zone such as Asia/Jakarta")
+        if edition.date_style and edition.date_style not in DATE_STYLES:
+            report((*where, "date_style"), f"editions.{key}.date_style must be one of "
+                   f"{', '.join(DATE_STYLES)}{did_you_mean(edition.date_style, DATE_STYLES)}")
+        for i, item in enumerate(edition.menu):
+            if not item.name or not item.url:
+                report((*where, "menu", i), "each menu entry needs a name and a url")
 
 
 def _make(cls: type, table: Any, keys: tuple[Any, ...], report: Any) -> Any:
@@ -488,12 +596,12 @@ def _key_lines(text: str) -> dict[tuple[Any, ...], int]:
     """Map key paths such as ('site', 'title') or ('menu', 0, 'url') to their line numbers."""
     lines: dict[tuple[Any, ...], int] = {}
     table: tuple[Any, ...] = ()
-    counts: dict[str, int] = {}
+    counts: dict[tuple[str, ...], int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         if header := _HEADER.match(raw):
             parts = tuple(p.strip().strip("\"'") for p in header.group(2).split("."))
             if header.group(1) == "[[":
-                index = counts[parts[0]] = counts.get(parts[0], -1) + 1
+                index = counts[parts] = counts.get(parts, -1) + 1
                 parts = (*parts, index)
             table = parts
             lines.setdefault(table, number)

@@ -176,6 +176,14 @@ def format_long(moment: dt.datetime, locale: str) -> str:
     return f"{day} {time} {zone_abbreviation(moment, locale)}"
 
 
+def format_styled(moment: dt.datetime, locale: str, style: str) -> str:
+    """An edition's `date_style` (CLDR's short, medium, long or full date), with the time
+    and zone as `format_long` writes them."""
+    locale = babel_locale(locale)
+    time = format_time(moment, locale)
+    return f"{format_date(moment, style, locale=locale)} {time} {zone_abbreviation(moment, locale)}"
+
+
 def format_short(moment: dt.datetime, locale: str) -> str:
     """'10 Jan 2017' in the locale's own order and month names."""
     locale = babel_locale(locale)

@@ -42,7 +42,8 @@ def plan_feeds(site: Site, config: Config, site_view: View, views: Views,
     feeds.strings = site_view["t"]
     full = config.build.feed_full_content
     home = {"title": config.site.title, "description": config.site.description}
-    yield from feeds.listing(home, "/", range(len(site.articles)), SITE_FEEDS, full, site_view)
+    yield from feeds.listing(home, config.home_path, range(len(site.articles)), SITE_FEEDS, full,
+                             site_view)
     for section in site.sections:
         yield from feeds.listing(_about(section, config), section.path, section.articles,
                                  SITE_FEEDS, full, site_view)
@@ -51,11 +52,11 @@ def plan_feeds(site: Site, config: Config, site_view: View, views: Views,
                                  False, site_view)
 
 
-def feed_claims(site: Site) -> Iterator[tuple[str, str]]:
+def feed_claims(site: Site, home: str = "/") -> Iterator[tuple[str, str]]:
     """(output file, owner) of every feed `plan_feeds` writes, without building one."""
     if not site.articles:
         return
-    for path, names in (("/", SITE_FEEDS), *((s.path, SITE_FEEDS) for s in site.sections),
+    for path, names in ((home, SITE_FEEDS), *((s.path, SITE_FEEDS) for s in site.sections),
                         *((t.path, TERM_FEEDS) for t in (*site.tags, *site.authors))):
         for name in names:
             output = urls.output_file(feed_path(path, name))

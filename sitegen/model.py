@@ -85,6 +85,11 @@ class Article:
     """(marked link, the URL it becomes): filled in once every source is read (links.py)."""
     has_embeds: bool = False
     """The body has an embed's placeholder, so its page needs the embeds' script."""
+    edition: str = ""
+    """The edition it belongs to (`[editions]` key; '' the default edition)."""
+    translation_key: str = ""
+    """What ties it to its translations (translations.py): `translation_key:`, or the
+    original's with `translation_of:`, or its path inside its edition's folder."""
 
     @property
     def is_page(self) -> bool:

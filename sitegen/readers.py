@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ import yaml
 from babel import Locale, UnknownLocaleError
 
 from sitegen import (
+    edition_config,
     embeds,
     newsroom,
     pictures,
@@ -60,7 +61,8 @@ STATIC_DIR = "static"
 _NOT_SECTIONS = {PAGES_DIR, STATIC_DIR}
 
 STRING_KEYS = ("title", "summary", "image", "image_alt", "image_caption", "image_credit",
-               "image_copyright", "image_focus", "slug", "location", "author", "lang")
+               "image_copyright", "image_focus", "slug", "location", "author", "lang",
+               "edition", "translation_key", "translation_of")
 LIST_KEYS = ("authors", "tags", "aliases")
 BOOL_KEYS = ("draft", "featured")
 DATE_KEYS = ("date", "updated", "expires")
@@ -197,6 +199,7 @@ def read_source(path: Path, config: Config, skip_body: Callable[[str], bool] | N
         problem("tags", f"{len(values['tags'])} tags: more than {MAX_TAGS} is probably a "
                 "mistake (each tag is a page and a feed of the site)", warning=True)
     relative = path.relative_to(content_dir(config))
+    config, relative, translation_key = _edition(config, relative, values, problem)
     is_page = relative.parts[0] == PAGES_DIR
     if len(relative.parts) < 2:
         problems.append(Problem(where, 1, tr("an article must be in a section folder, such "
@@ -334,7 +337,30 @@ def read_source(path: Path, config: Config, skip_body: Callable[[str], bool] | N
         language=language,
         pictures=tuple(Image(**picture) for picture in rendered.pictures),
         md_links=md_links(html), has_embeds=embeds.MARK in html,
+        edition=config.edition, translation_key=translation_key,
     ), problems
+
+
+def _edition(config: Config, relative: Path, values: dict[str, Any],
+             problem: Any) -> tuple[Config, Path, str]:
+    """The edition's Config a source is read with (by its folder content/<key>/, or its
+    `edition:`), its path inside the edition's folder, and its translation key."""
+    by_folder = edition_config.folder_edition(config, PurePosixPath(relative.as_posix()))
+    inside = Path(*relative.parts[1:]) if by_folder else relative
+    key = values.get("edition", "").strip()
+    if key and key not in config.editions:
+        known = ", ".join(config.editions) or "none: add [editions.<key>] to sitegen.toml"
+        problem("edition", f"edition '{key}' is not one of the site's editions ({known})"
+                f"{did_you_mean(key, config.editions)}", kind="bad edition")
+        key = by_folder
+    key = key or by_folder
+    own = values.get("translation_key", "").strip()
+    original = values.get("translation_of", "").strip().strip("/")
+    # The original's own key is found once every source is read (translations.py).
+    translation = "of:" + original if original else own or "path:" + inside.as_posix()
+    if own and original:
+        problem("translation_of", "use either translation_key or translation_of, not both")
+    return edition_config.for_edition(config, key), inside, translation
 
 
 def _live_entries(found: list[tuple[int, str, str, str]], offset: int, to_date: newsroom.ToDate,

@@ -29,12 +29,13 @@ from sitegen.views import View, Views
 def plan(site: Site, config: Config, site_view: View, views: Views, now: dt.datetime,
          wanted: Callable[[str], bool] | None = None,
          inputs: PageInputs | None = None,
-         only: Callable[[kinds.Kind], bool] | None = None) -> Iterator[Job]:
+         only: Callable[[kinds.Kind], bool] | None = None,
+         whole: Site | None = None) -> Iterator[Job]:
     """Every page of the site, in a fixed order: each page kind's (sitegen/kinds/); with
     `wanted`, only the pages whose output file it admits, and only their contexts are
     built. That is for the pages showing an edited body (deps.py), so the sitemaps and
     host files, which show none, are left out."""
-    return kinds.plan(site, config, site_view, views, now, wanted, inputs, only)
+    return kinds.plan(site, config, site_view, views, now, wanted, inputs, only, whole)
 
 
 # --- rendering, in worker processes --------------------------------------------

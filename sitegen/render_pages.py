@@ -26,7 +26,8 @@ class Rendered:
     failures: list[Problem] = field(default_factory=list)
 
 
-def render_pages(jobs: Iterable[render.Job], stamp: str, site_digest: str,
+def render_pages(jobs: Iterable[render.Job], stamp: str,
+                 site_digest: str | Callable[[object], str],
                  store: cache.BuildCache, staging: write.Staging, workers: Workers,
                  shows: dict[str, list[str]], expected: int = 0,
                  kept: Iterable[tuple[str, str]] = ()) -> Rendered:
@@ -51,7 +52,9 @@ def render_pages(jobs: Iterable[render.Job], stamp: str, site_digest: str,
             done.planned.append(job.output)
             if shown := deps.refs_shown(job.context):
                 shows[job.output] = shown
-            key = cache.render_key(stamp, job.templates, job.context, site_digest)
+            shared = site_digest if isinstance(site_digest, str) else site_digest(
+                job.context.get("site"))  # each edition has a site view of its own
+            key = cache.render_key(stamp, job.templates, job.context, shared)
             done.renders[job.output] = key
             if not (store.unchanged_render(job.output, key)
                     and staged(functools.partial(staging.keep_unchanged, job.output), job.output)):

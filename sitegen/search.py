@@ -63,17 +63,22 @@ class Output(Protocol):
 def build_index(staging: Output, config: Config, site: Site, renders: dict[str, str],
                 cache_dir: Path | None,
                 progress: Callable[[str, int, int], None] | None = None,
-                part: Part | None = None) -> list[str]:
+                part: Part | None = None, bundle_dir: str = BUNDLE_DIR) -> list[str]:
     """Index the site's articles and pages, shard by shard, into the new tree; return the
     shards that Pagefind indexed (the others were kept from the cache). Raise
-    SitegenError on failure. `part`: a build shard's or a merge's share of the work."""
+    SitegenError on failure. `part`: a build shard's or a merge's share of the work. An
+    edition's index goes into its own folder (en/pagefind)."""
     command = pagefind_command()
     shards = search_shards.plan((urls.output_file(a.path) for a in (*site.articles, *site.pages)),
                                 config.build.search_shard_pages)
     if not shards:  # nothing to search yet: Pagefind refuses to write an empty index
         return []
     part = part or Part()
-    state = _State(cache_dir, f"{_pagefind_version()}\0{config.site.language}")
+    own = bundle_dir != BUNDLE_DIR  # an edition's: cached apart from the default one's
+    state = _State(cache_dir, f"{_pagefind_version()}\0{config.site.language}",
+                   _CACHE_DIR + ("-" + bundle_dir.split("/")[0] if own else ""))
+    # An edition on a domain of its own: its pages' URLs there lack its folder.
+    strip = config.home_path.lstrip("/") if config.own_domain else ""
     indexed: list[str] = []
     with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=staging.dir.parent) as work:
         locations = []
@@ -87,12 +92,12 @@ def build_index(staging: Output, config: Config, site: Site, renders: dict[str, 
             key = search_shards.shard_digest(state.context, digests)
             bundle = state.bundle(name, key)
             if bundle is None:
-                bundle = _index_shard(command, staging, members, Path(work) / name)
+                bundle = _index_shard(command, staging, members, Path(work) / name, strip)
                 bundle = state.keep_bundle(name, key, bundle)
                 indexed.append(name)
             if progress:
                 progress("search", number + 1, len(shards))
-            location = BUNDLE_DIR if number == 0 else f"{BUNDLE_DIR}/{SHARDS_DIR}/{name}"
+            location = bundle_dir if number == 0 else f"{bundle_dir}/{SHARDS_DIR}/{name}"
             for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
                 relative = path.relative_to(bundle).as_posix()
                 if relative == _KEY_FILE:
@@ -103,7 +108,7 @@ def build_index(staging: Output, config: Config, site: Site, renders: dict[str, 
                         ".pf_meta") or relative.split("/")[0] in _INDEX_FOLDERS:
                     _put(staging, f"{location}/{relative}", path, cached=cache_dir is not None)
         if part.lists:
-            staging.write(f"{BUNDLE_DIR}/{MANIFEST}",
+            staging.write(f"{bundle_dir}/{MANIFEST}",
                           json.dumps({"shards": locations}, indent=1).encode() + b"\n")
     state.save(shards)
     return indexed
@@ -134,14 +139,15 @@ def bundle_marker(shards: dict[str, list[str]], name: str) -> str:
         f"{BUNDLE_DIR}/{SHARDS_DIR}/{name}/pagefind-entry.json"
 
 
-def _index_shard(command: list[str], staging: Output, members: list[str], work: Path) -> Path:
+def _index_shard(command: list[str], staging: Output, members: list[str], work: Path,
+                 strip: str = "") -> Path:
     """Run Pagefind over one shard's pages; return the folder of the bundle it wrote."""
     # Pagefind needs the pages as one folder: hard links to each page's current bytes make
     # one cheaply, beside the staging tree so that linking works (write.py cleans it up
     # after a killed build).
     pages, bundle = work / "pages", work / "bundle"
     for relative in members:
-        _link(staging.current(relative), pages / relative)
+        _link(staging.current(relative), pages / relative.removeprefix(strip))
     try:
         finished = subprocess.run(
             [*command, "--site", str(pages), "--output-path", str(bundle), "--silent"],
@@ -175,9 +181,9 @@ class _State:
     each shard's bundle as Pagefind wrote it, with its input digest, and each page's
     indexed digest with the render key of the bytes it was taken from."""
 
-    def __init__(self, cache_dir: Path | None, context: str) -> None:
+    def __init__(self, cache_dir: Path | None, context: str, folder: str = _CACHE_DIR) -> None:
         self.context = context
-        self.folder = cache_dir / _CACHE_DIR if cache_dir is not None else None
+        self.folder = cache_dir / folder if cache_dir is not None else None
         self.pages: dict[str, list[str]] = {}
         if self.folder is None:
             return

@@ -20,10 +20,10 @@ from urllib.parse import quote
 
 from markupsafe import escape
 
-from sitegen import dates, newsroom, urls
+from sitegen import dates, edition_config, newsroom, urls
 from sitegen.config import Config
 from sitegen.model import Article, Job, Site
-from sitegen.views import View, Views
+from sitegen.views import Linker, View, Views
 
 OWNERS = {"sitemaps/urlset.xml": "the sitemap", "sitemaps/news.xml": "the Google News sitemap",
           "sitemaps/index.xml": "the sitemap index"}
@@ -52,28 +52,56 @@ def plan_sitemaps(pages: list[View], site: Site, config: Config, views: Views,
     `now` is the build time: only the news sitemap depends on it, so no other
     page changes (or re-renders) just because time passed.
     """
-    yield from _files(SITEMAP, "sitemaps/urlset.xml", pages, URL_MARKUP, max_urls, max_bytes,
-                      views)
-    news = news_urls(site, config, views, now)
-    yield from _files(NEWS_SITEMAP, "sitemaps/news.xml", news, NEWS_MARKUP, NEWS_MAX_URLS,
+    home = config.home_path
+    yield from _files(_at(home, SITEMAP), "sitemaps/urlset.xml", pages, URL_MARKUP, max_urls,
                       max_bytes, views)
+    news = news_urls(site, config, views, now)
+    yield from _files(_at(home, NEWS_SITEMAP), "sitemaps/news.xml", news, NEWS_MARKUP,
+                      NEWS_MAX_URLS, max_bytes, views)
+    if config.edition:
+        return  # one robots.txt, at the root: it names every edition's sitemaps
     sitemaps = [_uri(views.link.absolute(SITEMAP)), _uri(views.link.absolute(NEWS_SITEMAP))]
+    for other, home in edition_sitemaps(config):
+        sitemaps += [_uri(other.absolute(_at(home, SITEMAP))),
+                     _uri(other.absolute(_at(home, NEWS_SITEMAP)))]
     yield Job(urls.output_file(ROBOTS), ("robots.txt",), {"sitemaps": sitemaps}, ROBOTS,
               f"robots.txt {ROBOTS}")
 
 
+def _at(home: str, path: str) -> str:
+    """A sitemap's path in an edition: /sitemap.xml, /en/sitemap.xml."""
+    return home + path.lstrip("/")
+
+
+def edition_sitemaps(config: Config) -> list[tuple[Linker, str]]:
+    """The Linkers of the other editions on the site's own domain, whose sitemaps the
+    root's robots.txt lists (one on a domain of its own has its own robots.txt)."""
+    found = []
+    for key, table in config.editions.items():
+        if not table.base_url:
+            edition = edition_config.for_edition(config, key)
+            found.append((Linker(edition), edition.home_path))
+    return found
+
+
 def entry(views: Views, path: str, moment: dt.datetime | None) -> View:
-    """One page's `loc` and `lastmod` (its newest change, when it has one)."""
-    return {"loc": _uri(views.link.absolute(path)),
-            "lastmod": dates.iso(moment) if moment else None}
+    """One page's `loc` and `lastmod` (its newest change, when it has one), and its
+    versions in the other editions (`xhtml:link` alternates) when it has any."""
+    found: View = {"loc": _uri(views.link.absolute(path)),
+             "lastmod": dates.iso(moment) if moment else None}
+    if alternates := views.alternates(path):
+        found["alternates"] = [{"language": a["language"], "href": _uri(a["permalink"])}
+                               for a in alternates]
+    return found
 
 
-def claims() -> list[tuple[str, str]]:
-    """(output file, owner) of the files every site has; an index's parts are claimed
-    when they are planned."""
-    return [(urls.output_file(SITEMAP), f"{OWNERS['sitemaps/urlset.xml']} {SITEMAP}"),
-            (urls.output_file(NEWS_SITEMAP), f"{OWNERS['sitemaps/news.xml']} {NEWS_SITEMAP}"),
-            (urls.output_file(ROBOTS), f"robots.txt {ROBOTS}")]
+def claims(config: Config) -> list[tuple[str, str]]:
+    """(output file, owner) of the files every site (and edition) has; an index's parts
+    are claimed when they are planned."""
+    sitemap, news = _at(config.home_path, SITEMAP), _at(config.home_path, NEWS_SITEMAP)
+    return [(urls.output_file(sitemap), f"{OWNERS['sitemaps/urlset.xml']} {sitemap}"),
+            (urls.output_file(news), f"{OWNERS['sitemaps/news.xml']} {news}"),
+            *([] if config.edition else [(urls.output_file(ROBOTS), f"robots.txt {ROBOTS}")])]
 
 
 def news_window(site: Site, now: dt.datetime) -> list[Article]:

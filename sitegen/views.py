@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
-from sitegen import ads, dates, newsroom, pictures, readers, urls
+from sitegen import ads, dates, edition_config, newsroom, pictures, readers, urls
 from sitegen.config import Config
 from sitegen.images import IMAGE_TYPES, image_size
 from sitegen.markup import plain_text
 from sitegen.model import Article, Image, Site, Term
+from sitegen.translations import Translations, x_default
 
 View = dict[str, Any]
 LATEST = 5
@@ -33,8 +34,12 @@ class Linker:
     def __init__(self, config: Config) -> None:
         self.base_path = config.base_path
         self.origin = config.origin
+        # An edition on a domain of its own: its site paths' prefix is not in its URLs.
+        self.drop = f"/{config.edition_path}" if config.own_domain else ""
 
     def url(self, path: str) -> str:
+        if self.drop and path.startswith(self.drop + "/"):
+            path = path[len(self.drop):]
         return urls.url_for(self.base_path, path)
 
     def absolute(self, path: str) -> str:
@@ -44,10 +49,11 @@ class Linker:
 # Formatting with CLDR data costs more than everything else about a date, and
 # `serve` formats the same dates on every build. Callers never change the dict.
 @lru_cache(maxsize=100_000)
-def date_view(moment: dt.datetime | None, language: str) -> View | None:
+def date_view(moment: dt.datetime | None, language: str, style: str = "") -> View | None:
     if moment is None:
         return None
-    return {"iso": dates.iso(moment), "long": dates.format_long(moment, language),
+    return {"iso": dates.iso(moment), "long": dates.format_styled(moment, language, style)
+            if style else dates.format_long(moment, language),
             "short": dates.format_short(moment, language),
             "time": dates.format_time(moment, language)}
 
@@ -109,8 +115,12 @@ class Views:
     """Builds each article's card once and reuses it on every list that shows it."""
 
     def __init__(self, site: Site, config: Config, now: dt.datetime | None = None,
-                 picture_bytes: dict[str, int] | None = None, preview: bool = False) -> None:
+                 picture_bytes: dict[str, int] | None = None, preview: bool = False,
+                 translations: Translations | None = None) -> None:
         self.site = site
+        self.translations = translations
+        """The other editions' versions of pages (translations.py); None: one edition."""
+        self.style = edition_config.date_style(config)
         self.now = now
         self.preview = preview
         """`sitegen serve`: cards and pages say what readers cannot see yet (`status`)."""
@@ -130,6 +140,30 @@ class Views:
                                            ("author", self.authors))}
         self._cards: dict[int, View] = {}
         self._series = {t.slug: t for t in site.series}
+
+    def date(self, moment: dt.datetime | None, language: str) -> View | None:
+        return date_view(moment, language, self.style)
+
+    def alternates(self, path: str) -> list[View]:
+        """The page's versions in every edition, for `hreflang` links and the language
+        switcher (`current` marks this one); empty for a page with no translation."""
+        versions = self.translations.versions(path) if self.translations else []
+        if not versions:
+            return []
+        config = self.config
+        found = []
+        for key, language, where in versions:
+            link = self.link if key == config.edition else Linker(
+                edition_config.for_edition(config, key))
+            edition = edition_config.for_edition(config, key)
+            found.append({"language": language, "edition": edition.site.title,
+                          "name": language_name(language), "url": link.url(where),
+                          "permalink": link.absolute(where), "current": where == path})
+        default = x_default(versions)
+        if default is not None:
+            found.append({**found[versions.index(default)], "language": "x-default",
+                          "current": False})
+        return found
 
     def card(self, index: int) -> View:
         """What a list shows of an article: everything but the body."""
@@ -158,8 +192,8 @@ class Views:
         return {
             "title": article.title, "url": link.url(article.path),
             "permalink": link.absolute(article.path), "summary": article.summary,
-            "date": date_view(article.date, language),
-            "updated": date_view(updated, language), "language": language,
+            "date": self.date(article.date, language),
+            "updated": self.date(updated, language), "language": language,
             "section": section, "authors": authors, "tags": tags,
             "image": image_view(article.image, link, self.config.images),
             "featured": article.featured,
@@ -179,9 +213,9 @@ class Views:
         if article.draft:
             return {"status": {"kind": "draft", "date": None}}
         if article.date is not None and article.date > self.now:
-            return {"status": {"kind": "scheduled", "date": date_view(article.date, language)}}
+            return {"status": {"kind": "scheduled", "date": self.date(article.date, language)}}
         if article.expires is not None and article.expires <= self.now:
-            return {"status": {"kind": "expired", "date": date_view(article.expires, language)}}
+            return {"status": {"kind": "expired", "date": self.date(article.expires, language)}}
         return {"status": None}
 
     def article(self, index: int) -> View:
@@ -200,6 +234,9 @@ class Views:
             "pictures": [image_view(p, self.link, self.config.images) for p in article.pictures],
             # The page needs the embeds' script (themes/default/static/js/embeds.js).
             "embeds": article.has_embeds,
+            # The other editions' versions, for the language switcher (translations.py).
+            "translations": [v for v in self.alternates(article.path)
+                             if v["language"] != "x-default"],
             "previous": self.card(older) if older is not None else None,
             "next": self.card(newer) if newer is not None else None,
             **self._newsroom(index),
@@ -221,18 +258,18 @@ class Views:
         if article.kind == "live":
             permalink = self.link.absolute(article.path)
             live = {"open": self.card(index)["is_live"],
-                    "start": date_view(article.coverage_start, language),
-                    "end": date_view(article.coverage_end, language),
-                    "entries": [{"date": date_view(e.date, language), "headline": e.headline,
+                    "start": self.date(article.coverage_start, language),
+                    "end": self.date(article.coverage_end, language),
+                    "entries": [{"date": self.date(e.date, language), "headline": e.headline,
                                  "body_html": e.body_html, "text": plain_text(e.body_html),
                                  "anchor": e.anchor,
                                  "permalink": f"{permalink}#{e.anchor}"} for e in article.live]}
         reply = article.reply
         return {
-            "modified": date_view(article.live_modified, language),
-            "corrections": [{"date": date_view(c.date, language), "text": c.text}
+            "modified": self.date(article.live_modified, language),
+            "corrections": [{"date": self.date(c.date, language), "text": c.text}
                             for c in reversed(article.corrections)],
-            "reply": {"date": date_view(reply.date, language), "text": reply.text,
+            "reply": {"date": self.date(reply.date, language), "text": reply.text,
                       "by": reply.by} if reply else None,
             "live": live, "series": series,
             "see_also": self.cards(site.see_also[index]) if site.see_also else [],
@@ -267,7 +304,7 @@ class Views:
                 "dek": page.summary if page.summary_written else "",
                 "body_html": body_recipe(page, link.origin), "toc_html": page.toc_html,
                 "embeds": page.has_embeds,
-                "date": date_view(page.date, page.language or self.language),
+                "date": self.date(page.date, page.language or self.language),
                 "image": image_view(page.image, link, self.config.images),
                 "language": page.language or self.language, **self.status(page)}
 
@@ -295,7 +332,8 @@ class Views:
         return {
             "breaking": breaking_view(config, now, link), "policies": policies,
             "title": config.site.title, "description": config.site.description,
-            "url": link.url("/"), "permalink": link.absolute("/"), "base_path": link.base_path,
+            "url": link.url(config.home_path), "permalink": link.absolute(config.home_path),
+            "base_path": link.base_path,
             "language": config.site.language,
             "copyright": config.site.copyright, "params": params, "t": strings,
             # `sitegen serve`: drafts are labelled and no analytics snippet is sent.
@@ -316,12 +354,31 @@ class Views:
             # would change, and be rendered again, on every build.
             "year": now.year,
             "locale": territory_locale(config.site.language),
-            "feeds": feed_links("/", config.site.title, SITE_FEEDS, link) if self.site.articles
-            else [],
+            "feeds": feed_links(config.home_path, config.site.title, SITE_FEEDS, link)
+            if self.site.articles else [],
+            # Every edition's home and search page (none on a site of one edition).
+            "editions": editions_view(config),
             "search": {"url": link.url(config.permalinks.search),
                        "permalink": link.absolute(config.permalinks.search)}
             if config.build.search else None,
         }
+
+
+def editions_view(config: Config) -> list[View]:
+    """The site's editions, the default first: for a menu of editions and the search
+    page's "all editions" (each one's Pagefind bundle)."""
+    if not config.editions:
+        return []
+    found = []
+    for key in edition_config.keys(config):
+        edition = edition_config.for_edition(config, key)
+        link = Linker(edition)
+        found.append({"key": key, "title": edition.site.title, "language": edition.site.language,
+                      "name": language_name(edition.site.language),
+                      "url": link.url(edition.home_path), "current": key == config.edition,
+                      "search": link.url(edition.permalinks.search),
+                      "bundle": link.url(edition.home_path + "pagefind/")})
+    return found
 
 
 def body_recipe(article: Article, origin: str, feed: View | None = None) -> View:
@@ -375,6 +432,16 @@ def feed_links(listing: str, title: str, names: tuple[str, ...], link: Linker) -
     """`<link rel="alternate">` data for the feeds of one listing."""
     return [{"title": title, "url": link.url(feed_path(listing, name)),
              "type": FEED_FILES[name][1]} for name in names]
+
+
+@lru_cache(maxsize=256)
+def language_name(language: str) -> str:
+    """A language's name in itself, for a switcher: `en` -> English, `id` -> Indonesia."""
+    try:
+        name = Locale.parse(language.replace("-", "_")).get_display_name() or language
+    except (ValueError, UnknownLocaleError):
+        return language
+    return name[:1].upper() + name[1:]
 
 
 def territory_locale(language: str) -> str:

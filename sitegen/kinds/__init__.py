@@ -47,16 +47,20 @@ def register(kind: Kind, before: str = "feeds") -> Callable[[], None]:
 def plan(site: Site, config: Config, site_view: View, views: Views, now: dt.datetime,
          wanted: Callable[[str], bool] | None = None,
          inputs: PageInputs | None = None,
-         only: Callable[[Kind], bool] | None = None) -> Iterator[Job]:
+         only: Callable[[Kind], bool] | None = None, whole: Site | None = None) -> Iterator[Job]:
     """Every kind's jobs, in the table's order; with `wanted`, only the files it admits
     (the kinds that show no body are then not planned at all). `inputs` records what each
     page is planned from and leaves out those planned from the same as last time. `only`
-    picks the kinds (a shard's, or its merge's: `Kind.sharded`)."""
+    picks the kinds (a shard's, or its merge's: `Kind.sharded`). An edition other than
+    the default (config.edition) gets no files a site has once; `whole` is every
+    edition's site, for those."""
     planner = Planner(site, config, site_view, views, now, wanted or (lambda _: True),
-                      wanted is None, inputs or PageInputs())
+                      wanted is None, inputs or PageInputs(), whole=whole)
     planner.sitemap_entries = lambda: sitemap_entries(planner)
     for kind in list(KINDS):
         if only is not None and not only(kind):
+            continue
+        if kind.once and config.edition:
             continue
         if planner.everything or kind.replanned_for_bodies:
             for job in kind.plan(planner):
@@ -73,7 +77,8 @@ def sitemap_entries(planner: Planner) -> list[View]:
 def claims(site: Site, config: Config) -> list[Claim]:
     """(output file, owner) of every file the kinds will write that the site model
     decides (a sitemap's numbered parts are claimed when planned)."""
-    return [found for kind in KINDS for found in kind.claims(site, config)]
+    return [found for kind in KINDS if not (kind.once and config.edition)
+            for found in kind.claims(site, config)]
 
 
 def url_clashes(site: Site, config: Config) -> list[Problem]:

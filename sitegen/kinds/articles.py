@@ -26,6 +26,8 @@ class Articles(Kind):
             if inputs.unchanged(urls.output_file(article.path), article.source, (
                     "article", article.body_ref, article.body_html, article.toc_html,
                     article.reading_time, article.word_count, article.has_embeds, series,
+                    # Its translations' addresses: a new translation plans this page again.
+                    planner.views.alternates(article.path),
                     [inputs.articles(None if i is None else articles[i].source for i in role)
                      for role in shown])):
                 continue

@@ -37,6 +37,9 @@ class Kind:
     """A page kind. Subclasses override what they have; the defaults plan nothing."""
 
     name = ""
+    once = False
+    """True for the files a site has once, at its root, whatever its editions (host
+    files, ads.txt); the others are planned for each edition."""
     replanned_for_bodies = True
     """False for kinds that show no article body (sitemaps, host files): a body edit,
     which re-plans only the pages showing that body, never builds their contexts."""
@@ -71,6 +74,13 @@ class Planner:
     """Records what each page is planned from; says which pages keep their last file."""
     sitemap_entries: Callable[[], list[View]] = field(default=lambda: [])
     """Every kind's sitemap entries, for the kind that writes sitemap.xml."""
+    whole: Site | None = None
+    """Every edition's articles and pages, for the files the site has once (host files)."""
+
+    @property
+    def home(self) -> str:
+        """The site path of the edition's home page: `/`, or `/en/`."""
+        return self.config.home_path
 
     @property
     def link(self) -> Linker:
@@ -84,6 +94,8 @@ class Planner:
              **extra: Any) -> View:
         """The `page` key of a context: what the page is and where it lives."""
         extra.setdefault("language", self.config.site.language)
+        # This page in the other editions (hreflang); none without translations.
+        extra.setdefault("alternates", self.views.alternates(path))
         return {"kind": kind, "title": title, "url": self.link.url(path),
                 "permalink": self.link.absolute(path), "description": description, **extra}
 

@@ -20,7 +20,7 @@ class Feeds(Kind):
                                 planner.views, planner.want, planner.inputs)
 
     def claims(self, site: Site, config: Config) -> Iterable[Claim]:
-        return feeds.feed_claims(site)
+        return feeds.feed_claims(site, config.home_path)
 
 
 class Sitemaps(Kind):
@@ -34,16 +34,17 @@ class Sitemaps(Kind):
                                       planner.views, planner.now)
 
     def claims(self, site: Site, config: Config) -> Iterable[Claim]:
-        return sitemaps.claims()
+        return sitemaps.claims(config)
 
 
 class HostFiles(Kind):
     name = "host files"
     replanned_for_bodies = False
+    once = True
 
     def plan(self, planner: Planner) -> Iterator[Job]:
-        return hostfiles.plan_host_files(planner.site, planner.config, planner.site_view,
-                                         planner.views)
+        return hostfiles.plan_host_files(planner.whole or planner.site, planner.config,
+                                         planner.site_view, planner.views)
 
     def claims(self, site: Site, config: Config) -> Iterable[Claim]:
         return hostfiles.claims(config)
@@ -54,6 +55,7 @@ class AdsTxt(Kind):
 
     name = "ads.txt"
     replanned_for_bodies = False
+    once = True
     owner = "ads.txt ([ads] ads_txt)"
 
     def plan(self, planner: Planner) -> Iterator[Job]:

@@ -26,15 +26,16 @@ class Home(Kind):
     def plan(self, planner: Planner) -> Iterator[Job]:
         config = planner.config
         everything = tuple(range(len(planner.site.articles)))
-        blocks = _blocks(planner.site, planner.views) if planner.wants("/") else None
-        yield from plan_list(planner, "home", None, config.site.title, "/", everything, OWNER,
+        home = planner.home
+        blocks = _blocks(planner.site, planner.views) if planner.wants(home) else None
+        yield from plan_list(planner, "home", None, config.site.title, home, everything, OWNER,
                              config.site.description, home=blocks)
 
     def sitemap(self, planner: Planner) -> Iterable[Entry]:
-        return list_entries(planner, "/", tuple(range(len(planner.site.articles))))
+        return list_entries(planner, planner.home, tuple(range(len(planner.site.articles))))
 
     def claims(self, site: Site, config: Config) -> Iterable[Claim]:
-        return list_claims("/", len(site.articles), config.build.items_per_page, OWNER)
+        return list_claims(config.home_path, len(site.articles), config.build.items_per_page, OWNER)
 
 
 def _blocks(site: Site, views: Views) -> View:

@@ -17,14 +17,20 @@ class NotFound(Kind):
     name = "404"
 
     def plan(self, planner: Planner) -> Iterator[Job]:
-        if planner.wants(NOT_FOUND):
-            yield Job(urls.output_file(NOT_FOUND), ("404.html",), {
+        path = not_found(planner.config)
+        if planner.wants(path):
+            yield Job(urls.output_file(path), ("404.html",), {
                 "site": planner.site_view,
-                "page": planner.page("404", planner.t("not_found", "404"), NOT_FOUND),
+                "page": planner.page("404", planner.t("not_found", "404"), path),
             }, "404.html", "the 404 page")
 
     def claims(self, site: Site, config: Config) -> Iterable[Claim]:
-        return [claim(NOT_FOUND, "the 404 page")]
+        return [claim(not_found(config), "the 404 page")]
+
+
+def not_found(config: Config) -> str:
+    """/404.html, and each other edition's own (/en/404.html) in its language."""
+    return config.home_path + NOT_FOUND.lstrip("/")
 
 
 class Search(Kind):
