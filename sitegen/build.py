@@ -327,7 +327,8 @@ def _decide(run: _Run, sources: Sources, site: Site, static: dict[str, Path], vi
         deps.site_inputs([*parts[:4], *parts[6:]], site_view, views), deps.load_inputs(store),
         deps.card_digests(views, metas), str(run.output),
         store.renders, keep=decision.replan is None, carry=decision.replan is not None)
-    editions.page_inputs(run.editions, decision.inputs, [*parts[:4], *parts[6:]], metas)
+    editions.page_inputs(run.editions, decision.inputs, [*parts[:4], *parts[6:]], metas,
+                         run.options.now, site)
     return known, decision
 
 

@@ -26,7 +26,10 @@ def keys(config: Config) -> list[str]:
 
 def for_edition(config: Config, key: str) -> Config:
     """The Config an edition is built with (the site's own for the default edition)."""
-    if key == DEFAULT or key == config.edition:
+    if key == config.edition:
+        return config
+    config = site_config(config)
+    if key == DEFAULT:
         return config
     known = _DERIVED.get((id(config), key))
     if known is None or known[0] is not config:  # a Config holds dicts: not hashable
@@ -52,10 +55,19 @@ def _derived(config: Config, key: str) -> Config:
     permalinks = Permalinks(**{f.name: f"/{path}{getattr(config.permalinks, f.name)}"
                                for f in dataclasses.fields(Permalinks)})
     images = dataclasses.replace(config.images, site_url=site.base_url)
-    return dataclasses.replace(config, site=site, permalinks=permalinks, images=images,
-                               sections=dict(edition.sections), menu=edition.menu,
-                               edition=key, edition_path=path,
-                               own_domain=bool(edition.base_url))
+    derived = dataclasses.replace(config, site=site, permalinks=permalinks, images=images,
+                                  sections=dict(edition.sections), menu=edition.menu,
+                                  edition=key, edition_path=path,
+                                  own_domain=bool(edition.base_url))
+    object.__setattr__(derived, "_site_config", config)  # not a field: not in its repr
+    return derived
+
+
+def site_config(config: Config) -> Config:
+    """The default edition's Config (the site's), from any edition's."""
+    found = getattr(config, "_site_config", config)
+    assert isinstance(found, Config)
+    return found
 
 
 def date_style(config: Config) -> str:

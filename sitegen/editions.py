@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import claims as file_claims
-from sitegen import collect, deps, edition_config, kinds, render, search, themes
+from sitegen import collect, deps, edition_config, kinds, render, search, sitemaps, themes
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article, Job, Site
@@ -40,6 +42,9 @@ class Edition:
     views: Views | None = None
     site_view: View = field(default_factory=dict)
     inputs: PageInputs | None = None
+    digest: str = ""
+    """What all of the edition's pages are made of (`page_inputs`): the same as in the
+    last build, its files are kept and none of its pages planned."""
 
 
 def select(articles: list[Article], config: Config, selection: collect.Selection,
@@ -125,9 +130,10 @@ def views(editions: list[Edition], chain: tuple[themes.Theme, ...], make: Callab
 
 
 def page_inputs(editions: list[Edition], first: PageInputs, parts: list[str],
-                metas: dict[str, list[str]]) -> None:
+                metas: dict[str, list[str]], now: dt.datetime, site: Site) -> None:
     """Each edition's recorder of the pages' inputs: its own site key (its site view),
-    sharing one record of what was found and kept."""
+    sharing one record of what was found and kept; and, with several editions, the
+    digest of everything each edition's pages are made of."""
     editions[0].inputs = first
     for edition in editions[1:]:
         assert edition.views is not None
@@ -136,13 +142,58 @@ def page_inputs(editions: list[Edition], first: PageInputs, parts: list[str],
                             first.output, first.renders)
         inputs.keep, inputs.found, inputs.kept = first.keep, first.found, first.kept
         edition.inputs = inputs
+    if len(editions) < 2:
+        return
+    # The files the site has once (host files) show every edition's aliases and folders.
+    shared = repr(([(a.path, a.aliases) for a in (*site.articles, *site.pages) if a.aliases],
+                   sorted({a.path.strip("/").split("/")[0] for a in site.articles})))
+    for edition in editions:
+        assert edition.inputs is not None and edition.views is not None
+        views, published = edition.views, (*edition.site.articles, *edition.site.pages)
+        edition.digest = hashlib.sha256(repr((
+            edition.inputs.site, [(a.source, metas.get(a.source)) for a in published],
+            [a.source for a in sitemaps.news_window(edition.site, now)],
+            [views.alternates(a.path) for a in published],
+            "" if edition.config.edition else shared)).encode()).hexdigest()
+
+
+_EDITION = "\0edition "
+"""The key its digest is kept under among the pages' inputs."""
+
+
+def _unchanged(edition: Edition, editions: list[Edition]) -> bool:
+    """Whether an edition's pages are all made of what they were made of last time (and
+    its files are still there): then they are kept, and none is planned."""
+    inputs, key = edition.inputs, _EDITION + edition.config.edition
+    assert inputs is not None
+    if not edition.digest:
+        return False
+    inputs.found[key] = edition.digest
+    if not inputs.keep or inputs.previous.get(key) != edition.digest:
+        return False
+    others = tuple(e.config.home_path.lstrip("/") for e in editions
+                   if e.config.edition and e is not edition)
+    mine = edition.config.home_path.lstrip("/")
+    owned = [o for o in inputs.renders if o.startswith(mine) and not o.startswith(others)] \
+        if others else [o for o in inputs.renders if o.startswith(mine)]
+    if not owned or not all(os.path.isfile(f"{inputs.output}/{o}") for o in owned):
+        return False
+    name = edition.config.edition or "the default edition"
+    for output in owned:
+        inputs.kept.append((output, f"a page of {name} (unchanged)"))
+        if output in inputs.previous:
+            inputs.found[output] = inputs.previous[output]
+    return True
 
 
 def plan(editions: list[Edition], now: dt.datetime, wanted: Callable[[str], bool] | None,
          site: Site, only: Callable[[kinds.Kind], bool] | None = None) -> Iterator[Job]:
-    """Every edition's pages, the default edition's first."""
+    """Every edition's pages, the default edition's first; an edition made of the same
+    as last time plans none (publishing in one edition plans only that one's pages)."""
     for edition in editions:
         assert edition.views is not None
+        if wanted is None and _unchanged(edition, editions):
+            continue
         yield from render.plan(edition.site, edition.config, edition.site_view, edition.views,
                                now, wanted, edition.inputs, only, whole=site)
 

@@ -11,11 +11,33 @@ const pagefind = await import(bundle + "pagefind.js").catch(() => null);
 await pagefind?.options({ baseUrl });
 // A large site's index is split into shards (the first is the one imported above);
 // shards.json lists the others, searched together with it as one index.
-const manifest = pagefind && await fetch(bundle + "shards.json")
-  .then((response) => response.ok ? response.json() : { shards: [] })
-  .catch(() => ({ shards: [] }));
-await Promise.all((manifest?.shards || []).map((shard) => pagefind.mergeIndex(bundle + shard, { baseUrl })));
+async function mergeShards(instance, folder) {
+  const manifest = await fetch(folder + "shards.json")
+    .then((response) => response.ok ? response.json() : { shards: [] })
+    .catch(() => ({ shards: [] }));
+  await Promise.all((manifest.shards || []).map((shard) => instance.mergeIndex(folder + shard, { baseUrl })));
+}
+if (pagefind) await mergeShards(pagefind, bundle);
 pagefind?.init();
+
+// A site with editions: "all editions" searches a second Pagefind (a module of its own,
+// hence the query string) with every other edition's index merged into this one's.
+const editions = config.editions || [];
+let everywhere = null;
+function allEditions() {
+  everywhere ||= import(bundle + "pagefind.js?all").then(async (instance) => {
+    await instance.options({ baseUrl });
+    await mergeShards(instance, bundle);
+    for (const other of editions) {
+      await instance.mergeIndex(other, { baseUrl });
+      await mergeShards(instance, other);
+    }
+    instance.init();
+    return instance;
+  }).catch(() => null);
+  return everywhere;
+}
+const scope = document.getElementById("search-all");
 
 const input = document.getElementById("search-input");
 const list = document.getElementById("search-results");
@@ -60,8 +82,11 @@ async function run(query) {
   const ticket = ++latest;
   const url = new URL(location.href);
   query ? url.searchParams.set("q", query) : url.searchParams.delete("q");
+  scope?.checked ? url.searchParams.set("all", "1") : url.searchParams.delete("all");
   history.replaceState(null, "", url);
-  const search = pagefind ? await pagefind.debouncedSearch(query, {}, 150)
+  const engine = scope?.checked ? await allEditions() : pagefind;
+  if (ticket !== latest) return;
+  const search = engine ? await engine.debouncedSearch(query, {}, 150)
     : { results: [] };
   if (search === null || ticket !== latest) return;
   const results = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
@@ -73,5 +98,7 @@ async function run(query) {
 
 input.addEventListener("input", () => run(input.value));
 input.form.addEventListener("submit", (event) => { event.preventDefault(); run(input.value); });
+scope?.addEventListener("change", () => run(input.value));
+if (scope && new URLSearchParams(location.search).get("all")) scope.checked = true;
 const initial = new URLSearchParams(location.search).get("q");
 if (initial) { input.value = initial; run(initial); }
