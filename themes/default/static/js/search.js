@@ -20,22 +20,25 @@ async function mergeShards(instance, folder) {
 if (pagefind) await mergeShards(pagefind, bundle);
 pagefind?.init();
 
-// A site with editions: "all editions" searches a second Pagefind (a module of its own,
-// hence the query string) with every other edition's index merged into this one's.
+// A site with editions: "all editions" searches every other edition's index too, each
+// with its own Pagefind (its language's word stemming), and ranks the results together.
 const editions = config.editions || [];
-let everywhere = null;
-function allEditions() {
-  everywhere ||= import(bundle + "pagefind.js?all").then(async (instance) => {
+let others = null;
+function otherEditions() {
+  others ||= Promise.all(editions.map(async (folder) => {
+    const instance = await import(folder + "pagefind.js");
     await instance.options({ baseUrl });
-    await mergeShards(instance, bundle);
-    for (const other of editions) {
-      await instance.mergeIndex(other, { baseUrl });
-      await mergeShards(instance, other);
-    }
+    await mergeShards(instance, folder);
     instance.init();
     return instance;
-  }).catch(() => null);
-  return everywhere;
+  })).catch(() => []);
+  return others;
+}
+async function searchEverywhere(query) {
+  const engines = [pagefind, ...(scope?.checked ? await otherEditions() : [])].filter(Boolean);
+  const found = await Promise.all(engines.map((engine) => engine.debouncedSearch(query, {}, 150)));
+  if (found.some((search) => search === null)) return null;
+  return { results: found.flatMap((search) => search.results).sort((a, b) => b.score - a.score) };
 }
 const scope = document.getElementById("search-all");
 
@@ -84,10 +87,7 @@ async function run(query) {
   query ? url.searchParams.set("q", query) : url.searchParams.delete("q");
   scope?.checked ? url.searchParams.set("all", "1") : url.searchParams.delete("all");
   history.replaceState(null, "", url);
-  const engine = scope?.checked ? await allEditions() : pagefind;
-  if (ticket !== latest) return;
-  const search = engine ? await engine.debouncedSearch(query, {}, 150)
-    : { results: [] };
+  const search = await searchEverywhere(query);
   if (search === null || ticket !== latest) return;
   const results = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
   if (ticket !== latest) return;

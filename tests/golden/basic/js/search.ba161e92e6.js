@@ -11,11 +11,36 @@ const pagefind = await import(bundle + "pagefind.js").catch(() => null);
 await pagefind?.options({ baseUrl });
 // A large site's index is split into shards (the first is the one imported above);
 // shards.json lists the others, searched together with it as one index.
-const manifest = pagefind && await fetch(bundle + "shards.json")
-  .then((response) => response.ok ? response.json() : { shards: [] })
-  .catch(() => ({ shards: [] }));
-await Promise.all((manifest?.shards || []).map((shard) => pagefind.mergeIndex(bundle + shard, { baseUrl })));
+async function mergeShards(instance, folder) {
+  const manifest = await fetch(folder + "shards.json")
+    .then((response) => response.ok ? response.json() : { shards: [] })
+    .catch(() => ({ shards: [] }));
+  await Promise.all((manifest.shards || []).map((shard) => instance.mergeIndex(folder + shard, { baseUrl })));
+}
+if (pagefind) await mergeShards(pagefind, bundle);
 pagefind?.init();
+
+// A site with editions: "all editions" searches every other edition's index too, each
+// with its own Pagefind (its language's word stemming), and ranks the results together.
+const editions = config.editions || [];
+let others = null;
+function otherEditions() {
+  others ||= Promise.all(editions.map(async (folder) => {
+    const instance = await import(folder + "pagefind.js");
+    await instance.options({ baseUrl });
+    await mergeShards(instance, folder);
+    instance.init();
+    return instance;
+  })).catch(() => []);
+  return others;
+}
+async function searchEverywhere(query) {
+  const engines = [pagefind, ...(scope?.checked ? await otherEditions() : [])].filter(Boolean);
+  const found = await Promise.all(engines.map((engine) => engine.debouncedSearch(query, {}, 150)));
+  if (found.some((search) => search === null)) return null;
+  return { results: found.flatMap((search) => search.results).sort((a, b) => b.score - a.score) };
+}
+const scope = document.getElementById("search-all");
 
 const input = document.getElementById("search-input");
 const list = document.getElementById("search-results");
@@ -60,9 +85,9 @@ async function run(query) {
   const ticket = ++latest;
   const url = new URL(location.href);
   query ? url.searchParams.set("q", query) : url.searchParams.delete("q");
+  scope?.checked ? url.searchParams.set("all", "1") : url.searchParams.delete("all");
   history.replaceState(null, "", url);
-  const search = pagefind ? await pagefind.debouncedSearch(query, {}, 150)
-    : { results: [] };
+  const search = await searchEverywhere(query);
   if (search === null || ticket !== latest) return;
   const results = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
   if (ticket !== latest) return;
@@ -73,5 +98,7 @@ async function run(query) {
 
 input.addEventListener("input", () => run(input.value));
 input.form.addEventListener("submit", (event) => { event.preventDefault(); run(input.value); });
+scope?.addEventListener("change", () => run(input.value));
+if (scope && new URLSearchParams(location.search).get("all")) scope.checked = true;
 const initial = new URLSearchParams(location.search).get("q");
 if (initial) { input.value = initial; run(initial); }
