@@ -73,6 +73,12 @@ _FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
                           "hint": N_("The URL's last part; default: from the file name")}),
     "aliases": (N_("Old URLs"), {"widget": "list",
                                  "hint": N_("Each gets a redirect, e.g. /2017/01/lama.html")}),
+    "translation_of": (N_("Translation of"), {"widget": "string", "hint": N_(
+        "The original's file under content/, e.g. ekonomi/harga-cabai.md")}),
+    "translation_key": (N_("Translation key"), {"widget": "string", "hint": N_(
+        "The same key in each translation links them (instead of Translation of)")}),
+    "edition": (N_("Edition"), {"widget": "string", "hint": N_(
+        "Only for a file outside its edition's folder, e.g. en")}),
 }
 _BY_TYPE = ((readers.STRING_KEYS, "string"), (readers.LIST_KEYS, "list"),
             (readers.BOOL_KEYS, "boolean"), (readers.DATE_KEYS, "datetime"))
@@ -82,14 +88,19 @@ _NOT_ON_PAGES = {"date", "updated", "expires", "author", "authors", "tags", "loc
                  "featured"}
 
 
-def sections(config: Config) -> list[tuple[str, str]]:
-    """(folder, display name) of every section: sitegen.toml's first, then the folders."""
-    found = {slug: section.title or slug for slug, section in config.sections.items()}
-    top = readers.content_dir(config)
+def sections(config: Config, edition: str = "") -> list[tuple[str, str]]:
+    """(folder, display name) of every section of an edition (the default one: ''):
+    sitegen.toml's first, then the folders under content/ (or content/<edition>/)."""
+    edition_config = config.editions.get(edition)
+    configured = edition_config.sections if edition_config else config.sections
+    found = {slug: section.title or slug for slug, section in configured.items()}
+    top = readers.content_dir(config) / edition
+    # The default edition's folders are not its sections where they hold an edition.
+    others = set() if edition else set(config.editions)
     if top.is_dir():
         for entry in sorted(top.iterdir()):
             if (entry.is_dir() and not entry.is_symlink() and not entry.name.startswith(".")
-                    and entry.name not in (readers.PAGES_DIR, readers.STATIC_DIR)):
+                    and entry.name not in (readers.PAGES_DIR, readers.STATIC_DIR, *others)):
                 found.setdefault(entry.name, entry.name)
     return list(found.items())
 
@@ -149,6 +160,15 @@ def cms_config(config: Config, backend: dict[str, Any] | None = None) -> dict[st
         "collections": [
             *(collection(slug, name, slug, False) for slug, name in sections(config)),
             collection(readers.PAGES_DIR, say(N_("Pages")), readers.PAGES_DIR, True),
+            # Each other edition's sections and pages, in its folder (content/en/...).
+            *(collection(f"{key}-{slug}", f"{name} ({edition.title or key})", f"{key}/{slug}",
+                         False)
+              for key, edition in config.editions.items()
+              for slug, name in sections(config, key)),
+            *(collection(f"{key}-{readers.PAGES_DIR}",
+                         f"{say(N_('Pages'))} ({edition.title or key})",
+                         f"{key}/{readers.PAGES_DIR}", True)
+              for key, edition in config.editions.items()),
         ],
     }
 

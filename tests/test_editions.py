@@ -224,3 +224,13 @@ def test_publishing_in_one_edition_plans_none_of_the_others_pages(tmp_path: Path
     # And an unchanged build plans nothing at all.
     assert build_site(site).planned == []
     shutil.rmtree(site / "output")
+
+
+def test_the_cms_has_each_editions_sections_and_pages(tmp_path: Path) -> None:
+    from sitegen import cms
+    from sitegen.config import load_config
+
+    site = make_editions_site(tmp_path / "site")
+    folders = {c["name"]: c["folder"] for c in cms.cms_config(load_config(site))["collections"]}
+    assert folders == {"ekonomi": "content/ekonomi", "pages": "content/pages",
+                       "en-economy": "content/en/economy", "en-pages": "content/en/pages"}
