@@ -184,12 +184,14 @@ def test_importing_again_writes_no_edition_or_file_twice(tmp_path: Path) -> None
     old, site = hugo_dirs(tmp_path / "old"), tmp_path / "new"
     imported("hugo", old, site)
     first = (site / "sitegen.toml").read_text(encoding="utf-8")
+    # The first import's own "-2" files (a page out of a section front's way) stay as they are.
+    renamed = set(site.glob("content/**/*-2.md"))
     _, name = run_import(load_config(site), ImportOptions("hugo", old), echo=lambda _: None)
     again = (site / name).read_text(encoding="utf-8")
     assert "files written: 0" in again
     assert "[editions.fr] is in sitegen.toml already and was kept" in again
     assert (site / "sitegen.toml").read_text(encoding="utf-8") == first
-    assert not list(site.glob("content/**/*-2.md"))
+    assert set(site.glob("content/**/*-2.md")) == renamed
 
 
 # Hugo, translations by file name, the default language in its own folder ----------------
