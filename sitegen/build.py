@@ -24,6 +24,7 @@ from sitegen import (
     bodies,
     cache,
     claims,
+    cluster,
     collect,
     deps,
     editions,
@@ -86,6 +87,9 @@ class BuildOptions:
     """`--shard K/N`: build only the pages of this shard, and its manifest (shards.py)."""
     merge: tuple[Path, ...] = ()
     """`--merge DIR...`: the shards' partial outputs to make one site of (merge.py)."""
+    cluster: str = ""
+    """The Dask scheduler whose workers do the fan-out (cluster.py): `sitegen build` passes
+    `--cluster` or else `[build] cluster` (the preview builds here); "": local processes."""
 
     @property
     def selection(self) -> tuple[object, ...]:
@@ -227,8 +231,10 @@ def _begin(config: Config, options: BuildOptions, output: Path, state: BuildStat
 
 def _workers(run: _Run, held: Path) -> Workers:
     bytecode = run.cache_dir  # compiled templates are sealed outside it (sealed.py)
+    address = run.options.cluster
+    where = "sitegen.toml" if address == run.config.build.cluster else "--cluster"
     return Workers(run.options.jobs, run.options.progress, run.chain, run.config.root,
-                   bytecode, held)
+                   bytecode, held, cluster.connect(address, where, run.config, run.chain, held))
 
 
 def _read(run: _Run, workers: Workers, held: Path) -> tuple[Sources, MdLinks]:

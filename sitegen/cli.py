@@ -34,7 +34,7 @@ from sitegen import (
     shards,
 )
 from sitegen.build import BuildOptions, BuildReport, build
-from sitegen.config import Config, load_config
+from sitegen.config import Config, cluster_problem, load_config
 from sitegen.errors import Problem, SitegenError, os_problem
 from sitegen.external import check_external
 from sitegen.listing import KINDS, HeldBack, entries_of, local_time, read_entries
@@ -112,6 +112,12 @@ def _parse_now(value: str | None, config: Config) -> dt.datetime:
     return moment
 
 
+def _cluster_address(address: str | None) -> str:
+    if address and (problem := cluster_problem(address)):
+        raise SitegenError([Problem("--cluster", 0, problem)])
+    return address or ""
+
+
 @main.command("build")
 @SOURCE
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
@@ -140,6 +146,9 @@ def _parse_now(value: str | None, config: Config) -> dt.datetime:
               help="Make the site from the output folders of every shard (repeat the option "
                    "or list them): the pages that span shards, feeds, sitemaps, search.")
 @click.argument("more_merge_dirs", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--cluster", "cluster_address", metavar="ADDRESS",
+              help="Read, convert, encode and render on the workers of this Dask scheduler "
+                   "(tcp://host:8786; default: build.cluster from sitegen.toml).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Also print the time of each stage, and every repeated problem.")
@@ -148,8 +157,8 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
                   base_url: str | None, jobs: int, strict: bool, no_cache: bool, now: str | None,
                   keep_going: bool, report_file: Path | None, reuse_output: Path | None,
                   shard_spec: str | None, merge_dirs: tuple[Path, ...],
-                  more_merge_dirs: tuple[Path, ...], quiet: bool, verbose: bool,
-                  debug: bool) -> None:
+                  more_merge_dirs: tuple[Path, ...], cluster_address: str | None, quiet: bool,
+                  verbose: bool, debug: bool) -> None:
     """Build the site into the output folder."""
 
     def write_report(skipped: Any, warnings: Any, errors: Any = ()) -> None:
@@ -183,7 +192,8 @@ def build_command(source: Path, output: Path | None, drafts: bool, future: bool,
                                expired=expired, strict=strict, jobs=jobs, output=target,
                                use_cache=not no_cache, keep_going=keep_going, progress=bar,
                                reuse_output=reuse_output.resolve() if reuse_output else None,
-                               shard=shard, merge=merging)
+                               shard=shard, merge=merging,
+                               cluster=_cluster_address(cluster_address) or config.build.cluster)
         try:
             report = build(config, options)
         finally:

@@ -58,6 +58,9 @@ class BuildConfig:
     """At most this many pages in one search index shard (see search_shards.py)."""
     keep_going: bool = False
     """Publish the articles without errors and skip the others (`--keep-going`)."""
+    cluster: str = field(default="", repr=False)
+    """A Dask scheduler's address (`--cluster`, cluster.py). Left out of the repr, which
+    the build's cache keys take: where the work runs changes no byte of the output."""
 
 
 @dataclass(frozen=True)
@@ -451,8 +454,22 @@ def _make(cls: type, table: Any, keys: tuple[Any, ...], report: Any) -> Any:
     return cls(**kwargs)
 
 
+CLUSTER_ADDRESS = re.compile(r"^(?:(?:tcp|tls|ucx|ws|wss)://)?[^\s/]+:\d+$")
+"""A Dask scheduler's address: tcp://host:port (the default protocol), tls://…, or host:port."""
+
+
+def cluster_problem(address: str) -> str:
+    """What is wrong with a Dask scheduler address ("" if nothing)."""
+    if not address or CLUSTER_ADDRESS.match(address):
+        return ""
+    return (f"'{address}' is not a Dask scheduler address such as tcp://10.0.0.5:8786 "
+            "(the address `dask scheduler` prints)")
+
+
 def _check_semantics(config: Config, report: Any) -> None:
     site, build = config.site, config.build
+    if problem := cluster_problem(build.cluster):
+        report(("build", "cluster"), f"build.cluster {problem}")
     if not re.match(r"^https?://[^/\s]+(/\S*)?$", site.base_url):
         report(("site", "base_url"), "site.base_url must be an absolute http:// or https:// URL")
     try:

@@ -87,14 +87,19 @@ WHILE = " (while rendering "
 def _with_bodies(context: dict[str, Any]) -> dict[str, Any]:
     """The context with each body recipe (views.body_recipe) made the body's HTML: read
     from disk here, in the process that renders, never in the one that plans."""
+    return each_body(context, lambda recipe: bodies.finish(recipe, _bodies))
+
+
+def each_body(context: dict[str, Any], change: Callable[[bodies.Recipe], Any]) -> dict[str, Any]:
+    """The context with `change(recipe)` in place of each body recipe it holds (also
+    cluster.py's, which puts a stored body into its recipe for a worker without the disk)."""
     article, feed, finished = context.get("article"), context.get("feed"), {}
     if isinstance(article, dict) and bodies.is_recipe(article.get("body_html")):
-        finished["article"] = {**article,
-                               "body_html": bodies.finish(article["body_html"], _bodies)}
+        finished["article"] = {**article, "body_html": change(article["body_html"])}
     if isinstance(feed, dict) and any(bodies.is_recipe(e.get("content_html"))
                                       for e in feed.get("entries", ())):
         finished["feed"] = {**feed, "entries": [
-            {**e, "content_html": bodies.finish(e["content_html"], _bodies)}
+            {**e, "content_html": change(e["content_html"])}
             if bodies.is_recipe(e.get("content_html")) else e for e in feed["entries"]]}
     return {**context, **finished} if finished else context
 

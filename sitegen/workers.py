@@ -14,7 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from sitegen import lifeline, render
+from sitegen import cluster, lifeline, render
 from sitegen.themes import Theme
 
 # Below this many items, starting worker processes costs more than it saves.
@@ -32,8 +32,11 @@ class Workers:
     """
 
     def __init__(self, jobs: int, progress: Progress | None, chain: tuple[Theme, ...],
-                 root: Path, bytecode: Path | None, bodies_dir: Path) -> None:
+                 root: Path, bytecode: Path | None, bodies_dir: Path,
+                 remote: cluster.Cluster | None = None) -> None:
         self.jobs, self.progress = jobs, progress
+        self.remote = remote
+        """With `--cluster`: where the stages in cluster.STAGES run (fn a partial)."""
         self.init_args = (chain, root, bytecode, bodies_dir)
         self.pool: ProcessPoolExecutor | None = None
         render.init_worker(*self.init_args)
@@ -44,6 +47,8 @@ class Workers:
     def __exit__(self, *exc_info: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+        if self.remote is not None:
+            self.remote.close()
 
     def map(self, stage: str, fn: Callable[[Any], Any], items: Iterable[Any],
             minimum: int = PARALLEL_MIN, expected: int = 0) -> Iterator[Any]:
@@ -52,8 +57,11 @@ class Workers:
         run in this process. `expected`: how many a stream of items will likely hold
         (for the progress display's estimate)."""
         total = len(items) if isinstance(items, list) else 0
-        if self.jobs <= 1 or (total and total < minimum):
-            results: Iterable[Any] = map(fn, items)
+        results: Iterable[Any]
+        if self.remote is not None and stage in cluster.STAGES:
+            results = self.remote.map(stage, fn, items, total)
+        elif self.jobs <= 1 or (total and total < minimum):
+            results = map(fn, items)
         else:
             results = self._parallel(fn, iter(items), total)
         for done, result in enumerate(results, start=1):
