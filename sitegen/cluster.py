@@ -82,7 +82,8 @@ class Cluster:
         where = fn.keywords
         if stage == "read":
             root = where["config"].root
-            return self._run(stage, self.tasks.read_chunk, (self.environment,),
+            return self._run(stage, self.tasks.read_chunk,
+                             (self.environment, where.get("skip_body")),
                              ((p.relative_to(root).as_posix(), p.read_bytes()) for p in items),
                              total, functools.partial(_store_body, folder=where["folder"]))
         if stage == "render":

@@ -26,6 +26,7 @@ import platform
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -139,9 +140,11 @@ def message_environment() -> dict[str, str | None]:
 # --- the tasks -------------------------------------------------------------------
 
 def read_chunk(digest: str, environment: dict[str, str | None],
+               skip_body: Callable[[str], bool] | None,
                sources: list[tuple[str, bytes]]) -> list[tuple[Article | None, list[Problem]]]:
     """Read and convert sources given as (path relative to the site, bytes); each Article
-    keeps its body's HTML, which the client stores (bodies.py)."""
+    keeps its body's HTML, which the client stores (bodies.py). `skip_body`: as
+    readers.read_source's (a shard's)."""
     copy = _copy(digest)
     _speak(environment)
     results = []
@@ -153,7 +156,7 @@ def read_chunk(digest: str, environment: dict[str, str | None],
         scratch.write_bytes(data)
         os.replace(scratch, path)
         try:
-            results.append(readers.read_source(path, copy.config))
+            results.append(readers.read_source(path, copy.config, skip_body))
         finally:
             path.unlink(missing_ok=True)
     return results
