@@ -10,30 +10,17 @@ folder per language, and jekyll-multiple-languages-plugin's `_i18n/`."""
 
 from __future__ import annotations
 
-import dataclasses
 import tomllib
 import urllib.parse
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
-from sitegen.config import Config, load_config
-from sitegen.importers import editions
+from sitegen.config import load_config
 from sitegen.importers.run import ImportOptions, run_import
 from tests.conftest import make_site
 from tests.imported import NEW_SITE, page, sitegen
-
-BUILDS_EDITIONS = "editions" in {f.name for f in dataclasses.fields(Config)}
-needs_editions = pytest.mark.skipif(not BUILDS_EDITIONS, reason="the build reads no "
-                                    "[editions] yet: the import writes none")
-
-
-@pytest.fixture(autouse=True)
-def _editions(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Until the build reads [editions], the importer writes them only when asked to.
-    monkeypatch.setattr(editions, "supported", lambda config: True)
 
 
 def imported(kind: str, old: Path, site: Path, keep: bool = False) -> str:
@@ -179,7 +166,6 @@ def test_into_a_site_of_another_language_every_old_language_is_an_edition(
     assert "no language of the old site is the site's own ('id')" in report
 
 
-@needs_editions  # sitegen.toml is read again, [editions] and all
 def test_importing_again_writes_no_edition_or_file_twice(tmp_path: Path) -> None:
     old, site = hugo_dirs(tmp_path / "old"), tmp_path / "new"
     imported("hugo", old, site)
@@ -409,7 +395,6 @@ def arrived(site: Path, url: str, own_domain: str = "") -> tuple[str, str] | Non
     return None
 
 
-@needs_editions
 def test_built_hugo_editions_keep_every_old_url_in_its_language(tmp_path: Path) -> None:
     site = tmp_path / "new"
     built("hugo", hugo_dirs(tmp_path / "old"), site)
@@ -428,7 +413,6 @@ def test_built_hugo_editions_keep_every_old_url_in_its_language(tmp_path: Path) 
         .endswith("/posts/budget/")
 
 
-@needs_editions
 def test_built_hugo_suffix_editions_redirect_the_default_languages_subfolder(
         tmp_path: Path) -> None:
     site = tmp_path / "new"
@@ -438,7 +422,6 @@ def test_built_hugo_suffix_editions_redirect_the_default_languages_subfolder(
     assert {url: arrived(site, url) for url in old_urls} == old_urls
 
 
-@needs_editions
 def test_built_polyglot_editions_keep_every_old_url_in_its_language(tmp_path: Path) -> None:
     site = tmp_path / "new"
     built("jekyll", polyglot(tmp_path / "old"), site)

@@ -248,15 +248,3 @@ def write_config(config: Config, result: Plan, report: Report, dry_run: bool) ->
 
 def _code(result: Plan, key: str) -> str:
     return next(c for c, k in result.keys.items() if k == key)
-
-
-def supported(config: Config) -> bool:
-    """Whether this sitegen builds editions (`[editions]` in sitegen.toml)."""
-    return hasattr(config, "editions")
-
-
-def not_supported(result: Plan, report: Report, shown: str) -> None:
-    codes = ", ".join(sorted(result.languages))
-    report.needs_person(shown, 0, f"the old site has {len(result.languages)} languages "
-                        f"({codes}); this sitegen has no editions, so every page was "
-                        "imported into the one site with its own `lang`")

@@ -105,9 +105,6 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     known, disabled = hugo_site.languages(settings)
     plan = editions.plan(known, hugo_site.default_language(settings), config, report,
                          "the Hugo config")
-    if plan and not editions.supported(config):
-        editions.not_supported(plan, report, "the Hugo config")
-        plan = None
     translations: list[tuple[Imported, str]] = []
     def one(path: Path, root: hugo_site.Root) -> None:
         """Read one file of the content folder into `items`."""

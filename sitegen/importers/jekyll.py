@@ -92,9 +92,6 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     base = str(settings.get("baseurl") or "").rstrip("/")
     found: list[tuple[Imported, dict[str, Any], str]] = []
     languages = jekyll_languages.detect(source, settings, config, report)
-    if languages and not editions.supported(config):
-        editions.not_supported(languages.plan, report, "_config.yml")
-        languages = None
     context = _Context(settings, zone, data, pattern, style, base, section, report,
                        other_language(settings.get("lang") or settings.get("locale"), config),
                        {name: pattern for name, pattern in jekyll_urls.collections(settings)
