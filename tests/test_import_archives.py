@@ -296,6 +296,16 @@ def test_every_old_hugo_url_leads_to_its_post(hugo: tuple[Path, str]) -> None:
     assert resolved(site, urls) == {}
 
 
+def test_language_folders_are_editions_in_their_language(
+        jekyll: tuple[Path, str], hugo: tuple[Path, str]) -> None:
+    (jekyll_site, _), (hugo_site_, _) = jekyll, hugo
+    assert 'language = "zh-CN"' in (jekyll_site / "sitegen.toml").read_text(encoding="utf-8")
+    assert page(jekyll_site, "/zh_cn/").html["lang"] == "zh-CN"
+    assert (jekyll_site / "content/zh-cn/berita/guan-yu.md").is_file()
+    assert page(hugo_site_, "/zh/").html["lang"] == "zh"
+    assert (hugo_site_ / "content/zh/blog/hello.md").is_file()
+
+
 def test_hugo_bundle_files_and_links_to_them_follow(hugo: tuple[Path, str]) -> None:
     site, _ = hugo
     first = (site / "content/blog/first.md").read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from bs4 import BeautifulSoup
 
 from sitegen.config import load_config
 from sitegen.importers.run import ImportOptions, run_import
@@ -411,6 +412,21 @@ def test_built_hugo_editions_keep_every_old_url_in_its_language(tmp_path: Path) 
     budget = page(site, "/fr/posts/le-budget/")
     assert budget.find("link", attrs={"hreflang": "en", "rel": "alternate"})["href"] \
         .endswith("/posts/budget/")
+    assert other_languages(site, {"fr": "fr-FR", "de": "de"}, "en") == []
+
+
+def other_languages(site: Path, editions: dict[str, str], default: str) -> list[str]:
+    """Pages whose <html lang> is not their edition's (its output folder's); a redirect
+    page (polyglot's fallback URLs under /pt-BR/ lead to English pages) is not one."""
+    wrong = []
+    for path in sorted((site / "output").rglob("*.html")):
+        relative = path.relative_to(site / "output")
+        want = editions.get(relative.parts[0], default)
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        refresh = soup.find("meta", attrs={"http-equiv": "refresh"})
+        if soup.html is not None and refresh is None and soup.html.get("lang") != want:
+            wrong.append(f"{relative}: {soup.html.get('lang')}")
+    return wrong
 
 
 def test_built_hugo_suffix_editions_redirect_the_default_languages_subfolder(
@@ -432,3 +448,4 @@ def test_built_polyglot_editions_keep_every_old_url_in_its_language(tmp_path: Pa
         "/pt-BR/about/": ("About", "en"), "/es/2020/02/02/rain/": ("Lluvia", "es"),
     }
     assert {url: arrived(site, url) for url in old_urls} == old_urls
+    assert other_languages(site, {"es": "es", "pt-BR": "pt-BR"}, "en") == []
