@@ -107,6 +107,7 @@ def hugo_dirs(root: Path) -> Path:
         "content/german/_index.md": "---\ntitle: Start\n---\n\nWillkommen.\n",
         "content/french/posts/_index.md": "---\ntitle: Articles\n---\n\nTous.\n",
         "content/german/about.md": "---\ntitle: Über uns\n---\n\nWir.\n",
+        "content/german/posts/_index.md": "---\ntitle: Artikel\n---\n",
         "content/japanese/posts/konnichiwa.md": post.format(
             title="こんにちは", day=8, extra="", body="日本語。"),
     })
@@ -122,9 +123,11 @@ def test_hugo_languages_with_content_folders_become_editions(tmp_path: Path) -> 
     assert config["editions"]["fr"] == {
         "language": "fr-FR", "title": "Le Quotidien", "path": "fr",
         "description": "Les nouvelles", "timezone": "Europe/Paris",
+        "sections": {"posts": {"title": "Articles"}},  # content/french/posts/_index.md
         "menu": [{"name": "Accueil", "url": "/fr/"}, {"name": "Articles", "url": "/fr/posts/"}]}
     assert config["editions"]["de"] == {"language": "de", "title": "Die Zeitung", "path": "de",
-                                        "base_url": "https://zeitung.example.de/"}
+                                        "base_url": "https://zeitung.example.de/",
+                                        "sections": {"posts": {"title": "Artikel"}}}
     assert "ja" not in config["editions"]  # disabled: Hugo published nothing of it
     assert "content/japanese/posts/konnichiwa.md: not imported: language 'ja' is disabled" \
         in report
@@ -406,6 +409,8 @@ def test_built_hugo_editions_keep_every_old_url_in_its_language(tmp_path: Path) 
         "/de/artikel/hallo/": ("Hallo", "de"), "/de/about/": ("Über uns", "de"),
         # Each edition's home is where the old language's home was, in its language.
         "/de/": ("Die Zeitung", "de"), "/fr/": ("Le Quotidien", "fr-FR"),
+        # A section's front, named as the language's _index.md named it.
+        "/fr/posts/": ("Articles", "fr-FR"), "/de/posts/": ("Artikel", "de"),
     }
     assert {url: arrived(site, url, "/de") for url in old_urls} == old_urls
     # Translations are linked: the French budget story names its English original.

@@ -65,6 +65,14 @@ class Plan:
     """Edition key -> its URL prefix: the old site's (`zh_cn`, `pt-BR`), so the old
     URLs of the language's pages and home stay what they were."""
 
+    sections: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Edition key -> section slug -> its title in the edition's language."""
+
+    def name_section(self, code: str, slug: str, title: str) -> None:
+        key = self.keys.get(code)
+        if key:  # the root edition's sections are [sections], the newsroom's own
+            self.sections.setdefault(key, {})[slug] = title
+
     def key(self, code: str) -> str:
         return self.keys.get(code.lower(), self.keys.get(self.default, ""))
 
@@ -219,6 +227,9 @@ def tables(result: Plan, site_title: str) -> dict[str, str]:
             lines.append(f"base_url = {_quoted(language.base_url)}")
         if language.timezone and _zone(language.timezone):
             lines.append(f"timezone = {_quoted(language.timezone)}")
+        for slug, name in sorted(result.sections.get(key, {}).items()):
+            lines += ["", f"[editions.{key}.sections.{_quoted(slug)}]",
+                      f"title = {_quoted(name)}"]
         for name, url in language.menu:
             if url.startswith("/") and not url.startswith(f"/{path}/"):
                 url = f"/{path}{url}"  # Hugo's menu URLs are relative to the language

@@ -147,6 +147,10 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
                 is_language(found.group(2)):
             name, language = found.group(1), found.group(2)
         listing = name == "_index"  # a section's own page: kept as a page
+        if plan and listing and len(relative.parts) == 2 and mapped.front.get("title"):
+            # A language's section list title is the section's name in its edition.
+            plan.name_section((language or root.language or plan.default).lower(),
+                              urls.slugify(relative.parts[0]), str(mapped.front["title"]))
         if listing and not body.strip():
             report.skipped(shown, 0, "a section's list page (_index) without text: sitegen "
                            "makes its own section pages")
