@@ -209,8 +209,10 @@ def hugo_suffix(root: Path) -> Path:
         "config/_default/hugo.yaml": HUGO_SUFFIX_CONFIG,
         "config/_default/languages.yaml": HUGO_SUFFIX_LANGUAGES,
         "config/_default/menus.en.yaml": "main:\n  - name: News\n    url: /berita/\n",
-        "content/berita/banjir.md": "---\ntitle: Banjir\ndate: 2024-02-01\n---\n\nAir.\n",
-        "content/berita/banjir.en.md": "---\ntitle: Flood\ndate: 2024-02-01\n---\n\nWater.\n",
+        "content/berita/banjir.md": "---\ntitle: Banjir\ndate: 2024-02-01\n---\n\nAir. "
+                                    '[Gempa]({{< ref "berita/gempa/index.md" >}})\n',
+        "content/berita/banjir.en.md": "---\ntitle: Flood\ndate: 2024-02-01\n---\n\nWater. "
+                                       '[Quake]({{< relref "berita/gempa" >}})\n',
         "content/berita/gempa/index.md": "---\ntitle: Gempa\ndate: 2024-02-02\n---\n\nGoyang.\n",
         "content/berita/gempa/index.en.md": "---\ntitle: Quake\ndate: 2024-02-02\n---\n\n"
                                             "Shake.\n",
@@ -235,6 +237,11 @@ def test_hugo_translations_by_file_name_and_the_default_language_in_a_subfolder(
     assert banjir["aliases"] == ["/id/berita/banjir/"]
     assert "aliases" not in flood  # /en/berita/banjir/, as before
     assert banjir["translation_key"] == flood["translation_key"] == "berita/banjir"
+    # ref/relref lead to the page in the language of the page they are on.
+    assert "[Gempa](/berita/gempa/)" in (site / "content/berita/banjir.md").read_text(
+        encoding="utf-8")
+    assert "[Quake](/en/berita/gempa/)" in (site / "content/en/berita/banjir.md").read_text(
+        encoding="utf-8")
     quake = front(site / "content/en/berita/gempa.md")
     assert quake["title"] == "Quake" and quake["translation_key"] == "berita/gempa"
     assert "content/_index.en.md: not imported: the home page (_index)" in report

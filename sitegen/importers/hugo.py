@@ -221,15 +221,19 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     editions.link_translations(editions.group(translations))
     unique_slugs([i for i, _, _ in items], config, report)
     by_file: dict[str, str] = {}
+    # `ref`/`relref` find a page in the language of the page they are on first.
+    in_edition: dict[tuple[str, str], str] = {}
     moved: dict[str, str] = {}
     for item, _, path in items:
         new = item.path(config)
         folder = hugo_site.own_root(path, roots).folder
-        relative = path.relative_to(folder).as_posix()
-        without = Path(relative).with_suffix("").as_posix()
-        for key in (relative, relative.rsplit("/index.md", 1)[0], Path(relative).name,
-                    without, without.removesuffix("/index"), Path(without).name):
-            by_file.setdefault(key, new)
+        for relative in dict.fromkeys((path.relative_to(folder).as_posix(),
+                                       _without_language(path.relative_to(folder)))):
+            without = Path(relative).with_suffix("").as_posix()
+            for key in (relative, relative.rsplit("/index.md", 1)[0], Path(relative).name,
+                        without, without.removesuffix("/index"), Path(without).name):
+                by_file.setdefault(key, new)
+                in_edition.setdefault((item.edition, key), new)
         for old in item.old_urls:
             if (found := old_path(old)) is not None:
                 moved[found] = new
@@ -246,7 +250,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
             with limits.per_file():  # a hostile body is its own file's problem
                 body = shortcodes.convert(
                     body, item.source, item.body_line, report,
-                    lambda target: by_file.get(target.strip("/").removeprefix("./")), params,
+                    functools.partial(_ref, in_edition, by_file, item.edition), params,
                     functools.partial(_include, path.parent, roots, source))
                 body = leftovers.remove(body, "hugo", item.source, item.body_line, report,
                                         original=item.body)
@@ -290,6 +294,20 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         result.items.append(item)
     result.plan = plan
     return result
+
+
+def _without_language(relative: Path) -> str:
+    """`posts/hello.fr.md` -> `posts/hello.md` (a reference names the page, not its file)."""
+    parts = relative.name.split(".")
+    if len(parts) > 2 and is_language(parts[-2]):
+        return relative.with_name(".".join([*parts[:-2], parts[-1]])).as_posix()
+    return relative.as_posix()
+
+
+def _ref(in_edition: dict[tuple[str, str], str], anywhere: dict[str, str], edition: str,
+         target: str) -> str | None:
+    key = target.strip("/").removeprefix("./")
+    return in_edition.get((edition, key)) or anywhere.get(key)
 
 
 def bundle_folder(item: Imported) -> str:
