@@ -285,6 +285,10 @@ def polyglot(root: Path) -> Path:
         "_posts/2020-01-01-hello.md": "---\ntitle: Hello\n---\n\nHi.\n",
         "_posts/es/2020-01-01-hello.md": "---\ntitle: Hola\nlang: es\n---\n\nHola. "
                                          "[Nosotros](/about/), [Rain](/2020/02/02/rain/).\n",
+        "_posts/es/2020-03-03-sol.md": "---\ntitle: Sol\nlang: es\n---\n\n"
+                                       "[Hola]({% post_url 2020-01-01-hello %})\n",
+        "_posts/2020-03-03-sun.md": "---\ntitle: Sun\n---\n\n"
+                                    "[Hello]({% post_url 2020-01-01-hello %})\n",
         "_posts/pt-BR/2020-01-01-hello.md": "---\ntitle: Olá\nlang: pt-BR\n---\n\nOi.\n",
         "_posts/2020-02-02-rain.md": "---\ntitle: Rain\nlang_ref: rain\n---\n\nWet.\n",
         "_posts/es/2020-02-02-lluvia.md": "---\ntitle: Lluvia\nlang: es\nlang_ref: rain\n"
@@ -317,6 +321,11 @@ def test_jekyll_polyglot_languages_become_editions(tmp_path: Path) -> None:
     # there is one; the old URL of an untranslated page is its fallback's (`/es/...`).
     body = (site / "content/es/berita/hello.md").read_text(encoding="utf-8")
     assert "[Nosotros](/es/about/), [Rain](/es/berita/lluvia/)" in body
+    # post_url names a file; on a Spanish page, the Spanish post of that name.
+    assert "[Hola](/es/berita/hello/)" in (site / "content/es/berita/sol.md").read_text(
+        encoding="utf-8")
+    assert "[Hello](/berita/hello/)" in (site / "content/berita/sun.md").read_text(
+        encoding="utf-8")
     assert hello["translation_key"] == hola["translation_key"] == ola["translation_key"]
     lluvia, rain = front(site / "content/es/berita/lluvia.md"), front(
         site / "content/berita/rain.md")

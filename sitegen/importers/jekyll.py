@@ -259,6 +259,16 @@ def _convert(source: Path, config: Config, report: Report,
     unique_slugs([item for item, _, _ in found], config, report)
     by_source = {shown: item for item, _, shown in found}
     by_name = {Path(shown).stem: item for item, _, shown in found if "_posts/" in shown}
+    # A post of each language may share its file name: `post_url` on a Spanish page is
+    # the Spanish post's (polyglot relativized it), else the one post of that name.
+    in_edition = {(i.edition, Path(shown).stem): i for i, _, shown in found
+                  if "_posts/" in shown}
+    on: list[str] = [""]  # the edition of the page being converted
+
+    def post_url(name: str) -> str | None:
+        stem = name.split("/")[-1]
+        post = in_edition.get((on[0], stem)) or by_name.get(stem)
+        return post.path(config) if post else None
     moved: dict[str, str] = {}
     for item in (i for i, _, _ in found):
         for old in item.old_urls:
@@ -278,13 +288,13 @@ def _convert(source: Path, config: Config, report: Report,
         variables, confined.folder(settings.get("includes_dir"), "_includes",
                                    "_config.yml: includes_dir"),
         link_url=lambda p: by_source[p].path(config) if p in by_source else None,
-        post_url=lambda n: by_name[n.split("/")[-1]].path(config)
-        if n.split("/")[-1] in by_name else None, root=confined.root)
+        post_url=post_url, root=confined.root)
     converter = liquid.Converter(site, report)
     result = Result([])
     views = {"": moved}
     for item, meta, shown in found:
         page = {**meta, "url": item.path(config), "title": item.front.get("title", "")}
+        on[0] = item.edition
         try:
             with limits.per_file():
                 body = converter.convert(item.body, shown, item.body_line, page,
