@@ -50,7 +50,7 @@ LAYERS: dict[str, int] = {
     "importers.hugo": 9.4, "importers.wordpress": 9.5, "importers.run": 9.6,
     "importers.permalinks": 9.3, "importers.wp_blocks": 9.25, "importers.collisions": 9.3,
     "importers.dialect": 9.3, "importers.leftovers": 9.25, "importers.files": 9.3,
-    "importers.hugo_site": 9.3, "importers.anchors": 9.3,
+    "importers.hugo_site": 9.3, "importers.anchors": 9.3, "importers.hugo_urls": 9.32,
     "importers.identity": 9.35, "importers.authors": 9.15,
     "importers.jekyll_data": 9.2, "importers.editions": 9.25, "importers.jekyll_languages": 9.3,
     "cli": 10, "__main__": 11,

@@ -30,9 +30,9 @@ from sitegen.importers import (
     editions,
     files,
     hugo_site,
+    hugo_urls,
     leftovers,
     limits,
-    permalinks,
     shortcodes,
 )
 from sitegen.importers.confine import Confined
@@ -195,7 +195,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         url_date = parse_date(data.get("date"), zone) or date  # Hugo's .Date, not publishDate
         # An edition's default-language page was under /LANG/ too with InSubdir.
         old = hugo_site.language_prefix(language or (plan.default if edition and plan else ""),
-                                        settings) + _old_url(
+                                        settings) + hugo_urls.url_of(
             relative, bundle, listing, data, url_date.astimezone(zone),
             {} if listing else hugo_site.permalinks(settings, language), ugly, lower)
         extra = [a if a.startswith("/") or "://" in a else
@@ -228,7 +228,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
         new = item.path(config)
         folder = hugo_site.own_root(path, roots).folder
         for relative in dict.fromkeys((path.relative_to(folder).as_posix(),
-                                       _without_language(path.relative_to(folder)))):
+                                       hugo_urls.without_language(path.relative_to(folder)))):
             without = Path(relative).with_suffix("").as_posix()
             for key in (relative, relative.rsplit("/index.md", 1)[0], Path(relative).name,
                         without, without.removesuffix("/index"), Path(without).name):
@@ -250,7 +250,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
             with limits.per_file():  # a hostile body is its own file's problem
                 body = shortcodes.convert(
                     body, item.source, item.body_line, report,
-                    functools.partial(_ref, in_edition, by_file, item.edition), params,
+                    functools.partial(hugo_urls.ref, in_edition, by_file, item.edition), params,
                     functools.partial(_include, path.parent, roots, source))
                 body = leftovers.remove(body, "hugo", item.source, item.body_line, report,
                                         original=item.body)
@@ -296,20 +296,6 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     return result
 
 
-def _without_language(relative: Path) -> str:
-    """`posts/hello.fr.md` -> `posts/hello.md` (a reference names the page, not its file)."""
-    parts = relative.name.split(".")
-    if len(parts) > 2 and is_language(parts[-2]):
-        return relative.with_name(".".join([*parts[:-2], parts[-1]])).as_posix()
-    return relative.as_posix()
-
-
-def _ref(in_edition: dict[tuple[str, str], str], anywhere: dict[str, str], edition: str,
-         target: str) -> str | None:
-    key = target.strip("/").removeprefix("./")
-    return in_edition.get((edition, key)) or anywhere.get(key)
-
-
 def bundle_folder(item: Imported) -> str:
     edition = f"{item.edition}/" if item.edition else ""  # translations keep their own
     return f"/images/{edition}{item.section or 'pages'}/{item.slug}/"
@@ -328,27 +314,6 @@ def _bundle(folder: Path, item: Imported, body: str, result: Result, source: Pat
             if item.front.get("image") in {file.name, "./" + file.name}:
                 item.front["image"] = where + file.name
     return body
-
-
-def _old_url(relative: Path, bundle: bool, listing: bool, data: dict[str, Any],
-             date: dt.datetime, patterns: dict[str, str], ugly: bool, lower: bool) -> str:
-    """Where Hugo published the page: `url`, else the `permalinks` pattern of its section
-    (`:slug` falls back to the title), else its folders and slug or file name."""
-    if isinstance(data.get("url"), str) and data["url"].strip():
-        url = data["url"].strip()
-        return url if url.startswith("/") else "/" + url
-    folders = list(relative.parts[:-2 if bundle and not listing else -1])
-    name = relative.parent.name if bundle else relative.stem.split(".")[0]
-    slug = str(data.get("slug") or "")
-    if listing:
-        return "/" + "".join(permalinks.hugo_urlize(f, lower) + "/" for f in folders)
-    top = relative.parts[0] if len(relative.parts) > 1 else ""
-    pattern = patterns.get(top) or patterns.get(top.lower())
-    if pattern and top:
-        return permalinks.hugo_expand(pattern, permalinks.hugo_values(
-            title=str(data.get("title") or name), slug=slug, filename=name, sections=folders,
-            date=date, lower=lower))
-    return permalinks.hugo_default_url(folders, name, slug, ugly, lower)
 
 
 def _include(folder: Path, roots: list[hugo_site.Root], source: Path, name: str) -> str | None:
