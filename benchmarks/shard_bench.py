@@ -91,7 +91,7 @@ def main() -> None:
     for name, run in rows:
         print(f"| {name} | {run.seconds:.1f} | {run.cpu_seconds:.1f} | {run.peak_mib:.0f} | "
               f"{stages(run.output)} |")
-    if not options.skip_local:
+    if (work / "local" / "output").is_dir():  # a local build of an earlier run, too
         same = same_trees(work / "local" / "output", merge / "output")
         print(f"\nmerged output identical to the local build: {same}")
 
