@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -30,6 +31,7 @@ from sitegen.newsroom import LiveEntry, Note
 NAME = "sitegen-shard.jsonl"
 """The manifest's file name in a partial output (the merge never publishes it)."""
 FORMAT = 1
+_INTERNED = 40
 _TYPES: dict[str, type] = {"A": Article, "I": Image, "N": Note, "L": LiveEntry}
 _TAGS = {cls: tag for tag, cls in _TYPES.items()}
 _DEFAULTS = {cls: {f.name: f.default for f in dataclasses.fields(cls)
@@ -57,7 +59,11 @@ def encode(value: Any) -> Any:
 
 
 def decode(data: Any) -> Any:
-    """The inverse of `encode`: lists become tuples (the model holds only tuples)."""
+    """The inverse of `encode`: lists become tuples (the model holds only tuples). Short
+    strings (sections, tags, authors, kinds, languages) are interned: a million records
+    share one copy of each instead of holding their own."""
+    if isinstance(data, str):
+        return sys.intern(data) if len(data) <= _INTERNED else data
     if isinstance(data, list):
         return tuple(decode(item) for item in data)
     if isinstance(data, dict):
@@ -67,7 +73,7 @@ def decode(data: Any) -> Any:
             # across its daylight-saving changes as the local build's do.
             return moment.astimezone(ZoneInfo(data["z"])) if data.get("z") else moment
         cls = _TYPES[data["@"]]
-        return cls(**{k: decode(v) for k, v in data.items() if k != "@"})
+        return cls(**{sys.intern(k): decode(v) for k, v in data.items() if k != "@"})
     return data
 
 

@@ -112,6 +112,7 @@ def failed(result: subprocess.CompletedProcess[str], *words: str) -> str:
     return message
 
 
+@pytest.mark.slow
 def test_bad_shards_and_merges_are_clear_errors_that_leave_the_output_alone(
         tmp_path: Path) -> None:
     site = small_site(tmp_path)
@@ -159,6 +160,7 @@ def test_a_shard_is_owned_by_the_hash_of_its_output_path() -> None:
     assert all((shards.owner(p, 2) - 1) == (shards.owner(p, 4) - 1) >> 1 for p in paths)
 
 
+@pytest.mark.slow
 def test_the_manifest_gives_back_the_articles_it_was_written_from(tmp_path: Path) -> None:
     site = sample_copy(tmp_path)
     config = load_config(site)
