@@ -155,7 +155,9 @@ def test_hugo_languages_with_content_folders_become_editions(tmp_path: Path) -> 
     # A section's own page in an edition is out of the way of that edition's section front.
     assert "page URL /fr/posts/ is the front page of a section" in report
     assert front(site / "content/fr/pages/posts-2.md")["title"] == "Articles"
-    assert "sitegen.toml: converted: [editions.fr] added" in report
+    assert "sitegen.toml: converted: [editions.fr] added: the old site's 3 'fr' pages, at " \
+        "/fr/" in report
+    assert "the old site's 2 'en' pages are the site's own edition ([site])" in report
 
 
 def test_into_a_site_of_another_language_every_old_language_is_an_edition(

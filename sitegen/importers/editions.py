@@ -239,8 +239,10 @@ def tables(result: Plan, site_title: str) -> dict[str, str]:
     return out
 
 
-def write_config(config: Config, result: Plan, report: Report, dry_run: bool) -> None:
-    """The editions' tables appended to sitegen.toml; one that is there is kept as it is."""
+def write_config(config: Config, result: Plan, report: Report, dry_run: bool,
+                 counts: dict[str, int]) -> None:
+    """The editions' tables appended to sitegen.toml; one that is there is kept as it is.
+    `counts`: edition key -> how many of its pages the import found."""
     path = config.root / CONFIG_NAME
     text = path.read_text(encoding="utf-8")
     added = []
@@ -251,8 +253,12 @@ def write_config(config: Config, result: Plan, report: Report, dry_run: bool) ->
             continue
         added.append(table)
         report.converted(CONFIG_NAME, 0, f"[editions.{key}] added: the old site's "
-                         f"'{result.languages[_code(result, key)].code}' pages, at "
-                         f"/{result.paths[key]}/")
+                         f"{counts.get(key, 0)} '{result.languages[_code(result, key)].code}'"
+                         f" pages, at /{result.paths[key]}/")
+    own = next((c for c, k in result.keys.items() if not k), None)
+    if own is not None:
+        report.converted(CONFIG_NAME, 0, f"the old site's {counts.get('', 0)} '{own}' pages "
+                         "are the site's own edition ([site]), at the root")
     if added and not dry_run:
         path.write_text(text.rstrip("\n") + "\n\n" + "\n".join(added), encoding="utf-8")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import stat
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,7 +94,8 @@ def _import(config: Config, options: ImportOptions, report: Report,
     authors.write_profiles(config, result.profiles, report, options.keep_settings,
                            options.dry_run)
     if result.plan is not None:
-        editions.write_config(config, result.plan, report, options.dry_run)
+        editions.write_config(config, result.plan, report, options.dry_run,
+                              Counter(item.edition for item in result.items))
     writer = Writer(config, report, options.dry_run, echo)
     _check_images(result, config, report)
     _portable_aliases(result, report)
