@@ -367,6 +367,22 @@ def test_jekyll_language_folders_become_editions(tmp_path: Path) -> None:
     assert "zh_cn/index.md: not imported: the home page of a language" in report
 
 
+def test_jekyll_two_plain_language_folders_under_posts_are_editions(tmp_path: Path) -> None:
+    old = make_site(tmp_path / "old", {
+        "_config.yml": "title: Plain\nlang: de\npermalink: /:year/:title/\n",
+        "_posts/de/2021-04-04-wahl.md": "---\ntitle: Wahl\n---\n\nDeutsch.\n",
+        "_posts/fr/2021-04-04-election.md": "---\ntitle: Élection\n---\n\nFrançais.\n",
+    })
+    (old / "sitegen.toml").unlink()
+    site = tmp_path / "new"
+    imported("jekyll", old, site)
+    config = settings(site)
+    assert config["site"]["language"] == "de" and set(config["editions"]) == {"fr"}
+    assert front(site / "content/berita/wahl.md")["aliases"] == ["/2021/wahl/"]
+    # Jekyll gave a post under _posts/fr/ no category: its URL had no /fr/.
+    assert front(site / "content/fr/berita/election.md")["aliases"] == ["/2021/election/"]
+
+
 def test_jekyll_multiple_languages_plugin_is_detected_with_a_note(tmp_path: Path) -> None:
     old = make_site(tmp_path / "old", {
         "_config.yml": "title: Plugin\nlanguages: [de, en]\n",
