@@ -5,8 +5,11 @@ with the old site's per-language title, description and menu, translations linke
 
 Sites are generated here, in the shapes real archives have: Hugo with `languages` and
 a `contentDir` per language (TOML, three languages), Hugo with `post.fr.md` names,
-`defaultContentLanguageInSubdir` and a split YAML config, jekyll-polyglot, a Jekyll
-folder per language, and jekyll-multiple-languages-plugin's `_i18n/`."""
+`defaultContentLanguageInSubdir` and a split YAML config, JSON with a language folder
+inside the shared content folder, jekyll-polyglot (three languages), Jekyll folders per
+language, and jekyll-multiple-languages-plugin's `_i18n/`. Three of them are built with
+the real CLI: every old URL leads (directly or by a redirect page) to its page, whose
+`<html lang>` is its edition's, and so is every other page of each edition."""
 
 from __future__ import annotations
 
