@@ -129,6 +129,23 @@ def test_a_body_changed_after_the_read_stage_is_never_rendered(tmp_path: Path) -
     assert bodies.finish(recipe, folder) == "<p>Isi</p>", "saving again repaired it"
 
 
+def test_a_body_is_taken_from_another_output_of_the_cache_only(tmp_path: Path) -> None:
+    """Builds into two folders share their bodies (hard links within the cache's bodies
+    folder); a build's own folder (`--no-cache`, in the temporary folder) looks at nothing
+    beside it."""
+    cache_bodies = tmp_path / ".sitegen-cache" / bodies.FOLDER
+    first = bodies.save(cache_bodies / "output-a", "<p>Isi</p>")
+    assert bodies.save(cache_bodies / "output-b", "<p>Isi</p>") == first
+    a, b = (next((cache_bodies / name).rglob("*.html")) for name in ("output-a", "output-b"))
+    assert a.stat().st_ino == b.stat().st_ino
+    temporary = tmp_path / "tmp"
+    bodies.save(temporary / "sitegen-bodies-x", "<p>Isi</p>")
+    bodies.save(temporary / "sitegen-bodies-y", "<p>Isi</p>")
+    x, y = (next((temporary / name).rglob("*.html")) for name in ("sitegen-bodies-x",
+                                                                    "sitegen-bodies-y"))
+    assert x.stat().st_ino != y.stat().st_ino and y.read_text() == "<p>Isi</p>"
+
+
 def test_a_swapped_picture_variant_is_made_again(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", {
         "content/ekonomi/a.md": article("A", image="/images/foto.jpg", image_alt="Pasar"),
