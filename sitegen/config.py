@@ -210,6 +210,8 @@ class EditionConfig:
     """Babel's date format name (short, medium, long, full) for the dates pages show."""
     sections: dict[str, SectionConfig] = field(default_factory=dict)
     menu: tuple[MenuItem, ...] = ()
+    permalinks: dict[str, str] = field(default_factory=dict)
+    """`[editions.KEY.permalinks]`: patterns of its own, under its prefix (`/archive/`)."""
 
 
 @dataclass(frozen=True)
@@ -367,7 +369,7 @@ def _editions(table: Any, report: Any) -> dict[str, EditionConfig]:
         if not isinstance(value, dict):
             report(("editions", key), f"[editions.{key}] must be a table")
             continue
-        plain = {k: v for k, v in value.items() if k not in ("sections", "menu")}
+        plain = {k: v for k, v in value.items() if k not in ("sections", "menu", "permalinks")}
         edition = _make(EditionConfig, plain, ("editions", key), report)
         sections = value.get("sections", {})
         if not isinstance(sections, dict):
@@ -378,8 +380,16 @@ def _editions(table: Any, report: Any) -> dict[str, EditionConfig]:
             report(("editions", key, "menu"), f"write the menu as [[editions.{key}.menu]] "
                    "entries with name and url")
             menu = []
+        given = value.get("permalinks", {})
+        if not isinstance(given, dict):
+            report(("editions", key, "permalinks"), f"[editions.{key}.permalinks] must be a "
+                   "table")
+            given = {}
+        made = _make(Permalinks, given, ("editions", key, "permalinks"), report)
         found[key] = dataclasses.replace(
-            edition, sections={s: _make(SectionConfig, v, ("editions", key, "sections", s),
+            edition, permalinks={k: getattr(made, k) for k in given
+                                 if k in PERMALINK_FIELDS and isinstance(given[k], str)},
+            sections={s: _make(SectionConfig, v, ("editions", key, "sections", s),
                                         report) for s, v in sections.items()},
             menu=tuple(_make(MenuItem, m, ("editions", key, "menu", i), report)
                        for i, m in enumerate(menu)))
@@ -428,6 +438,15 @@ def _check_editions(config: Config, report: Any) -> None:
         for i, item in enumerate(edition.menu):
             if not item.name or not item.url:
                 report((*where, "menu", i), "each menu entry needs a name and a url")
+        for kind, pattern in edition.permalinks.items():
+            used = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
+            if not pattern.startswith("/") or ".." in pattern:
+                report((*where, "permalinks", kind), f"editions.{key}.permalinks.{kind} must "
+                       "start with '/' (it is under the edition's prefix) and have no '..'")
+            elif used - PERMALINK_FIELDS[kind]:
+                allowed = ", ".join("{" + a + "}" for a in sorted(PERMALINK_FIELDS[kind]))
+                report((*where, "permalinks", kind), f"editions.{key}.permalinks.{kind} may "
+                       f"use only {allowed or 'no placeholders'}")
 
 
 def _make(cls: type, table: Any, keys: tuple[Any, ...], report: Any) -> Any:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import PurePosixPath
 
-from sitegen.config import Config, Permalinks
+from sitegen.config import BreakingConfig, Config, Permalinks
 
 DEFAULT = ""
 """The default edition's key: `[site]`, at the root."""
@@ -52,10 +52,14 @@ def _derived(config: Config, key: str) -> Config:
         # Site paths carry the prefix (/en/economy/x/), so the links keep the site's base
         # URL; on a domain of its own, the Linker drops the prefix again.
         base_url=_with_slash(edition.base_url) if edition.base_url else config.site.base_url)
-    permalinks = Permalinks(**{f.name: f"/{path}{getattr(config.permalinks, f.name)}"
-                               for f in dataclasses.fields(Permalinks)})
+    # The site's patterns, or the edition's own, under its prefix: /en/{section}/{slug}/.
+    permalinks = Permalinks(**{
+        f.name: f"/{path}{edition.permalinks.get(f.name) or getattr(config.permalinks, f.name)}"
+        for f in dataclasses.fields(Permalinks)})
     images = dataclasses.replace(config.images, site_url=site.base_url)
+    # The breaking-news banner is written in the default edition's language: its own.
     derived = dataclasses.replace(config, site=site, permalinks=permalinks, images=images,
+                                  breaking=BreakingConfig(),
                                   sections=dict(edition.sections), menu=edition.menu,
                                   edition=key, edition_path=path,
                                   own_domain=bool(edition.base_url))

@@ -27,6 +27,11 @@ title = "Warta Uji (English)"
 description = "The test site in English"
 date_style = "long"
 
+[editions.en.permalinks]
+archive = "/archive/"
+search = "/search/"
+author = "/author/{slug}/"
+
 [editions.en.sections.economy]
 title = "Economy"
 

@@ -43,8 +43,9 @@ def test_each_page_has_its_editions_language_strings_and_dates(output: Path) -> 
     found = pages(output)
     assert {"index.html", "en/index.html", "en/economy/chili-prices/index.html",
             "en/ekonomi/coffee-exports/index.html", "en/about/index.html", "en/404.html",
-            "en/cari/index.html", "en/tag/food/index.html", "en/economy/index.html",
-            "en/penulis/siti-rahma/index.html", "en/arsip/index.html"} <= set(found)
+            "en/search/index.html", "en/tag/food/index.html", "en/economy/index.html",
+            "en/author/siti-rahma/index.html", "en/archive/index.html",
+            "en/archive/2026/11/index.html"} <= set(found)
     for relative, page in found.items():
         assert page.get("lang") == ("en" if english(relative) else "id"), relative
         text = page.text_content()
@@ -123,7 +124,8 @@ def test_each_edition_has_its_sitemap_and_news_sitemap(output: Path) -> None:
     assert all(u.startswith(BASE + "en/") for u in en)
     for listed, prefix in ((root, ""), (en, "en/")):
         shown = {BASE + r.removesuffix("index.html") for r in pages(output)
-                 if english(r) == bool(prefix) and not r.endswith(("404.html", "cari/index.html"))}
+                 if english(r) == bool(prefix)
+                 and not r.endswith(("404.html", "cari/index.html", "search/index.html"))}
         assert set(listed) == shown
         assert all(m is None or W3C_DATETIME.match(m) for m in listed.values())
     tree = etree.fromstring((output / "en/sitemap.xml").read_bytes())
@@ -150,7 +152,8 @@ def test_each_edition_has_its_own_search_index(output: Path) -> None:
     for prefix in ("", "en/"):
         entry = json.loads((output / prefix / "pagefind/pagefind-entry.json").read_text())
         assert list(entry["languages"]) == ["id" if not prefix else "en"]
-        config = html.fromstring((output / prefix / "cari/index.html").read_bytes()).xpath(
+        search = "search" if prefix else "cari"
+        config = html.fromstring((output / prefix / search / "index.html").read_bytes()).xpath(
             "//script[@id='search-config']/text()")[0]
         assert json.loads(config)["bundle"] == f"/{prefix}pagefind/"
 
@@ -172,6 +175,9 @@ language = "de"
 path = "en"
 timezone = "Mars/Olympus"
 date_style = "lang"
+
+[editions.de.permalinks]
+tag = "/schlagwort/{section}/"
 """
     with pytest.raises(SitegenError) as caught:
         parse_config(text, tmp_path)
@@ -182,6 +188,7 @@ date_style = "lang"
     assert "editions.de and editions.en both live at /en/" in joined
     assert "editions.de.timezone 'Mars/Olympus' is not an IANA time zone" in joined
     assert "did you mean 'long'?" in joined
+    assert "editions.de.permalinks.tag may use only {slug}" in joined
     assert all(not m.startswith("0:") for m in messages), messages  # each at its line
 
 

@@ -60,7 +60,7 @@ def results(page: Any, query: str, expected: str | None) -> list[str]:
 @pytest.mark.parametrize(("path", "mine", "theirs", "mine_url", "theirs_url"), [
     ("cari/", ID_WORD, EN_WORD, "/berita/ekonomi/pasar-ikan/",
      "/berita/en/economy/harbour-cranes/"),
-    ("en/cari/", EN_WORD, ID_WORD, "/berita/en/economy/harbour-cranes/",
+    ("en/search/", EN_WORD, ID_WORD, "/berita/en/economy/harbour-cranes/",
      "/berita/ekonomi/pasar-ikan/"),
 ])
 def test_each_edition_searches_its_own_stories_unless_all_editions(
