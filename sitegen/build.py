@@ -401,7 +401,8 @@ def _manifest(run: _Run, site: Site, sources: Sources, renders: dict[str, str],
               staging: write.Staging, held: Path) -> None:
     """A shard: its manifest, which lists its pages and search shards too."""
     if run.options.shard:
-        made = [*renders, *(f for f in staging.keep if f.startswith(search.BUNDLE_DIR + "/"))]
+        bundles = tuple(editions.bundle(e.config) + "/" for e in run.editions)
+        made = [*renders, *(f for f in staging.keep if f.startswith(bundles))]
         shards.write_manifest(staging, run.config, run.options.shard, run.options.selection,
                               site, sources.keys, made, held)
 
@@ -412,11 +413,15 @@ def _search(run: _Run, site: Site, renders: dict[str, str], staging: write.Stagi
     if run.config.build.search:
         for edition in run.editions:
             part = shards.search_part(run.options.shard) if run.options.shard else \
-                merge.search_part(run.parts, edition.config, edition.site) if run.parts \
+                merge.search_part(run.parts, edition.config, edition.site,
+                                  editions.bundle(edition.config)) if run.parts \
                 else None
-            run.report.search_indexed += search.build_index(
-                staging, edition.config, edition.site, renders, run.store.directory,
-                run.options.progress, part, editions.bundle(edition.config))
+            bundle = editions.bundle(edition.config)
+            indexed = search.build_index(staging, edition.config, edition.site, renders,
+                                         run.store.directory, run.options.progress, part, bundle)
+            # Another edition's shards are named with its folder: en/pagefind/all.
+            run.report.search_indexed += [f"{bundle}/{name}" if edition.config.edition
+                                          else name for name in indexed]
         run.lap("search")
 
 

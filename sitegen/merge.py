@@ -141,16 +141,18 @@ def make_pictures(config: Config, site: Site, static: dict[str, Path], folder: P
     return plan
 
 
-def search_part(parts: Parts, config: Config, site: Site) -> search.Part:
+def search_part(parts: Parts, config: Config, site: Site,
+                bundle_dir: str = search.BUNDLE_DIR) -> search.Part:
     """The search shards that the build shards indexed (their bundles came with their
     pages): the merge indexes the others and lists them all."""
     planned = search_shards.plan((urls.output_file(a.path) for a in (*site.articles,
                                                                      *site.pages)),
                                  config.build.search_shard_pages)
     made = {f for files in parts.files for f in files
-            if f.startswith(search.BUNDLE_DIR + "/")}
+            if f.startswith(bundle_dir + "/")}
     return search.Part(done=frozenset(name for name in planned
-                                      if search.bundle_marker(planned, name) in made))
+                                      if search.bundle_marker(planned, name, bundle_dir)
+                                      in made))
 
 
 def pages(parts: Parts) -> Iterator[tuple[str, Path]]:

@@ -132,11 +132,11 @@ class Part:
         return name not in self.done
 
 
-def bundle_marker(shards: dict[str, list[str]], name: str) -> str:
+def bundle_marker(shards: dict[str, list[str]], name: str, bundle_dir: str = BUNDLE_DIR) -> str:
     """The file whose presence in a build shard's output says it indexed `name`."""
     first = next(iter(shards))
-    return f"{BUNDLE_DIR}/pagefind-entry.json" if name == first else \
-        f"{BUNDLE_DIR}/{SHARDS_DIR}/{name}/pagefind-entry.json"
+    return f"{bundle_dir}/pagefind-entry.json" if name == first else \
+        f"{bundle_dir}/{SHARDS_DIR}/{name}/pagefind-entry.json"
 
 
 def _index_shard(command: list[str], staging: Output, members: list[str], work: Path,

@@ -34,7 +34,9 @@ def test_the_sample_sites_admin_files_are_the_ones_sitegen_writes() -> None:
 def test_every_front_matter_key_has_a_field_with_the_right_widget() -> None:
     found = collections(REPO)
     assert list(found) == ["ekonomi", "nasional", "teknologi", "olahraga", "internasional",
-                           "pages"]
+                           "pages", "en-economy", "en-technology", "en-international",
+                           "en-pages"]
+    assert found["en-economy"]["folder"] == "content/en/economy"
     for name in ("ekonomi", "internasional"):
         collection = found[name]
         assert collection["folder"] == f"content/{name}" and collection["create"] is True

@@ -187,7 +187,8 @@ def test_every_page_has_a_card_and_a_canonical_url(output: Path) -> None:
         # as JSON data and its module, kept out of the page for the Content-Security-Policy),
         # the embeds' one on pages with an embed and the gallery's on pages with a gallery.
         types = [attrs.get("type") for attrs, _ in tags.scripts]
-        expected = ["application/json", "module"] if page.parent.name == "cari" else []
+        expected = ["application/json", "module"] if page.parent.name in ("cari", "search") \
+            else []
         expected += [None] if 'class="embed-play"' in text else []
         expected += [None] if 'class="gallery"' in text else []
         assert [t for t in types if t != "application/ld+json"] == expected, page
