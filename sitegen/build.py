@@ -207,7 +207,7 @@ def _state(options: BuildOptions) -> Iterator[BuildState]:
     if options.state is not None:
         yield options.state
         return
-    state = BuildState()
+    state = BuildState(kept=False)
     try:
         yield state
     finally:
@@ -293,7 +293,7 @@ def _recheck(run: _Run, site: Site, md_links: MdLinks, workers: Workers,
     store = run.store
     run.report.unchanged = sorted([*store.renders, *(store.static or ())])
     run.lap("collect")
-    checked = _check_links(run, {f: run.output / f for f in run.report.unchanged}, site,
+    checked = _check_links(run, _OutputFiles(str(run.output), run.report.unchanged), site,
                            md_links, workers, store.checked)
     store.finish(sources.keys, store.renders, store.static or set(), run.site_key, checked,
                  store.previous.meta_key, store.previous.shows)
@@ -366,6 +366,7 @@ def _render(run: _Run, site: Site, views: Views, site_view: View, decision: deps
         if kept in store.previous.shows:
             decision.state.shows[kept] = store.previous.shows[kept]
     report.planned, report.rendered = done.planned, done.rendered
+    views.forget_cards()
     _stop_on(done.failures)
     renders = done.renders if replan is None else {**store.renders, **done.renders}
     # Before anything moves into the output: the previous output stays as it was.
@@ -425,7 +426,7 @@ def _search(run: _Run, site: Site, renders: dict[str, str], staging: write.Stagi
         run.lap("search")
 
 
-def _check_links(run: _Run, files: Mapping[str, Path], site: Site, md_links: MdLinks,
+def _check_links(run: _Run, files: Mapping[str, str], site: Site, md_links: MdLinks,
                  workers: Workers, known: list[Problem] | None = None,
                  written: list[str] | None = None) -> list[Problem]:
     """Every internal link, image and fragment of the new tree, before it replaces the
@@ -465,17 +466,19 @@ def _remember(run: _Run, sources: Sources, renders: dict[str, str], staging: wri
     run.lap("write")
 
 
-class _TreeFiles(Mapping[str, Path]):
-    """The new tree's files -> where their bytes are, made when asked: a Path held for
-    every file of a large site would cost the main process a kilobyte per article."""
+class _TreeFiles(Mapping[str, str]):
+    """The new tree's files -> where their bytes are, made when asked: a path held for
+    every file of a large site would cost the main process a kilobyte per article (and
+    a Path, whose parts pathlib interns, grows the interpreter's table of names)."""
 
     def __init__(self, staging: write.Staging) -> None:
         self.staging = staging
+        self.folder = str(staging.dir)
 
-    def __getitem__(self, name: str) -> Path:
+    def __getitem__(self, name: str) -> str:
         if name not in self.staging.keep:
             raise KeyError(name)
-        return self.staging.current(name)
+        return f"{self.folder}/{name}"
 
     def __contains__(self, name: object) -> bool:
         return name in self.staging.keep
@@ -485,6 +488,27 @@ class _TreeFiles(Mapping[str, Path]):
 
     def __len__(self) -> int:
         return len(self.staging.keep)
+
+
+class _OutputFiles(Mapping[str, str]):
+    """The output's files (sorted names) -> their paths, made when asked."""
+
+    def __init__(self, folder: str, names: list[str]) -> None:
+        self.folder, self.names, self.known = folder, names, frozenset(names)
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self.known:
+            raise KeyError(name)
+        return f"{self.folder}/{name}"
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 def _shown_output(output: Path, root: Path) -> str:

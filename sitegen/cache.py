@@ -40,7 +40,7 @@ import pygments
 from sitegen import __version__, messages, pictures
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.model import Article, Image
+from sitegen.model import Article, Image, shared
 from sitegen.newsroom import LiveEntry, Note
 from sitegen.state import BuildState, Folder
 
@@ -307,7 +307,7 @@ def _article_from_plain(data: dict[str, Any], zone: ZoneInfo) -> Article:
     values["see_also"] = tuple(values.get("see_also", ()))
     if values.get("reply") is not None:
         values["reply"] = _dated_from_plain(Note, values["reply"], zone)
-    return Article(**values)
+    return shared(Article(**values))
 
 
 def _image_from_plain(data: dict[str, Any]) -> Image:

@@ -39,6 +39,10 @@ URL_ATTRS = {
 SRCSET_TAGS = {"img", "source"}
 # <link rel> values that name a host, not a resource to fetch.
 HINT_RELS = {"preconnect", "dns-prefetch"}
+# The verdicts on URLs that mean the same on every page, remembered (the menu's, the
+# sections', the cards' recur); a site has about one URL per page, and holding them all
+# would cost the planning process hundreds of bytes per article.
+JUDGED_REMEMBERED = 4096
 # Fragments that need no element: the top of the page, and text fragments.
 FREE_FRAGMENTS = {"", "top"}
 
@@ -188,7 +192,7 @@ def page_sources(site: Site) -> dict[str, str]:
     return sources
 
 
-def check_site(config: Config, files: Mapping[str, Path], sources: dict[str, str],
+def check_site(config: Config, files: Mapping[str, str], sources: dict[str, str],
                md_links: MdLinks, index: LinkIndex, shown: str, scan_map: ScanMap = map,
                written: set[str] | None = None) -> list[Problem]:
     """Every problem with the internal links of a built tree, as warnings.
@@ -218,11 +222,12 @@ def check_site(config: Config, files: Mapping[str, Path], sources: dict[str, str
     if not full:
         for page in changed:
             judge.update(index.fragments.get(page, ()))
-        if current - index.files:
+        if not current <= index.files:
             judge.update(index.flagged)
+        judge = {page for page in judge if page in current and page.endswith(".html")}
     if full:
         index.linked, index.fragments, index.flagged = set(), {}, {}
-    judge &= set(pages)
+    del pages, stale  # what is left to do holds one set of the pages (`judge`), not three
     known_ids = _Ids(index, files, scanned)
     # A root-relative or absolute URL means the same on every page, and most of a
     # page's URLs (menu, sections, styles, cards) are on many pages: judged once.
@@ -242,6 +247,8 @@ def check_site(config: Config, files: Mapping[str, Path], sources: dict[str, str
                 if target.file:
                     index.linked.add(target.file)
             if same_everywhere:
+                if len(judged) >= JUDGED_REMEMBERED:  # a bound, not a copy of every URL
+                    judged.clear()
                 judged[value] = found
         message, fragment_of = found
         if fragment_of and fragment_of != page:
@@ -265,7 +272,7 @@ def check_site(config: Config, files: Mapping[str, Path], sources: dict[str, str
         for value, message in index.flagged[page]:
             if value not in bad_menu and (sources.get(page), value) not in md_links.reported:
                 located.append((page, value, message))
-    index.save(files, context)
+    index.save(current, context)
     locate = Locator(config, sources, md_links)
     return problems + locate.problems(located, shown)
 
@@ -275,7 +282,7 @@ class _Ids:
     into, the URLs of a page to judge); a page whose record does not describe its file
     is scanned here."""
 
-    def __init__(self, index: LinkIndex, files: Mapping[str, Path], scanned: set[str]) -> None:
+    def __init__(self, index: LinkIndex, files: Mapping[str, str], scanned: set[str]) -> None:
         self.index, self.files, self.scanned = index, files, scanned
         self.entries: dict[str, list[Any]] = {}
 

@@ -43,8 +43,9 @@ def clashes(claims: Iterable[tuple[str, str]], static: dict[str, str],
     # Names that differ only in case or Unicode normalization are one file on macOS,
     # Windows and many hosts: one owner's file would silently replace the other's.
     folded: dict[str, tuple[str, str]] = {}
-    for output, who in every:
-        first, owner_of_first = folded.setdefault(portable_names.folded(output), (output, who))
+    for claim in every:  # the claim's own tuple and, mostly, name: no copy per file
+        output, who = claim
+        first, owner_of_first = folded.setdefault(portable_names.folded(output), claim)
         if first != output and owner_of_first != who and \
                 frozenset((owner_of_first, who)) not in reported:
             reported.add(frozenset((owner_of_first, who)))

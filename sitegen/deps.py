@@ -171,6 +171,8 @@ def card_digests(views: Views, metas: dict[str, list[str]]) -> Callable[[str], s
 
     def digest(source: str) -> str | None:
         if source not in found:
+            if len(found) >= 4096:  # a memo for the pages planned together, not a copy
+                found.clear()
             article, meta = articles.get(source), metas.get(source)
             found[source] = None if article is None or meta is None else hashlib.sha256(
                 repr((meta[1], views.card_terms(article))).encode()).hexdigest()

@@ -26,7 +26,7 @@ from sitegen.state import BuildState
 
 VERSION = 4
 Scan = Callable[[str], tuple[list[str], list[str]]]
-ScanMap = Callable[[Scan, list[str]], Iterable[tuple[list[str], list[str]]]]
+ScanMap = Callable[[Scan, Iterable[str]], Iterable[tuple[list[str], list[str]]]]
 
 
 class LinkIndex:
@@ -63,7 +63,7 @@ class LinkIndex:
         entry = self.state.get("link", self.folder, page)
         return entry if isinstance(entry, list) and len(entry) == 5 else None
 
-    def current(self, page: str, path: Path, verify: bool) -> list[Any] | None:
+    def current(self, page: str, path: str | Path, verify: bool) -> list[Any] | None:
         """The page's record if it describes the file at `path` (`verify`: compare stats
         even when the record is no newer than the folder's facts)."""
         entry = self.record(page)
@@ -73,12 +73,12 @@ class LinkIndex:
             return entry
         return entry if entry[0] == stamp(path) else None
 
-    def scan(self, files: Mapping[str, Path], pages: list[str], scan_map: ScanMap,
+    def scan(self, files: Mapping[str, str], pages: list[str], scan_map: ScanMap,
              scan: Scan) -> set[str]:
         """Scan `pages` (through the build's workers) and write their records as they
         come, holding none of them; return the pages whose ids changed."""
         changed = set()
-        found = scan_map(scan, [str(files[page]) for page in pages])
+        found = scan_map(scan, (str(files[page]) for page in pages))
         for page, (page_refs, page_ids) in zip(pages, found, strict=True):
             old = self.record(page) if page in self.files else None
             # A record newer than the facts may not be what the pages linking here saw.
@@ -108,6 +108,6 @@ class LinkIndex:
                 self.flagged, fragments, self.generation])
 
 
-def stamp(path: Path) -> list[int]:
+def stamp(path: str | Path) -> list[int]:
     stat = os.stat(path)
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino]

@@ -2,18 +2,22 @@
 
 Relations are stored as keys and indexes, never as object references, so the
 model pickles cheaply into worker processes and hashes for the build cache.
+Every class has slots: the planning process holds one Article per story of the
+archive, and an instance dict would be most of its size.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 from sitegen.newsroom import LiveEntry, Note
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     src: str
     """Site-relative path as written in front matter, e.g. `/images/x.jpg`."""
@@ -29,7 +33,7 @@ class Image:
     copyright: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One Markdown source: a news article, or a standalone page when section is ''."""
 
@@ -108,7 +112,18 @@ class Article:
         return max([self.modified, *(e.date for e in self.live)]) if self.live else self.modified
 
 
-@dataclass(frozen=True)
+def shared(article: Article) -> Article:
+    """The article with its section, kind, language, series, authors' and tags' names as
+    the one string each value is everywhere: an archive repeats a few hundred names over
+    every article, and each article arriving from a worker or the cache brings copies."""
+    return dataclasses.replace(
+        article, section=sys.intern(article.section), kind=sys.intern(article.kind),
+        language=sys.intern(article.language), series=sys.intern(article.series),
+        authors=tuple(map(sys.intern, article.authors)),
+        tags=tuple(map(sys.intern, article.tags)))
+
+
+@dataclass(frozen=True, slots=True)
 class Term:
     """A section, tag or author, with the indexes of its articles (newest first)."""
 
@@ -119,7 +134,7 @@ class Term:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArchiveMonth:
     year: int
     month: int
@@ -127,14 +142,14 @@ class ArchiveMonth:
     articles: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArchiveDay:
     date: dt.date
     path: str
     articles: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything published in one build, ordered deterministically."""
 
@@ -157,7 +172,7 @@ class Site:
     """For each article, the indexes of its "Baca juga" articles that are published."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Job:
     """One output file to render: planned by a page kind (sitegen/kinds/), rendered by
     render.render_job in a worker."""

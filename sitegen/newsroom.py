@@ -31,7 +31,7 @@ Problem = Callable[..., None]
 ToDate = Callable[[object], "dt.datetime | None"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """A correction, or the right of reply (`by` names who replies)."""
 
@@ -40,7 +40,7 @@ class Note:
     by: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LiveEntry:
     date: dt.datetime
     headline: str
@@ -48,7 +48,7 @@ class LiveEntry:
     anchor: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewsFields:
     kind: str = "news"
     corrections: tuple[Note, ...] = ()

@@ -57,7 +57,11 @@ def path_problem(path: str) -> str | None:
 
 
 def folded(path: str) -> str:
-    """What a case-insensitive, normalization-insensitive system makes of a path."""
+    """What a case-insensitive, normalization-insensitive system makes of a path (the
+    path itself when it is one already: a site's names are mostly lower-case ASCII)."""
+    if path.isascii():
+        lowered = path.lower()
+        return path if lowered == path else lowered
     return unicodedata.normalize("NFC", path).casefold()
 
 

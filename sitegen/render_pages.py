@@ -4,6 +4,7 @@ workers, and keep the other pages' files as they are in the new tree."""
 from __future__ import annotations
 
 import functools
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,9 @@ def render_pages(jobs: Iterable[render.Job], stamp: str,
     are. `shows` gets each planned page's shown bodies (deps.py); `expected` is how many
     pages the plan will likely hold (for the progress display)."""
     done = Rendered()
+    # The names sent, in order: a worker's answer names its file with a copy of the
+    # string, and the new tree's books keep the planned one (one string per file).
+    sent: deque[str] = deque()
 
     def staged(action: Callable[[], object], relative: str) -> object:
         # The new tree is a real tree, so two claims on one path meet here first;
@@ -58,12 +62,14 @@ def render_pages(jobs: Iterable[render.Job], stamp: str,
             done.renders[job.output] = key
             if not (store.unchanged_render(job.output, key)
                     and staged(functools.partial(staging.keep_unchanged, job.output), job.output)):
+                sent.append(job.output)
                 yield job
 
     render_job = functools.partial(_render_handed, output=staging.output,
                                    handoff=staging.handoff)
-    for relative, handed, problems in workers.map("render", render_job, needed(),
+    for _, handed, problems in workers.map("render", render_job, needed(),
                                                   expected=expected):
+        relative = sent.popleft()
         done.failures.extend(problems)
         done.rendered.append(relative)
         if not done.failures:

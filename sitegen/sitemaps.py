@@ -15,7 +15,8 @@ Google News asks; it exists even when empty, so its URL stays registered.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import overload
 from urllib.parse import quote
 
 from markupsafe import escape
@@ -43,7 +44,7 @@ NEWS_SITEMAP = "/sitemap-news.xml"
 ROBOTS = "/robots.txt"
 
 
-def plan_sitemaps(pages: list[View], site: Site, config: Config, views: Views,
+def plan_sitemaps(pages: Sequence[View], site: Site, config: Config, views: Views,
                   now: dt.datetime, max_urls: int = MAX_URLS,
                   max_bytes: int = MAX_BYTES) -> Iterator[Job]:
     """sitemap.xml (or an index and its parts) of `pages` (each page kind's `entry`s,
@@ -87,12 +88,62 @@ def edition_sitemaps(config: Config) -> list[tuple[Linker, str]]:
 def entry(views: Views, path: str, moment: dt.datetime | None) -> View:
     """One page's `loc` and `lastmod` (its newest change, when it has one), and its
     versions in the other editions (`xhtml:link` alternates) when it has any."""
-    found: View = {"loc": _uri(views.link.absolute(path)),
-             "lastmod": dates.iso(moment) if moment else None}
-    if alternates := views.alternates(path):
-        found["alternates"] = [{"language": a["language"], "href": _uri(a["permalink"])}
-                               for a in alternates]
+    return _entry(views.link.absolute("/"), path, moment, _alternates(views, path))
+
+
+def _alternates(views: Views, path: str) -> list[View]:
+    return [{"language": a["language"], "href": _uri(a["permalink"])}
+            for a in views.alternates(path)]
+
+
+def _entry(root: str, path: str, moment: dt.datetime | None,
+           alternates: list[View] | None) -> View:
+    found: View = {"loc": _uri(root + path.lstrip("/")),
+                   "lastmod": dates.iso(moment) if moment else None}
+    if alternates:
+        found["alternates"] = alternates
     return found
+
+
+class Entries(Sequence[View]):
+    """Sitemap entries kept as each page's (path, newest change) and made into their
+    `loc` and `lastmod` views when read, in the worker that renders the file: the views
+    of every URL of a large site would cost the planning process hundreds of bytes per
+    page. `root` is the site's absolute URL with its base path; `alternates` the other
+    editions' versions of the pages that have any."""
+
+    __slots__ = ("alternates", "root", "rows")
+
+    def __init__(self, root: str, rows: list[tuple[str, dt.datetime | None]],
+                 alternates: dict[str, list[View]]) -> None:
+        self.root, self.rows, self.alternates = root, rows, alternates
+
+    @classmethod
+    def of(cls, views: Views, rows: list[tuple[str, dt.datetime | None]]) -> Entries:
+        alternates = {path: found for path, _ in rows
+                      if (found := _alternates(views, path))} if views.translations else {}
+        return cls(views.link.absolute("/"), rows, alternates)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> View: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Entries: ...
+
+    def __getitem__(self, index: int | slice) -> View | Entries:
+        if isinstance(index, slice):
+            rows = self.rows[index]
+            return Entries(self.root, rows, {p: self.alternates[p] for p, _ in rows
+                                             if p in self.alternates})
+        path, moment = self.rows[index]
+        return _entry(self.root, path, moment, self.alternates.get(path))
+
+    def __iter__(self) -> Iterator[View]:
+        return (_entry(self.root, path, moment, self.alternates.get(path))
+                for path, moment in self.rows)
 
 
 def claims(config: Config) -> list[tuple[str, str]]:
@@ -119,21 +170,22 @@ def news_urls(site: Site, config: Config, views: Views, now: dt.datetime) -> lis
             for a in news_window(site, now)]
 
 
-def split(entries: list[View], markup: int, max_urls: int, max_bytes: int) -> list[list[View]]:
+def split(entries: Sequence[View], markup: int, max_urls: int,
+          max_bytes: int) -> list[Sequence[View]]:
     """Consecutive parts of at most `max_urls` entries and, estimated, `max_bytes` bytes."""
-    parts: list[list[View]] = [[]]
+    starts = [0]
     size = FILE_MARKUP
-    for entry in entries:
+    for at, entry in enumerate(entries):
         length = markup + sum(len(str(escape(v)).encode()) for v in entry.values() if v)
-        if parts[-1] and (len(parts[-1]) >= max_urls or size + length > max_bytes):
-            parts.append([])
+        if at > starts[-1] and (at - starts[-1] >= max_urls or size + length > max_bytes):
+            starts.append(at)
             size = FILE_MARKUP
-        parts[-1].append(entry)
         size += length
-    return parts
+    return [entries[start:end] for start, end in zip(starts, [*starts[1:], len(entries)],
+                                                      strict=True)]
 
 
-def _files(path: str, template: str, entries: list[View], markup: int, max_urls: int,
+def _files(path: str, template: str, entries: Sequence[View], markup: int, max_urls: int,
            max_bytes: int, views: Views) -> Iterator[Job]:
     """One file, or an index of numbered parts; their templates get only the entries
     (not `site`), so a change elsewhere in the config does not re-render them."""

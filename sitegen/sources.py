@@ -13,7 +13,7 @@ from pathlib import Path
 from sitegen import bodies, cache, readers, static_stamps
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.model import Article
+from sitegen.model import Article, shared
 from sitegen.workers import Workers
 
 
@@ -71,6 +71,7 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
     results = workers.map("read", read, [path for path, _, _ in pending])
     parsed = []
     for (_, relative, key), (article, problems) in zip(pending, results, strict=True):
+        article = None if article is None else shared(article)
         found[relative] = (article, problems)
         parsed.append(relative)
         if article is not None:

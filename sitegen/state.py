@@ -65,20 +65,34 @@ class Folder:
     meta_key: str = ""
 
 
-class BuildState:
-    """One build cache folder's state. `directory` None: a build without a cache."""
+class _Unkept(dict[Any, Any]):
+    """A memory that keeps nothing: a build whose process ends with it reads each record
+    once, and holding every article's records again would cost the planning process
+    hundreds of bytes per article."""
 
-    def __init__(self, directory: Path | None = None, salt: str = "") -> None:
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        return default
+
+
+class BuildState:
+    """One build cache folder's state. `directory` None: a build without a cache.
+    `kept`: the records met stay in memory for the process's next build (serve)."""
+
+    def __init__(self, directory: Path | None = None, salt: str = "",
+                 kept: bool = True) -> None:
         self.directory = directory
         self.salt = salt
         self.warnings: list[Problem] = []
-        self.articles: dict[str, Any] = {}
+        self.articles: dict[str, Any] = {} if kept else _Unkept()
         """Read key -> (Article, problems) met by this process (serve keeps them)."""
-        self.stamps: dict[str, Any] = {}
+        self.stamps: dict[str, Any] = {} if kept else _Unkept()
         """Source -> its stamp record, as met by this process."""
-        self.folders: dict[str, Folder] = {}
+        self.folders: dict[str, Folder] = {} if kept else _Unkept()
         """Output folder -> the facts this process last saved for it."""
-        self.memo: dict[tuple[str, str], Any] = {}
+        self.memo: dict[tuple[str, str], Any] = {} if kept else _Unkept()
         """Other values kept in memory between builds of one process (serve)."""
         self._db: sqlite3.Connection | None = None
         self._opened = False

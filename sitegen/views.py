@@ -171,6 +171,10 @@ class Views:
             self._cards[index] = self._card(self.site.articles[index])
         return self._cards[index]
 
+    def forget_cards(self) -> None:
+        """Once every page is planned: the cards are not needed by the stages after."""
+        self._cards.clear()
+
     def cards(self, indexes: tuple[int, ...] | list[int]) -> list[View]:
         return [self.card(i) for i in indexes]
 

@@ -197,6 +197,10 @@ def recover(output: Path) -> None:
     remove(old)
 
 
+# The folders made are remembered up to this many (each article has one of its own).
+FOLDERS_REMEMBERED = 4096
+
+
 class Staging:
     """The new output tree, made complete before it replaces the previous one in `commit`.
 
@@ -249,6 +253,9 @@ class Staging:
             # A folder a manifest implies may have gone, one it does not name may be there.
             with contextlib.suppress(FileExistsError):
                 os.mkdir(path)
+        if len(self._folders) >= FOLDERS_REMEMBERED:  # a memo: making one again is harmless
+            self._folders.clear()
+            self._folders.add("")
         self._folders.add(folder)
 
     def _place(self, relative: str) -> str:
@@ -363,7 +370,7 @@ class Staging:
             Path(self._fresh(MARKER)).write_text("This folder is written by sitegen build.\n")
         for relative in sorted(self._spare_files - self.keep, reverse=True):
             remove(Path(f"{self.dir}/{relative}"))
-        for folder in sorted(self._spare_folders - self._folders, reverse=True):
+        for folder in sorted(self._spare_folders - self._made_folders(), reverse=True):
             remove(Path(f"{self.dir}/{folder}"))  # deepest first: what is left of it is gone
         if previous is None:
             previous = {f for f in inventory(self.output)[0] if not internal(f)} \
@@ -381,6 +388,18 @@ class Staging:
                 os.rename(old, self.dir)
             write_manifest(self.dir, previous | {MARKER})  # the previous tree: the spare
         return sorted(previous - self.keep)
+
+    def _made_folders(self) -> set[str]:
+        """Every folder of the new tree: the folders of its files, and theirs."""
+        made = {""}
+        if not self._spare_folders:
+            return made
+        for relative in self.keep:
+            folder = relative.rpartition("/")[0]
+            while folder not in made:
+                made.add(folder)
+                folder = folder.rpartition("/")[0]
+        return made
 
     def discard(self) -> None:
         remove(self.handoff, strict=False)

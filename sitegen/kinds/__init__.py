@@ -68,10 +68,10 @@ def plan(site: Site, config: Config, site_view: View, views: Views, now: dt.date
                     yield job
 
 
-def sitemap_entries(planner: Planner) -> list[View]:
+def sitemap_entries(planner: Planner) -> sitemaps.Entries:
     """`loc` and `lastmod` of every page some kind lists in the sitemap, in table order."""
-    return [sitemaps.entry(planner.views, path, moment)
-            for kind in KINDS for path, moment in kind.sitemap(planner)]
+    return sitemaps.Entries.of(planner.views, [
+        row for kind in KINDS for row in kind.sitemap(planner)])
 
 
 def claims(site: Site, config: Config) -> list[Claim]:

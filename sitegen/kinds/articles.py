@@ -23,7 +23,8 @@ class Articles(Kind):
             # What the page is made of (page_inputs.py): its own body, and each article
             # it shows a card of, by role, with their metadata digests.
             series, shown = planner.views.article_inputs(index)
-            if inputs.unchanged(urls.output_file(article.path), article.source, (
+            output = urls.output_file(article.path)  # one string for every book it is in
+            if inputs.unchanged(output, article.source, (
                     "article", article.body_ref, article.body_html, article.toc_html,
                     article.reading_time, article.word_count, article.has_embeds, series,
                     # Its translations' addresses: a new translation plans this page again.
@@ -32,7 +33,7 @@ class Articles(Kind):
                      for role in shown])):
                 continue
             view = planner.views.article(index)
-            yield Job(urls.output_file(article.path), ("article.html",), {
+            yield Job(output, ("article.html",), {
                 "site": planner.site_view, "article": view,
                 "page": planner.page("article", article.title, article.path, article.summary,
                                      image=view["image"], language=view["language"]),

@@ -131,11 +131,12 @@ def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: 
         pager = pagination(cuts, at, link.url)
         extra = {k: (v if first else None) for k, v in front.items()}
         # Its inputs (page_inputs.py): the slice's articles, the pager, what it is.
-        if inputs.unchanged(urls.output_file(cut.path), owner, (
+        output = urls.output_file(cut.path)  # one string for every book it is in
+        if inputs.unchanged(output, owner, (
                 "list", templates, shown, pager, title, cut.path, description, extra,
                 inputs.articles(articles[i].source for i in cut.indexes))):
             continue
-        yield Job(urls.output_file(cut.path), templates, {
+        yield Job(output, templates, {
             "site": planner.site_view, "term": shown, "articles": views.cards(cut.indexes),
             "pagination": pager, "page": planner.page(kind, title, cut.path, description),
             **extra,
