@@ -119,6 +119,7 @@ def shared(article: Article) -> Article:
     return dataclasses.replace(
         article, section=sys.intern(article.section), kind=sys.intern(article.kind),
         language=sys.intern(article.language), series=sys.intern(article.series),
+        edition=sys.intern(article.edition),
         authors=tuple(map(sys.intern, article.authors)),
         tags=tuple(map(sys.intern, article.tags)))
 
