@@ -151,7 +151,10 @@ def page_inputs(editions: list[Edition], first: PageInputs, parts: list[str],
         assert edition.inputs is not None and edition.views is not None
         views, published = edition.views, (*edition.site.articles, *edition.site.pages)
         edition.digest = hashlib.sha256(repr((
-            edition.inputs.site, [(a.source, metas.get(a.source)) for a in published],
+            # Each source's metadata digest and its body's (content-addressed) reference:
+            # not its read key, which a file written just before a build may change.
+            edition.inputs.site, [(a.source, (metas.get(a.source) or ["", ""])[1],
+                                   a.body_ref or a.body_html) for a in published],
             [a.source for a in sitemaps.news_window(edition.site, now)],
             [views.alternates(a.path) for a in published],
             "" if edition.config.edition else shared)).encode()).hexdigest()

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel import UnknownLocaleError
+from babel.numbers import format_decimal
 
-from sitegen import sealed, sitefiles
+from sitegen import dates, sealed, sitefiles
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, did_you_mean, errors_only
 
@@ -135,11 +137,21 @@ def make_environment(chain: tuple[Theme, ...],
     # {% extends "default/base.html" %}.
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), jinja2.PrefixLoader(prefixed)])
     bytecode = sealed.template_cache(site_cache) if site_cache is not None else None
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
         bytecode_cache=bytecode,
     )
+    environment.filters["number"] = number
+    return environment
+
+
+def number(value: int | float, language: str) -> str:
+    """`{{ n | number(site.language) }}`: 1.234 in Indonesian, 1,234 in English (CLDR)."""
+    try:
+        return format_decimal(value, locale=dates.babel_locale(language))
+    except (ValueError, UnknownLocaleError):
+        return str(value)
 
 
 def check_templates(env: jinja2.Environment, root: Path) -> list[Problem]:

@@ -230,6 +230,17 @@ def test_publishing_in_one_edition_plans_none_of_the_others_pages(tmp_path: Path
     assert default_pages == [], default_pages
     # And an unchanged build plans nothing at all.
     assert build_site(site).planned == []
+    # A translation (the same path in the English folder) plans its original's page again,
+    # for its switcher and hreflang, but none of the lists that show the original.
+    (site / "content/en/ekonomi").mkdir()
+    (site / "content/en/ekonomi/pasar-ikan.md").write_text(
+        article("The fish market is busy", date="2026-11-21 11:00", body="Tuna sells."))
+    report = build_site(site)
+    default_pages = [p for p in report.planned if not p.startswith("en/")]
+    assert "ekonomi/pasar-ikan/index.html" in default_pages
+    assert not {"index.html", "ekonomi/index.html", "tag/pangan/index.html"} & set(
+        default_pages), default_pages
+    assert "/en/ekonomi/pasar-ikan/" in (site / "output/ekonomi/pasar-ikan/index.html").read_text()
     shutil.rmtree(site / "output")
 
 
@@ -241,3 +252,9 @@ def test_the_cms_has_each_editions_sections_and_pages(tmp_path: Path) -> None:
     folders = {c["name"]: c["folder"] for c in cms.cms_config(load_config(site))["collections"]}
     assert folders == {"ekonomi": "content/ekonomi", "pages": "content/pages",
                        "en-economy": "content/en/economy", "en-pages": "content/en/pages"}
+
+
+def test_numbers_are_written_in_each_editions_language() -> None:
+    from sitegen.themes import number
+
+    assert (number(1234, "id"), number(1234, "en"), number(7, "en")) == ("1.234", "1,234", "7")
