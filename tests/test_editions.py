@@ -129,6 +129,8 @@ def test_each_edition_has_its_sitemap_and_news_sitemap(output: Path) -> None:
         assert set(listed) == shown
         assert all(m is None or W3C_DATETIME.match(m) for m in listed.values())
     tree = etree.fromstring((output / "en/sitemap.xml").read_bytes())
+    # The story, the page, the coffee story and the home have versions in both editions.
+    assert sum(1 for url in tree.iterfind("s:url", NS) if list(url.iter(XHTML))) == 4
     for url in tree.iterfind("s:url", NS):
         links = {x.get("hreflang"): x.get("href") for x in url.iter(XHTML)}
         if links:  # reciprocal in the other edition's sitemap
