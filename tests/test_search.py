@@ -193,6 +193,25 @@ def test_typing_a_word_lists_the_seed_article(browser, served: tuple[str, Path])
 
 
 @pytest.mark.browser
+def test_a_word_typed_before_the_script_is_ready_is_searched(
+        browser, served: tuple[str, Path]) -> None:  # type: ignore[no-untyped-def]
+    """search.js waits for Pagefind before it listens; a reader (or a slow machine) can
+    type first. The typing here happens when the document is parsed, while the script
+    is still awaiting Pagefind's module, so its input event has no listener yet."""
+    origin, _ = served
+    page = browser.new_page()
+    page.add_init_script("""document.addEventListener("DOMContentLoaded", () => {
+        const input = document.getElementById("search-input");
+        input.value = "Alibaba";
+        input.dispatchEvent(new Event("input"));
+    });""")
+    page.goto(f"{origin}/berita/cari/")
+    page.locator(f'#search-results a[href="/berita/{SEED}"]').wait_for(timeout=15_000)
+    assert page.url == f"{origin}/berita/cari/?q=Alibaba"
+    page.close()
+
+
+@pytest.mark.browser
 def test_what_every_article_carries_is_not_searched(browser, served: tuple[str, Path]) -> None:
     origin, output = served
     body = (output / SEED / "index.html").read_text(encoding="utf-8")

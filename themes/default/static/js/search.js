@@ -100,5 +100,6 @@ input.addEventListener("input", () => run(input.value));
 input.form.addEventListener("submit", (event) => { event.preventDefault(); run(input.value); });
 scope?.addEventListener("change", () => run(input.value));
 if (scope && new URLSearchParams(location.search).get("all")) scope.checked = true;
-const initial = new URLSearchParams(location.search).get("q");
+// A query typed while this script was still loading fired no input event: search it too.
+const initial = new URLSearchParams(location.search).get("q") || input.value;
 if (initial) { input.value = initial; run(initial); }
