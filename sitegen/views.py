@@ -111,6 +111,11 @@ def term_view(term: Term, link: Linker) -> View:
             "count": len(term.articles)}
 
 
+# Cards are remembered for the pages planned together (a list's pages, an article's
+# neighbours), not for the whole archive: a card is about a kilobyte.
+CARDS_REMEMBERED = 2048
+
+
 class Views:
     """Builds each article's card once and reuses it on every list that shows it."""
 
@@ -168,6 +173,8 @@ class Views:
     def card(self, index: int) -> View:
         """What a list shows of an article: everything but the body."""
         if index not in self._cards:
+            if len(self._cards) >= CARDS_REMEMBERED:
+                self._cards.clear()
             self._cards[index] = self._card(self.site.articles[index])
         return self._cards[index]
 

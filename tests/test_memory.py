@@ -103,13 +103,18 @@ def archive(root: Path, count: int) -> Path:
                      'base_url = "https://example.org/"\n[build]\nsearch = false\n')
 
 
-# What the main process holds per article at its peak: the site model (each Article's
-# metadata, about 2.6 KB with its dates and tuples), the cards the lists share, and per
-# output file a render key, a claim and the link check's names. The goal is 2 KB,
-# not met: measured here (tracemalloc, 1,000 -> 4,000 articles) about 7.3 KB with the build
-# state; 300 -> 1,200 articles gave 10.2 KB before it and 5.1 KB with it (the link records,
-# read records and source stamps no longer stay in memory). This bound guards what is won.
-PER_ARTICLE = 9_000
+# What the main process holds per article at its peak (tracemalloc, 1,000 -> 4,000
+# articles, measured with this very test): 8.5 KB at the start of the session, 4.1 KB
+# now. The goal is 2 KB, not met. What went: instance dicts (the model's classes
+# have slots; term names are shared strings), the records a one-off build's state kept
+# in memory for a later build, a Path per output file in the link check, the verdict on
+# every URL, the sitemap's view of every URL (now (path, moment) rows made into views in
+# the worker), a second string per output file, every card of the archive. What stays:
+# each Article (about 850 B), and per output file a render key, a page-inputs digest, a
+# claim and the new tree's books (about 1.2 KB an article), the metadata digests, and at
+# the render stage's peak the pickled chunks in flight (an archive month lists all its
+# stories, so they grow with this corpus's density). This bound guards what is won.
+PER_ARTICLE = 5_500
 
 
 @pytest.mark.slow
