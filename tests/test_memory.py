@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import bodies
-from tests.conftest import article, build_site, make_site
+from sitegen import bodies, check, views, write
+from tests.conftest import article, build_site, make_site, read_tree
 
 ARTICLES = 60
 
@@ -126,3 +126,32 @@ def test_the_main_process_peak_grows_little_per_article(tmp_path: Path) -> None:
         peaks[count] = main_process_peak(site)
     growth = (peaks[4_000] - peaks[1_000]) / 3_000
     assert growth < PER_ARTICLE, (growth, peaks)
+
+
+GONE = ("content/ekonomi/b-00004.md", "content/nasional/b-00009.md")
+
+
+def build_with_deletions(site: Path) -> dict[str, bytes]:
+    """Build, then build again after each of two deletions (the third build brings the
+    spare tree of the first up to date), and return the output."""
+    build_site(site)
+    for gone in GONE:
+        (site / gone).unlink()
+        build_site(site)
+    return read_tree(site / "output")
+
+
+def test_the_bounded_memories_change_no_output(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The planning process remembers cards, URL verdicts and made folders up to a bound
+    (so that its memory does not grow with the archive); forgetting them changes nothing."""
+    fresh = archive(tmp_path / "fresh", 40)
+    for gone in GONE:
+        (fresh / gone).unlink()
+    build_site(fresh, use_cache=False)
+    expected = read_tree(fresh / "output")
+    assert build_with_deletions(archive(tmp_path / "unbounded", 40)) == expected
+    monkeypatch.setattr(views, "CARDS_REMEMBERED", 3)
+    monkeypatch.setattr(check, "JUDGED_REMEMBERED", 3)
+    monkeypatch.setattr(write, "FOLDERS_REMEMBERED", 3)
+    assert build_with_deletions(archive(tmp_path / "bounded", 40)) == expected
