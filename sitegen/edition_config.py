@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import PurePosixPath
 
-from sitegen.config import BreakingConfig, Config, Permalinks
+from sitegen.config_schema import BreakingConfig, Config, Permalinks
 
 DEFAULT = ""
 """The default edition's key: `[site]`, at the root."""

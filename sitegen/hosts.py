@@ -22,7 +22,7 @@ GitLab Pages in GitLab CI (`hosts_gitlab.py`).
 from __future__ import annotations
 
 from sitegen import hosts_gitlab, hosts_shards
-from sitegen.config import DEPLOY_HOSTS as HOSTS
+from sitegen.config_schema import DEPLOY_HOSTS as HOSTS
 
 __all__ = ["ACTIONS", "HOSTS", "pipeline_files"]
 

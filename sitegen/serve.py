@@ -25,7 +25,8 @@ from pathlib import Path
 
 from sitegen import livereload, problem_groups
 from sitegen.build import BuildOptions, BuildReport, build
-from sitegen.config import CONFIG_NAME, Config, DeployConfig, load_config
+from sitegen.config import CONFIG_NAME, Config, load_config
+from sitegen.config_schema import DeployConfig
 from sitegen.errors import Problem, SitegenError, os_problem
 from sitegen.messages import tr
 from sitegen.state import BuildState

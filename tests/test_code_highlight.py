@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from sitegen import code_highlight, markup
-from sitegen.config import ImagesConfig
+from sitegen.config_schema import ImagesConfig
 
 FENCE = '```python\ndef total(a, b):\n    return a < b & 2  # "quoted"\n```\n'
 INDENTED = "    indented <code> & more\n    line 2\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import DEPLOY_HOSTS
+from sitegen.config_schema import DEPLOY_HOSTS
 from sitegen.errors import SitegenError
 from tests.conftest import BASIC_CONFIG, article, build_site, make_site
 

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markdown_it import MarkdownIt
 
-from sitegen.config import ImagesConfig
+from sitegen.config_schema import ImagesConfig
 from sitegen.importers import anchors, dialect, liquid
 from sitegen.markup import render_markdown
 
