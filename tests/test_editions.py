@@ -206,17 +206,18 @@ def test_an_unknown_edition_in_front_matter_is_a_problem_of_its_file(tmp_path: P
 
 
 def test_a_language_without_interface_strings_is_named_with_each_key(tmp_path: Path) -> None:
-    config = CONFIG + '\n[editions.de]\nlanguage = "de"\n'
+    # Polish is not among the theme's languages (themes/default/i18n/).
+    config = CONFIG + '\n[editions.pl]\nlanguage = "pl"\n'
     site = make_site(tmp_path / "site", {
-        "content/de/wirtschaft/a.md": article("Chilipreise steigen", authors=["Anna"]),
-        # A site adds a language of its own: this one word is German now.
-        "i18n/de.toml": 'by = "Von"\n'}, config)
+        "content/pl/gospodarka/a.md": article("Ceny chili rosną", authors=["Anna"]),
+        # A site adds a language of its own: this one word is Polish now.
+        "i18n/pl.toml": 'by = "Autor:"\n'}, config)
     report = build_site(site)
     [missing] = [w for w in report.warnings if w.kind == "missing interface string"]
-    assert "edition 'de' is in 'de'" in missing.message
+    assert "edition 'pl' is in 'pl'" in missing.message
     assert "read_in" in missing.message and " by," not in missing.message
-    page = (site / "output/de/wirtschaft/a/index.html").read_text()
-    assert '<html lang="de">' in page and "Von <a" in page
+    page = (site / "output/pl/gospodarka/a/index.html").read_text()
+    assert '<html lang="pl">' in page and "Autor: <a" in page
     with pytest.raises(SitegenError):
         build_site(site, strict=True)
 

@@ -311,6 +311,21 @@ def test_every_ui_string_the_templates_use_exists_in_indonesian_and_english() ->
     assert used <= set(indonesian), sorted(used - set(indonesian))
 
 
+def test_every_language_the_theme_ships_has_every_string_with_its_placeholders() -> None:
+    """An edition in a shipped language shows no English word: each file has English's
+    keys, and each string the same {placeholders} (a lost {n} would print nothing)."""
+    english = ui_strings("en")
+    languages = sorted(p.stem for p in (THEME / "i18n").glob("*.toml"))
+    assert {"en", "id"} <= set(languages)
+    for language in languages:
+        strings = ui_strings(language)
+        assert set(strings) == set(english), (language, set(english) ^ set(strings))
+        for key, text in english.items():
+            assert set(re.findall(r"\{\w+\}", strings[key])) == \
+                set(re.findall(r"\{\w+\}", text)), (language, key)
+            assert strings[key].strip(), (language, key)
+
+
 def visible_template_words(source: str) -> list[str]:
     """Words a template would print itself: text and labels outside {{ }} and {% %}."""
     # A tag name written as an expression (<{{ heading }}>) stays a tag.
