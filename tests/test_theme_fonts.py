@@ -36,6 +36,16 @@ def force_fonts(page: Any, family: str) -> None:
     serif, sans = FAMILIES[family]
     page.add_style_tag(content=f":root {{ --serif: '{serif}' !important; "
                                f"--sans: '{sans}' !important; }}")
+    # The fonts a node was drawn with are those of the last layout: wait until the page
+    # has laid itself out again with the forced families (two frames after the style
+    # applies), or the check reads the theme's own fonts or a mix of both.
+    page.wait_for_function(
+        """(serif) => getComputedStyle(document.documentElement)
+                          .getPropertyValue("--serif").includes(serif)""", arg=serif)
+    page.evaluate("""() => document.fonts.ready.then(() => new Promise((done) => {
+        void document.body.offsetHeight;  // lay out now, with the forced families
+        requestAnimationFrame(() => requestAnimationFrame(done));
+    }))""")
 
 
 def drawn_with(page: Any, selector: str) -> set[str]:
