@@ -88,25 +88,6 @@ def select_site(sources: list[Article], config: Config, selection: Selection,
     return site, [*found, *collisions, *_section_names(sections), *unknown]
 
 
-def skip_clashes(sources: list[Article], config: Config, selection: Selection, site: Site,
-                 problems: list[Problem], clashes: Clashes | None = None,
-                 ) -> tuple[list[Article], Site, list[Problem], list[Problem]]:
-    """With --keep-going: each source named by an error here (a URL that another page, a
-    list or an alias has; the message names both) is left out and the site selected again
-    without it, before any picture or page is made. Returns the sources kept, the site,
-    the problems left and the problems of the sources left out."""
-    skipped: list[Problem] = []
-    for _ in range(len(sources) + 1):  # each round leaves at least one source out
-        named = {p.path for p in problems if not p.warning}
-        bad = {a.source for a in sources if a.source in named}
-        if not bad:
-            break
-        skipped += [p for p in problems if p.path in bad]
-        sources = [a for a in sources if a.source not in bad]
-        site, problems = select_site(sources, config, selection, clashes)
-    return sources, site, problems, skipped
-
-
 def relate(site: Site) -> Site:
     """The site with each article's related articles and section neighbours."""
     # Drafts and paid content are never offered as related reading (an advertorial under
