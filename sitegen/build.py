@@ -139,6 +139,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     output = (options.output or config.output_dir).resolve()
     # Held until the state is saved too: its records must describe this tree.
     with write.OutputLock(output), _state(options) as state:
+        last = state.memo.pop(LAST_BUILD, None)  # not held twice while this one plans
         run = _begin(config, options, output, state)
         with _bodies_folder(run.cache_dir, output) as held, _workers(run, held) as workers:
             sources, md_links = _read(run, workers, held)
@@ -147,6 +148,8 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             if run.store.unchanged_site(_site_key(run, static, site, sources.keys)) and \
                     not run.parts:  # a shard's page may change with no source changed
                 _recheck(run, site, md_links, workers, sources)  # nothing changed at all
+                if last is not None:
+                    state.memo[LAST_BUILD] = last
                 return run.report
             run.editions, site = editions.relate(run.editions)
             with static_stage.pictures_folder(run.config, run.options.use_cache) as folder:
@@ -171,7 +174,31 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                     raise
         run.report.written, run.report.unchanged = staging.written, staging.unchanged
         _remember(run, sources, renders, staging, checked, known, decision)
+        if run.cache_dir is not None and not (options.shard or options.merge):
+            state.memo[LAST_BUILD] = LastBuild(run.config, options.now, output, held, run.chain,
+                                               run.cache_dir, run.editions, site, decision.state)
     return run.report
+
+
+LAST_BUILD = ("serve", "last build")
+"""Where a kept state (serve's) holds the last build's `LastBuild`."""
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What the last build planned its pages from, kept in serve's memory so that a body
+    edit can be rendered at once (body_edits.py) before the next build runs."""
+
+    config: Config
+    now: dt.datetime
+    output: Path
+    bodies: Path
+    chain: tuple[themes.Theme, ...]
+    cache_dir: Path
+    editions: list[editions.Edition]
+    site: Site
+    known: deps.State
+    """Each source's metadata digest and body, and the bodies each page shows."""
 
 
 @dataclass

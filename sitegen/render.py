@@ -57,6 +57,11 @@ def init_worker(chain: tuple[Theme, ...], root: Path, site_cache: Path | None = 
     _bodies = bodies_dir
 
 
+def bodies_folder() -> Path | None:
+    """Where this process's environment reads stored bodies from (None: not set up)."""
+    return _bodies if _environment is not None else None
+
+
 def check_templates() -> list[Problem]:
     """Syntax errors of every template, found with this process's environment."""
     assert _environment is not None, "init_worker() must run first"

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import livereload, problem_groups
+from sitegen import body_edits, livereload, problem_groups, search
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import CONFIG_NAME, Config, load_config
 from sitegen.config_schema import DeployConfig
@@ -107,6 +107,8 @@ class Preview:
         self.batcher = ChangeBatcher(options.quiet)
         self.watcher = Watcher(self.root, self.batcher, self._ignored(None), poll=options.poll)
         self._building = False
+        self.early: body_edits.Rendered | None = None
+        """What the last rebuild wrote before its build, if it was a body edit's."""
         self._files: set[str] = set()
         self._first_build = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -204,6 +206,7 @@ class Preview:
             if not self.options.search:
                 config = dataclasses.replace(
                     config, build=dataclasses.replace(config.build, search=False))
+            early = self._body_edits(config, changed)
             report = self.builder(config, BuildOptions(
                 now=self.now, drafts=self.options.drafts, future=self.options.drafts,
                 expired=self.options.drafts, jobs=self.options.jobs, output=self.folder,
@@ -225,10 +228,33 @@ class Preview:
             pages=report.pages, written=len(report.written), seconds=f"{seconds:.2f}"), False)
         files = {*report.written, *report.unchanged}
         css_only = bool(changed) and all(p.suffix == ".css" for p in changed)
-        # Tabs reload only when what they could show changed (a file written or removed).
-        if report.written or files != self._files or self.state.problems or not changed:
+        # Tabs reload only when what they could show changed (a file written or removed);
+        # after a body edit's early pages, not again for the search index alone.
+        written = [f for f in report.written if f not in early and not (
+            early and search.BUNDLE_DIR in f.split("/")[:2])]
+        if written or files != self._files or self.state.problems or not changed:
             self._files = files
             self.state.publish((), css_only=css_only and not self.state.problems)
+
+    def _body_edits(self, config: Config, changed: set[Path]) -> set[str]:
+        """When only bodies changed: their pages, written and shown before the full build
+        (body_edits.py), which then finds them done. Returns the pages written."""
+        self.early = None
+        if not changed or self.state.problems:
+            return set()
+        try:
+            done = body_edits.render_body_edits(self.build_state, config, changed, self.now)
+        except (SitegenError, OSError):
+            return set()  # the full build, next, meets it again and says what it is
+        self.early = done
+        if done is None:
+            return set()
+        self.echo(tr("sitegen: {pages} page(s) showing the edited text written in {seconds} s; "
+                     "the rest of the build follows").format(
+                         pages=len(done.written), seconds=f"{done.seconds:.2f}"), False)
+        if done.written:
+            self.state.publish(())
+        return set(done.written)
 
     def _failed(self, problems: Iterable[Problem]) -> None:
         shown = tuple(self._relative(p) for p in problems)

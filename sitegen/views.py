@@ -8,6 +8,7 @@ The README's "Template contract" section documents every key.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from functools import lru_cache
 from typing import Any
@@ -177,6 +178,13 @@ class Views:
                 self._cards.clear()
             self._cards[index] = self._card(self.site.articles[index])
         return self._cards[index]
+
+    def with_site(self, site: Site) -> Views:
+        """These views over `site`, a copy of theirs with articles of the same metadata
+        (serve's body edits, body_edits.py): every term view is as it was."""
+        views = copy.copy(self)
+        views.site, views._cards = site, {}
+        return views
 
     def forget_cards(self) -> None:
         """Once every page is planned: the cards are not needed by the stages after."""

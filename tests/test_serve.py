@@ -312,17 +312,18 @@ def test_a_rebuild_after_one_edit_renders_only_what_changed(site: Path) -> None:
         assert builder.options[0].now == builder.options[1].now
         # One build state, kept in memory across the preview's builds.
         assert builder.options[0].state is builder.options[1].state is not None
-        # Only its own page, of all the HTML pages (feeds carry the body, so they change too).
-        assert "index.html" in first.rendered
-        assert [p for p in last.rendered if p.endswith(".html")] == [
+        assert "index.html" in first.rendered and len(first.planned) > 20
+        # Its own page, of all the HTML pages (feeds carry the body, so they change too),
+        # read, planned and rendered before the build (body_edits.py), from one source.
+        early = running.early
+        assert early is not None and early.sources == ["content/ekonomi/harga-cabai.md"]
+        assert [p for p in early.planned if p.endswith(".html")] == [
             "ekonomi/harga-cabai/index.html"]
-        # Nor was any other page's context built (deps.py): the page and the body feeds.
-        assert len(first.planned) > 20
-        assert [p for p in last.planned if p.endswith(".html")] == [
-            "ekonomi/harga-cabai/index.html"]
-        assert set(last.planned) - {"ekonomi/harga-cabai/index.html"} <= {
+        assert set(early.planned) - {"ekonomi/harga-cabai/index.html"} <= {
             f"{folder}{name}" for folder in ("", "ekonomi/")
             for name in ("feed.xml", "atom.xml", "feed.json")}
+        # The build after it had nothing left to plan (deps.py): no other page's context.
+        assert last.planned == [] and last.rendered == []
     finally:
         running.stop()
 

@@ -1,0 +1,188 @@
+"""Layer 8.5. `sitegen serve`'s fast path for a body edit: the pages that show an edited
+body, rendered at once from the last build kept in memory, before the full build.
+
+A full build after a body edit already plans only the pages showing the body
+(deps.py), but it still walks every source, selects and groups the site, plans
+the pictures, re-indexes a search shard and checks the links, which at 10,000
+articles takes seconds. None of that can change when the only change is the
+body of a known source whose metadata digest is as before: the site, its lists
+and cards are the same, and only the pages recorded as showing the old body
+differ. So the preview reads the changed sources alone, plans those pages
+against the last build's site and views with the new article in place of the
+old, renders them in this process, replaces their files in the served folder,
+and reloads the open tabs. Then it runs the full build as always, which finds
+those pages already holding their bytes and brings the rest (the search index,
+the link check, the state's books) to what a clean build makes.
+
+Anything else (front matter, a new, deleted or renamed file, config, theme,
+static files, a body with `.md` links, a problem while reading or rendering)
+takes no fast path: the full build alone runs, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen import bodies, deps, readers, render, tree_files, write
+from sitegen.build import LAST_BUILD, LastBuild
+from sitegen.config import Config
+from sitegen.model import Article, Job, Site, shared
+from sitegen.state import BuildState
+
+
+@dataclass
+class Rendered:
+    """What the fast path did: the sources it read, the pages it rendered and wrote."""
+
+    sources: list[str] = field(default_factory=list)
+    planned: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def render_body_edits(state: BuildState, config: Config, changed: set[Path],
+                      now: dt.datetime) -> Rendered | None:
+    """Render and write the pages showing the edited bodies of `changed`, or None when
+    the change is not only bodies of known sources (the full build does it all)."""
+    started = time.perf_counter()
+    last = state.memo.get(LAST_BUILD)
+    if not isinstance(last, LastBuild) or last.config != config or last.now != now \
+            or not changed or write.inside_mode(last.output):
+        return None
+    edited = _read(last, changed)
+    if edited is None:
+        return None
+    old = {last.known.refs.get(a.source, "") for a in edited}
+    pages = {page for page, shown in last.known.shows.items() if old.intersection(shown)}
+    jobs = _plan(last, edited, pages)
+    if jobs is None:
+        return None
+    if render.bodies_folder() != last.bodies:  # another build's environment
+        render.init_worker(last.chain, last.config.root, last.cache_dir, last.bodies)
+    made = []
+    for job in jobs:
+        relative, data, problems = render.render_job(job)
+        if data is None or problems:
+            return None  # the full build reports it
+        made.append((relative, data))
+    done = Rendered([a.source for a in edited], sorted(pages))
+    with write.OutputLock(last.output):
+        _record(state, last, edited, pages)
+        for relative, data in made:
+            if _replace(last.output, relative, data):
+                done.written.append(relative)
+    done.seconds = time.perf_counter() - started
+    return done
+
+
+def _read(last: LastBuild, changed: set[Path]) -> list[Article] | None:
+    """The changed sources read anew, if each is a known source whose metadata is as
+    in the last build (its body stored where the last build keeps bodies)."""
+    config, edited = last.config, []
+    root = config.root.resolve()
+    for path in sorted(changed):
+        try:
+            relative = path.resolve().relative_to(root).as_posix()
+        except (ValueError, OSError):
+            return None
+        known = last.known.metas.get(relative)
+        if path.suffix != ".md" or known is None or not path.is_file():
+            return None
+        article, problems = readers.read_source(config.root / relative, config=config)
+        # Problems (and what a warning would say) are the full build's to report; a body
+        # linking to other sources has its links resolved against the whole site there.
+        if article is None or problems or article.md_links:
+            return None
+        if article.body_html:
+            article = dataclasses.replace(article, body_html="",
+                                          body_ref=bodies.save(last.bodies, article.body_html))
+        article = shared(article)
+        digest = deps.metas([article], {}, deps.State())[relative][1]
+        if digest != known[1]:
+            return None  # front matter (or the summary drawn from the body) changed
+        edited.append(article)
+    return edited
+
+
+def _plan(last: LastBuild, edited: list[Article], pages: set[str]) -> list[Job] | None:
+    """The jobs of `pages`, planned from the last build's site with the edited articles
+    in place of the old; None if the plan does not make exactly those pages."""
+    whole = _swap(last.site, edited)
+    jobs: list[Job] = []
+    for edition in last.editions:
+        if edition.views is None:
+            return None
+        site = _swap(edition.site, edited)
+        views = edition.views.with_site(site)
+        jobs += render.plan(site, edition.config, edition.site_view, views, last.now,
+                            pages.__contains__, whole=whole)
+    if sorted(job.output for job in jobs) != sorted(pages):
+        return None
+    return jobs
+
+
+def _swap(site: Site, edited: list[Article]) -> Site:
+    """The site with each edited article in place of the one of its source."""
+    new = {a.source: a for a in edited}
+    if not any(a.source in new for a in (*site.articles, *site.pages)):
+        return site
+    return dataclasses.replace(
+        site, articles=tuple(new.get(a.source, a) for a in site.articles),
+        pages=tuple(new.get(a.source, a) for a in site.pages))
+
+
+def _record(state: BuildState, last: LastBuild, edited: list[Article],
+            pages: set[str]) -> None:
+    """Before the pages change outside a build, the state says what they will show: the
+    new bodies (so that undoing the edit plans them again, also in a build after this
+    process died) under no render key (so that the next build that plans one renders it,
+    and the search index reads it again), and the folder as unknown (so that no build
+    takes it for unchanged)."""
+    key = str(last.output)
+    swapped = {last.known.refs.get(a.source, ""): a.body_ref for a in edited}
+    for article in edited:
+        last.known.refs[article.source] = article.body_ref  # also the state's memo of them
+        digest = last.known.metas[article.source][1]
+        state.write_now("meta", key, article.source, ["", digest, article.body_ref])
+    folder = state.folders.get(key)
+    for page in sorted(pages):
+        shown = [swapped.get(ref, ref) for ref in last.known.shows.get(page, [])]
+        last.known.shows[page] = shown
+        if folder is not None:
+            folder.renders[page], folder.shows[page] = "", shown
+        state.write_now("output", key, page, ["", shown])
+    if folder is not None:
+        folder.site_key = ""
+    facts = state.get("folder", key, "facts")
+    if isinstance(facts, list) and facts:
+        state.write_now("folder", key, "facts", ["", *facts[1:]])
+    state.flush()
+
+
+def _replace(output: Path, relative: str, data: bytes) -> bool:
+    """Put a page's new bytes in place at once (a new file, renamed over the old: the
+    spare tree's hard link to the old keeps the old); False if they are there already."""
+    write.Staging._check(relative)
+    target = f"{output}/{relative}"
+    try:
+        with open(target, "rb") as stream:
+            if stream.read() == data:
+                return False
+    except OSError:
+        pass
+    # Beside the folder, where taking the output's lock removes what a killed one left.
+    temporary = f"{output.parent}/{tree_files.SEARCH_SCRATCH}page-{os.getpid()}"
+    try:
+        with open(temporary, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+    return True

@@ -1,0 +1,185 @@
+"""`sitegen serve` after a body edit: the pages showing the body are written first, from
+the last build kept in memory (body_edits.py), before the full build, which then brings
+the search index and the state's books to what a clean build makes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitegen import body_edits
+from sitegen.build import BuildOptions, BuildReport, build
+from sitegen.config import Config, load_config
+from sitegen.serve import Preview, ServeOptions
+from sitegen.state import BuildState
+from tests.conftest import NOW, article, build_site, make_site, read_tree
+
+CONFIG = ('[site]\ntitle = "Warta"\nbase_url = "https://example.org/"\n'
+          '[build]\nitems_per_page = 2\nsearch_shard_pages = 3\n')
+PAGE = "ekonomi/a2/index.html"
+# The feeds that carry full bodies: the site's and the article's section's.
+BODY_FEEDS = {"feed.xml", "atom.xml", "feed.json",
+              "ekonomi/feed.xml", "ekonomi/atom.xml", "ekonomi/feed.json"}
+ADDED = "Paragraf tambahan yang panjang sekali."
+
+
+def make(root: Path) -> Path:
+    files = {f"content/{('ekonomi', 'nasional')[i % 2]}/a{i}.md": article(
+        f"Judul {i}", date=f"202{4 + i % 3}-11-{10 + i:02d} 09:00", tags=["umum"],
+        body=f"Pembuka {i}.\n\nIsi kedua {i}.\n") for i in range(8)}
+    return make_site(root, files, config=CONFIG)
+
+
+def edit_body(site: Path, text: str = ADDED) -> Path:
+    path = site / "content/ekonomi/a2.md"
+    path.write_text(path.read_text() + f"\n{text}\n")
+    return path
+
+
+class Recorder:
+    """The preview's builder: the build, and the edited page's bytes when it began."""
+
+    def __init__(self, page: Path) -> None:
+        self.page = page
+        self.calls: list[tuple[Config, BuildOptions, bytes]] = []
+        self.reports: list[BuildReport] = []
+
+    def __call__(self, config: Config, options: BuildOptions) -> BuildReport:
+        seen = self.page.read_bytes() if self.page.is_file() else b""
+        self.calls.append((config, options, seen))
+        self.reports.append(build(config, options))
+        return self.reports[-1]
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[tuple[Preview, Recorder, list[str]]]:
+    """The preview's rebuilds, called here one by one (no watcher, no HTTP)."""
+    root = make(tmp_path / "site")
+    lines: list[str] = []
+    recorder = Recorder(root / ".sitegen/serve" / PAGE)
+    running = Preview(root, ServeOptions(port=0, now=NOW, jobs=1, search=True),
+                      echo=lambda message, problem: lines.append(message), builder=recorder)
+    running.rebuild(set())
+    yield running, recorder, lines
+    running.server.server_close()
+    running.build_state.close()
+
+
+def clean_build(recorder: Recorder, output: Path) -> dict[str, bytes]:
+    """A clean --no-cache build of the preview's last build's sources and settings."""
+    config, options, _ = recorder.calls[-1]
+    build(config, dataclasses.replace(options, output=output, use_cache=False, state=None))
+    return read_tree(output)
+
+
+def test_the_edited_page_is_served_before_the_build_and_the_site_equals_a_clean_one(
+        preview: tuple[Preview, Recorder, list[str]], tmp_path: Path) -> None:
+    running, recorder, lines = preview
+    running.rebuild({edit_body(running.root)})
+    # When the full build began (its selection, grouping, search index, link check),
+    # the page already held the edit, and the open tabs were told to reload.
+    assert ADDED.encode() in recorder.calls[-1][2]
+    assert "sitegen: 7 page(s) showing the edited text written in " in "\n".join(lines)
+    report = recorder.reports[-1]
+    assert PAGE not in report.written  # the build found it done
+    assert len(report.search_indexed) == 1  # the search index follows, in the same rebuild
+    assert read_tree(running.folder) == clean_build(recorder, tmp_path / "clean")
+
+
+def test_twice_in_a_row_and_with_drafts_the_preview_equals_a_clean_build(
+        preview: tuple[Preview, Recorder, list[str]], tmp_path: Path) -> None:
+    running, recorder, _ = preview
+    draft = running.root / "content/nasional/rancangan.md"
+    draft.write_text(article("Rancangan", body="Pembuka.\n\nIsi rancangan.", draft=True))
+    running.rebuild({draft})
+    for number in range(2):  # a draft's page too (the preview shows drafts)
+        draft.write_text(article("Rancangan", body=f"Pembuka.\n\nIsi rancangan {number}.",
+                                 draft=True))
+        running.rebuild({draft, edit_body(running.root, f"Tambahan {number}.")})
+        assert f"Tambahan {number}.".encode() in recorder.calls[-1][2]
+    assert b"Isi rancangan 1." in (running.folder / "nasional/rancangan/index.html").read_bytes()
+    assert read_tree(running.folder) == clean_build(recorder, tmp_path / "clean")
+
+
+def kept_build(root: Path, served: Path, state: BuildState) -> BuildReport:
+    return build_site(root, output=served, state=state)
+
+
+def test_a_body_edit_reads_one_source_and_renders_only_the_pages_showing_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, served, kept = make(tmp_path / "site"), tmp_path / "served", BuildState()
+    first = kept_build(root, served, kept)
+    assert len(first.planned) > 40
+    edited = edit_body(root)
+
+    def whole_site_stage(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a stage over the whole site ran")
+    for module, name in (("sitegen.readers", "discover"), ("sitegen.sources", "read_all"),
+                         ("sitegen.editions", "select"), ("sitegen.collect", "select_site"),
+                         ("sitegen.static_stage", "make_pictures"),
+                         ("sitegen.search", "build_index"), ("sitegen.build", "check_site")):
+        monkeypatch.setattr(f"{module}.{name}", whole_site_stage)
+    done = body_edits.render_body_edits(kept, load_config(root), {edited}, NOW)
+    monkeypatch.undo()
+    assert done is not None
+    assert done.sources == ["content/ekonomi/a2.md"]
+    assert set(done.planned) == {PAGE, *BODY_FEEDS}
+    assert PAGE in done.written and set(done.written) <= set(done.planned)
+    assert ADDED.encode() in (served / PAGE).read_bytes()
+    # The build after it finds those pages as the state says they are: it plans none,
+    # and indexes the search shard of the page again.
+    report = kept_build(root, served, kept)
+    assert report.planned == [] and PAGE not in report.written
+    assert len(report.search_indexed) == 1
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(served) == read_tree(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("change", ["title", "summary", "new file", "md link", "config"])
+def test_any_other_change_takes_the_full_build(tmp_path: Path, change: str) -> None:
+    root, served, kept = make(tmp_path / "site"), tmp_path / "served", BuildState()
+    kept_build(root, served, kept)
+    source = root / "content/ekonomi/a2.md"
+    text = source.read_text()
+    if change == "title":
+        source.write_text(text.replace("Judul 2", "Judul baru"))
+    elif change == "summary":  # the first paragraph is the summary cards show
+        source.write_text(text.replace("Pembuka 2.", "Pembuka yang lain."))
+    elif change == "new file":
+        source = root / "content/ekonomi/baru.md"
+        source.write_text(article("Baru", body="Isi baru."))
+    elif change == "md link":
+        source.write_text(text + "\nLihat [a4](a4.md).\n")
+    else:
+        source.write_text(text + "\nTambahan.\n")
+        (root / "sitegen.toml").write_text(CONFIG.replace("Warta", "Warta Baru"))
+    assert body_edits.render_body_edits(kept, load_config(root), {source}, NOW) is None
+    kept_build(root, served, kept)
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(served) == read_tree(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("restarted", [False, True])
+def test_an_edit_undone_before_the_build_leaves_no_stale_page(tmp_path: Path,
+                                                              restarted: bool) -> None:
+    """The early pages are written outside a build: were the build after them never to
+    finish (a failure, the process killed) and the edit undone, the next build must still
+    not take the folder, or that page, for as the last build made it."""
+    root, served, kept = make(tmp_path / "site"), tmp_path / "served", BuildState()
+    kept_build(root, served, kept)
+    source = root / "content/ekonomi/a2.md"
+    original = source.read_text()
+    edit_body(root)
+    assert body_edits.render_body_edits(kept, load_config(root), {source}, NOW) is not None
+    source.write_text(original)
+    if restarted:
+        kept.close()
+        kept = BuildState()
+    kept_build(root, served, kept)
+    assert ADDED.encode() not in (served / PAGE).read_bytes()
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(served) == read_tree(tmp_path / "clean")
