@@ -171,7 +171,10 @@ def card_digests(views: Views, metas: dict[str, list[str]]) -> Callable[[str], s
 
     def digest(source: str) -> str | None:
         if source not in found:
-            if len(found) >= 4096:  # a memo for the pages planned together, not a copy
+            # One digest an article for the planning: each is asked for by about 20
+            # pages (its own, its lists', its neighbours'), kind after kind, so a memo
+            # smaller than the site is emptied before it is asked again.
+            if len(found) > len(articles):
                 found.clear()
             article, meta = articles.get(source), metas.get(source)
             found[source] = None if article is None or meta is None else hashlib.sha256(

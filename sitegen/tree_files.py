@@ -17,6 +17,7 @@ import shutil
 import stat
 import sys
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MARKER = ".sitegen-build"
@@ -98,34 +99,64 @@ def hand_over(output: Path, handoff: Path, relative: str, data: bytes) -> str | 
 
 MANIFEST = ".sitegen-spare-files"
 """In the spare tree, written by the swap that made it: its files, so that the next build
-need not walk it. The next build removes it before changing anything, so a spare tree
-that a killed build left half changed has none and is walked."""
+need not walk it, and after an empty line those of them that are NOT the output's own
+file (the same inode): what that swap's build wrote, and what it removed. The next build
+removes it before changing anything, so a spare tree that a killed build left half
+changed has none and is walked, every file checked."""
 
 
-def write_manifest(spare: Path, files: set[str]) -> None:
+@dataclass
+class SpareFiles:
+    """What the spare tree holds, as far as a build knows before changing it."""
+
+    files: set[str] = field(default_factory=set)
+    folders: set[str] = field(default_factory=set)
+    listed: bool = False
+    """From its manifest (else walked, or there is no spare tree)."""
+    stale: set[str] | None = None
+    """With a manifest: its files that are not the output's own; every other file of
+    `files` is (the same inode), so keeping it as it is costs no system call. None: no
+    file is known to be the output's."""
+
+    def same(self, relative: str) -> bool:
+        """Whether the spare's `relative` is known to be the output's file, untouched."""
+        return self.stale is not None and relative in self.files and relative not in self.stale
+
+
+def write_manifest(spare: Path, files: set[str], stale: set[str] | None = None) -> None:
+    """`stale`: the files of `files` that are not the output's own (None: none known to be)."""
     temporary = spare / f"{MANIFEST}.tmp"
+    listed = "".join(f"{name}\n" for name in sorted(files))
+    if stale is not None:
+        listed += "\n" + "".join(f"{name}\n" for name in sorted(stale & files))
     try:
-        temporary.write_text("".join(f"{name}\n" for name in sorted(files)), encoding="utf-8")
+        temporary.write_text(listed, encoding="utf-8")
         os.replace(temporary, spare / MANIFEST)
     except OSError:
         pass  # a full disk: the next build walks the spare tree instead
 
 
-def spare_inventory(spare: Path) -> tuple[set[str], set[str], bool]:
-    """The files and folders of the spare tree, and whether they come from its manifest
-    (else the tree was walked). The manifest goes first, before anything changes."""
+def spare_inventory(spare: Path) -> SpareFiles:
+    """The files and folders of the spare tree, from its manifest when there is one (else
+    the tree is walked). The manifest goes first, before anything changes."""
     try:
-        files = set((spare / MANIFEST).read_text(encoding="utf-8").splitlines())
+        text = (spare / MANIFEST).read_text(encoding="utf-8")
         os.unlink(spare / MANIFEST)
     except (OSError, UnicodeDecodeError):
-        return (*inventory(spare), False)
+        return SpareFiles(*inventory(spare))
+    if text.startswith("\n"):  # no files, then the stale ones (none)
+        listed, separated, rest = "", "\n", text[1:]
+    else:
+        listed, separated, rest = text.partition("\n\n")
+    files = set(listed.splitlines())
+    stale = set(rest.splitlines()) if separated else None  # a manifest of an older sitegen
     folders: set[str] = set()
     for name in files:
         parts = name.split("/")
         if name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts):
-            return (*inventory(spare), False)
+            return SpareFiles(*inventory(spare))
         folders.update("/".join(parts[:end]) for end in range(1, len(parts)))
-    return files, folders, True
+    return SpareFiles(files, folders, True, stale)
 
 
 def inventory(top: Path) -> tuple[set[str], set[str]]:

@@ -34,6 +34,7 @@ from sitegen.tree_files import (
     MARKER,
     SEARCH_SCRATCH,
     STAGING,
+    SpareFiles,
     Trash,
     exchange,
     internal,
@@ -207,8 +208,11 @@ class Staging:
     Beside the output it is made in the spare tree: the tree the last swap put aside,
     the build before the previous one, kept because hard links make it cost almost no
     space. Bringing it up to date touches only what differs, so the swap costs in
-    proportion to the change, not to the site. Nothing in the spare tree is trusted:
-    a file is the previous output's only when it is the same inode.
+    proportion to the change, not to the site. A file of the spare tree is the previous
+    output's only when it is the same inode: checked file by file, unless the swap that
+    put the spare aside listed which of its files are (`tree_files.SpareFiles`), and no
+    build changed it since. Then a file kept as it is costs no system call, and a
+    publish touches only what it writes.
     """
 
     def __init__(self, output: Path) -> None:
@@ -219,14 +223,16 @@ class Staging:
         if not self.reused:
             remove(self.dir)
             self.dir.mkdir(parents=True)
-        self._spare_files, self._spare_folders, self._listed = spare_inventory(self.dir) \
-            if self.reused else (set(), set(), False)
+        self._spare = spare_inventory(self.dir) if self.reused else SpareFiles()
+        self._spare_files, self._spare_folders = self._spare.files, self._spare.folders
+        self._listed = self._spare.listed
         self.handoff = self.dir.parent / f"{HANDOFF}{self.output.name}"
         self._trash = Trash(self.dir.parent / f"{SEARCH_SCRATCH}trash-{self.output.name}")
         self.keep: set[str] = {MARKER}
         self.written: list[str] = []
         self.unchanged: list[str] = []
         self._folders: set[str] = {""}
+        self._fresh_marker = False
 
     @staticmethod
     def _check(relative: str) -> None:
@@ -270,6 +276,8 @@ class Staging:
     def _fresh(self, relative: str) -> str:
         """Where to write `relative` anew: never through a link that the output shares."""
         target = self._place(relative)
+        if self._spare.stale is not None:  # no longer the output's file
+            self._spare.stale.add(relative)
         if relative in self._spare_files or relative in self._spare_folders \
                 or os.path.lexists(target):
             if relative in self._spare_folders or not self._trash.take(target):
@@ -280,6 +288,9 @@ class Staging:
     def _take(self, relative: str) -> bool:
         """Make the new tree's `relative` the previous output's file (same inode, so the
         same bytes and time); False if the previous output has none."""
+        if self._spare.same(relative):  # already: named by the manifest (so checked)
+            self.keep.add(relative)
+            return True
         target = self._place(relative)
         previous = f"{self.output}/{relative}"
         try:
@@ -368,6 +379,7 @@ class Staging:
         self._trash.empty()
         if not self._take(MARKER):
             Path(self._fresh(MARKER)).write_text("This folder is written by sitegen build.\n")
+            self._fresh_marker = True
         for relative in sorted(self._spare_files - self.keep, reverse=True):
             remove(Path(f"{self.dir}/{relative}"))
         for folder in sorted(self._spare_folders - self._made_folders(), reverse=True):
@@ -386,7 +398,11 @@ class Staging:
                 os.rename(self.output, old)
                 os.rename(self.dir, self.output)
                 os.rename(old, self.dir)
-            write_manifest(self.dir, previous | {MARKER})  # the previous tree: the spare
+            # The previous tree is the spare now; its files that are the new output's own
+            # are those this build kept (taken from it, or already the same), none other.
+            stale = {MARKER} if self._fresh_marker else set()
+            write_manifest(self.dir, previous | {MARKER},
+                           (previous - self.keep).union(self.written, stale))
         return sorted(previous - self.keep)
 
     def _made_folders(self) -> set[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import tree_files
+from sitegen import tree_files, write
 from sitegen.errors import os_problem
 from tests import conftest
 from tests.conftest import article, build_site, read_tree
@@ -464,3 +464,34 @@ def test_a_file_of_the_previous_output_where_a_folder_now_goes_builds(tmp_path: 
     build_site(site, use_cache=False, output=tmp_path / "clean")
     assert read_tree(site / "output") == read_tree(tmp_path / "clean")
     assert (site / "output/lama/index.html").is_file()
+
+
+# --- the spare tree listed by the swap that made it -----------------------------------------
+
+def test_files_the_spare_tree_shares_with_the_output_are_kept_without_a_system_call(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = tmp_path / "output"
+    builds = [{"a.html": b"A", "b/index.html": b"B1", "c.html": b"C"},
+              {"a.html": b"A", "b/index.html": b"B2"}]  # the second swap: the first aside
+    for files in builds:
+        staging = write.Staging(output)
+        for name, data in files.items():
+            staging.write(name, data)
+        staging.commit()
+    staging = write.Staging(output)
+    calls: list[str] = []
+    for name in ("lstat", "stat", "link", "mkdir", "open", "unlink", "rename"):
+        call = getattr(os, name)
+        monkeypatch.setattr(os, name, lambda *a, _n=name, _c=call, **k: (calls.append(_n),
+                                                                          _c(*a, **k))[1])
+    assert staging.keep_unchanged("a.html")  # the spare's own a.html is the output's
+    assert calls == []
+    monkeypatch.undo()
+    # The last build wrote b and removed c: the spare's copies are not the output's.
+    assert staging.keep_unchanged("b/index.html")
+    assert not staging.keep_unchanged("c.html")
+    assert staging.commit() == []
+    assert {k: v for k, v in read_tree(output).items() if k != tree_files.MARKER} == {
+        "a.html": b"A", "b/index.html": b"B2"}
+    spare = tmp_path / ".output.sitegen-spare"
+    assert (spare / "a.html").stat().st_ino == (output / "a.html").stat().st_ino
