@@ -158,6 +158,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                 views, site_view = _views(run, site, static, plan, folder)
                 known, decision = _decide(run, sources, site, static, views, site_view)
                 staging = write.Staging(output)
+                decision.inputs.present = staging.holds
                 try:
                     renders = _render(run, site, views, site_view, decision, staging, workers,
                                       static)

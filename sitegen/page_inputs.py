@@ -44,6 +44,9 @@ class PageInputs:
         """Output file -> the digest of its inputs, for every page this build planned or kept;
         with `carry` (a body edit, which plans a few pages and keeps all others), the last
         build's for the pages not planned again."""
+        self.present: Callable[[str], bool] = lambda name: os.path.isfile(f"{output}/{name}")
+        """Whether the last build's file of a page is still at hand to keep (the build
+        asks its new tree, which knows most without a system call)."""
         self.kept: list[tuple[str, str]] = []
         """(output file, owner) of the pages kept without planning."""
 
@@ -59,7 +62,7 @@ class PageInputs:
         digest = hashlib.sha256(f"{self.site}\0{parts!r}".encode()).hexdigest()
         self.found[output] = digest
         if self.keep and self.previous.get(output) == digest and output in self.renders \
-                and os.path.isfile(f"{self.output}/{output}"):
+                and self.present(output):
             self.kept.append((output, owner))
             return True
         return False

@@ -57,7 +57,7 @@ class Output(Protocol):
 
     def write(self, relative: str, data: bytes) -> None: ...
 
-    def copy(self, relative: str, source: Path) -> None: ...
+    def copy(self, relative: str, source: str | Path) -> None: ...
 
 
 def build_index(staging: Output, config: Config, site: Site, renders: dict[str, str],
@@ -98,8 +98,7 @@ def build_index(staging: Output, config: Config, site: Site, renders: dict[str, 
             if progress:
                 progress("search", number + 1, len(shards))
             location = bundle_dir if number == 0 else f"{bundle_dir}/{SHARDS_DIR}/{name}"
-            for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
-                relative = path.relative_to(bundle).as_posix()
+            for relative, path in _bundle_files(bundle):
                 if relative == _KEY_FILE:
                     continue
                 # A merged shard needs only its index: the primary's script and
@@ -167,13 +166,30 @@ def _index_shard(command: list[str], staging: Output, members: list[str], work: 
     return bundle
 
 
-def _put(staging: Output, relative: str, source: Path, cached: bool) -> None:
+def _bundle_files(bundle: Path) -> list[tuple[str, str]]:
+    """(path relative to the bundle, path) of each file of a bundle, in Path order. Strings,
+    not Paths: every build lists every shard's bundle (about 11,000 files at 10,000
+    articles), and pathlib's parsing of each cost a publish a quarter of a second."""
+    found: list[tuple[str, str]] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        for entry in os.scandir(folder):
+            if entry.is_dir():
+                walk(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                found.append((prefix + entry.name, entry.path))
+    walk(str(bundle), "")
+    return sorted(found, key=lambda item: item[0].split("/"))
+
+
+def _put(staging: Output, relative: str, source: str, cached: bool) -> None:
     # A bundle kept in the cache keeps its files' times, so size and time tell an unchanged
     # file without reading it; a bundle indexed just now is compared byte for byte.
     if cached:
         staging.copy(relative, source)
     else:
-        staging.write(relative, source.read_bytes())
+        with open(source, "rb") as stream:
+            staging.write(relative, stream.read())
 
 
 class _State:

@@ -320,6 +320,11 @@ class Staging:
             shutil.copy2(previous, target)
         return True
 
+    def holds(self, relative: str) -> bool:
+        """Whether the previous output's `relative` is at hand to keep: the same file in
+        the spare tree (known without a system call), or in the output."""
+        return self._spare.same(relative) or os.path.isfile(f"{self.output}/{relative}")
+
     def current(self, relative: str) -> Path:
         """Where the new tree's bytes of `relative` are."""
         return self.dir / relative
@@ -353,10 +358,10 @@ class Staging:
         os.replace(handed, self._fresh(relative))
         self.written.append(relative)
 
-    def copy(self, relative: str, source: Path) -> None:
+    def copy(self, relative: str, source: str | Path) -> None:
         """Copy a static file; an equal size and time (copy2 keeps it) means unchanged."""
         self._check(relative)
-        new = source.stat()
+        new = os.stat(source)
         try:
             old = os.lstat(f"{self.output}/{relative}")
             same = stat.S_ISREG(old.st_mode) and \

@@ -343,3 +343,20 @@ def test_equal_contexts_have_equal_render_keys_however_their_parts_are_shared() 
     apart = {"articles": [{"location": place}, {"location": copy}]}
     assert cache.render_key("t", ("list.html",), shared, "s") == \
         cache.render_key("t", ("list.html",), apart, "s")
+
+
+def test_an_output_file_deleted_by_hand_comes_back_from_the_spare_tree(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    for edit in ("", "\nTambahan.\n"):  # two swaps: the spare tree is listed by the last
+        (site / "content/nasional/a1.md").write_text(article(
+            "Judul1", date="2026-11-11 09:00", body=f"Pembuka 1.{edit}"))
+        build_site(site)
+    before = read_tree(site / "output")
+    (site / "output/ekonomi/a0/index.html").unlink()
+    (site / "content/ekonomi/a9.md").write_text(article("Baru", date="2026-11-20 09:00"))
+    report = build_site(site)
+    # Its page was planned from what it was (page_inputs.py), its file kept: the spare
+    # tree's, the same inode the output had.
+    assert "ekonomi/a0/index.html" not in report.planned
+    assert read_tree(site / "output")["ekonomi/a0/index.html"] == \
+        before["ekonomi/a0/index.html"]
