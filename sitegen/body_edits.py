@@ -74,6 +74,7 @@ def render_body_edits(state: BuildState, config: Config, changed: set[Path],
     done = Rendered([a.source for a in edited], sorted(pages))
     with write.OutputLock(last.output):
         _record(state, last, edited, pages)
+        write.replacing(last.output, [relative for relative, _ in made])
         for relative, data in made:
             if _replace(last.output, relative, data):
                 done.written.append(relative)

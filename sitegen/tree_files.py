@@ -17,6 +17,7 @@ import shutil
 import stat
 import sys
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,7 +124,8 @@ class SpareFiles:
         return self.stale is not None and relative in self.files and relative not in self.stale
 
 
-def write_manifest(spare: Path, files: set[str], stale: set[str] | None = None) -> None:
+def write_manifest(spare: Path, files: set[str], stale: set[str] | None = None,
+                   strict: bool = False) -> None:
     """`stale`: the files of `files` that are not the output's own (None: none known to be)."""
     temporary = spare / f"{MANIFEST}.tmp"
     listed = "".join(f"{name}\n" for name in sorted(files))
@@ -133,7 +135,32 @@ def write_manifest(spare: Path, files: set[str], stale: set[str] | None = None) 
         temporary.write_text(listed, encoding="utf-8")
         os.replace(temporary, spare / MANIFEST)
     except OSError:
-        pass  # a full disk: the next build walks the spare tree instead
+        if strict:
+            raise
+        # A full disk: the next build walks the spare tree instead
+
+
+def unshare(spare: Path, names: Iterable[str]) -> None:
+    """The output's `names` are about to be replaced outside a build (serve's body edits,
+    renamed over the old files): the manifest says the spare tree's copies are no longer
+    the output's. Replaced whole, so a kill leaves the old manifest (while the output is
+    still as it said) or the new; if it cannot be written, it goes (every file checked)."""
+    path = spare / MANIFEST
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return  # none: the next build checks every file anyway
+    listed, separated, rest = ("", "\n", text[1:]) if text.startswith("\n") \
+        else text.partition("\n\n")
+    if not separated:
+        return
+    files = set(listed.splitlines())
+    temporary = spare / f"{MANIFEST}.tmp"
+    try:
+        write_manifest(spare, files, set(rest.splitlines()) | set(names), strict=True)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
 
 
 def spare_inventory(spare: Path) -> SpareFiles:

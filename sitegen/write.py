@@ -43,6 +43,7 @@ from sitegen.tree_files import (
     roll_forward,
     same_bytes,
     spare_inventory,
+    unshare,
     write_journal,
     write_manifest,
 )
@@ -196,6 +197,14 @@ def recover(output: Path) -> None:
     if not os.path.lexists(output) and old.is_dir():
         os.rename(old, output)  # killed between the renames of a swap without exchange
     remove(old)
+
+
+def replacing(output: Path, relatives: list[str]) -> None:
+    """Called before files of the output are replaced outside a build (serve's body
+    edits): the spare tree's copies of them are not the output's any more."""
+    spare = _beside(output.resolve(), "spare")
+    if relatives and spare.is_dir():
+        unshare(spare, relatives)
 
 
 # The folders made are remembered up to this many (each article has one of its own).

@@ -495,3 +495,25 @@ def test_files_the_spare_tree_shares_with_the_output_are_kept_without_a_system_c
         "a.html": b"A", "b/index.html": b"B2"}
     spare = tmp_path / ".output.sitegen-spare"
     assert (spare / "a.html").stat().st_ino == (output / "a.html").stat().st_ino
+
+
+def test_a_file_replaced_outside_a_build_is_not_taken_from_the_spare_tree(
+        tmp_path: Path) -> None:
+    # serve's body edits rename a page's new bytes over the output's (body_edits.py):
+    # the spare tree's hard link keeps the old ones, so the manifest must stop vouching.
+    output = tmp_path / "output"
+    for data in (b"A1", b"A2"):
+        staging = write.Staging(output)
+        staging.write("a.html", data)
+        staging.write("b.html", b"B")
+        staging.commit()
+    for edit in (b"A3", b"B2"):  # the second: a manifest already naming a stale file
+        name = "a.html" if edit == b"A3" else "b.html"
+        write.replacing(output, [name])
+        (tmp_path / "new").write_bytes(edit)
+        os.replace(tmp_path / "new", output / name)
+        staging = write.Staging(output)
+        assert staging.keep_unchanged("a.html") and staging.keep_unchanged("b.html")
+        staging.commit()
+        assert (output / name).read_bytes() == edit
+    assert (output / "a.html").read_bytes() == b"A3"
