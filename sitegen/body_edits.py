@@ -111,21 +111,28 @@ def _read(last: LastBuild, changed: set[Path]) -> list[Article] | None:
     return edited
 
 
+BODY_KINDS = frozenset({"article", "page", "feeds"})
+"""The page kinds whose pages show bodies in the default theme: planned first, and the
+other kinds (each walks its lists even when it plans none of their pages) only if
+some page showing an edited body was not among theirs."""
+
+
 def _plan(last: LastBuild, edited: list[Article], pages: set[str]) -> list[Job] | None:
     """The jobs of `pages`, planned from the last build's site with the edited articles
     in place of the old; None if the plan does not make exactly those pages."""
     whole = _swap(last.site, edited)
-    jobs: list[Job] = []
-    for edition in last.editions:
-        if edition.views is None:
-            return None
-        site = _swap(edition.site, edited)
-        views = edition.views.with_site(site)
-        jobs += render.plan(site, edition.config, edition.site_view, views, last.now,
-                            pages.__contains__, whole=whole)
-    if sorted(job.output for job in jobs) != sorted(pages):
-        return None
-    return jobs
+    for only in (lambda kind: kind.name in BODY_KINDS), None:
+        jobs: list[Job] = []
+        for edition in last.editions:
+            if edition.views is None:
+                return None
+            site = whole if edition.site is last.site else _swap(edition.site, edited)
+            views = edition.views.with_site(site)
+            jobs += render.plan(site, edition.config, edition.site_view, views, last.now,
+                                pages.__contains__, only=only, whole=whole)
+        if sorted(job.output for job in jobs) == sorted(pages):
+            return jobs
+    return None
 
 
 def _swap(site: Site, edited: list[Article]) -> Site:
@@ -158,11 +165,14 @@ def _record(state: BuildState, last: LastBuild, edited: list[Article],
         if folder is not None:
             folder.renders[page], folder.shows[page] = "", shown
         state.write_now("output", key, page, ["", shown])
-    if folder is not None:
+    if folder is not None and folder.static is not None:  # as cache.BuildCache.finish puts it
         folder.site_key = ""
-    facts = state.get("folder", key, "facts")
-    if isinstance(facts, list) and facts:
-        state.write_now("folder", key, "facts", ["", *facts[1:]])
+        state.write_now("folder", key, "facts", [
+            "", None if folder.checked is None else [
+                list(dataclasses.astuple(p)) for p in folder.checked],
+            sorted(folder.static), folder.meta_key])
+    else:
+        state.forget_folder(key)  # not known here: the next build plans every page
     state.flush()
 
 

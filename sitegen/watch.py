@@ -33,6 +33,11 @@ from sitegen.config import CONFIG_NAME
 
 QUIET = 0.1
 """Seconds without events that end a burst (MkDocs' build_delay, Hugo's batcher)."""
+SETTLE = 0.02
+"""Seconds without events that end a burst whose every file was written and closed
+(inotify's IN_CLOSE_WRITE): no write is left half done, so only what else the same
+save touches (a backup, a second file) is waited for. A body edit is then shown at
+once (body_edits.py) instead of after QUIET."""
 
 WATCHED_DIRS = ("content", "themes")
 IGNORED_DIRS = frozenset({".git", ".hg", ".svn", ".sitegen", "__pycache__", "node_modules",
@@ -79,10 +84,15 @@ class ChangeBatcher:
     injectable so the debounce can be tested without sleeping.
     """
 
-    def __init__(self, quiet: float = QUIET, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, quiet: float = QUIET, clock: Callable[[], float] = time.monotonic,
+                 settle: float = SETTLE) -> None:
         self.quiet = quiet
+        self.settle = min(settle, quiet)
         self.clock = clock
         self._pending: set[Path] = set()
+        self._open: set[Path] = set()
+        """Paths of the burst not known to be written whole: changed, and not closed since
+        (renamed, deleted, or written by a tool whose close is not reported)."""
         self._last = 0.0
         self._closed = False
         self._changed = threading.Condition()
@@ -93,8 +103,20 @@ class ChangeBatcher:
             return
         with self._changed:
             self._pending |= paths
+            self._open |= paths
             self._last = self.clock()
             self._changed.notify_all()
+
+    def closed(self, path: Path) -> None:
+        """A file was written and closed: its write is whole (inotify's IN_CLOSE_WRITE)."""
+        with self._changed:
+            self._pending.add(path)
+            self._open.discard(path)
+            self._last = self.clock()
+            self._changed.notify_all()
+
+    def _quiet(self) -> float:
+        return self.quiet if self._open else self.settle
 
     @property
     def pending(self) -> bool:
@@ -107,9 +129,9 @@ class ChangeBatcher:
             return self._take_if_quiet()
 
     def _take_if_quiet(self) -> set[Path] | None:
-        if not self._pending or self.clock() - self._last < self.quiet:
+        if not self._pending or self.clock() - self._last < self._quiet():
             return None
-        batch, self._pending = self._pending, set()
+        batch, self._pending, self._open = self._pending, set(), set()
         return batch
 
     def wait(self, timeout: float | None = None) -> set[Path] | None:
@@ -125,7 +147,7 @@ class ChangeBatcher:
                     return None
                 left = 3600.0 if deadline is None else deadline - now
                 if self._pending:
-                    left = min(left, self.quiet - (self.clock() - self._last))
+                    left = min(left, self._quiet() - (self.clock() - self._last))
                 self._changed.wait(max(left, 0.01))
             return None
 
@@ -175,4 +197,8 @@ class Watcher(FileSystemEventHandler):
             paths.append(Path(os.fsdecode(event.dest_path)))
         if event.is_directory and any(p.parent == self.root for p in paths):
             self._watch_folders()
+        if event.event_type == EVENT_TYPE_CLOSED and not event.is_directory:
+            if classify(paths[0], self.root, self.ignored):
+                self.batcher.closed(paths[0])
+            return
         self.batcher.add(p for p in paths if classify(p, self.root, self.ignored))

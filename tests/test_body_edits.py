@@ -11,11 +11,14 @@ from typing import Any
 
 import pytest
 
-from sitegen import body_edits
+from sitegen import body_edits, kinds
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import Config, load_config
+from sitegen.kinds.base import Kind, Planner
+from sitegen.model import Job
 from sitegen.serve import Preview, ServeOptions
 from sitegen.state import BuildState
+from tests import editions_site
 from tests.conftest import NOW, article, build_site, make_site, read_tree
 
 CONFIG = ('[site]\ntitle = "Warta"\nbase_url = "https://example.org/"\n'
@@ -182,4 +185,49 @@ def test_an_edit_undone_before_the_build_leaves_no_stale_page(tmp_path: Path,
     kept_build(root, served, kept)
     assert ADDED.encode() not in (served / PAGE).read_bytes()
     build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(served) == read_tree(tmp_path / "clean")
+
+
+def test_in_a_site_of_two_editions_too(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", editions_site.files(), editions_site.CONFIG)
+    served, kept = tmp_path / "served", BuildState()
+    kept_build(root, served, kept)
+    source = root / "content/en/economy/chili-prices.md"
+    source.write_text(source.read_text() + "\nTraders expect prices to fall.\n")
+    done = body_edits.render_body_edits(kept, load_config(root), {source}, NOW)
+    assert done is not None and "en/economy/chili-prices/index.html" in done.written
+    assert b"Traders expect" in (served / "en/economy/chili-prices/index.html").read_bytes()
+    kept_build(root, served, kept)
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(served) == read_tree(tmp_path / "clean")
+
+
+class Lead(Kind):
+    """A page kind of a site's own that shows the newest story whole (body included)."""
+
+    name = "lead"
+
+    def plan(self, planner: Planner) -> Iterator[Job]:
+        if planner.wants("/utama/") and planner.site.articles:
+            view = planner.views.article(0)
+            yield Job("utama/index.html", ("article.html",), {
+                "site": planner.site_view, "article": view,
+                "page": planner.page("article", view["title"], "/utama/")}, "utama", "lead")
+
+
+def test_a_page_of_another_kind_showing_the_body_is_rendered_too(tmp_path: Path) -> None:
+    remove = kinds.register(Lead())
+    try:
+        root, served, kept = make(tmp_path / "site"), tmp_path / "served", BuildState()
+        kept_build(root, served, kept)
+        source = root / "content/nasional/a5.md"  # the newest story
+        source.write_text(source.read_text() + f"\n{ADDED}\n")
+        done = body_edits.render_body_edits(kept, load_config(root), {source}, NOW)
+        assert done is not None
+        assert {"nasional/a5/index.html", "utama/index.html"} <= set(done.written)
+        assert ADDED.encode() in (served / "utama/index.html").read_bytes()
+        kept_build(root, served, kept)
+        build_site(root, use_cache=False, output=tmp_path / "clean")
+    finally:
+        remove()
     assert read_tree(served) == read_tree(tmp_path / "clean")

@@ -78,6 +78,27 @@ def test_a_burst_is_one_batch_after_it_goes_quiet() -> None:
     assert not batcher.pending
 
 
+def test_a_burst_of_files_written_and_closed_ends_after_the_short_settle() -> None:
+    clock = FakeClock()
+    batcher = ChangeBatcher(quiet=0.1, clock=clock, settle=0.02)
+    saved = Path("/site/content/a.md")
+    batcher.add([saved])  # modified: its write may be half done
+    clock.now += 0.03
+    assert batcher.take_if_quiet() is None
+    batcher.closed(saved)  # written and closed: whole
+    clock.now += 0.01
+    assert batcher.take_if_quiet() is None  # what else the save touches may follow
+    clock.now += 0.011
+    assert batcher.take_if_quiet() == {saved}
+    # A rename or a delete is never closed: the burst waits the whole quiet time.
+    batcher.closed(saved)
+    batcher.add([Path("/site/content/b.md")])
+    clock.now += 0.05
+    assert batcher.take_if_quiet() is None
+    clock.now += 0.06
+    assert batcher.take_if_quiet() == {saved, Path("/site/content/b.md")}
+
+
 def test_events_after_a_batch_start_a_new_one() -> None:
     clock = FakeClock()
     batcher = ChangeBatcher(quiet=0.1, clock=clock)
@@ -135,6 +156,17 @@ def test_a_save_is_seen_and_temporary_files_are_not(watched: tuple[Path, ChangeB
     assert batch is not None and site / "content/ekonomi/a.md" in batch
     assert all(classify(p, site, [site / "output"]) for p in batch)
     assert site / "output/index.html" not in batch
+
+
+def test_a_save_written_in_place_is_taken_once_it_is_closed(
+        watched: tuple[Path, ChangeBatcher], request: pytest.FixtureRequest) -> None:
+    if "poll" in request.node.callspec.id:
+        pytest.skip("polling sees no file being closed: its bursts wait the whole quiet time")
+    site, batcher = watched
+    batcher.quiet = 3600.0  # only the close of the file can end the burst in time
+    source = site / "content/ekonomi/a.md"
+    source.write_text(article("A", body="Isi baru."))
+    assert _wait_for(batcher, source) == {source}
 
 
 def test_building_is_not_a_change(watched: tuple[Path, ChangeBatcher]) -> None:
