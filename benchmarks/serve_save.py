@@ -51,8 +51,10 @@ def measure(site: Path, checkout: Path, edits: int, search: bool, log: Path) -> 
     page = site / ".sitegen/serve" / relative / "index.html"
     seconds = []
     with log.open("wb") as output:
+        # Started in the checkout: `python -m` puts the working folder first on the path.
         server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+                                  stdin=subprocess.DEVNULL, env=env, start_new_session=True,
+                                  cwd=checkout)
         try:
             started = time.perf_counter()
             while b"serving http" not in log.read_bytes():
