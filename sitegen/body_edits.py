@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import bodies, deps, readers, render, tree_files, write
-from sitegen.build import LAST_BUILD, LastBuild
+from sitegen.build import LAST_BUILD, WRITTEN_OUTSIDE, LastBuild
 from sitegen.config import Config
 from sitegen.model import Article, Job, Site, shared
 from sitegen.state import BuildState
@@ -78,6 +78,7 @@ def render_body_edits(state: BuildState, config: Config, changed: set[Path],
         for relative, data in made:
             if _replace(last.output, relative, data):
                 done.written.append(relative)
+        state.memo.setdefault(WRITTEN_OUTSIDE, set()).update(done.written)
     done.seconds = time.perf_counter() - started
     return done
 

@@ -11,6 +11,7 @@ stages know nothing of either.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -167,7 +168,8 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                     _search(run, site, renders, staging)
                     _manifest(run, site, sources, renders, staging, held)
                     checked = _check_links(run, _TreeFiles(staging), site, md_links, workers,
-                                           written=staging.written)
+                                           written=[*staging.written, *state.memo.get(
+                                               WRITTEN_OUTSIDE, ())])
                     run.store.forget_renders()  # until the state describes the new tree
                     run.report.removed = staging.commit(run.store.previous_files())
                 except BaseException:
@@ -175,14 +177,20 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                     raise
         run.report.written, run.report.unchanged = staging.written, staging.unchanged
         _remember(run, sources, renders, staging, checked, known, decision)
+        state.memo.pop(WRITTEN_OUTSIDE, None)
         if run.cache_dir is not None and not (options.shard or options.merge):
-            state.memo[LAST_BUILD] = LastBuild(run.config, options.now, output, held, run.chain,
-                                               run.cache_dir, run.editions, site, decision.state)
+            state.memo[LAST_BUILD] = LastBuild(
+                run.config, options.now, output, held, run.chain, run.cache_dir,
+                [dataclasses.replace(e, inputs=None) for e in run.editions], site,
+                decision.state)
     return run.report
 
 
 LAST_BUILD = ("serve", "last build")
 """Where a kept state (serve's) holds the last build's `LastBuild`."""
+WRITTEN_OUTSIDE = ("serve", "written outside a build")
+"""Where a kept state holds the pages serve wrote since the last build (body_edits.py):
+the link check scans them again, as if the build had written them."""
 
 
 @dataclass(frozen=True)

@@ -231,3 +231,15 @@ def test_a_page_of_another_kind_showing_the_body_is_rendered_too(tmp_path: Path)
     finally:
         remove()
     assert read_tree(served) == read_tree(tmp_path / "clean")
+
+
+def test_the_build_after_checks_the_links_of_the_pages_written_before_it(
+        tmp_path: Path) -> None:
+    root, served, kept = make(tmp_path / "site"), tmp_path / "served", BuildState()
+    kept_build(root, served, kept)
+    source = edit_body(root, "Lihat [laporan](/tidak-ada/).")
+    assert body_edits.render_body_edits(kept, load_config(root), {source}, NOW) is not None
+    report = kept_build(root, served, kept)
+    clean = build_site(root, use_cache=False, output=tmp_path / "clean")
+    warned = [p.message for p in report.warnings if "tidak-ada" in p.message]
+    assert warned and warned == [p.message for p in clean.warnings if "tidak-ada" in p.message]
