@@ -46,6 +46,8 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
     # Bodies this process found intact, under their files' stat: `serve` reads and hashes
     # only what changed. (Rendering checks every body it reads against its name anyway.)
     checked = store.state.memo.setdefault(("bodies", str(folder)), {})
+    if store.state.memo.get(("bodies", str(folder))) is not checked:
+        checked = None  # a one-off build: no later build of this process to spare
     for path in readers.discover(config, walked):
         relative = str(path)[root:].replace(os.sep, "/")
         stat = path.stat()
@@ -64,9 +66,10 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
             found[relative] = hit
         else:
             pending.append((path, relative, key))
-    shown = {hit[0].body_ref for hit in found.values() if hit[0] is not None}
-    for ref in [ref for ref in checked if ref not in shown]:
-        del checked[ref]
+    if checked is not None:
+        shown = {hit[0].body_ref for hit in found.values() if hit[0] is not None}
+        for ref in [ref for ref in checked if ref not in shown]:
+            del checked[ref]
     read = functools.partial(_read_off_main, config=config, folder=folder, skip_body=skip_body)
     results = workers.map("read", read, [path for path, _, _ in pending])
     parsed = []
@@ -87,8 +90,11 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
     return Sources(articles, problems, keys, parsed, warnings)
 
 
-def _intact(folder: Path, ref: str, checked: dict[str, object]) -> bool | None:
-    """bodies.intact, remembered under the body's stat for later builds of this process."""
+def _intact(folder: Path, ref: str, checked: dict[str, object] | None) -> bool | None:
+    """bodies.intact, remembered under the body's stat for later builds of this process
+    (`checked`; None: there are none)."""
+    if checked is None:
+        return bodies.intact(folder, ref)
     known = checked.get(ref)
     if known is not None and known == bodies.stamp(folder, ref):
         return True

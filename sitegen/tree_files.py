@@ -179,10 +179,13 @@ def spare_inventory(spare: Path) -> SpareFiles:
     stale = set(rest.splitlines()) if separated else None  # a manifest of an older sitegen
     folders: set[str] = set()
     for name in files:
-        parts = name.split("/")
-        if name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts):
+        if name.startswith("/") or "\\" in name or any(
+                p in ("", ".", "..") for p in name.split("/")):
             return SpareFiles(*inventory(spare))
-        folders.update("/".join(parts[:end]) for end in range(1, len(parts)))
+        folder = name.rpartition("/")[0]
+        while folder and folder not in folders:  # its parents are in already, if it is
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
     return SpareFiles(files, folders, True, stale)
 
 
