@@ -168,11 +168,14 @@ class BuildCache:
         return Folder(str(site), [Problem(*p) for p in checked] if checked is not None else None,
                       renders, shows, set(static), str(meta_key))
 
-    def stamp_key(self, relative: str, stat: os.stat_result, context: str) -> str | None:
-        """The read key of a file whose stat is as it was when it was hashed."""
+    def stamp_key(self, relative: str, stat: os.stat_result, context: str,
+                  fetched: dict[str, Any] | None = None) -> str | None:
+        """The read key of a file whose stat is as it was when it was hashed.
+        `fetched`: stamp records read ahead (`prefetch`), else each is queried."""
         known = self.state.stamps.get(relative)
         if known is None:
-            known = self.state.get("source", "", relative)
+            known = fetched.get(relative) if fetched is not None else \
+                self.state.get("source", "", relative)
         if (isinstance(known, list) and len(known) == 6
                 and known[:3] == [stat.st_mtime_ns, stat.st_size, stat.st_ino]
                 and known[3] - stat.st_mtime_ns > _RACY_NS and known[4] == context):
@@ -187,10 +190,11 @@ class BuildCache:
         self.state.stamps[relative] = stamp
         self.state.write_now("source", "", relative, stamp)
 
-    def article(self, relative: str, key: str) -> tuple[Article, list[Problem]] | None:
+    def article(self, relative: str, key: str, fetched: dict[str, Any] | None = None
+                ) -> tuple[Article, list[Problem]] | None:
         hit = self.state.articles.get(key)
         if hit is None:
-            plain = self.state.get("read", "", key)
+            plain = fetched.get(key) if fetched is not None else self.state.get("read", "", key)
             if not isinstance(plain, list) or len(plain) != 2:
                 return None
             try:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sitegen import bodies, cache, readers, static_stamps
@@ -40,7 +41,6 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
     found: dict[str, tuple[Article | None, list[Problem]]] = {}
     keys: dict[str, str] = {}
     pending: list[tuple[Path, str, str]] = []
-    root = len(str(config.root)) + 1
     walked: list[Problem] = []
     warnings: list[Problem] = []
     # Bodies this process found intact, under their files' stat: `serve` reads and hashes
@@ -48,15 +48,12 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
     checked = store.state.memo.setdefault(("bodies", str(folder)), {})
     if store.state.memo.get(("bodies", str(folder))) is not checked:
         checked = None  # a one-off build: no later build of this process to spare
-    for path in readers.discover(config, walked):
-        relative = str(path)[root:].replace(os.sep, "/")
-        stat = path.stat()
-        key = store.stamp_key(relative, stat, context)
+    for relative, path, stat, key, hit in _known(config, store, context, walked):
         if key is None:
             key = cache.read_key(path.read_bytes(), relative, context)
             store.remember_stamp(relative, stat, context, key)
+            hit = store.article(relative, key)
         keys[relative] = key
-        hit = store.article(relative, key)
         usable = bool(hit)
         if hit and hit[0].body_ref:  # and its body is still on disk, as it was stored
             usable = (kept := _intact(folder, hit[0].body_ref, checked)) is True
@@ -88,6 +85,32 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
         if article is not None:
             articles.append(article)
     return Sources(articles, problems, keys, parsed, warnings)
+
+
+# Sources whose records are read from the state in one query (a few hundred: a
+# query's cost is spread, and the records of the whole archive are never held at once).
+READ_AHEAD = 256
+
+Known = tuple[str, Path, os.stat_result, str | None, tuple[Article, list[Problem]] | None]
+
+
+def _known(config: Config, store: cache.BuildCache, context: str,
+           walked: list[Problem]) -> Iterator[Known]:
+    """Each source file with its stat, its read key when its stat is as it was when it
+    was hashed (else None), and the article the state keeps under that key."""
+    root = len(str(config.root)) + 1
+    found = iter(readers.discover(config, walked))
+    while batch := list(itertools.islice(found, READ_AHEAD)):
+        stats = [(str(path)[root:].replace(os.sep, "/"), path, path.stat()) for path in batch]
+        stamps = store.state.get_many("source", "", [r for r, _, _ in stats
+                                                     if r not in store.state.stamps])
+        keys = [store.stamp_key(relative, stat, context, stamps)
+                for relative, _, stat in stats]
+        plain = store.state.get_many("read", "", [k for k in keys if k is not None
+                                                  and k not in store.state.articles])
+        for (relative, path, stat), key in zip(stats, keys, strict=True):
+            yield relative, path, stat, key, None if key is None else store.article(
+                relative, key, plain)
 
 
 def _intact(folder: Path, ref: str, checked: dict[str, object] | None) -> bool | None:

@@ -216,6 +216,22 @@ class BuildState:
             return None
         return self._value(row) if row else None
 
+    def get_many(self, kind: str, folder: str, names: list[str]) -> dict[str, Any]:
+        """The sound records among `names`, in one query (a query a record costs a
+        10,000-article build a third of a second). Ask for a few hundred at a time."""
+        db = self._connection()
+        if db is None or not names:
+            return {}
+        try:
+            rows = db.execute("SELECT name, crc, data FROM records WHERE kind=? AND folder=? "
+                              f"AND name IN ({','.join('?' * len(names))})",
+                              (kind, folder, *names)).fetchall()
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return {}
+        return {name: value for name, crc, data in rows
+                if (value := self._value((crc, data))) is not None}
+
     def items(self, kind: str, folder: str) -> Iterator[tuple[str, Any]]:
         """Every sound record of a kind in a folder."""
         db = self._connection()

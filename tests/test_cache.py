@@ -360,3 +360,21 @@ def test_an_output_file_deleted_by_hand_comes_back_from_the_spare_tree(tmp_path:
     assert "ekonomi/a0/index.html" not in report.planned
     assert read_tree(site / "output")["ekonomi/a0/index.html"] == \
         before["ekonomi/a0/index.html"]
+
+
+def test_the_state_is_read_a_batch_of_sources_at_a_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import sources
+    monkeypatch.setattr(sources, "READ_AHEAD", 3)  # 8 sources: batches of 3, 3 and 2
+    site = small_site(tmp_path)
+    hour_ago = NOW.timestamp() - 3600  # older than the racy window: stamps are trusted
+    for path in (site / "content").rglob("*.md"):
+        os.utime(path, (hour_ago, hour_ago))
+    build_site(site)
+    queried: list[str] = []
+    monkeypatch.setattr(BuildState, "get", lambda self, kind, *_: queried.append(kind))
+    (site / "content/ekonomi/a0.md").write_text(article("Baru", date="2026-11-10 09:00"))
+    report = build_site(site)
+    assert report.parsed == ["content/ekonomi/a0.md"]  # every other one from the batches
+    # One query alone: whether the edited source's new read key is known.
+    assert "source" not in queried and queried.count("read") == 1
