@@ -83,6 +83,18 @@ def render_body_edits(state: BuildState, config: Config, changed: set[Path],
     return done
 
 
+def prepare(state: BuildState) -> None:
+    """Read one source of the last build, as a body edit will (its body is not kept):
+    this process's Markdown converter and the reader's tables are then made before the
+    first save, not after it (about 0.1 s at first use)."""
+    last = state.memo.get(LAST_BUILD)
+    if isinstance(last, LastBuild) and last.known.metas:
+        source = last.config.root / next(iter(last.known.metas))
+        # Only a head start: whatever goes wrong here, the save's own read meets again.
+        with contextlib.suppress(Exception):
+            readers.read_source(source, config=last.config)
+
+
 def _read(last: LastBuild, changed: set[Path]) -> list[Article] | None:
     """The changed sources read anew, if each is a known source whose metadata is as
     in the last build (its body stored where the last build keeps bodies)."""

@@ -33,6 +33,12 @@ from sitegen.state import BuildState
 from sitegen.watch import QUIET, ChangeBatcher, Watcher
 
 SERVE_DIR = Path(".sitegen") / "serve"
+FOLLOW = 1.0
+"""Seconds of no new save after a body edit's pages were shown before the build they owe
+(the search index, the link check): a writer saving every few seconds is not kept
+waiting for the build of the save before."""
+OWED_AT_MOST = 10.0
+"""Seconds after which an owed build runs even while saves keep coming."""
 
 Builder = Callable[[Config, BuildOptions], BuildReport]
 Echo = Callable[[str, bool], None]
@@ -57,6 +63,8 @@ class ServeOptions:
     """The preview's clock (expiry, the footer's year), fixed for the session: a clock that
     moved would change every page and so defeat the build cache. None: when serving starts."""
     quiet: float = QUIET
+    follow: float = FOLLOW
+    """Seconds without a save after body edits were shown before the build they owe."""
 
 
 def exposure_warning(host: str) -> str | None:
@@ -108,7 +116,11 @@ class Preview:
         self.watcher = Watcher(self.root, self.batcher, self._ignored(None), poll=options.poll)
         self._building = False
         self.early: body_edits.Rendered | None = None
-        """What the last rebuild wrote before its build, if it was a body edit's."""
+        """What the last batch of changes wrote before a build, if it was body edits."""
+        self._owed = False
+        """Body edits were shown (their pages written) and the build is still to run."""
+        self._owed_since = 0.0
+        self._early_pages: set[str] = set()
         self._files: set[str] = set()
         self._first_build = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -141,8 +153,8 @@ class Preview:
         self.stop()
 
     def idle(self) -> bool:
-        """No build running and no change waiting (for tests and the measurement script)."""
-        return not self._building and not self.batcher.pending
+        """No build running, owed, or waiting for changes (for tests and measurements)."""
+        return not self._building and not self.batcher.pending and not self._owed
 
     def run(self, ready: Callable[[], None]) -> None:
         """Start, call `ready` once serving, and serve until Ctrl-C (or SIGTERM); stop cleanly."""
@@ -182,15 +194,24 @@ class Preview:
             self.rebuild(set())
         finally:
             self._first_build.set()
-        while (changed := self.batcher.wait()) is not None:
+        body_edits.prepare(self.build_state)
+        while True:
+            changed = self.batcher.wait(self.options.follow if self._owed else None)
+            if changed is None and (self.batcher.closed or not self._owed):
+                return  # stopping: a build owed is made by the next start, from the state
             self._building = True
             try:
-                self.rebuild(changed)
+                overdue = self._owed and time.monotonic() - self._owed_since > OWED_AT_MOST
+                self.rebuild(changed or set(), defer=not overdue)
             finally:
                 self._building = False
 
-    def rebuild(self, changed: set[Path]) -> None:
-        """One build for a batch of changed paths; publishes the outcome to the open tabs."""
+    def rebuild(self, changed: set[Path], defer: bool = False) -> None:
+        """One build for a batch of changed paths; publishes the outcome to the open tabs.
+        With `defer`, a batch of body edits only gets its pages written and shown, and the
+        build is owed: the loop makes it once no save came for `follow` seconds (or,
+        at the latest, after OWED_AT_MOST), so that a writer saving again and again
+        sees each save at once instead of after the build of the one before."""
         started = time.perf_counter()
         if changed:
             names = sorted(self._shown(p) for p in changed)
@@ -207,6 +228,13 @@ class Preview:
                 config = dataclasses.replace(
                     config, build=dataclasses.replace(config.build, search=False))
             early = self._body_edits(config, changed)
+            if defer and changed and self.early is not None:
+                self._owed_since = self._owed_since if self._owed else time.monotonic()
+                self._owed, self._early_pages = True, self._early_pages | early
+                return
+            early |= self._early_pages
+            followed = bool(changed) or self._owed  # a build owed to earlier changes
+            self._owed, self._early_pages = False, set()
             report = self.builder(config, BuildOptions(
                 now=self.now, drafts=self.options.drafts, future=self.options.drafts,
                 expired=self.options.drafts, jobs=self.options.jobs, output=self.folder,
@@ -232,15 +260,17 @@ class Preview:
         # after a body edit's early pages, not again for the search index alone.
         written = [f for f in report.written if f not in early and not (
             early and search.BUNDLE_DIR in f.split("/")[:2])]
-        if written or files != self._files or self.state.problems or not changed:
+        if written or files != self._files or self.state.problems or not followed:
             self._files = files
             self.state.publish((), css_only=css_only and not self.state.problems)
 
     def _body_edits(self, config: Config, changed: set[Path]) -> set[str]:
         """When only bodies changed: their pages, written and shown before the full build
         (body_edits.py), which then finds them done. Returns the pages written."""
+        if not changed:
+            return set()
         self.early = None
-        if not changed or self.state.problems:
+        if self.state.problems:
             return set()
         try:
             done = body_edits.render_body_edits(self.build_state, config, changed, self.now)

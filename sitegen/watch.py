@@ -107,7 +107,7 @@ class ChangeBatcher:
             self._last = self.clock()
             self._changed.notify_all()
 
-    def closed(self, path: Path) -> None:
+    def written(self, path: Path) -> None:
         """A file was written and closed: its write is whole (inotify's IN_CLOSE_WRITE)."""
         with self._changed:
             self._pending.add(path)
@@ -150,6 +150,11 @@ class ChangeBatcher:
                     left = min(left, self._quiet() - (self.clock() - self._last))
                 self._changed.wait(max(left, 0.01))
             return None
+
+    @property
+    def closed(self) -> bool:
+        with self._changed:
+            return self._closed
 
     def close(self) -> None:
         with self._changed:
@@ -199,6 +204,6 @@ class Watcher(FileSystemEventHandler):
             self._watch_folders()
         if event.event_type == EVENT_TYPE_CLOSED and not event.is_directory:
             if classify(paths[0], self.root, self.ignored):
-                self.batcher.closed(paths[0])
+                self.batcher.written(paths[0])
             return
         self.batcher.add(p for p in paths if classify(p, self.root, self.ignored))

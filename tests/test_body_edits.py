@@ -5,13 +5,14 @@ the search index and the state's books to what a clean build makes."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sitegen import body_edits, kinds
+from sitegen import body_edits, kinds, markup
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import Config, load_config
 from sitegen.kinds.base import Kind, Planner
@@ -243,3 +244,52 @@ def test_the_build_after_checks_the_links_of_the_pages_written_before_it(
     clean = build_site(root, use_cache=False, output=tmp_path / "clean")
     warned = [p.message for p in report.warnings if "tidak-ada" in p.message]
     assert warned and warned == [p.message for p in clean.warnings if "tidak-ada" in p.message]
+
+
+def wait_until(condition: Callable[[], object], what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting until {what}"
+        time.sleep(0.02)
+
+
+def watching(root: Path, follow: float) -> tuple[Preview, Recorder]:
+    """A running preview (its watcher and rebuild thread) with the given wait before the
+    build that body edits owe."""
+    recorder = Recorder(root / ".sitegen/serve" / PAGE)
+    running = Preview(root, ServeOptions(port=0, now=NOW, jobs=1, search=True,
+                                         follow=follow), builder=recorder,
+                      echo=lambda message, problem: None)
+    running.start()
+    return running, recorder
+
+
+def test_saves_in_a_row_are_each_shown_at_once_and_the_build_follows_once_they_stop(
+        tmp_path: Path) -> None:
+    root = make(tmp_path / "site")
+    running, recorder = watching(root, follow=3600.0)  # the build waits for the stop
+    try:
+        for number in range(2):
+            edit_body(root, f"Simpanan {number}.")
+            wait_until(lambda n=number: f"Simpanan {n}.".encode()
+                       in (running.folder / PAGE).read_bytes(), "the save is shown")
+        assert len(recorder.calls) == 1 and not running.idle()  # only the first build
+    finally:
+        running.stop()  # with the build still owed: the next start makes it
+    running, recorder = watching(root, follow=0.05)
+    try:
+        edit_body(root, "Simpanan 2.")
+        wait_until(lambda: len(recorder.calls) == 2 and running.idle(), "the owed build")
+        assert recorder.reports[-1].planned == []
+        assert b"Simpanan 2." in (running.folder / PAGE).read_bytes()
+        assert read_tree(running.folder) == clean_build(recorder, tmp_path / "clean")
+    finally:
+        running.stop()
+
+
+def test_the_markdown_converter_is_made_before_the_first_save(tmp_path: Path) -> None:
+    root, served, kept = make(tmp_path / "site"), tmp_path / "served", BuildState()
+    kept_build(root, served, kept)
+    markup.reset_markdown()  # as in `serve`, whose builds convert in worker processes
+    body_edits.prepare(kept)
+    assert markup._converter.cache_info().currsize == 1

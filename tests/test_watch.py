@@ -85,13 +85,13 @@ def test_a_burst_of_files_written_and_closed_ends_after_the_short_settle() -> No
     batcher.add([saved])  # modified: its write may be half done
     clock.now += 0.03
     assert batcher.take_if_quiet() is None
-    batcher.closed(saved)  # written and closed: whole
+    batcher.written(saved)  # written and closed: whole
     clock.now += 0.01
     assert batcher.take_if_quiet() is None  # what else the save touches may follow
     clock.now += 0.011
     assert batcher.take_if_quiet() == {saved}
     # A rename or a delete is never closed: the burst waits the whole quiet time.
-    batcher.closed(saved)
+    batcher.written(saved)
     batcher.add([Path("/site/content/b.md")])
     clock.now += 0.05
     assert batcher.take_if_quiet() is None
