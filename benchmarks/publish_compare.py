@@ -1,0 +1,86 @@
+"""Publishing one story into a cached archive, several sitegen revisions side by side.
+
+    git archive 0e56cd6 sitegen themes | tar -x -C /tmp/before
+    python benchmarks/publish_compare.py benchmarks/.work/corpus-10000-seed1/sitegen-full \
+        --count 10000 --trials 5 before=/tmp/before after=$PWD
+
+The site folder must have been built once (its cache and output in place). Each
+revision gets a copy of it of its own (under --work), built once without the story
+(its own spare tree's manifest and state), then in turns: the story `run.py`'s
+"add one article" writes (corpus.added_story) is added and built (timed: wall and
+CPU seconds of the build's whole process tree, its stage laps from `-v`), removed
+and built again (not timed). Turns interleave the revisions, so a change in the
+machine's load falls on each alike; the load average is printed with each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus
+
+
+def build(site: Path, checkout: str) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the process tree, laps and counts) of one build."""
+    env = {**os.environ, "PYTHONPATH": checkout}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build", "-v"], cwd=site, env=env,
+                          capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"the build in {site} failed:\n{done.stderr}")
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    lines = done.stdout.strip().splitlines()
+    laps = " ".join(f"{line.split()[0]} {float(line.split()[1]) / 1000:.2f}"
+                    for line in lines if line.endswith(" ms"))
+    return wall, cpu, f"{laps} | {lines[-1].partition(' in output ')[2]}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("site", type=Path, help="a cached sitegen-full site of the corpus")
+    parser.add_argument("revisions", nargs="+", help="name=folder holding sitegen/ and themes/")
+    parser.add_argument("--count", type=int, default=10000, help="the corpus's article count")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--trials", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/sitegen-publish-compare"))
+    args = parser.parse_args()
+    relative, text = corpus.sitegen_file(corpus.added_story(corpus.generate(args.count,
+                                                                            args.seed)))
+    revisions = dict(r.split("=", 1) for r in args.revisions)
+    sites = {}
+    for name, checkout in revisions.items():
+        site = sites[name] = args.work / name
+        if not site.exists():
+            shutil.copytree(args.site, site, symlinks=True)
+        (site / relative).unlink(missing_ok=True)
+        build(site, checkout)
+    seconds: dict[str, list[tuple[float, float]]] = {name: [] for name in revisions}
+    for _ in range(args.trials):
+        for name, checkout in revisions.items():
+            (sites[name] / relative).write_text(text, "utf-8")
+            load = os.getloadavg()[0]
+            wall, cpu, laps = build(sites[name], checkout)
+            seconds[name].append((wall, cpu))
+            print(f"{name:<8} wall {wall:6.2f} s  cpu {cpu:6.2f} s  load {load:5.2f}  {laps}",
+                  flush=True)
+            (sites[name] / relative).unlink()
+            build(sites[name], checkout)
+    for name, runs in seconds.items():
+        walls, cpus = sorted(w for w, _ in runs), sorted(c for _, c in runs)
+        print(f"{name:<8} median wall {walls[len(walls) // 2]:.2f} s (least {walls[0]:.2f})"
+              f"  median cpu {cpus[len(cpus) // 2]:.2f} s (least {cpus[0]:.2f})")
+
+
+if __name__ == "__main__":
+    main()
