@@ -39,7 +39,8 @@ def _cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(site: Path, checkout: Path, edits: int, search: bool, log: Path) -> list[float]:
+def measure(site: Path, checkout: Path, edits: int, search: bool, log: Path,
+            gap: float) -> list[float]:
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(checkout)}
     command = [sys.executable, "-m", "sitegen", "serve", "--source", str(site),
@@ -79,7 +80,7 @@ def measure(site: Path, checkout: Path, edits: int, search: bool, log: Path) -> 
                     time.sleep(0.002)
                 seconds.append(time.perf_counter() - saved)
                 shown = _cpu(server.pid) - cpu
-                time.sleep(6)  # the build after it, before the next save
+                time.sleep(gap)  # 6 s: the build after it is done before the next save
                 print(f"  save -> page on disk {seconds[-1]:.3f} s (server CPU meanwhile "
                       f"{shown:.2f} s), load {os.getloadavg()[0]:.1f}", flush=True)
         finally:
@@ -97,13 +98,15 @@ def main() -> None:
                         help="a checkout holding the sitegen package (default: this one)")
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--search", action="store_true", help="serve --search")
+    parser.add_argument("--gap", type=float, default=6.0,
+                        help="seconds from a page shown to the next save (small: saves in a row)")
     args = parser.parse_args()
     checkouts = args.sitegen or [HERE]
     if len(args.sites) != len(checkouts):
         parser.error("give one site per --sitegen")
     for site, checkout in zip(args.sites, checkouts, strict=True):
         found = measure(site.resolve(), checkout.resolve(), args.edits, args.search,
-                        site.resolve().parent / f"serve-save-{site.name}.log")
+                        site.resolve().parent / f"serve-save-{site.name}.log", args.gap)
         found.sort()
         print(f"{checkout}: median {found[len(found) // 2]:.3f} s, best {found[0]:.3f} s, "
               f"worst {found[-1]:.3f} s", flush=True)
