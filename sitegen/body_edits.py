@@ -60,9 +60,10 @@ def render_body_edits(state: BuildState, config: Config, changed: set[Path],
         return None
     old = {last.known.refs.get(a.source, "") for a in edited}
     pages = {page for page, shown in last.known.shows.items() if old.intersection(shown)}
-    jobs = _plan(last, edited, pages)
-    if jobs is None:
+    planned = _plan(last, edited, pages)
+    if planned is None:
         return None
+    jobs, changed_last = planned
     if render.bodies_folder() != last.bodies:  # another build's environment
         render.init_worker(last.chain, last.config.root, last.cache_dir, last.bodies)
     made = []
@@ -79,6 +80,7 @@ def render_body_edits(state: BuildState, config: Config, changed: set[Path],
             if _replace(last.output, relative, data):
                 done.written.append(relative)
         state.memo.setdefault(WRITTEN_OUTSIDE, set()).update(done.written)
+        state.memo[LAST_BUILD] = changed_last
     done.seconds = time.perf_counter() - started
     return done
 
@@ -130,21 +132,25 @@ other kinds (each walks its lists even when it plans none of their pages) only i
 some page showing an edited body was not among theirs."""
 
 
-def _plan(last: LastBuild, edited: list[Article], pages: set[str]) -> list[Job] | None:
+def _plan(last: LastBuild, edited: list[Article],
+          pages: set[str]) -> tuple[list[Job], LastBuild] | None:
     """The jobs of `pages`, planned from the last build's site with the edited articles
-    in place of the old; None if the plan does not make exactly those pages."""
+    in place of the old, and the last build so changed (what the next body edit before
+    a build plans from: a feed showing two edited bodies shows both); None if the plan
+    does not make exactly those pages."""
     whole = _swap(last.site, edited)
+    editions = [dataclasses.replace(
+        e, site=(site := whole if e.site is last.site else _swap(e.site, edited)),
+        views=None if e.views is None else e.views.with_site(site)) for e in last.editions]
     for only in (lambda kind: kind.name in BODY_KINDS), None:
         jobs: list[Job] = []
-        for edition in last.editions:
+        for edition in editions:
             if edition.views is None:
                 return None
-            site = whole if edition.site is last.site else _swap(edition.site, edited)
-            views = edition.views.with_site(site)
-            jobs += render.plan(site, edition.config, edition.site_view, views, last.now,
-                                pages.__contains__, only=only, whole=whole)
+            jobs += render.plan(edition.site, edition.config, edition.site_view, edition.views,
+                                last.now, pages.__contains__, only=only, whole=whole)
         if sorted(job.output for job in jobs) == sorted(pages):
-            return jobs
+            return jobs, dataclasses.replace(last, site=whole, editions=editions)
     return None
 
 

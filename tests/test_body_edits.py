@@ -293,3 +293,20 @@ def test_the_markdown_converter_is_made_before_the_first_save(tmp_path: Path) ->
     markup.reset_markdown()  # as in `serve`, whose builds convert in worker processes
     body_edits.prepare(kept)
     assert markup._converter.cache_info().currsize == 1
+
+
+def test_two_bodies_edited_before_a_build_are_both_on_the_feeds_showing_both(
+        tmp_path: Path) -> None:
+    root, served, kept = make(tmp_path / "site"), tmp_path / "served", BuildState()
+    kept_build(root, served, kept)
+    config = load_config(root)
+    assert body_edits.render_body_edits(kept, config, {edit_body(root)}, NOW) is not None
+    other = root / "content/ekonomi/a4.md"
+    other.write_text(other.read_text() + "\nTambahan a4.\n")
+    done = body_edits.render_body_edits(kept, config, {other}, NOW)
+    assert done is not None and "ekonomi/feed.xml" in done.written
+    feed = (served / "ekonomi/feed.xml").read_bytes()
+    assert ADDED.encode() in feed and b"Tambahan a4." in feed
+    kept_build(root, served, kept)
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(served) == read_tree(tmp_path / "clean")
