@@ -378,3 +378,25 @@ def test_the_state_is_read_a_batch_of_sources_at_a_time(
     assert report.parsed == ["content/ekonomi/a0.md"]  # every other one from the batches
     # One query alone: whether the edited source's new read key is known.
     assert "source" not in queried and queried.count("read") == 1
+
+
+def test_a_publish_keeps_the_lists_it_does_not_join_without_working_out_their_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen.page_inputs import PageInputs
+    site = small_site(tmp_path)
+    build_site(site)
+    asked: list[str] = []
+    unchanged = PageInputs.unchanged
+    monkeypatch.setattr(PageInputs, "unchanged", lambda self, output, *rest: (
+        asked.append(output), unchanged(self, output, *rest))[1])
+    (site / "content/ekonomi/baru.md").write_text(article(
+        "Baru", date="2026-11-20 09:00", tags=["t0"], author="Penulis 0"))
+    report = build_site(site)
+    # The lists it joins are worked out page by page; the others are kept whole.
+    assert "tag/t0/index.html" in asked and "ekonomi/index.html" in asked
+    for kept in ("tag/t1/index.html", "tag/t2/index.html", "nasional/index.html"):
+        assert kept not in asked and kept not in report.planned
+        assert (site / "output" / kept).is_file()
+    clean = build_site(site, use_cache=False, output=tmp_path / "clean")
+    assert clean.pages == report.pages
+    assert read_tree(site / "output") == read_tree(tmp_path / "clean")

@@ -24,6 +24,7 @@ as before: page 1 is the list's URL; new parts only ever add to the end.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -123,6 +124,9 @@ def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: 
     views, link, inputs = planner.views, planner.link, planner.inputs
     templates = (f"{kind}.html", "list.html")
     articles = planner.site.articles
+    if _kept_whole(planner, (kind, templates, term, title, path, description, ordered, front,
+                             planner.per_page), indexes, cuts, owner):
+        return
     for at, cut in enumerate(cuts):
         if not planner.wants(cut.path):
             continue
@@ -150,6 +154,38 @@ def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: 
                     "target": {"url": link.url(path), "permalink": link.absolute(path)},
                     "page": planner.page("redirect", title, old),
                 }, old, owner)
+
+
+LIST_KEY = "\0list "
+"""With a list's path: the key its digest is kept under among the pages' inputs."""
+
+
+def _kept_whole(planner: Planner, what: tuple[Any, ...], indexes: tuple[int, ...],
+                cuts: list[Cut], owner: str) -> bool:
+    """Whether a whole list is made of what it was made of last time, so that each of its
+    pages is (their inputs are a function of `what`, the site key and the metadata
+    digests of its stories, in order): then all keep their files, none planned, and no
+    page's own inputs are worked out. A publish leaves most lists of a large archive
+    so (a tag's, an author's, a day's), and they are most of its pages."""
+    inputs, path = planner.inputs, what[4]
+    if not inputs.site or not planner.everything:
+        return False
+    shown = inputs.articles(planner.site.articles[i].source for i in indexes)
+    digest = hashlib.sha256(f"{inputs.site}\0{what!r}\0{shown!r}".encode()).hexdigest()
+    inputs.found[LIST_KEY + path] = digest
+    if not inputs.keep or inputs.previous.get(LIST_KEY + path) != digest:
+        return False
+    outputs = [urls.output_file(cut.path) for cut in cuts]
+    if not what[6]:  # newest first: the redirects of the old numbering too
+        outputs += [urls.output_file(old) for old in retired(path, len(indexes),
+                                                             planner.per_page)]
+    if not all(o in inputs.previous and o in inputs.renders and inputs.present(o)
+               for o in outputs):
+        return False
+    for output in outputs:
+        inputs.found[output] = inputs.previous[output]
+        inputs.kept.append((output, owner))
+    return True
 
 
 def list_entries(planner: Planner, path: str, indexes: tuple[int, ...],
