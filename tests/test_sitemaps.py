@@ -239,3 +239,11 @@ def test_more_than_a_thousand_news_articles_are_split(config: Config) -> None:
     counts = [len(etree.fromstring(files[p.removeprefix("https://example.org/")])
                   .findall("s:url", NS)) for p in parts]
     assert counts == [1_000, 200]
+
+
+@pytest.mark.parametrize("iri", ["https://x.example/ekonomi/a-b_c.d~e/", "https://x.example/berlin/Берлин/",
+                                 "https://x.example/a b/", "https://x.example/%E2%82%AC/?q=1&r=[2]",
+                                 "https://x.example/köln/\"<>\\^`{|}", ""])
+def test_a_uri_is_what_quote_makes_of_it_also_on_the_quick_path(iri: str) -> None:
+    from urllib.parse import quote
+    assert sitemaps._uri(iri) == quote(iri, safe=":/?#[]@!$&'()*+,;=%~")
