@@ -276,6 +276,10 @@ class Preview:
             done = body_edits.render_body_edits(self.build_state, config, changed, self.now)
         except (SitegenError, OSError):
             return set()  # the full build, next, meets it again and says what it is
+        except Exception as exc:  # a bug here must not keep the build from running
+            self.echo(f"sitegen: internal error in showing the edit early: "
+                      f"{type(exc).__name__}: {exc} (please report it)", True)
+            return set()
         self.early = done
         if done is None:
             return set()
@@ -287,6 +291,7 @@ class Preview:
         return set(done.written)
 
     def _failed(self, problems: Iterable[Problem]) -> None:
+        self._owed, self._early_pages = False, set()  # the next change builds again
         shown = tuple(self._relative(p) for p in problems)
         for line in problem_groups.lines(shown):
             self.echo(line, True)

@@ -310,3 +310,30 @@ def test_two_bodies_edited_before_a_build_are_both_on_the_feeds_showing_both(
     kept_build(root, served, kept)
     build_site(root, use_cache=False, output=tmp_path / "clean")
     assert read_tree(served) == read_tree(tmp_path / "clean")
+
+
+def test_a_build_owed_that_cannot_start_is_not_owed_any_more(
+        preview: tuple[Preview, Recorder, list[str]]) -> None:
+    """Body edits shown, their build owed; then sitegen.toml is broken: that build fails
+    and nothing is owed, or the preview would try it again every `follow` seconds."""
+    running, recorder, _ = preview
+    running.rebuild({edit_body(running.root)}, defer=True)
+    assert not running.idle() and len(recorder.calls) == 1  # shown, the build owed
+    config = running.root / "sitegen.toml"
+    config.write_text("[site\n")
+    running.rebuild({config}, defer=True)
+    assert running.state.problems and running.idle()
+
+
+def test_a_bug_in_showing_the_edit_early_leaves_the_build_to_do_it(
+        preview: tuple[Preview, Recorder, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    running, _, lines = preview
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("rusak")
+    monkeypatch.setattr(body_edits, "render_body_edits", broken)
+    running.rebuild({edit_body(running.root)})
+    assert any("internal error in showing the edit early: RuntimeError: rusak" in line
+               for line in lines)
+    assert ADDED.encode() in (running.folder / PAGE).read_bytes()
+    assert not running.state.problems
