@@ -110,7 +110,7 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)
     """Output files whose template ran (the others' inputs did not change)."""
     removed: list[str] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)
     """Output page -> the content file it shows (for locating link problems)."""
     held: HeldBack = field(default_factory=HeldBack)
     """The drafts, scheduled and expired articles this build left out."""
@@ -479,7 +479,7 @@ def _check_links(run: _Run, files: Mapping[str, str], site: Site, md_links: MdLi
                               LinkIndex(run.state if run.cache_dir else None, report.output),
                               _shown_output(report.output, config.root),
                               functools.partial(workers.map, "check"),
-                              set(written) if written is not None else None)
+                              written)
     _stop_on(problems, run.options.strict)
     report.warnings.extend(problems)
     run.lap("check")

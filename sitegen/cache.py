@@ -42,9 +42,10 @@ from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article, Image, shared
 from sitegen.newsroom import LiveEntry, Note
+from sitegen.sealed import short_key
 from sitegen.state import BuildState, Folder
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 # A file modified this close to when it was hashed may change again without its
 # time changing (coarse file system clocks), so its stamp is not trusted ("racy git").
 _RACY_NS = 2_000_000_000
@@ -74,7 +75,7 @@ def read_context(config: Config, static_stamp: str) -> str:
 def read_key(source: bytes, relative: str, context: str) -> str:
     digest = hashlib.sha256(f"{context}\0{relative}\0".encode())
     digest.update(source)
-    return digest.hexdigest()
+    return short_key(digest)
 
 
 def site_key(*parts: str) -> str:
@@ -102,7 +103,7 @@ def render_key(theme_stamp: str, templates: tuple[str, ...], context: dict[str, 
     rest = {k: v for k, v in context.items() if k != "site"}
     shared = site_digest if "site" in context else ""
     parts = (theme_stamp, "\0".join(templates), shared, digest(rest))
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return short_key(hashlib.sha256("\0".join(parts).encode()))
 
 
 def theme_stamp(theme_paths: list[Path]) -> str:
@@ -198,7 +199,8 @@ class BuildCache:
             if not isinstance(plain, list) or len(plain) != 2:
                 return None
             try:
-                hit = (_article_from_plain(plain[0], self.zone), [Problem(*p) for p in plain[1]])
+                hit = (_article_from_plain(plain[0], self.zone, relative),
+                       [Problem(*p) for p in plain[1]])
             except (TypeError, ValueError, KeyError):
                 return None
             self.state.articles[key] = hit
@@ -291,8 +293,9 @@ def _dated_from_plain(cls: type, data: dict[str, Any], zone: ZoneInfo) -> Any:
     return cls(**{**data, "date": dt.datetime.fromisoformat(data["date"]).astimezone(zone)})
 
 
-def _article_from_plain(data: dict[str, Any], zone: ZoneInfo) -> Article:
+def _article_from_plain(data: dict[str, Any], zone: ZoneInfo, source: str) -> Article:
     values = dict(data)
+    values["source"] = source  # the build's own string for the name (one a source)
     for key in ("date", "updated", "expires"):
         if values[key] is not None:
             # The zone (not just the offset) is what gives "WIB" back.

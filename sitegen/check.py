@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -182,19 +182,41 @@ class Resolver:
         return Target(value, None, fragment)
 
 
-def page_sources(site: Site) -> dict[str, str]:
-    """Output file -> the content file it shows, for pages made from one."""
-    sources = {}
-    for article in (*site.articles, *site.pages):
-        sources[urls.output_file(article.path)] = article.source
-        for alias in article.aliases:
-            sources[urls.output_file(alias)] = article.source
-    return sources
+class PageSources(Mapping[str, str]):
+    """Output file -> the content file it shows, for pages made from one. Made when first
+    asked (a page with a finding, or the external check): a build whose links are sound
+    never holds a second name for every page."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.made: dict[str, str] | None = None
+
+    def _made(self) -> dict[str, str]:
+        if self.made is None:
+            self.made = {}
+            for article in (*self.site.articles, *self.site.pages):
+                self.made[urls.output_file(article.path)] = article.source
+                for alias in article.aliases:
+                    self.made[urls.output_file(alias)] = article.source
+        return self.made
+
+    def __getitem__(self, page: str) -> str:
+        return self._made()[page]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())
 
 
-def check_site(config: Config, files: Mapping[str, str], sources: dict[str, str],
+def page_sources(site: Site) -> PageSources:
+    return PageSources(site)
+
+
+def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, str],
                md_links: MdLinks, index: LinkIndex, shown: str, scan_map: ScanMap = map,
-               written: set[str] | None = None) -> list[Problem]:
+               written: Collection[str] | None = None) -> list[Problem]:
     """Every problem with the internal links of a built tree, as warnings.
 
     `files`: output file -> where its bytes are now; `shown`: how to name the
@@ -209,26 +231,29 @@ def check_site(config: Config, files: Mapping[str, str], sources: dict[str, str]
     problems, bad_menu = check_menu(config, resolver)
     problems.extend(md_links.problems)
     context = config.site.base_url
-    current = frozenset(files)
+    # The tree's own names, not a copy: at scale every set of the pages is about 130
+    # bytes an article in the process that plans the build.
+    current = files.keys()
     pages = [f for f in files if f.endswith(".html")]
     full = index.context != context or not index.linked.isdisjoint(index.files - current)
     if full or written is None:
         stale = [p for p in pages if index.current(p, files[p], verify=True) is None]
     else:
-        stale = [p for p in pages if p in written or p not in index.files]
+        fresh = set(written)  # few, after a cold build
+        stale = [p for p in pages if p in fresh or p not in index.files]
     changed = index.scan(files, stale, scan_map, scan_file)
-    scanned = set(stale)
-    judge = set(pages) if full else set(stale)
+    judge: Collection[str] = pages
     if not full:
+        more = set(stale)
         for page in changed:
-            judge.update(index.fragments.get(page, ()))
+            more.update(index.fragments.get(page, ()))
         if not current <= index.files:
-            judge.update(index.flagged)
-        judge = {page for page in judge if page in current and page.endswith(".html")}
+            more.update(index.flagged)
+        judge = {page for page in more if page in current and page.endswith(".html")}
     if full:
         index.linked, index.fragments, index.flagged = set(), {}, {}
-    del pages, stale  # what is left to do holds one set of the pages (`judge`), not three
-    known_ids = _Ids(index, files, scanned)
+    del stale
+    known_ids = _Ids(index, files)
     # A root-relative or absolute URL means the same on every page, and most of a
     # page's URLs (menu, sections, styles, cards) are on many pages: judged once.
     judged: dict[str, tuple[str | None, str | None]] = {}
@@ -282,15 +307,13 @@ class _Ids:
     into, the URLs of a page to judge); a page whose record does not describe its file
     is scanned here."""
 
-    def __init__(self, index: LinkIndex, files: Mapping[str, str], scanned: set[str]) -> None:
-        self.index, self.files, self.scanned = index, files, scanned
+    def __init__(self, index: LinkIndex, files: Mapping[str, str]) -> None:
+        self.index, self.files = index, files
         self.entries: dict[str, list[Any]] = {}
 
     def entry(self, page: str) -> list[Any]:
         if page not in self.entries:
-            # Scanned just now: its record is this build's own.
-            entry = self.index.record(page) if page in self.scanned else \
-                self.index.current(page, self.files[page], verify=False)
+            entry = self.index.current(page, self.files[page], verify=False)
             if entry is None:
                 refs, ids = scan_file(str(self.files[page]))
                 entry = [stamp(self.files[page]), refs, ids, None, self.index.generation]
@@ -310,7 +333,7 @@ class Locator:
     """Puts a problem with a URL on the source line that wrote it, when a content file
     did; else on the output file, once for all the pages a template put it on."""
 
-    def __init__(self, config: Config, sources: dict[str, str], md_links: MdLinks) -> None:
+    def __init__(self, config: Config, sources: Mapping[str, str], md_links: MdLinks) -> None:
         self.config, self.sources, self.md_links = config, sources, md_links
         self.lines: dict[str, list[str]] = {}
 

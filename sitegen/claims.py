@@ -30,29 +30,32 @@ def clashes(claims: Iterable[tuple[str, str]], static: dict[str, str],
     its source (relative to the site); `search_folder` is the folder the search
     index is written to, when there is one.
     """
-    files: dict[str, str] = {".sitegen-build": MARKER_OWNER}
+    # One entry a file, under the name a case-insensitive system gives it (the name itself,
+    # mostly): a second table keyed by the exact name would cost as much again, for every
+    # file of the site, at the moment the render stage's books are largest.
+    claimed: dict[str, tuple[str, str]] = {".sitegen-build": (".sitegen-build", MARKER_OWNER)}
     problems: list[Problem] = []
+    folding: list[Problem] = []
     reported: set[frozenset[str]] = set()
     every = [*((name, f"the static file {source}") for name, source in static.items()), *claims]
-    for output, who in every:
-        other = files.setdefault(output, who)
-        if other != who and frozenset((other, who)) not in reported:
-            reported.add(frozenset((other, who)))
-            problems.append(_problem(other, who, f"{output} would be written for both {other} "
-                                     f"and {who}"))
-    # Names that differ only in case or Unicode normalization are one file on macOS,
-    # Windows and many hosts: one owner's file would silently replace the other's.
-    folded: dict[str, tuple[str, str]] = {}
     for claim in every:  # the claim's own tuple and, mostly, name: no copy per file
         output, who = claim
-        first, owner_of_first = folded.setdefault(portable_names.folded(output), claim)
-        if first != output and owner_of_first != who and \
-                frozenset((owner_of_first, who)) not in reported:
-            reported.add(frozenset((owner_of_first, who)))
-            problems.append(_problem(owner_of_first, who, f"{output} of {who} and {first} of "
-                                     f"{owner_of_first} differ only in case or Unicode "
-                                     "normalization, and are one file on Windows, macOS and "
-                                     "many hosts"))
+        first, owner_of_first = claimed.setdefault(portable_names.folded(output), claim)
+        if owner_of_first == who or frozenset((owner_of_first, who)) in reported:
+            continue
+        reported.add(frozenset((owner_of_first, who)))
+        if first == output:
+            problems.append(_problem(owner_of_first, who, f"{output} would be written for both "
+                                     f"{owner_of_first} and {who}"))
+        else:
+            # Names that differ only in case or Unicode normalization are one file on
+            # macOS, Windows and many hosts: one owner's file would silently replace the
+            # other's.
+            folding.append(_problem(owner_of_first, who, f"{output} of {who} and {first} of "
+                                    f"{owner_of_first} differ only in case or Unicode "
+                                    "normalization, and are one file on Windows, macOS and "
+                                    "many hosts"))
+    problems += folding
     # A folder that another owner writes as a file: reported once per folder, naming
     # the shortest path inside it (a section's front page rather than its feeds).
     inside: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -61,9 +64,10 @@ def clashes(claims: Iterable[tuple[str, str]], static: dict[str, str],
         if search_folder and output[:slash if slash > 0 else None] == search_folder:
             inside.setdefault((search_folder, SEARCH_INDEX_OWNER), []).append((output, who))
         while slash > 0:  # each folder the file is inside: a/, a/b/, ...
-            holder = files.get(output[:slash])
-            if holder is not None and holder != who:
-                inside.setdefault((output[:slash], holder), []).append((output, who))
+            folder = output[:slash]
+            holder = claimed.get(portable_names.folded(folder))
+            if holder is not None and holder[0] == folder and holder[1] != who:
+                inside.setdefault((folder, holder[1]), []).append((output, who))
             slash = output.find("/", slash + 1)
     for (folder, other), found in inside.items():
         # Name the content's own claimant first (a section's front page, not its feeds).

@@ -98,9 +98,21 @@ def relate(site: Site) -> Site:
                                neighbours=_neighbours(len(site.articles), site.sections))
 
 
+_NUMBERS: list[int] = []
+
+
+def _numbers(count: int) -> list[int]:
+    """The article indexes 0..count-1 as one int object each. Every grouping (sections,
+    tags, authors, months, days, related) holds indexes; each `enumerate` would make its
+    own copy of every index above 256, 28 bytes an article a grouping."""
+    if len(_NUMBERS) < count:
+        _NUMBERS.extend(range(len(_NUMBERS), count))
+    return _NUMBERS[:count]  # a list of the same objects
+
+
 def _sections(articles: list[Article], config: Config) -> tuple[Term, ...]:
     members: dict[str, list[int]] = defaultdict(list)
-    for index, article in enumerate(articles):
+    for index, article in zip(_numbers(len(articles)), articles, strict=True):
         members[article.section].append(index)
     # Sections appear in the order sitegen.toml lists them, then alphabetically.
     order = [s for s in config.sections if s in members]
@@ -121,7 +133,7 @@ def _terms(articles: list[Article], values: Callable[[Article], tuple[str, ...]]
            names: dict[str, str], descriptions: dict[str, str]) -> tuple[Term, ...]:
     members: dict[str, list[int]] = defaultdict(list)
     spelled: dict[str, str] = {}
-    for index, article in enumerate(articles):
+    for index, article in zip(_numbers(len(articles)), articles, strict=True):
         for value in values(article):
             slug = urls.slugify(value)
             # Indexes come in order: the last one tells whether this article is in already.
@@ -137,7 +149,7 @@ def _terms(articles: list[Article], values: Callable[[Article], tuple[str, ...]]
 
 def _archive(articles: list[Article], config: Config) -> tuple[ArchiveMonth, ...]:
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for index, article in enumerate(articles):
+    for index, article in zip(_numbers(len(articles)), articles, strict=True):
         months[(article.date.year, article.date.month)].append(index)
     base = config.permalinks.archive
     return tuple(
@@ -149,7 +161,7 @@ def _archive(articles: list[Article], config: Config) -> tuple[ArchiveMonth, ...
 
 def _days(articles: list[Article], config: Config) -> tuple[ArchiveDay, ...]:
     days: dict[dt.date, list[int]] = defaultdict(list)
-    for index, article in enumerate(articles):
+    for index, article in zip(_numbers(len(articles)), articles, strict=True):
         days[article.date.date()].append(index)
     base = config.permalinks.daily.rstrip("/")
     return tuple(ArchiveDay(day, f"{base}/{day:%Y/%m/%d}/", tuple(days[day]))
@@ -175,7 +187,7 @@ def _see_also(articles: list[Article], sources: list[Article],
     published = {a.path: i for i, a in enumerate(articles)}
     site_url = config.site.base_url.rstrip("/")
     result, problems = [], []
-    for index, article in enumerate(articles):
+    for index, article in zip(_numbers(len(articles)), articles, strict=True):
         found: list[int] = []
         for target in article.see_also:
             path = target.removeprefix(site_url).removeprefix(config.base_path.rstrip("/"))
@@ -213,7 +225,7 @@ def _related(shape: Shape) -> tuple[tuple[int, ...], ...]:
     """
     members: dict[str, list[int]] = defaultdict(list)
     by_section: dict[str, list[int]] = defaultdict(list)
-    for index, (section, tags, draft) in enumerate(shape):
+    for index, (section, tags, draft) in zip(_numbers(len(shape)), shape, strict=True):
         if draft:
             continue
         by_section[section].append(index)
@@ -221,7 +233,7 @@ def _related(shape: Shape) -> tuple[tuple[int, ...], ...]:
             if slug:
                 members[slug].append(index)
     result = []
-    for index, (section, tags, _) in enumerate(shape):
+    for index, (section, tags, _) in zip(_numbers(len(shape)), shape, strict=True):
         slugs = [s for s in dict.fromkeys(urls.slugify(t) for t in tags) if s in members]
         lists = [members[s] for s in slugs[:RELATED_TAGS]]
         later = itertools.chain(heapq.merge(*(_after(found, index) for found in lists),

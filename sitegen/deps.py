@@ -33,6 +33,7 @@ from sitegen import bodies, cache
 from sitegen.cache import BuildCache
 from sitegen.model import Article
 from sitegen.page_inputs import PageInputs
+from sitegen.sealed import short_key
 from sitegen.views import View, Views
 
 # Fields that only the body decides; they are shown only beside the body itself.
@@ -91,7 +92,7 @@ def metas(articles: Iterable[Article], keys: dict[str, str],
             continue
         plain = {f.name: getattr(article, f.name) for f in dataclasses.fields(article)
                  if f.name not in _BODY_FIELDS}
-        found[article.source] = [key, hashlib.sha256(repr(plain).encode()).hexdigest()]
+        found[article.source] = [key, short_key(hashlib.sha256(repr(plain).encode()))]
     return found
 
 
@@ -177,8 +178,8 @@ def card_digests(views: Views, metas: dict[str, list[str]]) -> Callable[[str], s
             if len(found) > len(articles):
                 found.clear()
             article, meta = articles.get(source), metas.get(source)
-            found[source] = None if article is None or meta is None else hashlib.sha256(
-                repr((meta[1], views.card_terms(article))).encode()).hexdigest()
+            found[source] = None if article is None or meta is None else short_key(
+                hashlib.sha256(repr((meta[1], views.card_terms(article))).encode()))
         return found[source]
     return digest
 

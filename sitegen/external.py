@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -31,7 +32,7 @@ CONNECTIONS = 8
 USER_AGENT = f"sitegen-link-check/{__version__}"
 
 
-def check_external(config: Config, output: Path, sources: dict[str, str], timeout: float,
+def check_external(config: Config, output: Path, sources: Mapping[str, str], timeout: float,
                    cache_dir: Path | None, now: float | None = None,
                    allowed: Allowed | None = None) -> list[Problem]:
     """A warning, at its source line, for every outside link that content files and the

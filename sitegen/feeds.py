@@ -28,6 +28,10 @@ from sitegen.views import SITE_FEEDS, TERM_FEEDS, View, Views, body_recipe, feed
 
 TEMPLATES = {"rss": "feeds/rss.xml", "atom": "feeds/atom.xml", "json": "feeds/feed.json"}
 OWNERS = {"rss": "the RSS feed", "atom": "the Atom feed", "json": "the JSON feed"}
+# Entries are remembered for the feeds planned together (a story is in its section's,
+# its tags' and its authors' feeds), not for every story some feed lists: each term's
+# feed lists its newest stories, so with many terms that is much of the archive.
+ITEMS_REMEMBERED = 512
 
 
 def plan_feeds(site: Site, config: Config, site_view: View, views: Views,
@@ -128,6 +132,8 @@ class _Feeds:
     def item(self, index: int, full: bool) -> View:
         key = (index, full)
         if key not in self._cache:
+            if len(self._cache) >= ITEMS_REMEMBERED:
+                self._cache.clear()
             self._cache[key] = self._build(index, full)
         return self._cache[key]
 

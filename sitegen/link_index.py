@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,8 @@ class LinkIndex:
         entry = self.record(page)
         if entry is None:
             return None
+        if entry[4] == self.generation:  # scanned by this very build, from this file
+            return entry
         if not verify and self.context is not None and entry[4] <= self.known:
             return entry
         return entry if entry[0] == stamp(path) else None
@@ -97,14 +99,15 @@ class LinkIndex:
 
     def save(self, files: Iterable[str], context: str) -> None:
         """Put the folder's facts (written with the build's other records)."""
-        current = frozenset(files)
+        current = files if isinstance(files, Set) else frozenset(files)
         self.flagged = {p: f for p, f in self.flagged.items() if p in current}
-        fragments = {page: sorted(others & current) for page, others in self.fragments.items()
-                     if page in current and others & current}
+        fragments = {page: sorted(o for o in others if o in current)
+                     for page, others in self.fragments.items()
+                     if page in current and any(o in current for o in others)}
         if self.state is not None:
-            self.state.drop("link", self.folder, self.files - current)
+            self.state.drop("link", self.folder, [f for f in self.files if f not in current])
             self.state.put("folder", self.folder, "links", [
-                VERSION, context, sorted(current), sorted(self.linked & current),
+                VERSION, context, sorted(current), sorted(f for f in self.linked if f in current),
                 self.flagged, fragments, self.generation])
 
 

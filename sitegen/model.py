@@ -112,12 +112,13 @@ class Article:
         return max([self.modified, *(e.date for e in self.live)]) if self.live else self.modified
 
 
-def shared(article: Article) -> Article:
+def shared(article: Article, source: str | None = None) -> Article:
     """The article with its section, kind, language, series, authors' and tags' names as
     the one string each value is everywhere: an archive repeats a few hundred names over
     every article, and each article arriving from a worker or the cache brings copies."""
     return dataclasses.replace(
-        article, section=sys.intern(article.section), kind=sys.intern(article.kind),
+        article, source=article.source if source is None else source,
+        section=sys.intern(article.section), kind=sys.intern(article.kind),
         language=sys.intern(article.language), series=sys.intern(article.series),
         edition=sys.intern(article.edition),
         authors=tuple(map(sys.intern, article.authors)),

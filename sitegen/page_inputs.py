@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
+
+from sitegen.sealed import short_key
 
 Digests = Callable[[str], str | None]
 """Source -> its metadata digest this build (None: not known, so never kept)."""
@@ -32,12 +34,12 @@ class PageInputs:
 
     def __init__(self, site: str = "", previous: dict[str, str] | None = None,
                  digests: Digests | None = None, output: str = "",
-                 renders: Iterable[str] = (), keep: bool = False, carry: bool = False) -> None:
+                 renders: Collection[str] = (), keep: bool = False, carry: bool = False) -> None:
         self.site = site
         self.previous = previous or {}
         self.digests = digests or (lambda _: None)
         self.output = output
-        self.renders = set(renders)
+        self.renders = renders  # a set of its names would be one more entry a page
         self.keep = keep and bool(site) and bool(self.previous)
         """False when only recording (a body edit plans by its own rule; no known folder)."""
         self.found: dict[str, str] = dict(self.previous) if carry else {}
@@ -59,7 +61,7 @@ class PageInputs:
         """Record a page's inputs; True when the page keeps its last file (not planned)."""
         if not self.site:
             return False
-        digest = hashlib.sha256(f"{self.site}\0{parts!r}".encode()).hexdigest()
+        digest = short_key(hashlib.sha256(f"{self.site}\0{parts!r}".encode()))
         self.found[output] = digest
         if self.keep and self.previous.get(output) == digest and output in self.renders \
                 and self.present(output):

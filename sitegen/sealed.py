@@ -16,11 +16,13 @@ branches' jobs can write, so nothing in it may run or be published on its word:
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -159,3 +161,12 @@ def intact(path: Path) -> bool | None:
 def drop(path: Path) -> None:
     path.unlink(missing_ok=True)
     path.with_name(path.name + SUM_SUFFIX).unlink(missing_ok=True)
+
+
+def short_key(digest: Any) -> str:
+    """A key kept per article or per output file: the first 128 bits of a SHA-256 in
+    URL-safe base64 (22 characters). A 64-character hex digest is a 113-byte string;
+    this one is 71, and the planning process holds several per article (render key,
+    page inputs, metadata and card digests, read key). 128 bits keep collisions out of
+    reach for any archive; keys are compared, never shown or used as file names."""
+    return base64.urlsafe_b64encode(digest.digest()[:16]).rstrip(b"=").decode("ascii")

@@ -71,7 +71,8 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
     results = workers.map("read", read, [path for path, _, _ in pending])
     parsed = []
     for (_, relative, key), (article, problems) in zip(pending, results, strict=True):
-        article = None if article is None else shared(article)
+        # The source's name as the build holds it already: one string, not two.
+        article = None if article is None else shared(article, source=relative)
         found[relative] = (article, problems)
         parsed.append(relative)
         if article is not None:

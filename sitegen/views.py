@@ -114,7 +114,7 @@ def term_view(term: Term, link: Linker) -> View:
 
 # Cards are remembered for the pages planned together (a list's pages, an article's
 # neighbours), not for the whole archive: a card is about a kilobyte.
-CARDS_REMEMBERED = 2048
+CARDS_REMEMBERED = 512
 
 
 class Views:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,6 +22,10 @@ from sitegen.themes import Theme
 PARALLEL_MIN = 32
 # Items sent to a worker at once: enough to amortise the round trip.
 CHUNK_MAX = 32
+# Beyond one chunk per worker, chunks are sent ahead only while their pickled bytes stay
+# under this: a page's context can grow with the archive (a day's or month's index), and
+# a window counted in chunks alone would then hold a share of the archive's cards.
+BYTES_AHEAD = 2 << 20
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total)."""
 
@@ -80,13 +85,21 @@ class Workers:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker,
                                             initargs=self.init_args)
-        flight: deque[Future[list[Any]]] = deque()
-        pending = first
+        flight: deque[tuple[Future[list[Any]], int]] = deque()
+        pending, ahead = first, 0
         while pending or flight:
-            while pending and len(flight) < self.jobs * 4:
-                flight.append(self.pool.submit(_run_chunk, fn, pending))
+            while pending and len(flight) < self.jobs * 4 and (
+                    ahead < BYTES_AHEAD or len(flight) < self.jobs):
+                # Pickled here, so the items' objects are let go now rather than held by
+                # the executor until the chunk's answer comes back.
+                data = pickle.dumps((fn, pending), protocol=pickle.HIGHEST_PROTOCOL)
+                flight.append((self.pool.submit(_run_pickled, data), len(data)))
+                ahead += len(data)
+                del data
                 pending = list(itertools.islice(items, chunk))
-            yield from flight.popleft().result()
+            done, size = flight.popleft()
+            ahead -= size
+            yield from done.result()
 
 
 def _init_worker(*args: Any) -> None:
@@ -94,5 +107,6 @@ def _init_worker(*args: Any) -> None:
     render.init_worker(*args)
 
 
-def _run_chunk(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+def _run_pickled(data: bytes) -> list[Any]:
+    fn, items = pickle.loads(data)
     return [fn(item) for item in items]
