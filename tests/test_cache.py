@@ -249,6 +249,7 @@ def apply_to_site(site: Path, action: str, n: int) -> None:
         static.write_text(f"versi {n}\n")
 
 
+@pytest.mark.slow  # about 23 s: seven sites built many times (test_equality.py covers serve too)
 @settings(max_examples=6, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @example(edits=[(change, number) for number, change in enumerate(CHANGES)])
