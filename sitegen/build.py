@@ -140,7 +140,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     output = (options.output or config.output_dir).resolve()
     # Held until the state is saved too: its records must describe this tree.
     with write.OutputLock(output), _state(options) as state:
-        last = state.memo.pop(LAST_BUILD, None)  # not held twice while this one plans
+        last = _set_aside_last_build(state)
         run = _begin(config, options, output, state)
         with _bodies_folder(run.cache_dir, output) as held, _workers(run, held) as workers:
             sources, md_links = _read(run, workers, held)
@@ -149,8 +149,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             if run.store.unchanged_site(_site_key(run, static, site, sources.keys)) and \
                     not run.parts:  # a shard's page may change with no source changed
                 _recheck(run, site, md_links, workers, sources)  # nothing changed at all
-                if last is not None:
-                    state.memo[LAST_BUILD] = last
+                _keep_last_build(state, last)
                 return run.report
             run.editions, site = editions.relate(run.editions)
             with static_stage.pictures_folder(run.config, run.options.use_cache) as folder:
@@ -159,7 +158,6 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                 views, site_view = _views(run, site, static, plan, folder)
                 known, decision = _decide(run, sources, site, static, views, site_view)
                 staging = write.Staging(output)
-                decision.inputs.present = staging.holds
                 try:
                     renders = _render(run, site, views, site_view, decision, staging, workers,
                                       static)
@@ -168,8 +166,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                     _search(run, site, renders, staging)
                     _manifest(run, site, sources, renders, staging, held)
                     checked = _check_links(run, _TreeFiles(staging), site, md_links, workers,
-                                           written=[*staging.written, *state.memo.get(
-                                               WRITTEN_OUTSIDE, ())])
+                                           written=_written(state, staging))
                     run.store.forget_renders()  # until the state describes the new tree
                     run.report.removed = staging.commit(run.store.previous_files())
                 except BaseException:
@@ -177,12 +174,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                     raise
         run.report.written, run.report.unchanged = staging.written, staging.unchanged
         _remember(run, sources, renders, staging, checked, known, decision)
-        state.memo.pop(WRITTEN_OUTSIDE, None)
-        if run.cache_dir is not None and not (options.shard or options.merge):
-            state.memo[LAST_BUILD] = LastBuild(
-                run.config, options.now, output, held, run.chain, run.cache_dir,
-                [dataclasses.replace(e, inputs=None) for e in run.editions], site,
-                decision.state)
+        _keep_last_build(state, _last_build(run, held, site, decision))
     return run.report
 
 
@@ -208,6 +200,35 @@ class LastBuild:
     site: Site
     known: deps.State
     """Each source's metadata digest and body, and the bodies each page shows."""
+
+
+def _set_aside_last_build(state: BuildState) -> LastBuild | None:
+    """serve's last build, not held twice while this one plans (put back if nothing
+    changed, replaced by this one otherwise)."""
+    last = state.memo.pop(LAST_BUILD, None)
+    return last if isinstance(last, LastBuild) else None
+
+
+def _keep_last_build(state: BuildState, last: LastBuild | None) -> None:
+    if last is not None:
+        state.memo[LAST_BUILD] = last
+
+
+def _last_build(run: _Run, held: Path, site: Site, decision: deps.Decision) -> LastBuild | None:
+    """What a body edit in serve is rendered from (body_edits.py); none for a build
+    without a cache, a shard or a merge. The pages serve wrote are this build's now."""
+    run.state.memo.pop(WRITTEN_OUTSIDE, None)
+    if run.cache_dir is None or run.options.shard or run.options.merge:
+        return None
+    return LastBuild(run.config, run.options.now, run.report.output, held, run.chain,
+                     run.cache_dir, [dataclasses.replace(e, inputs=None) for e in run.editions],
+                     site, decision.state)
+
+
+def _written(state: BuildState, staging: write.Staging) -> list[str]:
+    """The files this build wrote, and the pages serve wrote since the last build: the
+    link check scans both again."""
+    return [*staging.written, *state.memo.get(WRITTEN_OUTSIDE, ())]
 
 
 @dataclass
@@ -379,6 +400,7 @@ def _render(run: _Run, site: Site, views: Views, site_view: View, decision: deps
     """Plan the pages (lazily: a large archive's contexts are never all held at once),
     render those whose key changed, and check that no two claim one file."""
     config, store, report = run.config, run.store, run.report
+    decision.inputs.present = staging.holds  # kept pages' files, asked without a stat
     replan = decision.replan
     if replan is not None:  # a body edit: every other file stays as it is
         for kept in set(store.renders) - replan:

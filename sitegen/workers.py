@@ -95,7 +95,6 @@ class Workers:
                 data = pickle.dumps((fn, pending), protocol=pickle.HIGHEST_PROTOCOL)
                 flight.append((self.pool.submit(_run_pickled, data), len(data)))
                 ahead += len(data)
-                del data
                 pending = list(itertools.islice(items, chunk))
             done, size = flight.popleft()
             ahead -= size
