@@ -1,16 +1,30 @@
-"""The command line through click's runner: new, init, --version, build's summary."""
+"""The command line through click's runner: new, init, --version, build's summary, and
+what each command loads."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import click
 import yaml
 from click.testing import CliRunner
 
 from sitegen import __version__
+from sitegen.cli import COMMANDS, main
+from tests.conftest import REPO, article, make_site
+
+# `sitegen ARGS` in a new process, which then writes the names of the modules it loaded.
+PROBE = """import atexit, json, sys
 from sitegen.cli import main
-from tests.conftest import article, make_site
+listing = sys.argv.pop(1)
+atexit.register(lambda: open(listing, "w").write(json.dumps(sorted(sys.modules))))
+main(prog_name="sitegen")
+"""
 
 
 def invoke(*args: str):
@@ -83,3 +97,48 @@ def test_missing_config_says_what_to_do(tmp_path: Path) -> None:
     result = invoke("build", "--source", str(tmp_path))
     assert result.exit_code == 1
     assert "no sitegen.toml here: run `sitegen init DIR`" in result.output
+
+
+def loaded(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    listing = tmp_path / "modules.json"
+    result = subprocess.run([sys.executable, "-c", PROBE, str(listing), *args],
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    return result, set(json.loads(listing.read_text()))
+
+
+def test_build_help_loads_no_stage_of_the_pipeline(tmp_path: Path) -> None:
+    result, modules = loaded(tmp_path, "build", "--help")
+    assert result.returncode == 0 and "--keep-going" in result.stdout
+    assert {m for m in modules if m.startswith("sitegen")} == {
+        "sitegen", "sitegen.cli", "sitegen.cli.build", "sitegen.cli.options",
+        "sitegen.cli.running", "sitegen.errors", "sitegen.messages", "sitegen.problem_groups"}
+    assert not modules & {"jinja2", "markdown", "yaml", "PIL", "babel", "pagefind"}
+
+
+def test_build_loads_no_other_command(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/ekonomi/a.md": article("Satu", "2026-11-20")})
+    result, modules = loaded(tmp_path, "build", "--source", str(site), "--jobs", "1", "-q")
+    assert result.returncode == 0, result.stderr
+    assert (site / "output/ekonomi/a/index.html").is_file()
+    others = {"sitegen.serve", "sitegen.livereload", "sitegen.watch", "sitegen.cms",
+              "sitegen.cms_app", "sitegen.scaffold", "sitegen.hosts", "sitegen.external",
+              "sitegen.importers", "sitegen.ci_report", "sitegen.cli.serve", "sitegen.cli.cms",
+              "sitegen.cli.create", "sitegen.cli.migrate", "sitegen.cli.check"}
+    assert not modules & others, modules & others
+
+
+def test_every_command_is_listed_and_loads_when_asked_for() -> None:
+    listed = invoke("--help")
+    assert listed.exit_code == 0
+    for name in COMMANDS:
+        assert f"\n  {name} " in listed.output, name
+        command = main.get_command(click.Context(main), name)
+        assert command is not None and command.name == name
+        assert invoke(name, "--help").exit_code == 0, name
+
+
+def test_a_mistyped_command_gets_a_suggestion() -> None:
+    result = invoke("buil")
+    assert result.exit_code == 2
+    assert "No such command 'buil'. Did you mean 'build'?" in result.output

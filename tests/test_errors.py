@@ -184,7 +184,7 @@ def test_debug_shows_a_traceback_for_internal_errors(tmp_path: Path, monkeypatch
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("sitegen.cli.build", explode)
+    monkeypatch.setattr("sitegen.build.build", explode)
     code, output, _ = run_build(site)
     assert code == 1 and "internal error: RuntimeError: boom" in output
     assert "Traceback" not in output

@@ -54,9 +54,14 @@ LAYERS: dict[str, int] = {
     "importers.hugo_site": 9.3, "importers.anchors": 9.3, "importers.hugo_urls": 9.32,
     "importers.identity": 9.35, "importers.authors": 9.15,
     "importers.jekyll_data": 9.2, "importers.editions": 9.25, "importers.jekyll_languages": 9.3,
+    # The command line: the options and the way of running a command that every family
+    # shares, one module per family of commands, then the group that loads them.
+    "cli.options": 9.7, "cli.running": 9.7,
+    "cli.build": 9.8, "cli.check": 9.8, "cli.serve": 9.8, "cli.create": 9.8,
+    "cli.drafts": 9.8, "cli.migrate": 9.8, "cli.cache": 9.8, "cli.cms": 9.8,
     "cli": 10, "__main__": 11,
 }
-PACKAGES = ("importers", "kinds")
+PACKAGES = ("importers", "kinds", "cli")
 
 
 def sitegen_imports(path: Path) -> set[str]:
@@ -66,8 +71,12 @@ def sitegen_imports(path: Path) -> set[str]:
         if isinstance(node, ast.ImportFrom) and node.module:
             if node.module == "sitegen":
                 found.update(alias.name for alias in node.names)
-            elif node.module.removeprefix("sitegen.") in PACKAGES:
-                found.update(f"{node.module[8:]}.{alias.name}" for alias in node.names)
+            elif (package := node.module.removeprefix("sitegen.")) in PACKAGES:
+                # `from sitegen.cli import main` takes a name from the package itself,
+                # `from sitegen.kinds import base` one of its modules.
+                found.update(f"{package}.{alias.name}"
+                             if (PACKAGE / package / f"{alias.name}.py").is_file() else package
+                             for alias in node.names)
             elif node.module.startswith("sitegen."):
                 found.add(_module(node.module))
         elif isinstance(node, ast.Import):

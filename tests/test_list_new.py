@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -214,7 +215,7 @@ def test_debug_is_accepted_before_and_after_the_command(tmp_path: Path,
     def broken(*args: object) -> None:
         raise RuntimeError("rusak di dalam")
 
-    monkeypatch.setattr(cli, "build", broken)
+    monkeypatch.setattr("sitegen.build.build", broken)
     for args in (["--debug", "build"], ["build", "--debug"], ["build"]):
         result = CliRunner().invoke(cli.main, [*args, "--source", str(site)])
         assert result.exit_code == 1
@@ -245,7 +246,7 @@ def test_readme_points_to_sitegen_serve_and_documents_every_option() -> None:
     assert "output/index.html" not in quick_start and "sitegen serve" in quick_start
     commands = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
     for name in ("check", "list", "new"):
-        command = cli.main.commands[name]
+        command = cli.main.get_command(click.Context(cli.main), name)
         assert re.search(rf"### `sitegen {name}\b", commands), name
         for param in command.params:
             for option in param.opts:
