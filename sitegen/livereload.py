@@ -1,228 +1,42 @@
-"""Layer 8. The preview's HTTP side: serve the built folder, reload tabs, show problems.
+"""Layer 8. The preview's HTTP server: serve the built folder from a bounded pool of
+threads, answer the reload long-poll, add the reload script (and the overlay of
+problems) to every HTML page as it is sent.
 
 It knows nothing about building: the preview publishes each build's outcome to
-a `PreviewState`, and every HTML response gets, at serve time only, a small
-script that long-polls `RELOAD_PATH` (MkDocs' epoch scheme: stdlib only, no
-WebSocket) plus, while the last build failed, an overlay naming each problem.
-Nothing of this is ever written to disk, so the built files stay what
-`sitegen build` would write.
+a `preview_reload.PreviewState`; which file a request may read, and from which
+Host, is `preview_requests`' answer.
 """
 
 from __future__ import annotations
 
-import html
-import ipaddress
 import json
 import os
-import re
-import secrets
 import socket
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs
 
 from sitegen import byte_ranges
-from sitegen.errors import Problem
-from sitegen.messages import tr
+from sitegen.preview_reload import POLL_SECONDS, RELOAD_PATH, PreviewState, inject
+from sitegen.preview_requests import content_type, host_allowed, locate, safe_relative
 
-RELOAD_PATH = "/_sitegen/reload"
-POLL_SECONDS = 20.0
-"""How long one long-poll waits before answering 'nothing new' (proxies drop idle requests)."""
 THREADS = 256
 """Connections served at once. Each open tab holds one in its reload long-poll and a
 browser keeps a few idle ones open per host, so this is sized for 200 at once and more."""
 BACKLOG = 256
 IDLE_SECONDS = 15.0
 """A connection that sends nothing (idle keep-alive, or a slow client) for this long is closed."""
-LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 
-# Fixed here rather than taken from `mimetypes`, which reads the machine's
-# /etc/mime.types and so differs from one machine to the next.
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8", ".json": "application/json",
-    ".map": "application/json", ".webmanifest": "application/manifest+json",
-    ".xml": "application/xml", ".xsl": "application/xslt+xml", ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-    ".gif": "image/gif", ".webp": "image/webp", ".avif": "image/avif", ".ico": "image/x-icon",
-    ".woff": "font/woff", ".woff2": "font/woff2", ".ttf": "font/ttf", ".otf": "font/otf",
-    ".pdf": "application/pdf", ".wasm": "application/wasm", ".mp4": "video/mp4",
-    ".webm": "video/webm", ".mp3": "audio/mpeg",
-}
-_FORBIDDEN_ESCAPES = re.compile(r"%(2f|5c|00)|%(?![0-9a-f]{2})", re.IGNORECASE)
-_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 _NOT_FOUND_PAGE = (b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head>"
                    b"<body><h1>404</h1><p>Not built (yet).</p></body></html>")
-
-
 INJECT_MAX = 16 * 1024 * 1024
 """HTML files up to this size get the reload script (read whole); bigger ones are streamed."""
-def content_type(name: str) -> str:
-    suffix = name[name.rfind("."):].lower() if "." in name else ""
-    return CONTENT_TYPES.get(suffix, "application/octet-stream")
-
-
-class PreviewState:
-    """What the open tabs should show: which build (the epoch) and its problems."""
-
-    def __init__(self) -> None:
-        # A new id per server, so tabs left open across a restart reload too.
-        self._session = secrets.token_hex(4)
-        self._count = 0
-        self.problems: tuple[Problem, ...] = ()
-        self.css_only = False
-        self._closed = False
-        self._changed = threading.Condition()
-
-    @property
-    def epoch(self) -> str:
-        return f"{self._session}-{self._count}"
-
-    def publish(self, problems: Iterable[Problem], css_only: bool = False) -> None:
-        """A build finished: tabs reload (or only restyle) and show these problems."""
-        with self._changed:
-            self._count += 1
-            self.problems = tuple(problems)
-            self.css_only = css_only
-            self._changed.notify_all()
-
-    def wait(self, epoch: str, timeout: float) -> tuple[str, bool]:
-        """The epoch once it differs from `epoch` (or `timeout` passed), and whether only CSS."""
-        with self._changed:
-            self._changed.wait_for(lambda: self.epoch != epoch or self._closed, timeout)
-            return self.epoch, self.css_only
-
-    def snapshot(self) -> tuple[str, tuple[Problem, ...]]:
-        with self._changed:
-            return self.epoch, self.problems
-
-    def close(self) -> None:
-        with self._changed:
-            self._closed = True
-            self._changed.notify_all()
-
-
-def safe_relative(url_path: str) -> str | None:
-    """The file path a request names, relative to the served folder; None if it is not safe.
-
-    Anything that could climb out or hide a separator is refused outright:
-    `..` and `.` segments (also percent-encoded), encoded slashes and
-    backslashes, backslashes, NUL bytes, malformed and undecodable escapes.
-    """
-    if not url_path.startswith("/") or "\\" in url_path or _FORBIDDEN_ESCAPES.search(url_path):
-        return None
-    try:
-        decoded = unquote(url_path, errors="strict")
-    except UnicodeDecodeError:
-        return None
-    parts = decoded.split("/")[1:]
-    if any(part in {".", ".."} or "\x00" in part or "\\" in part for part in parts):
-        return None
-    return "/".join(parts)
-
-
-def locate(folder: Path, relative: str) -> Path | None:
-    """The file to send for `relative` (a folder means its index.html), never outside `folder`."""
-    base = folder.resolve()
-    target = (base / relative).resolve()  # follows symlinks, so one pointing outside is caught
-    if not target.is_relative_to(base):
-        return None
-    if target.is_dir():
-        target = target / "index.html"
-    return target if target.is_file() else None
-
-
-def inject(page: bytes, epoch: str, problems: tuple[Problem, ...]) -> bytes:
-    """The page with the reload script (and the overlay, if any) before its last </body>."""
-    snippet = (overlay(problems) + reload_script(epoch)).encode("utf-8")
-    ends = list(_BODY_END.finditer(page))
-    at = ends[-1].start() if ends else len(page)
-    return page[:at] + snippet + page[at:]
-
-
-def overlay(problems: tuple[Problem, ...]) -> str:
-    if not problems:
-        return ""
-    items = "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
-    close = html.escape(tr("Close"))
-    return (
-        '<div id="sitegen-overlay" role="alert" style="position:fixed;inset:0 0 auto 0;'
-        "z-index:2147483647;max-height:70vh;overflow:auto;margin:0;padding:1rem 1.25rem;"
-        "background:#1b1b1f;color:#ffd7d5;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;"
-        'border-bottom:4px solid #e5484d;text-align:left;white-space:pre-wrap">'
-        f'<button type="button" onclick="this.parentNode.remove()" '
-        f'aria-label="{close}" '
-        'style="float:right;border:0;background:none;color:#fff;font-size:20px;cursor:pointer">'
-        "&times;</button>"
-        '<strong style="color:#fff">'
-        + html.escape(tr("sitegen: the build failed, so this page is not up to date. Fix "
-                         "these problems and it reloads by itself:")) + "</strong>"
-        f'<ol style="margin:.5rem 0 0;padding-left:1.5rem">{items}</ol></div>'
-    )
-
-
-def reload_script(epoch: str) -> str:
-    # A CSS-only build swaps the stylesheet links (their names carry a content hash)
-    # for those of the freshly built page, so the reader keeps the scroll position.
-    return f"""<script id="sitegen-reload">(() => {{
-  let epoch = {json.dumps(epoch)};
-  const pause = ms => new Promise(done => setTimeout(done, ms));
-  const sheets = doc => [...doc.querySelectorAll('link[rel="stylesheet"]')];
-  async function restyle() {{
-    const text = await (await fetch(location.href, {{cache: "no-store"}})).text();
-    const fresh = sheets(new DOMParser().parseFromString(text, "text/html"));
-    const old = sheets(document);
-    if (fresh.length !== old.length) return false;
-    old.forEach((link, i) => link.setAttribute("href", fresh[i].getAttribute("href")));
-    return true;
-  }}
-  (async () => {{
-    for (;;) {{
-      try {{
-        const answer = await fetch("{RELOAD_PATH}?epoch=" + encodeURIComponent(epoch),
-                                   {{cache: "no-store"}});
-        const news = await answer.json();
-        if (news.epoch === epoch) continue;
-        if (news.css && await restyle()) {{ epoch = news.epoch; continue; }}
-        location.reload();
-        return;
-      }} catch (error) {{
-        await pause(1000);  // the server is restarting or busy: try again
-      }}
-    }}
-  }})();
-}})();</script>"""
-
-
-def host_allowed(header: str | None, listen: str, port: int) -> bool:
-    """Whether a request's Host names this preview: its own address or a loopback name,
-    with its port. Anything else is a page that resolved its own domain name to this
-    machine (DNS rebinding) and must not read drafts."""
-    if not header:
-        return False
-    name, _, given = header.strip().lower().rpartition(":")
-    if not name or (":" in name and not name.endswith("]")):
-        name, given = header.strip().lower(), ""  # no port, or a bare IPv6 address
-    if given != str(port) and not (given == "" and port == 80):
-        return False
-    if name in LOOPBACK_NAMES or name == (f"[{listen}]" if ":" in listen else listen).lower():
-        return True
-    if listen in ("", "0.0.0.0", "::"):
-        # Listening on every address: any address literal of this machine is its own;
-        # a rebinding attack needs a domain name.
-        try:
-            ipaddress.ip_address(name.strip("[]"))
-            return True
-        except ValueError:
-            return False
-    return False
 
 
 class PreviewHandler(BaseHTTPRequestHandler):

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import body_edits, livereload, problem_groups, search
+from sitegen import body_edits, livereload, preview_reload, problem_groups, search
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import CONFIG_NAME, Config, load_config
 from sitegen.config_schema import DeployConfig
@@ -99,7 +99,7 @@ class Preview:
         self.builder = builder
         self.build_state = BuildState()
         """Kept across rebuilds: the articles, and what each page showed, stay in memory."""
-        self.state = livereload.PreviewState()
+        self.state = preview_reload.PreviewState()
         try:
             self.server = livereload.PreviewServer(options.host, options.port, self.folder,
                                                    self.state)

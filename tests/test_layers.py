@@ -40,6 +40,7 @@ LAYERS: dict[str, int] = {
     "cluster_tasks": 6.3, "cluster": 6.45,
     "workers": 6.5, "sources": 6.7, "render_pages": 6.7,
     "shard_manifest": 2.5, "shards": 6.9, "merge": 6.95, "build": 7, "scaffold": 7, "external": 7,
+    "preview_reload": 7.8, "preview_requests": 7.8,
     "watch": 8, "livereload": 8, "body_edits": 8.5,
     "serve": 9,
     # The importers sit above readers and below cli; inside the package, the shared

@@ -130,7 +130,7 @@ def test_new_takes_a_section_by_its_title_in_any_case(tmp_path: Path, given: str
 
 def test_the_preview_overlay_speaks_the_user_s_language(monkeypatch: pytest.MonkeyPatch) -> None:
     from sitegen.errors import Problem
-    from sitegen.livereload import overlay
+    from sitegen.preview_reload import overlay
 
     monkeypatch.setenv("LANGUAGE", "id")
     shown = overlay((Problem("content/a.md", 3, "x"),))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen import livereload
-from sitegen.livereload import host_allowed
+from sitegen.preview_requests import host_allowed
 from sitegen.serve import Preview, ServeOptions
 from tests.conftest import NOW, article, make_site
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen import livereload
+from sitegen import preview_reload, preview_requests
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.cli import main
 from sitegen.config import Config
@@ -129,7 +129,7 @@ def page(preview: Preview, path: str) -> str:
 def test_pages_get_the_reload_script_and_the_built_files_do_not(preview: Preview) -> None:
     status, headers, body = fetch(preview.url)
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
-    assert b'<script id="sitegen-reload">' in body and livereload.RELOAD_PATH.encode() in body
+    assert b'<script id="sitegen-reload">' in body and preview_reload.RELOAD_PATH.encode() in body
     assert body.index(b"sitegen-reload") < body.rindex(b"</body>")
     assert b"Harga Cabai Naik" in body and b"Rancangan Rahasia" in body  # drafts by default
     built = [p for p in preview.folder.rglob("*") if p.is_file()]
@@ -184,7 +184,7 @@ def test_content_types(preview: Preview) -> None:
         assert (status, headers["Content-Type"]) == (200, kind), path
         if not kind.startswith("text/html"):  # only HTML gets the script
             assert body == (preview.folder / path.lstrip("/")).read_bytes(), path
-    assert livereload.content_type("app.JS") == "text/javascript; charset=utf-8"
+    assert preview_requests.content_type("app.JS") == "text/javascript; charset=utf-8"
 
 
 def test_a_folder_is_served_by_its_index_and_redirected_to_its_slash(preview: Preview) -> None:
@@ -202,7 +202,7 @@ def test_a_missing_page_gets_the_sites_404_page_with_status_404(preview: Preview
     status, headers, body = fetch(preview.url + "tidak/ada/")
     assert status == 404 and headers["Content-Type"] == "text/html; charset=utf-8"
     on_disk = (preview.folder / "404.html").read_bytes()
-    assert body == livereload.inject(on_disk, preview.state.epoch, ())
+    assert body == preview_reload.inject(on_disk, preview.state.epoch, ())
     assert b'class="not-found"' in body
 
 
@@ -418,7 +418,7 @@ def test_a_crashing_build_is_shown_and_the_preview_goes_on(site: Path) -> None:
 
 def test_overlay_escapes_messages() -> None:
     problems = (Problem("content/a.md", 3, "bad <script>alert(1)</script> & more"),)
-    html = livereload.overlay(problems)
+    html = preview_reload.overlay(problems)
     assert "content/a.md:3: bad &lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
     assert "<script>" not in html
 
