@@ -454,7 +454,7 @@ def test_a_5000_item_export_is_imported_in_linear_time(tmp_path: Path) -> None:
 
 
 def test_the_export_is_read_in_one_pass_with_each_items_line(tmp_path: Path) -> None:
-    from sitegen.importers.wordpress import parse
+    from sitegen.importers.wxr import parse
     from tests.test_import_wordpress import HEAD, item
 
     # `<item>` written inside a post (CDATA) is text, not an item: lines stay right.

@@ -1,6 +1,6 @@
 """WordPress's block editor and media shortcodes -> what sitegen's Markdown has.
 
-Runs on a post's HTML before it becomes Markdown (`wordpress._body`). Each
+Runs on a post's HTML before it becomes Markdown (`wp_body.convert`). Each
 construct becomes a mark that survives markdownify, replaced afterwards by
 its Markdown: embeds (`wp:embed` blocks, `[embed]`, `[youtube]`, iframes)
 become `!embed[Title](URL)` when sitegen knows the provider (else a link on
