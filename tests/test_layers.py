@@ -55,6 +55,7 @@ LAYERS: dict[str, int] = {
     "importers.wp_body": 9.35, "importers.collisions": 9.3,
     "importers.dialect": 9.3, "importers.leftovers": 9.25, "importers.files": 9.3,
     "importers.hugo_site": 9.3, "importers.anchors": 9.3, "importers.hugo_urls": 9.32,
+    "importers.hugo_convert": 9.35,
     "importers.identity": 9.35, "importers.authors": 9.15,
     "importers.jekyll_data": 9.2, "importers.editions": 9.25, "importers.jekyll_languages": 9.3,
     # The command line: the options and the way of running a command that every family

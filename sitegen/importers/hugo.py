@@ -6,15 +6,13 @@ may be YAML (`---`), TOML (`+++`) or JSON (`{`). `publishDate` (else `date`),
 `lastmod`, `expiryDate` and `draft` keep their meaning; every taxonomy of the
 site's config becomes tags; `aliases`, `url` and the URL the site's
 `permalinks` gave the page become sitegen `aliases`. A page bundle's files
-are copied to `/images/SECTION/SLUG/` and the body's references follow.
+are copied to `/images/SECTION/SLUG/` and the body's references follow
+(`hugo_convert`; this module reads the files into items).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
-import json
 import re
 import tomllib
 from pathlib import Path
@@ -25,59 +23,24 @@ import yaml
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.importers import (
-    anchors,
-    dialect,
     editions,
-    files,
     hugo_site,
     hugo_urls,
-    leftovers,
-    limits,
-    shortcodes,
 )
 from sitegen.importers.confine import Confined
 from sitegen.importers.front import credit_lines, map_front, words
+from sitegen.importers.hugo_convert import convert
 from sitegen.importers.report import Report
 from sitegen.importers.write import (
     MARKDOWN,
     Imported,
     Result,
-    old_path,
     other_language,
     parse_date,
-    referenced,
-    rewrite_links,
     unique_slugs,
     zone_of,
 )
 from sitegen.readers import is_language
-
-_MORE = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.M)
-
-
-def split(text: str) -> tuple[dict[str, Any] | None, str, int, str]:
-    """(front matter, body, line the body starts on, format); raises ValueError."""
-    if text.startswith("+++"):
-        end = text.find("\n+++", 3)
-        if end < 0:
-            raise ValueError("TOML front matter is never closed with +++")
-        head, rest = text[3:end], text[end + 4:]
-        data = hugo_site.load(head, "toml")
-    elif text.startswith("---"):
-        close = re.search(r"^---[ \t]*$", text[3:], re.M)
-        if close is None:
-            raise ValueError("YAML front matter is never closed with ---")
-        head, rest = text[3:3 + close.start()], text[3 + close.end():]
-        data = hugo_site.load(head, "yaml") or {}
-    elif text.lstrip().startswith("{"):
-        data, at = json.JSONDecoder().raw_decode(text.lstrip())
-        head, rest = text.lstrip()[:at], text.lstrip()[at:]
-    else:
-        return None, text, 1, ""
-    if not isinstance(data, dict):
-        raise ValueError("front matter is not a mapping")
-    rest = rest.split("\n", 1)[1] if "\n" in rest else ""
-    return data, rest, head.count("\n") + 2, "toml" if text.startswith("+++") else "yaml"
 
 
 def import_site(source: Path, config: Config, report: Report, section: str) -> Result:
@@ -92,11 +55,6 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
     plural = (list(taxonomies.values()) if isinstance(taxonomies, dict)
               else ["tags", "categories"])
     lower = settings.get("disablepathtolower") is not True
-    goldmark = ((settings.get("markup") or {}).get("goldmark") or {}) if isinstance(
-        settings.get("markup"), dict) else {}
-    parser = goldmark.get("parser") if isinstance(goldmark, dict) else None
-    id_type = str((parser or {}).get("autoHeadingIDType", "github")) if isinstance(
-        parser, dict) else "github"
     ugly = settings.get("uglyurls") is True
     site_language = other_language(settings.get("languagecode")
                                    or settings.get("defaultcontentlanguage"), config)
@@ -126,7 +84,7 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
                            + (" for each edition" if plan else ""))
             return  # without editions, another language's home (/zh/) is kept as a page
         try:
-            data, body, first, _ = split(path.read_text(encoding="utf-8-sig")
+            data, body, first, _ = hugo_site.split(path.read_text(encoding="utf-8-sig")
                                          .replace("\r\n", "\n"))
         except (ValueError, yaml.YAMLError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
@@ -220,113 +178,6 @@ def import_site(source: Path, config: Config, report: Report, section: str) -> R
                                 f"could not be imported: {type(exc).__name__}: {exc}")
     editions.link_translations(editions.group(translations))
     unique_slugs([i for i, _, _ in items], config, report)
-    by_file: dict[str, str] = {}
-    # `ref`/`relref` find a page in the language of the page they are on first.
-    in_edition: dict[tuple[str, str], str] = {}
-    moved: dict[str, str] = {}
-    for item, _, path in items:
-        new = item.path(config)
-        folder = hugo_site.own_root(path, roots).folder
-        for relative in dict.fromkeys((path.relative_to(folder).as_posix(),
-                                       hugo_urls.without_language(path.relative_to(folder)))):
-            without = Path(relative).with_suffix("").as_posix()
-            for key in (relative, relative.rsplit("/index.md", 1)[0], Path(relative).name,
-                        without, without.removesuffix("/index"), Path(without).name):
-                by_file.setdefault(key, new)
-                in_edition.setdefault((item.edition, key), new)
-        for old in item.old_urls:
-            if (found := old_path(old)) is not None:
-                moved[found] = new
-        if path.stem.split(".")[0] == "index" and (page_dir := old_path(item.old_urls[0])):
-            # A bundle's files were online beside its page: links to them follow the copy.
-            for file in path.parent.iterdir():
-                if file.is_file() and file.suffix.lower() not in MARKDOWN:
-                    moved[page_dir.rstrip("/") + "/" + file.name] = bundle_folder(item) + \
-                        file.name
-    for item, data, path in items:
-        params = {str(k): v for k, v in data.items()}
-        body = _MORE.sub("", item.body)
-        try:
-            with limits.per_file():  # a hostile body is its own file's problem
-                body = shortcodes.convert(
-                    body, item.source, item.body_line, report,
-                    functools.partial(hugo_urls.ref, in_edition, by_file, item.edition), params,
-                    functools.partial(_include, path.parent, roots, source))
-                body = leftovers.remove(body, "hugo", item.source, item.body_line, report,
-                                        original=item.body)
-                note = functools.partial(report.converted, item.source, item.body_line)
-                body = dialect.convert(body, note)
-                if id_type in {"github", "github-ascii"}:
-                    body = anchors.heading_ids(body, "gfm", note)
-                if settings.get("enableemoji") is True:
-                    body = anchors.emoji(body, note)
-                if path.stem.split(".")[0] == "index":
-                    body = _bundle(path.parent, item, body, result, source)
-                body = files.own_links(body, str(settings.get("baseurl") or ""))
-                if item.old_urls and (page_url := old_path(item.old_urls[0])):
-                    # as the browser resolved them
-                    body = files.absolute_references(body, page_url)
-                body = rewrite_links(body, moved)
-        except (RecursionError, limits.TooSlow) as exc:
-            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-            report.needs_person(item.source, item.body_line, "left as written, shortcodes, "
-                                f"Markdown dialect and links not converted: {reason}")
-            body = _MORE.sub("", item.body)
-        item.body = body
-        static = source / "static"
-
-        def old_file(site_path: str, static: Path = static) -> Path | None:
-            """The old site's file at that path: in static/, else beside the content."""
-            for base in (static, *(r.folder for r in roots)):
-                if (base / site_path.lstrip("/")).is_file():
-                    return confined.file(base / site_path.lstrip("/"))
-            return None
-        used = {*re.findall(r"\]\((/[^)\s\"]+)", item.body), *referenced(item.body)}
-        for site_path in (*sorted(used), item.front.get("image")):
-            # A link is copied only when it leads to a file of the old site.
-            if site_path and site_path not in result.assets and (kept := old_file(site_path)):
-                result.assets[site_path] = kept
-        files.report_missing(item.body, {u for u in used if u not in result.assets}, old_file,
-                             item.source, item.body_line, report)
-        new = item.path(config)
-        item.front["aliases"] = sorted({p for u in item.old_urls
-                                        if (p := old_path(u)) and p != new})
-        result.items.append(item)
+    convert(items, settings, roots, source, confined, config, report, result)
     result.plan = plan
     return result
-
-
-def bundle_folder(item: Imported) -> str:
-    edition = f"{item.edition}/" if item.edition else ""  # translations keep their own
-    return f"/images/{edition}{item.section or 'pages'}/{item.slug}/"
-
-
-def _bundle(folder: Path, item: Imported, body: str, result: Result, source: Path) -> str:
-    """A page bundle's own files, copied to /images/SECTION/SLUG/ with the body's references."""
-    where = bundle_folder(item)
-    for file in sorted(folder.iterdir()):
-        if file.is_file() and not file.is_symlink() and file.suffix.lower() not in MARKDOWN:
-            result.assets[where + file.name] = file.resolve()
-            # The replacement is a re.sub template: a backslash in a file name must stay one.
-            published = (where + file.name).replace("\\", "\\\\")
-            body = re.sub(r"(\]\(\s*|\bsrc=[\"']|\bsrc=)(?:\./)?" + re.escape(file.name),
-                          r"\g<1>" + published, body)
-            if item.front.get("image") in {file.name, "./" + file.name}:
-                item.front["image"] = where + file.name
-    return body
-
-
-def _include(folder: Path, roots: list[hugo_site.Root], source: Path, name: str) -> str | None:
-    """The text of the file an `include` shortcode names: beside the page, in a content
-    folder or in the site; never outside the old site."""
-    if not name:
-        return None
-    inside = source.resolve()
-    for base in (folder, *(r.folder for r in roots), source):
-        path = (base / name.lstrip("/")).resolve()
-        if path.is_relative_to(inside) and path.is_file():
-            text = path.read_text(encoding="utf-8", errors="replace")
-            with contextlib.suppress(ValueError, yaml.YAMLError, tomllib.TOMLDecodeError):
-                _, text, _, _ = split(text)
-            return text
-    return None

@@ -1,4 +1,5 @@
-"""A Hugo site's settings and where its content lives, as Hugo itself reads them.
+"""A Hugo site's settings, where its content lives and a content file's front matter
+(`split`: TOML, YAML or JSON), as Hugo itself reads them.
 
 The settings are the first config file found, with the split config folder
 (`config/_default/languages.toml`, `permalinks.toml`, `module.toml`, ...)
@@ -13,6 +14,7 @@ one is published under `/LANG/` (the default one too with
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,31 @@ def load(text: str, kind: str) -> Any:
     if kind == "json":
         return json.loads(text)
     return yaml.safe_load(text)
+
+
+def split(text: str) -> tuple[dict[str, Any] | None, str, int, str]:
+    """(front matter, body, line the body starts on, format); raises ValueError."""
+    if text.startswith("+++"):
+        end = text.find("\n+++", 3)
+        if end < 0:
+            raise ValueError("TOML front matter is never closed with +++")
+        head, rest = text[3:end], text[end + 4:]
+        data = load(head, "toml")
+    elif text.startswith("---"):
+        close = re.search(r"^---[ \t]*$", text[3:], re.M)
+        if close is None:
+            raise ValueError("YAML front matter is never closed with ---")
+        head, rest = text[3:3 + close.start()], text[3 + close.end():]
+        data = load(head, "yaml") or {}
+    elif text.lstrip().startswith("{"):
+        data, at = json.JSONDecoder().raw_decode(text.lstrip())
+        head, rest = text.lstrip()[:at], text.lstrip()[at:]
+    else:
+        return None, text, 1, ""
+    if not isinstance(data, dict):
+        raise ValueError("front matter is not a mapping")
+    rest = rest.split("\n", 1)[1] if "\n" in rest else ""
+    return data, rest, head.count("\n") + 2, "toml" if text.startswith("+++") else "yaml"
 
 
 def _read(path: Path, shown: str, report: Report) -> dict[str, Any]:
