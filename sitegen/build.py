@@ -477,7 +477,8 @@ def _search(run: _Run, site: Site, renders: dict[str, str], staging: write.Stagi
                 else None
             bundle = editions.bundle(edition.config)
             indexed = search.build_index(staging, edition.config, edition.site, renders,
-                                         run.store.directory, run.options.progress, part, bundle)
+                                         run.store.directory, run.options.progress, part, bundle,
+                                         run.options.jobs)
             # Another edition's shards are named with its folder: en/pagefind/all.
             run.report.search_indexed += [f"{bundle}/{name}" if edition.config.edition
                                           else name for name in indexed]

@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -63,11 +64,13 @@ class Output(Protocol):
 def build_index(staging: Output, config: Config, site: Site, renders: dict[str, str],
                 cache_dir: Path | None,
                 progress: Callable[[str, int, int], None] | None = None,
-                part: Part | None = None, bundle_dir: str = BUNDLE_DIR) -> list[str]:
+                part: Part | None = None, bundle_dir: str = BUNDLE_DIR,
+                jobs: int = 1) -> list[str]:
     """Index the site's articles and pages, shard by shard, into the new tree; return the
     shards that Pagefind indexed (the others were kept from the cache). Raise
     SitegenError on failure. `part`: a build shard's or a merge's share of the work. An
-    edition's index goes into its own folder (en/pagefind)."""
+    edition's index goes into its own folder (en/pagefind). `jobs`: how many Pagefind
+    processes may run at once."""
     command = pagefind_command()
     shards = search_shards.plan((urls.output_file(a.path) for a in (*site.articles, *site.pages)),
                                 config.build.search_shard_pages)
@@ -81,7 +84,7 @@ def build_index(staging: Output, config: Config, site: Site, renders: dict[str, 
     strip = config.home_path.lstrip("/") if config.own_domain else ""
     indexed: list[str] = []
     with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=staging.dir.parent) as work:
-        locations = []
+        locations, keys = [], {}
         for number, (name, members) in enumerate(shards.items()):
             if number:
                 locations.append(f"{SHARDS_DIR}/{name}/")
@@ -89,11 +92,19 @@ def build_index(staging: Output, config: Config, site: Site, renders: dict[str, 
                 continue
             digests = {output: state.page_digest(output, renders.get(output, ""), staging)
                        for output in members}
-            key = search_shards.shard_digest(state.context, digests)
-            bundle = state.bundle(name, key)
+            keys[name] = search_shards.shard_digest(state.context, digests)
+        bundles = {name: state.bundle(name, key) for name, key in keys.items()}
+        # The shards to index, several Pagefind processes at a time: each is small and
+        # mostly single-threaded, so one at a time leaves the other cores idle.
+        fresh = _index_all(command, staging, {name: members for name, members in shards.items()
+                                              if name in keys and bundles[name] is None},
+                           Path(work), strip, jobs)
+        for number, name in enumerate(shards):
+            if name not in keys:
+                continue
+            bundle = bundles[name]
             if bundle is None:
-                bundle = _index_shard(command, staging, members, Path(work) / name, strip)
-                bundle = state.keep_bundle(name, key, bundle)
+                bundle = state.keep_bundle(name, keys[name], fresh[name])
                 indexed.append(name)
             if progress:
                 progress("search", number + 1, len(shards))
@@ -136,6 +147,22 @@ def bundle_marker(shards: dict[str, list[str]], name: str, bundle_dir: str = BUN
     first = next(iter(shards))
     return f"{bundle_dir}/pagefind-entry.json" if name == first else \
         f"{bundle_dir}/{SHARDS_DIR}/{name}/pagefind-entry.json"
+
+
+def _index_all(command: list[str], staging: Output, shards: dict[str, list[str]], work: Path,
+               strip: str, jobs: int) -> dict[str, Path]:
+    """Each shard's fresh bundle, indexed `jobs` at a time (threads, each waiting on its
+    Pagefind process); the first failure is raised once the running ones are done."""
+    if jobs <= 1 or len(shards) <= 1:
+        return {name: _index_shard(command, staging, members, work / name, strip)
+                for name, members in shards.items()}
+    pool = ThreadPoolExecutor(jobs)
+    try:
+        running = {name: pool.submit(_index_shard, command, staging, members, work / name, strip)
+                   for name, members in shards.items()}
+        return {name: future.result() for name, future in running.items()}
+    finally:  # after a failure, the shards not started are not started
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _index_shard(command: list[str], staging: Output, members: list[str], work: Path,

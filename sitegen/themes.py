@@ -137,13 +137,32 @@ def make_environment(chain: tuple[Theme, ...],
     # {% extends "default/base.html" %}.
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), jinja2.PrefixLoader(prefixed)])
     bytecode = sealed.template_cache(site_cache) if site_cache is not None else None
-    environment = jinja2.Environment(
+    environment = _Environment(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
         bytecode_cache=bytecode,
     )
     environment.filters["number"] = number
     return environment
+
+
+_DICT_NAMES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, with `a.title` on a plain dict (what every page's context is
+    made of) read as the item at once. Jinja tries the attribute first, and on a dict that
+    raises and catches an AttributeError for every `.`: a tenth of a page's rendering. The
+    answer is the same: a plain dict has no attributes but its methods', which are still
+    looked up first."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_NAMES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
 
 def number(value: int | float, language: str) -> str:

@@ -1,0 +1,72 @@
+"""The cold build's per-page shortcuts give what the long way gives (issue 18, item 8):
+the same values, the same errors, the same bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from sitegen import search, themes
+from sitegen.config import load_config
+from tests.conftest import article, build_site, make_site, read_tree
+from tests.test_search_shards import SHARDED, archive
+
+TEMPLATES = {
+    "plain": "{{ a.title }}|{{ a.items is callable }}|{{ a.values() | length }}|"
+             "{{ a.get('title') }}|{{ a['keys'] }}",
+    "nested": "{% for c in a.cards %}{{ c.url }}:{{ c.image.src }};{% endfor %}",
+    "missing": "{{ a.nothing }}",
+    "missing_nested": "{{ a.cards[0].nothing }}",
+    "test": "{{ a.nothing is defined }}|{{ a.title is defined }}|{{ 'items' in a }}",
+    "object": "{{ o.real }}|{{ o.nothing is defined }}",
+}
+
+
+def _render(environment: jinja2.Environment, name: str) -> str:
+    context = {"a": {"title": "Harga <cabai>", "items": "a key named like a method",
+                     "keys": "k", "cards": [{"url": "/x/", "image": {"src": "/i.jpg"}}]},
+               "o": 3}
+    try:
+        return environment.from_string(TEMPLATES[name]).render(context)
+    except jinja2.UndefinedError as exc:
+        return f"UndefinedError: {exc}"
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_attributes_of_dicts_read_as_jinja_reads_them(tmp_path: Path, name: str) -> None:
+    """The theme's environment reads `a.title` on a dict straight as the item; Jinja's own
+    tries the attribute first. Same text, same methods for method names, same errors."""
+    site = make_site(tmp_path / "site", {"content/ekonomi/a.md": article("A")})
+    ours = themes.make_environment(themes.resolve_chain(load_config(site)))
+    assert type(ours) is not jinja2.Environment  # the shortcut is in use
+    plain = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    assert _render(ours, name) == _render(plain, name)
+
+
+@pytest.mark.slow
+def test_search_shards_are_indexed_side_by_side_into_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two jobs, two Pagefind processes index shards at once (each is small and mostly
+    single-threaded); the index is the one a single process writes, byte for byte."""
+    log = tmp_path / "runs.log"
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(f'#!/bin/sh\necho "$$ start $(date +%s%N)" >> {log}\nsleep 0.2\n'
+                       f'"{search.pagefind_command()[0]}" "$@"\nstatus=$?\n'
+                       f'echo "$$ end $(date +%s%N)" >> {log}\nexit $status\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
+    site = make_site(tmp_path / "site", archive(10), SHARDED)
+    two = build_site(site, jobs=2, use_cache=False, output=tmp_path / "two")
+    events = sorted((int(when), kind) for _, kind, when in
+                    (line.split() for line in log.read_text().splitlines()))
+    running, most = 0, 0
+    for _, kind in events:
+        running += 1 if kind == "start" else -1
+        most = max(most, running)
+    assert len(two.search_indexed) >= 3 and most == 2
+    log.unlink()
+    one = build_site(site, jobs=1, use_cache=False, output=tmp_path / "one")
+    assert len(log.read_text().splitlines()) == 2 * len(one.search_indexed)
+    assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
