@@ -11,7 +11,7 @@ the editor at `/admin/`:
   requests) when asked for;
 - one collection per section (the `[sections]` of sitegen.toml, then every other
   folder under `content/`), and one for the standalone pages;
-- a field for every front matter key sitegen reads (`readers.py`), each with the
+- a field for every front matter key sitegen reads (`front_matter.py`), each with the
   widget its type needs: dates as date-and-time pickers that store the offset, so
   a time means the same moment in any browser; lists for authors, tags and
   aliases; an image picker for the hero, with its alt text, caption and credit;
@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from sitegen import cms_app, messages, readers
+from sitegen import cms_app, front_matter, messages, readers
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.messages import mark as N_
@@ -42,7 +42,7 @@ DATE_FORMAT = "YYYY-MM-DDTHH:mm:ssZ"
 
 # key -> (label, widget options), in English; the labels and hints are translated into the
 # site's language when the configuration is written (`_field`). Keys sitegen reads but this
-# table does not name get a widget from their type (readers.STRING_KEYS, LIST_KEYS, ...).
+# table does not name get a widget from their type (front_matter.STRING_KEYS, LIST_KEYS, ...).
 _FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
     "title": (N_("Title"), {"widget": "string"}),
     "date": (N_("Published"), {"widget": "datetime"}),
@@ -80,8 +80,8 @@ _FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
     "edition": (N_("Edition"), {"widget": "string", "hint": N_(
         "Only for a file outside its edition's folder, e.g. en")}),
 }
-_BY_TYPE = ((readers.STRING_KEYS, "string"), (readers.LIST_KEYS, "list"),
-            (readers.BOOL_KEYS, "boolean"), (readers.DATE_KEYS, "datetime"))
+_BY_TYPE = ((front_matter.STRING_KEYS, "string"), (front_matter.LIST_KEYS, "list"),
+            (front_matter.BOOL_KEYS, "boolean"), (front_matter.DATE_KEYS, "datetime"))
 _REQUIRED = {"title", "date"}
 # Pages are not news: no dates, bylines, tags, dateline or picks.
 _NOT_ON_PAGES = {"date", "updated", "expires", "author", "authors", "tags", "location",

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sitegen import readers
+from sitegen import front_matter, readers
 from sitegen.collect import Selection
 from sitegen.config import Config
 from sitegen.dates import to_aware
@@ -83,7 +83,7 @@ def read_entries(config: Config) -> tuple[list[Entry], list[Problem]]:
         except OSError as exc:
             problems.append(Problem(where, 0, f"cannot be read: {exc.strerror}"))
             continue
-        front, found = readers.split_front_matter(raw, where)
+        front, found = front_matter.split_front_matter(raw, where)
         problems.extend(found)
         if front is None:
             continue

@@ -24,11 +24,28 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.errors import Problem
 
+if TYPE_CHECKING:
+    from sitegen.config_schema import Config
+
+# Where a site's sources are: content/, with standalone pages in content/pages/ and the
+# files published as they are in content/static/.
+PAGES_DIR = "pages"
+STATIC_DIR = "static"
+
 # Emacs's lock files and autosaves; every other name is the user's.
 _SCRATCH_PREFIXES = (".#",)
+
+
+def content_dir(config: Config) -> Path:
+    return config.root / "content"
+
+
+def static_dir(config: Config) -> Path:
+    return content_dir(config) / STATIC_DIR
 
 
 def is_scratch(name: str) -> bool:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from click.testing import CliRunner
 
-from sitegen import cms, cms_app, readers
+from sitegen import cms, cms_app, front_matter
 from sitegen.cli import main
 from sitegen.config import load_config
 from tests.conftest import BASIC_CONFIG, REPO, article, build_site, make_site, missing_tool
@@ -41,11 +41,11 @@ def test_every_front_matter_key_has_a_field_with_the_right_widget() -> None:
         collection = found[name]
         assert collection["folder"] == f"content/{name}" and collection["create"] is True
         fields = {f["name"]: f for f in collection["fields"]}
-        read = {*readers.STRING_KEYS, *readers.LIST_KEYS, *readers.BOOL_KEYS,
-                *readers.DATE_KEYS}
+        read = {*front_matter.STRING_KEYS, *front_matter.LIST_KEYS, *front_matter.BOOL_KEYS,
+                *front_matter.DATE_KEYS}
         assert read <= set(fields), read - set(fields)
         widgets = {key: fields[key]["widget"] for key in fields}
-        for key in readers.DATE_KEYS:
+        for key in front_matter.DATE_KEYS:
             assert widgets[key] == "datetime" and fields[key]["format"].endswith("Z")
             assert "Asia/Jakarta" in fields[key]["hint"]
         for key in ("authors", "tags", "aliases"):

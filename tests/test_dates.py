@@ -110,7 +110,7 @@ def test_the_cli_names_the_file_and_line_of_a_bad_date(tmp_path: Path, date: str
 
 def test_a_yaml_timestamp_is_not_read_by_yaml_itself() -> None:
     # Every date reaches sitegen.dates as the text that was written.
-    from sitegen.readers import split_front_matter
+    from sitegen.front_matter import split_front_matter
 
     front, _ = split_front_matter(b"---\ndate: 2017-01-10 21:30:00\nx: 2017-02-30\n---\n", "a.md")
     assert front is not None
