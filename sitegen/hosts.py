@@ -16,12 +16,13 @@ What every pipeline does:
 Actions are pinned by commit with their tag in a comment (`ACTIONS`); the
 Dependabot (GitHub) or Renovate (GitLab) configuration `init` writes keeps both
 up to date. GitHub, Netlify, Cloudflare Pages and S3 build in GitHub Actions;
-GitLab Pages in GitLab CI (`hosts_gitlab.py`).
+GitLab Pages in GitLab CI (`hosts_gitlab.py`). Each host's publishing steps
+are `hosts_publish.py`'s.
 """
 
 from __future__ import annotations
 
-from sitegen import hosts_gitlab, hosts_shards
+from sitegen import hosts_gitlab, hosts_publish, hosts_shards
 from sitegen.config_schema import DEPLOY_HOSTS as HOSTS
 
 __all__ = ["ACTIONS", "HOSTS", "pipeline_files"]
@@ -170,108 +171,6 @@ _LEFT_OUT = """\
           exit 1
 """
 
-_GITHUB_BUILD_ENV = """\
-        env:
-          # Pages' address, e.g. https://USER.github.io/REPO (with the path).
-          BASE_URL: ${{ steps.pages.outputs.base_url }}
-"""
-
-_GITHUB = """\
-      - id: pages
-        uses: <<configure_pages>>
-<<build>>      - uses: <<upload_pages_artifact>>
-        with:
-          path: output
-  deploy:
-    name: Deploy to GitHub Pages
-    needs: build
-    runs-on: ubuntu-latest
-    timeout-minutes: 10
-    permissions:
-      pages: write  # deploy-pages publishes the artifact
-      id-token: write  # and proves this run with a GitHub-signed token
-    environment:
-      name: github-pages
-      url: ${{ steps.deployment.outputs.page_url }}
-    steps:
-      - id: deployment
-        uses: <<deploy_pages>>
-<<left_out>>"""
-
-_NETLIFY = """\
-<<build>>      - name: Deploy to Netlify
-        env:
-          # Netlify: User settings > Applications > Personal access tokens, and the
-          # site's Project configuration > Site ID; both as secrets of the environment
-          # production (Settings > Environments), which only main may use.
-          NETLIFY_AUTH_TOKEN: ${{ secrets.NETLIFY_AUTH_TOKEN }}
-          NETLIFY_SITE_ID: ${{ secrets.NETLIFY_SITE_ID }}
-        run: npx --yes <<netlify_cli>> deploy --prod --no-build --dir output
-<<left_out>>"""
-
-_CLOUDFLARE = """\
-<<build>>      - name: Deploy to Cloudflare Pages
-        env:
-          # An API token with "Cloudflare Pages: Edit", and the account's ID.
-          CLOUDFLARE_API_TOKEN: ${{ secrets.CLOUDFLARE_API_TOKEN }}
-          CLOUDFLARE_ACCOUNT_ID: ${{ secrets.CLOUDFLARE_ACCOUNT_ID }}
-        # wrangler.toml names the project and the output folder.
-        run: npx --yes <<wrangler>> pages deploy --branch main
-<<left_out>>"""
-
-# Fingerprinted names (style.5fe18dec5c.css) never change content: cached for a
-# year. Everything else is revalidated after five minutes, so news stays fresh.
-_S3 = """\
-<<build>>      - uses: <<aws_credentials>>
-        with:
-          # An IAM role that trusts GitHub's OIDC provider and may write the bucket.
-          role-to-assume: ${{ vars.AWS_ROLE_ARN }}
-          aws-region: ${{ vars.AWS_REGION }}
-      - name: Upload to S3
-        env:
-          BUCKET: ${{ vars.S3_BUCKET }}
-        run: |
-          aws s3 sync output/ "s3://$BUCKET/" --exclude "*" \\
-            --include "*.??????????.css" --include "*.??????????.js" \\
-            --cache-control "public, max-age=31536000, immutable"
-          aws s3 sync output/ "s3://$BUCKET/" --delete \\
-            --exclude "*.??????????.css" --exclude "*.??????????.js" \\
-            --exclude "_redirects" --exclude ".sitegen-build" \\
-            --cache-control "public, max-age=300"
-          # Each alias ([deploy] host = "s3" lists them in _redirects) becomes a real
-          # 301: S3's website endpoint answers an object's redirect location.
-          grep -v '^#' output/_redirects | while read -r from to code; do
-            # The file's paths are percent-encoded; the output's file names are not.
-            key=$(python -c 'import sys, urllib.parse as u; print(u.unquote(sys.argv[1])[1:])' \\
-              "$from")
-            case "$key" in ""|*/) key="${key}index.html" ;; esac
-            aws s3 cp "output/$key" "s3://$BUCKET/$key" --website-redirect "$to" \\
-              --cache-control "public, max-age=300"
-          done
-<<left_out>>"""
-
-_NETLIFY_TOML = """\
-# Netlify reads this file. The site is built in GitHub Actions
-# (.github/workflows/deploy.yml) and output/ is deployed with the Netlify CLI, so
-# Netlify's own build is skipped ("ignore" exits 0) if the repository is linked.
-# The build writes output/_headers and output/_redirects; Netlify applies both.
-[build]
-  publish = "output"
-  command = "sitegen build --strict"
-  ignore = "exit 0"
-
-[build.environment]
-  PYTHON_VERSION = "<<python>>"
-"""
-
-_WRANGLER_TOML = """\
-# Read by `wrangler pages deploy` in .github/workflows/deploy.yml. The build writes
-# output/_headers and output/_redirects; Cloudflare Pages applies both.
-name = "<<project>>"
-pages_build_output_dir = "output"
-compatibility_date = "2026-11-01"
-"""
-
 # Dependabot opens a pull request when an action has a new release (it moves the
 # commit and the tag comment together) and when a pinned Python package moves.
 _DEPENDABOT = """\
@@ -291,17 +190,6 @@ updates:
     schedule:
       interval: weekly
 """
-
-_WHERE = {"github": " on GitHub Pages", "netlify": " on Netlify",
-          "cloudflare": " on Cloudflare Pages", "s3": " to an S3 bucket website"}
-# The publishing job's permissions: reading the repository, plus what the host needs.
-_PERMISSIONS = {
-    "github": "      contents: read  # checks out the repository\n"
-              "      pages: read  # configure-pages reads the site's Pages address\n",
-    "s3": "      contents: read  # checks out the repository\n"
-          "      id-token: write  # assumes the AWS role with a GitHub-signed token, no keys\n"}
-_READ = "      contents: read  # checks out the repository\n"
-_STEPS = {"github": _GITHUB, "netlify": _NETLIFY, "cloudflare": _CLOUDFLARE, "s3": _S3}
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
@@ -324,8 +212,8 @@ def pipeline_files(host: str, project: str, shards: int = 0) -> dict[str, str]:
         return hosts_gitlab.pipeline_files()
     values = {"python": PYTHON, "limit": str(TIME_LIMIT_MINUTES), "netlify_cli": NETLIFY_CLI,
               "wrangler": WRANGLER, "project": project, "host": host, "install": INSTALL,
-              "where": _WHERE[host],
-              "permissions": _PERMISSIONS.get(host, _READ),
+              "where": hosts_publish.WHERE[host],
+              "permissions": hosts_publish.PERMISSIONS.get(host, hosts_publish.READ),
               "checkout": uses("actions/checkout"),
               "setup_python": uses("actions/setup-python"),
               "cache": uses("actions/cache"),
@@ -348,15 +236,15 @@ def pipeline_files(host: str, project: str, shards: int = 0) -> dict[str, str]:
     values["environment"] = "" if host == "github" else "    environment: production\n"
     github = host == "github"
     values["build"] = _fill(_BUILD, {
-        "env": _GITHUB_BUILD_ENV if github else "",
+        "env": hosts_publish.GITHUB_BUILD_ENV if github else "",
         "base_url": ' ${BASE_URL:+--base-url "$BASE_URL/"}' if github else ""})
     skipped = "needs.build.outputs.skipped" if github else "steps.build.outputs.skipped"
     values["left_out"] = _fill(_LEFT_OUT, {"condition": skipped,
                                            "skipped": "${{ " + skipped + " }}"})
-    workflow = _fill(_HEAD, values) + _fill(_STEPS[host], values)
+    workflow = _fill(_HEAD, values) + _fill(hosts_publish.STEPS[host], values)
     files = {".github/workflows/deploy.yml": workflow, ".github/dependabot.yml": _DEPENDABOT}
     if host == "netlify":
-        files["netlify.toml"] = _fill(_NETLIFY_TOML, values)
+        files["netlify.toml"] = _fill(hosts_publish.NETLIFY_TOML, values)
     if host == "cloudflare":
-        files["wrangler.toml"] = _fill(_WRANGLER_TOML, values)
+        files["wrangler.toml"] = _fill(hosts_publish.WRANGLER_TOML, values)
     return files
