@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.runtime
+import markupsafe
 from babel import UnknownLocaleError
 from babel.numbers import format_decimal
 
@@ -137,6 +139,8 @@ def make_environment(chain: tuple[Theme, ...],
     # {% extends "default/base.html" %}.
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), jinja2.PrefixLoader(prefixed)])
     bytecode = sealed.template_cache(site_cache) if site_cache is not None else None
+    # Before any template is compiled or loaded: their code imports `escape` from here.
+    jinja2.runtime.escape = _escape  # type: ignore[assignment]
     environment = _Environment(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
@@ -147,6 +151,26 @@ def make_environment(chain: tuple[Theme, ...],
 
 
 _DICT_NAMES = frozenset(dir(dict))
+
+try:  # MarkupSafe's own escaping, in C, without the Markup object around it
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover - a MarkupSafe built without its C speedups
+    from markupsafe._native import _escape_inner
+
+
+def _escape(value: Any) -> str:
+    """What a compiled template calls on every `{{ value }}` with autoescaping: the text
+    markupsafe.escape gives, but for plain text as a str rather than a Markup. Jinja only
+    joins what a template yields (and makes a macro's or block's joined text Markup
+    itself), so the type never shows; making a Markup object of every value was a sixth
+    of a page's rendering."""
+    if type(value) is str:
+        return _escape_inner(value)
+    return markupsafe.escape(value)
+
+
+if _escape("<a href='x'>\"&\"</a>") != str(markupsafe.escape("<a href='x'>\"&\"</a>")):
+    _escape = markupsafe.escape  # type: ignore[assignment]  # a MarkupSafe that escapes otherwise
 
 
 class _Environment(jinja2.Environment):

@@ -6,7 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+import jinja2.runtime
+import markupsafe
 import pytest
+from markupsafe import Markup
 
 from sitegen import search, themes
 from sitegen.config import load_config
@@ -21,13 +24,21 @@ TEMPLATES = {
     "missing_nested": "{{ a.cards[0].nothing }}",
     "test": "{{ a.nothing is defined }}|{{ a.title is defined }}|{{ 'items' in a }}",
     "object": "{{ o.real }}|{{ o.nothing is defined }}",
+    # Escaping: text, numbers, None, Markup, |safe, macros, blocks, calls, set blocks.
+    "escaping": "{{ a.title }}{{ 3 }}{{ 2.5 }}{{ none }}{{ m }}{{ '<b>' | safe }}"
+                "{{ a.title | upper }}{{ a.title ~ m }}{{ [a.title] }}",
+    "macros": "{% macro card(x) %}<p>{{ x }}</p>{% endmacro %}{{ card(a.title) }}"
+              "{% set box %}<i>{{ a.title }}</i>{% endset %}{{ box }}{{ box | length }}"
+              "{% macro wrap() %}[{{ caller() }}]{% endmacro %}"
+              "{% call wrap() %}{{ a.title }}{% endcall %}"
+              "{{ card(a.title) | replace('<p>', '<div>') }}{{ a.title | replace('<', '[') }}",
 }
 
 
 def _render(environment: jinja2.Environment, name: str) -> str:
     context = {"a": {"title": "Harga <cabai>", "items": "a key named like a method",
                      "keys": "k", "cards": [{"url": "/x/", "image": {"src": "/i.jpg"}}]},
-               "o": 3}
+               "o": 3, "m": Markup("<em>kept</em> & 'quoted'")}
     try:
         return environment.from_string(TEMPLATES[name]).render(context)
     except jinja2.UndefinedError as exc:
@@ -35,14 +46,19 @@ def _render(environment: jinja2.Environment, name: str) -> str:
 
 
 @pytest.mark.parametrize("name", sorted(TEMPLATES))
-def test_attributes_of_dicts_read_as_jinja_reads_them(tmp_path: Path, name: str) -> None:
-    """The theme's environment reads `a.title` on a dict straight as the item; Jinja's own
-    tries the attribute first. Same text, same methods for method names, same errors."""
+def test_templates_render_as_stock_jinja_renders_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """The theme's environment reads `a.title` on a dict straight as the item (Jinja tries
+    the attribute first) and escapes plain text without making a Markup of it: the same
+    text, the same methods for method names, the same errors as stock Jinja."""
     site = make_site(tmp_path / "site", {"content/ekonomi/a.md": article("A")})
     ours = themes.make_environment(themes.resolve_chain(load_config(site)))
-    assert type(ours) is not jinja2.Environment  # the shortcut is in use
-    plain = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    assert _render(ours, name) == _render(plain, name)
+    assert type(ours) is not jinja2.Environment  # the shortcuts are in use
+    assert jinja2.runtime.escape is not markupsafe.escape
+    shown = _render(ours, name)
+    monkeypatch.setattr(jinja2.runtime, "escape", markupsafe.escape)
+    stock = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    assert shown == _render(stock, name)
 
 
 @pytest.mark.slow
