@@ -55,7 +55,10 @@ _LINKING = re.compile(r"<(a|area|link|img|script|iframe|source|audio|video|track
                       r"|form)(\s[^>]*)>", re.I)
 _WANTED = re.compile(r"""\s(href|src|srcset|poster|action|name|rel)\s*=\s*"""
                      r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
-_ID = re.compile(r"""<[a-zA-Z][^\s>]*\s[^>]*?(?<=\s)id\s*=\s*"""
+# The lookahead only says what a match needs anyway ("id" before the tag's end), so it
+# finds what the pattern without it finds; it rejects a tag without one in a tight scan,
+# which halves the time of this, the dearest pattern of a page's scan.
+_ID = re.compile(r"""<(?=[^>]*id)[a-zA-Z][^\s>]*\s[^>]*?(?<=\s)id\s*=\s*"""
                  r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
 _CANDIDATE = re.compile(r"([^\s,]\S*)(?:\s+[^,]*)?")
 # Comments and the text of scripts and styles hold no links (a script's src stays).

@@ -3,6 +3,8 @@ the same values, the same errors, the same bytes."""
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import jinja2
@@ -11,7 +13,7 @@ import markupsafe
 import pytest
 from markupsafe import Markup
 
-from sitegen import search, themes
+from sitegen import check, search, themes
 from sitegen.config import load_config
 from tests.conftest import article, build_site, make_site, read_tree
 from tests.test_search_shards import SHARDED, archive
@@ -86,3 +88,24 @@ def test_search_shards_are_indexed_side_by_side_into_the_same_bytes(
     one = build_site(site, jobs=1, use_cache=False, output=tmp_path / "one")
     assert len(log.read_text().splitlines()) == 2 * len(one.search_indexed)
     assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
+
+
+# The link check's id pattern before its lookahead: what it must still find.
+_ID_BEFORE = re.compile(r"""<[a-zA-Z][^\s>]*\s[^>]*?(?<=\s)id\s*=\s*"""
+                        r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
+
+
+def test_the_link_checks_id_scan_finds_what_it_found_before() -> None:
+    """The id pattern's lookahead rejects tags without "id" early; on pages and on random
+    runs of the characters that matter (quotes, brackets, spaces, `id=` inside values), it
+    finds the same ids at the same places."""
+    pieces = ["<", ">", "a", "i", "d", "id", " ", "\n", "\t", "=", '"', "'", "x", "<a ",
+              " id=", "id =", "<b\n", "/", "ID", 'data-id="y"', "<p id='z'>"]
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+             for _ in range(20_000)]
+    texts.append('<h2 id="a">x</h2><a title="<b id=2" id="c">y</a><div data-id="d" id=e>')
+    for text in texts:
+        assert [m.span() + m.groups() for m in check._ID.finditer(text)] == \
+            [m.span() + m.groups() for m in _ID_BEFORE.finditer(text)], text
+    assert check.extract(texts[-1].encode())[1] == ["2", "a", "e"]
