@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sitegen import (
     bodies,
@@ -151,7 +152,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                 _recheck(run, site, md_links, workers, sources)  # nothing changed at all
                 _keep_last_build(state, last)
                 return run.report
-            run.editions, site = editions.relate(run.editions)
+            site = _relate(run)
             with static_stage.pictures_folder(run.config, run.options.use_cache) as folder:
                 plan = _pictures(run, site, static, folder, workers)
                 run.lap("pictures")
@@ -251,6 +252,8 @@ class _Run:
     last: float = field(default_factory=time.perf_counter)
     parts: merge.Parts | None = None
     """With --merge: the shards' partial outputs."""
+    search_placed: dict[str, str] = field(default_factory=dict)
+    """Each search shard folder's bundle key this build puts in the output."""
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
@@ -331,6 +334,30 @@ def _select(run: _Run, sources: Sources) -> Site:
     # render.check_templates works once the workers' constructor set up the environment.
     _stop_on([*problems, *render.check_templates()], options.strict)
     run.report.warnings.extend(p for p in problems if p.warning)
+    return site
+
+
+RELATED = ("related", "last")
+"""The state's record, per edition, of the shape related articles were last worked out
+from and the answer (related.py): a publish works out only the articles it changes."""
+
+
+def _relate(run: _Run) -> Site:
+    """Each edition's related articles, from the last build's answer where it holds."""
+    kind, name = RELATED
+    known: dict[str, Any] = {}
+
+    def last(edition: str) -> Any:
+        known[edition] = found = run.state.get(kind, edition, name)
+        return found
+    run.editions, site = editions.relate(run.editions, last)
+    for edition in run.editions:
+        key, shape = edition.config.edition, collect.shape(edition.site)
+        if not (isinstance(known.get(key), list | tuple) and known[key][0] == shape):
+            # Written now, not held to the end of the build (where its memory would add
+            # to the largest): it says what it was worked out from, whatever happens next.
+            run.state.write_now(kind, key, name, (shape, edition.site.related))
+    run.state.flush()
     return site
 
 
@@ -478,11 +505,24 @@ def _search(run: _Run, site: Site, renders: dict[str, str], staging: write.Stagi
             bundle = editions.bundle(edition.config)
             indexed = search.build_index(staging, edition.config, edition.site, renders,
                                          run.store.directory, run.options.progress, part, bundle,
-                                         run.options.jobs)
+                                         run.options.jobs, _search_placed(run),
+                                         run.search_placed)
             # Another edition's shards are named with its folder: en/pagefind/all.
             run.report.search_indexed += [f"{bundle}/{name}" if edition.config.edition
                                           else name for name in indexed]
         run.lap("search")
+
+
+SEARCH_PLACED = ("search", "placed")
+"""The state's record, per output folder, of the search bundles its files are."""
+
+
+def _search_placed(run: _Run) -> dict[str, str]:
+    """The search bundles the output holds, as the last build into it left them (written
+    with that build's facts, which go before the output changes: none after a kill)."""
+    kind, name = SEARCH_PLACED
+    found = run.state.get(kind, run.store.key, name) if run.store.static is not None else None
+    return found if isinstance(found, dict) else {}
 
 
 def _check_links(run: _Run, files: Mapping[str, str], site: Site, md_links: MdLinks,
@@ -517,6 +557,7 @@ def _remember(run: _Run, sources: Sources, renders: dict[str, str], staging: wri
                      run.site_key, checked, decision.state.meta_key, decision.state.shows)
     deps.save(run.store, known, decision.state)
     deps.save_inputs(run.store, decision.inputs.previous, decision.inputs.found)
+    run.state.put(SEARCH_PLACED[0], run.store.key, SEARCH_PLACED[1], run.search_placed)
     run.state.commit()
     limit = picture_cache.parse_size(run.config.images.cache_limit or "")
     if limit is not None and run.options.use_cache:

@@ -8,31 +8,21 @@ Which URLs the pages of all this take is the page kinds' (sitegen/kinds/).
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as dt
-import heapq
-import itertools
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import ArchiveDay, ArchiveMonth, Article, Site, Term
-
-RELATED_COUNT = 4
-# At most this many of them published after the article (see `_related`).
-RELATED_NEWER = 2
-# Related articles are looked for among this many articles of each shared tag
-# published just before, which keeps the work linear in the archive's size.
-RELATED_WINDOW = 100
-# An article's first this many tags decide its related articles (50 tags make 1,225
-# pairs; 10,000 would make 50 million).
-RELATED_TAGS = 20
+from sitegen.related import Shape, related
+from sitegen.related import numbers as _numbers
 
 
 @dataclass(frozen=True)
@@ -88,26 +78,20 @@ def select_site(sources: list[Article], config: Config, selection: Selection,
     return site, [*found, *collisions, *_section_names(sections), *unknown]
 
 
-def relate(site: Site) -> Site:
-    """The site with each article's related articles and section neighbours."""
-    # Drafts and paid content are never offered as related reading (an advertorial under
-    # "Berita terkait" would pass an advertiser's text off as the newsroom's).
-    shape = tuple((a.section, a.tags, a.draft or a.kind == "advertorial")
-                  for a in site.articles)
-    return dataclasses.replace(site, related=_related(shape),
+def relate(site: Site, last: Any = None) -> Site:
+    """The site with each article's related articles and section neighbours. `last`: the
+    related articles of a shape an earlier build worked out (related.py), reused for the
+    articles a publish leaves as they were."""
+    return dataclasses.replace(site, related=related(shape(site), last),
                                neighbours=_neighbours(len(site.articles), site.sections))
 
 
-_NUMBERS: list[int] = []
-
-
-def _numbers(count: int) -> list[int]:
-    """The article indexes 0..count-1 as one int object each. Every grouping (sections,
-    tags, authors, months, days, related) holds indexes; each `enumerate` would make its
-    own copy of every index above 256, 28 bytes an article a grouping."""
-    if len(_NUMBERS) < count:
-        _NUMBERS.extend(range(len(_NUMBERS), count))
-    return _NUMBERS[:count]  # a list of the same objects
+def shape(site: Site) -> Shape:
+    """What related articles depend on: each article's section and tags, and whether it
+    may be offered. Drafts and paid content never are (an advertorial under "Berita
+    terkait" would pass an advertiser's text off as the newsroom's)."""
+    return tuple((a.section, a.tags, a.draft or a.kind == "advertorial")
+                 for a in site.articles)
 
 
 def _sections(articles: list[Article], config: Config) -> tuple[Term, ...]:
@@ -200,87 +184,6 @@ def _see_also(articles: list[Article], sources: list[Article],
                 found.append(published[path])
         result.append(tuple(found))
     return tuple(result), problems
-
-
-# `serve` rebuilds after every save; an edit of a body changes none of what related
-# articles depend on (order, sections, tags, drafts), so the last answer is kept.
-Shape = tuple[tuple[str, tuple[str, ...], bool], ...]
-
-
-@lru_cache(maxsize=2)
-def _related(shape: Shape) -> tuple[tuple[int, ...], ...]:
-    """The nearest stories either side of the article: up to RELATED_NEWER published
-    after it, the nearest first (sharing a tag, then of its section), then stories
-    published before it, ranked: shared tags first (more shared ranks higher), then the
-    same section; if those are too few, more of the later ones.
-
-    The later side is chosen by nearness alone, so that publishing a story changes only
-    the boxes of the few latest stories of each of its tags and of its section (those
-    it is nearest to), not of every story sharing tags with it: a bounded number of
-    pages renders again, whatever the archive's size. `shape` holds each article's
-    (section, tags, draft), newest first, so a larger index is an older article. Each
-    tag's candidates are the RELATED_WINDOW stories of it nearest to the article;
-    counting them tells how many tags each shares. No article is compared with every
-    other one.
-    """
-    members: dict[str, list[int]] = defaultdict(list)
-    by_section: dict[str, list[int]] = defaultdict(list)
-    for index, (section, tags, draft) in zip(_numbers(len(shape)), shape, strict=True):
-        if draft:
-            continue
-        by_section[section].append(index)
-        for slug in dict.fromkeys(urls.slugify(t) for t in tags):
-            if slug:
-                members[slug].append(index)
-    result = []
-    for index, (section, tags, _) in zip(_numbers(len(shape)), shape, strict=True):
-        slugs = [s for s in dict.fromkeys(urls.slugify(t) for t in tags) if s in members]
-        lists = [members[s] for s in slugs[:RELATED_TAGS]]
-        later = itertools.chain(heapq.merge(*(_after(found, index) for found in lists),
-                                            reverse=True), _after(by_section[section], index))
-        newer = _take(later, RELATED_NEWER, [])
-        ranked: list[int] = []
-        _pick([_before(found, index) for found in lists], _before(by_section[section], index),
-              ranked, index, RELATED_COUNT - len(newer))
-        if len(ranked) + len(newer) < RELATED_COUNT:
-            _take(later, RELATED_COUNT - len(ranked), newer)
-        result.append((*ranked, *newer))
-    return tuple(result)
-
-
-def _take(candidates: Iterator[int], count: int, taken: list[int]) -> list[int]:
-    """Add to `taken` the next candidates not in it, up to `count` in all."""
-    if len(taken) >= count:
-        return taken
-    for other in candidates:
-        if other not in taken:
-            taken.append(other)
-            if len(taken) >= count:
-                break
-    return taken
-
-
-def _pick(windows: list[list[int]], section: list[int], ranked: list[int], index: int,
-          count: int) -> None:
-    """Add to `ranked`, up to `count`: the earlier candidates sharing most tags, then the
-    nearest sharing one, then the nearest of the section (each window nearest first)."""
-    shared = Counter(itertools.chain.from_iterable(windows))
-    best = sorted((i for i, n in shared.items() if n > 1),
-                  key=lambda i: (-shared[i], abs(i - index)))
-    nearest = heapq.merge(*windows)
-    _take(itertools.chain(best, nearest, section), count, ranked)
-
-
-def _before(indexes: list[int], index: int) -> list[int]:
-    """The RELATED_WINDOW entries of a sorted list just after `index` (older stories)."""
-    start = bisect.bisect_right(indexes, index)
-    return indexes[start:start + RELATED_WINDOW]
-
-
-def _after(indexes: list[int], index: int) -> list[int]:
-    """The RELATED_WINDOW entries just before `index` (newer stories), nearest first."""
-    end = bisect.bisect_left(indexes, index)
-    return indexes[max(0, end - RELATED_WINDOW):end][::-1]
 
 
 Pair = tuple[int | None, int | None]

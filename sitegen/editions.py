@@ -22,6 +22,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sitegen import claims as file_claims
 from sitegen import collect, deps, edition_config, kinds, render, search, sitemaps, themes
@@ -88,9 +89,13 @@ def skip_clashes(articles: list[Article], config: Config, selection: collect.Sel
     return result
 
 
-def relate(editions: list[Edition]) -> tuple[list[Edition], Site]:
-    """Each edition's related articles and neighbours (within the edition)."""
-    related = [dataclasses.replace(e, site=collect.relate(e.site)) for e in editions]
+def relate(editions: list[Edition], last: Callable[[str], Any] = lambda _: None
+           ) -> tuple[list[Edition], Site]:
+    """Each edition's related articles and neighbours (within the edition). `last`: an
+    edition's name (`config.edition`) -> what an earlier build worked its related
+    articles out from (collect.relate)."""
+    related = [dataclasses.replace(e, site=collect.relate(e.site, last(e.config.edition)))
+               for e in editions]
     return related, whole(related)
 
 

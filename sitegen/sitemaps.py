@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
-from typing import overload
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, overload
 from urllib.parse import quote
 
 from markupsafe import escape
@@ -45,8 +45,8 @@ NEWS_SITEMAP = "/sitemap-news.xml"
 ROBOTS = "/robots.txt"
 
 
-def plan_sitemaps(pages: Sequence[View], site: Site, config: Config, views: Views,
-                  now: dt.datetime, max_urls: int = MAX_URLS,
+def plan_sitemaps(pages: Sequence[Mapping[str, Any]], site: Site, config: Config,
+                  views: Views, now: dt.datetime, max_urls: int = MAX_URLS,
                   max_bytes: int = MAX_BYTES) -> Iterator[Job]:
     """sitemap.xml (or an index and its parts) of `pages` (each page kind's `entry`s,
     sitegen/kinds/), the news sitemap, and robots.txt.
@@ -128,6 +128,14 @@ class Entries(Sequence[View]):
     def __len__(self) -> int:
         return len(self.rows)
 
+    def at_most(self, markup: int) -> int:
+        """No less than `split`'s estimate of these entries' bytes (`_at_most`): a `loc` is
+        at most 3 characters a byte of its URL (percent-encoded), a `lastmod` 32."""
+        root = len(self.root.encode())
+        alternates = sum(len(str(found)) for found in self.alternates.values())
+        return FILE_MARKUP + 6 * (3 * sum(root + len(path.encode()) + 32 for path, _ in self.rows)
+                                  + alternates) + markup * len(self.rows)
+
     @overload
     def __getitem__(self, index: int) -> View: ...
 
@@ -171,9 +179,11 @@ def news_urls(site: Site, config: Config, views: Views, now: dt.datetime) -> lis
             for a in news_window(site, now)]
 
 
-def split(entries: Sequence[View], markup: int, max_urls: int,
-          max_bytes: int) -> list[Sequence[View]]:
+def split(entries: Sequence[Mapping[str, Any]], markup: int, max_urls: int,
+          max_bytes: int) -> list[Sequence[Mapping[str, Any]]]:
     """Consecutive parts of at most `max_urls` entries and, estimated, `max_bytes` bytes."""
+    if len(entries) <= max_urls and _at_most(entries, markup) <= max_bytes:
+        return [entries]  # what the estimate below finds too, without escaping every value
     starts = [0]
     size = FILE_MARKUP
     for at, entry in enumerate(entries):
@@ -186,8 +196,17 @@ def split(entries: Sequence[View], markup: int, max_urls: int,
                                                       strict=True)]
 
 
-def _files(path: str, template: str, entries: Sequence[View], markup: int, max_urls: int,
-           max_bytes: int, views: Views) -> Iterator[Job]:
+def _at_most(entries: Sequence[Mapping[str, Any]], markup: int) -> int:
+    """No less than `split`'s estimate of the entries' bytes: escaping makes a character
+    at most 6 bytes (`&quot;`; UTF-8 at most 4)."""
+    if isinstance(entries, Entries):  # from its rows, without making each entry
+        return entries.at_most(markup)
+    return FILE_MARKUP + sum(markup + 6 * sum(len(str(v)) for v in entry.values() if v)
+                             for entry in entries)
+
+
+def _files(path: str, template: str, entries: Sequence[Mapping[str, Any]], markup: int,
+           max_urls: int, max_bytes: int, views: Views) -> Iterator[Job]:
     """One file, or an index of numbered parts; their templates get only the entries
     (not `site`), so a change elsewhere in the config does not re-render them."""
     parts = split(entries, markup, max_urls, max_bytes)

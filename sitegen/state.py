@@ -12,6 +12,11 @@ with a CRC-32 of its bytes:
 - `output`  (folder, file) -> [render key, the body references it showed]
 - `meta`    (folder, source) -> [read key, metadata digest, body reference]
 - `link`    (folder, file) -> what the link check knows of one page (check.py)
+- `bodies`  (bodies folder) -> when the last build that checked every stored body
+            its articles show began (sources.py: older bodies are known by ctime)
+- `related` (edition) -> the shape related stories were last worked out from, and
+            the answer (related.py: a publish works out only what it changes)
+- `search`  (folder) -> the search bundle key each shard folder of the output holds
 
 Records are read per query, never the whole file: a build asks for the
 articles it needs by read key, which hashes the source's bytes (not its time or

@@ -381,6 +381,35 @@ def test_the_state_is_read_a_batch_of_sources_at_a_time(
     assert "source" not in queried and queried.count("read") == 1
 
 
+def test_a_publish_plans_the_front_page_of_a_list_it_joins_and_keeps_its_numbered_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A numbered page of a list does not change when a story joins the list's front
+    page: kept with its recorded inputs, not worked out; once the front page hands a
+    page's worth to a new numbered page (the pager changes), they are worked out again."""
+    from sitegen.page_inputs import PageInputs
+    site = small_site(tmp_path, CONFIG.replace("items_per_page = 3", "items_per_page = 2"))
+    build_site(site)
+    asked: list[str] = []
+    unchanged = PageInputs.unchanged
+    monkeypatch.setattr(PageInputs, "unchanged", lambda self, output, *rest: (
+        asked.append(output), unchanged(self, output, *rest))[1])
+    for day, count in ((20, 8), (21, 9)):
+        asked.clear()
+        (site / f"content/ekonomi/baru-{day}.md").write_text(article(
+            f"Baru {day}", date=f"2026-11-{day} 09:00", tags=["t0"]))
+        report = build_site(site)
+        assert "index.html" in asked and "index.html" in report.planned
+        numbered = [f"page/{n}/index.html" for n in range(1, count // 2)]
+        assert all((site / "output" / page).is_file() for page in numbered)
+        if count == 8:  # 8 stories: a third numbered page, so each one's pager changed
+            assert set(numbered) <= set(asked)
+        else:  # 9: the same three numbered pages, kept
+            assert not set(numbered) & set(asked) and not set(numbered) & set(report.planned)
+        clean = build_site(site, use_cache=False, output=tmp_path / f"clean-{day}")
+        assert read_tree(site / "output") == read_tree(tmp_path / f"clean-{day}")
+        assert clean.pages == report.pages
+
+
 def test_a_publish_keeps_the_lists_it_does_not_join_without_working_out_their_pages(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sitegen.page_inputs import PageInputs

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from sitegen import bodies, sealed, themes
+from sitegen import bodies, sealed, sources, themes
 from sitegen.config import load_config
 from tests.conftest import REPO, article, build_site, make_image, make_site, read_tree
 
@@ -115,6 +115,36 @@ def test_a_swapped_body_is_not_published_and_the_article_is_converted_again(
     assert b"alert(1)" not in published and b"Harga cabai naik tajam." in published
     assert "<script>" not in stored.read_text("utf-8"), "the body was stored again"
     assert not build_site(site).warnings
+
+
+def test_a_publish_reads_no_stored_body_unchanged_since_the_last_check(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build that checked every stored body records when it began; a later build takes
+    a body whose change time (ctime, which moves on any write and cannot be set back) is
+    older as intact without reading it, and still reads and hashes one changed since."""
+    monkeypatch.setattr(sources, "RACY_NS", 0)  # these builds are milliseconds apart
+    site = make_site(tmp_path / "site", {
+        f"content/ekonomi/b{i}.md": article(f"Berita {i}", body=f"Isi berita {i}.")
+        for i in range(4)}, CONFIG)
+    build_site(site)
+    build_site(site)  # reads every stored body, and records when it began
+    checked: list[str] = []
+    original = bodies.intact
+    monkeypatch.setattr(bodies, "intact", lambda folder, ref: checked.append(ref)
+                        or original(folder, ref))
+    (site / "content/ekonomi/baru.md").write_text(article("Baru", body="Isi baru."), "utf-8")
+    report = build_site(site)
+    assert report.parsed == ["content/ekonomi/baru.md"]
+    new = {p.stem for p in _body_files(site) if b"Isi baru." in p.read_bytes()}
+    assert set(checked) <= new, "only the new story's body, as it was stored"
+    [stored] = [p for p in _body_files(site) if b"Isi berita 2." in p.read_bytes()]
+    stored.write_text("<p>Isi berita 2.</p><script>alert(1)</script>", "utf-8")
+    checked.clear()
+    report = build_site(site)
+    assert stored.stem in checked and report.parsed == ["content/ekonomi/b2.md"]
+    assert [(w.path, w.message) for w in report.warnings] == [
+        ("content/ekonomi/b2.md", bodies.CHANGED)]
+    assert b"alert(1)" not in b"".join(read_tree(site / "output").values())
 
 
 def test_a_body_changed_after_the_read_stage_is_never_rendered(tmp_path: Path) -> None:

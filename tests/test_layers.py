@@ -26,7 +26,7 @@ LAYERS: dict[str, int] = {
     "front_matter": 2.6, "source_pictures": 2.6,
     "readers": 3, "themes": 3, "feed_notes": 3, "bodies": 3.5,
     "static_safety": 3.5, "portable_names": 1,
-    "collect": 4, "views": 4, "links": 4, "search_shards": 4,
+    "related": 3.9, "collect": 4, "views": 4, "links": 4, "search_shards": 4,
     "feeds": 5, "sitemaps": 5, "search": 5, "deps": 6.2, "hostfiles": 5, "listing": 5,
     "tree_files": 5.5, "hosts_gitlab": 5.8, "hosts_publish": 5.8,
     "hosts_shards": 5.8, "cms_app": 5.8, "link_index": 5.9, "pinning": 6,

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import BuildReport
-from sitegen.collect import RELATED_COUNT
+from sitegen.related import RELATED_COUNT
 from tests.conftest import NOW, article, build_site, make_site
 
 SECTIONS = ("ekonomi", "nasional", "olahraga", "teknologi", "budaya", "dunia", "sains", "opini")

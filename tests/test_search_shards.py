@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from sitegen import write
 from sitegen.errors import SitegenError
 from sitegen.search_shards import ALL, indexed_digest, plan
 from tests.conftest import BASIC_CONFIG, article, build_site, make_site, read_tree
@@ -144,18 +145,40 @@ def test_a_body_edit_indexes_only_its_shard_and_equals_a_clean_build(tmp_path: P
     assert len(clean.search_indexed) == len(manifest(tmp_path / "clean")) + 1
 
 
-def test_a_new_article_reindexes_only_its_shard(tmp_path: Path) -> None:
+def _shard_folder(relative: str) -> str:
+    """The folder of the search shard an output file of the index belongs to."""
+    parts = relative.split("/")
+    return "/".join(parts[:3]) if parts[1] == "shards" else "pagefind"
+
+
+def test_a_new_article_reindexes_only_its_shard(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """...and the output keeps the other shards' files as the last build put them there,
+    comparing none (the build state records which bundle each shard folder holds); one
+    gone from the output is put back."""
     site = make_site(tmp_path / "site", archive(14), SHARDED)
     build_site(site)
+    first = plan([f"ekonomi/berita-{i:02d}/index.html" for i in range(14)], 4)
+    pages = [f"ekonomi/berita-{i:02d}/index.html" for i in range(14)] + ["ekonomi/baru/index.html"]
+    [joined] = [name for name, members in plan(pages, 4).items()
+                if "ekonomi/baru/index.html" in members]
+    [other] = [name for name in first if name not in (joined, next(iter(first)))][:1]
+    gone = site / "output/pagefind/shards" / other / "pagefind-entry.json"
+    gone.unlink()
+    copied: list[str] = []
+    original = write.Staging.copy
+    monkeypatch.setattr(write.Staging, "copy", lambda self, relative, source: copied.append(
+        relative) or original(self, relative, source))
     (site / "content/ekonomi/baru.md").write_text(article(
         "Berita terbaru", date="2026-11-27 09:00", body="Isi baru."), encoding="utf-8")
     report = build_site(site)
     # An older article's page changed (its "next" link), but not what is indexed of it.
     assert any(p.startswith("ekonomi/berita-") for p in report.written)
-    [shard] = report.search_indexed
-    assert "ekonomi/baru/index.html" in plan(
-        [f"ekonomi/berita-{i:02d}/index.html" for i in range(14)] + ["ekonomi/baru/index.html"],
-        4)[shard]
+    assert report.search_indexed == [joined]
+    joined_folder = "pagefind" if joined == next(iter(first)) else f"pagefind/shards/{joined}"
+    assert {_shard_folder(c) for c in copied if c.startswith("pagefind/")} == {
+        joined_folder, f"pagefind/shards/{other}"}
+    assert gone.is_file()
     build_site(site, use_cache=False, output=tmp_path / "clean")
     assert read_tree(site / "output") == read_tree(tmp_path / "clean")
 

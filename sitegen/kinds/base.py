@@ -17,7 +17,7 @@ Planning, the sitemap and the URL claims all come from the registry in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,7 +72,7 @@ class Planner:
     """False when `want` picks a few pages; kinds that show no body then plan nothing."""
     inputs: PageInputs = field(default_factory=PageInputs)
     """Records what each page is planned from; says which pages keep their last file."""
-    sitemap_entries: Callable[[], Sequence[View]] = field(default=lambda: [])
+    sitemap_entries: Callable[[], Sequence[Mapping[str, Any]]] = field(default=lambda: [])
     """Every kind's sitemap entries, for the kind that writes sitemap.xml."""
     whole: Site | None = None
     """Every edition's articles and pages, for the files the site has once (host files)."""

@@ -124,11 +124,15 @@ def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: 
     views, link, inputs = planner.views, planner.link, planner.inputs
     templates = (f"{kind}.html", "list.html")
     articles = planner.site.articles
-    if _kept_whole(planner, (kind, templates, term, title, path, description, ordered, front,
-                             planner.per_page), indexes, cuts, owner):
+    shown_all = inputs.articles(articles[i].source for i in indexes) \
+        if inputs.site and planner.everything else None
+    what = (kind, templates, term, title, path, description, ordered, front, planner.per_page)
+    if shown_all is not None and _kept_whole(planner, what, shown_all, cuts, owner):
         return
+    numbered_kept = shown_all is not None and not ordered and _numbered_kept(
+        planner, what, shown_all, cuts, owner)
     for at, cut in enumerate(cuts):
-        if not planner.wants(cut.path):
+        if not planner.wants(cut.path) or (at and numbered_kept):
             continue
         first = at == 0
         shown = term if first or term is None else {**term, "count": None}
@@ -160,7 +164,7 @@ LIST_KEY = "\0list "
 """With a list's path: the key its digest is kept under among the pages' inputs."""
 
 
-def _kept_whole(planner: Planner, what: tuple[Any, ...], indexes: tuple[int, ...],
+def _kept_whole(planner: Planner, what: tuple[Any, ...], shown: list[Any],
                 cuts: list[Cut], owner: str) -> bool:
     """Whether a whole list is made of what it was made of last time, so that each of its
     pages is (their inputs are a function of `what`, the site key and the metadata
@@ -168,17 +172,47 @@ def _kept_whole(planner: Planner, what: tuple[Any, ...], indexes: tuple[int, ...
     page's own inputs are worked out. A publish leaves most lists of a large archive
     so (a tag's, an author's, a day's), and they are most of its pages."""
     inputs, path = planner.inputs, what[4]
-    if not inputs.site or not planner.everything:
-        return False
-    shown = inputs.articles(planner.site.articles[i].source for i in indexes)
     digest = hashlib.sha256(f"{inputs.site}\0{what!r}\0{shown!r}".encode()).hexdigest()
     inputs.found[LIST_KEY + path] = digest
     if not inputs.keep or inputs.previous.get(LIST_KEY + path) != digest:
         return False
     outputs = [urls.output_file(cut.path) for cut in cuts]
     if not what[6]:  # newest first: the redirects of the old numbering too
-        outputs += [urls.output_file(old) for old in retired(path, len(indexes),
+        outputs += [urls.output_file(old) for old in retired(path, len(shown),
                                                              planner.per_page)]
+    if not _keep(inputs, outputs, owner):
+        return False
+    if (numbered := inputs.previous.get(NUMBERED_KEY + path)) is not None:
+        inputs.found[NUMBERED_KEY + path] = numbered  # the same list: the same pages
+    return True
+
+
+NUMBERED_KEY = "\0numbered "
+"""With a list's path: the key the digest of its numbered pages is kept under."""
+
+
+def _numbered_kept(planner: Planner, what: tuple[Any, ...], shown: list[Any],
+                   cuts: list[Cut], owner: str) -> bool:
+    """Whether a newest-first list's numbered pages are made of what they were made of
+    last time, so that each keeps its file and only the front page is planned: a story
+    published into the list changes its front page alone (the home page's 1,000 pages at
+    10,000 stories). A numbered page's inputs are a function of what the list is, less
+    what only its front page shows (the front extras' values, the term's count), of how
+    many pages it has (the pager), and of its own stories with their metadata digests."""
+    inputs, path = planner.inputs, what[4]
+    kind, templates, term, title, _, description, _, front, per_page = what
+    numbered = (kind, templates, term if term is None else {**term, "count": None}, title,
+                path, description, sorted(front), per_page, len(cuts))
+    older = shown[len(cuts[0].indexes):]
+    digest = hashlib.sha256(f"{inputs.site}\0{numbered!r}\0{older!r}".encode()).hexdigest()
+    inputs.found[NUMBERED_KEY + path] = digest
+    if len(cuts) < 2 or not inputs.keep or inputs.previous.get(NUMBERED_KEY + path) != digest:
+        return False
+    return _keep(inputs, [urls.output_file(cut.path) for cut in cuts[1:]], owner)
+
+
+def _keep(inputs: Any, outputs: list[str], owner: str) -> bool:
+    """Keep these pages' files and inputs as the last build left them, if all are there."""
     if not all(o in inputs.previous and o in inputs.renders and inputs.present(o)
                for o in outputs):
         return False
