@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -88,8 +88,9 @@ def build_index(staging: Output, config: Config, site: Site, renders: dict[str, 
     # An edition on a domain of its own: its pages' URLs there lack its folder.
     strip = config.home_path.lstrip("/") if config.own_domain else ""
     indexed: list[str] = []
-    with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=staging.dir.parent) as work:
-        locations, keys = [], {}
+    with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=staging.dir.parent) as work, \
+            _Indexer(command, staging, Path(work), strip, jobs) as indexer:
+        locations, keys, bundles = [], {}, {}
         for number, (name, members) in enumerate(shards.items()):
             if number:
                 locations.append(f"{SHARDS_DIR}/{name}/")
@@ -98,12 +99,9 @@ def build_index(staging: Output, config: Config, site: Site, renders: dict[str, 
             digests = {output: state.page_digest(output, renders.get(output, ""), staging)
                        for output in members}
             keys[name] = search_shards.shard_digest(state.context, digests)
-        bundles = {name: state.bundle(name, key) for name, key in keys.items()}
-        # The shards to index, several Pagefind processes at a time: each is small and
-        # mostly single-threaded, so one at a time leaves the other cores idle.
-        fresh = _index_all(command, staging, {name: members for name, members in shards.items()
-                                              if name in keys and bundles[name] is None},
-                           Path(work), strip, jobs)
+            bundles[name] = state.bundle(name, keys[name])
+            if bundles[name] is None:  # indexed while the next shards' pages are digested
+                indexer.start(name, members)
         for number, name in enumerate(shards):
             if name not in keys:
                 continue
@@ -113,7 +111,7 @@ def build_index(staging: Output, config: Config, site: Site, renders: dict[str, 
             # with no system call each (a publish keeps 63 of 64 shards, 11,000 files).
             kept = bundle is not None and placed is not None and placed.get(location) == keys[name]
             if bundle is None:
-                bundle = state.keep_bundle(name, keys[name], fresh[name])
+                bundle = state.keep_bundle(name, keys[name], indexer.result(name))
                 indexed.append(name)
             if progress:
                 progress("search", number + 1, len(shards))
@@ -161,20 +159,32 @@ def bundle_marker(shards: dict[str, list[str]], name: str, bundle_dir: str = BUN
         f"{bundle_dir}/{SHARDS_DIR}/{name}/pagefind-entry.json"
 
 
-def _index_all(command: list[str], staging: Output, shards: dict[str, list[str]], work: Path,
-               strip: str, jobs: int) -> dict[str, Path]:
-    """Each shard's fresh bundle, indexed `jobs` at a time (threads, each waiting on its
-    Pagefind process); the first failure is raised once the running ones are done."""
-    if jobs <= 1 or len(shards) <= 1:
-        return {name: _index_shard(command, staging, members, work / name, strip)
-                for name, members in shards.items()}
-    pool = ThreadPoolExecutor(jobs)
-    try:
-        running = {name: pool.submit(_index_shard, command, staging, members, work / name, strip)
-                   for name, members in shards.items()}
-        return {name: future.result() for name, future in running.items()}
-    finally:  # after a failure, the shards not started are not started
-        pool.shutdown(wait=True, cancel_futures=True)
+class _Indexer:
+    """Pagefind over the shards to index, `jobs` processes at a time (threads, each waiting
+    on its process): each run is small and mostly single-threaded, so one at a time left
+    the other cores idle, and the build digests the next shards' pages and keeps the
+    finished ones meanwhile. Leaving it waits for the running ones and starts no other
+    (after a failure)."""
+
+    def __init__(self, command: list[str], staging: Output, work: Path, strip: str,
+                 jobs: int) -> None:
+        self.command, self.staging, self.work, self.strip = command, staging, work, strip
+        self.pool = ThreadPoolExecutor(max(1, jobs), thread_name_prefix="pagefind")
+        self.running: dict[str, Future[Path]] = {}
+
+    def __enter__(self) -> _Indexer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def start(self, name: str, members: list[str]) -> None:
+        self.running[name] = self.pool.submit(_index_shard, self.command, self.staging,
+                                              members, self.work / name, self.strip)
+
+    def result(self, name: str) -> Path:
+        """The shard's fresh bundle (or its failure, raised)."""
+        return self.running.pop(name).result()
 
 
 def _index_shard(command: list[str], staging: Output, members: list[str], work: Path,

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import random
 import re
+import time
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.runtime
@@ -67,7 +69,8 @@ def test_templates_render_as_stock_jinja_renders_them(
 def test_search_shards_are_indexed_side_by_side_into_the_same_bytes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With two jobs, two Pagefind processes index shards at once (each is small and mostly
-    single-threaded); the index is the one a single process writes, byte for byte."""
+    single-threaded), starting while the next shards' pages are digested; the index is the
+    one a single process writes, byte for byte."""
     log = tmp_path / "runs.log"
     wrapper = tmp_path / "pagefind"
     wrapper.write_text(f'#!/bin/sh\necho "$$ start $(date +%s%N)" >> {log}\nsleep 0.2\n'
@@ -75,8 +78,18 @@ def test_search_shards_are_indexed_side_by_side_into_the_same_bytes(
                        f'echo "$$ end $(date +%s%N)" >> {log}\nexit $status\n')
     wrapper.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
+    digested: list[int] = []
+    page_digest = search._State.page_digest
+
+    def slow_digest(self: search._State, *args: Any) -> str:
+        time.sleep(0.01)
+        digested.append(time.time_ns())
+        return page_digest(self, *args)
+
+    monkeypatch.setattr(search._State, "page_digest", slow_digest)
     site = make_site(tmp_path / "site", archive(10), SHARDED)
     two = build_site(site, jobs=2, use_cache=False, output=tmp_path / "two")
+    monkeypatch.setattr(search._State, "page_digest", page_digest)
     events = sorted((int(when), kind) for _, kind, when in
                     (line.split() for line in log.read_text().splitlines()))
     running, most = 0, 0
@@ -84,6 +97,8 @@ def test_search_shards_are_indexed_side_by_side_into_the_same_bytes(
         running += 1 if kind == "start" else -1
         most = max(most, running)
     assert len(two.search_indexed) >= 3 and most == 2
+    # The first shard is indexed while the last ones' pages are still being digested.
+    assert events[0][0] < digested[-1]
     log.unlink()
     one = build_site(site, jobs=1, use_cache=False, output=tmp_path / "one")
     assert len(log.read_text().splitlines()) == 2 * len(one.search_indexed)
