@@ -128,7 +128,7 @@ RACY_NS = 2_000_000_000
 
 def _checked_before(store: cache.BuildCache, folder: Path) -> int | None:
     """The time before which a stored body, unchanged since, is known to be intact (None:
-    no build is known to have checked them).
+    no build is known to have checked them, or the last one to begin did not finish).
 
     A file's change time (ctime) moves on every write, rename over it, new link or `touch`,
     and no one but the kernel can set it back: a body whose ctime is older than the start of
@@ -138,7 +138,13 @@ def _checked_before(store: cache.BuildCache, folder: Path) -> int | None:
     restored elsewhere (new ctimes), is read and hashed as before."""
     kind, name = CHECKED
     known = store.state.get(kind, folder.name, name)
-    return known - RACY_NS if isinstance(known, int) else None
+    if known:
+        # Until this build has finished, none is: a build that fails (a body found changed
+        # when a page was rendered, say) leaves the next one to read and check every body.
+        store.state.write_now(kind, folder.name, name, 0)
+        store.state.flush()
+    # A time still to come (another machine's clock, a damaged record) vouches for nothing.
+    return known - RACY_NS if isinstance(known, int) and 0 < known <= time.time_ns() else None
 
 
 def _intact(folder: Path, ref: str, checked: dict[str, object] | None,

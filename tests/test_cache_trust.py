@@ -147,6 +147,32 @@ def test_a_publish_reads_no_stored_body_unchanged_since_the_last_check(
     assert b"alert(1)" not in b"".join(read_tree(site / "output").values())
 
 
+def test_after_a_build_that_did_not_finish_every_stored_body_is_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record of the last full check is gone while a build runs: one that stops (here
+    --strict on a warning, after the read stage) leaves the next build to check them all."""
+    from sitegen.errors import SitegenError
+    monkeypatch.setattr(sources, "RACY_NS", 0)
+    site = make_site(tmp_path / "site", {
+        f"content/ekonomi/b{i}.md": article(f"Berita {i}", body=f"Isi berita {i}.")
+        for i in range(3)}, CONFIG)
+    build_site(site)
+    build_site(site)
+    (site / "content/ekonomi/lain.md").write_text(article(
+        "Lain", see_also=["ekonomi/tidak-ada.md"]), "utf-8")  # a warning
+    with pytest.raises(SitegenError):
+        build_site(site, strict=True)
+    checked: list[str] = []
+    original = bodies.intact
+    monkeypatch.setattr(bodies, "intact", lambda folder, ref: checked.append(ref)
+                        or original(folder, ref))
+    build_site(site)
+    assert {p.stem for p in _body_files(site)} <= set(checked)
+    checked.clear()
+    build_site(site)
+    assert checked == [], "that build checked them all"
+
+
 def test_a_body_changed_after_the_read_stage_is_never_rendered(tmp_path: Path) -> None:
     folder = tmp_path / "bodies"
     ref = bodies.save(folder, "<p>Isi</p>")
