@@ -284,6 +284,15 @@ class _State:
             return fresh
         kept = self.folder / name
         (kept / _KEY_FILE).unlink(missing_ok=True)
+        if not kept.exists():  # a shard's first bundle (a cold build): moved whole
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(fresh, kept)
+            except OSError:
+                pass  # (the cache on another file system) file by file below
+            else:
+                (kept / _KEY_FILE).write_text(key, encoding="utf-8")
+                return kept
         new = {p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file()}
         if kept.is_dir():
             for path in sorted(kept.rglob("*"), reverse=True):
