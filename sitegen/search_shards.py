@@ -57,8 +57,12 @@ def _name(prefix: int, bits: int) -> str:
 
 # --- what Pagefind reads of a page --------------------------------------------------
 
-_BODY = re.compile(rb"<([a-zA-Z][\w-]*)\b[^>]*\bdata-pagefind-body\b[^>]*>")
-_ATTRIBUTE_TAG = re.compile(rb"<[a-zA-Z][^>]*\bdata-pagefind-[^>]*>")
+# Each lookahead says what a match needs anyway (the attribute before the tag's end), so
+# the patterns find what they found without it; a tag without it fails in a tight scan,
+# which made a page's digest three times cheaper (every page is digested on a cold build).
+_BODY = re.compile(rb"<(?=[^>]*data-pagefind-body)([a-zA-Z][\w-]*)\b[^>]*\bdata-pagefind-body\b"
+                   rb"[^>]*>")
+_ATTRIBUTE_TAG = re.compile(rb"<(?=[^>]*data-pagefind-)[a-zA-Z][^>]*\bdata-pagefind-[^>]*>")
 _HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
 _FIRST_H1 = re.compile(rb"<h1\b.*?</h1>", re.IGNORECASE | re.DOTALL)
 _FIRST_IMG = re.compile(rb"<img\b[^>]*>", re.IGNORECASE)

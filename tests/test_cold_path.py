@@ -15,7 +15,7 @@ import markupsafe
 import pytest
 from markupsafe import Markup
 
-from sitegen import check, search, themes
+from sitegen import check, search, search_shards, themes
 from sitegen.config import load_config
 from tests.conftest import article, build_site, make_site, read_tree
 from tests.test_search_shards import SHARDED, archive
@@ -132,3 +132,26 @@ def test_the_link_checks_id_scan_finds_what_it_found_before() -> None:
         assert [m.span() + m.groups() for m in check._ID.finditer(text)] == \
             [m.span() + m.groups() for m in _ID_BEFORE.finditer(text)], text
     assert check.extract(texts[-1].encode())[1] == ["2", "a", "e"]
+
+
+# The search digest's patterns before their lookaheads: what they must still find.
+_BODY_BEFORE = re.compile(rb"<([a-zA-Z][\w-]*)\b[^>]*\bdata-pagefind-body\b[^>]*>")
+_ATTRIBUTE_TAG_BEFORE = re.compile(rb"<[a-zA-Z][^>]*\bdata-pagefind-[^>]*>")
+
+
+def test_the_search_digests_scan_finds_what_it_found_before() -> None:
+    """The lookaheads reject tags without a `data-pagefind-` attribute early; on random
+    runs of the characters that matter they find the same tags at the same places."""
+    pieces = [b"<", b">", b"a", b" ", b"\n", b"data-pagefind-body", b"data-pagefind-", b"=",
+              b'"', b"-", b"x", b"<div ", b"data-pagefind-bodyx", b"_", b"<meta "]
+    rng = random.Random(7)
+    texts = [b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+             for _ in range(20_000)]
+    texts.append(b'<html lang="id"><meta data-pagefind-meta="date[content]" content="1">'
+                 b'<article class="story" data-pagefind-body><h1>J</h1></article>')
+    for text in texts:
+        for new, old in ((search_shards._BODY, _BODY_BEFORE),
+                         (search_shards._ATTRIBUTE_TAG, _ATTRIBUTE_TAG_BEFORE)):
+            assert [m.span() + m.groups() for m in new.finditer(text)] == \
+                [m.span() + m.groups() for m in old.finditer(text)], text
+    assert len(list(search_shards._ATTRIBUTE_TAG.finditer(texts[-1]))) == 2
