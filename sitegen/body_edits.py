@@ -130,6 +130,9 @@ BODY_KINDS = frozenset({"article", "page", "feeds"})
 """The page kinds whose pages show bodies in the default theme: planned first, and the
 other kinds (each walks its lists even when it plans none of their pages) only if
 some page showing an edited body was not among theirs."""
+# The render key of a page written early: no key is negative, so the build after it
+# renders the page again (and writes it only if its bytes differ).
+UNKNOWN = -1
 
 
 def _plan(last: LastBuild, edited: list[Article],
@@ -182,8 +185,8 @@ def _record(state: BuildState, last: LastBuild, edited: list[Article],
         shown = [swapped.get(ref, ref) for ref in last.known.shows.get(page, [])]
         last.known.shows[page] = shown
         if folder is not None:
-            folder.renders[page], folder.shows[page] = "", shown
-        state.write_now("output", key, page, ["", shown])
+            folder.renders[page], folder.shows[page] = UNKNOWN, shown
+        state.write_now("output", key, page, [UNKNOWN, shown])
     if folder is not None and folder.static is not None:  # as cache.BuildCache.finish puts it
         folder.site_key = ""
         state.write_now("folder", key, "facts", [

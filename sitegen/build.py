@@ -423,7 +423,7 @@ def _decide(run: _Run, sources: Sources, site: Site, static: dict[str, Path], vi
 
 
 def _render(run: _Run, site: Site, views: Views, site_view: View, decision: deps.Decision,
-            staging: write.Staging, workers: Workers, static: dict[str, Path]) -> dict[str, str]:
+            staging: write.Staging, workers: Workers, static: dict[str, Path]) -> dict[str, int]:
     """Plan the pages (lazily: a large archive's contexts are never all held at once),
     render those whose key changed, and check that no two claim one file."""
     config, store, report = run.config, run.store, run.report
@@ -483,7 +483,7 @@ def _merged_pages(run: _Run, staging: write.Staging) -> None:
             staging.copy(relative, source)
 
 
-def _manifest(run: _Run, site: Site, sources: Sources, renders: dict[str, str],
+def _manifest(run: _Run, site: Site, sources: Sources, renders: dict[str, int],
               staging: write.Staging, held: Path) -> None:
     """A shard: its manifest, which lists its pages and search shards too."""
     if run.options.shard:
@@ -493,7 +493,7 @@ def _manifest(run: _Run, site: Site, sources: Sources, renders: dict[str, str],
                               site, sources.keys, made, held)
 
 
-def _search(run: _Run, site: Site, renders: dict[str, str], staging: write.Staging) -> None:
+def _search(run: _Run, site: Site, renders: dict[str, int], staging: write.Staging) -> None:
     """The search index: a shard indexes the search shards that hold only its pages, the
     merge the others, and lists them all; each edition has its own index."""
     if run.config.build.search:
@@ -549,7 +549,7 @@ def _check_links(run: _Run, files: Mapping[str, str], site: Site, md_links: MdLi
     return problems
 
 
-def _remember(run: _Run, sources: Sources, renders: dict[str, str], staging: write.Staging,
+def _remember(run: _Run, sources: Sources, renders: dict[str, int], staging: write.Staging,
               checked: list[Problem], known: deps.State, decision: deps.Decision) -> None:
     """The new output is in place: what this build learned goes into the state, in one
     transaction."""

@@ -42,10 +42,10 @@ from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article, Image
 from sitegen.newsroom import LiveEntry, Note
-from sitegen.sealed import short_key
+from sitegen.sealed import short_key, short_name
 from sitegen.state import BuildState, Folder
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 # A file modified this close to when it was hashed may change again without its
 # time changing (coarse file system clocks), so its stamp is not trusted ("racy git").
 _RACY_NS = 2_000_000_000
@@ -75,7 +75,7 @@ def read_context(config: Config, static_stamp: str) -> str:
 def read_key(source: bytes, relative: str, context: str) -> str:
     digest = hashlib.sha256(f"{context}\0{relative}\0".encode())
     digest.update(source)
-    return short_key(digest)
+    return short_name(digest)
 
 
 def site_key(*parts: str) -> str:
@@ -98,7 +98,7 @@ def digest(value: Any) -> str:
 
 
 def render_key(theme_stamp: str, templates: tuple[str, ...], context: dict[str, Any],
-               site_digest: str) -> str:
+               site_digest: str) -> int:
     """The key of one page; `site_digest` stands for the `site` view all pages share."""
     rest = {k: v for k, v in context.items() if k != "site"}
     shared = site_digest if "site" in context else ""
@@ -164,8 +164,8 @@ class BuildCache:
         site, checked, static, meta_key = facts
         renders, shows = {}, {}
         for name, value in self.state.items("output", self.key):
-            if isinstance(value, list) and len(value) == 2:
-                renders[name], shows[name] = str(value[0]), list(value[1])
+            if isinstance(value, list) and len(value) == 2 and isinstance(value[0], int):
+                renders[name], shows[name] = value[0], list(value[1])
         return Folder(str(site), [Problem(*p) for p in checked] if checked is not None else None,
                       renders, shows, set(static), str(meta_key))
 
@@ -212,7 +212,7 @@ class BuildCache:
         self.state.write_now("read", "", key, [_article_to_plain(article),
                                                [list(dataclasses.astuple(p)) for p in problems]])
 
-    def unchanged_render(self, output: str, key: str) -> bool:
+    def unchanged_render(self, output: str, key: int) -> bool:
         return self.renders.get(output) == key
 
     def forget_renders(self) -> None:
@@ -232,7 +232,7 @@ class BuildCache:
         return all(os.path.isfile(f"{self.folder}/{name}")
                    for name in itertools.chain(self.renders, self.static))
 
-    def finish(self, sources: dict[str, str], renders: dict[str, str], static: set[str],
+    def finish(self, sources: dict[str, str], renders: dict[str, int], static: set[str],
                site: str, checked: list[Problem], meta_key: str,
                shows: dict[str, list[str]]) -> None:
         """Put what this build learned into the state (`sources`: each source's read key;

@@ -43,8 +43,8 @@ _BODY_FIELDS = ("body_html", "body_ref", "word_count", "reading_time", "toc_html
 @dataclass
 class State:
     meta_key: str = ""
-    metas: dict[str, list[str]] = field(default_factory=dict)
-    """Source -> [read key, digest of its metadata]."""
+    metas: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Source -> (read key, digest of its metadata)."""
     refs: dict[str, str] = field(default_factory=dict)
     """Source -> its body's reference."""
     shows: dict[str, list[str]] = field(default_factory=dict)
@@ -60,8 +60,8 @@ def load(store: BuildCache) -> State:
     if remembered is None:
         metas, refs = {}, {}
         for source, value in store.state.items("meta", store.key):
-            if isinstance(value, list) and len(value) == 3:
-                metas[source] = [str(value[0]), str(value[1])]
+            if isinstance(value, list) and len(value) == 3 and isinstance(value[1], int):
+                metas[source] = (str(value[0]), value[1])
                 if value[2]:
                     refs[source] = str(value[2])
     else:
@@ -72,7 +72,7 @@ def load(store: BuildCache) -> State:
 def save(store: BuildCache, previous: State, state: State) -> None:
     """Put the sources' records that changed (the folder's facts carry the rest)."""
     for source, (key, digest) in state.metas.items():
-        if previous.metas.get(source) != [key, digest] or \
+        if previous.metas.get(source) != (key, digest) or \
                 previous.refs.get(source) != state.refs.get(source):
             store.state.put("meta", store.key, source, [key, digest, state.refs.get(source, "")])
     stale = set(previous.metas) if previous.meta_key else store.state.names("meta", store.key)
@@ -81,7 +81,7 @@ def save(store: BuildCache, previous: State, state: State) -> None:
 
 
 def metas(articles: Iterable[Article], keys: dict[str, str],
-          previous: State) -> dict[str, list[str]]:
+          previous: State) -> dict[str, tuple[str, int]]:
     """Each source's metadata digest; a source whose read key is unchanged keeps its own."""
     found = {}
     for article in articles:
@@ -92,11 +92,11 @@ def metas(articles: Iterable[Article], keys: dict[str, str],
             continue
         plain = {f.name: getattr(article, f.name) for f in dataclasses.fields(article)
                  if f.name not in _BODY_FIELDS}
-        found[article.source] = [key, short_key(hashlib.sha256(repr(plain).encode()))]
+        found[article.source] = (key, short_key(hashlib.sha256(repr(plain).encode())))
     return found
 
 
-def meta_key(site_parts: str, found: dict[str, list[str]]) -> str:
+def meta_key(site_parts: str, found: dict[str, tuple[str, int]]) -> str:
     digest = hashlib.sha256(site_parts.encode())
     for source in sorted(found):
         digest.update(f"\0{source}\0{found[source][1]}".encode())
@@ -134,7 +134,7 @@ class Decision:
 
 
 def decide(previous: State, articles: Iterable[Article], keys: dict[str, str],
-           renders: dict[str, str], output: Path, site_parts: str) -> Decision:
+           renders: dict[str, int], output: Path, site_parts: str) -> Decision:
     """Whether only bodies changed since the last build into `output`, and if so which
     pages show them; the state to keep for the next build either way. `renders` are the
     last build's files; each one not planned again must still be in the output."""
@@ -165,12 +165,13 @@ def site_inputs(parts: list[str], site_view: View, views: Views) -> str:
                           ).hexdigest()
 
 
-def card_digests(views: Views, metas: dict[str, list[str]]) -> Callable[[str], str | None]:
+def card_digests(views: Views, metas: dict[str, tuple[str, int]]
+                 ) -> Callable[[str], int | None]:
     """Source -> what decides its card: its metadata digest and the views of its terms."""
     articles = {a.source: a for a in views.site.articles}
-    found: dict[str, str | None] = {}
+    found: dict[str, int | None] = {}
 
-    def digest(source: str) -> str | None:
+    def digest(source: str) -> int | None:
         if source not in found:
             # One digest an article for the planning: each is asked for by about 20
             # pages (its own, its lists', its neighbours'), kind after kind, so a memo
@@ -184,7 +185,7 @@ def card_digests(views: Views, metas: dict[str, list[str]]) -> Callable[[str], s
     return digest
 
 
-def load_inputs(store: BuildCache) -> dict[str, str]:
+def load_inputs(store: BuildCache) -> dict[str, int]:
     """Each page's inputs digest from the last build into the store's folder, when its
     facts are known (else none: every page is planned)."""
     if store.previous.static is None:
@@ -193,10 +194,10 @@ def load_inputs(store: BuildCache) -> dict[str, str]:
     if remembered is not None:
         return dict(remembered)
     return {name: value for name, value in store.state.items("inputs", store.key)
-            if isinstance(value, str)}
+            if isinstance(value, int)}
 
 
-def save_inputs(store: BuildCache, previous: dict[str, str], found: dict[str, str]) -> None:
+def save_inputs(store: BuildCache, previous: dict[str, int], found: dict[str, int]) -> None:
     """Put the pages' inputs that changed; drop those of pages that are gone."""
     for output, digest in found.items():
         if previous.get(output) != digest:

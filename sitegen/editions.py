@@ -30,6 +30,7 @@ from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article, Job, Site
 from sitegen.page_inputs import PageInputs
+from sitegen.sealed import short_key
 from sitegen.translations import Translations
 from sitegen.views import View, Views
 
@@ -43,7 +44,7 @@ class Edition:
     views: Views | None = None
     site_view: View = field(default_factory=dict)
     inputs: PageInputs | None = None
-    digest: str = ""
+    digest: int = 0
     """What all of the edition's pages are made of (`page_inputs`): the same as in the
     last build, its files are kept and none of its pages planned."""
 
@@ -135,7 +136,7 @@ def views(editions: list[Edition], chain: tuple[themes.Theme, ...], make: Callab
 
 
 def page_inputs(editions: list[Edition], first: PageInputs, parts: list[str],
-                metas: dict[str, list[str]], now: dt.datetime, site: Site) -> None:
+                metas: dict[str, tuple[str, int]], now: dt.datetime, site: Site) -> None:
     """Each edition's recorder of the pages' inputs: its own site key (its site view),
     sharing one record of what was found and kept; and, with several editions, the
     digest of everything each edition's pages are made of."""
@@ -155,14 +156,14 @@ def page_inputs(editions: list[Edition], first: PageInputs, parts: list[str],
     for edition in editions:
         assert edition.inputs is not None and edition.views is not None
         views, published = edition.views, (*edition.site.articles, *edition.site.pages)
-        edition.digest = hashlib.sha256(repr((
+        edition.digest = short_key(hashlib.sha256(repr((
             # Each source's metadata digest and its body's (content-addressed) reference:
             # not its read key, which a file written just before a build may change.
-            edition.inputs.site, [(a.source, (metas.get(a.source) or ["", ""])[1],
+            edition.inputs.site, [(a.source, (metas.get(a.source) or ("", 0))[1],
                                    a.body_ref or a.body_html) for a in published],
             [a.source for a in sitemaps.news_window(edition.site, now)],
             [views.alternates(a.path) for a in published],
-            "" if edition.config.edition else shared)).encode()).hexdigest()
+            "" if edition.config.edition else shared)).encode()))
 
 
 _EDITION = "\0edition "

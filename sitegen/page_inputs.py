@@ -25,14 +25,14 @@ from typing import Any
 
 from sitegen.sealed import short_key
 
-Digests = Callable[[str], str | None]
+Digests = Callable[[str], int | None]
 """Source -> its metadata digest this build (None: not known, so never kept)."""
 
 
 class PageInputs:
     """The inputs of the pages planned in one build, and which pages were kept."""
 
-    def __init__(self, site: str = "", previous: dict[str, str] | None = None,
+    def __init__(self, site: str = "", previous: dict[str, int] | None = None,
                  digests: Digests | None = None, output: str = "",
                  renders: Collection[str] = (), keep: bool = False, carry: bool = False) -> None:
         self.site = site
@@ -42,7 +42,7 @@ class PageInputs:
         self.renders = renders  # a set of its names would be one more entry a page
         self.keep = keep and bool(site) and bool(self.previous)
         """False when only recording (a body edit plans by its own rule; no known folder)."""
-        self.found: dict[str, str] = dict(self.previous) if carry else {}
+        self.found: dict[str, int] = dict(self.previous) if carry else {}
         """Output file -> the digest of its inputs, for every page this build planned or kept;
         with `carry` (a body edit, which plans a few pages and keeps all others), the last
         build's for the pages not planned again."""
@@ -52,9 +52,10 @@ class PageInputs:
         self.kept: list[tuple[str, str]] = []
         """(output file, owner) of the pages kept without planning."""
 
-    def articles(self, sources: Iterable[str | None]) -> list[tuple[str | None, str | None]]:
-        """Each shown article's source and metadata digest, in order (None: no article)."""
-        return [(s, None if s is None else self.digests(s) or "?" + os.urandom(8).hex())
+    def articles(self, sources: Iterable[str | None]) -> list[tuple[str | None, int | None]]:
+        """Each shown article's source and metadata digest, in order (None: no article; a
+        negative number, never a digest and never the same twice: not known)."""
+        return [(s, None if s is None else self.digests(s) or -int.from_bytes(os.urandom(8)))
                 for s in sources]
 
     def unchanged(self, output: str, owner: str, parts: Any) -> bool:

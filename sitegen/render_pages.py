@@ -16,7 +16,7 @@ from sitegen.workers import Workers
 
 @dataclass
 class Rendered:
-    renders: dict[str, str] = field(default_factory=dict)
+    renders: dict[str, int] = field(default_factory=dict)
     """Each planned file -> its render key."""
     owned: list[tuple[str, str]] = field(default_factory=list)
     """(file, who claims it) of every planned file, for the claims check."""

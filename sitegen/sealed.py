@@ -163,10 +163,16 @@ def drop(path: Path) -> None:
     path.with_name(path.name + SUM_SUFFIX).unlink(missing_ok=True)
 
 
-def short_key(digest: Any) -> str:
-    """A key kept per article or per output file: the first 128 bits of a SHA-256 in
-    URL-safe base64 (22 characters). A 64-character hex digest is a 113-byte string;
-    this one is 71, and the planning process holds several per article (render key,
-    page inputs, metadata and card digests, read key). 128 bits keep collisions out of
-    reach for any archive; keys are compared, never shown or used as file names."""
+def short_key(digest: Any) -> int:
+    """A key kept per article or per output file and only compared (render key, page
+    inputs, metadata and card digests): the first 120 bits of a SHA-256 as an int. The
+    planning process holds several per article; a 64-character hex digest is a 113-byte
+    string, 22 characters of base64 are 71 bytes, and an int below 2**120 is 40 (a
+    larger one takes another 8). 120 bits keep collisions out of reach for any archive."""
+    return int.from_bytes(digest.digest()[:15], "big")
+
+
+def short_name(digest: Any) -> str:
+    """A key that names a record (a read key): the first 128 bits of a SHA-256 in
+    URL-safe base64, 22 characters; never used as a file name (base64 has both cases)."""
     return base64.urlsafe_b64encode(digest.digest()[:16]).rstrip(b"=").decode("ascii")

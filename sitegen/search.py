@@ -25,7 +25,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pagefind.service import get_executable
 
@@ -63,7 +63,7 @@ class Output(Protocol):
     def keep_unchanged(self, relative: str) -> bool: ...
 
 
-def build_index(staging: Output, config: Config, site: Site, renders: dict[str, str],
+def build_index(staging: Output, config: Config, site: Site, renders: dict[str, int],
                 cache_dir: Path | None,
                 progress: Callable[[str, int, int], None] | None = None,
                 part: Part | None = None, bundle_dir: str = BUNDLE_DIR,
@@ -96,7 +96,7 @@ def build_index(staging: Output, config: Config, site: Site, renders: dict[str, 
                 locations.append(f"{SHARDS_DIR}/{name}/")
             if not part.indexes(name, members):  # another build shard's, or done by one
                 continue
-            digests = {output: state.page_digest(output, renders.get(output, ""), staging)
+            digests = {output: state.page_digest(output, renders.get(output), staging)
                        for output in members}
             keys[name] = search_shards.shard_digest(state.context, digests)
             bundles[name] = state.bundle(name, keys[name])
@@ -249,7 +249,8 @@ class _State:
     def __init__(self, cache_dir: Path | None, context: str, folder: str = _CACHE_DIR) -> None:
         self.context = context
         self.folder = cache_dir / folder if cache_dir is not None else None
-        self.pages: dict[str, list[str]] = {}
+        self.pages: dict[str, list[Any]] = {}
+        """Page -> [its render key, the digest of what is indexed of it]."""
         if self.folder is None:
             return
         try:
@@ -259,9 +260,9 @@ class _State:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # no state, or damaged: every shard is indexed again
 
-    def page_digest(self, output: str, render_key: str, staging: Output) -> str:
+    def page_digest(self, output: str, render_key: int | None, staging: Output) -> str:
         known = self.pages.get(output)
-        if known and render_key and known[0] == render_key:
+        if known and render_key is not None and render_key >= 0 and known[0] == render_key:
             return known[1]
         digest = search_shards.indexed_digest(staging.current(output).read_bytes())
         self.pages[output] = [render_key, digest]

@@ -61,7 +61,7 @@ class Folder:
     site_key: str | None = None
     checked: list[Problem] | None = None
     """What the link check of that build found."""
-    renders: dict[str, str] = field(default_factory=dict)
+    renders: dict[str, int] = field(default_factory=dict)
     """Every page (rendered file) -> its render key."""
     shows: dict[str, list[str]] = field(default_factory=dict)
     """Page -> the stored bodies its context showed (deps.py)."""

@@ -6,6 +6,7 @@ Jinja environment once and dies with the build (lifeline.py).
 
 from __future__ import annotations
 
+import io
 import itertools
 import math
 import pickle
@@ -22,10 +23,14 @@ from sitegen.themes import Theme
 PARALLEL_MIN = 32
 # Items sent to a worker at once: enough to amortise the round trip.
 CHUNK_MAX = 32
+# A chunk ends at CHUNK_MAX items or once its pickled bytes pass this: a page's context
+# can grow with the archive (a day's or month's index), and a chunk counted in items
+# alone would then hold a share of the archive's cards.
+CHUNK_BYTES = 192 << 10
 # Beyond one chunk per worker, chunks are sent ahead only while their pickled bytes stay
-# under this: a page's context can grow with the archive (a day's or month's index), and
-# a window counted in chunks alone would then hold a share of the archive's cards.
-BYTES_AHEAD = 2 << 20
+# under this, for the same reason. Rendering 192 KiB of contexts keeps a worker busy far
+# longer than pickling the next chunk takes, so a small window starves no worker.
+BYTES_AHEAD = 512 << 10
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total)."""
 
@@ -85,20 +90,42 @@ class Workers:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker,
                                             initargs=self.init_args)
+        chunks = _pickled_chunks(fn, itertools.chain(first, items), chunk)
         flight: deque[tuple[Future[list[Any]], int]] = deque()
-        pending, ahead = first, 0
+        ahead = 0
+        pending = next(chunks, None)
         while pending or flight:
             while pending and len(flight) < self.jobs * 4 and (
                     ahead < BYTES_AHEAD or len(flight) < self.jobs):
-                # Pickled here, so the items' objects are let go now rather than held by
-                # the executor until the chunk's answer comes back.
-                data = pickle.dumps((fn, pending), protocol=pickle.HIGHEST_PROTOCOL)
-                flight.append((self.pool.submit(_run_pickled, data), len(data)))
+                data, count = pending
+                flight.append((self.pool.submit(_run_pickled, data, count), len(data)))
                 ahead += len(data)
-                pending = list(itertools.islice(items, chunk))
+                pending = next(chunks, None)
             done, size = flight.popleft()
             ahead -= size
             yield from done.result()
+
+
+def _pickled_chunks(fn: Callable[[Any], Any], items: Iterator[Any],
+                    most: int) -> Iterator[tuple[bytes, int]]:
+    """The items pickled as they are taken, in chunks of at most `most` items or about
+    CHUNK_BYTES: a page's objects are let go at once rather than held by the executor
+    until its chunk's answer comes back, and a chunk of large pages (a month's index)
+    stays as small in memory as one of small pages. One pickler per chunk, so what the
+    chunk's items share (the site's view) is sent once."""
+    while True:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dump(fn)
+        count = 0
+        for item in items:
+            pickler.dump(item)
+            count += 1
+            if count >= most or buffer.tell() >= CHUNK_BYTES:
+                break
+        if not count:
+            return
+        yield buffer.getvalue(), count
 
 
 def _init_worker(*args: Any) -> None:
@@ -106,6 +133,7 @@ def _init_worker(*args: Any) -> None:
     render.init_worker(*args)
 
 
-def _run_pickled(data: bytes) -> list[Any]:
-    fn, items = pickle.loads(data)
-    return [fn(item) for item in items]
+def _run_pickled(data: bytes, count: int) -> list[Any]:
+    unpickler = pickle.Unpickler(io.BytesIO(data))  # one memo, as the chunk was pickled
+    fn = unpickler.load()
+    return [fn(unpickler.load()) for _ in range(count)]

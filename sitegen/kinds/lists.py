@@ -33,6 +33,7 @@ from typing import Any
 from sitegen import urls
 from sitegen.kinds.base import Claim, Entry, Planner, claim
 from sitegen.model import Job
+from sitegen.sealed import short_key
 from sitegen.views import View
 
 PAGER_NEIGHBOURS = 2
@@ -172,7 +173,7 @@ def _kept_whole(planner: Planner, what: tuple[Any, ...], shown: list[Any],
     page's own inputs are worked out. A publish leaves most lists of a large archive
     so (a tag's, an author's, a day's), and they are most of its pages."""
     inputs, path = planner.inputs, what[4]
-    digest = hashlib.sha256(f"{inputs.site}\0{what!r}\0{shown!r}".encode()).hexdigest()
+    digest = short_key(hashlib.sha256(f"{inputs.site}\0{what!r}\0{shown!r}".encode()))
     inputs.found[LIST_KEY + path] = digest
     if not inputs.keep or inputs.previous.get(LIST_KEY + path) != digest:
         return False
@@ -204,7 +205,7 @@ def _numbered_kept(planner: Planner, what: tuple[Any, ...], shown: list[Any],
     numbered = (kind, templates, term if term is None else {**term, "count": None}, title,
                 path, description, sorted(front), per_page, len(cuts))
     older = shown[len(cuts[0].indexes):]
-    digest = hashlib.sha256(f"{inputs.site}\0{numbered!r}\0{older!r}".encode()).hexdigest()
+    digest = short_key(hashlib.sha256(f"{inputs.site}\0{numbered!r}\0{older!r}".encode()))
     inputs.found[NUMBERED_KEY + path] = digest
     if len(cuts) < 2 or not inputs.keep or inputs.previous.get(NUMBERED_KEY + path) != digest:
         return False
