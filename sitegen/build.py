@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import os
 import tempfile
 import time
@@ -51,9 +52,9 @@ from sitegen.errors import stop_on as _stop_on
 from sitegen.link_index import LinkIndex
 from sitegen.links import MdLinks, resolve_md_links
 from sitegen.listing import HeldBack, held_back
-from sitegen.model import Site
+from sitegen.model import IndexLists, Site
 from sitegen.page_inputs import PageInputs
-from sitegen.render_pages import render_pages
+from sitegen.render_pages import claimed, render_pages
 from sitegen.sources import Sources, read_all, skip_bad
 from sitegen.state import BuildState
 from sitegen.translations import Translations
@@ -356,7 +357,7 @@ def _relate(run: _Run) -> Site:
         if not (isinstance(known.get(key), list | tuple) and known[key][0] == shape):
             # Written now, not held to the end of the build (where its memory would add
             # to the largest): it says what it was worked out from, whatever happens next.
-            run.state.write_now(kind, key, name, (shape, edition.site.related))
+            run.state.write_now(kind, key, name, (shape, IndexLists.plain(edition.site.related)))
     run.state.flush()
     return site
 
@@ -458,8 +459,9 @@ def _render(run: _Run, site: Site, views: Views, site_view: View, decision: deps
     assets = themes.fingerprint(static)
     published = {assets[name]: themes.display_path(str(path), config.root)
                  for name, path in static.items()}
-    _stop_on(claims.clashes([*done.owned, *hostfiles.alias_claims(site, config)], published,
-                            search.BUNDLE_DIR if config.build.search else None) or done.blocked)
+    owned = itertools.chain(claimed(done), hostfiles.alias_claims(site, config))
+    _stop_on(claims.clashes(owned, published, search.BUNDLE_DIR if config.build.search else None)
+             or done.blocked)
     run.lap("render")
     return renders
 

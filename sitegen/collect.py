@@ -20,7 +20,7 @@ from typing import Any
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.model import ArchiveDay, ArchiveMonth, Article, Site, Term
+from sitegen.model import ArchiveDay, ArchiveMonth, Article, IndexLists, Site, Term
 from sitegen.related import Shape, related
 from sitegen.related import numbers as _numbers
 
@@ -189,7 +189,7 @@ def _see_also(articles: list[Article], sources: list[Article],
 Pair = tuple[int | None, int | None]
 
 
-def _neighbours(count: int, sections: tuple[Term, ...]) -> tuple[Pair, ...]:
+def _neighbours(count: int, sections: tuple[Term, ...]) -> IndexLists:
     pairs: list[Pair] = [(None, None)] * count
     for section in sections:
         members = section.articles
@@ -197,7 +197,7 @@ def _neighbours(count: int, sections: tuple[Term, ...]) -> tuple[Pair, ...]:
             older = members[position + 1] if position + 1 < len(members) else None
             newer = members[position - 1] if position > 0 else None
             pairs[index] = (older, newer)
-    return tuple(pairs)
+    return IndexLists(pairs)
 
 
 @lru_cache(maxsize=100_000)  # every tag and author of every article, on every build

@@ -10,11 +10,11 @@ import bisect
 import heapq
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from functools import lru_cache
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sitegen import urls
+from sitegen.model import IndexLists
 
 RELATED_COUNT = 4
 # At most this many of them published after the article (see `_related`).
@@ -28,8 +28,8 @@ RELATED_TAGS = 20
 
 Shape = tuple[tuple[str, tuple[str, ...], bool], ...]
 """Each article's (section, tags, not to be offered), newest first."""
-Related = tuple[tuple[int, ...], ...]
-"""Each article's related articles, as indexes into the same order."""
+Related = Sequence[tuple[int, ...]]
+"""Each article's related articles, as indexes into the same order (an IndexLists)."""
 Groups = tuple[dict[str, list[int]], dict[str, list[int]]]
 
 _NUMBERS: list[int] = []
@@ -52,7 +52,7 @@ def related(shape: Shape, last: Any = None) -> Related:
     Anything else about `last` (another archive, a damaged record) is not used."""
     if last is not None:
         try:
-            found = _after_publishing(shape, last[0], last[1])
+            found = _after_publishing(shape, last[0], IndexLists.from_plain(last[1]))
         except (TypeError, ValueError, IndexError, KeyError):
             found = None
         if found is not None:
@@ -60,9 +60,6 @@ def related(shape: Shape, last: Any = None) -> Related:
     return _related(shape)
 
 
-# `serve` rebuilds after every save; an edit of a body changes none of what related
-# articles depend on (order, sections, tags, drafts), so the last answer is kept.
-@lru_cache(maxsize=2)
 def _related(shape: Shape) -> Related:
     """The nearest stories either side of the article: up to RELATED_NEWER published
     after it, the nearest first (sharing a tag, then of its section), then stories
@@ -79,8 +76,9 @@ def _related(shape: Shape) -> Related:
     other one.
     """
     groups = _groups(shape)
-    return tuple(_one(index, section, tags, groups)
-                 for index, (section, tags, _) in zip(numbers(len(shape)), shape, strict=True))
+    return IndexLists(_one(index, section, tags, groups)
+                      for index, (section, tags, _) in zip(numbers(len(shape)), shape,
+                                                           strict=True))
 
 
 def _groups(shape: Shape) -> Groups:
@@ -131,7 +129,7 @@ def _after_publishing(shape: Shape, old: Shape, answer: Related) -> Related | No
     indexes = numbers(len(shape))
     moved = indexes[added:]
     if not added:
-        return tuple(tuple(map(moved.__getitem__, found)) for found in answer)
+        return IndexLists(tuple(map(moved.__getitem__, found)) for found in answer)
     groups = _groups(shape)
     members, by_section = groups
     # How many new stories head each list one joins (they are its newest).
@@ -155,7 +153,7 @@ def _after_publishing(shape: Shape, old: Shape, answer: Related) -> Related | No
                 break
         result.append(_one(index, section, tags, groups) if new
                       else tuple(map(moved.__getitem__, answer[index - added])))
-    return tuple(result)
+    return IndexLists(result)
 
 
 def _take(candidates: Iterator[int], count: int, taken: list[int]) -> list[int]:

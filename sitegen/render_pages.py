@@ -18,11 +18,14 @@ from sitegen.workers import Workers
 class Rendered:
     renders: dict[str, int] = field(default_factory=dict)
     """Each planned file -> its render key."""
-    owned: list[tuple[str, str]] = field(default_factory=list)
-    """(file, who claims it) of every planned file, for the claims check."""
     blocked: list[Problem] = field(default_factory=list)
     """The files that another file or folder of the new tree was in the way of."""
     planned: list[str] = field(default_factory=list)
+    owners: list[str] = field(default_factory=list)
+    """Who claims each planned file, in the order of `planned`: a list beside it rather
+    than a pair a file, which would cost 64 bytes a file at the render stage's peak."""
+    kept: Iterable[tuple[str, str]] = ()
+    """(file, who claims it) of the pages kept without planning."""
     rendered: list[str] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)
 
@@ -52,8 +55,8 @@ def render_pages(jobs: Iterable[render.Job], stamp: str,
 
     def needed() -> Iterator[render.Job]:
         for job in jobs:
-            done.owned.append((job.output, job.owner))
             done.planned.append(job.output)
+            done.owners.append(job.owner)
             if shown := deps.refs_shown(job.context):
                 shows[job.output] = shown
             shared = site_digest if isinstance(site_digest, str) else site_digest(
@@ -76,12 +79,18 @@ def render_pages(jobs: Iterable[render.Job], stamp: str,
             staged(functools.partial(staging.adopt, relative, handed), relative)
     # The pages planned from what they were last time (page_inputs.py), known once the
     # plan is done: each keeps its file and render key, and is claimed as before.
-    for output, owner in kept:
-        done.owned.append((output, owner))
+    done.kept = kept
+    for output, _ in kept:
         done.renders[output] = store.renders[output]
         staged(functools.partial(staging.keep_unchanged, output), output)
     done.failures = render.once_each(done.failures)
     return done
+
+
+def claimed(done: Rendered) -> Iterator[tuple[str, str]]:
+    """(file, who claims it) of every file the render stage planned or kept."""
+    yield from zip(done.planned, done.owners, strict=True)
+    yield from done.kept
 
 
 def _render_handed(job: render.Job, output: Path, handoff: Path) -> tuple[

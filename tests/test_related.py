@@ -15,8 +15,8 @@ TAGS = [f"Topik {i}" for i in range(6)]
 
 
 def fresh(shape: Shape) -> related.Related:
-    """Worked out from nothing (not the memo `serve` keeps)."""
-    return related._related.__wrapped__(shape)  # type: ignore[attr-defined]
+    """Worked out from nothing."""
+    return related._related(shape)
 
 
 def archive(rng: random.Random, count: int) -> Shape:
