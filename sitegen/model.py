@@ -95,7 +95,8 @@ class Article:
     """The edition it belongs to (`[editions]` key; '' the default edition)."""
     translation_key: str = ""
     """What ties it to its translations (translations.py): `translation_key:`, or the
-    original's with `translation_of:`, or its path inside its edition's folder."""
+    original's with `translation_of:`; '' for neither: then its path inside its
+    edition's folder (derived, not kept: a string an article of the archive)."""
 
     @property
     def is_page(self) -> bool:

@@ -262,8 +262,9 @@ def _edition(config: Config, relative: Path, values: dict[str, Any],
     key = key or by_folder
     own = values.get("translation_key", "").strip()
     original = values.get("translation_of", "").strip().strip("/")
-    # The original's own key is found once every source is read (translations.py).
-    translation = "of:" + original if original else own or "path:" + inside.as_posix()
+    # The original's own key is found once every source is read, and without either the
+    # key is the path inside the edition's folder (translations.py), not kept per article.
+    translation = "of:" + original if original else own
     if own and original:
         problem("translation_of", "use either translation_key or translation_of, not both")
     return edition_config.for_edition(config, key), inside, translation
