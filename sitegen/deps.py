@@ -29,13 +29,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen import bodies, cache
+from sitegen import bodies, cache, related
 from sitegen.cache import BuildCache
 from sitegen.model import Article
 from sitegen.page_inputs import PageInputs
 from sitegen.sealed import short_key
 from sitegen.views import View, Views
 
+# The bytes of a short_key (120 bits).
+DIGEST_BYTES = 15
 # Fields that only the body decides; they are shown only beside the body itself.
 _BODY_FIELDS = ("body_html", "body_ref", "word_count", "reading_time", "toc_html", "has_embeds")
 
@@ -168,20 +170,27 @@ def site_inputs(parts: list[str], site_view: View, views: Views) -> str:
 def card_digests(views: Views, metas: dict[str, tuple[str, int]]
                  ) -> Callable[[str], int | None]:
     """Source -> what decides its card: its metadata digest and the views of its terms."""
-    articles = {a.source: a for a in views.site.articles}
-    found: dict[str, int | None] = {}
+    articles = views.site.articles
+    position = dict(zip((a.source for a in articles), related.numbers(len(articles)),
+                        strict=True))
+    # One digest an article for the planning, made once: each is asked for by about 20
+    # pages (its own, its lists', its neighbours'), kind after kind. Kept as bytes in
+    # one array by the article's index (an int and a dict entry an article would be
+    # five times as large); a zero length byte marks one not made yet.
+    found = bytearray(DIGEST_BYTES * len(articles))
+    made = bytearray(len(articles))
 
     def digest(source: str) -> int | None:
-        if source not in found:
-            # One digest an article for the planning: each is asked for by about 20
-            # pages (its own, its lists', its neighbours'), kind after kind, so a memo
-            # smaller than the site is emptied before it is asked again.
-            if len(found) > len(articles):
-                found.clear()
-            article, meta = articles.get(source), metas.get(source)
-            found[source] = None if article is None or meta is None else short_key(
-                hashlib.sha256(repr((meta[1], views.card_terms(article))).encode()))
-        return found[source]
+        at = position.get(source)
+        meta = metas.get(source)
+        if at is None or meta is None:
+            return None
+        start = at * DIGEST_BYTES
+        if not made[at]:
+            made[at] = 1
+            found[start:start + DIGEST_BYTES] = short_key(hashlib.sha256(
+                repr((meta[1], views.card_terms(articles[at]))).encode())).to_bytes(DIGEST_BYTES)
+        return int.from_bytes(found[start:start + DIGEST_BYTES])
     return digest
 
 

@@ -8,7 +8,7 @@ not held in memory for the whole build.
 
 The folder's facts are written with the build's other records, once its
 output is in place: the base URL the findings hold for, every file of the
-tree, every file some page links to, the pages with findings, which pages link
+tree, the pages with findings, which pages link
 to which page with a fragment, and the generation. A record no newer than the
 facts describes the output's file (kept files are the same inodes); a newer
 one comes from a build that did not finish, and is checked against the file.
@@ -24,7 +24,7 @@ from typing import Any
 
 from sitegen.state import BuildState
 
-VERSION = 4
+VERSION = 5
 Scan = Callable[[str], tuple[list[str], list[str]]]
 ScanMap = Callable[[Scan, Iterable[str]], Iterable[tuple[list[str], list[str]]]]
 
@@ -42,8 +42,6 @@ class LinkIndex:
         """The base URL of the last finished check (None: nothing is known)."""
         self.known = 0
         self.files: frozenset[str] = frozenset()
-        self.linked: set[str] = set()
-        """Every file some page links to, as of the last check."""
         self.flagged: dict[str, list[list[str]]] = {}
         """Page -> its findings, for the pages with any."""
         self.memory: dict[str, list[Any]] = {}
@@ -51,9 +49,9 @@ class LinkIndex:
         self.fragments: dict[str, set[str]] = {}
         """Page -> the other pages that link to it with a fragment (its ids matter to them)."""
         facts = state.get("folder", self.folder, "links") if state else None
-        if isinstance(facts, list) and len(facts) == 7 and facts[0] == VERSION:
-            _, self.context, files, linked, self.flagged, fragments, self.known = facts
-            self.files, self.linked = frozenset(files), set(linked)
+        if isinstance(facts, list) and len(facts) == 6 and facts[0] == VERSION:
+            _, self.context, files, self.flagged, fragments, self.known = facts
+            self.files = frozenset(files)
             self.fragments = {page: set(others) for page, others in fragments.items()}
 
     def record(self, page: str) -> list[Any] | None:
@@ -107,8 +105,7 @@ class LinkIndex:
         if self.state is not None:
             self.state.drop("link", self.folder, [f for f in self.files if f not in current])
             self.state.put("folder", self.folder, "links", [
-                VERSION, context, sorted(current), sorted(f for f in self.linked if f in current),
-                self.flagged, fragments, self.generation])
+                VERSION, context, sorted(current), self.flagged, fragments, self.generation])
 
 
 def stamp(path: str | Path) -> list[int]:

@@ -26,11 +26,11 @@ CHUNK_MAX = 32
 # A chunk ends at CHUNK_MAX items or once its pickled bytes pass this: a page's context
 # can grow with the archive (a day's or month's index), and a chunk counted in items
 # alone would then hold a share of the archive's cards.
-CHUNK_BYTES = 192 << 10
+CHUNK_BYTES = 64 << 10
 # Beyond one chunk per worker, chunks are sent ahead only while their pickled bytes stay
-# under this, for the same reason. Rendering 192 KiB of contexts keeps a worker busy far
+# under this, for the same reason. Rendering 64 KiB of contexts keeps a worker busy far
 # longer than pickling the next chunk takes, so a small window starves no worker.
-BYTES_AHEAD = 512 << 10
+BYTES_AHEAD = 256 << 10
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total)."""
 
@@ -125,7 +125,9 @@ def _pickled_chunks(fn: Callable[[Any], Any], items: Iterator[Any],
                 break
         if not count:
             return
-        yield buffer.getvalue(), count
+        data = buffer.getvalue()
+        del buffer, pickler  # not held (nor what the memo holds) while the chunk is away
+        yield data, count
 
 
 def _init_worker(*args: Any) -> None:
