@@ -119,8 +119,8 @@ def _read(last: LastBuild, changed: set[Path]) -> list[Article] | None:
             article = dataclasses.replace(article, body_html="",
                                           body_ref=bodies.save(last.bodies, article.body_html))
         article = shared(article)
-        digest = deps.metas([article], {}, deps.State())[relative][1]
-        if digest != known[1]:
+        digest = deps.metas([article], {}, deps.State())[relative]
+        if digest != known:
             return None  # front matter (or the summary drawn from the body) changed
         edited.append(article)
     return edited
@@ -178,7 +178,7 @@ def _record(state: BuildState, last: LastBuild, edited: list[Article],
     swapped = {last.known.refs.get(a.source, ""): a.body_ref for a in edited}
     for article in edited:
         last.known.refs[article.source] = article.body_ref  # also the state's memo of them
-        digest = last.known.metas[article.source][1]
+        digest = last.known.metas[article.source]
         state.write_now("meta", key, article.source, ["", digest, article.body_ref])
     folder = state.folders.get(key)
     for page in sorted(pages):

@@ -45,12 +45,15 @@ _BODY_FIELDS = ("body_html", "body_ref", "word_count", "reading_time", "toc_html
 @dataclass
 class State:
     meta_key: str = ""
-    metas: dict[str, tuple[str, int]] = field(default_factory=dict)
-    """Source -> (read key, digest of its metadata)."""
+    metas: dict[str, int] = field(default_factory=dict)
+    """Source -> the digest of its metadata."""
     refs: dict[str, str] = field(default_factory=dict)
     """Source -> its body's reference."""
     shows: dict[str, list[str]] = field(default_factory=dict)
     """Output file -> the body references its context held."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Source -> the read key its digest was made from (the build's own `Sources.keys`:
+    a pair an article beside the digests would cost 56 bytes an article)."""
 
 
 def load(store: BuildCache) -> State:
@@ -60,48 +63,48 @@ def load(store: BuildCache) -> State:
         return State()
     remembered = store.state.memo.get(("meta", store.key))
     if remembered is None:
-        metas, refs = {}, {}
+        metas, refs, keys = {}, {}, {}
         for source, value in store.state.items("meta", store.key):
             if isinstance(value, list) and len(value) == 3 and isinstance(value[1], int):
-                metas[source] = (str(value[0]), value[1])
+                keys[source], metas[source] = str(value[0]), value[1]
                 if value[2]:
                     refs[source] = str(value[2])
     else:
-        metas, refs = remembered
-    return State(previous.meta_key, metas, refs, dict(previous.shows))
+        metas, refs, keys = remembered
+    return State(previous.meta_key, metas, refs, dict(previous.shows), keys)
 
 
 def save(store: BuildCache, previous: State, state: State) -> None:
     """Put the sources' records that changed (the folder's facts carry the rest)."""
-    for source, (key, digest) in state.metas.items():
-        if previous.metas.get(source) != (key, digest) or \
+    for source, digest in state.metas.items():
+        key = state.keys.get(source, "")
+        if previous.metas.get(source) != digest or previous.keys.get(source) != key or \
                 previous.refs.get(source) != state.refs.get(source):
             store.state.put("meta", store.key, source, [key, digest, state.refs.get(source, "")])
     stale = set(previous.metas) if previous.meta_key else store.state.names("meta", store.key)
     store.state.drop("meta", store.key, stale - set(state.metas))
-    store.state.memo[("meta", store.key)] = (state.metas, state.refs)
+    store.state.memo[("meta", store.key)] = (state.metas, state.refs, state.keys)
 
 
 def metas(articles: Iterable[Article], keys: dict[str, str],
-          previous: State) -> dict[str, tuple[str, int]]:
+          previous: State) -> dict[str, int]:
     """Each source's metadata digest; a source whose read key is unchanged keeps its own."""
     found = {}
     for article in articles:
-        key = keys.get(article.source, "")
         known = previous.metas.get(article.source)
-        if known and known[0] == key:
+        if known is not None and previous.keys.get(article.source) == keys.get(article.source):
             found[article.source] = known
             continue
         plain = {f.name: getattr(article, f.name) for f in dataclasses.fields(article)
                  if f.name not in _BODY_FIELDS}
-        found[article.source] = (key, short_key(hashlib.sha256(repr(plain).encode())))
+        found[article.source] = short_key(hashlib.sha256(repr(plain).encode()))
     return found
 
 
-def meta_key(site_parts: str, found: dict[str, tuple[str, int]]) -> str:
+def meta_key(site_parts: str, found: dict[str, int]) -> str:
     digest = hashlib.sha256(site_parts.encode())
     for source in sorted(found):
-        digest.update(f"\0{source}\0{found[source][1]}".encode())
+        digest.update(f"\0{source}\0{found[source]}".encode())
     return digest.hexdigest()
 
 
@@ -149,7 +152,7 @@ def decide(previous: State, articles: Iterable[Article], keys: dict[str, str],
                                       for name in renders if name not in replan):
         replan = None
     kept = {} if replan is None else {k: v for k, v in previous.shows.items() if k not in replan}
-    return Decision(State(key, found, refs, kept), replan)
+    return Decision(State(key, found, refs, kept, keys), replan)
 
 
 # --- what each page was planned from (page_inputs.py) -----------------------------
@@ -167,7 +170,7 @@ def site_inputs(parts: list[str], site_view: View, views: Views) -> str:
                           ).hexdigest()
 
 
-def card_digests(views: Views, metas: dict[str, tuple[str, int]]
+def card_digests(views: Views, metas: dict[str, int]
                  ) -> Callable[[str], int | None]:
     """Source -> what decides its card: its metadata digest and the views of its terms."""
     articles = views.site.articles
@@ -189,7 +192,7 @@ def card_digests(views: Views, metas: dict[str, tuple[str, int]]
         if not made[at]:
             made[at] = 1
             found[start:start + DIGEST_BYTES] = short_key(hashlib.sha256(
-                repr((meta[1], views.card_terms(articles[at]))).encode())).to_bytes(DIGEST_BYTES)
+                repr((meta, views.card_terms(articles[at]))).encode())).to_bytes(DIGEST_BYTES)
         return int.from_bytes(found[start:start + DIGEST_BYTES])
     return digest
 

@@ -136,7 +136,7 @@ def views(editions: list[Edition], chain: tuple[themes.Theme, ...], make: Callab
 
 
 def page_inputs(editions: list[Edition], first: PageInputs, parts: list[str],
-                metas: dict[str, tuple[str, int]], now: dt.datetime, site: Site) -> None:
+                metas: dict[str, int], now: dt.datetime, site: Site) -> None:
     """Each edition's recorder of the pages' inputs: its own site key (its site view),
     sharing one record of what was found and kept; and, with several editions, the
     digest of everything each edition's pages are made of."""
@@ -159,7 +159,7 @@ def page_inputs(editions: list[Edition], first: PageInputs, parts: list[str],
         edition.digest = short_key(hashlib.sha256(repr((
             # Each source's metadata digest and its body's (content-addressed) reference:
             # not its read key, which a file written just before a build may change.
-            edition.inputs.site, [(a.source, (metas.get(a.source) or ("", 0))[1],
+            edition.inputs.site, [(a.source, metas.get(a.source, 0),
                                    a.body_ref or a.body_html) for a in published],
             [a.source for a in sitemaps.news_window(edition.site, now)],
             [views.alternates(a.path) for a in published],
