@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 from urllib.parse import quote
 
@@ -111,30 +111,38 @@ class Entries(Sequence[View]):
     `loc` and `lastmod` views when read, in the worker that renders the file: the views
     of every URL of a large site would cost the planning process hundreds of bytes per
     page. `root` is the site's absolute URL with its base path; `alternates` the other
-    editions' versions of the pages that have any."""
+    editions' versions of the pages that have any. The paths and times are two lists,
+    not a pair a page (64 bytes a page more while the sitemap is planned and sent)."""
 
-    __slots__ = ("alternates", "root", "rows")
+    __slots__ = ("alternates", "moments", "paths", "root")
 
-    def __init__(self, root: str, rows: list[tuple[str, dt.datetime | None]],
+    def __init__(self, root: str, rows: Iterable[tuple[str, dt.datetime | None]],
                  alternates: dict[str, list[View]]) -> None:
-        self.root, self.rows, self.alternates = root, rows, alternates
+        self.root, self.alternates = root, alternates
+        self.paths: list[str] = []
+        self.moments: list[dt.datetime | None] = []
+        for path, moment in rows:
+            self.paths.append(path)
+            self.moments.append(moment)
 
     @classmethod
-    def of(cls, views: Views, rows: list[tuple[str, dt.datetime | None]]) -> Entries:
-        alternates = {path: found for path, _ in rows
-                      if (found := _alternates(views, path))} if views.translations else {}
-        return cls(views.link.absolute("/"), rows, alternates)
+    def of(cls, views: Views, rows: Iterable[tuple[str, dt.datetime | None]]) -> Entries:
+        found = cls(views.link.absolute("/"), rows, {})
+        if views.translations:
+            found.alternates = {path: versions for path in found.paths
+                                if (versions := _alternates(views, path))}
+        return found
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.paths)
 
     def at_most(self, markup: int) -> int:
         """No less than `split`'s estimate of these entries' bytes (`_at_most`): a `loc` is
         at most 3 characters a byte of its URL (percent-encoded), a `lastmod` 32."""
         root = len(self.root.encode())
         alternates = sum(len(str(found)) for found in self.alternates.values())
-        return FILE_MARKUP + 6 * (3 * sum(root + len(path.encode()) + 32 for path, _ in self.rows)
-                                  + alternates) + markup * len(self.rows)
+        return FILE_MARKUP + 6 * (3 * sum(root + len(path.encode()) + 32 for path in self.paths)
+                                  + alternates) + markup * len(self.paths)
 
     @overload
     def __getitem__(self, index: int) -> View: ...
@@ -144,15 +152,15 @@ class Entries(Sequence[View]):
 
     def __getitem__(self, index: int | slice) -> View | Entries:
         if isinstance(index, slice):
-            rows = self.rows[index]
-            return Entries(self.root, rows, {p: self.alternates[p] for p, _ in rows
-                                             if p in self.alternates})
-        path, moment = self.rows[index]
+            paths = self.paths[index]
+            return Entries(self.root, zip(paths, self.moments[index], strict=True),
+                           {p: self.alternates[p] for p in paths if p in self.alternates})
+        path, moment = self.paths[index], self.moments[index]
         return _entry(self.root, path, moment, self.alternates.get(path))
 
     def __iter__(self) -> Iterator[View]:
         return (_entry(self.root, path, moment, self.alternates.get(path))
-                for path, moment in self.rows)
+                for path, moment in zip(self.paths, self.moments, strict=True))
 
 
 def claims(config: Config) -> list[tuple[str, str]]:

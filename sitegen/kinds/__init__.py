@@ -70,8 +70,8 @@ def plan(site: Site, config: Config, site_view: View, views: Views, now: dt.date
 
 def sitemap_entries(planner: Planner) -> sitemaps.Entries:
     """`loc` and `lastmod` of every page some kind lists in the sitemap, in table order."""
-    return sitemaps.Entries.of(planner.views, [
-        row for kind in KINDS for row in kind.sitemap(planner)])
+    return sitemaps.Entries.of(planner.views, (
+        row for kind in KINDS for row in kind.sitemap(planner)))
 
 
 def claims(site: Site, config: Config) -> list[Claim]:

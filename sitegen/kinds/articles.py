@@ -41,7 +41,7 @@ class Articles(Kind):
 
     def sitemap(self, planner: Planner) -> Iterable[Entry]:
         # A live blog's page changes with each entry, so its entries date it.
-        return [(a.path, a.live_modified) for a in planner.site.articles]
+        return ((a.path, a.live_modified) for a in planner.site.articles)
 
     def claims(self, site: Site, config: Config) -> Iterable[Claim]:
         return [claim(a.path, a.source) for a in site.articles]
