@@ -1,0 +1,63 @@
+"""The planning process's books kept compact (issue 18's memory goal): what they hold reads
+back exactly as the plain values they stand for."""
+
+from __future__ import annotations
+
+import marshal
+import pickle
+from pathlib import Path
+
+import pytest
+
+from sitegen import workers
+from sitegen.model import IndexLists
+
+LISTS = [(3, 1, 2), (), (None, 7), (0,), (None, None)]
+
+
+def test_index_lists_read_back_as_the_tuples_they_were_made_of() -> None:
+    kept = IndexLists(LISTS)
+    assert len(kept) == len(LISTS)
+    assert list(kept) == LISTS and kept[2] == (None, 7) and kept[-1] == (None, None)
+    assert kept[1:3] == LISTS[1:3]
+    assert kept == LISTS and kept == IndexLists(LISTS) and kept != IndexLists(LISTS[:-1])
+    assert hash(kept) == hash(IndexLists(LISTS))
+    with pytest.raises(IndexError):
+        kept[len(LISTS)]
+    assert pickle.loads(pickle.dumps(kept)) == kept  # as it goes to a worker
+
+
+def test_index_lists_are_kept_in_the_build_state_and_read_back() -> None:
+    plain = marshal.loads(marshal.dumps(IndexLists.plain(LISTS)))
+    assert IndexLists.from_plain(plain) == LISTS
+    assert IndexLists.from_plain(LISTS) == LISTS  # an answer as tuples
+    for damaged in ((b"\x01", b"\x00"), "rusak", (b"", b"\x05\x00\x00\x00")):
+        with pytest.raises((ValueError, TypeError)):
+            IndexLists.from_plain(damaged)
+
+
+def _length(item: str) -> int:
+    return len(item)
+
+
+def test_chunks_sent_to_workers_end_at_a_size_not_only_a_count(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk of large contexts (a month's index) stays as small as one of small pages."""
+    monkeypatch.setattr(workers, "CHUNK_BYTES", 10_000)
+    items = [f"{i}" + "x" * 3_000 for i in range(7)] + [f"y{i}" for i in range(50)]
+    chunks = list(workers._pickled_chunks(_length, iter(items), 32))
+    sizes = [count for _, count in chunks]
+    assert sizes == [4, 32, 21]  # four 3 KB items pass 10 KB; then 32 items at most
+    assert all(len(data) < 10_000 + 3_200 for data, _ in chunks)
+    answers = [answer for data, count in chunks for answer in workers._run_pickled(data, count)]
+    assert answers == [len(item) for item in items]
+
+
+def test_a_map_over_worker_processes_answers_in_order(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "CHUNK_BYTES", 4_000)
+    monkeypatch.setattr(workers, "BYTES_AHEAD", 8_000)
+    items = [f"{i}" + "z" * (i * 37 % 2_000) for i in range(300)]
+    with workers.Workers(2, None, (), tmp_path, None, tmp_path) as pool:
+        assert list(pool.map("test", _length, items)) == [len(i) for i in items]
+        assert pool.pool is not None  # it did run in worker processes
