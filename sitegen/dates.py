@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, get_date_format, get_month_names
@@ -212,6 +213,45 @@ def _year_first(locale: str) -> bool:
 
 def iso(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
+
+
+# Formatting with CLDR data costs more than everything else about a date, and each story's
+# date is shown on many pages. What it costs is remembered by the day and by the clock
+# time, not by the moment: a newsroom publishes hundreds of stories a day, and an entry a
+# story would hold every date of the archive in the process that plans the build.
+DAYS_REMEMBERED = 8_192
+_DAYS: dict[tuple[Any, ...], tuple[str, str, str]] = {}
+_CLOCKS: dict[tuple[int, int, str], str] = {}
+
+
+def day_texts(moment: dt.datetime, locale: str, style: str = "") -> tuple[str, str, str]:
+    """The day as `format_long` (or with `style`, `format_styled`) writes it before the
+    time, as `format_short` writes it, and the zone's abbreviation; the same for every
+    moment of one day in one zone."""
+    key = (moment.date(), moment.tzinfo, moment.utcoffset(), locale, style)
+    found = _DAYS.get(key)
+    if found is None:
+        if len(_DAYS) >= DAYS_REMEMBERED:
+            _DAYS.clear()
+        babel = babel_locale(locale)
+        if style:
+            day = format_date(moment, style, locale=babel)
+        elif _year_first(babel):
+            day = format_date(moment, "full", locale=babel)
+        else:
+            day = format_datetime(moment, "EEEE, d MMMM y", locale=babel)
+        found = _DAYS[key] = (day, format_short(moment, locale),
+                              zone_abbreviation(moment, locale))
+    return found
+
+
+def clock_text(moment: dt.datetime, locale: str) -> str:
+    """`format_time`, remembered by the hour and minute."""
+    key = (moment.hour, moment.minute, locale)
+    found = _CLOCKS.get(key)
+    if found is None:
+        found = _CLOCKS[key] = format_time(moment, locale)
+    return found
 
 
 @lru_cache(maxsize=100_000)  # the daily index names every day on every build

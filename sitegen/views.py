@@ -47,16 +47,15 @@ class Linker:
         return self.origin + self.url(path)
 
 
-# Formatting with CLDR data costs more than everything else about a date, and
-# `serve` formats the same dates on every build. Callers never change the dict.
-@lru_cache(maxsize=100_000)
 def date_view(moment: dt.datetime | None, language: str, style: str = "") -> View | None:
+    """A date as templates show it (`format_long` or `format_styled`, `format_short`,
+    `format_time`), from what dates.py remembers by the day and the clock time."""
     if moment is None:
         return None
-    return {"iso": dates.iso(moment), "long": dates.format_styled(moment, language, style)
-            if style else dates.format_long(moment, language),
-            "short": dates.format_short(moment, language),
-            "time": dates.format_time(moment, language)}
+    day, short, zone = dates.day_texts(moment, language, style)
+    time = dates.clock_text(moment, language)
+    return {"iso": dates.iso(moment), "long": f"{day} {time} {zone}", "short": short,
+            "time": time}
 
 
 def image_view(image: Image | None, link: Linker,

@@ -124,3 +124,26 @@ def test_an_indonesian_date_in_words_builds(tmp_path: Path) -> None:
     build_site(site)
     page = (site / "output/nasional/a/index.html").read_text(encoding="utf-8")
     assert "2026-11-04T21:30:00+07:00" in page
+
+
+@pytest.mark.parametrize("language", ["id", "en", "ja", "pt-BR"])
+def test_a_date_view_says_what_the_formatting_functions_say(language: str) -> None:
+    """Date views come from what is remembered by the day and the clock time; they say
+    what formatting each moment afresh says, in every zone: the same instant in two zones
+    is two days and two times (a memo keyed by the moment mixed them up)."""
+    from sitegen import dates
+    from sitegen.views import date_view
+    instant = dt.datetime(2026, 3, 28, 23, 30, tzinfo=ZoneInfo("UTC"))
+    moments = [instant.astimezone(ZoneInfo(zone)) for zone in
+               ("Asia/Jakarta", "Asia/Makassar", "America/New_York", "Europe/Berlin")]
+    moments += [dt.datetime(2026, 3, 29, h, m, tzinfo=ZoneInfo("Europe/Berlin"))
+                for h, m in ((1, 59), (3, 1), (9, 0))]  # either side of a clock change
+    for style in ("", "medium"):
+        for moment in moments * 2:  # the second time from what is remembered
+            view = date_view(moment, language, style)
+            assert view == {
+                "iso": dates.iso(moment),
+                "long": dates.format_styled(moment, language, style) if style
+                else dates.format_long(moment, language),
+                "short": dates.format_short(moment, language),
+                "time": dates.format_time(moment, language)}, (moment, style)
