@@ -182,7 +182,7 @@ def _record(state: BuildState, last: LastBuild, edited: list[Article],
         state.write_now("meta", key, article.source, ["", digest, article.body_ref])
     folder = state.folders.get(key)
     for page in sorted(pages):
-        shown = [swapped.get(ref, ref) for ref in last.known.shows.get(page, [])]
+        shown = tuple(swapped.get(ref, ref) for ref in last.known.shows.get(page, ()))
         last.known.shows[page] = shown
         if folder is not None:
             folder.renders[page], folder.shows[page] = UNKNOWN, shown

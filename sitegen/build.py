@@ -555,11 +555,16 @@ def _remember(run: _Run, sources: Sources, renders: dict[str, int], staging: wri
               checked: list[Problem], known: deps.State, decision: deps.Decision) -> None:
     """The new output is in place: what this build learned goes into the state, in one
     transaction."""
-    run.store.finish(sources.keys, renders, staging.keep - set(renders) - {tree_files.MARKER},
-                     run.site_key, checked, decision.state.meta_key, decision.state.shows)
-    deps.save(run.store, known, decision.state)
-    deps.save_inputs(run.store, decision.inputs.previous, decision.inputs.found)
-    run.state.put(SEARCH_PLACED[0], run.store.key, SEARCH_PLACED[1], run.search_placed)
+    run.state.begin()
+    try:
+        run.store.finish(sources.keys, renders, staging.keep - set(renders) - {tree_files.MARKER},
+                         run.site_key, checked, decision.state.meta_key, decision.state.shows)
+        deps.save(run.store, known, decision.state)
+        deps.save_inputs(run.store, decision.inputs.previous, decision.inputs.found)
+        run.state.put(SEARCH_PLACED[0], run.store.key, SEARCH_PLACED[1], run.search_placed)
+    except BaseException:
+        run.state.abandon()
+        raise
     run.state.commit()
     limit = picture_cache.parse_size(run.config.images.cache_limit or "")
     if limit is not None and run.options.use_cache:

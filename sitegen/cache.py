@@ -165,7 +165,7 @@ class BuildCache:
         renders, shows = {}, {}
         for name, value in self.state.items("output", self.key):
             if isinstance(value, list) and len(value) == 2 and isinstance(value[0], int):
-                renders[name], shows[name] = value[0], list(value[1])
+                renders[name], shows[name] = value[0], tuple(value[1])
         return Folder(str(site), [Problem(*p) for p in checked] if checked is not None else None,
                       renders, shows, set(static), str(meta_key))
 
@@ -234,7 +234,7 @@ class BuildCache:
 
     def finish(self, sources: dict[str, str], renders: dict[str, int], static: set[str],
                site: str, checked: list[Problem], meta_key: str,
-               shows: dict[str, list[str]]) -> None:
+               shows: dict[str, tuple[str, ...]]) -> None:
         """Put what this build learned into the state (`sources`: each source's read key;
         the others vanish); the caller commits it."""
         state, key = self.state, self.key
@@ -248,9 +248,9 @@ class BuildCache:
             del state.articles[name]
         known = self.previous if self.previous.static is not None else None
         for name, render in renders.items():
-            shown = shows.get(name, [])
+            shown = shows.get(name, ())
             if known is None or known.renders.get(name) != render \
-                    or known.shows.get(name, []) != shown:
+                    or known.shows.get(name, ()) != shown:
                 state.put("output", key, name, [render, shown])
         stale = state.names("output", key) - set(renders) if known is None else \
             set(known.renders) - set(renders)

@@ -42,7 +42,10 @@ HINT_RELS = {"preconnect", "dns-prefetch"}
 # The verdicts on URLs that mean the same on every page, remembered (the menu's, the
 # sections', the cards' recur); a site has about one URL per page, and holding them all
 # would cost the planning process hundreds of bytes per article.
-JUDGED_REMEMBERED = 4096
+JUDGED_REMEMBERED = 1024
+# Pages' link records held at once (each holds every URL of its page; a day's or a
+# month's index holds hundreds): read again from the state when asked after that.
+RECORDS_REMEMBERED = 200
 # Fragments that need no element: the top of the page, and text fragments.
 FREE_FRAGMENTS = {"", "top"}
 
@@ -322,7 +325,7 @@ class _Ids:
                 refs, ids = scan_file(str(self.files[page]))
                 entry = [stamp(self.files[page]), refs, ids, None, self.index.generation]
                 self.index.write(page, entry)
-            if len(self.entries) > 1_000:  # a bound, not a copy of the whole site
+            if len(self.entries) > RECORDS_REMEMBERED:  # a bound, not a copy of the site
                 self.entries.clear()
             self.entries[page] = entry
         return self.entries[page]

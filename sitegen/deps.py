@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen import bodies, cache, related
+from sitegen import bodies, cache
 from sitegen.cache import BuildCache
 from sitegen.model import Article
 from sitegen.page_inputs import PageInputs
@@ -49,7 +49,7 @@ class State:
     """Source -> the digest of its metadata."""
     refs: dict[str, str] = field(default_factory=dict)
     """Source -> its body's reference."""
-    shows: dict[str, list[str]] = field(default_factory=dict)
+    shows: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Output file -> the body references its context held."""
     keys: dict[str, str] = field(default_factory=dict)
     """Source -> the read key its digest was made from (the build's own `Sources.keys`:
@@ -116,8 +116,9 @@ def to_replan(previous: State, key: str, refs: dict[str, str]) -> set[str] | Non
     return {output for output, shown in previous.shows.items() if old.intersection(shown)}
 
 
-def refs_shown(context: dict[str, Any]) -> list[str]:
-    """The stored bodies a page's context shows (what render._with_bodies reads)."""
+def refs_shown(context: dict[str, Any]) -> tuple[str, ...]:
+    """The stored bodies a page's context shows (what render._with_bodies reads); a tuple,
+    as kept for every page (a list of one is 40 bytes more)."""
     found = []
     article, feed = context.get("article"), context.get("feed")
     if isinstance(article, dict) and (ref := bodies.shown(article.get("body_html"))):
@@ -125,7 +126,7 @@ def refs_shown(context: dict[str, Any]) -> list[str]:
     if isinstance(feed, dict):
         found += [ref for entry in feed.get("entries", ())
                   if (ref := bodies.shown(entry.get("content_html")))]
-    return found
+    return tuple(found)
 
 
 @dataclass
@@ -171,11 +172,10 @@ def site_inputs(parts: list[str], site_view: View, views: Views) -> str:
 
 
 def card_digests(views: Views, metas: dict[str, int]
-                 ) -> Callable[[str], int | None]:
-    """Source -> what decides its card: its metadata digest and the views of its terms."""
+                 ) -> Callable[[int, str], int | None]:
+    """(index, source) of an article of the site -> what decides its card: its metadata
+    digest and the views of its terms (None when the index is not that source's)."""
     articles = views.site.articles
-    position = dict(zip((a.source for a in articles), related.numbers(len(articles)),
-                        strict=True))
     # One digest an article for the planning, made once: each is asked for by about 20
     # pages (its own, its lists', its neighbours'), kind after kind. Kept as bytes in
     # one array by the article's index (an int and a dict entry an article would be
@@ -183,10 +183,9 @@ def card_digests(views: Views, metas: dict[str, int]
     found = bytearray(DIGEST_BYTES * len(articles))
     made = bytearray(len(articles))
 
-    def digest(source: str) -> int | None:
-        at = position.get(source)
+    def digest(at: int, source: str) -> int | None:
         meta = metas.get(source)
-        if at is None or meta is None:
+        if not 0 <= at < len(articles) or articles[at].source != source or meta is None:
             return None
         start = at * DIGEST_BYTES
         if not made[at]:

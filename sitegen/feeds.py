@@ -105,7 +105,7 @@ class _Feeds:
         # Its inputs: the entries' articles (their bodies too in a full-content feed).
         articles = self.site.articles
         parts = ("feed", about, path, names, full,
-                 self.inputs.articles(articles[i].source for i in newest),
+                 self.inputs.articles(newest, articles),
                  [(articles[i].body_ref, articles[i].body_html) for i in newest] if full else ())
         todo = [name for name in names if not self.inputs.unchanged(
             urls.output_file(feed_path(path, name)),

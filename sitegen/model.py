@@ -118,14 +118,31 @@ class Article:
 def shared(article: Article, source: str | None = None) -> Article:
     """The article with its section, kind, language, series, authors' and tags' names as
     the one string each value is everywhere: an archive repeats a few hundred names over
-    every article, and each article arriving from a worker or the cache brings copies."""
+    every article, and each article arriving from a worker or the cache brings copies.
+    Its byline is one tuple for all the stories of the same authors."""
     return dataclasses.replace(
         article, source=article.source if source is None else source,
         section=sys.intern(article.section), kind=sys.intern(article.kind),
         language=sys.intern(article.language), series=sys.intern(article.series),
-        edition=sys.intern(article.edition),
-        authors=tuple(map(sys.intern, article.authors)),
+        edition=sys.intern(article.edition), authors=_byline(article.authors),
         tags=tuple(map(sys.intern, article.tags)))
+
+
+# Bylines met, each kept once: a newsroom has a few hundred writers, and most stories
+# have one or two of them (a tuple an article would be 48 bytes of the planning
+# process's). Tags are not kept so: most stories have a set of their own.
+BYLINES_REMEMBERED = 65_536
+_BYLINES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _byline(authors: tuple[str, ...]) -> tuple[str, ...]:
+    byline = tuple(map(sys.intern, authors))
+    kept = _BYLINES.get(byline)
+    if kept is None:
+        if len(_BYLINES) >= BYLINES_REMEMBERED:  # a bound, not the whole archive's
+            _BYLINES.clear()
+        kept = _BYLINES[byline] = byline
+    return kept
 
 
 class IndexLists(Sequence[tuple[Any, ...]]):

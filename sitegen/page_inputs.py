@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
+from sitegen.model import Article
 from sitegen.sealed import short_key
 
-Digests = Callable[[str], int | None]
-"""Source -> its metadata digest this build (None: not known, so never kept)."""
+Digests = Callable[[int, str], int | None]
+"""(index in the site's articles, source) -> its metadata digest this build (None: not
+known, so never kept)."""
 
 
 class PageInputs:
@@ -37,7 +39,7 @@ class PageInputs:
                  renders: Collection[str] = (), keep: bool = False, carry: bool = False) -> None:
         self.site = site
         self.previous = previous or {}
-        self.digests = digests or (lambda _: None)
+        self.digests = digests or (lambda _, __: None)
         self.output = output
         self.renders = renders  # a set of its names would be one more entry a page
         self.keep = keep and bool(site) and bool(self.previous)
@@ -52,11 +54,14 @@ class PageInputs:
         self.kept: list[tuple[str, str]] = []
         """(output file, owner) of the pages kept without planning."""
 
-    def articles(self, sources: Iterable[str | None]) -> list[tuple[str | None, int | None]]:
+    def articles(self, indexes: Iterable[int | None], articles: Sequence[Article]
+                 ) -> list[tuple[str | None, int | None]]:
         """Each shown article's source and metadata digest, in order (None: no article; a
         negative number, never a digest and never the same twice: not known)."""
-        return [(s, None if s is None else self.digests(s) or -int.from_bytes(os.urandom(8)))
-                for s in sources]
+        return [(None, None) if i is None else (
+            articles[i].source,
+            self.digests(i, articles[i].source) or -int.from_bytes(os.urandom(8)))
+            for i in indexes]
 
     def unchanged(self, output: str, owner: str, parts: Any) -> bool:
         """Record a page's inputs; True when the page keeps its last file (not planned)."""

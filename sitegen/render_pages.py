@@ -33,7 +33,7 @@ class Rendered:
 def render_pages(jobs: Iterable[render.Job], stamp: str,
                  site_digest: str | Callable[[object], str],
                  store: cache.BuildCache, staging: write.Staging, workers: Workers,
-                 shows: dict[str, list[str]], expected: int = 0,
+                 shows: dict[str, tuple[str, ...]], expected: int = 0,
                  kept: Iterable[tuple[str, str]] = ()) -> Rendered:
     """Render the jobs whose context or templates changed; keep the other files as they
     are. `shows` gets each planned page's shown bodies (deps.py); `expected` is how many

@@ -63,7 +63,7 @@ class Folder:
     """What the link check of that build found."""
     renders: dict[str, int] = field(default_factory=dict)
     """Every page (rendered file) -> its render key."""
-    shows: dict[str, list[str]] = field(default_factory=dict)
+    shows: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Page -> the stored bodies its context showed (deps.py)."""
     static: set[str] | None = None
     """The other files (static, pictures, search index); None: no build is known."""
@@ -105,6 +105,8 @@ class BuildState:
         self._early: list[tuple[str, str, str, Any]] = []
         self._dropped: list[tuple[str, str, str]] = []
         self._damaged = 0
+        self._streaming = False
+        """Between `begin` and `commit`: puts are written as they come, in one transaction."""
 
     # --- the file -------------------------------------------------------------------------
 
@@ -267,11 +269,16 @@ class BuildState:
     def put(self, kind: str, folder: str, name: str, value: Any) -> None:
         """Written with the next `commit`."""
         self._pending.append((kind, folder, name, value))
+        if self._streaming and len(self._pending) >= _BATCH:
+            self._stream(finish=False)
 
     def write_now(self, kind: str, folder: str, name: str, value: Any) -> None:
         """Written soon, in a transaction of its own: for records that say under what
         they hold (a read key, a file's stat), which a build that dies later cannot
         make untrue, and which a large build should not hold in memory."""
+        if self._streaming:  # a transaction is open: with it
+            self.put(kind, folder, name, value)
+            return
         self._early.append((kind, folder, name, value))
         if len(self._early) >= _BATCH:
             self.flush()
@@ -279,6 +286,54 @@ class BuildState:
     def flush(self) -> None:
         early, self._early = self._early, []
         self._transaction(early, [])
+
+    def begin(self) -> None:
+        """From now to `commit`, what is put is written as it comes, in one transaction
+        that `commit` ends: the records a large build learned are never all held in
+        memory at once, and a build that dies before `commit` leaves none of them."""
+        self.flush()
+        db = self._connection()
+        if db is None or self._streaming:
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            self._streaming = True
+        except sqlite3.Error as exc:
+            self._failed(exc)
+
+    def abandon(self) -> None:
+        """End what `begin` started without writing it (the build failed meanwhile)."""
+        self._pending.clear()
+        self._dropped.clear()
+        if self._streaming and self._db is not None:
+            self._streaming = False
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+
+    def _stream(self, finish: bool) -> None:
+        pending, dropped = self._pending, self._dropped
+        self._pending, self._dropped = [], []
+        db = self._db
+        if db is None:
+            self._streaming = False
+            return
+        try:
+            db.executemany("DELETE FROM records WHERE kind=? AND folder=? AND name=?", dropped)
+            db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)",
+                           ((k, f, n, *_pack(v)) for k, f, n, v in pending))
+            if finish:
+                self._streaming = False
+                db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._streaming = False
+            self._failed(exc)  # closing the connection rolls the transaction back
+        except OSError as exc:
+            self._streaming = False
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            self.warnings.append(Problem(str(self.path), 0, "the build cache was not saved "
+                                         f"({exc.strerror or exc}); the next build makes it "
+                                         "again", warning=True))
 
     def drop(self, kind: str, folder: str, names: Iterable[str]) -> None:
         self._dropped.extend((kind, folder, name) for name in names)
@@ -297,6 +352,10 @@ class BuildState:
 
     def commit(self) -> None:
         """Write what was put and dropped since the last commit, in one transaction."""
+        if self._streaming:
+            self._stream(finish=True)
+            self._report_damage()
+            return
         self.flush()
         self._report_damage()
         pending, dropped = self._pending, self._dropped

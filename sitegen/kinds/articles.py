@@ -29,7 +29,7 @@ class Articles(Kind):
                     article.reading_time, article.word_count, article.has_embeds, series,
                     # Its translations' addresses: a new translation plans this page again.
                     planner.views.alternates(article.path),
-                    [inputs.articles(None if i is None else articles[i].source for i in role)
+                    [inputs.articles(role, articles)
                      for role in shown])):
                 continue
             view = planner.views.article(index)

@@ -125,7 +125,7 @@ def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: 
     views, link, inputs = planner.views, planner.link, planner.inputs
     templates = (f"{kind}.html", "list.html")
     articles = planner.site.articles
-    shown_all = inputs.articles(articles[i].source for i in indexes) \
+    shown_all = inputs.articles(indexes, articles) \
         if inputs.site and planner.everything else None
     what = (kind, templates, term, title, path, description, ordered, front, planner.per_page)
     if shown_all is not None and _kept_whole(planner, what, shown_all, cuts, owner):
@@ -143,7 +143,7 @@ def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: 
         output = urls.output_file(cut.path)  # one string for every book it is in
         if inputs.unchanged(output, owner, (
                 "list", templates, shown, pager, title, cut.path, description, extra,
-                inputs.articles(articles[i].source for i in cut.indexes))):
+                inputs.articles(cut.indexes, articles))):
             continue
         yield Job(output, templates, {
             "site": planner.site_view, "term": shown, "articles": views.cards(cut.indexes),
