@@ -207,8 +207,10 @@ def replacing(output: Path, relatives: list[str]) -> None:
         unshare(spare, relatives)
 
 
-# The folders made are remembered up to this many (each article has one of its own).
-FOLDERS_REMEMBERED = 4096
+# The folders made are remembered up to this many. Each article has one of its own, made
+# once; what is worth remembering is the few that many files share (a section's, its
+# parents'), and making one again costs two system calls.
+FOLDERS_REMEMBERED = 512
 
 
 class Staging:
