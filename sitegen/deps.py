@@ -33,11 +33,9 @@ from sitegen import bodies, cache
 from sitegen.cache import BuildCache
 from sitegen.model import Article
 from sitegen.page_inputs import PageInputs
-from sitegen.sealed import short_key
+from sitegen.sealed import KEY_BYTES, short_key
 from sitegen.views import View, Views
 
-# The bytes of a short_key (120 bits).
-DIGEST_BYTES = 15
 # Fields that only the body decides; they are shown only beside the body itself.
 _BODY_FIELDS = ("body_html", "body_ref", "word_count", "reading_time", "toc_html", "has_embeds")
 
@@ -179,20 +177,20 @@ def card_digests(views: Views, metas: dict[str, int]
     # One digest an article for the planning, made once: each is asked for by about 20
     # pages (its own, its lists', its neighbours'), kind after kind. Kept as bytes in
     # one array by the article's index (an int and a dict entry an article would be
-    # five times as large); a zero length byte marks one not made yet.
-    found = bytearray(DIGEST_BYTES * len(articles))
+    # five times as large); `made` marks those made so far.
+    found = bytearray(KEY_BYTES * len(articles))
     made = bytearray(len(articles))
 
     def digest(at: int, source: str) -> int | None:
         meta = metas.get(source)
         if not 0 <= at < len(articles) or articles[at].source != source or meta is None:
             return None
-        start = at * DIGEST_BYTES
+        start = at * KEY_BYTES
         if not made[at]:
             made[at] = 1
-            found[start:start + DIGEST_BYTES] = short_key(hashlib.sha256(
-                repr((meta, views.card_terms(articles[at]))).encode())).to_bytes(DIGEST_BYTES)
-        return int.from_bytes(found[start:start + DIGEST_BYTES])
+            found[start:start + KEY_BYTES] = short_key(hashlib.sha256(
+                repr((meta, views.card_terms(articles[at]))).encode())).to_bytes(KEY_BYTES)
+        return int.from_bytes(found[start:start + KEY_BYTES])
     return digest
 
 

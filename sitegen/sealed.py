@@ -163,13 +163,17 @@ def drop(path: Path) -> None:
     path.with_name(path.name + SUM_SUFFIX).unlink(missing_ok=True)
 
 
+KEY_BYTES = 15
+"""The bytes of a `short_key` (120 bits)."""
+
+
 def short_key(digest: Any) -> int:
     """A key kept per article or per output file and only compared (render key, page
     inputs, metadata and card digests): the first 120 bits of a SHA-256 as an int. The
     planning process holds several per article; a 64-character hex digest is a 113-byte
     string, 22 characters of base64 are 71 bytes, and an int below 2**120 is 40 (a
     larger one takes another 8). 120 bits keep collisions out of reach for any archive."""
-    return int.from_bytes(digest.digest()[:15], "big")
+    return int.from_bytes(digest.digest()[:KEY_BYTES], "big")
 
 
 def short_name(digest: Any) -> str:
