@@ -6,78 +6,40 @@ more build when it ends. Every build goes through `sitegen.build.build`
 (whose cache makes a rebuild after one edit cheap) into a folder of the
 preview's own, `.sitegen/serve/`, so drafts never reach `output/`. A failed
 build leaves that folder as it was: the last good site keeps being served,
-with the problems shown over every page until a build succeeds.
+with the problems shown over every page until a build succeeds. What the
+preview changes about the site it builds (its address, no host files, search
+only when asked) and its options are in preview_options.py.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import ipaddress
-import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import body_edits, livereload, preview_reload, problem_groups, search
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.config import CONFIG_NAME, Config, load_config
-from sitegen.config_schema import DeployConfig
 from sitegen.errors import Problem, SitegenError, os_problem
 from sitegen.messages import tr
+from sitegen.preview_options import (
+    OWED_AT_MOST,
+    SERVE_DIR,
+    ServeOptions,
+    preview_config,
+    preview_url,
+)
 from sitegen.state import BuildState
-from sitegen.watch import QUIET, ChangeBatcher, Watcher
-
-SERVE_DIR = Path(".sitegen") / "serve"
-FOLLOW = 1.0
-"""Seconds of no new save after a body edit's pages were shown before the build they owe
-(the search index, the link check): a writer saving every few seconds is not kept
-waiting for the build of the save before."""
-OWED_AT_MOST = 10.0
-"""Seconds after which an owed build runs even while saves keep coming."""
+from sitegen.watch import ChangeBatcher, Watcher
 
 Builder = Callable[[Config, BuildOptions], BuildReport]
 Echo = Callable[[str, bool], None]
 """Prints a line; the flag says it is a problem (the CLI sends those to stderr)."""
-
-
-@dataclass(frozen=True)
-class ServeOptions:
-    """How the preview runs; the CLI's flags, and a fixed clock for tests."""
-
-    host: str = "127.0.0.1"
-    port: int = 8000
-    drafts: bool = True
-    """Include drafts and future articles: writers preview what is not published yet."""
-    poll: bool = False
-    search: bool = False
-    """Build the search index. Off by default: Pagefind reads every page again on each
-    build, which makes a rebuild of a big site many times slower."""
-    jobs: int = os.cpu_count() or 1
-    """Worker processes; build() starts them only for builds big enough to gain from them."""
-    now: dt.datetime | None = None
-    """The preview's clock (expiry, the footer's year), fixed for the session: a clock that
-    moved would change every page and so defeat the build cache. None: when serving starts."""
-    quiet: float = QUIET
-    follow: float = FOLLOW
-    """Seconds without a save after body edits were shown before the build they owe."""
-
-
-def exposure_warning(host: str) -> str | None:
-    """A warning when the preview (drafts included) can be reached from other machines."""
-    if host == "localhost":
-        return None
-    try:
-        if ipaddress.ip_address(host).is_loopback:
-            return None
-    except ValueError:
-        pass
-    return (f"sitegen: warning: listening on {host}: the preview, drafts included, is visible "
-            "to other machines on the network")
 
 
 def _echo(message: str, problem: bool) -> None:
@@ -107,11 +69,7 @@ class Preview:
             raise SitegenError([Problem(f"--host {options.host} --port {options.port}", 0,
                                         f"cannot listen there: {exc.strerror or exc}; "
                                         "choose another port with --port")]) from None
-        host = options.host
-        if host in {"", "0.0.0.0", "::"}:
-            host = "127.0.0.1"  # a wildcard is not an address a browser can open
-        host = f"[{host}]" if ":" in host else host
-        self.url = f"http://{host}:{self.server.server_address[1]}/"
+        self.url = preview_url(options.host, self.server.server_address[1])
         self.batcher = ChangeBatcher(options.quiet)
         self.watcher = Watcher(self.root, self.batcher, self._ignored(None), poll=options.poll)
         self._building = False
@@ -221,12 +179,7 @@ class Preview:
         try:
             config = load_config(self.root)
             self.watcher.ignored = self._ignored(config)
-            config = config.with_base_url(self.url)
-            # The preview serves no host files: aliases stay redirect pages it can serve.
-            config = dataclasses.replace(config, deploy=DeployConfig())
-            if not self.options.search:
-                config = dataclasses.replace(
-                    config, build=dataclasses.replace(config.build, search=False))
+            config = preview_config(config, self.url, self.options.search)
             early = self._body_edits(config, changed)
             if defer and changed and self.early is not None:
                 self._owed_since = self._owed_since if self._owed else time.monotonic()

@@ -42,7 +42,7 @@ LAYERS: dict[str, int] = {
     "workers": 6.5, "sources": 6.7, "render_pages": 6.7,
     "shard_manifest": 2.5, "shards": 6.9, "merge": 6.95, "build": 7, "scaffold": 7, "external": 7,
     "preview_reload": 7.8, "preview_requests": 7.8,
-    "watch": 8, "livereload": 8, "body_edits": 8.5,
+    "watch": 8, "livereload": 8, "body_edits": 8.5, "preview_options": 8.6,
     "serve": 9,
     # The importers sit above readers and below cli; inside the package, the shared
     # pieces come first, then one module per source, then the run that ties them up.

@@ -25,7 +25,8 @@ from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.cli import main
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.serve import Preview, ServeOptions, exposure_warning
+from sitegen.preview_options import exposure_warning
+from sitegen.serve import Preview, ServeOptions
 from tests.conftest import BASIC_CONFIG, NOW, article, make_image, make_site
 
 TIMEOUT = 60.0  # generous: the suite shares a loaded 2-core machine; conditions end it early

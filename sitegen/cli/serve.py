@@ -35,7 +35,8 @@ def serve_command(source: Path, host: str, port: int, open_browser: bool, poll: 
     def action() -> None:
         import webbrowser
 
-        from sitegen.serve import Preview, ServeOptions, exposure_warning
+        from sitegen.preview_options import exposure_warning
+        from sitegen.serve import Preview, ServeOptions
 
         warning = exposure_warning(host)
         if warning:
