@@ -17,6 +17,7 @@ How things travel (nothing assumes a disk shared with the workers):
 - Back, per item: the Article with its body, which this process stores as a local
   build does; a page's bytes, which it writes into the new tree; a picture's files,
   which it puts in the picture cache.
+The per-task payloads and what is done with each result are cluster_payloads.py.
 
 Before anything is built, every worker reports the versions of what decides the
 output's bytes (cluster_tasks.versions); any difference stops the build, named.
@@ -26,7 +27,6 @@ Dask is imported only here, only when a cluster is asked for.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import hashlib
 import itertools
@@ -39,10 +39,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sitegen import bodies, readers, sealed, tree_files
+from sitegen import readers
+from sitegen.cluster_payloads import hand_over, inline_bodies, store_body, store_pictures
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
-from sitegen.model import Job
 from sitegen.themes import Theme
 
 STAGES = frozenset({"read", "pictures", "render"})
@@ -85,19 +85,19 @@ class Cluster:
             return self._run(stage, self.tasks.read_chunk,
                              (self.environment, where.get("skip_body")),
                              ((p.relative_to(root).as_posix(), p.read_bytes()) for p in items),
-                             total, functools.partial(_store_body, folder=where["folder"]))
+                             total, functools.partial(store_body, folder=where["folder"]))
         if stage == "render":
             folder = self.bodies_dir
             return self._run(stage, self.tasks.render_chunk, (self.environment,),
                              (inline_bodies(job, folder) for job in items), total,
-                             functools.partial(_hand_over, output=where["output"],
+                             functools.partial(hand_over, output=where["output"],
                                                handoff=where["handoff"]))
         assert stage == "pictures", stage
         root = self.config.root
         return self._run(stage, self.tasks.pictures_chunk, (where["settings"],),
                          ((source.relative_to(root).as_posix(), variants)
                           for source, variants in items), total,
-                         functools.partial(_store_pictures, folder=where["folder"]))
+                         functools.partial(store_pictures, folder=where["folder"]))
 
     def _run(self, stage: str, task: Callable[..., list[Any]], args: tuple[Any, ...],
              payloads: Iterator[Any], total: int,
@@ -254,52 +254,6 @@ def _listing(config: Config, chain: tuple[Theme, ...]) -> list[tuple[str, Path]]
                 if not path.is_symlink() and path.is_file():
                     listing.append((f"{prefix}/{path.relative_to(folder).as_posix()}", path))
     return listing
-
-
-def inline_bodies(job: Job, folder: Path) -> Job:
-    """The job with each stored body it shows put into its recipe (checked against its
-    name, as rendering here would): the worker finishes it as it would one read from disk."""
-    def inline(recipe: bodies.Recipe) -> bodies.Recipe:
-        if not recipe["ref"]:
-            return recipe
-        return {**recipe, "ref": "", "html": bodies.load(folder, recipe["ref"])}
-
-    from sitegen import render
-    context = render.each_body(job.context, inline)
-    return job if context is job.context else dataclasses.replace(job, context=context)
-
-
-def _store_body(result: tuple[Any, list[Problem]], folder: Path) -> tuple[Any, list[Problem]]:
-    """As sources._read_off_main: the body into bodies.py's folder, the Article keeps its
-    reference."""
-    article, problems = result
-    if article is not None and article.body_html:
-        article = dataclasses.replace(article, body_html="",
-                                      body_ref=bodies.save(folder, article.body_html))
-    return article, problems
-
-
-def _hand_over(result: tuple[str, bytes | None, list[Problem]], output: Path,
-               handoff: Path) -> tuple[str, str | None, list[Problem]]:
-    """As render_pages._render_handed, with the bytes the worker sent."""
-    relative, data, problems = result
-    if data is None:
-        return relative, None, problems
-    return relative, tree_files.hand_over(output, handoff, relative, data), problems
-
-
-def _store_pictures(result: tuple[list[str], str, dict[str, bytes]],
-                    folder: Path) -> tuple[list[str], str]:
-    """As picture_encoding.make: each file under a temporary name, renamed, its hash kept."""
-    made, error, files = result
-    for key, data in files.items():
-        target = folder / key
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-        sealed.record(target)
-    return made, error
 
 
 def _reason(exc: BaseException) -> str:

@@ -164,7 +164,7 @@ def read_chunk(digest: str, environment: dict[str, str | None],
 
 def render_chunk(digest: str, environment: dict[str, str | None],
                  jobs: list[Job]) -> list[tuple[str, bytes | None, list[Problem]]]:
-    """Render jobs whose bodies the client inlined (cluster.inline_bodies)."""
+    """Render jobs whose bodies the client inlined (cluster_payloads.inline_bodies)."""
     copy = _copy(digest)
     _speak(environment)
     # render keeps one environment per process; threads of one worker share it (the GIL

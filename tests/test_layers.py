@@ -38,7 +38,7 @@ LAYERS: dict[str, int] = {
     "kinds.files": 5.8, "kinds": 5.9,
     "render": 6, "write": 6, "cache": 6, "hosts": 6, "cms": 6, "check": 6,
     "static_stamps": 6.4, "static_stage": 6.8,
-    "cluster_tasks": 6.3, "cluster": 6.45,
+    "cluster_tasks": 6.3, "cluster_payloads": 6.35, "cluster": 6.45,
     "workers": 6.5, "sources": 6.7, "render_pages": 6.7,
     "shard_manifest": 2.5, "shards": 6.9, "merge": 6.95, "build": 7, "scaffold": 7, "external": 7,
     "preview_reload": 7.8, "preview_requests": 7.8,
