@@ -27,7 +27,8 @@ from typing import Any
 import jinja2
 
 KEY_NAME = "seal.key"
-KEY_BYTES = 32
+SEAL_KEY_BYTES = 32
+"""The sealing key's bytes (not a `short_key`'s, `KEY_BYTES` below)."""
 _MAC = hashlib.sha256
 _MAC_SIZE = _MAC().digest_size
 SUM_SUFFIX = ".sha256"
@@ -61,14 +62,18 @@ def _key(folder: Path) -> bytes:
     path = folder / KEY_NAME
     try:
         key = path.read_bytes()
-        if len(key) == KEY_BYTES:
+        if len(key) == SEAL_KEY_BYTES:
             return key
+        # Not a key this version makes (one build line made 15-byte keys): a new one
+        # replaces it, else no template would be kept again. What it sealed is compiled
+        # again, as after any change of key.
+        path.unlink(missing_ok=True)
     except FileNotFoundError:
         pass
     temporary = folder / f"{KEY_NAME}.{os.getpid()}.tmp"
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as stream:
-        stream.write(secrets.token_bytes(KEY_BYTES))
+        stream.write(secrets.token_bytes(SEAL_KEY_BYTES))
     try:
         os.link(temporary, path)  # the first process to make a key wins; the others read it
     except FileExistsError:
@@ -76,8 +81,8 @@ def _key(folder: Path) -> bytes:
     finally:
         temporary.unlink(missing_ok=True)
     key = path.read_bytes()
-    if len(key) != KEY_BYTES:
-        raise OSError(f"{path} is not a key of {KEY_BYTES} bytes")
+    if len(key) != SEAL_KEY_BYTES:
+        raise OSError(f"{path} is not a key of {SEAL_KEY_BYTES} bytes")
     return key
 
 

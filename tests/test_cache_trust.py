@@ -93,6 +93,29 @@ def test_a_sealed_template_is_loaded_and_a_reseal_with_another_key_is_not(
     assert other.code is None
 
 
+def test_the_sealed_template_cache_is_used_with_a_key_made_before_and_one_made_now(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A later constant of the same name once set the key's size to a short key's (15
+    # bytes): a user cache whose key an earlier build made was refused, and every
+    # process of every build compiled every template again.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    site_cache = tmp_path / "site" / ".sitegen-cache"
+    made_now = sealed.template_cache(site_cache)
+    assert isinstance(made_now, sealed.SealedBytecodeCache)
+    assert len(made_now.key) == 32
+    kept = tmp_path / "kept"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(kept))
+    (kept / "sitegen").mkdir(parents=True)
+    (kept / "sitegen" / sealed.KEY_NAME).write_bytes(b"k" * 32)  # an earlier build's
+    made_before = sealed.template_cache(site_cache)
+    assert isinstance(made_before, sealed.SealedBytecodeCache)
+    assert made_before.key == b"k" * 32
+    (kept / "sitegen" / sealed.KEY_NAME).write_bytes(b"s" * 15)  # the short one's size
+    replaced = sealed.template_cache(site_cache)
+    assert isinstance(replaced, sealed.SealedBytecodeCache)
+    assert len(replaced.key) == 32 and replaced.key == (kept / "sitegen/seal.key").read_bytes()
+
+
 def _body_files(site: Path) -> list[Path]:
     return sorted((site / ".sitegen-cache" / bodies.FOLDER).rglob("*.html"))
 
