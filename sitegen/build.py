@@ -34,7 +34,7 @@ from sitegen import (
     hostfiles,
     merge,
     picture_cache,
-    pictures,
+    picture_plan,
     readers,
     render,
     search,
@@ -386,7 +386,7 @@ def _recheck(run: _Run, site: Site, md_links: MdLinks, workers: Workers,
     run.lap("check")
 
 
-def _views(run: _Run, site: Site, static: dict[str, Path], plan: pictures.Plan,
+def _views(run: _Run, site: Site, static: dict[str, Path], plan: picture_plan.Plan,
            folder: Path) -> tuple[Views, View]:
     config, options = run.config, run.options
     sizes = {v.output: (folder / v.key).stat().st_size for v in plan.variants}
@@ -467,7 +467,7 @@ def _render(run: _Run, site: Site, views: Views, site_view: View, decision: deps
 
 
 def _pictures(run: _Run, site: Site, static: dict[str, Path], folder: Path,
-              workers: Workers) -> pictures.Plan:
+              workers: Workers) -> picture_plan.Plan:
     """Encode the pictures the site shows that are not in the folder yet (a shard: those
     its own pages show; a merge: none, they are the shards')."""
     if run.parts:

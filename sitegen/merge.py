@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sitegen import (
     cache,
-    pictures,
+    picture_plan,
     readers,
     search,
     search_shards,
@@ -111,12 +111,12 @@ def read(parts: Parts) -> Sources:
 
 
 def make_pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
-                  parts: Parts) -> pictures.Plan:
+                  parts: Parts) -> picture_plan.Plan:
     """The local build's picture plan, its files taken from the shards that encoded them
     (linked into the pictures folder under their keys, where copying them expects them)."""
     published = (*site.articles, *site.pages)
     site_static = readers.static_dir(config)
-    plan = pictures.plan([a.image for a in published if a.image],
+    plan = picture_plan.plan([a.image for a in published if a.image],
                          [p for a in published for p in a.pictures],
                          {n: p for n, p in static.items() if p.is_relative_to(site_static)},
                          config.images)

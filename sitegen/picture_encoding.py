@@ -111,7 +111,7 @@ def make(source: Path, wanted: list[Wanted], folder: Path,
             target.parent.mkdir(parents=True, exist_ok=True)
             pixels.save(temporary, format.upper(), **options(format, settings))
             os.replace(temporary, target)
-            sealed.record(target)  # checked before the next build uses it (pictures.missing)
+            sealed.record(target)  # checked before the next build uses it (picture_plan.missing)
         except OSError as exc:
             temporary.unlink(missing_ok=True)
             return made, f"its resized version {target} cannot be written: {exc.strerror or exc}"

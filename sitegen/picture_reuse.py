@@ -20,7 +20,8 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from sitegen import sealed
-from sitegen.pictures import FOLDER, Plan, Variant
+from sitegen.picture_plan import Plan
+from sitegen.pictures import FOLDER, Variant
 
 _PUBLISHED = re.compile(r"^.+-(\d+)x(\d+)\.([0-9a-f]{10})\.(avif|webp|jpg|png)$")
 _FORMATS = {"avif": "AVIF", "webp": "WEBP", "jpeg": "JPEG", "png": "PNG"}

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from sitegen import (
     picture_cache,
+    picture_plan,
     picture_reuse,
     pictures,
     readers,
@@ -69,17 +70,17 @@ def pictures_folder(config: Config, use_cache: bool) -> Iterator[Path]:
 
 
 def make_pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
-                  workers: Workers, report: Report, reuse: Path | None) -> pictures.Plan:
+                  workers: Workers, report: Report, reuse: Path | None) -> picture_plan.Plan:
     """Make the resized versions that are not in the folder yet (the build cache's
     `pictures/`, named by content, so an unchanged image is never decoded again)."""
     published = (*site.articles, *site.pages)
     site_static = readers.static_dir(config)
-    plan = pictures.plan([a.image for a in published if a.image],
+    plan = picture_plan.plan([a.image for a in published if a.image],
                          [p for a in published for p in a.pictures],
                          {n: p for n, p in static.items() if p.is_relative_to(site_static)},
                          config.images)
     dropped: list[str] = []
-    jobs = pictures.missing(plan, site_static, folder, dropped)
+    jobs = picture_plan.missing(plan, site_static, folder, dropped)
     report.warnings.extend(Problem(f"{folder.name}/{name}", 0, pictures.CHANGED, warning=True)
                            for name in dropped)
     if reuse is not None and jobs:
@@ -103,7 +104,7 @@ def make_pictures(config: Config, site: Site, static: dict[str, Path], folder: P
     return plan
 
 
-def copy_files(config: Config, static: dict[str, Path], plan: pictures.Plan, folder: Path,
+def copy_files(config: Config, static: dict[str, Path], plan: picture_plan.Plan, folder: Path,
                staging: write.Staging) -> None:
     """The static files (a site image stands in for its resized original) and pictures."""
     site_static = readers.static_dir(config)

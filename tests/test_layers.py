@@ -19,7 +19,7 @@ LAYERS: dict[str, int] = {
     "config": 1, "edition_config": 1.5, "translations": 3.8, "editions": 6.9,
     "ci_report": 1, "dates": 1, "images": 1, "sitefiles": 1, "sanitize": 1,
     "brackets": 1, "timelimit": 1, "newsroom": 1, "problem_groups": 1,
-    "picture_encoding": 0.5, "pictures": 1, "embeds": 1, "code_highlight": 1,
+    "picture_encoding": 0.5, "pictures": 1, "picture_plan": 1.2, "embeds": 1, "code_highlight": 1,
     "image_service": 0.5, "picture_cache": 0.5, "picture_reuse": 1.5,
     "progress": 0,
     "urls": 2, "model": 2, "markup": 2, "claims": 2,
