@@ -5,7 +5,9 @@ can run it in worker processes. It never raises for bad input: it returns the
 problems it found, each with the line inside the file (a YAML error's line is
 counted from the top of the .md file, not from the start of the front matter).
 The front matter's parsing and types are `front_matter`'s, the checks of a
-source's pictures `source_pictures`', the site's folders `sitefiles`'.
+source's pictures `source_pictures`', the body's conversion (Markdown under a
+time limit, live blog entries, template code left as text) `source_body`'s,
+the site's folders `sitefiles`'.
 """
 
 from __future__ import annotations
@@ -26,24 +28,23 @@ from sitegen import (
     portable_names,
     sanitize,
     sitefiles,
-    timelimit,
+    source_body,
     urls,
 )
 from sitegen.config import Config
 from sitegen.dates import DateError, parse_date, to_aware
 from sitegen.errors import Problem, did_you_mean
 from sitegen.front_matter import DATE_KEYS, KNOWN_KEYS, split_front_matter, typed_values
-from sitegen.markup import Rendered, md_links, render_markdown, reset_markdown
+from sitegen.markup import Rendered, md_links
 from sitegen.messages import tr
 from sitegen.model import Article, Image
-from sitegen.newsroom import LiveEntry
 
 # The site's folders, used by many modules as readers' (they moved down to sitefiles).
 from sitegen.sitefiles import PAGES_DIR as PAGES_DIR
 from sitegen.sitefiles import STATIC_DIR as STATIC_DIR
 from sitegen.sitefiles import content_dir as content_dir
 from sitegen.sitefiles import static_dir as static_dir
-from sitegen.source_pictures import body_picture_problems, hero_image
+from sitegen.source_pictures import hero_image
 
 _NOT_SECTIONS = {PAGES_DIR, STATIC_DIR}
 
@@ -164,7 +165,8 @@ def read_source(path: Path, config: Config, skip_body: Callable[[str], bool] | N
     entries = []
     if news.kind == "live":
         body, found = newsroom.split_live(front.body)
-        entries = _live_entries(found, len(front.lines) + 2, to_date, config, where, problems)
+        entries = source_body.live_entries(found, len(front.lines) + 2, to_date, config,
+                                           where, problems)
     if [p for p in problems if not p.warning]:
         return None, problems
     date = dates.get("date")
@@ -194,36 +196,12 @@ def read_source(path: Path, config: Config, skip_body: Callable[[str], bool] | N
             and skip_body(urls.output_file(site_path)):
         rendered, html = Rendered("", "", "", 0, 0), ""
     else:
-        try:
-            with timelimit.limit():
-                rendered = render_markdown(body, config.base_path, str(static_dir(config)),
-                                           language or config.site.language, config.images,
-                                           escape_html=mode == "escape")
-        except RecursionError:
-            problems.append(Problem(where, len(front.lines) + 3, "the text is nested too "
-                                    "deeply (lists, quotes or brackets inside each other "
-                                    "hundreds of levels deep) to be converted: flatten it"))
-            return None, problems
-        except timelimit.TimeLimitExceeded:
-            reset_markdown()
-            problems.append(Problem(where, len(front.lines) + 3, "the text took more than "
-                                    f"{timelimit.SECONDS:g} s to convert (thousands of "
-                                    "repeated '<', '[' or similar marks?): split or simplify "
-                                    "it"))
-            return None, problems
         # The opening '---', the front matter, the closing one.
-        body_line = len(front.lines) + 3
-        problems.extend(Problem(where, body_line + line - 1, message)
-                        for line, message in rendered.problems)
-        if rendered.problems:
+        converted = source_body.convert(body, config, language, where, len(front.lines) + 3,
+                                        problems)
+        if converted is None:
             return None, problems
-        problems.extend(template_code(rendered.html, body, where, body_line))
-        problems.extend(body_picture_problems(
-            [p["src"] for p in rendered.pictures], rendered.html, body, body_line, config,
-            where))
-        if [p for p in problems if not p.warning]:
-            return None, problems
-        html = sanitize.body_html(rendered.html, mode)
+        rendered, html = converted
     return Article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
         # A page may have no date; Article.date is typed for articles, which always do.
@@ -270,29 +248,6 @@ def _edition(config: Config, relative: Path, values: dict[str, Any],
     return edition_config.for_edition(config, key), inside, translation
 
 
-def _live_entries(found: list[tuple[int, str, str, str]], offset: int, to_date: newsroom.ToDate,
-                  config: Config, where: str, problems: list[Problem]) -> list[LiveEntry]:
-    """A live blog's entries, newest first, each rendered like a body."""
-    entries: list[LiveEntry] = []
-    for line, when, headline, text in found:
-        moment = newsroom.entry_time(when, to_date)
-        if moment is None or not headline:
-            problems.append(Problem(where, offset + line, "a live blog entry starts with a "
-                                    "line '## 2026-11-28 10:15 | Headline' (a real time and "
-                                    "a headline)"))
-            continue
-        mode = config.markdown.raw_html
-        rendered = render_markdown(text, config.base_path, str(static_dir(config)),
-                                   config.site.language, config.images,
-                                   escape_html=mode == "escape")
-        anchor = f"update-{moment:%Y%m%d%H%M}"
-        taken = sum(1 for e in entries if e.anchor.startswith(anchor))
-        entries.append(LiveEntry(date=moment, headline=headline,
-                                 body_html=sanitize.body_html(rendered.html, mode),
-                                 anchor=f"{anchor}-{taken + 1}" if taken else anchor))
-    return sorted(entries, key=lambda e: e.date, reverse=True)
-
-
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
 
@@ -316,32 +271,3 @@ def is_language(code: str) -> bool:
     except (ValueError, UnknownLocaleError):
         return False
     return True
-
-
-# Template code of another generator (Liquid, Hugo shortcodes, Jinja) that reached
-# the page as text: the reader would see it. Code blocks and spans are left alone.
-_TEMPLATE_CODE = re.compile(r"\{%|\{\{")
-_CODE_HTML = re.compile(r"<(pre|code)\b.*?</\1>", re.S)
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+).+?\1")
-
-
-def template_code(body_html: str, body: str, where: str, first_line: int) -> list[Problem]:
-    """A warning per body line where `{%`, `{{<` or `{{` is shown outside code."""
-    if not _TEMPLATE_CODE.search(_CODE_HTML.sub("", body_html)):
-        return []
-    found, fence = [], ""
-    for number, text in enumerate(body.split("\n"), start=first_line):
-        opening = _FENCE.match(text)
-        if opening and (not fence or opening.group(1).startswith(fence)):
-            fence = "" if fence else opening.group(1)[0] * 3
-            continue
-        if fence:
-            continue
-        shown = _TEMPLATE_CODE.search(_CODE_SPAN.sub("", text))
-        if shown:
-            code = text[shown.start():].split()[0][:12]
-            found.append(Problem(where, number, f"template code '{code}' is shown to readers "
-                                 "as text: replace it with Markdown, or put it in a code block "
-                                 "if it is meant to be shown", True, kind="template code"))
-    return found
