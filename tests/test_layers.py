@@ -40,6 +40,7 @@ LAYERS: dict[str, int] = {
     "static_stamps": 6.4, "static_stage": 6.8,
     "cluster_tasks": 6.3, "cluster_payloads": 6.35, "cluster": 6.45,
     "workers": 6.5, "sources": 6.7, "render_pages": 6.7,
+    "article_records": 2.4,
     "shard_manifest": 2.5, "shards": 6.9, "merge": 6.95, "build": 7, "scaffold": 7, "external": 7,
     "preview_reload": 7.8, "preview_requests": 7.8,
     "watch": 8, "livereload": 8, "body_edits": 8.5, "preview_options": 8.6,
