@@ -241,10 +241,11 @@ def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, s
     # bytes an article in the process that plans the build.
     current = files.keys()
     pages = [f for f in files if f.endswith(".html")]
-    # A file gone may have been linked: every page is judged again. (A set of every
-    # linked file, to judge only when one of those went, cost the planning process a
-    # string an article, and removing a story removes a file its lists link anyway.)
-    full = index.context != context or not all(f in current for f in index.files)
+    # A page gone may have been linked: every page is judged again (a set of every
+    # linked page would cost the planning process a string an article, and removing a
+    # story removes a page its lists link anyway); so is another file gone that the
+    # index's filter says pages may link to (a search shard's replaced files: none).
+    full = index.context != context or not index.gone_unlinked(current)
     if full or written is None:
         stale = [p for p in pages if index.current(p, files[p], verify=True) is None]
     else:
@@ -260,7 +261,7 @@ def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, s
             more.update(index.flagged)
         judge = {page for page in more if page in current and page.endswith(".html")}
     if full:
-        index.fragments, index.flagged = {}, {}
+        index.restart(current)
     del stale
     known_ids = _Ids(index, files)
     # A root-relative or absolute URL means the same on every page, and most of a
@@ -278,6 +279,8 @@ def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, s
                 linked = target.fragment not in FREE_FRAGMENTS and target.file \
                     and target.file.endswith(".html")
                 found = (_problem(target, known_ids, base_path), target.file if linked else None)
+                if target.file and not target.file.endswith(".html"):
+                    index.linked.add(target.file)
             if same_everywhere:
                 if len(judged) >= JUDGED_REMEMBERED:  # a bound, not a copy of every URL
                     judged.clear()

@@ -8,14 +8,17 @@ not held in memory for the whole build.
 
 The folder's facts are written with the build's other records, once its
 output is in place: the base URL the findings hold for, every file of the
-tree, the pages with findings, which pages link
-to which page with a fragment, and the generation. A record no newer than the
+tree, the pages with findings, which pages link to which page with a fragment,
+the generation, and a filter of the other files (not pages) that pages link
+to: a file gone that no page linked to (a search shard's index file, replaced
+when a story is published) judges no page again. A record no newer than the
 facts describes the output's file (kept files are the same inodes); a newer
 one comes from a build that did not finish, and is checked against the file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Set
@@ -24,7 +27,7 @@ from typing import Any
 
 from sitegen.state import BuildState
 
-VERSION = 5
+VERSION = 6
 Scan = Callable[[str], tuple[list[str], list[str]]]
 ScanMap = Callable[[Scan, Iterable[str]], Iterable[tuple[list[str], list[str]]]]
 
@@ -48,11 +51,30 @@ class LinkIndex:
         """The records of a build without a state."""
         self.fragments: dict[str, set[str]] = {}
         """Page -> the other pages that link to it with a fragment (its ids matter to them)."""
+        self.linked = Linked.sized(0)
+        """The files other than pages that the pages judged since the last check of every
+        page link to (a superset of what the current pages link to)."""
         facts = state.get("folder", self.folder, "links") if state else None
-        if isinstance(facts, list) and len(facts) == 6 and facts[0] == VERSION:
-            _, self.context, files, self.flagged, fragments, self.known = facts
+        if isinstance(facts, list) and len(facts) == 7 and facts[0] == VERSION:
+            _, self.context, files, self.flagged, fragments, self.known, linked = facts
             self.files = frozenset(files)
             self.fragments = {page: set(others) for page, others in fragments.items()}
+            self.linked = Linked(bytearray(linked))
+
+    def gone_unlinked(self, current: Set[str]) -> bool:
+        """Whether every file of the last check's tree that `current` lacks is one no
+        page linked to (nothing a page was judged on is gone); a filter too small for
+        the files the tree has now says no (the check of every page makes a new one)."""
+        others = sum(1 for name in current if not name.endswith(".html"))
+        if others > 2 * self.linked.capacity:
+            return False
+        return not any(name not in current and (name.endswith(".html") or name in self.linked)
+                       for name in self.files)
+
+    def restart(self, current: Set[str]) -> None:
+        """Every page is judged again: what was known from pages' links is made anew."""
+        self.fragments, self.flagged = {}, {}
+        self.linked = Linked.sized(sum(1 for name in current if not name.endswith(".html")))
 
     def record(self, page: str) -> list[Any] | None:
         """[stamp, URLs, ids, findings, generation], if a sound one is kept."""
@@ -105,7 +127,44 @@ class LinkIndex:
         if self.state is not None:
             self.state.drop("link", self.folder, [f for f in self.files if f not in current])
             self.state.put("folder", self.folder, "links", [
-                VERSION, context, sorted(current), self.flagged, fragments, self.generation])
+                VERSION, context, sorted(current), self.flagged, fragments, self.generation,
+                bytes(self.linked.bits)])
+
+
+class Linked:
+    """A Bloom filter of file names: `name in linked` is True for every name added, and
+    for few others (about 1 in 90,000 at its capacity, 4 bytes a name); a false yes only
+    costs a check of every page. Persisted as bytes, so its hash is not Python's."""
+
+    HASHES = 7
+
+    def __init__(self, bits: bytearray) -> None:
+        self.bits = bits if bits and len(bits) & (len(bits) - 1) == 0 else bytearray(512)
+        self.mask = len(self.bits) * 8 - 1
+
+    @classmethod
+    def sized(cls, names: int) -> Linked:
+        size = 512
+        while size < 4 * names:
+            size *= 2
+        return cls(bytearray(size))
+
+    @property
+    def capacity(self) -> int:
+        return len(self.bits) // 4
+
+    def _places(self, name: str) -> list[int]:
+        whole = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big")
+        first, step = whole >> 32, whole & 0xFFFFFFFF | 1
+        return [(first + i * step) & self.mask for i in range(self.HASHES)]
+
+    def add(self, name: str) -> None:
+        for place in self._places(name):
+            self.bits[place >> 3] |= 1 << (place & 7)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and all(
+            self.bits[place >> 3] & (1 << (place & 7)) for place in self._places(name))
 
 
 def stamp(path: str | Path) -> list[int]:
