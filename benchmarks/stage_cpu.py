@@ -24,7 +24,7 @@ from pathlib import Path
 
 import psutil
 
-from sitegen import build as build_module
+from sitegen import build_run
 from sitegen.build import BuildOptions, build
 from sitegen.config import load_config
 
@@ -56,15 +56,15 @@ def main() -> None:
     config = load_config(site)
     rows: list[tuple[str, float, float, float, float]] = []
     last = [time.perf_counter(), time.process_time(), *_children_cpu()]
-    original = build_module._Run.lap
+    original = build_run.Run.lap
 
-    def lap(self: build_module._Run, name: str) -> None:
+    def lap(self: build_run.Run, name: str) -> None:
         original(self, name)
         now = [time.perf_counter(), time.process_time(), *_children_cpu()]
         rows.append((name, *(b - a for a, b in zip(last, now, strict=True))))
         last[:] = now
 
-    build_module._Run.lap = lap  # type: ignore[method-assign]
+    build_run.Run.lap = lap  # type: ignore[method-assign]
     gc.disable()  # as the CLI does
     started = time.perf_counter(), time.process_time()
     report = build(config, BuildOptions(jobs=args.jobs))

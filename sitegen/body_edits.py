@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import bodies, deps, readers, render, tree_files, write
-from sitegen.build import LAST_BUILD, WRITTEN_OUTSIDE, LastBuild
 from sitegen.config import Config
+from sitegen.last_build import LAST_BUILD, WRITTEN_OUTSIDE, LastBuild
 from sitegen.model import Article, Job, Site, shared
 from sitegen.state import BuildState
 

@@ -134,7 +134,7 @@ class Decision:
     replan: set[str] | None
     """The only outputs to plan (a body edit), or None for all."""
     inputs: PageInputs = field(default_factory=PageInputs)
-    """What each page is planned from (build._decide fills it in)."""
+    """What each page is planned from (page_stage.decide fills it in)."""
 
 
 def decide(previous: State, articles: Iterable[Article], keys: dict[str, str],
@@ -157,7 +157,7 @@ def decide(previous: State, articles: Iterable[Article], keys: dict[str, str],
 # --- what each page was planned from (page_inputs.py) -----------------------------
 
 def site_inputs(parts: list[str], site_view: View, views: Views) -> str:
-    """The facts of the whole site every page's inputs include: `parts` (build._site_parts
+    """The facts of the whole site every page's inputs include: `parts` (site_stage.site_parts
     without the list of sources and the news window, which only the sitemaps and feeds
     show, and those are always planned), the site view, the pictures' sizes, and what the
     clock says of each article (serve's status). The terms a card names are part of each

@@ -125,7 +125,7 @@ def test_a_body_edit_reads_one_source_and_renders_only_the_pages_showing_it(
     for module, name in (("sitegen.readers", "discover"), ("sitegen.sources", "read_all"),
                          ("sitegen.editions", "select"), ("sitegen.collect", "select_site"),
                          ("sitegen.static_stage", "make_pictures"),
-                         ("sitegen.search", "build_index"), ("sitegen.build", "check_site")):
+                         ("sitegen.search", "build_index"), ("sitegen.link_stage", "check_site")):
         monkeypatch.setattr(f"{module}.{name}", whole_site_stage)
     done = body_edits.render_body_edits(kept, load_config(root), {edited}, NOW)
     monkeypatch.undo()

@@ -165,12 +165,12 @@ def test_build_warns_and_strict_fails_leaving_the_output_as_it_was(tmp_path: Pat
 
 def test_a_rebuild_with_nothing_changed_repeats_the_findings_without_checking_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitegen import build
+    from sitegen import link_stage
     site = broken_site(tmp_path / "site")
     first = [str(p) for p in build_site(site).warnings]
     checks: list[int] = []
-    original = build.check_site
-    monkeypatch.setattr(build, "check_site", lambda *a: checks.append(1) or original(*a))
+    original = link_stage.check_site
+    monkeypatch.setattr(link_stage, "check_site", lambda *a: checks.append(1) or original(*a))
     # A new build (a new process): the findings come from the build state on disk.
     assert [str(p) for p in build_site(site).warnings] == first and checks == []
     with pytest.raises(SitegenError):

@@ -41,7 +41,12 @@ LAYERS: dict[str, int] = {
     "cluster_tasks": 6.3, "cluster_payloads": 6.35, "cluster": 6.45,
     "workers": 6.5, "sources": 6.7, "render_pages": 6.7,
     "article_records": 2.4,
-    "shard_manifest": 2.5, "shards": 6.9, "merge": 6.95, "build": 7, "scaffold": 7, "external": 7,
+    "shard_manifest": 2.5, "shards": 6.9, "merge": 6.95,
+    # The pipeline: what a build is asked and tells, one build's surroundings and books,
+    # serve's memory of the last build, the stages build() calls in order, then build().
+    "build_options": 6.96, "build_run": 6.97, "last_build": 6.975, "site_stage": 6.98,
+    "output_stage": 6.98, "link_stage": 6.98, "page_stage": 6.985,
+    "build": 7, "scaffold": 7, "external": 7,
     "preview_reload": 7.8, "preview_requests": 7.8,
     "watch": 8, "livereload": 8, "body_edits": 8.5, "preview_options": 8.6,
     "serve": 9,

@@ -1,0 +1,114 @@
+"""Layer 6.985. The pages: the views templates get, which pages to plan (those showing
+an edited body, or those whose recorded inputs changed), planned and rendered in the
+workers, and no two claiming one file, all before anything moves into the output."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+
+from sitegen import (
+    cache,
+    claims,
+    deps,
+    editions,
+    hostfiles,
+    merge,
+    picture_plan,
+    search,
+    shards,
+    themes,
+    write,
+)
+from sitegen.build_run import Run
+from sitegen.config import Config
+from sitegen.errors import stop_on
+from sitegen.model import Site
+from sitegen.page_inputs import PageInputs
+from sitegen.render_pages import claimed, render_pages
+from sitegen.site_stage import site_parts
+from sitegen.sources import Sources
+from sitegen.translations import Translations
+from sitegen.views import View, Views
+from sitegen.workers import Workers
+
+
+def views(run: Run, site: Site, static: dict[str, Path], plan: picture_plan.Plan,
+           folder: Path) -> tuple[Views, View]:
+    config, options = run.config, run.options
+    sizes = {v.output: (folder / v.key).stat().st_size for v in plan.variants}
+
+    def make(edition_site: Site, edition: Config, index: Translations | None) -> Views:
+        return Views(edition_site, edition, options.now, sizes, preview=options.preview,
+                     translations=index)
+    missing = editions.views(run.editions, run.chain, make, themes.fingerprint(static),
+                             themes.merged_params(run.chain, config), options.now, config.root)
+    stop_on(missing, options.strict)
+    run.report.warnings.extend(missing)
+    first = run.editions[0]
+    assert first.views is not None
+    return first.views, first.site_view
+
+
+def decide(run: Run, sources: Sources, site: Site, static: dict[str, Path], views: Views,
+            site_view: View) -> tuple[deps.State, deps.Decision]:
+    """Which pages to plan: those showing an edited body when nothing else changed; else
+    those whose recorded inputs changed (page_inputs.py)."""
+    known, store = deps.load(run.store), run.store
+    parts = site_parts(run.config, run.output, run.theme, static, site, run.options.now,
+                        run.options.shard)
+    decision = deps.decide(known, sources.articles, sources.keys, store.renders,
+                           run.output, "\0".join(parts))
+    metas = decision.state.metas
+    # Without the list of sources and the news window (only sitemaps show them).
+    decision.inputs = PageInputs(
+        deps.site_inputs([*parts[:4], *parts[6:]], site_view, views), deps.load_inputs(store),
+        deps.card_digests(views, metas), str(run.output),
+        store.renders, keep=decision.replan is None, carry=decision.replan is not None)
+    editions.page_inputs(run.editions, decision.inputs, [*parts[:4], *parts[6:]], metas,
+                         run.options.now, site)
+    return known, decision
+
+
+def render(run: Run, site: Site, views: Views, site_view: View, decision: deps.Decision,
+            staging: write.Staging, workers: Workers, static: dict[str, Path]) -> dict[str, int]:
+    """Plan the pages (lazily: a large archive's contexts are never all held at once),
+    render those whose key changed, and check that no two claim one file."""
+    config, store, report = run.config, run.store, run.report
+    decision.inputs.present = staging.holds  # kept pages' files, asked without a stat
+    replan = decision.replan
+    if replan is not None:  # a body edit: every other file stays as it is
+        for kept in set(store.renders) - replan:
+            staging.keep_unchanged(kept)
+    wanted: Callable[[str], bool] | None = None if replan is None else replan.__contains__
+    only = None
+    if run.options.shard:
+        wanted, only = shards.wanted(site, run.options.shard, wanted), shards.kinds_built
+    elif run.options.merge:
+        only = merge.kinds_built
+    jobs = editions.plan(run.editions, run.options.now, wanted, site, only)
+    run.lap("collect")
+    # The pages are a stream, counted only at its end: the last build's count, or a page
+    # a source and term, is the progress display's estimate.
+    expected = len(store.renders) or (len(site.articles) + len(site.pages) + len(
+        site.sections) + len(site.tags) + len(site.authors))
+    done = render_pages(jobs, run.theme, editions.site_digests(run.editions, cache.digest),
+                        store, staging, workers,
+                        decision.state.shows, expected, decision.inputs.kept)
+    for kept, _ in decision.inputs.kept:  # the bodies a kept page shows are as they were
+        if kept in store.previous.shows:
+            decision.state.shows[kept] = store.previous.shows[kept]
+    report.planned, report.rendered = done.planned, done.rendered
+    views.forget_cards()
+    stop_on(done.failures)
+    renders = done.renders if replan is None else {**store.renders, **done.renders}
+    # Before anything moves into the output: the previous output stays as it was.
+    assets = themes.fingerprint(static)
+    published = {assets[name]: themes.display_path(str(path), config.root)
+                 for name, path in static.items()}
+    owned = itertools.chain(claimed(done), hostfiles.alias_claims(site, config))
+    stop_on(claims.clashes(owned, published, search.BUNDLE_DIR if config.build.search else None)
+             or done.blocked)
+    run.lap("render")
+    return renders

@@ -1,0 +1,118 @@
+"""Layer 6.98. The site as a build knows it: every source read (or, in a merge, the
+shards' articles), what is published as of the build's time, each edition's related
+articles, the static files, and the key of everything the output depends on (a build
+whose key matches the last one's into the folder renders nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from sitegen import cache, collect, editions, merge, render, shards, sitemaps, static_stage
+from sitegen.build_run import Run
+from sitegen.config import Config
+from sitegen.errors import stop_on
+from sitegen.links import MdLinks, resolve_md_links
+from sitegen.listing import held_back
+from sitegen.model import IndexLists, Site
+from sitegen.sources import Sources, read_all, skip_bad
+from sitegen.views import clock_state
+from sitegen.workers import Workers
+
+
+def read(run: Run, workers: Workers, held: Path) -> tuple[Sources, MdLinks]:
+    """Every source as an Article, and the links between them resolved (a merge: the
+    shards' articles, their links resolved by the shards)."""
+    if run.options.merge:
+        run.parts = merge.check(run.config, run.options.merge, run.output,
+                                run.options.selection)
+        sources = merge.read(run.parts)
+        run.lap("read")
+        return sources, MdLinks()
+    sources = read_all(run.config, run.store, workers, held, shards.others(run.options.shard))
+    run.report.parsed = sources.parsed
+    run.report.warnings.extend(sources.warnings)
+    if run.options.keep_going or run.config.build.keep_going:
+        run.report.skipped = skip_bad(sources, run.options.strict)
+    # Checked with the built pages' links, so that every link problem shows at once.
+    sources.articles, md_links = resolve_md_links(sources.articles, run.config)
+    stop_on(sources.problems, run.options.strict)
+    run.report.warnings.extend(p for p in sources.problems if p.warning)
+    run.lap("read")
+    return sources, md_links
+
+
+def select(run: Run, sources: Sources) -> Site:
+    """What is published as of the build's time, and what was held back."""
+    options, articles = run.options, sources.articles
+    selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
+    run.editions, site, problems = editions.select(articles, run.config, selection)
+    if options.keep_going or run.config.build.keep_going:  # a URL clash leaves one out
+        skipped = editions.skip_clashes(articles, run.config, selection, problems)
+        if skipped is not None:
+            articles, run.editions, site, problems, clashed = skipped
+            run.report.skipped += clashed
+            sources.articles = articles
+    run.report.held = held_back(articles, selection)
+    # render.check_templates works once the workers' constructor set up the environment.
+    stop_on([*problems, *render.check_templates()], options.strict)
+    run.report.warnings.extend(p for p in problems if p.warning)
+    return site
+
+
+RELATED = ("related", "last")
+"""The state's record, per edition, of the shape related articles were last worked out
+from and the answer (related.py): a publish works out only the articles it changes."""
+
+
+def relate(run: Run) -> Site:
+    """Each edition's related articles, from the last build's answer where it holds."""
+    kind, name = RELATED
+    known: dict[str, Any] = {}
+
+    def last(edition: str) -> Any:
+        known[edition] = found = run.state.get(kind, edition, name)
+        return found
+    run.editions, site = editions.relate(run.editions, last)
+    for edition in run.editions:
+        key, shape = edition.config.edition, collect.shape(edition.site)
+        if not (isinstance(known.get(key), list | tuple) and known[key][0] == shape):
+            # Written now, not held to the end of the build (where its memory would add
+            # to the largest): it says what it was worked out from, whatever happens next.
+            run.state.write_now(kind, key, name, (shape, IndexLists.plain(edition.site.related)))
+    run.state.flush()
+    return site
+
+
+def static_files(run: Run) -> dict[str, Path]:
+    config, options = run.config, run.options
+    static = static_stage.static_files(config, run.chain,
+                                       options.keep_going or config.build.keep_going,
+                                       options.strict, run.report)
+    run.theme = cache.theme_stamp([t.path for t in run.chain])
+    return static
+
+
+def site_key(run: Run, static: dict[str, Path], site: Site, keys: dict[str, str]) -> str:
+    """Everything the output depends on: what `site_parts` covers, and every source."""
+    run.site_key = cache.site_key(*site_parts(run.config, run.output, run.theme, static, site,
+                                               run.options.now, run.options.shard),
+                                  repr(sorted(keys.items())))
+    return run.site_key
+
+
+def site_parts(config: Config, output: Path, theme: str, static: dict[str, Path], site: Site,
+                now: dt.datetime, shard: shards.Shard | None) -> list[str]:
+    """What the output depends on apart from the sources' bytes: config, theme, the
+    static files (name, size, time: what decides whether one is copied), and what the
+    build time decides (what is published, the news sitemap's window, the year). The
+    page inputs' site key (page_stage.decide) takes all but the 5th and 6th (sources, news window):
+    keep their places. The last: which shard this is (a shard's output holds only its own
+    pages)."""
+    stamps = [(name, (stat := path.stat()).st_size, stat.st_mtime_ns)
+              for name, path in sorted(static.items())]
+    return [repr(config), repr(output), theme, repr(stamps),
+            repr([a.source for a in (*site.articles, *site.pages)]),
+            repr([a.source for a in sitemaps.news_window(site, now)]), str(now.year),
+            clock_state(site, config, now), repr(shard)]
