@@ -56,6 +56,9 @@ FREE_FRAGMENTS = {"", "top"}
 # taken apart; ids are picked from every tag in one pass.
 _LINKING = re.compile(r"<(a|area|link|img|script|iframe|source|audio|video|track|embed|input"
                       r"|form)(\s[^>]*)>", re.I)
+# The same tags, whole, as strings: what a page's scan looks up.
+_LINKING_TAG = re.compile(r"<(?:a|area|link|img|script|iframe|source|audio|video|track|embed"
+                          r"|input|form)\s[^>]*>", re.I)
 _WANTED = re.compile(r"""\s(href|src|srcset|poster|action|name|rel)\s*=\s*"""
                      r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 # The lookahead only says what a match needs anyway ("id" before the tag's end), so it
@@ -79,15 +82,23 @@ def extract(data: bytes) -> tuple[list[str], list[str]]:
     text = data.decode("utf-8", errors="replace")
     if "<!--" in text or "<script" in text or "<style" in text:
         text = _OPAQUE.sub(lambda m: f"<{m[1]}{m[2]}></{m[1]}>" if m[1] else "", text)
-    ids = {_value(match, 1) for match in _ID.finditer(text)}
+    # `findall` hands over strings without a match object each; of an id's three
+    # quotings only the one that matched can be non-empty.
+    ids = set()
+    for quoted, single, bare in _ID.findall(text):
+        value = quoted or single or bare
+        ids.add(html.unescape(value) if "&" in value else value)
     refs: dict[str, None] = {}
-    for match in _LINKING.finditer(text):
-        whole = match.group(0)
-        found = _TAGS_SEEN.get(whole)
+    seen = _TAGS_SEEN
+    for whole in dict.fromkeys(_LINKING_TAG.findall(text)):  # a tag repeated adds nothing
+        found = seen.get(whole)
         if found is None:
-            found = _TAGS_SEEN[whole] = _linking_tag(match.group(1).lower(), match.group(2))
-            if len(_TAGS_SEEN) > TAGS_REMEMBERED:
-                _TAGS_SEEN.clear()
+            match = _LINKING.fullmatch(whole)  # the same pattern, its parts captured
+            if match is None:
+                continue
+            found = seen[whole] = _linking_tag(match.group(1).lower(), match.group(2))
+            if len(seen) > TAGS_REMEMBERED:
+                seen.clear()
         urls_of_tag, name = found
         refs.update(urls_of_tag)
         if name is not None:
@@ -246,15 +257,19 @@ def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, s
     # story removes a page its lists link anyway); so is another file gone that the
     # index's filter says pages may link to (a search shard's replaced files: none).
     full = index.context != context or not index.gone_unlinked(current)
+    index.flush()
     if full or written is None:
+        # A page the render worker scanned (LinkIndex.took) has this build's record.
         stale = [p for p in pages if index.current(p, files[p], verify=True) is None]
     else:
         fresh = set(written)  # few, after a cold build
         stale = [p for p in pages if p in fresh or p not in index.files]
-    changed = index.scan(files, stale, scan_map, scan_file)
+    # Judged again below, whether the render worker scanned them or they are scanned here.
+    more = set(stale) if not full else set()
+    changed = index.scan(files, index.untaken(stale) if not full else stale, scan_map,
+                         scan_file)
     judge: Collection[str] = pages
     if not full:
-        more = set(stale)
         for page in changed:
             more.update(index.fragments.get(page, ()))
         if not current <= index.files:

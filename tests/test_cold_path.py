@@ -155,3 +155,87 @@ def test_the_search_digests_scan_finds_what_it_found_before() -> None:
             assert [m.span() + m.groups() for m in new.finditer(text)] == \
                 [m.span() + m.groups() for m in old.finditer(text)], text
     assert len(list(search_shards._ATTRIBUTE_TAG.finditer(texts[-1]))) == 2
+
+
+def test_the_link_check_reads_no_page_the_render_workers_wrote(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each page written comes back from its render worker with its links and ids, taken
+    from the bytes it rendered: the check scans no page of the build again, and finds
+    what scanning the files finds (cold, after an edit, and without a cache)."""
+    from sitegen import render_pages
+    from tests.test_check import BROKEN_BODY, CONFIG
+
+    files = {"content/ekonomi/pasar.md": article("Pasar", body=BROKEN_BODY),
+             "content/nasional/banjir.md": article("Banjir", slug="banjir-rob",
+                                                   body="## Dampak\n\nAir."),
+             "content/ekonomi/cabai.md": article("Cabai", "2026-11-19 09:00",
+                                                 body="[b](/nasional/banjir-rob/#dampak)")}
+    read: list[str] = []
+    scan_file = check.scan_file
+
+    def counted(path: str) -> tuple[list[str], list[str]]:
+        read.append(path)
+        return scan_file(path)
+
+    monkeypatch.setattr(check, "scan_file", counted)
+
+    def builds(root: Path) -> list[list[str]]:
+        # (A menu entry that goes nowhere would flag every page, and so judge every one.)
+        site = make_site(root, files, CONFIG.replace("/nasionall/", "/nasional/"))
+        found = [[str(p) for p in build_site(site).warnings]]
+        (site / "content/nasional/banjir.md").write_text(  # the fragment's target goes
+            article("Banjir", slug="banjir-rob", body="## Akibat\n\nAir."), encoding="utf-8")
+        found.append([str(p) for p in build_site(site).warnings])
+        (site / "content/nasional/banjir.md").write_text(  # a page written anew links nowhere
+            article("Banjir", slug="banjir-rob", body='<a href="/berita/hilang/">z</a>'),
+            encoding="utf-8")
+        found.append([str(p) for p in build_site(site).warnings])
+        found.append([str(p) for p in build_site(site, use_cache=False).warnings])
+        return found
+
+    ours = builds(tmp_path / "ours")
+    assert read == []
+    assert any("no heading or element with id 'dampak'" in w for w in ours[1])
+    assert any("link /berita/hilang/ goes nowhere" in w for w in ours[2])
+    assert ours[2] == ours[3]
+    handed = render_pages._render_handed
+    monkeypatch.setattr(render_pages, "_render_handed",  # the way before: no scan handed
+                        lambda *a, **k: handed(*a, **{**k, "scan": False}))
+    assert builds(tmp_path / "files") == ours
+    assert read, "the pages were scanned from their files"
+
+
+def _extract_before(data: bytes) -> tuple[list[str], list[str]]:
+    """check.extract as it was: a match object a tag and an id."""
+    text = data.decode("utf-8", errors="replace")
+    if "<!--" in text or "<script" in text or "<style" in text:
+        text = check._OPAQUE.sub(lambda m: f"<{m[1]}{m[2]}></{m[1]}>" if m[1] else "", text)
+    ids = {check._value(match, 1) for match in check._ID.finditer(text)}
+    refs: dict[str, None] = {}
+    for match in check._LINKING.finditer(text):
+        urls_of_tag, name = check._linking_tag(match.group(1).lower(), match.group(2))
+        refs.update(urls_of_tag)
+        if name is not None:
+            ids.add(name)
+    return list(refs), sorted(ids)
+
+
+def test_a_pages_link_scan_finds_what_it_found_before(tmp_path: Path) -> None:
+    """The scan takes tags and ids as strings (`findall`) and each distinct tag once: on
+    random runs of the characters that matter and on a built site's pages, the same URLs
+    in the same order and the same ids."""
+    pieces = ["<", ">", "a", " ", "\n", "=", '"', "'", "&amp;", "x", "<a ", "<A ", "<area ",
+              "<abbr ", " href=", " HREF=", " id=", " name=", "<img ", " src=", " srcset=",
+              "/p 1x, /q 2x", "<link ", ' rel="preconnect"', "<!--", "-->", "<script>",
+              "</script>", "#f", "/x/", "<form ", " action="]
+    rng = random.Random(11)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 50)))
+             for _ in range(20_000)]
+    site = build_site(make_site(tmp_path / "site", {
+        f"content/ekonomi/a{i}.md": article(f"A{i}", f"2026-11-{i + 1:02d} 09:00",
+                                            body=f"## Dampak {i}\n\n[x](/a/#f) [y](a{i}.md)")
+        for i in range(4)})).output
+    pages = [p.read_bytes() for p in sorted(site.rglob("*.html"))]
+    assert len(pages) > 8
+    for data in [t.encode() for t in texts] + pages:
+        assert check.extract(data) == _extract_before(data), data
