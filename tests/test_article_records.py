@@ -1,0 +1,64 @@
+"""An Article as the build state keeps it: the fields' values in order after a layout tag,
+read back equal; a record of another layout is no article (its source is read again)."""
+
+from __future__ import annotations
+
+import marshal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sitegen import article_records, cache
+from sitegen.config import load_config
+from sitegen.readers import read_source
+from sitegen.state import BuildState
+from tests.conftest import article, make_image, make_site
+
+ZONE = ZoneInfo("Asia/Jakarta")
+LIVE = "Pembuka.\n\n## 2026-11-20 10:00 | Pertama\n\nIsi pertama.\n"
+
+
+def _articles(site: Path) -> list[object]:
+    config = load_config(site)
+    found = [read_source(path, config) for path in sorted((site / "content").rglob("*.md"))]
+    assert all(a is not None and not problems for a, problems in found), [p for _, p in found]
+    return [a for a, _ in found]
+
+
+def test_every_kind_of_field_reads_back_equal_from_a_record_without_field_names(
+        tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "content/ekonomi/a.md": article(
+            "Harga", tags=["Pasar", "Cabai"], authors=["Budi"], aliases=["/lama/"],
+            updated="2026-11-21 08:00", expires="2027-01-01 00:00", series="Harga Pangan",
+            image="/images/a.jpg", image_alt="Pasar", image_caption="Pagi",
+            corrections=[{"date": "2026-11-21 09:00", "text": "Nama pasar diperbaiki."}],
+            see_also=["https://example.org/lain/"], location="Jakarta", featured=True),
+        "content/nasional/live.md": article("Langsung", body=LIVE, kind="live",
+                                            coverage_start="2026-11-20 09:00",
+                                            coverage_end="2026-11-20 18:00"),
+    })
+    make_image(site / "content/static/images/a.jpg")
+    for original in _articles(site):
+        record = marshal.loads(marshal.dumps(article_records.to_plain(original)))
+        # The state keeps values, not a name a field: half the bytes every publish decodes.
+        assert b"reading_time" not in marshal.dumps(record)
+        assert article_records.from_plain(record, ZONE, original.source) == original
+
+
+def test_a_record_of_another_layout_is_no_article(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/ekonomi/a.md": article("Harga")})
+    [original] = _articles(site)
+    (tmp_path / "cache").mkdir()
+    state = BuildState(tmp_path / "cache", salt="test")
+    store = cache.BuildCache(state, "Asia/Jakarta", tmp_path / "out")
+    record = article_records.to_plain(original)
+    other = [record[0] + 1, *record[1:]]  # an Article of other fields wrote it
+    as_dict = dict(zip([f for f in original.__slots__], record[1:], strict=True))
+    state.put("read", "", "k1", [record, []])
+    state.put("read", "", "k2", [other, []])
+    state.put("read", "", "k3", [as_dict, []])  # the format before this layout
+    state.commit()
+    hit = store.article(original.source, "k1")
+    assert hit is not None and hit[0] == original
+    assert store.article(original.source, "k2") is None
+    assert store.article(original.source, "k3") is None
