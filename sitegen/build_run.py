@@ -155,7 +155,8 @@ def remember(run: Run, sources: Sources, renders: dict[str, int], staging: write
     transaction."""
     run.state.begin()
     try:
-        run.store.finish(sources.keys, renders, staging.keep - set(renders) - {tree_files.MARKER},
+        static = {f for f in staging.keep if f not in renders and f != tree_files.MARKER}
+        run.store.finish(sources.keys, renders, static,
                          run.site_key, checked, decision.state.meta_key, decision.state.shows)
         deps.save(run.store, known, decision.state)
         deps.save_inputs(run.store, decision.inputs.previous, decision.inputs.found)

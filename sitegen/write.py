@@ -239,7 +239,10 @@ class Staging:
         self._listed = self._spare.listed
         self.handoff = self.dir.parent / f"{HANDOFF}{self.output.name}"
         self._trash = Trash(self.dir.parent / f"{SEARCH_SCRATCH}trash-{self.output.name}")
-        self.keep: set[str] = {MARKER}
+        # The new tree's files. A dict, not a set: a set of thousands of names is about 73
+        # bytes a name (it grows fourfold), a dict's keys about 29, and this one holds
+        # every output file of the archive while the planning process is at its peak.
+        self.keep: dict[str, None] = {MARKER: None}
         self.written: list[str] = []
         self.unchanged: list[str] = []
         self._folders: set[str] = {""}
@@ -281,7 +284,7 @@ class Staging:
         folder = relative.rpartition("/")[0]
         if folder not in self._folders:
             self._folder(folder)
-        self.keep.add(relative)
+        self.keep[relative] = None
         return f"{self.dir}/{relative}"
 
     def _fresh(self, relative: str) -> str:
@@ -300,7 +303,7 @@ class Staging:
         """Make the new tree's `relative` the previous output's file (same inode, so the
         same bytes and time); False if the previous output has none."""
         if self._spare.same(relative):  # already: named by the manifest (so checked)
-            self.keep.add(relative)
+            self.keep[relative] = None
             return True
         target = self._place(relative)
         previous = f"{self.output}/{relative}"
@@ -345,7 +348,7 @@ class Staging:
         if self._take(relative):
             self.unchanged.append(relative)
             return True
-        self.keep.discard(relative)
+        self.keep.pop(relative, None)
         return False
 
     def write(self, relative: str, data: bytes) -> None:
@@ -396,7 +399,7 @@ class Staging:
         if not self._take(MARKER):
             Path(self._fresh(MARKER)).write_text("This folder is written by sitegen build.\n")
             self._fresh_marker = True
-        for relative in sorted(self._spare_files - self.keep, reverse=True):
+        for relative in sorted(self._spare_files - self.keep.keys(), reverse=True):
             remove(Path(f"{self.dir}/{relative}"))
         for folder in sorted(self._spare_folders - self._made_folders(), reverse=True):
             remove(Path(f"{self.dir}/{folder}"))  # deepest first: what is left of it is gone
@@ -418,8 +421,8 @@ class Staging:
             # are those this build kept (taken from it, or already the same), none other.
             stale = {MARKER} if self._fresh_marker else set()
             write_manifest(self.dir, previous | {MARKER},
-                           (previous - self.keep).union(self.written, stale))
-        return sorted(previous - self.keep)
+                           (previous - self.keep.keys()).union(self.written, stale))
+        return sorted(previous - self.keep.keys())
 
     def _made_folders(self) -> set[str]:
         """Every folder of the new tree: the folders of its files, and theirs."""
