@@ -59,7 +59,8 @@ def render_body_edits(state: BuildState, config: Config, changed: set[Path],
     if edited is None:
         return None
     old = {last.known.refs.get(a.source, "") for a in edited}
-    pages = {page for page, shown in last.known.shows.items() if old.intersection(shown)}
+    pages = {page for page, shown in last.known.shows.items()
+             if old.intersection(deps.refs_of(shown))}
     planned = _plan(last, edited, pages)
     if planned is None:
         return None
@@ -182,7 +183,8 @@ def _record(state: BuildState, last: LastBuild, edited: list[Article],
         state.write_now("meta", key, article.source, ["", digest, article.body_ref])
     folder = state.folders.get(key)
     for page in sorted(pages):
-        shown = tuple(swapped.get(ref, ref) for ref in last.known.shows.get(page, ()))
+        shown = deps.compact(tuple(swapped.get(ref, ref)
+                                   for ref in deps.refs_of(last.known.shows.get(page, ()))))
         last.known.shows[page] = shown
         if folder is not None:
             folder.renders[page], folder.shows[page] = UNKNOWN, shown

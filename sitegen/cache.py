@@ -163,7 +163,9 @@ class BuildCache:
         renders, shows = {}, {}
         for name, value in self.state.items("output", self.key):
             if isinstance(value, list) and len(value) == 2 and isinstance(value[0], int):
-                renders[name], shows[name] = value[0], tuple(value[1])
+                shown = value[1]
+                renders[name] = value[0]
+                shows[name] = shown if isinstance(shown, str) else tuple(shown)
         return Folder(str(site), [Problem(*p) for p in checked] if checked is not None else None,
                       renders, shows, set(static), str(meta_key))
 
@@ -232,7 +234,7 @@ class BuildCache:
 
     def finish(self, sources: dict[str, str], renders: dict[str, int], static: set[str],
                site: str, checked: list[Problem], meta_key: str,
-               shows: dict[str, tuple[str, ...]]) -> None:
+               shows: dict[str, str | tuple[str, ...]]) -> None:
         """Put what this build learned into the state (`sources`: each source's read key;
         the others vanish); the caller commits it."""
         state, key = self.state, self.key

@@ -40,6 +40,20 @@ from sitegen.views import View, Views
 _BODY_FIELDS = ("body_html", "body_ref", "word_count", "reading_time", "toc_html", "has_embeds")
 
 
+Shown = str | tuple[str, ...]
+"""The stored bodies a page shows: the one reference itself (an article's page, most of
+them: a tuple of one would be 48 bytes more of the planning process's per article), or
+a tuple of them (a full-content feed), () for none."""
+
+
+def refs_of(shown: Shown) -> tuple[str, ...]:
+    return (shown,) if isinstance(shown, str) else shown
+
+
+def compact(refs: tuple[str, ...]) -> Shown:
+    return refs[0] if len(refs) == 1 else refs
+
+
 @dataclass
 class State:
     meta_key: str = ""
@@ -47,7 +61,7 @@ class State:
     """Source -> the digest of its metadata."""
     refs: dict[str, str] = field(default_factory=dict)
     """Source -> its body's reference."""
-    shows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    shows: dict[str, Shown] = field(default_factory=dict)
     """Output file -> the body references its context held."""
     keys: dict[str, str] = field(default_factory=dict)
     """Source -> the read key its digest was made from (the build's own `Sources.keys`:
@@ -111,12 +125,12 @@ def to_replan(previous: State, key: str, refs: dict[str, str]) -> set[str] | Non
     if not previous.meta_key or previous.meta_key != key or previous.refs.keys() != refs.keys():
         return None
     old = {previous.refs[s] for s, ref in refs.items() if ref != previous.refs[s]}
-    return {output for output, shown in previous.shows.items() if old.intersection(shown)}
+    return {output for output, shown in previous.shows.items() if old.intersection(refs_of(shown))}
 
 
-def refs_shown(context: dict[str, Any]) -> tuple[str, ...]:
-    """The stored bodies a page's context shows (what render._with_bodies reads); a tuple,
-    as kept for every page (a list of one is 40 bytes more)."""
+def refs_shown(context: dict[str, Any]) -> Shown:
+    """The stored bodies a page's context shows (what render._with_bodies reads), as kept
+    for every page."""
     found = []
     article, feed = context.get("article"), context.get("feed")
     if isinstance(article, dict) and (ref := bodies.shown(article.get("body_html"))):
@@ -124,7 +138,7 @@ def refs_shown(context: dict[str, Any]) -> tuple[str, ...]:
     if isinstance(feed, dict):
         found += [ref for entry in feed.get("entries", ())
                   if (ref := bodies.shown(entry.get("content_html")))]
-    return tuple(found)
+    return compact(tuple(found))
 
 
 @dataclass

@@ -34,7 +34,7 @@ class Rendered:
 def render_pages(jobs: Iterable[render.Job], stamp: str,
                  site_digest: str | Callable[[object], str],
                  store: cache.BuildCache, staging: write.Staging, workers: Workers,
-                 shows: dict[str, tuple[str, ...]], expected: int = 0,
+                 shows: dict[str, deps.Shown], expected: int = 0,
                  kept: Iterable[tuple[str, str]] = (),
                  links: Callable[[str, list[Any]], None] | None = None) -> Rendered:
     """Render the jobs whose context or templates changed; keep the other files as they

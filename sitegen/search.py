@@ -52,7 +52,7 @@ class Output(Protocol):
 
     dir: Path
     output: Path
-    keep: set[str]
+    keep: dict[str, None]
     """Every file of the new tree, relative to the output folder."""
     def current(self, relative: str) -> Path: ...
 

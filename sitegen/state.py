@@ -63,7 +63,7 @@ class Folder:
     """What the link check of that build found."""
     renders: dict[str, int] = field(default_factory=dict)
     """Every page (rendered file) -> its render key."""
-    shows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    shows: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     """Page -> the stored bodies its context showed (deps.py)."""
     static: set[str] | None = None
     """The other files (static, pictures, search index); None: no build is known."""
