@@ -22,10 +22,11 @@ import zlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sitegen.model import Article, Image
+from sitegen.model import EXTRA_FIELDS, NO_EXTRAS, Article, Extras, Image, article_values
 from sitegen.newsroom import LiveEntry, Note
 
-_NAMES = tuple(f.name for f in dataclasses.fields(Article))
+# An Article's own fields, then its extras' (held apart only when one is set).
+_NAMES = tuple(f.name for f in dataclasses.fields(Article) if f.name != "extras") + EXTRA_FIELDS
 _AT = {name: at for at, name in enumerate(_NAMES, start=1)}  # after the layout tag
 LAYOUT = zlib.crc32("\0".join(_NAMES).encode())
 """What a record's first value must be: the Article's fields, named in their order."""
@@ -37,7 +38,7 @@ def to_plain(article: Article) -> list[Any]:
 
 
 def _as_dict(article: Article) -> dict[str, Any]:
-    data = {name: getattr(article, name) for name in _NAMES}
+    data = article_values(article)
     for key in ("date", "updated", "expires"):
         if data[key] is not None:
             data[key] = data[key].isoformat()
@@ -73,6 +74,8 @@ _NAME_AT = tuple(_AT[key] for key in ("section", "kind", "language", "series", "
 _NAMES_AT = tuple(_AT[key] for key in ("authors", "tags"))
 _IMAGE, _PICTURES, _REPLY, _SOURCE = _AT["image"], _AT["pictures"], _AT["reply"], _AT["source"]
 _RECORD_AT = tuple((_AT[key], cls) for key, cls in _RECORDS)
+_EXTRAS_AT = _AT[EXTRA_FIELDS[0]]
+_NO_EXTRAS = [getattr(NO_EXTRAS, name) for name in EXTRA_FIELDS]
 
 
 def from_plain(record: list[Any], zone: ZoneInfo, source: str) -> Article:
@@ -100,7 +103,8 @@ def from_plain(record: list[Any], zone: ZoneInfo, source: str) -> Article:
         values[at] = sys.intern(values[at])
     for at in _NAMES_AT:
         values[at] = tuple(map(sys.intern, values[at]))
-    return Article(*values[1:])
+    extras = values[_EXTRAS_AT:]  # the fields an Article holds apart, when one is set
+    return Article(*values[1:_EXTRAS_AT], None if extras == _NO_EXTRAS else Extras(*extras))
 
 
 def _image_from_plain(data: dict[str, Any]) -> Image:

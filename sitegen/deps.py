@@ -21,7 +21,6 @@ after the output changed, and is not used when those are missing.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Iterable
@@ -31,7 +30,7 @@ from typing import Any
 
 from sitegen import bodies, cache
 from sitegen.cache import BuildCache
-from sitegen.model import Article
+from sitegen.model import Article, article_values
 from sitegen.page_inputs import PageInputs
 from sitegen.sealed import KEY_BYTES, short_key
 from sitegen.views import View, Views
@@ -107,8 +106,8 @@ def metas(articles: Iterable[Article], keys: dict[str, str],
         if known is not None and previous.keys.get(article.source) == keys.get(article.source):
             found[article.source] = known
             continue
-        plain = {f.name: getattr(article, f.name) for f in dataclasses.fields(article)
-                 if f.name not in _BODY_FIELDS}
+        plain = {name: value for name, value in article_values(article).items()
+                 if name not in _BODY_FIELDS}
         found[article.source] = short_key(hashlib.sha256(repr(plain).encode()))
     return found
 

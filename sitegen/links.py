@@ -11,7 +11,6 @@ to a file that does not exist is a problem at its line, and stays as written.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import posixpath
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from urllib.parse import unquote
 
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.model import Article
+from sitegen.model import Article, replaced
 
 CONTENT = "content/"
 
@@ -66,7 +65,7 @@ def resolve_md_links(articles: list[Article],
             url = config.base_path + linked.path.lstrip("/") + hash_mark + fragment
             found.lines[(article.source, url)] = line
             targets.append((marked, html.escape(url)))
-        resolved.append(dataclasses.replace(article, link_targets=tuple(targets)))
+        resolved.append(replaced(article, link_targets=tuple(targets)))
     return resolved, found
 
 

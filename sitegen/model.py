@@ -36,8 +36,46 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class Extras:
+    """The fields of an Article that most stories leave empty, in a record an article
+    holds only when one of them is set: every field of Article is 8 bytes of the
+    planning process an article of the archive, set or not (`Article.extras`)."""
+
+    expires: dt.datetime | None = None
+    corrections: tuple[Note, ...] = ()
+    """Oldest first."""
+    reply: Note | None = None
+    """The right of reply (hak jawab) of a party the article is about."""
+    coverage_start: dt.datetime | None = None
+    coverage_end: dt.datetime | None = None
+    live: tuple[LiveEntry, ...] = ()
+    """A live blog's entries, newest first."""
+    series: str = ""
+    see_also: tuple[str, ...] = ()
+    """Site paths of the articles an editor linked as "Baca juga"."""
+    language: str = ""
+    """The article's own language (`lang:`), when it is not the site's."""
+    md_links: tuple[str, ...] = ()
+    """The body's links to other Markdown files, as marked (markup.MD_LINK)."""
+    link_targets: tuple[tuple[str, str], ...] = ()
+    """(marked link, the URL it becomes): filled in once every source is read (links.py)."""
+    translation_key: str = ""
+    """What ties it to its translations (translations.py): `translation_key:`, or the
+    original's with `translation_of:`; '' for neither: then its path inside its
+    edition's folder (derived, not kept: a string an article of the archive)."""
+    featured: bool = False
+
+
+NO_EXTRAS = Extras()
+EXTRA_FIELDS = tuple(f.name for f in dataclasses.fields(Extras))
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
-    """One Markdown source: a news article, or a standalone page when section is ''."""
+    """One Markdown source: a news article, or a standalone page when section is ''.
+
+    Made with `make_article` and changed with `replaced` when a field of its `extras` is
+    among the values; those fields read as its own (`article.series`)."""
 
     source: str
     """Path relative to the site root, with forward slashes (used in messages)."""
@@ -52,30 +90,15 @@ class Article:
     word_count: int
     reading_time: int
     updated: dt.datetime | None = None
-    expires: dt.datetime | None = None
     authors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     image: Image | None = None
     toc_html: str = ""
     draft: bool = False
-    featured: bool = False
     location: str = ""
     aliases: tuple[str, ...] = ()
     kind: str = "news"
     """news, opinion, analysis, background, press-release, advertorial or live."""
-    corrections: tuple[Note, ...] = ()
-    """Oldest first."""
-    reply: Note | None = None
-    """The right of reply (hak jawab) of a party the article is about."""
-    coverage_start: dt.datetime | None = None
-    coverage_end: dt.datetime | None = None
-    live: tuple[LiveEntry, ...] = ()
-    """A live blog's entries, newest first."""
-    series: str = ""
-    see_also: tuple[str, ...] = ()
-    """Site paths of the articles an editor linked as "Baca juga"."""
-    language: str = ""
-    """The article's own language (`lang:`), when it is not the site's."""
     summary_written: bool = True
     """False when `summary` is the body's first paragraph (no `summary:` was given): the
     page then shows no dek, which would repeat that paragraph."""
@@ -85,18 +108,12 @@ class Article:
     body_ref: str = ""
     """When set, `body_html` is empty and the body is stored on disk under this reference
     (bodies.py): the process that plans a build never holds the archive's text."""
-    md_links: tuple[str, ...] = ()
-    """The body's links to other Markdown files, as marked (markup.MD_LINK)."""
-    link_targets: tuple[tuple[str, str], ...] = ()
-    """(marked link, the URL it becomes): filled in once every source is read (links.py)."""
     has_embeds: bool = False
     """The body has an embed's placeholder, so its page needs the embeds' script."""
     edition: str = ""
     """The edition it belongs to (`[editions]` key; '' the default edition)."""
-    translation_key: str = ""
-    """What ties it to its translations (translations.py): `translation_key:`, or the
-    original's with `translation_of:`; '' for neither: then its path inside its
-    edition's folder (derived, not kept: a string an article of the archive)."""
+    extras: Extras | None = None
+    """The fields most stories leave empty; None when all are."""
 
     @property
     def is_page(self) -> bool:
@@ -114,18 +131,95 @@ class Article:
         """A live blog changes with each entry; only its page and feeds show this."""
         return max([self.modified, *(e.date for e in self.live)]) if self.live else self.modified
 
+    # The fields of its extras, read as its own.
+    @property
+    def expires(self) -> dt.datetime | None:
+        return (self.extras or NO_EXTRAS).expires
+
+    @property
+    def corrections(self) -> tuple[Note, ...]:
+        return (self.extras or NO_EXTRAS).corrections
+
+    @property
+    def reply(self) -> Note | None:
+        return (self.extras or NO_EXTRAS).reply
+
+    @property
+    def coverage_start(self) -> dt.datetime | None:
+        return (self.extras or NO_EXTRAS).coverage_start
+
+    @property
+    def coverage_end(self) -> dt.datetime | None:
+        return (self.extras or NO_EXTRAS).coverage_end
+
+    @property
+    def live(self) -> tuple[LiveEntry, ...]:
+        return (self.extras or NO_EXTRAS).live
+
+    @property
+    def series(self) -> str:
+        return (self.extras or NO_EXTRAS).series
+
+    @property
+    def see_also(self) -> tuple[str, ...]:
+        return (self.extras or NO_EXTRAS).see_also
+
+    @property
+    def language(self) -> str:
+        return (self.extras or NO_EXTRAS).language
+
+    @property
+    def md_links(self) -> tuple[str, ...]:
+        return (self.extras or NO_EXTRAS).md_links
+
+    @property
+    def link_targets(self) -> tuple[tuple[str, str], ...]:
+        return (self.extras or NO_EXTRAS).link_targets
+
+    @property
+    def translation_key(self) -> str:
+        return (self.extras or NO_EXTRAS).translation_key
+
+    @property
+    def featured(self) -> bool:
+        return (self.extras or NO_EXTRAS).featured
+
+
+def make_article(**values: Any) -> Article:
+    """An Article from the values of its fields and of its extras' fields, by name."""
+    found = Extras(**{name: values.pop(name) for name in EXTRA_FIELDS if name in values})
+    return Article(**values, extras=None if found == NO_EXTRAS else found)
+
+
+def article_values(article: Article) -> dict[str, Any]:
+    """Every field's value by name, its extras' among them (what `make_article` takes)."""
+    values = {f.name: getattr(article, f.name) for f in dataclasses.fields(Article)
+              if f.name != "extras"}
+    values.update((name, getattr(article, name)) for name in EXTRA_FIELDS)
+    return values
+
+
+def replaced(article: Article, **changes: Any) -> Article:
+    """`dataclasses.replace` for any field, its extras' too."""
+    if not any(name in changes for name in EXTRA_FIELDS):
+        return dataclasses.replace(article, **changes)
+    return make_article(**{**article_values(article), **changes})
+
 
 def shared(article: Article, source: str | None = None) -> Article:
     """The article with its section, kind, language, series, authors' and tags' names as
     the one string each value is everywhere: an archive repeats a few hundred names over
     every article, and each article arriving from a worker or the cache brings copies.
     Its byline is one tuple for all the stories of the same authors."""
+    extras = article.extras
+    if extras is not None:
+        extras = dataclasses.replace(extras, language=sys.intern(extras.language),
+                                     series=sys.intern(extras.series))
     return dataclasses.replace(
         article, source=article.source if source is None else source,
         section=sys.intern(article.section), kind=sys.intern(article.kind),
-        language=sys.intern(article.language), series=sys.intern(article.series),
         edition=sys.intern(article.edition), authors=_byline(article.authors),
-        tags=tuple(map(sys.intern, article.tags)))
+        tags=tuple(map(sys.intern, article.tags)), extras=extras)
 
 
 # Bylines met, each kept once: a newsroom has a few hundred writers, and most stories

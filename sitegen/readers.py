@@ -37,7 +37,7 @@ from sitegen.errors import Problem, did_you_mean
 from sitegen.front_matter import DATE_KEYS, KNOWN_KEYS, split_front_matter, typed_values
 from sitegen.markup import Rendered, md_links
 from sitegen.messages import tr
-from sitegen.model import Article, Image
+from sitegen.model import Article, Image, make_article
 
 # The site's folders, used by many modules as readers' (they moved down to sitefiles).
 from sitegen.sitefiles import PAGES_DIR as PAGES_DIR
@@ -202,10 +202,10 @@ def read_source(path: Path, config: Config, skip_body: Callable[[str], bool] | N
         if converted is None:
             return None, problems
         rendered, html = converted
-    return Article(
+    return make_article(
         source=where, section=section, slug=slug, path=site_path, title=title.strip(),
         # A page may have no date; Article.date is typed for articles, which always do.
-        date=date,  # type: ignore[arg-type]
+        date=date,
         updated=dates.get("updated"), expires=dates.get("expires"),
         body_html=html, toc_html=sanitize.body_html(rendered.toc_html, mode),
         summary=values.get("summary", "").strip() or rendered.first_paragraph,

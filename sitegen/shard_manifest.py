@@ -25,14 +25,14 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.errors import Problem, SitegenError
-from sitegen.model import Article, Image
+from sitegen.model import Article, Extras, Image
 from sitegen.newsroom import LiveEntry, Note
 
 NAME = "sitegen-shard.jsonl"
 """The manifest's file name in a partial output (the merge never publishes it)."""
-FORMAT = 1
+FORMAT = 2
 _INTERNED = 40
-_TYPES: dict[str, type] = {"A": Article, "I": Image, "N": Note, "L": LiveEntry}
+_TYPES: dict[str, type] = {"A": Article, "E": Extras, "I": Image, "N": Note, "L": LiveEntry}
 _TAGS = {cls: tag for tag, cls in _TYPES.items()}
 _DEFAULTS = {cls: {f.name: f.default for f in dataclasses.fields(cls)
                    if f.default is not dataclasses.MISSING} for cls in _TYPES.values()}

@@ -35,7 +35,7 @@ from sitegen import bodies, cache, search, shard_manifest, urls
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.kinds.base import Kind
-from sitegen.model import Article, Site
+from sitegen.model import Article, Site, replaced
 
 
 @dataclasses.dataclass(frozen=True)
@@ -192,8 +192,7 @@ def _with_body(article: Article, held: Path) -> Article:
 def _without_body(article: Article) -> Article:
     """The merge plans no page showing this body: its reference stands for it (a changed
     body changes the lists' inputs as in a local build)."""
-    return dataclasses.replace(article, body_html="", toc_html="", md_links=(),
-                               link_targets=())
+    return replaced(article, body_html="", toc_html="", md_links=(), link_targets=())
 
 
 def _file_digest(path: Path) -> bytes:

@@ -6,11 +6,14 @@ from __future__ import annotations
 import marshal
 import pickle
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen import workers
-from sitegen.model import IndexLists
+from sitegen import cache, readers, shard_manifest, workers
+from sitegen.config import load_config
+from sitegen.model import IndexLists, replaced, shared
+from tests.conftest import article, make_site
 
 LISTS = [(3, 1, 2), (), (None, 7), (0,), (None, None)]
 
@@ -61,3 +64,37 @@ def test_a_map_over_worker_processes_answers_in_order(tmp_path: Path,
     with workers.Workers(2, None, (), tmp_path, None, tmp_path) as pool:
         assert list(pool.map("test", _length, items)) == [len(i) for i in items]
         assert pool.pool is not None  # it did run in worker processes
+
+
+def test_an_article_holds_its_rare_fields_only_when_one_is_set(tmp_path: Path) -> None:
+    """Most stories set no series, correction, live entry or translation key: they hold no
+    record of those fields (8 bytes a field an article of the archive), and read them as
+    empty; a story that sets one reads it back wherever it goes (a worker's answer, the
+    build state, a shard's manifest)."""
+    site = make_site(tmp_path, {
+        "content/ekonomi/biasa.md": article("Biasa"),
+        "content/ekonomi/seri.md": article(
+            "Seri", series="Pemilu 2029", featured=True, lang="en",
+            corrections=[{"date": "2026-11-21 10:00", "text": "Nama menteri diperbaiki."}]),
+    })
+    config = load_config(site)
+    read = {path.stem: readers.read_source(path, config)[0] for path in readers.discover(config)}
+    plain, rich = read["biasa"], read["seri"]
+    assert plain is not None and rich is not None
+    assert plain.extras is None
+    assert (plain.series, plain.corrections, plain.featured, plain.live) == ("", (), False, ())
+    assert rich.extras is not None and rich.series == "Pemilu 2029" and rich.featured
+    assert rich.language == "en" and rich.corrections[0].text == "Nama menteri diperbaiki."
+    zone = ZoneInfo("Asia/Jakarta")
+    for story in (plain, rich):
+        arrived = shared(pickle.loads(pickle.dumps(story)))  # a worker's answer
+        assert arrived == story and (arrived.extras is None) == (story.extras is None)
+        kept = cache._article_from_plain(
+            marshal.loads(marshal.dumps(cache._article_to_plain(story))), zone, story.source)
+        assert kept == story
+        assert shard_manifest.decode(shard_manifest.encode(story)) == story
+    # Changing a rare field makes the record; emptying them all drops it.
+    assert replaced(plain, series="Banjir").extras is not None
+    assert replaced(plain, series="Banjir").series == "Banjir"
+    emptied = replaced(rich, series="", featured=False, language="", corrections=())
+    assert emptied.extras is None and emptied.title == "Seri"
