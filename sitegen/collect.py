@@ -20,7 +20,8 @@ from typing import Any
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.model import ArchiveDay, ArchiveMonth, Article, IndexLists, Site, Term
+from sitegen.index_lists import IndexLists
+from sitegen.model import ArchiveDay, ArchiveMonth, Article, Site, Term
 from sitegen.related import Shape, related
 from sitegen.related import numbers as _numbers
 

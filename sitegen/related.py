@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sitegen import urls
-from sitegen.model import IndexLists
+from sitegen.index_lists import IndexLists
 
 RELATED_COUNT = 4
 # At most this many of them published after the article (see `_related`).

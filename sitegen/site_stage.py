@@ -13,9 +13,10 @@ from sitegen import cache, collect, editions, merge, render, shards, sitemaps, s
 from sitegen.build_run import Run
 from sitegen.config import Config
 from sitegen.errors import stop_on
+from sitegen.index_lists import IndexLists
 from sitegen.links import MdLinks, resolve_md_links
 from sitegen.listing import held_back
-from sitegen.model import IndexLists, Site
+from sitegen.model import Site
 from sitegen.sources import Sources, read_all, skip_bad
 from sitegen.views import clock_state
 from sitegen.workers import Workers

@@ -12,7 +12,8 @@ import pytest
 
 from sitegen import cache, readers, shard_manifest, workers
 from sitegen.config import load_config
-from sitegen.model import IndexLists, replaced, shared
+from sitegen.index_lists import IndexLists
+from sitegen.model import replaced, shared
 from tests.conftest import article, make_site
 
 LISTS = [(3, 1, 2), (), (None, 7), (0,), (None, None)]

@@ -113,7 +113,7 @@ def archive(root: Path, count: int) -> Path:
 # The figure moves by about 2 % from run to run with the timing of the workers' answers,
 # so the bound leaves 5 % above the goal: a test at the goal's edge would fail at random.
 # What went last: keys that are only compared as 120-bit ints (sealed.short_key), related
-# articles and neighbours flat (model.IndexLists), the translation key derived from the
+# articles and neighbours flat (index_lists.IndexLists), the translation key derived from the
 # path, 128-bit body references, one digest int a source, card digests in one byte
 # array, the claims' owners beside the planned names, no set of every linked file, the
 # sitemap's rows as two lists, render chunks bounded in bytes, date views made from what

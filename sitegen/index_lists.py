@@ -1,0 +1,82 @@
+"""Layer 1.9. Short lists of article indexes, one for each article, stored flat: the
+planning process holds one for the related stories of every article of the archive
+and one for its neighbours (model.Site), and a tuple each would be most of their size.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Sequence
+from typing import Any, overload
+
+
+class IndexLists(Sequence[tuple[Any, ...]]):
+    """A short tuple of article indexes (or None) for each article, stored flat: a
+    tuple each would cost 56 bytes and more an article of the archive, these cost 4
+    bytes an index and 4 an article. Read as the tuples they were made of."""
+
+    __slots__ = ("_starts", "_values")
+
+    def __init__(self, lists: Iterable[Sequence[int | None]] = ()) -> None:
+        self._values, self._starts = array("i"), array("i", [0])
+        for indexes in lists:
+            self._values.extend(-1 if i is None else i for i in indexes)
+            self._starts.append(len(self._values))
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Any, ...]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Any, ...]]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        index %= len(self)
+        return tuple(None if i < 0 else i
+                     for i in self._values[self._starts[index]:self._starts[index + 1]])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, IndexLists):
+            return (self._values, self._starts) == (other._values, other._starts)
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __hash__(self) -> int:
+        return hash((self._values.tobytes(), self._starts.tobytes()))
+
+    def __repr__(self) -> str:
+        return f"IndexLists({list(self)!r})"
+
+    @staticmethod
+    def plain(lists: Sequence[tuple[Any, ...]]) -> tuple[bytes, bytes]:
+        """What the build state keeps of it (marshal takes bytes, not arrays)."""
+        found = lists if isinstance(lists, IndexLists) else IndexLists(lists)
+        return found._values.tobytes(), found._starts.tobytes()
+
+    @classmethod
+    def from_plain(cls, plain: Any) -> IndexLists:
+        """The lists `plain` (what `plain` made, or the tuples themselves) holds;
+        ValueError or TypeError when it is neither."""
+        if isinstance(plain, IndexLists):
+            return plain
+        if not (isinstance(plain, tuple | list) and len(plain) == 2
+                and all(isinstance(part, bytes) for part in plain)):
+            return cls(plain)
+        values, starts = plain
+        found = cls()
+        found._values.frombytes(values)
+        found._starts = array("i")
+        found._starts.frombytes(starts)
+        if not found._starts or found._starts[0] != 0 or found._starts[-1] != len(found._values):
+            raise ValueError("not an IndexLists")
+        return found
+
+    def __getstate__(self) -> tuple[array[int], array[int]]:
+        return self._values, self._starts
+
+    def __setstate__(self, state: tuple[array[int], array[int]]) -> None:
+        self._values, self._starts = state
