@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen import cache, readers, shard_manifest, workers
+from sitegen import article_records, readers, shard_manifest, workers
 from sitegen.config import load_config
 from sitegen.index_lists import IndexLists
 from sitegen.model import replaced, shared
@@ -90,8 +90,8 @@ def test_an_article_holds_its_rare_fields_only_when_one_is_set(tmp_path: Path) -
     for story in (plain, rich):
         arrived = shared(pickle.loads(pickle.dumps(story)))  # a worker's answer
         assert arrived == story and (arrived.extras is None) == (story.extras is None)
-        kept = cache._article_from_plain(
-            marshal.loads(marshal.dumps(cache._article_to_plain(story))), zone, story.source)
+        kept = article_records.from_plain(
+            marshal.loads(marshal.dumps(article_records.to_plain(story))), zone, story.source)
         assert kept == story
         assert shard_manifest.decode(shard_manifest.encode(story)) == story
     # Changing a rare field makes the record; emptying them all drops it.
