@@ -104,7 +104,8 @@ def from_plain(record: list[Any], zone: ZoneInfo, source: str) -> Article:
     for at in _NAMES_AT:
         values[at] = tuple(map(sys.intern, values[at]))
     extras = values[_EXTRAS_AT:]  # the fields an Article holds apart, when one is set
-    return Article(*values[1:_EXTRAS_AT], None if extras == _NO_EXTRAS else Extras(*extras))
+    values[_EXTRAS_AT:] = [None if extras == _NO_EXTRAS else Extras(*extras)]
+    return Article(*values[1:])
 
 
 def _image_from_plain(data: dict[str, Any]) -> Image:
