@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sitegen import article_records, cache
 from sitegen.config import load_config
+from sitegen.model import article_values
 from sitegen.readers import read_source
 from sitegen.state import BuildState
 from tests.conftest import article, make_image, make_site
@@ -53,7 +54,7 @@ def test_a_record_of_another_layout_is_no_article(tmp_path: Path) -> None:
     store = cache.BuildCache(state, "Asia/Jakarta", tmp_path / "out")
     record = article_records.to_plain(original)
     other = [record[0] + 1, *record[1:]]  # an Article of other fields wrote it
-    as_dict = dict(zip([f for f in original.__slots__], record[1:], strict=True))
+    as_dict = dict(zip(article_values(original), record[1:], strict=True))
     state.put("read", "", "k1", [record, []])
     state.put("read", "", "k2", [other, []])
     state.put("read", "", "k3", [as_dict, []])  # the format before this layout
