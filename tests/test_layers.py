@@ -12,6 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 # The documented dependency order (docs/developers.md, "Architecture"): lowest layer first.
 LAYERS: dict[str, int] = {
     "messages": -1, "__init__": 0, "errors": 0, "ads": 0.5, "lifeline": 0, "state": 0.5,
+    "state_file": 0.2,
     "byte_ranges": 1,
     "outside_requests": 1,
     "sealed": 0,
