@@ -60,8 +60,13 @@ def discover(config: Config, problems: list[Problem] | None = None) -> list[Path
     Links leading outside the site, FIFOs and other special files are never
     read (`sitefiles`); what was wrong with them is added to `problems`.
     """
-    found, trouble = sitefiles.walk(content_dir(config), config.root, config.root, ".md",
-                                    skip=frozenset({STATIC_DIR}))
+    return [Path(path) for path in discover_names(config, problems)]
+
+
+def discover_names(config: Config, problems: list[Problem] | None = None) -> list[str]:
+    """`discover`'s files as strings (sitefiles.walk_names)."""
+    found, trouble = sitefiles.walk_names(content_dir(config), config.root, config.root,
+                                          ".md", skip=frozenset({STATIC_DIR}))
     if problems is not None:
         problems.extend(trouble)
     return found

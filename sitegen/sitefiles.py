@@ -77,6 +77,16 @@ def walk(top: Path, allowed: Path, shown_from: Path, suffix: str = "",
     `allowed` is the real folder nothing may lead out of; messages show paths
     relative to `shown_from`. `skip` names folders directly under `top` to leave out.
     """
+    found, problems = walk_names(top, allowed, shown_from, suffix, skip, outside_is_error)
+    return [Path(path) for path in found], problems
+
+
+def walk_names(top: Path, allowed: Path, shown_from: Path, suffix: str = "",
+               skip: frozenset[str] = frozenset(),
+               outside_is_error: bool = False) -> tuple[list[str], list[Problem]]:
+    """`walk`'s files as strings: a Path interns each part of its name for good (pathlib
+    does), and the interpreter's table of such names grows by a name an article of the
+    archive in the process that plans the build, doubling at each power of two."""
     allowed = Path(os.path.realpath(allowed))
     found: list[str] = []
     problems: list[Problem] = []
@@ -128,8 +138,8 @@ def walk(top: Path, allowed: Path, shown_from: Path, suffix: str = "",
                 found.append(entry.path)
             else:
                 problems.append(problem)
-    # Sorted as strings, then made paths: comparing Path objects is many times slower.
-    return [Path(path) for path in sorted(found)], sorted(problems)
+    # Sorted as strings: comparing Path objects is many times slower.
+    return sorted(found), sorted(problems)
 
 
 def _identity(folder: str) -> tuple[int, int]:

@@ -41,7 +41,7 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
         context += f"\0{skip_body!r}"
     found: dict[str, tuple[Article | None, list[Problem]]] = {}
     keys: dict[str, str] = {}
-    pending: list[tuple[Path, str, str]] = []
+    pending: list[tuple[str, str, str]] = []
     walked: list[Problem] = []
     warnings: list[Problem] = []
     # Bodies this process found intact, under their files' stat: `serve` reads and hashes
@@ -52,7 +52,8 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
     started, trusted = time.time_ns(), _checked_before(store, folder)
     for relative, path, stat, key, hit in _known(config, store, context, walked):
         if key is None:
-            key = cache.read_key(path.read_bytes(), relative, context)
+            with open(path, "rb") as stream:
+                key = cache.read_key(stream.read(), relative, context)
             store.remember_stamp(relative, stat, context, key)
             hit = store.article(relative, key)
         keys[relative] = key
@@ -97,7 +98,7 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
 # query's cost is spread, and the records of the whole archive are never held at once).
 READ_AHEAD = 256
 
-Known = tuple[str, Path, os.stat_result, str | None, tuple[Article, list[Problem]] | None]
+Known = tuple[str, str, os.stat_result, str | None, tuple[Article, list[Problem]] | None]
 
 
 def _known(config: Config, store: cache.BuildCache, context: str,
@@ -105,9 +106,10 @@ def _known(config: Config, store: cache.BuildCache, context: str,
     """Each source file with its stat, its read key when its stat is as it was when it
     was hashed (else None), and the article the state keeps under that key."""
     root = len(str(config.root)) + 1
-    found = iter(readers.discover(config, walked))
+    # Names, not Paths (sitefiles.walk_names); a worker makes the Path of one it reads.
+    found = iter(readers.discover_names(config, walked))
     while batch := list(itertools.islice(found, READ_AHEAD)):
-        stats = [(str(path)[root:].replace(os.sep, "/"), path, path.stat()) for path in batch]
+        stats = [(path[root:].replace(os.sep, "/"), path, os.stat(path)) for path in batch]
         stamps = store.state.get_many("source", "", [r for r, _, _ in stats
                                                      if r not in store.state.stamps])
         keys = [store.stamp_key(relative, stat, context, stamps)
@@ -171,11 +173,11 @@ def _intact(folder: Path, ref: str, checked: dict[str, object] | None,
     return kept
 
 
-def _read_off_main(path: Path, config: Config, folder: Path,
+def _read_off_main(path: str, config: Config, folder: Path,
                    skip_body: Callable[[str], bool] | None = None,
                    ) -> tuple[Article | None, list[Problem]]:
     """Read a source where it is converted (a worker) and keep its body on disk there."""
-    article, problems = readers.read_source(path, config=config, skip_body=skip_body)
+    article, problems = readers.read_source(Path(path), config=config, skip_body=skip_body)
     if article is not None and article.body_html:
         article = dataclasses.replace(article, body_html="",
                                       body_ref=bodies.save(folder, article.body_html))

@@ -99,3 +99,15 @@ def test_an_article_holds_its_rare_fields_only_when_one_is_set(tmp_path: Path) -
     assert replaced(plain, series="Banjir").series == "Banjir"
     emptied = replaced(rich, series="", featured=False, language="", corrections=())
     assert emptied.extras is None and emptied.title == "Seri"
+
+
+def test_sources_are_walked_as_names_the_paths_read_elsewhere(tmp_path: Path) -> None:
+    """The planning process walks the sources as strings (a Path would intern each file's
+    name for the rest of the process); they are the same files as the Paths of `discover`."""
+    site = make_site(tmp_path, {"content/ekonomi/a.md": article("A"),
+                                "content/nasional/b.md": article("B"),
+                                "content/c.md": article("C")})
+    config = load_config(site)
+    names = readers.discover_names(config)
+    assert all(type(name) is str for name in names) and len(names) == 3
+    assert names == [str(path) for path in readers.discover(config)]
