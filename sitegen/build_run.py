@@ -33,7 +33,6 @@ from sitegen import (
 from sitegen.build_options import BuildOptions, BuildReport
 from sitegen.config import Config
 from sitegen.errors import Problem, stop_on
-from sitegen.link_index import LinkIndex
 from sitegen.sources import Sources
 from sitegen.state import BuildState
 from sitegen.workers import Workers
@@ -61,21 +60,11 @@ class Run:
     """With --merge: the shards' partial outputs."""
     search_placed: dict[str, str] = field(default_factory=dict)
     """Each search shard folder's bundle key this build puts in the output."""
-    links: LinkIndex | None = None
-    """The output folder's link records, one index a build (`link_index`)."""
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
         self.report.timings[name] = now - self.last
         self.last = now
-
-
-def link_index(run: Run) -> LinkIndex:
-    """The output folder's link records: the render stage records the pages it wrote
-    (from the bytes its workers rendered), the link check the rest."""
-    if run.links is None:
-        run.links = LinkIndex(run.state if run.cache_dir else None, run.report.output)
-    return run.links
 
 
 @contextlib.contextmanager

@@ -257,19 +257,15 @@ def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, s
     # story removes a page its lists link anyway); so is another file gone that the
     # index's filter says pages may link to (a search shard's replaced files: none).
     full = index.context != context or not index.gone_unlinked(current)
-    index.flush()
     if full or written is None:
-        # A page the render worker scanned (LinkIndex.took) has this build's record.
         stale = [p for p in pages if index.current(p, files[p], verify=True) is None]
     else:
         fresh = set(written)  # few, after a cold build
         stale = [p for p in pages if p in fresh or p not in index.files]
-    # Judged again below, whether the render worker scanned them or they are scanned here.
-    more = set(stale) if not full else set()
-    changed = index.scan(files, index.untaken(stale) if not full else stale, scan_map,
-                         scan_file)
+    changed = index.scan(files, stale, scan_map, scan_file)
     judge: Collection[str] = pages
     if not full:
+        more = set(stale)
         for page in changed:
             more.update(index.fragments.get(page, ()))
         if not current <= index.files:

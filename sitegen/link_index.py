@@ -54,8 +54,6 @@ class LinkIndex:
         self.linked = Linked.sized(0)
         """The files other than pages that the pages judged since the last check of every
         page link to (a superset of what the current pages link to)."""
-        self.changed: set[str] = set()
-        """The pages `took` found with other ids than their last record (few)."""
         facts = state.get("folder", self.folder, "links") if state else None
         if isinstance(facts, list) and len(facts) == 7 and facts[0] == VERSION:
             _, self.context, files, self.flagged, fragments, self.known, linked = facts
@@ -97,50 +95,21 @@ class LinkIndex:
             return entry
         return entry if entry[0] == stamp(path) else None
 
-    def took(self, page: str, scanned: list[Any]) -> None:
-        """Record a page this build wrote, scanned from the bytes its render worker had
-        ([stat, URLs, ids]): `scan` then skips it."""
-        file_stamp, page_refs, page_ids = scanned
-        self._put(page, file_stamp, page_refs, page_ids)
-
-    def _put(self, page: str, file_stamp: list[int], page_refs: list[str],
-             page_ids: list[str]) -> None:
-        old = self.record(page) if page in self.files else None
-        # A record newer than the facts may not be what the pages linking here saw.
-        if old is not None and (old[2] != page_ids or old[4] > self.known):
-            self.changed.add(page)
-        self.write(page, [file_stamp, page_refs, page_ids, None, self.generation])
-
     def scan(self, files: Mapping[str, str], pages: list[str], scan_map: ScanMap,
              scan: Scan) -> set[str]:
         """Scan `pages` (through the build's workers) and write their records as they
-        come, holding none of them; return the pages whose ids changed (here or in
-        `took`)."""
+        come, holding none of them; return the pages whose ids changed."""
+        changed = set()
         found = scan_map(scan, (str(files[page]) for page in pages))
         for page, (page_refs, page_ids) in zip(pages, found, strict=True):
-            self._put(page, stamp(files[page]), page_refs, page_ids)
+            old = self.record(page) if page in self.files else None
+            # A record newer than the facts may not be what the pages linking here saw.
+            if old is not None and (old[2] != page_ids or old[4] > self.known):
+                changed.add(page)
+            self.write(page, [stamp(files[page]), page_refs, page_ids, None, self.generation])
         if self.state is not None:
             self.state.flush()
-        return self.changed
-
-    def flush(self) -> None:
-        """What `took` wrote, readable by `record`."""
-        if self.state is not None:
-            self.state.flush()
-
-    def untaken(self, pages: list[str]) -> list[str]:
-        """`pages` but those `took` recorded (asked a few hundred at a time)."""
-        if self.state is None:
-            return [p for p in pages if p not in self.memory
-                    or self.memory[p][4] != self.generation]
-        left: list[str] = []
-        for at in range(0, len(pages), 300):
-            some = pages[at:at + 300]
-            found = self.state.get_many("link", self.folder, some)
-            left.extend(p for p in some if not (
-                isinstance(entry := found.get(p), list) and len(entry) == 5
-                and entry[4] == self.generation))
-        return left
+        return changed
 
     def write(self, page: str, entry: list[Any]) -> None:
         if self.state is not None:

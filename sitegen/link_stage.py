@@ -9,9 +9,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from sitegen import write
-from sitegen.build_run import Run, link_index
+from sitegen.build_run import Run
 from sitegen.check import check_site, page_sources
 from sitegen.errors import Problem, stop_on
+from sitegen.link_index import LinkIndex
 from sitegen.links import MdLinks
 from sitegen.model import Site
 from sitegen.sources import Sources
@@ -31,7 +32,8 @@ def check_links(run: Run, files: Mapping[str, str], site: Site, md_links: MdLink
     if run.options.shard:  # its links go to every shard's pages: the merge checks them
         problems = []
     if problems is None:
-        problems = check_site(config, files, report.sources, md_links, link_index(run),
+        problems = check_site(config, files, report.sources, md_links,
+                              LinkIndex(run.state if run.cache_dir else None, report.output),
                               _shown_output(report.output, config.root),
                               functools.partial(workers.map, "check"),
                               written)

@@ -21,7 +21,7 @@ from sitegen import (
     themes,
     write,
 )
-from sitegen.build_run import Run, link_index
+from sitegen.build_run import Run
 from sitegen.config import Config
 from sitegen.errors import stop_on
 from sitegen.model import Site
@@ -93,11 +93,9 @@ def render(run: Run, site: Site, views: Views, site_view: View, decision: deps.D
     # a source and term, is the progress display's estimate.
     expected = len(store.renders) or (len(site.articles) + len(site.pages) + len(
         site.sections) + len(site.tags) + len(site.authors))
-    # A shard's links are checked by the merge: its pages need no link records.
-    links = None if run.options.shard else link_index(run).took
     done = render_pages(jobs, run.theme, editions.site_digests(run.editions, cache.digest),
                         store, staging, workers,
-                        decision.state.shows, expected, decision.inputs.kept, links)
+                        decision.state.shows, expected, decision.inputs.kept)
     for kept, _ in decision.inputs.kept:  # the bodies a kept page shows are as they were
         if kept in store.previous.shows:
             decision.state.shows[kept] = store.previous.shows[kept]

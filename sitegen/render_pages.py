@@ -8,9 +8,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from sitegen import cache, check, deps, link_index, render, tree_files, write
+from sitegen import cache, deps, render, tree_files, write
 from sitegen.errors import Problem
 from sitegen.workers import Workers
 
@@ -35,13 +34,10 @@ def render_pages(jobs: Iterable[render.Job], stamp: str,
                  site_digest: str | Callable[[object], str],
                  store: cache.BuildCache, staging: write.Staging, workers: Workers,
                  shows: dict[str, deps.Shown], expected: int = 0,
-                 kept: Iterable[tuple[str, str]] = (),
-                 links: Callable[[str, list[Any]], None] | None = None) -> Rendered:
+                 kept: Iterable[tuple[str, str]] = ()) -> Rendered:
     """Render the jobs whose context or templates changed; keep the other files as they
     are. `shows` gets each planned page's shown bodies (deps.py); `expected` is how many
-    pages the plan will likely hold (for the progress display). `links` gets each page
-    written with its link scan (link_index.LinkIndex.took), made by the worker from the
-    bytes it rendered: the link check then reads no page of this build again."""
+    pages the plan will likely hold (for the progress display)."""
     done = Rendered()
     # The names sent, in order: a worker's answer names its file with a copy of the
     # string, and the new tree's books keep the planned one (one string per file).
@@ -73,18 +69,14 @@ def render_pages(jobs: Iterable[render.Job], stamp: str,
                 yield job
 
     render_job = functools.partial(_render_handed, output=staging.output,
-                                   handoff=staging.handoff, scan=links is not None)
-    for answer in workers.map("render", render_job, needed(), expected=expected):
-        handed, problems = answer[1], answer[2]
+                                   handoff=staging.handoff)
+    for _, handed, problems in workers.map("render", render_job, needed(),
+                                                  expected=expected):
         relative = sent.popleft()
         done.failures.extend(problems)
         done.rendered.append(relative)
-        # A cluster's hand-over (cluster.py) sends no scan: the check reads that page.
-        scanned = answer[3] if len(answer) > 3 else None
-        adopted = not done.failures and staged(functools.partial(
-            staging.adopt, relative, handed), relative) is not False
-        if adopted and links is not None and scanned is not None:
-            links(relative, scanned)
+        if not done.failures:
+            staged(functools.partial(staging.adopt, relative, handed), relative)
     # The pages planned from what they were last time (page_inputs.py), known once the
     # plan is done: each keeps its file and render key, and is claimed as before.
     done.kept = kept
@@ -101,18 +93,11 @@ def claimed(done: Rendered) -> Iterator[tuple[str, str]]:
     yield from done.kept
 
 
-def _render_handed(job: render.Job, output: Path, handoff: Path, scan: bool = False) -> tuple[
-        str, str | None, list[Problem], list[Any] | None]:
+def _render_handed(job: render.Job, output: Path, handoff: Path) -> tuple[
+        str, str | None, list[Problem]]:
     """Render a page and write its file in the process that rendered it (a worker), so
-    neither its bytes nor the body in them pass through the main process. With `scan`, an
-    HTML page written comes back with its link record's start ([stat, URLs, ids]), taken
-    from the bytes in hand: the link check would otherwise read the file again."""
+    neither its bytes nor the body in them pass through the main process."""
     relative, data, problems = render.render_job(job)
     if data is None:
-        return relative, None, problems, None
-    handed = tree_files.hand_over(output, handoff, relative, data)
-    found = None
-    if scan and relative.endswith(".html"):
-        # The staged file is the handed one renamed, or the output's own (the same bytes).
-        found = [link_index.stamp(handed or f"{output}/{relative}"), *check.extract(data)]
-    return relative, handed, problems, found
+        return relative, None, problems
+    return relative, tree_files.hand_over(output, handoff, relative, data), problems

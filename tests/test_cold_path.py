@@ -157,54 +157,6 @@ def test_the_search_digests_scan_finds_what_it_found_before() -> None:
     assert len(list(search_shards._ATTRIBUTE_TAG.finditer(texts[-1]))) == 2
 
 
-def test_the_link_check_reads_no_page_the_render_workers_wrote(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each page written comes back from its render worker with its links and ids, taken
-    from the bytes it rendered: the check scans no page of the build again, and finds
-    what scanning the files finds (cold, after an edit, and without a cache)."""
-    from sitegen import render_pages
-    from tests.test_check import BROKEN_BODY, CONFIG
-
-    files = {"content/ekonomi/pasar.md": article("Pasar", body=BROKEN_BODY),
-             "content/nasional/banjir.md": article("Banjir", slug="banjir-rob",
-                                                   body="## Dampak\n\nAir."),
-             "content/ekonomi/cabai.md": article("Cabai", "2026-11-19 09:00",
-                                                 body="[b](/nasional/banjir-rob/#dampak)")}
-    read: list[str] = []
-    scan_file = check.scan_file
-
-    def counted(path: str) -> tuple[list[str], list[str]]:
-        read.append(path)
-        return scan_file(path)
-
-    monkeypatch.setattr(check, "scan_file", counted)
-
-    def builds(root: Path) -> list[list[str]]:
-        # (A menu entry that goes nowhere would flag every page, and so judge every one.)
-        site = make_site(root, files, CONFIG.replace("/nasionall/", "/nasional/"))
-        found = [[str(p) for p in build_site(site).warnings]]
-        (site / "content/nasional/banjir.md").write_text(  # the fragment's target goes
-            article("Banjir", slug="banjir-rob", body="## Akibat\n\nAir."), encoding="utf-8")
-        found.append([str(p) for p in build_site(site).warnings])
-        (site / "content/nasional/banjir.md").write_text(  # a page written anew links nowhere
-            article("Banjir", slug="banjir-rob", body='<a href="/berita/hilang/">z</a>'),
-            encoding="utf-8")
-        found.append([str(p) for p in build_site(site).warnings])
-        found.append([str(p) for p in build_site(site, use_cache=False).warnings])
-        return found
-
-    ours = builds(tmp_path / "ours")
-    assert read == []
-    assert any("no heading or element with id 'dampak'" in w for w in ours[1])
-    assert any("link /berita/hilang/ goes nowhere" in w for w in ours[2])
-    assert ours[2] == ours[3]
-    handed = render_pages._render_handed
-    monkeypatch.setattr(render_pages, "_render_handed",  # the way before: no scan handed
-                        lambda *a, **k: handed(*a, **{**k, "scan": False}))
-    assert builds(tmp_path / "files") == ours
-    assert read, "the pages were scanned from their files"
-
-
 def _extract_before(data: bytes) -> tuple[list[str], list[str]]:
     """check.extract as it was: a match object a tag and an id."""
     text = data.decode("utf-8", errors="replace")
