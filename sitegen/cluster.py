@@ -84,7 +84,8 @@ class Cluster:
             root = where["config"].root
             return self._run(stage, self.tasks.read_chunk,
                              (self.environment, where.get("skip_body")),
-                             ((p.relative_to(root).as_posix(), p.read_bytes()) for p in items),
+                             ((p.relative_to(root).as_posix(), p.read_bytes())
+                              for p in map(Path, items)),  # names from the main process
                              total, functools.partial(store_body, folder=where["folder"]))
         if stage == "render":
             folder = self.bodies_dir
