@@ -5,8 +5,9 @@ in turns in one run, so that the machine's load falls on all three alike.
 
 Each trial builds, in this order, with the output and every cache deleted first:
 sitegen at `--before`, sitegen at `--after` (each from a snapshot of its git revision,
-as run.py takes one), then Hugo followed by the Pagefind CLI on its output (what a Hugo
-site with search does). Prints a Markdown table of the medians: wall time, CPU time (user
+as run.py takes one; every other trial the other way round, since the second build
+fared worse), then Hugo followed by the Pagefind CLI on its output (what a Hugo site
+with search does). Prints a Markdown table of the medians: wall time, CPU time (user
 + system of every process of the build, which depends much less on the machine's load),
 the peak memory of the process tree, and each sitegen's ratio to Hugo + Pagefind.
 """
@@ -46,7 +47,13 @@ def main() -> None:
                                               work)["hugo-pagefind"]
     figures: dict[str, list[run.measure.Run]] = {name: [] for name in tools}
     for trial in range(1, args.trials + 1):
-        for name, tool in tools.items():
+        # The second sitegen build of a trial came out 6-15 % dearer in CPU in every pair
+        # cold19 ran, with or without the change it was to show (docs/benchmarks.md):
+        # every other trial swaps them.
+        order = list(tools.items())
+        if trial % 2 == 0:
+            order[0], order[1] = order[1], order[0]
+        for name, tool in order:
             tool.clean()
             result = tool.run()
             figures[name].append(result)
