@@ -34,6 +34,7 @@ from sitegen import (
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Article, Site
+from sitegen.sitefiles import StaticFiles
 from sitegen.sources import Sources
 
 
@@ -110,7 +111,7 @@ def read(parts: Parts) -> Sources:
     return Sources(articles, [], keys, [], [])
 
 
-def make_pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
+def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
                   parts: Parts) -> picture_plan.Plan:
     """The local build's picture plan, its files taken from the shards that encoded them
     (linked into the pictures folder under their keys, where copying them expects them)."""
@@ -118,7 +119,7 @@ def make_pictures(config: Config, site: Site, static: dict[str, Path], folder: P
     site_static = readers.static_dir(config)
     plan = picture_plan.plan([a.image for a in published if a.image],
                          [p for a in published for p in a.pictures],
-                         {n: p for n, p in static.items() if p.is_relative_to(site_static)},
+                         static.under(site_static),
                          config.images)
     # A stand-in for a too-wide original is published under the original's name.
     assets = themes.fingerprint(static)

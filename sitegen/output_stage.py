@@ -9,11 +9,12 @@ from pathlib import Path
 from sitegen import editions, merge, picture_plan, search, shards, static_stage, write
 from sitegen.build_run import Run, search_placed
 from sitegen.model import Site
+from sitegen.sitefiles import StaticFiles
 from sitegen.sources import Sources
 from sitegen.workers import Workers
 
 
-def pictures(run: Run, site: Site, static: dict[str, Path], folder: Path,
+def pictures(run: Run, site: Site, static: StaticFiles, folder: Path,
               workers: Workers) -> picture_plan.Plan:
     """Encode the pictures the site shows that are not in the folder yet (a shard: those
     its own pages show; a merge: none, they are the shards')."""

@@ -28,13 +28,14 @@ from sitegen.model import Site
 from sitegen.page_inputs import PageInputs
 from sitegen.render_pages import claimed, render_pages
 from sitegen.site_stage import site_parts
+from sitegen.sitefiles import StaticFiles
 from sitegen.sources import Sources
 from sitegen.translations import Translations
 from sitegen.views import View, Views
 from sitegen.workers import Workers
 
 
-def views(run: Run, site: Site, static: dict[str, Path], plan: picture_plan.Plan,
+def views(run: Run, site: Site, static: StaticFiles, plan: picture_plan.Plan,
            folder: Path) -> tuple[Views, View]:
     config, options = run.config, run.options
     sizes = {v.output: (folder / v.key).stat().st_size for v in plan.variants}
@@ -51,7 +52,7 @@ def views(run: Run, site: Site, static: dict[str, Path], plan: picture_plan.Plan
     return first.views, first.site_view
 
 
-def decide(run: Run, sources: Sources, site: Site, static: dict[str, Path], views: Views,
+def decide(run: Run, sources: Sources, site: Site, static: StaticFiles, views: Views,
             site_view: View) -> tuple[deps.State, deps.Decision]:
     """Which pages to plan: those showing an edited body when nothing else changed; else
     those whose recorded inputs changed (page_inputs.py)."""
@@ -72,7 +73,7 @@ def decide(run: Run, sources: Sources, site: Site, static: dict[str, Path], view
 
 
 def render(run: Run, site: Site, views: Views, site_view: View, decision: deps.Decision,
-            staging: write.Staging, workers: Workers, static: dict[str, Path]) -> dict[str, int]:
+            staging: write.Staging, workers: Workers, static: StaticFiles) -> dict[str, int]:
     """Plan the pages (lazily: a large archive's contexts are never all held at once),
     render those whose key changed, and check that no two claim one file."""
     config, store, report = run.config, run.store, run.report
@@ -105,8 +106,8 @@ def render(run: Run, site: Site, views: Views, site_view: View, decision: deps.D
     renders = done.renders if replan is None else {**store.renders, **done.renders}
     # Before anything moves into the output: the previous output stays as it was.
     assets = themes.fingerprint(static)
-    published = {assets[name]: themes.display_path(str(path), config.root)
-                 for name, path in static.items()}
+    published = {assets[name]: themes.display_path(path, config.root)
+                 for name, path in static.files()}
     owned = itertools.chain(claimed(done), hostfiles.alias_claims(site, config))
     stop_on(claims.clashes(owned, published, search.BUNDLE_DIR if config.build.search else None)
              or done.blocked)

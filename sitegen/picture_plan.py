@@ -10,6 +10,7 @@ workers decode each source at most once and make only what is missing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,7 +51,7 @@ class Plan:
         return sorted({v for vs in self.work.values() for v in vs}, key=lambda v: v.output)
 
 
-def plan(heroes: list[Picture], bodies: list[Picture], statics: dict[str, Path],
+def plan(heroes: list[Picture], bodies: list[Picture], statics: Mapping[str, Path],
          settings: Settings) -> Plan:
     """Every variant the site shows: all widths and formats of each picture, the shared
     version and the crops of each hero, and a narrower stand-in for each too-wide original

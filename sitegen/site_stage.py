@@ -6,6 +6,7 @@ whose key matches the last one's into the folder renders nothing)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from sitegen.index_lists import IndexLists
 from sitegen.links import MdLinks, resolve_md_links
 from sitegen.listing import held_back
 from sitegen.model import Site
+from sitegen.sitefiles import StaticFiles
 from sitegen.sources import Sources, read_all, skip_bad
 from sitegen.views import clock_state
 from sitegen.workers import Workers
@@ -86,7 +88,7 @@ def relate(run: Run) -> Site:
     return site
 
 
-def static_files(run: Run) -> dict[str, Path]:
+def static_files(run: Run) -> StaticFiles:
     config, options = run.config, run.options
     static = static_stage.static_files(config, run.chain,
                                        options.keep_going or config.build.keep_going,
@@ -95,7 +97,7 @@ def static_files(run: Run) -> dict[str, Path]:
     return static
 
 
-def site_key(run: Run, static: dict[str, Path], site: Site, keys: dict[str, str]) -> str:
+def site_key(run: Run, static: StaticFiles, site: Site, keys: dict[str, str]) -> str:
     """Everything the output depends on: what `site_parts` covers, and every source."""
     run.site_key = cache.site_key(*site_parts(run.config, run.output, run.theme, static, site,
                                                run.options.now, run.options.shard),
@@ -103,7 +105,7 @@ def site_key(run: Run, static: dict[str, Path], site: Site, keys: dict[str, str]
     return run.site_key
 
 
-def site_parts(config: Config, output: Path, theme: str, static: dict[str, Path], site: Site,
+def site_parts(config: Config, output: Path, theme: str, static: StaticFiles, site: Site,
                 now: dt.datetime, shard: shards.Shard | None) -> list[str]:
     """What the output depends on apart from the sources' bytes: config, theme, the
     static files (name, size, time: what decides whether one is copied), and what the
@@ -111,8 +113,8 @@ def site_parts(config: Config, output: Path, theme: str, static: dict[str, Path]
     page inputs' site key (page_stage.decide) takes all but the 5th and 6th (sources, news window):
     keep their places. The last: which shard this is (a shard's output holds only its own
     pages)."""
-    stamps = [(name, (stat := path.stat()).st_size, stat.st_mtime_ns)
-              for name, path in sorted(static.items())]
+    stamps = [(name, (stat := os.stat(path)).st_size, stat.st_mtime_ns)
+              for name, path in sorted(static.files())]
     return [repr(config), repr(output), theme, repr(stamps),
             repr([a.source for a in (*site.articles, *site.pages)]),
             repr([a.source for a in sitemaps.news_window(site, now)]), str(now.year),

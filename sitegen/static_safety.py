@@ -31,6 +31,7 @@ from PIL import Image, UnidentifiedImageError
 from sitegen import portable_names, themes
 from sitegen.config import Config
 from sitegen.errors import Problem
+from sitegen.sitefiles import StaticFiles
 
 MAX_PIXELS = 80_000_000
 """A picture of more pixels (10,000 x 8,000) is refused: no page needs it, and a reader's
@@ -47,36 +48,38 @@ _SCRIPTED = re.compile(r"<script|<foreignobject|\son[a-z]+\s*=|javascript:|<!ent
                        re.IGNORECASE)
 
 
-def screen(static: dict[str, Path], config: Config, problems: list[Problem]) -> dict[str, Path]:
+def screen(static: StaticFiles, config: Config, problems: list[Problem]) -> StaticFiles:
     """The static files to publish (a sanitized SVG by its clean copy), with a problem for
     each hostile one added to `problems` (an error unless it was made safe)."""
-    screened: dict[str, Path] = {}
+    screened: dict[str, str] = {}
     for name, twin in portable_names.twins(static):
-        shown = _shown(static[twin], config)
+        shown = _shown(static.file(twin), config)
         if name.casefold() != twin.casefold():  # NFC and NFD look alike: show the difference
             name, twin = ascii(name)[1:-1], ascii(twin)[1:-1]
         problems.append(Problem(shown, 0, f"'{twin}' and '{name}' "
                                 "differ only in case or Unicode normalization, and are one "
                                 "file on Windows, macOS and many hosts: rename one"))
-    for name, path in static.items():
-        if path.is_relative_to(themes.BUILTIN_THEMES):
+    shipped = f"{themes.BUILTIN_THEMES}{os.sep}"
+    for name, path in static.files():  # strings: a Path a photo would stay in the process
+        if path.startswith(shipped):
             screened[name] = path
             continue
         shown = _shown(path, config)
         why = portable_names.path_problem(name)
-        if why is None and path.suffix.lower() in PICTURES:
-            stat = path.stat()
-            why = _bomb(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        suffix = os.path.splitext(path)[1].lower()
+        if why is None and suffix in PICTURES:
+            stat = os.stat(path)
+            why = _bomb(path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
         if why is not None:
             problems.append(Problem(shown, 0, why))
-        elif path.suffix.lower() == ".svg" and config.static.svg != "allow":
-            screened[name] = _svg(path, shown, config.static.svg, problems)
+        elif suffix == ".svg" and config.static.svg != "allow":
+            screened[name] = str(_svg(Path(path), shown, config.static.svg, problems))
             continue
         screened[name] = path
-    return screened
+    return StaticFiles(screened)
 
 
-def _shown(path: Path, config: Config) -> str:
+def _shown(path: str, config: Config) -> str:
     return themes.display_path(str(path), config.root)
 
 

@@ -24,6 +24,7 @@ from sitegen import (
 from sitegen.config import Config
 from sitegen.errors import Problem, stop_on
 from sitegen.model import Site
+from sitegen.sitefiles import StaticFiles
 from sitegen.workers import Workers
 
 
@@ -37,7 +38,7 @@ class Report(Protocol):
 
 
 def static_files(config: Config, chain: tuple[themes.Theme, ...], keep_going: bool,
-                 strict: bool, report: Report) -> dict[str, Path]:
+                 strict: bool, report: Report) -> StaticFiles:
     walked: list[Problem] = []
     static = static_safety.screen(
         themes.static_files(chain, readers.static_dir(config), walked), config, walked)
@@ -48,14 +49,13 @@ def static_files(config: Config, chain: tuple[themes.Theme, ...], keep_going: bo
     return static
 
 
-def _skip_bad_static(static: dict[str, Path], problems: list[Problem], strict: bool,
-                     config: Config, report: Report) -> tuple[dict[str, Path],
-                                                              list[Problem]]:
+def _skip_bad_static(static: StaticFiles, problems: list[Problem], strict: bool,
+                     config: Config, report: Report) -> tuple[StaticFiles, list[Problem]]:
     """Leave out every static file with an error (with --strict, a warning too)."""
     bad = {p.path for p in problems if strict or not p.warning}
     report.skipped.extend(p for p in problems if p.path in bad)
-    return ({name: path for name, path in static.items()
-             if themes.display_path(str(path), config.root) not in bad},
+    return (StaticFiles({name: path for name, path in static.files()
+                         if themes.display_path(path, config.root) not in bad}),
             [p for p in problems if p.path not in bad])
 
 
@@ -69,7 +69,7 @@ def pictures_folder(config: Config, use_cache: bool) -> Iterator[Path]:
         yield Path(folder)
 
 
-def make_pictures(config: Config, site: Site, static: dict[str, Path], folder: Path,
+def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
                   workers: Workers, report: Report, reuse: Path | None) -> picture_plan.Plan:
     """Make the resized versions that are not in the folder yet (the build cache's
     `pictures/`, named by content, so an unchanged image is never decoded again)."""
@@ -77,7 +77,7 @@ def make_pictures(config: Config, site: Site, static: dict[str, Path], folder: P
     site_static = readers.static_dir(config)
     plan = picture_plan.plan([a.image for a in published if a.image],
                          [p for a in published for p in a.pictures],
-                         {n: p for n, p in static.items() if p.is_relative_to(site_static)},
+                         static.under(site_static),
                          config.images)
     dropped: list[str] = []
     jobs = picture_plan.missing(plan, site_static, folder, dropped)
@@ -104,7 +104,7 @@ def make_pictures(config: Config, site: Site, static: dict[str, Path], folder: P
     return plan
 
 
-def copy_files(config: Config, static: dict[str, Path], plan: picture_plan.Plan, folder: Path,
+def copy_files(config: Config, static: StaticFiles, plan: picture_plan.Plan, folder: Path,
                staging: write.Staging) -> None:
     """The static files (a site image stands in for its resized original) and pictures."""
     site_static = readers.static_dir(config)

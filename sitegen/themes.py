@@ -10,8 +10,10 @@ themes shipped with sitegen.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -270,25 +272,26 @@ def _string_files(chain: tuple[Theme, ...], codes: list[str], root: Path | None)
 
 
 def static_files(chain: tuple[Theme, ...], site_static: Path,
-                 problems: list[Problem] | None = None) -> dict[str, Path]:
+                 problems: list[Problem] | None = None) -> sitefiles.StaticFiles:
     """Output path -> source file; the site's own static files win, then child themes.
 
     Nothing is taken from outside the site (or from outside a shipped theme's
     folder): such links, and special files, are added to `problems`.
     """
     root = site_static.parent.parent
-    files: dict[str, Path] = {}
+    files: dict[str, str] = {}
     for folder in [*(t.path / "static" for t in reversed(chain)), site_static]:
         allowed = BUILTIN_THEMES if folder.is_relative_to(BUILTIN_THEMES) else root
-        found, trouble = sitefiles.walk(folder, allowed, root)
+        found, trouble = sitefiles.walk_names(folder, allowed, root)
         if problems is not None:
             problems.extend(trouble)
+        start = len(str(folder)) + 1  # the walk's names begin with the folder's
         for path in found:
-            files[path.relative_to(folder).as_posix()] = path
-    return files
+            files[path[start:].replace(os.sep, "/")] = path
+    return sitefiles.StaticFiles(files)
 
 
-def fingerprint(files: dict[str, Path]) -> dict[str, str]:
+def fingerprint(files: Mapping[str, Path]) -> dict[str, str]:
     """Give CSS and JS names that carry a hash of their content, so they can be cached forever.
 
     Returns original name -> output name for every static file.

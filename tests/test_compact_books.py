@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen import article_records, readers, shard_manifest, workers
+from sitegen import article_records, readers, shard_manifest, static_safety, themes, workers
 from sitegen.config import load_config
 from sitegen.index_lists import IndexLists
 from sitegen.model import replaced, shared
+from sitegen.sitefiles import StaticFiles
 from tests.conftest import article, make_site
 
 LISTS = [(3, 1, 2), (), (None, 7), (0,), (None, None)]
@@ -111,3 +112,20 @@ def test_sources_are_walked_as_names_the_paths_read_elsewhere(tmp_path: Path) ->
     names = readers.discover_names(config)
     assert all(type(name) is str for name in names) and len(names) == 3
     assert names == [str(path) for path in readers.discover(config)]
+
+
+def test_static_files_are_held_as_names_and_read_as_paths(tmp_path: Path) -> None:
+    """A newsroom's static files are a photo a story: the planning process holds each as
+    a string (a Path would be about 500 bytes more, with its name interned), and a Path is
+    made when one is asked for."""
+    site = make_site(tmp_path, {"content/static/images/2026/a.jpg": b"\xff\xd8foto",
+                                "content/static/robots-extra.txt": "halo"})
+    static = themes.static_files((), site / "content/static")
+    assert sorted(static) == ["images/2026/a.jpg", "robots-extra.txt"]
+    assert type(static.file("images/2026/a.jpg")) is str
+    assert static["images/2026/a.jpg"] == site / "content/static/images/2026/a.jpg"
+    assert static == {"images/2026/a.jpg": site / "content/static/images/2026/a.jpg",
+                      "robots-extra.txt": site / "content/static/robots-extra.txt"}
+    assert list(static.under(site / "content/static/images")) == ["images/2026/a.jpg"]
+    screened = static_safety.screen(static, load_config(site), [])
+    assert isinstance(screened, StaticFiles) and dict(screened) == dict(static)
