@@ -96,7 +96,7 @@ class Cluster:
         assert stage == "pictures", stage
         root = self.config.root
         return self._run(stage, self.tasks.pictures_chunk, (where["settings"],),
-                         ((source.relative_to(root).as_posix(), variants)
+                         ((Path(source).relative_to(root).as_posix(), variants)
                           for source, variants in items), total,
                          functools.partial(store_pictures, folder=where["folder"]))
 

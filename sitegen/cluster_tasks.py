@@ -185,7 +185,7 @@ def pictures_chunk(digest: str, settings: pictures.Settings,
     results = []
     for relative, variants in jobs:
         with tempfile.TemporaryDirectory(prefix="sitegen-pictures-") as folder:
-            made, error = pictures.make((copy.root / relative, variants), Path(folder),
+            made, error = pictures.make((str(copy.root / relative), variants), Path(folder),
                                         settings)
             results.append((made, error, {key: (Path(folder) / key).read_bytes()
                                           for key in made}))

@@ -10,6 +10,7 @@ workers decode each source at most once and make only what is missing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -108,8 +109,10 @@ def _header_size(path: Path) -> tuple[int, int] | None:
 
 
 def missing(plan: Plan, static_dir: Path, folder: Path,
-            dropped: list[str] | None = None) -> list[tuple[Path, tuple[Variant, ...]]]:
+            dropped: list[str] | None = None) -> list[tuple[str, tuple[Variant, ...]]]:
     """(source file, its variants not yet in `folder`), one item per source to decode.
+    The source is a string: a cold build's jobs name every photo of the archive at once,
+    and a Path each would intern every name (sitefiles.StaticFiles).
 
     A variant is wanted once whatever name its source has: a file photo under a hundred
     names is one job (for its first name), and every name is published from the same
@@ -130,5 +133,5 @@ def missing(plan: Plan, static_dir: Path, folder: Path,
         todo = tuple(v for v in variants if v.key not in wanted and not kept(v))
         wanted.update(v.key for v in todo)
         if todo:
-            jobs.append((static_dir / src.lstrip("/"), todo))
+            jobs.append((os.path.join(static_dir, src.lstrip("/")), todo))
     return jobs

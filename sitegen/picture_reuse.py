@@ -62,8 +62,8 @@ def sound(path: Path, variant: Variant) -> bool:
         return False
 
 
-def take(job: tuple[Path, tuple[Variant, ...]], found: dict[str, Path],
-         folder: Path) -> tuple[Path, tuple[Variant, ...]]:
+def take(job: tuple[str, tuple[Variant, ...]], found: dict[str, Path],
+         folder: Path) -> tuple[str, tuple[Variant, ...]]:
     """Copy into the cache every variant of the job that the previous output holds
     soundly; the job that is left (its variants still to encode)."""
     source, variants = job
@@ -86,7 +86,7 @@ def take(job: tuple[Path, tuple[Variant, ...]], found: dict[str, Path],
     return source, tuple(left)
 
 
-def reused(before: Iterable[tuple[Path, tuple[Variant, ...]]],
-           after: Iterable[tuple[Path, tuple[Variant, ...]]]) -> int:
+def reused(before: Iterable[tuple[str, tuple[Variant, ...]]],
+           after: Iterable[tuple[str, tuple[Variant, ...]]]) -> int:
     """How many variants the previous output gave."""
     return sum(len(b[1]) - len(a[1]) for b, a in zip(before, after, strict=True))

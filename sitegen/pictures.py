@@ -224,10 +224,10 @@ def address(variant: Variant, url: str = "/") -> str:
     return variant.url or f"{url}{variant.output}"
 
 
-def make(job: tuple[Path, tuple[Variant, ...]], folder: Path,
+def make(job: tuple[str, tuple[Variant, ...]], folder: Path,
          settings: Settings) -> tuple[list[str], str]:
     """Write the variants of one source into `folder` (the cache, under their keys): (what
     it wrote, and why it could not, or "")."""
     source, variants = job
-    return picture_encoding.make(source, [(v.key, v.width, v.height, v.format, v.box)
+    return picture_encoding.make(Path(source), [(v.key, v.width, v.height, v.format, v.box)
                                           for v in variants], folder, settings)

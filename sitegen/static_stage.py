@@ -94,7 +94,7 @@ def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
     # Each job decodes one photo and encodes several files: worth a worker from two on.
     for (source, _), (_, error) in zip(jobs, workers.map("pictures", make, jobs, minimum=2),
                                        strict=True):
-        relative = source.relative_to(config.root).as_posix()
+        relative = Path(source).relative_to(config.root).as_posix()
         report.processed_images.append(relative)
         if error:
             problems.append(Problem(relative, 0, error))
