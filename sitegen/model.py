@@ -13,9 +13,11 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from sitegen.newsroom import LiveEntry, Note
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,24 @@ class Extras:
 
 NO_EXTRAS = Extras()
 EXTRA_FIELDS = tuple(f.name for f in dataclasses.fields(Extras))
+
+
+class _FromExtras(Generic[T]):
+    """A field of an Article's extras read as the Article's own: its value, or the field's
+    default when the article holds no extras."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, article: None, owner: type) -> _FromExtras[T]: ...
+    @overload
+    def __get__(self, article: Article, owner: type) -> T: ...
+
+    def __get__(self, article: Article | None, owner: type) -> T | _FromExtras[T]:
+        if article is None:
+            return self
+        return getattr(article.extras or NO_EXTRAS, self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,57 +151,19 @@ class Article:
         return max([self.modified, *(e.date for e in self.live)]) if self.live else self.modified
 
     # The fields of its extras, read as its own.
-    @property
-    def expires(self) -> dt.datetime | None:
-        return (self.extras or NO_EXTRAS).expires
-
-    @property
-    def corrections(self) -> tuple[Note, ...]:
-        return (self.extras or NO_EXTRAS).corrections
-
-    @property
-    def reply(self) -> Note | None:
-        return (self.extras or NO_EXTRAS).reply
-
-    @property
-    def coverage_start(self) -> dt.datetime | None:
-        return (self.extras or NO_EXTRAS).coverage_start
-
-    @property
-    def coverage_end(self) -> dt.datetime | None:
-        return (self.extras or NO_EXTRAS).coverage_end
-
-    @property
-    def live(self) -> tuple[LiveEntry, ...]:
-        return (self.extras or NO_EXTRAS).live
-
-    @property
-    def series(self) -> str:
-        return (self.extras or NO_EXTRAS).series
-
-    @property
-    def see_also(self) -> tuple[str, ...]:
-        return (self.extras or NO_EXTRAS).see_also
-
-    @property
-    def language(self) -> str:
-        return (self.extras or NO_EXTRAS).language
-
-    @property
-    def md_links(self) -> tuple[str, ...]:
-        return (self.extras or NO_EXTRAS).md_links
-
-    @property
-    def link_targets(self) -> tuple[tuple[str, str], ...]:
-        return (self.extras or NO_EXTRAS).link_targets
-
-    @property
-    def translation_key(self) -> str:
-        return (self.extras or NO_EXTRAS).translation_key
-
-    @property
-    def featured(self) -> bool:
-        return (self.extras or NO_EXTRAS).featured
+    expires = _FromExtras[dt.datetime | None]()
+    corrections = _FromExtras[tuple[Note, ...]]()
+    reply = _FromExtras[Note | None]()
+    coverage_start = _FromExtras[dt.datetime | None]()
+    coverage_end = _FromExtras[dt.datetime | None]()
+    live = _FromExtras[tuple[LiveEntry, ...]]()
+    series = _FromExtras[str]()
+    see_also = _FromExtras[tuple[str, ...]]()
+    language = _FromExtras[str]()
+    md_links = _FromExtras[tuple[str, ...]]()
+    link_targets = _FromExtras[tuple[tuple[str, str], ...]]()
+    translation_key = _FromExtras[str]()
+    featured = _FromExtras[bool]()
 
 
 def make_article(**values: Any) -> Article:
