@@ -125,9 +125,9 @@ def walk(top: Path, allowed: Path, shown_from: Path, suffix: str = "",
 def walk_names(top: Path, allowed: Path, shown_from: Path, suffix: str = "",
                skip: frozenset[str] = frozenset(),
                outside_is_error: bool = False) -> tuple[list[str], list[Problem]]:
-    """`walk`'s files as strings: a Path interns each part of its name for good (pathlib
-    does), and the interpreter's table of such names grows by a name an article of the
-    archive in the process that plans the build, doubling at each power of two."""
+    """`walk`'s files as strings: pathlib interns each part of a Path's name for as long
+    as the Path lives, and the interpreter's table of interned names, which never
+    shrinks, would grow by a name an article in the process that plans the build."""
     allowed = Path(os.path.realpath(allowed))
     found: list[str] = []
     problems: list[Problem] = []
