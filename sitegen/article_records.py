@@ -22,11 +22,19 @@ import zlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sitegen.model import EXTRA_FIELDS, NO_EXTRAS, Article, Extras, Image, article_values
+from sitegen.model import (
+    EXTRA_FIELDS,
+    NO_EXTRAS,
+    VALUE_FIELDS,
+    Article,
+    Extras,
+    Image,
+    article_values,
+)
 from sitegen.newsroom import LiveEntry, Note
 
 # An Article's own fields, then its extras' (held apart only when one is set).
-_NAMES = tuple(f.name for f in dataclasses.fields(Article) if f.name != "extras") + EXTRA_FIELDS
+_NAMES = VALUE_FIELDS
 _AT = {name: at for at, name in enumerate(_NAMES, start=1)}  # after the layout tag
 LAYOUT = zlib.crc32("\0".join(_NAMES).encode())
 """What a record's first value must be: the Article's fields, named in their order."""

@@ -172,12 +172,14 @@ def make_article(**values: Any) -> Article:
     return Article(**values, extras=None if found == NO_EXTRAS else found)
 
 
+VALUE_FIELDS = tuple(f.name for f in dataclasses.fields(Article)
+                     if f.name != "extras") + EXTRA_FIELDS
+"""The names of an Article's values: its own fields', then its extras'."""
+
+
 def article_values(article: Article) -> dict[str, Any]:
     """Every field's value by name, its extras' among them (what `make_article` takes)."""
-    values = {f.name: getattr(article, f.name) for f in dataclasses.fields(Article)
-              if f.name != "extras"}
-    values.update((name, getattr(article, name)) for name in EXTRA_FIELDS)
-    return values
+    return {name: getattr(article, name) for name in VALUE_FIELDS}
 
 
 def replaced(article: Article, **changes: Any) -> Article:
