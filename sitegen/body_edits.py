@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import bodies, deps, readers, render, tree_files, write
+from sitegen import bodies, deps, output_lock, output_places, readers, render, tree_files, write
 from sitegen.config import Config
 from sitegen.last_build import LAST_BUILD, WRITTEN_OUTSIDE, LastBuild
 from sitegen.model import Article, Job, Site, shared
@@ -53,7 +53,7 @@ def render_body_edits(state: BuildState, config: Config, changed: set[Path],
     started = time.perf_counter()
     last = state.memo.get(LAST_BUILD)
     if not isinstance(last, LastBuild) or last.config != config or last.now != now \
-            or not changed or write.inside_mode(last.output):
+            or not changed or output_places.inside_mode(last.output):
         return None
     edited = _read(last, changed)
     if edited is None:
@@ -74,7 +74,7 @@ def render_body_edits(state: BuildState, config: Config, changed: set[Path],
             return None  # the full build reports it
         made.append((relative, data))
     done = Rendered([a.source for a in edited], sorted(pages))
-    with write.OutputLock(last.output):
+    with output_lock.OutputLock(last.output):
         _record(state, last, edited, pages)
         write.replacing(last.output, [relative for relative, _ in made])
         for relative, data in made:

@@ -19,11 +19,11 @@ from sitegen import (
     build_run,
     last_build,
     link_stage,
+    output_lock,
     output_stage,
     page_stage,
     site_stage,
     static_stage,
-    write,
 )
 from sitegen.build_options import BuildOptions, BuildReport
 from sitegen.config import Config
@@ -38,7 +38,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     (state.py, through cache.BuildCache) keeps the books between them."""
     output = (options.output or config.output_dir).resolve()
     # Held until the state is saved too: its records must describe this tree.
-    with write.OutputLock(output), build_run.open_state(options) as state:
+    with output_lock.OutputLock(output), build_run.open_state(options) as state:
         last = last_build.set_aside(state)
         run = build_run.begin(config, options, output, state)
         with build_run.bodies_folder(run.cache_dir, output) as held, \

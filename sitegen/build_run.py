@@ -22,6 +22,7 @@ from sitegen import (
     cache,
     cluster,
     deps,
+    destinations,
     editions,
     merge,
     picture_cache,
@@ -82,9 +83,9 @@ def open_state(options: BuildOptions) -> Iterator[BuildState]:
 
 def begin(config: Config, options: BuildOptions, output: Path, state: BuildState) -> Run:
     """The guards (the output, the theme, the cache folder), then the state's books."""
-    stop_on(write.check_destination(output, config.root, readers.content_dir(config)))
+    stop_on(destinations.check_destination(output, config.root, readers.content_dir(config)))
     chain = themes.resolve_chain(config)
-    stop_on(write.check_cache_dir(config.cache_dir, output, [
+    stop_on(destinations.check_cache_dir(config.cache_dir, output, [
         readers.static_dir(config), *(theme.path / "static" for theme in chain)]))
     cache_dir, unusable = cache.usable_dir(config.cache_dir) if options.use_cache else (None, [])
     state.attach(cache_dir, cache.salt())

@@ -13,8 +13,9 @@ An output folder that is a mount point (a Docker bind mount) cannot be
 renamed. There the staging tree lives inside it, and the swap moves its
 top-level entries under a journal: a build killed while they move leaves
 pages of one build only, perhaps not all of them, and the next build rolls
-the journal forward first. A lock (flock, released by the kernel when its
-process dies) keeps a second build out of a folder while one writes it.
+the journal forward first. The lock that keeps a second build out of a
+folder while one writes it, and the recovery from a killed build, are
+output_lock.py's; the checks of the destination, destinations.py's.
 """
 
 from __future__ import annotations
@@ -25,12 +26,11 @@ import os
 import shutil
 import stat
 from pathlib import Path
-from types import TracebackType
 
 from sitegen.errors import Problem, SitegenError
+from sitegen.output_places import beside, inside_mode
 from sitegen.tree_files import (
     HANDOFF,
-    JOURNAL,
     MARKER,
     SEARCH_SCRATCH,
     STAGING,
@@ -48,161 +48,11 @@ from sitegen.tree_files import (
     write_manifest,
 )
 
-try:
-    import fcntl
-except ImportError:  # Windows: no advisory locks; builds into one folder must not overlap
-    fcntl = None  # type: ignore[assignment]
-
-def check_destination(output: Path, root: Path, content: Path) -> list[Problem]:
-    """Refuse destinations where replacing the output would destroy the user's work."""
-    output, root, content = output.resolve(), root.resolve(), content.resolve()
-    where = "sitegen.toml"
-    if output in (root, content) or root.is_relative_to(output) or content.is_relative_to(output):
-        return [Problem(where, 0, f"the output folder {output} holds the site itself: "
-                        "choose another one, such as output/")]
-    if output.is_relative_to(content):
-        return [Problem(where, 0, f"the output folder {output} is inside content/: choose another")]
-    if output.exists() and not output.is_dir():
-        return [Problem(where, 0, f"the output path {output} is a file, not a folder")]
-    if output.is_dir() and not (output / MARKER).exists() \
-            and any(not internal(name) for name in os.listdir(output)):
-        return [Problem(where, 0, f"the output folder {output} is not empty and was not written "
-                        "by sitegen: empty it or choose another with --output")]
-    return []
-
-
-def check_cache_dir(cache: Path, output: Path, published: list[Path]) -> list[Problem]:
-    """Refuse a cache folder whose files would be published (every draft's HTML is in it)."""
-    cache = cache.resolve()
-    for folder, what in [(output, "the output folder"), *((p, "a published folder")
-                                                           for p in published)]:
-        folder = folder.resolve()
-        if cache.is_relative_to(folder):
-            return [Problem("sitegen.toml", 0, f"[build] cache_dir {cache} is inside {what} "
-                            f"({folder}), so it would be published: choose a folder outside it, "
-                            "such as the default .sitegen-cache")]
-    return []
-
-
-def inside_mode(output: Path) -> bool:
-    """Whether the new tree has to be staged inside the output folder: it is a mount
-    point (renaming it fails) or its parent is not writable."""
-    if not output.is_dir():
-        return False
-    return _is_mount_point(output) or not os.access(output.parent, os.W_OK)
-
-
-def _is_mount_point(path: Path) -> bool:
-    if os.path.ismount(path):
-        return True
-    try:  # a bind mount from the same file system has the parent's device number
-        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as table:
-            points = {line.split()[4] for line in table if len(line.split()) > 4}
-    except OSError:
-        return False
-    escaped = str(path.resolve()).replace("\\", "\\134").replace(" ", "\\040") \
-        .replace("\t", "\\011").replace("\n", "\\012")
-    return escaped in points
-
-
-def _beside(output: Path, what: str) -> Path:
-    return output.parent / f".{output.name}.sitegen-{what}"
-
-
-class OutputLock:
-    """Held for a whole build: a second build into the same folder stops with a message.
-
-    The lock file lies beside the output folder (which the swap replaces) while a
-    build runs; in the mount-point case the folder itself, which never moves, is
-    locked instead. Taking the lock also removes or completes what a killed build
-    left behind.
-    """
-
-    def __init__(self, output: Path) -> None:
-        self.output = output.resolve()
-        self.fd: int | None = None
-        self.path: Path | None = None
-
-    def __enter__(self) -> OutputLock:
-        if fcntl is not None:
-            if inside_mode(self.output):
-                self.path = None
-                self.fd = os.open(self.output, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-                self._take()
-            else:
-                self.output.parent.mkdir(parents=True, exist_ok=True)
-                self.path = _beside(self.output, "lock")
-                while True:
-                    self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-                    self._take()
-                    # The holder before us removes the file when done: ours must still be it.
-                    try:
-                        if os.stat(self.path).st_ino == os.fstat(self.fd).st_ino:
-                            break
-                    except FileNotFoundError:
-                        pass
-                    os.close(self.fd)
-                os.ftruncate(self.fd, 0)
-                os.pwrite(self.fd, f"{os.getpid()}\n".encode(), 0)
-        try:
-            recover(self.output)
-        except BaseException:
-            self.__exit__(None, None, None)  # `with` calls it only once entered
-            raise
-        return self
-
-    def _take(self) -> None:
-        assert self.fd is not None and fcntl is not None
-        try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _read_pid(self.fd)
-            os.close(self.fd)
-            self.fd = None
-            raise SitegenError([Problem(str(self.output), 0, "another sitegen build"
-                                        f"{f' (process {holder})' if holder else ''} is "
-                                        "writing this folder: wait until it has finished, "
-                                        "then build again")]) from None
-
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
-        if self.fd is not None:
-            if self.path is not None:
-                self.path.unlink(missing_ok=True)  # while still held, so no one else's goes
-            os.close(self.fd)  # releases the lock
-            self.fd = None
-
-
-def _read_pid(fd: int) -> str:
-    try:
-        return os.pread(fd, 32, 0).decode("ascii", errors="replace").strip()
-    except OSError:
-        return ""
-
-
-def recover(output: Path) -> None:
-    """Finish or remove what a killed build left: the output is one whole tree again.
-    (The spare tree beside it is not removed: the next build brings it up to date.)"""
-    if (output / JOURNAL).is_file():
-        roll_forward(output)
-    if output.is_dir():
-        for name in os.listdir(output):
-            if internal(name):
-                remove(output / name)
-    if output.parent.is_dir():
-        for name in os.listdir(output.parent):  # the search index's work, when killed
-            if name.startswith(SEARCH_SCRATCH):
-                remove(output.parent / name, strict=False)
-    old = _beside(output, "old")
-    if not os.path.lexists(output) and old.is_dir():
-        os.rename(old, output)  # killed between the renames of a swap without exchange
-    remove(old)
-
 
 def replacing(output: Path, relatives: list[str]) -> None:
     """Called before files of the output are replaced outside a build (serve's body
     edits): the spare tree's copies of them are not the output's any more."""
-    spare = _beside(output.resolve(), "spare")
+    spare = beside(output.resolve(), "spare")
     if relatives and spare.is_dir():
         unshare(spare, relatives)
 
@@ -229,7 +79,7 @@ class Staging:
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
         self.inside = inside_mode(self.output)
-        self.dir = self.output / STAGING if self.inside else _beside(self.output, "spare")
+        self.dir = self.output / STAGING if self.inside else beside(self.output, "spare")
         self.reused = not self.inside and self.dir.is_dir() and not self.dir.is_symlink()
         if not self.reused:
             remove(self.dir)
@@ -413,7 +263,7 @@ class Staging:
             os.rename(self.dir, self.output)
         else:
             if not exchange(self.dir, self.output):
-                old = _beside(self.output, "old")
+                old = beside(self.output, "old")
                 os.rename(self.output, old)
                 os.rename(self.dir, self.output)
                 os.rename(old, self.dir)

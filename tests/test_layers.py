@@ -29,7 +29,8 @@ LAYERS: dict[str, int] = {
     "static_safety": 3.5, "portable_names": 1,
     "related": 3.9, "collect": 4, "views": 4, "links": 4, "search_shards": 4,
     "feeds": 5, "sitemaps": 5, "search": 5, "deps": 6.2, "hostfiles": 5, "listing": 5,
-    "tree_files": 5.5, "hosts_gitlab": 5.8, "hosts_publish": 5.8,
+    "tree_files": 5.5, "output_places": 5.6, "destinations": 5.6,
+    "output_lock": 5.7, "hosts_gitlab": 5.8, "hosts_publish": 5.8,
     "hosts_shards": 5.8, "cms_app": 5.8, "link_index": 5.9, "pinning": 6,
     "next_steps": 6, "page_inputs": 4.5,
     # The table of page kinds: what a kind is, the lists, one module per kind (or
