@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sitegen.search import pagefind_command
+from sitegen.pagefind_runs import pagefind_command
 
 
 def articles(output: Path) -> list[Path]:

@@ -15,7 +15,7 @@ import markupsafe
 import pytest
 from markupsafe import Markup
 
-from sitegen import check, search, search_shards, themes
+from sitegen import check, pagefind_runs, search_cache, search_shards, themes
 from sitegen.config import load_config
 from tests.conftest import article, build_site, make_site, read_tree
 from tests.test_search_shards import SHARDED, archive
@@ -74,30 +74,30 @@ def test_search_shards_are_indexed_side_by_side_into_the_same_bytes(
     log = tmp_path / "runs.log"
     wrapper = tmp_path / "pagefind"
     wrapper.write_text(f'#!/bin/sh\necho "$$ start $(date +%s%N)" >> {log}\nsleep 0.2\n'
-                       f'"{search.pagefind_command()[0]}" "$@"\nstatus=$?\n'
+                       f'"{pagefind_runs.pagefind_command()[0]}" "$@"\nstatus=$?\n'
                        f'echo "$$ end $(date +%s%N)" >> {log}\nexit $status\n')
     wrapper.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
     digested: list[int] = []
-    page_digest = search._State.page_digest
+    page_digest = search_cache.SearchCache.page_digest
 
-    def slow_digest(self: search._State, *args: Any) -> str:
+    def slow_digest(self: search_cache.SearchCache, *args: Any) -> str:
         time.sleep(0.02)
         digested.append(time.time_ns())
         return page_digest(self, *args)
 
     started: list[int] = []
-    index_shard = search._index_shard
+    index_shard = pagefind_runs.index_shard
 
     def timed_index(*args: Any) -> Path:
         started.append(time.time_ns())
         return index_shard(*args)
 
-    monkeypatch.setattr(search._State, "page_digest", slow_digest)
-    monkeypatch.setattr(search, "_index_shard", timed_index)
+    monkeypatch.setattr(search_cache.SearchCache, "page_digest", slow_digest)
+    monkeypatch.setattr(pagefind_runs, "index_shard", timed_index)
     site = make_site(tmp_path / "site", archive(10), SHARDED)
     two = build_site(site, jobs=2, use_cache=False, output=tmp_path / "two")
-    monkeypatch.setattr(search._State, "page_digest", page_digest)
+    monkeypatch.setattr(search_cache.SearchCache, "page_digest", page_digest)
     events = sorted((int(when), kind) for _, kind, when in
                     (line.split() for line in log.read_text().splitlines()))
     running, most = 0, 0

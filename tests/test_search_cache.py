@@ -1,0 +1,83 @@
+"""The search index's pieces on their own (no build): the bundles the build cache keeps
+(search_cache) and one Pagefind run's failures told as the config's problem (pagefind_runs)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import SitegenError
+from sitegen.pagefind_runs import index_shard
+from sitegen.search_cache import CACHE_DIR, KEY_FILE, SearchCache
+
+
+def bundle(folder: Path, files: dict[str, str]) -> Path:
+    for relative, text in files.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_kept_bundle_keeps_the_cached_copy_of_each_unchanged_file(tmp_path: Path) -> None:
+    """A shard indexed again: a file with the same bytes stays the cached file (its time,
+    so the output copy is seen as unchanged), a changed one is replaced, a gone one
+    removed; the key is what says the bundle is whole."""
+    cache = SearchCache(tmp_path / "cache", "ctx")
+    first = cache.keep_bundle("s1", "k1", bundle(tmp_path / "fresh1", {
+        "same.js": "same", "index/a.pf_index": "old", "gone.pf_meta": "gone"}))
+    assert first == tmp_path / "cache" / CACHE_DIR / "s1"
+    assert (first / KEY_FILE).read_text(encoding="utf-8") == "k1"
+    assert cache.bundle("s1", "k1") == first and cache.bundle("s1", "k2") is None
+    os.utime(first / "same.js", ns=(1_000_000_000, 1_000_000_000))
+    kept = cache.keep_bundle("s1", "k2", bundle(tmp_path / "fresh2", {
+        "same.js": "same", "index/a.pf_index": "new"}))
+    assert kept == first and cache.bundle("s1", "k2") == kept and cache.bundle("s1", "k1") is None
+    assert (kept / "same.js").stat().st_mtime_ns == 1_000_000_000
+    assert (kept / "index/a.pf_index").read_text(encoding="utf-8") == "new"
+    assert not (kept / "gone.pf_meta").exists()
+
+
+def test_page_digests_are_kept_by_render_key_and_forgotten_in_another_context(
+        tmp_path: Path) -> None:
+    (tmp_path / "tree").mkdir()
+    page = tmp_path / "tree" / "a.html"
+    page.write_text("<main data-pagefind-body>pasar</main>", encoding="utf-8")
+    read: list[str] = []
+
+    def current(relative: str) -> Path:
+        read.append(relative)
+        return tmp_path / "tree" / relative
+
+    cache = SearchCache(tmp_path / "cache", "ctx")
+    digest = cache.page_digest("a.html", 7, current)
+    assert cache.page_digest("a.html", 7, current) == digest and read == ["a.html"]
+    cache.page_digest("a.html", -1, current)  # a page rendered without a key: read again
+    assert read == ["a.html", "a.html"]
+    cache.keep_bundle("s1", "k", bundle(tmp_path / "fresh", {"x.js": "x"}))
+    cache.keep_bundle("old", "k", bundle(tmp_path / "fresh-old", {"x.js": "x"}))
+    cache.save({"s1": ["a.html"]})
+    folder = tmp_path / "cache" / CACHE_DIR
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["s1"]
+    assert json.loads((folder / "state.json").read_text(encoding="utf-8"))["shards"] == ["s1"]
+    assert SearchCache(tmp_path / "cache", "ctx").pages == {"a.html": [-1, digest]}
+    assert SearchCache(tmp_path / "cache", "another pagefind").pages == {}
+
+
+@pytest.mark.parametrize(("command", "said"), [
+    (["false"], "pagefind exited with status 1"),
+    (["true"], "pagefind wrote no index"),
+    (["/nonexistent/pagefind"], "could not run /nonexistent/pagefind"),
+])
+def test_a_failed_pagefind_run_is_the_configs_problem_with_the_way_out(
+        tmp_path: Path, command: list[str], said: str) -> None:
+    (tmp_path / "tree").mkdir()
+    (tmp_path / "tree" / "a.html").write_text("<p>a</p>", encoding="utf-8")
+    with pytest.raises(SitegenError) as failed:
+        index_shard(command, lambda relative: tmp_path / "tree" / relative, ["a.html"],
+                    tmp_path / "work")
+    problem, = failed.value.problems
+    assert problem.path == "sitegen.toml" and said in problem.message
+    assert "set `search = false` under [build]" in problem.message
