@@ -82,6 +82,9 @@ class BuildReport:
     """Search index shards that Pagefind indexed (the others were kept from the cache)."""
     planned: list[str] = field(default_factory=list)
     """Output files whose context was built (a body edit plans only the pages showing it)."""
+    inputs_worked: int = 0
+    """Pages (and whole lists) whose inputs were worked out to tell whether they keep their
+    files (page_inputs.py); a publish keeps most without (kinds/shift.py)."""
 
     @property
     def pages(self) -> int:

@@ -91,8 +91,12 @@ def shape(site: Site) -> Shape:
     """What related articles depend on: each article's section and tags, and whether it
     may be offered. Drafts and paid content never are (an advertorial under "Berita
     terkait" would pass an advertiser's text off as the newsroom's)."""
-    return tuple((a.section, a.tags, a.draft or a.kind == "advertorial")
-                 for a in site.articles)
+    return tuple(map(shape_entry, site.articles))
+
+
+def shape_entry(article: Article) -> tuple[str, tuple[str, ...], bool]:
+    """One article's part of `shape`."""
+    return article.section, article.tags, article.draft or article.kind == "advertorial"
 
 
 def _sections(articles: list[Article], config: Config) -> tuple[Term, ...]:

@@ -147,6 +147,7 @@ def page_inputs(editions: list[Edition], first: PageInputs, parts: list[str],
                             first.previous, deps.card_digests(edition.views, metas),
                             first.output, first.renders)
         inputs.keep, inputs.found, inputs.kept = first.keep, first.found, first.kept
+        inputs.keys = first.keys
         edition.inputs = inputs
     if len(editions) < 2:
         return

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from sitegen.model import Article
@@ -53,6 +53,10 @@ class PageInputs:
         asks its new tree, which knows most without a system call)."""
         self.kept: list[tuple[str, str]] = []
         """(output file, owner) of the pages kept without planning."""
+        self.keys: Mapping[str, str] = {}
+        """Source -> its read key this build (kinds/shift.py: which stories are new)."""
+        self.worked = 0
+        """How many pages' (and whole lists') inputs were worked out (the build report's)."""
 
     def articles(self, indexes: Iterable[int | None], articles: Sequence[Article]
                  ) -> list[tuple[str | None, int | None]]:
@@ -67,6 +71,7 @@ class PageInputs:
         """Record a page's inputs; True when the page keeps its last file (not planned)."""
         if not self.site:
             return False
+        self.worked += 1
         digest = short_key(hashlib.sha256(f"{self.site}\0{parts!r}".encode()))
         self.found[output] = digest
         if self.keep and self.previous.get(output) == digest and output in self.renders \

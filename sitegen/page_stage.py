@@ -67,6 +67,7 @@ def decide(run: Run, sources: Sources, site: Site, static: StaticFiles, views: V
         deps.site_inputs([*parts[:4], *parts[6:]], site_view, views), deps.load_inputs(store),
         deps.card_digests(views, metas), str(run.output),
         store.renders, keep=decision.replan is None, carry=decision.replan is not None)
+    decision.inputs.keys = sources.keys  # which stories are new (kinds/shift.py)
     editions.page_inputs(run.editions, decision.inputs, [*parts[:4], *parts[6:]], metas,
                          run.options.now, site)
     return known, decision
@@ -101,6 +102,7 @@ def render(run: Run, site: Site, views: Views, site_view: View, decision: deps.D
         if kept in store.previous.shows:
             decision.state.shows[kept] = store.previous.shows[kept]
     report.planned, report.rendered = done.planned, done.rendered
+    report.inputs_worked = sum(e.inputs.worked for e in run.editions if e.inputs is not None)
     views.forget_cards()
     stop_on(done.failures)
     renders = done.renders if replan is None else {**store.renders, **done.renders}

@@ -113,6 +113,17 @@ def _one(index: int, section: str, tags: tuple[str, ...], groups: Groups) -> tup
     return (*ranked, *newer)
 
 
+def moved_along_unless_new(entry: tuple[str, tuple[str, ...], bool]) -> bool:
+    """Whether an old article's related stories after a publish (`_after_publishing`) are
+    its last ones moved along unless they now hold a new story: true of one that may be
+    offered. Its tags are in the groups by itself, so its candidates are its old ones
+    with the new stories added as its farthest newer ones, taken only after every nearer
+    one. One that may not be offered (shape's third value) is in no group itself: a new
+    story can bring its tags into the groups and change its older candidates (kinds/
+    shift.py plans its page)."""
+    return not entry[2]
+
+
 def _after_publishing(shape: Shape, old: Shape, answer: Related) -> Related | None:
     """`_related(shape)` from `answer`, the related articles of `old`, when `shape` is
     `old` with `added` stories in front (None otherwise). Indexes move up by `added`. An

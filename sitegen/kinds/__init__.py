@@ -16,6 +16,7 @@ from sitegen import claims as file_claims
 from sitegen import sitemaps
 from sitegen.config import Config
 from sitegen.errors import Problem
+from sitegen.kinds import shift
 from sitegen.kinds.archive import Archive
 from sitegen.kinds.articles import Aliases, Articles, Pages
 from sitegen.kinds.base import Claim, Kind, Planner
@@ -57,6 +58,8 @@ def plan(site: Site, config: Config, site_view: View, views: Views, now: dt.date
     planner = Planner(site, config, site_view, views, now, wanted or (lambda _: True),
                       wanted is None, inputs or PageInputs(), whole=whole)
     planner.sitemap_entries = lambda: sitemap_entries(planner)
+    if inputs is not None and inputs.site:
+        planner.shift = _shift(planner, inputs)
     for kind in list(KINDS):
         if only is not None and not only(kind):
             continue
@@ -66,6 +69,19 @@ def plan(site: Site, config: Config, site_view: View, views: Views, now: dt.date
             for job in kind.plan(planner):
                 if planner.want(job.output):
                     yield job
+
+
+def _shift(planner: Planner, inputs: PageInputs) -> shift.Shift | None:
+    """The shift from the last build's archive (shift.py), its digest recorded when the
+    whole edition is planned; a body edit's or a shard's plan records none (the last
+    one's, carried with the other pages' inputs, would no longer say what they show)."""
+    home = planner.config.home_path
+    if not planner.everything:
+        inputs.found.pop(shift.ORDER_KEY + home, None)
+        return None
+    return shift.find(inputs.found, inputs.previous, home, inputs.site,
+                      repr(planner.views.named), planner.site.articles, inputs.keys,
+                      inputs.keep)
 
 
 def sitemap_entries(planner: Planner) -> sitemaps.Entries:

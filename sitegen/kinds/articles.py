@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from sitegen import hostfiles, urls
+from sitegen import collect, hostfiles, related, urls
 from sitegen.config import Config
 from sitegen.kinds.base import Claim, Entry, Kind, Planner, claim
+from sitegen.kinds.shift import Shift, keep
 from sitegen.model import Job, Site
 
 
@@ -17,13 +18,18 @@ class Articles(Kind):
 
     def plan(self, planner: Planner) -> Iterator[Job]:
         articles, inputs = planner.site.articles, planner.inputs
+        # A page's translations are not among what a publish keeps track of.
+        moved = planner.shift if planner.views.translations is None else None
         for index, article in enumerate(articles):
             if not planner.wants(article.path):
+                continue
+            output = urls.output_file(article.path)  # one string for every book it is in
+            if moved is not None and _moved_along(planner.site, index, moved) and keep(
+                    inputs, [output], article.source):
                 continue
             # What the page is made of (page_inputs.py): its own body, and each article
             # it shows a card of, by role, with their metadata digests.
             series, shown = planner.views.article_inputs(index)
-            output = urls.output_file(article.path)  # one string for every book it is in
             if inputs.unchanged(output, article.source, (
                     "article", article.body_ref, article.body_html, article.toc_html,
                     article.reading_time, article.word_count, article.has_embeds, series,
@@ -45,6 +51,20 @@ class Articles(Kind):
 
     def claims(self, site: Site, config: Config) -> Iterable[Claim]:
         return [claim(a.path, a.source) for a in site.articles]
+
+
+def _moved_along(site: Site, index: int, moved: Shift) -> bool:
+    """Whether an old story's page shows what it showed last time, when this build's
+    archive is the last one's with new stories in front (shift.py): its card, body and
+    fields are as they were, and it shows no new story as a section neighbour, related
+    story, "Baca juga" link or part of its series (its "latest" box is of older stories
+    only). Its related stories are then its last ones, moved along (related.py)."""
+    article = site.articles[index]
+    return index >= moved.added and not article.series and \
+        related.moved_along_unless_new(collect.shape_entry(article)) and \
+        not moved.shows_new(site.related[index]) and \
+        not moved.shows_new(site.neighbours[index]) and \
+        not (site.see_also and moved.shows_new(site.see_also[index]))
 
 
 class Pages(Kind):

@@ -23,6 +23,7 @@ from typing import Any
 
 from sitegen import urls
 from sitegen.config import Config
+from sitegen.kinds.shift import Shift
 from sitegen.model import Job, Site
 from sitegen.page_inputs import PageInputs
 from sitegen.views import Linker, View, Views
@@ -76,6 +77,9 @@ class Planner:
     """Every kind's sitemap entries, for the kind that writes sitemap.xml."""
     whole: Site | None = None
     """Every edition's articles and pages, for the files the site has once (host files)."""
+    shift: Shift | None = None
+    """This build's archive as the last one's with new stories in front (shift.py): the
+    pages no new story reaches keep their files without their inputs worked out."""
 
     @property
     def home(self) -> str:

@@ -32,6 +32,7 @@ from typing import Any
 
 from sitegen import urls
 from sitegen.kinds.base import Claim, Entry, Planner, claim
+from sitegen.kinds.shift import keep
 from sitegen.model import Job
 from sitegen.sealed import short_key
 from sitegen.views import View
@@ -125,11 +126,17 @@ def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: 
     views, link, inputs = planner.views, planner.link, planner.inputs
     templates = (f"{kind}.html", "list.html")
     articles = planner.site.articles
-    shown_all = inputs.articles(indexes, articles) \
-        if inputs.site and planner.everything else None
     what = (kind, templates, term, title, path, description, ordered, front, planner.per_page)
-    if shown_all is not None and _kept_whole(planner, what, shown_all, cuts, owner):
-        return
+    shown_all = None
+    if inputs.site and planner.everything:
+        # What the list is apart from its stories (the digest of its whole makes it again).
+        plain = f"{inputs.site}\0{what!r}"
+        if _kept_moved(planner, plain, path, indexes, cuts, owner):
+            return
+        inputs.worked += 1
+        shown_all = inputs.articles(indexes, articles)
+        if _kept_whole(planner, plain, shown_all, cuts, owner):
+            return
     numbered_kept = shown_all is not None and not ordered and _numbered_kept(
         planner, what, shown_all, cuts, owner)
     for at, cut in enumerate(cuts):
@@ -163,25 +170,50 @@ def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: 
 
 LIST_KEY = "\0list "
 """With a list's path: the key its digest is kept under among the pages' inputs."""
+WHAT_KEY = "\0what "
+"""With a list's path: the key of the digest of what the list is apart from its stories."""
 
 
-def _kept_whole(planner: Planner, what: tuple[Any, ...], shown: list[Any],
-                cuts: list[Cut], owner: str) -> bool:
+def _kept_whole(planner: Planner, plain: str, shown: list[Any], cuts: list[Cut],
+                owner: str) -> bool:
     """Whether a whole list is made of what it was made of last time, so that each of its
-    pages is (their inputs are a function of `what`, the site key and the metadata
-    digests of its stories, in order): then all keep their files, none planned, and no
-    page's own inputs are worked out. A publish leaves most lists of a large archive
-    so (a tag's, an author's, a day's), and they are most of its pages."""
-    inputs, path = planner.inputs, what[4]
-    digest = short_key(hashlib.sha256(f"{inputs.site}\0{what!r}\0{shown!r}".encode()))
+    pages is (their inputs are a function of what the list is, `plain` with the site key,
+    and the metadata digests of its stories, in order): then all keep their files, none
+    planned, and no page's own inputs are worked out. A publish leaves most lists of a
+    large archive so (a tag's, an author's, a day's), and they are most of its pages."""
+    inputs, path = planner.inputs, cuts[0].path
+    inputs.found[WHAT_KEY + path] = short_key(hashlib.sha256(plain.encode()))
+    digest = short_key(hashlib.sha256(f"{plain}\0{shown!r}".encode()))
     inputs.found[LIST_KEY + path] = digest
     if not inputs.keep or inputs.previous.get(LIST_KEY + path) != digest:
         return False
+    return _keep_list(planner, path, len(shown), cuts, owner)
+
+
+def _kept_moved(planner: Planner, plain: str, path: str, indexes: tuple[int, ...],
+                cuts: list[Cut], owner: str) -> bool:
+    """Whether a list of none but old stories of a publish (kinds/shift.py) is what it was
+    last time, told without its stories' digests: what it is apart from them has last
+    time's digest, and its stories are the same, in the same order, with the same cards,
+    so its whole digest is last time's too."""
+    inputs, moved = planner.inputs, planner.shift
+    if moved is None or moved.shows_new(indexes):
+        return False
+    what = short_key(hashlib.sha256(plain.encode()))
+    whole = inputs.previous.get(LIST_KEY + path)
+    if whole is None or inputs.previous.get(WHAT_KEY + path) != what:
+        return False
+    inputs.found[WHAT_KEY + path], inputs.found[LIST_KEY + path] = what, whole
+    return _keep_list(planner, path, len(indexes), cuts, owner)
+
+
+def _keep_list(planner: Planner, path: str, count: int, cuts: list[Cut], owner: str) -> bool:
+    """Keep every page of a list made of what it was made of last time."""
+    inputs = planner.inputs
     outputs = [urls.output_file(cut.path) for cut in cuts]
-    if not what[6]:  # newest first: the redirects of the old numbering too
-        outputs += [urls.output_file(old) for old in retired(path, len(shown),
-                                                             planner.per_page)]
-    if not _keep(inputs, outputs, owner):
+    if cuts[0].number is None:  # newest first: the redirects of the old numbering too
+        outputs += [urls.output_file(old) for old in retired(path, count, planner.per_page)]
+    if not keep(inputs, outputs, owner):
         return False
     if (numbered := inputs.previous.get(NUMBERED_KEY + path)) is not None:
         inputs.found[NUMBERED_KEY + path] = numbered  # the same list: the same pages
@@ -209,18 +241,7 @@ def _numbered_kept(planner: Planner, what: tuple[Any, ...], shown: list[Any],
     inputs.found[NUMBERED_KEY + path] = digest
     if len(cuts) < 2 or not inputs.keep or inputs.previous.get(NUMBERED_KEY + path) != digest:
         return False
-    return _keep(inputs, [urls.output_file(cut.path) for cut in cuts[1:]], owner)
-
-
-def _keep(inputs: Any, outputs: list[str], owner: str) -> bool:
-    """Keep these pages' files and inputs as the last build left them, if all are there."""
-    if not all(o in inputs.previous and o in inputs.renders and inputs.present(o)
-               for o in outputs):
-        return False
-    for output in outputs:
-        inputs.found[output] = inputs.previous[output]
-        inputs.kept.append((output, owner))
-    return True
+    return keep(inputs, [urls.output_file(cut.path) for cut in cuts[1:]], owner)
 
 
 def list_entries(planner: Planner, path: str, indexes: tuple[int, ...],
