@@ -133,12 +133,14 @@ def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: 
         plain = f"{inputs.site}\0{what!r}"
         if _kept_moved(planner, plain, path, indexes, cuts, owner):
             return
-        inputs.worked += 1
-        shown_all = inputs.articles(indexes, articles)
-        if _kept_whole(planner, plain, shown_all, cuts, owner):
-            return
-    numbered_kept = shown_all is not None and not ordered and _numbered_kept(
-        planner, what, shown_all, cuts, owner)
+        # A list a new story of a publish is in changed: not worth its whole digest.
+        if planner.shift is None or not planner.shift.shows_new(indexes):
+            inputs.worked += 1
+            shown_all = inputs.articles(indexes, articles)
+            if _kept_whole(planner, plain, shown_all, cuts, owner):
+                return
+    numbered_kept = bool(inputs.site) and planner.everything and not ordered and \
+        _numbered_kept(planner, what, indexes, shown_all, cuts, owner)
     for at, cut in enumerate(cuts):
         if not planner.wants(cut.path) or (at and numbered_kept):
             continue
@@ -215,29 +217,45 @@ def _keep_list(planner: Planner, path: str, count: int, cuts: list[Cut], owner: 
         outputs += [urls.output_file(old) for old in retired(path, count, planner.per_page)]
     if not keep(inputs, outputs, owner):
         return False
-    if (numbered := inputs.previous.get(NUMBERED_KEY + path)) is not None:
-        inputs.found[NUMBERED_KEY + path] = numbered  # the same list: the same pages
+    for key in (NUMBERED_KEY, NUMBERED_WHAT_KEY):  # the same list: the same pages
+        if (numbered := inputs.previous.get(key + path)) is not None:
+            inputs.found[key + path] = numbered
     return True
 
 
 NUMBERED_KEY = "\0numbered "
 """With a list's path: the key the digest of its numbered pages is kept under."""
+NUMBERED_WHAT_KEY = "\0numbered what "
+"""With a list's path: the key of the digest of what its numbered pages are apart from
+their stories."""
 
 
-def _numbered_kept(planner: Planner, what: tuple[Any, ...], shown: list[Any],
-                   cuts: list[Cut], owner: str) -> bool:
+def _numbered_kept(planner: Planner, what: tuple[Any, ...], indexes: tuple[int, ...],
+                   shown: list[Any] | None, cuts: list[Cut], owner: str) -> bool:
     """Whether a newest-first list's numbered pages are made of what they were made of
     last time, so that each keeps its file and only the front page is planned: a story
     published into the list changes its front page alone (the home page's 1,000 pages at
     10,000 stories). A numbered page's inputs are a function of what the list is, less
     what only its front page shows (the front extras' values, the term's count), of how
-    many pages it has (the pager), and of its own stories with their metadata digests."""
+    many pages it has (the pager), and of its own stories with their metadata digests.
+    In a publish (shift.py) whose new stories are all on the front page, the numbered
+    pages' stories are last time's when the rest is: their digests are not worked out."""
     inputs, path = planner.inputs, what[4]
     kind, templates, term, title, _, description, _, front, per_page = what
     numbered = (kind, templates, term if term is None else {**term, "count": None}, title,
                 path, description, sorted(front), per_page, len(cuts))
-    older = shown[len(cuts[0].indexes):]
-    digest = short_key(hashlib.sha256(f"{inputs.site}\0{numbered!r}\0{older!r}".encode()))
+    plain = f"{inputs.site}\0{numbered!r}"
+    rest = short_key(hashlib.sha256(plain.encode()))
+    inputs.found[NUMBERED_WHAT_KEY + path] = rest
+    start, moved = len(cuts[0].indexes), planner.shift
+    digest = inputs.previous.get(NUMBERED_KEY + path)
+    if digest is None or moved is None or moved.shows_new(indexes[start:]) or \
+            inputs.previous.get(NUMBERED_WHAT_KEY + path) != rest:
+        if shown is None:
+            inputs.worked += 1
+        older = shown[start:] if shown is not None else inputs.articles(
+            indexes[start:], planner.site.articles)
+        digest = short_key(hashlib.sha256(f"{plain}\0{older!r}".encode()))
     inputs.found[NUMBERED_KEY + path] = digest
     if len(cuts) < 2 or not inputs.keep or inputs.previous.get(NUMBERED_KEY + path) != digest:
         return False
