@@ -209,6 +209,21 @@ def _kept_moved(planner: Planner, plain: str, path: str, indexes: tuple[int, ...
     return _keep_list(planner, path, len(indexes), cuts, owner)
 
 
+def kept_as_moved(planner: Planner, path: str, indexes: tuple[int, ...], owner: str) -> bool:
+    """`_kept_moved` for a kind that knows its list is what it was last time apart from its
+    stories without working that out (a day of a publish's old stories whose neighbours
+    are old days, kinds/newsroom.py): its pages keep their files, their digests carried."""
+    inputs, moved = planner.inputs, planner.shift
+    if not inputs.site or not planner.everything or moved is None or moved.shows_new(indexes):
+        return False
+    what, whole = inputs.previous.get(WHAT_KEY + path), inputs.previous.get(LIST_KEY + path)
+    if what is None or whole is None:
+        return False
+    inputs.found[WHAT_KEY + path], inputs.found[LIST_KEY + path] = what, whole
+    return _keep_list(planner, path, len(indexes),
+                      cuts_of(path, indexes, planner.per_page, False), owner)
+
+
 def _keep_list(planner: Planner, path: str, count: int, cuts: list[Cut], owner: str) -> bool:
     """Keep every page of a list made of what it was made of last time."""
     inputs = planner.inputs

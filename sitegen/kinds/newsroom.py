@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from sitegen.config import Config
 from sitegen.dates import format_day
 from sitegen.kinds.base import Claim, Entry, Kind, Planner
-from sitegen.kinds.lists import list_claims, list_entries, plan_list
+from sitegen.kinds.lists import kept_as_moved, list_claims, list_entries, plan_list
 from sitegen.model import Job, Site, Term
 from sitegen.views import View, term_view
 
@@ -37,19 +37,33 @@ class Daily(Kind):
     name = "daily"
 
     def plan(self, planner: Planner) -> Iterator[Job]:
-        site, link = planner.site, planner.link
-        names = [format_day(day.date, planner.config.site.language) for day in site.days]
+        site, link, moved = planner.site, planner.link, planner.shift
+        language = planner.config.site.language
+        names: dict[int, str] = {}
+
+        def name(at: int) -> str:
+            if at not in names:
+                names[at] = format_day(site.days[at].date, language)
+            return names[at]
         for at, day in enumerate(site.days):
+            owner = f"the daily index {day.path}"
+            # A day of old stories whose newer neighbour has old stories too (an older one
+            # always has) is what it was, in a publish: its name, its neighbours', its stories.
+            if moved is not None and at and not all(
+                    i < moved.added for i in site.days[at - 1].articles) and kept_as_moved(
+                    planner, day.path, day.articles, owner):
+                continue
+
             def neighbour(other: int) -> View | None:
                 if not 0 <= other < len(site.days):
                     return None
-                return {"url": link.url(site.days[other].path), "name": names[other],
+                return {"url": link.url(site.days[other].path), "name": name(other),
                         "iso": site.days[other].date.isoformat()}
-            term = Term(slug=day.date.isoformat(), name=names[at], path=day.path,
+            term = Term(slug=day.date.isoformat(), name=name(at), path=day.path,
                         articles=day.articles)
             # Newest first, so the previous day is the next one in the tuple.
-            yield from plan_list(planner, "daily", term_view(term, link), names[at], day.path,
-                                 day.articles, f"the daily index {day.path}",
+            yield from plan_list(planner, "daily", term_view(term, link), name(at), day.path,
+                                 day.articles, owner,
                                  day={"iso": day.date.isoformat(),
                                       "previous": neighbour(at + 1), "next": neighbour(at - 1)})
 
