@@ -11,6 +11,7 @@ and removing it (its own spare tree's manifest and state), then in turns: the st
 CPU seconds of the build's whole process tree, its stage laps from `-v`), removed
 and built again (not timed). Turns interleave the revisions, so a change in the
 machine's load falls on each alike; the load average is printed with each run.
+`--nothing`: each turn also times a build with nothing changed (after the removal).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--trials", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sitegen-publish-compare"))
+    parser.add_argument("--nothing", action="store_true",
+                        help="also time a build with nothing changed, each turn")
     args = parser.parse_args()
     relative, text = corpus.sitegen_file(corpus.added_story(corpus.generate(args.count,
                                                                             args.seed)))
@@ -70,6 +73,7 @@ def main() -> None:
         (site / relative).unlink()
         build(site, checkout)
     seconds: dict[str, list[tuple[float, float]]] = {name: [] for name in revisions}
+    still: dict[str, list[tuple[float, float]]] = {name: [] for name in revisions}
     for _ in range(args.trials):
         for name, checkout in revisions.items():
             (sites[name] / relative).write_text(text, "utf-8")
@@ -80,10 +84,19 @@ def main() -> None:
                   flush=True)
             (sites[name] / relative).unlink()
             build(sites[name], checkout)
-    for name, runs in seconds.items():
-        walls, cpus = sorted(w for w, _ in runs), sorted(c for _, c in runs)
-        print(f"{name:<8} median wall {walls[len(walls) // 2]:.2f} s (least {walls[0]:.2f})"
-              f"  median cpu {cpus[len(cpus) // 2]:.2f} s (least {cpus[0]:.2f})")
+            if args.nothing:
+                load = os.getloadavg()[0]
+                wall, cpu, _ = build(sites[name], checkout)
+                still[name].append((wall, cpu))
+                print(f"{name:<8} nothing changed: wall {wall:6.2f} s  cpu {cpu:6.2f} s  "
+                      f"load {load:5.2f}", flush=True)
+    for label, table in (("publish", seconds), ("nothing changed", still)):
+        for name, runs in table.items():
+            if not runs:
+                continue
+            walls, cpus = sorted(w for w, _ in runs), sorted(c for _, c in runs)
+            print(f"{label}: {name:<8} median wall {walls[len(walls) // 2]:.2f} s (least "
+                  f"{walls[0]:.2f})  median cpu {cpus[len(cpus) // 2]:.2f} s (least {cpus[0]:.2f})")
 
 
 if __name__ == "__main__":
