@@ -18,10 +18,13 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sitegen import __version__, cache, check
+from sitegen import __version__, cache
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import Problem
 from sitegen.link_index import LinkIndex
+from sitegen.link_locations import Locator, read_lines
+from sitegen.link_scan import scan_file
+from sitegen.link_targets import Resolver
 from sitegen.links import MdLinks, line_of
 from sitegen.outside_requests import Allowed, Asker
 from sitegen.state import BuildState
@@ -44,21 +47,21 @@ def check_external(config: Config, output: Path, sources: Mapping[str, str], tim
     state.attach(cache_dir, cache.salt())
     index = LinkIndex(state, output)
     files = {p.relative_to(output).as_posix(): p for p in sorted(output.rglob("*.html"))}
-    resolver = check.Resolver(config, files)
-    locate = check.Locator(config, sources, MdLinks())
+    resolver = Resolver(config, files)
+    locate = Locator(config, sources, MdLinks())
     # Only what editors wrote: the theme's own outside links (share buttons) carry
     # each page's address, and asking them would be a request per page per network.
     used: dict[str, list[tuple[str, int, str]]] = {}
     for relative in (relative for relative in files if relative in sources):
         entry = index.current(relative, files[relative], verify=True)
-        refs = entry[1] if entry else check.scan_file(str(files[relative]))[0]
+        refs = entry[1] if entry else scan_file(str(files[relative]))[0]
         for value in refs:
             if isinstance(resolver.resolve(relative, value), str):
                 source, line = locate.line(relative, value)
                 if line:
                     used.setdefault(value.split("#", 1)[0], []).append((source, line, value))
     state.close()
-    menu = check.read_lines(config.root / CONFIG_NAME)
+    menu = read_lines(config.root / CONFIG_NAME)
     for item in config.menu:
         if isinstance(resolver.resolve("index.html", item.url), str):
             used.setdefault(item.url.split("#", 1)[0], []).append(

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from sitegen import write
 from sitegen.build_run import Run
-from sitegen.check import check_site, page_sources
+from sitegen.check import check_site
 from sitegen.errors import Problem, stop_on
 from sitegen.link_index import LinkIndex
+from sitegen.link_locations import page_sources
 from sitegen.links import MdLinks
 from sitegen.model import Site
 from sitegen.sources import Sources

@@ -15,7 +15,7 @@ import markupsafe
 import pytest
 from markupsafe import Markup
 
-from sitegen import check, pagefind_runs, search_cache, search_shards, themes
+from sitegen import link_scan, pagefind_runs, search_cache, search_shards, themes
 from sitegen.config import load_config
 from tests.conftest import article, build_site, make_site, read_tree
 from tests.test_search_shards import SHARDED, archive
@@ -129,9 +129,9 @@ def test_the_link_checks_id_scan_finds_what_it_found_before() -> None:
              for _ in range(20_000)]
     texts.append('<h2 id="a">x</h2><a title="<b id=2" id="c">y</a><div data-id="d" id=e>')
     for text in texts:
-        assert [m.span() + m.groups() for m in check._ID.finditer(text)] == \
+        assert [m.span() + m.groups() for m in link_scan._ID.finditer(text)] == \
             [m.span() + m.groups() for m in _ID_BEFORE.finditer(text)], text
-    assert check.extract(texts[-1].encode())[1] == ["2", "a", "e"]
+    assert link_scan.extract(texts[-1].encode())[1] == ["2", "a", "e"]
 
 
 # The search digest's patterns before their lookaheads: what they must still find.
@@ -158,14 +158,14 @@ def test_the_search_digests_scan_finds_what_it_found_before() -> None:
 
 
 def _extract_before(data: bytes) -> tuple[list[str], list[str]]:
-    """check.extract as it was: a match object a tag and an id."""
+    """link_scan.extract as it was: a match object a tag and an id."""
     text = data.decode("utf-8", errors="replace")
     if "<!--" in text or "<script" in text or "<style" in text:
-        text = check._OPAQUE.sub(lambda m: f"<{m[1]}{m[2]}></{m[1]}>" if m[1] else "", text)
-    ids = {check._value(match, 1) for match in check._ID.finditer(text)}
+        text = link_scan._OPAQUE.sub(lambda m: f"<{m[1]}{m[2]}></{m[1]}>" if m[1] else "", text)
+    ids = {link_scan._value(match, 1) for match in link_scan._ID.finditer(text)}
     refs: dict[str, None] = {}
-    for match in check._LINKING.finditer(text):
-        urls_of_tag, name = check._linking_tag(match.group(1).lower(), match.group(2))
+    for match in link_scan._LINKING.finditer(text):
+        urls_of_tag, name = link_scan._linking_tag(match.group(1).lower(), match.group(2))
         refs.update(urls_of_tag)
         if name is not None:
             ids.add(name)
@@ -190,4 +190,4 @@ def test_a_pages_link_scan_finds_what_it_found_before(tmp_path: Path) -> None:
     pages = [p.read_bytes() for p in sorted(site.rglob("*.html"))]
     assert len(pages) > 8
     for data in [t.encode() for t in texts] + pages:
-        assert check.extract(data) == _extract_before(data), data
+        assert link_scan.extract(data) == _extract_before(data), data
