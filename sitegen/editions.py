@@ -28,6 +28,7 @@ from sitegen import claims as file_claims
 from sitegen import collect, deps, edition_config, kinds, render, search, sitemaps, themes
 from sitegen.config import Config
 from sitegen.errors import Problem
+from sitegen.interface_strings import missing_strings, translations
 from sitegen.model import Article, Job, Site
 from sitegen.page_inputs import PageInputs
 from sitegen.sealed import short_key
@@ -127,9 +128,9 @@ def views(editions: list[Edition], chain: tuple[themes.Theme, ...], make: Callab
     problems = []
     for edition in editions:
         language = edition.config.site.language
-        strings = themes.translations(chain, language, root)
+        strings = translations(chain, language, root)
         if config.editions:
-            problems += themes.missing_strings(chain, language, root, edition.config.edition)
+            problems += missing_strings(chain, language, root, edition.config.edition)
         edition.views = make(edition.site, edition.config, index)
         edition.site_view = edition.views.site_view(assets, strings, dict(params), now)
     return problems

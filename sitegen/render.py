@@ -17,12 +17,13 @@ from typing import Any
 
 import jinja2
 
-from sitegen import bodies, kinds, themes
+from sitegen import bodies, kinds, template_environment
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Job, Site
 from sitegen.page_inputs import PageInputs
-from sitegen.themes import Theme, display_path, make_environment
+from sitegen.template_environment import make_environment
+from sitegen.themes import Theme, display_path
 from sitegen.views import View, Views
 
 
@@ -65,7 +66,7 @@ def bodies_folder() -> Path | None:
 def check_templates() -> list[Problem]:
     """Syntax errors of every template, found with this process's environment."""
     assert _environment is not None, "init_worker() must run first"
-    return themes.check_templates(_environment, _root)
+    return template_environment.check_templates(_environment, _root)
 
 
 def render_job(job: Job) -> tuple[str, bytes | None, list[Problem]]:

@@ -1,10 +1,11 @@
-"""Layer 3. Theme chains, the Jinja2 environment, translations and static files.
+"""Layer 3. Theme chains, their parameters and their static files.
 
 A theme is a folder with templates/, static/, i18n/ and theme.toml; it may
 extend a parent. A site overrides any file of a theme by making its own theme
 that extends it and holds only the files it changes: one mechanism for both.
 Themes are looked up in the site's themes/ folder first, then among the
-themes shipped with sitegen.
+themes shipped with sitegen. The Jinja environment made from a chain is
+template_environment.py's; its interface strings, interface_strings.py's.
 """
 
 from __future__ import annotations
@@ -18,13 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import jinja2.runtime
-import markupsafe
-from babel import UnknownLocaleError
-from babel.numbers import format_decimal
-
-from sitegen import dates, sealed, sitefiles
+from sitegen import sitefiles
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, did_you_mean, errors_only
 
@@ -130,89 +125,6 @@ def _theme_problems(data: dict[str, Any], toml_path: Path, where: str) -> list[P
     return problems
 
 
-def make_environment(chain: tuple[Theme, ...],
-                     site_cache: Path | None = None) -> jinja2.Environment:
-    """The Jinja environment. With the build cache in use (`site_cache`), compiled
-    templates are kept between builds, sealed, in the user's own cache folder and never
-    in the build cache, which CI restores from a cache others can write (sealed.py)."""
-    search = [str(t.path / "templates") for t in chain]
-    prefixed = {t.name: jinja2.FileSystemLoader(str(t.path / "templates")) for t in chain}
-    # The prefix loader lets an override extend the very template it replaces:
-    # {% extends "default/base.html" %}.
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), jinja2.PrefixLoader(prefixed)])
-    bytecode = sealed.template_cache(site_cache) if site_cache is not None else None
-    # Before any template is compiled or loaded: their code imports `escape` from here.
-    jinja2.runtime.escape = _escape  # type: ignore[assignment]
-    environment = _Environment(
-        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
-        bytecode_cache=bytecode,
-    )
-    environment.filters["number"] = number
-    return environment
-
-
-_DICT_NAMES = frozenset(dir(dict))
-
-try:  # MarkupSafe's own escaping, in C, without the Markup object around it
-    from markupsafe._speedups import _escape_inner
-except ImportError:  # pragma: no cover - a MarkupSafe built without its C speedups
-    from markupsafe._native import _escape_inner
-
-
-def _escape(value: Any) -> str:
-    """What a compiled template calls on every `{{ value }}` with autoescaping: the text
-    markupsafe.escape gives, but for plain text as a str rather than a Markup. Jinja only
-    joins what a template yields (and makes a macro's or block's joined text Markup
-    itself), so the type never shows; making a Markup object of every value was a sixth
-    of a page's rendering."""
-    if type(value) is str:
-        return _escape_inner(value)
-    return markupsafe.escape(value)
-
-
-if _escape("<a href='x'>\"&\"</a>") != str(markupsafe.escape("<a href='x'>\"&\"</a>")):
-    _escape = markupsafe.escape  # type: ignore[assignment]  # a MarkupSafe that escapes otherwise
-
-
-class _Environment(jinja2.Environment):
-    """Jinja's environment, with `a.title` on a plain dict (what every page's context is
-    made of) read as the item at once. Jinja tries the attribute first, and on a dict that
-    raises and catches an AttributeError for every `.`: a tenth of a page's rendering. The
-    answer is the same: a plain dict has no attributes but its methods', which are still
-    looked up first."""
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict and attribute not in _DICT_NAMES:
-            try:
-                return obj[attribute]
-            except KeyError:
-                return self.undefined(obj=obj, name=attribute)
-        return super().getattr(obj, attribute)
-
-
-def number(value: int | float, language: str) -> str:
-    """`{{ n | number(site.language) }}`: 1.234 in Indonesian, 1,234 in English (CLDR)."""
-    try:
-        return format_decimal(value, locale=dates.babel_locale(language))
-    except (ValueError, UnknownLocaleError):
-        return str(value)
-
-
-def check_templates(env: jinja2.Environment, root: Path) -> list[Problem]:
-    """Compile every template once, so a syntax error is reported once, not per page."""
-    problems = []
-    assert isinstance(env.loader, jinja2.ChoiceLoader)
-    for name in env.loader.loaders[0].list_templates():
-        try:
-            env.get_template(name)
-        except jinja2.TemplateSyntaxError as exc:
-            where = display_path(exc.filename or name, root)
-            message = f"template syntax error: {exc.message}"
-            problems.append(Problem(where, exc.lineno or 0, message))
-    return problems
-
-
 def display_path(path: str, root: Path) -> str:
     try:
         return Path(path).resolve().relative_to(root).as_posix()
@@ -226,49 +138,6 @@ def merged_params(chain: tuple[Theme, ...], config: Config) -> dict[str, Any]:
         params.update(theme.params)
     params.update(config.params)
     return params
-
-
-def translations(chain: tuple[Theme, ...], language: str,
-                 root: Path | None = None) -> dict[str, str]:
-    """UI strings: English as the fallback, then the site's language, parent themes first,
-    then the site's own `i18n/` folder (a site can add a language or change a word)."""
-    strings: dict[str, str] = {}
-    for path in _string_files(chain, ["en", *_codes(language)], root):
-        strings.update(tomllib.loads(path.read_text("utf-8")))
-    return strings
-
-
-def missing_strings(chain: tuple[Theme, ...], language: str, root: Path | None,
-                    edition: str) -> list[Problem]:
-    """The interface strings English has that `language` lacks (an edition would show
-    them in English): one warning naming the language and each key."""
-    if _codes(language)[0] == "en":
-        return []
-    english = {k for p in _string_files(chain, ["en"], root)
-               for k in tomllib.loads(p.read_text("utf-8"))}
-    own = {k for p in _string_files(chain, _codes(language), root)
-           for k in tomllib.loads(p.read_text("utf-8"))}
-    missing = sorted(english - own)
-    if not missing:
-        return []
-    name = f"edition '{edition}'" if edition else "the default edition ([site])"
-    shown = ", ".join(missing)  # every key: the list is what to translate
-    return [Problem(f"i18n/{_codes(language)[0]}.toml", 0, f"{name} is in '{language}', but "
-                    f"the theme has no interface string in '{language}' for: {shown}: add "
-                    f"them to i18n/{_codes(language)[0]}.toml in the site's folder (copy the "
-                    "theme's i18n/en.toml and translate it); English is shown meanwhile",
-                    warning=True, kind="missing interface string")]
-
-
-def _codes(language: str) -> list[str]:
-    return list(dict.fromkeys([language.split("_")[0].split("-")[0], language]))
-
-
-def _string_files(chain: tuple[Theme, ...], codes: list[str], root: Path | None) -> list[Path]:
-    folders = [*(theme.path / "i18n" for theme in reversed(chain)),
-               *([root / "i18n"] if root is not None else [])]
-    return [folder / f"{code}.toml" for folder in folders for code in dict.fromkeys(codes)
-            if (folder / f"{code}.toml").is_file()]
 
 
 def static_files(chain: tuple[Theme, ...], site_static: Path,
@@ -306,4 +175,3 @@ def fingerprinted_name(name: str, data: bytes) -> str:
     if not dot or f".{suffix}" not in FINGERPRINTED:
         return name
     return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{suffix}"
-

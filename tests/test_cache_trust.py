@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from sitegen import bodies, sealed, sources, themes
+from sitegen import bodies, sealed, sources, template_environment, themes
 from sitegen.config import load_config
 from tests.conftest import REPO, article, build_site, make_image, make_site, read_tree
 
@@ -32,7 +32,7 @@ class _Runs:
 
 def _buckets(site: Path) -> list[str]:
     """The cache key Jinja gives each template of the site's theme."""
-    environment = themes.make_environment(themes.resolve_chain(load_config(site)))
+    environment = template_environment.make_environment(themes.resolve_chain(load_config(site)))
     keys = []
     for name in environment.list_templates():
         _, filename, _ = environment.loader.get_source(environment, name)  # type: ignore[union-attr]

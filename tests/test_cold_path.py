@@ -15,7 +15,14 @@ import markupsafe
 import pytest
 from markupsafe import Markup
 
-from sitegen import link_scan, pagefind_runs, search_cache, search_shards, themes
+from sitegen import (
+    link_scan,
+    pagefind_runs,
+    search_cache,
+    search_shards,
+    template_environment,
+    themes,
+)
 from sitegen.config import load_config
 from tests.conftest import article, build_site, make_site, read_tree
 from tests.test_search_shards import SHARDED, archive
@@ -56,7 +63,7 @@ def test_templates_render_as_stock_jinja_renders_them(
     the attribute first) and escapes plain text without making a Markup of it: the same
     text, the same methods for method names, the same errors as stock Jinja."""
     site = make_site(tmp_path / "site", {"content/ekonomi/a.md": article("A")})
-    ours = themes.make_environment(themes.resolve_chain(load_config(site)))
+    ours = template_environment.make_environment(themes.resolve_chain(load_config(site)))
     assert type(ours) is not jinja2.Environment  # the shortcuts are in use
     assert jinja2.runtime.escape is not markupsafe.escape
     shown = _render(ours, name)

@@ -258,6 +258,6 @@ def test_the_cms_has_each_editions_sections_and_pages(tmp_path: Path) -> None:
 
 
 def test_numbers_are_written_in_each_editions_language() -> None:
-    from sitegen.themes import number
+    from sitegen.template_environment import number
 
     assert (number(1234, "id"), number(1234, "en"), number(7, "en")) == ("1.234", "1,234", "7")

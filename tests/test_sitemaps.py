@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from sitegen import collect, kinds, sitemaps, themes
+from sitegen import collect, kinds, sitemaps, template_environment, themes
 from sitegen.config import Config, parse_config
 from sitegen.kinds.base import Planner
 from sitegen.model import Article, Site
@@ -169,7 +169,7 @@ def generated_site(count: int, config: Config, newest: dt.datetime,
 
 def render_files(site: Site, config: Config, views: Views, site_view: dict,
                  **limits: int) -> dict[str, bytes]:
-    environment = themes.make_environment(themes.resolve_chain(config))
+    environment = template_environment.make_environment(themes.resolve_chain(config))
     return {job.output: environment.select_template(job.templates).render(job.context).encode()
             for job in sitemaps.plan_sitemaps(site_urls(site, config, views, site_view), site,
                                               config, views, NOW, **limits)}
