@@ -3,6 +3,7 @@ the worker pool, and the programs it ran (Pagefind).
 
     python benchmarks/stage_cpu.py SITE                # a cold build (output and cache deleted)
     python benchmarks/stage_cpu.py SITE --jobs 1 --keep
+    python benchmarks/stage_cpu.py SITE --profile 30   # and the main process's top functions
 
 Runs `build()` in this process, as `sitegen build` does (the cyclic collector off),
 and at the end of each stage (the build's own `lap`) reads the CPU time (user +
@@ -15,7 +16,9 @@ else the machine runs, so it is what to compare on a shared machine.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
+import pstats
 import resource
 import shutil
 import sys
@@ -48,6 +51,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--keep", action="store_true",
                         help="keep the output and cache (default: a cold build)")
+    parser.add_argument("--profile", type=int, default=0, metavar="TOP",
+                        help="profile the main process (cProfile) and print its TOP "
+                             "functions by own and by cumulative time")
     args = parser.parse_args()
     site = args.site.resolve()
     if not args.keep:
@@ -67,7 +73,13 @@ def main() -> None:
     build_run.Run.lap = lap  # type: ignore[method-assign]
     gc.disable()  # as the CLI does
     started = time.perf_counter(), time.process_time()
+    # CPU time, not wall time: waiting for the workers or Pagefind is not the main process's cost.
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
+    if profiler is not None:
+        profiler.enable()
     report = build(config, BuildOptions(jobs=args.jobs))
+    if profiler is not None:
+        profiler.disable()
     wall, main_cpu = time.perf_counter() - started[0], time.process_time() - started[1]
     live, done = _children_cpu()
     print(f"{report.pages} files; load average {' '.join(f'{x:.1f}' for x in psutil.getloadavg())}")
@@ -76,6 +88,11 @@ def main() -> None:
         print(f"| {name} | " + " | ".join(f"{v:.2f}" for v in values) + " |")
     print(f"| total | {wall:.2f} | {main_cpu:.2f} | {live:.2f} | {done:.2f} |")
     print(f"CPU total {main_cpu + live + done:.2f} s", file=sys.stderr)
+    if profiler is not None:
+        # cProfile slows Python code more than C code: read the shares, not the seconds.
+        stats = pstats.Stats(profiler, stream=sys.stdout)
+        stats.sort_stats("tottime").print_stats(args.profile)
+        stats.sort_stats("cumulative").print_stats(args.profile)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from sitegen.config import Config
 from sitegen.images import static_file
 from sitegen.model import Article, Job, Site, Term
 from sitegen.page_inputs import PageInputs
+from sitegen.plan_sweep import At, Planned
 from sitegen.views import SITE_FEEDS, TERM_FEEDS, View, Views, body_recipe, feed_links, feed_path
 
 TEMPLATES = {"rss": "feeds/rss.xml", "atom": "feeds/atom.xml", "json": "feeds/feed.json"}
@@ -36,23 +37,24 @@ ITEMS_REMEMBERED = 512
 
 def plan_feeds(site: Site, config: Config, site_view: View, views: Views,
                wanted: Callable[[str], bool] | None = None,
-               inputs: PageInputs | None = None) -> Iterator[Job]:
+               inputs: PageInputs | None = None) -> Iterator[Planned]:
     """Every feed of the site: the site's, each section's, each tag's and each author's;
     with `wanted`, only those of the listings that have a file it admits; with `inputs`,
-    only those whose entries changed since the last build (page_inputs.py)."""
+    only those whose entries changed since the last build (page_inputs.py). Each
+    listing's feeds are planned beside the others' (plan_sweep.py)."""
     if not site.articles:
         return
     feeds = _Feeds(site, config, views, wanted, inputs or PageInputs())
     feeds.strings = site_view["t"]
     full = config.build.feed_full_content
     home = {"title": config.site.title, "description": config.site.description}
-    yield from feeds.listing(home, config.home_path, range(len(site.articles)), SITE_FEEDS, full,
+    yield feeds.listing(home, config.home_path, range(len(site.articles)), SITE_FEEDS, full,
                              site_view)
     for section in site.sections:
-        yield from feeds.listing(_about(section, config), section.path, section.articles,
+        yield feeds.listing(_about(section, config), section.path, section.articles,
                                  SITE_FEEDS, full, site_view)
     for term in (*site.tags, *site.authors):
-        yield from feeds.listing(_about(term, config), term.path, term.articles, TERM_FEEDS,
+        yield feeds.listing(_about(term, config), term.path, term.articles, TERM_FEEDS,
                                  False, site_view)
 
 
@@ -96,7 +98,7 @@ class _Feeds:
         self.language = config.site.language
 
     def listing(self, about: dict[str, str], path: str, indexes: Sequence[int],
-                names: tuple[str, ...], full: bool, site_view: View) -> Iterator[Job]:
+                names: tuple[str, ...], full: bool, site_view: View) -> Iterator[Job | At]:
         """The feeds of one listing: its newest articles, in each of the given formats."""
         newest = list(indexes[: self.limit])
         if not newest or (self.wanted and not any(
@@ -112,6 +114,7 @@ class _Feeds:
             f"{OWNERS[name]} /{urls.output_file(feed_path(path, name))}", parts)]
         if not todo:
             return
+        yield At(min(newest))  # its entries are built when the walk comes to its newest story
         link = self.views.link
         feed = {
             "title": about["title"],

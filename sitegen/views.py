@@ -1,119 +1,53 @@
 """Layer 4. The template contract: the model seen as plain dicts for templates.
 
 Everything a template can use is built here, and only here, from the site
-model. The result is plain data (dicts, lists, strings, numbers, booleans), so
-a page's context pickles into a worker process and hashes for the cache.
-The README's "Template contract" section documents every key.
+model: pages and cards here, single values (URLs, dates, images, terms) in
+value_views.py, what every page shows of the site in site_views.py. The result
+is plain data (dicts, lists, strings, numbers, booleans), so a page's context
+pickles into a worker process and hashes for the cache. The README's "Template
+contract" section documents every key.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel import Locale, UnknownLocaleError
-from babel.core import get_global
-
-from sitegen import ads, dates, edition_config, newsroom, pictures, readers, urls
+from sitegen import edition_config, newsroom, site_views, urls
+from sitegen.cards import Cards
 from sitegen.config import Config
-from sitegen.images import IMAGE_TYPES, image_size
 from sitegen.markup import plain_text
-from sitegen.model import Article, Image, Site, Term
+from sitegen.model import Article, Site
+from sitegen.site_views import (
+    FEED_FILES,
+    SITE_FEEDS,
+    TERM_FEEDS,
+    breaking_view,
+    clock_state,
+    editions_view,
+    feed_links,
+    feed_path,
+    language_name,
+    territory_locale,
+)
 from sitegen.translations import Translations, x_default
+from sitegen.value_views import (
+    Linker,
+    View,
+    body_recipe,
+    date_view,
+    image_view,
+    term_view,
+)
 
-View = dict[str, Any]
+__all__ = ["FEED_FILES", "LATEST", "SITE_FEEDS", "TERM_FEEDS", "Linker", "View", "Views",
+           "body_recipe", "breaking_view", "clock_state", "date_view", "editions_view",
+           "feed_links", "feed_path", "image_view", "language_name", "term_view",
+           "territory_locale"]
+
 LATEST = 5
 """Headlines in an article's side column."""
-
-
-class Linker:
-    """Turns site paths into root-relative URLs (with the base path) and absolute permalinks."""
-
-    def __init__(self, config: Config) -> None:
-        self.base_path = config.base_path
-        self.origin = config.origin
-        # An edition on a domain of its own: its site paths' prefix is not in its URLs.
-        self.drop = f"/{config.edition_path}" if config.own_domain else ""
-
-    def url(self, path: str) -> str:
-        if self.drop and path.startswith(self.drop + "/"):
-            path = path[len(self.drop):]
-        return urls.url_for(self.base_path, path)
-
-    def absolute(self, path: str) -> str:
-        return self.origin + self.url(path)
-
-
-def date_view(moment: dt.datetime | None, language: str, style: str = "") -> View | None:
-    """A date as templates show it (`format_long` or `format_styled`, `format_short`,
-    `format_time`), from what dates.py remembers by the day and the clock time."""
-    if moment is None:
-        return None
-    day, short, zone = dates.day_texts(moment, language, style)
-    time = dates.clock_text(moment, language)
-    return {"iso": dates.iso(moment), "long": f"{day} {time} {zone}", "short": short,
-            "time": time}
-
-
-def image_view(image: Image | None, link: Linker,
-               settings: pictures.Settings | None = None) -> View | None:
-    """An image with its responsive versions (`sources`, `srcset`), the 1200 px version
-    for sharing (`share`) and the crops for structured data (`crops`); without resized
-    versions (an SVG, a GIF) those fall back to the original file."""
-    if image is None:
-        return None
-    suffix = "." + image.src.rsplit(".", 1)[-1].lower()
-    view = {"url": link.url(image.src), "permalink": link.absolute(image.src), "alt": image.alt,
-            "caption": image.caption, "credit": image.credit, "copyright": image.copyright,
-            "width": image.width, "height": image.height, "type": IMAGE_TYPES.get(suffix, ""),
-            "src": link.url(image.src), "srcset": "", "sources": [], "crops": [],
-            # image_focus as CSS percentages: where a cropped box keeps its centre.
-            "focus": f"{image.focus[0] * 100:g}% {image.focus[1] * 100:g}%",
-            # Taller than 4:3 (a phone's portrait photo): the page crops it (theme CSS).
-            "tall": image.height * 4 > image.width * 3}
-    original = {"url": view["url"], "permalink": view["permalink"], "width": image.width,
-                "height": image.height, "type": view["type"], "file": image.src.lstrip("/")}
-    view["share"] = original
-    if settings is None or not image.digest:
-        return view
-    size = (image.width, image.height)
-    *modern, fallback = pictures.responsive(image.src, image.digest, size, settings).values()
-    largest = fallback[-1]
-    view.update(src=pictures.address(largest, link.base_path), width=largest.width,
-                height=largest.height,
-                srcset=pictures.srcset(fallback, link.base_path),
-                sources=[{"type": v[0].type, "srcset": pictures.srcset(v, link.base_path)}
-                         for v in modern])
-    shared = pictures.share(image.src, image.digest, size, settings)
-    if shared:
-        view["share"] = _variant_view(shared, link)
-    view["crops"] = [_variant_view(v, link)
-                     for v in pictures.crops(image.src, image.digest, size, image.focus, settings)]
-    return view
-
-
-def _variant_view(variant: pictures.Variant, link: Linker) -> View:
-    if variant.url:  # an image service's: absolute, or a path on the site's own host
-        absolute = variant.url if "://" in variant.url else link.origin + variant.url
-        return {"url": variant.url, "permalink": absolute, "width": variant.width,
-                "height": variant.height, "type": variant.type, "file": ""}
-    return {"url": link.url("/" + variant.output), "permalink": link.absolute("/" + variant.output),
-            "width": variant.width, "height": variant.height, "type": variant.type,
-            "file": variant.output}
-
-
-def term_view(term: Term, link: Linker) -> View:
-    return {"slug": term.slug, "name": term.name, "url": link.url(term.path),
-            "permalink": link.absolute(term.path), "description": term.description,
-            "count": len(term.articles)}
-
-
-# Cards are remembered for the pages planned together (a list's pages, an article's
-# neighbours), not for the whole archive: a card is about a kilobyte.
-CARDS_REMEMBERED = 512
 
 
 class Views:
@@ -143,7 +77,7 @@ class Views:
                               for slug, term in terms.items()}
                        for kind, terms in (("section", self.sections), ("tag", self.tags),
                                            ("author", self.authors))}
-        self._cards: dict[int, View] = {}
+        self._cards = Cards()
         self._series = {t.slug: t for t in site.series}
 
     def date(self, moment: dt.datetime | None, language: str) -> View | None:
@@ -172,17 +106,26 @@ class Views:
 
     def card(self, index: int) -> View:
         """What a list shows of an article: everything but the body."""
-        if index not in self._cards:
-            if len(self._cards) >= CARDS_REMEMBERED:
-                self._cards.clear()
-            self._cards[index] = self._card(self.site.articles[index])
-        return self._cards[index]
+        card = self._cards.get(index)
+        if card is None:
+            card = self._cards.put(index, self._card(self.site.articles[index]))
+        return card
+
+    @property
+    def cards_built(self) -> int:
+        """How many cards these views built (cards.py)."""
+        return self._cards.built
+
+    def behind(self, position: int) -> None:
+        """The plan has come to the story at `position`: no page planned from now on shows
+        a newer one (cards.py)."""
+        self._cards.behind(position)
 
     def with_site(self, site: Site) -> Views:
         """These views over `site`, a copy of theirs with articles of the same metadata
         (serve's body edits, body_edits.py): every term view is as it was."""
         views = copy.copy(self)
-        views.site, views._cards = site, {}
+        views.site, views._cards = site, Cards()
         return views
 
     def forget_cards(self) -> None:
@@ -326,150 +269,8 @@ class Views:
                 "image": image_view(page.image, link, self.config.images),
                 "language": page.language or self.language, **self.status(page)}
 
-    def _logo(self, logo: str) -> View | None:
-        """The logo with its real size, so the header does not shift while it loads."""
-        if not logo:
-            return None
-        size = image_size(str(readers.static_dir(self.config)), logo) or (0, 0)
-        return {"url": self.link.url(logo), "permalink": self.link.absolute(logo),
-                "width": size[0], "height": size[1]}
-
     def site_view(self, assets: dict[str, str], strings: dict[str, str],
                   params: dict[str, Any], now: dt.datetime) -> View:
-        """The `site` key every page gets."""
-        config, link = self.config, self.link
-        # Without a [[menu]] in sitegen.toml, the sections are the menu.
-        menu = [(m.name, m.url) for m in config.menu] or [(s.name, s.path)
-                                                          for s in self.site.sections]
-        logo = config.site.logo
-        # schema.org's names: the template adds them to the publisher as they are.
-        policies = {name: link.absolute(url) if url.startswith("/") else url
-                    for key, name in (("corrections_policy", "correctionsPolicy"),
-                                      ("ethics_policy", "ethicsPolicy"), ("masthead", "masthead"))
-                    if (url := getattr(config.site, key))}
-        return {
-            "breaking": breaking_view(config, now, link), "policies": policies,
-            "title": config.site.title, "description": config.site.description,
-            "url": link.url(config.home_path), "permalink": link.absolute(config.home_path),
-            "base_path": link.base_path,
-            "language": config.site.language,
-            "copyright": config.site.copyright, "params": params, "t": strings,
-            # `sitegen serve`: drafts are labelled and no analytics snippet is sent.
-            "preview": self.preview,
-            "ads": ads.ads_view(config.ads, self.preview),
-            "analytics": ads.analytics_view(config.analytics, self.preview),
-            "menu": [{"name": name, "url": link.url(url) if url.startswith("/") else url}
-                     for name, url in menu],
-            # No counts here: the site view is on every page, and a count in it would
-            # make every page render again whenever an article is published.
-            "sections": [{k: v for k, v in s.items() if k != "count"}
-                         for s in self.sections.values()],
-            "pages": [{"title": p.title, "url": link.url(p.path)} for p in self.site.pages],
-            "archive_url": link.url(config.permalinks.archive),
-            "logo": self._logo(logo),
-            "assets": {name: link.url("/" + out) for name, out in assets.items()},
-            # The year only (for the copyright line): a page that showed the build time
-            # would change, and be rendered again, on every build.
-            "year": now.year,
-            "locale": territory_locale(config.site.language),
-            "feeds": feed_links(config.home_path, config.site.title, SITE_FEEDS, link)
-            if self.site.articles else [],
-            # Every edition's home and search page (none on a site of one edition).
-            "editions": editions_view(config),
-            "search": {"url": link.url(config.permalinks.search),
-                       "permalink": link.absolute(config.permalinks.search)}
-            if config.build.search else None,
-        }
-
-
-def editions_view(config: Config) -> list[View]:
-    """The site's editions, the default first: for a menu of editions and the search
-    page's "all editions" (each one's Pagefind bundle)."""
-    if not config.editions:
-        return []
-    found = []
-    for key in edition_config.keys(config):
-        edition = edition_config.for_edition(config, key)
-        link = Linker(edition)
-        found.append({"key": key, "title": edition.site.title, "language": edition.site.language,
-                      "name": language_name(edition.site.language),
-                      "url": link.url(edition.home_path), "current": key == config.edition,
-                      "search": link.url(edition.permalinks.search),
-                      "bundle": link.url(edition.home_path + "pagefind/")})
-    return found
-
-
-def body_recipe(article: Article, origin: str, feed: View | None = None) -> View:
-    """Where a page shows an article's body: what bodies.finish needs to make its HTML
-    in the process that renders the page (the body itself stays on disk). A paid
-    article's links that leave the site get rel="sponsored" there, not when reading,
-    since which links leave the site depends on the site's address."""
-    return {"ref": article.body_ref, "html": article.body_html,
-            "links": dict(article.link_targets),
-            "sponsored": origin if article.kind == "advertorial" else "", "feed": feed}
-
-
-def breaking_view(config: Config, now: dt.datetime, link: Linker) -> View | None:
-    """The breaking-news banner while it is up: the build time decides, so the scheduled
-    rebuild after `until` takes it down without an edit."""
-    banner = config.breaking
-    until = dates.to_aware(banner.until, ZoneInfo(config.site.timezone)) \
-        if banner.until else None
-    if not banner.text or until is None or now >= until:
-        return None
-    url = link.url(banner.url) if banner.url.startswith("/") else banner.url
-    return {"text": banner.text, "url": url, "until": date_view(until, config.site.language)}
-
-
-def clock_state(site: Site, config: Config, now: dt.datetime) -> str:
-    """What the build time decides on the newsroom's pages: whether the banner is up and
-    which live blogs are open. The build's site key includes it, so a rebuild after a
-    banner's end or a live blog's close renders again although no file changed."""
-    live = [a.source for a in site.articles if a.kind == "live"
-            and newsroom.is_open(a.coverage_start, a.coverage_end, now)]
-    return repr((breaking_view(config, now, Linker(config)) is not None, live))
-
-
-# The feeds a listing has, and where they live beside it (sitegen/feeds.py writes them):
-# name -> (file, MIME type). Tag and author pages get only RSS (see feeds.py).
-FEED_FILES = {"rss": ("feed.xml", "application/rss+xml"),
-              "atom": ("atom.xml", "application/atom+xml"),
-              "json": ("feed.json", "application/feed+json")}
-SITE_FEEDS = ("rss", "atom", "json")
-TERM_FEEDS = ("rss",)
-
-
-def feed_path(listing: str, name: str) -> str:
-    """`/ekonomi/` -> `/ekonomi/feed.xml`; a listing written as a file, `/ekonomi.html`,
-    gets `/ekonomi-feed.xml` (a folder of that name would clash with the file)."""
-    file = FEED_FILES[name][0]
-    return listing + file if listing.endswith("/") else f"{listing.rsplit('.', 1)[0]}-{file}"
-
-
-def feed_links(listing: str, title: str, names: tuple[str, ...], link: Linker) -> list[View]:
-    """`<link rel="alternate">` data for the feeds of one listing."""
-    return [{"title": title, "url": link.url(feed_path(listing, name)),
-             "type": FEED_FILES[name][1]} for name in names]
-
-
-@lru_cache(maxsize=256)
-def language_name(language: str) -> str:
-    """A language's name in itself, for a switcher: `en` -> English, `id` -> Indonesia."""
-    try:
-        name = Locale.parse(language.replace("-", "_")).get_display_name() or language
-    except (ValueError, UnknownLocaleError):
-        return language
-    return name[:1].upper() + name[1:]
-
-
-def territory_locale(language: str) -> str:
-    """`id` -> `id_ID`, the language_TERRITORY form Open Graph's og:locale wants (CLDR's
-    likely subtags pick the territory when the site's language code has none)."""
-    try:
-        locale = Locale.parse(language.replace("-", "_"))
-        if not locale.territory:
-            likely = get_global("likely_subtags").get(locale.language, locale.language)
-            locale = Locale.parse(likely)
-    except (ValueError, UnknownLocaleError):
-        return language
-    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+        """The `site` key every page gets (site_views.py)."""
+        return site_views.site_view(self.site, self.config, self.link, self.sections,
+                                    self.preview, assets, strings, params, now)

@@ -16,12 +16,14 @@ import pytest
 from markupsafe import Markup
 
 from sitegen import (
+    cards,
     link_scan,
     pagefind_runs,
     search_cache,
     search_shards,
     template_environment,
     themes,
+    views,
 )
 from sitegen.config import load_config
 from tests.conftest import article, build_site, make_site, read_tree
@@ -198,3 +200,51 @@ def test_a_pages_link_scan_finds_what_it_found_before(tmp_path: Path) -> None:
     assert len(pages) > 8
     for data in [t.encode() for t in texts] + pages:
         assert link_scan.extract(data) == _extract_before(data), data
+
+
+WALKED = """\
+[site]
+title = "Warta Uji"
+description = "Situs uji"
+base_url = "https://example.org/"
+
+[build]
+items_per_page = 3
+search = false
+feed_items = 5
+"""
+
+
+def walked_archive(count: int) -> dict[str, str]:
+    """Stories in three sections, each with two of eight tags and one of four authors,
+    over a few months: every story is on about ten lists, feeds and pages."""
+    files = {}
+    for i in range(count):
+        section = ("ekonomi", "nasional", "olahraga")[i % 3]
+        files[f"content/{section}/berita-{i:03d}.md"] = article(
+            f"Berita nomor {i}", date=f"2026-{1 + i * 10 // count:02d}-{1 + i % 27:02d} 09:00",
+            tags=[f"topik {i % 8}", f"topik {(i * 3 + 1) % 8}"],
+            author=f"Penulis {i % 4}")
+    return files
+
+
+def test_a_cold_build_builds_each_card_once_in_bounded_memory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every list, feed and article page is planned in one walk through the archive
+    (plan_sweep.py), so a story's card is built once, although far fewer cards are kept
+    at once than the archive has (kind after kind, it was built about ten times)."""
+    count = 90
+    site = make_site(tmp_path / "site", walked_archive(count), WALKED)
+    built: list[tuple[int, int]] = []
+    forget = views.Views.forget_cards
+
+    def counted(self: views.Views) -> None:
+        built.append((self.cards_built, self._cards.most))
+        forget(self)
+
+    monkeypatch.setattr(views.Views, "forget_cards", counted)
+    monkeypatch.setattr(cards, "CARDS_REMEMBERED", 30)
+    build_site(site)
+    [(cards_built, most)] = built
+    assert count <= cards_built <= count * 1.05, (cards_built, most)
+    assert most <= 30

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import bodies, check, feeds, views, write
+from sitegen import bodies, cards, check, feeds, write
 from tests.conftest import article, build_site, make_site, read_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,7 +173,7 @@ def test_the_bounded_memories_change_no_output(tmp_path: Path,
     build_site(fresh, use_cache=False)
     expected = read_tree(fresh / "output")
     assert build_with_deletions(archive(tmp_path / "unbounded", 40)) == expected
-    monkeypatch.setattr(views, "CARDS_REMEMBERED", 3)
+    monkeypatch.setattr(cards, "CARDS_REMEMBERED", 3)
     monkeypatch.setattr(feeds, "ITEMS_REMEMBERED", 3)
     monkeypatch.setattr(check, "JUDGED_REMEMBERED", 3)
     monkeypatch.setattr(write, "FOLDERS_REMEMBERED", 3)

@@ -27,6 +27,7 @@ from sitegen.kinds.special import NotFound, Search
 from sitegen.kinds.terms import Terms
 from sitegen.model import Job, Site
 from sitegen.page_inputs import PageInputs
+from sitegen.plan_sweep import Sweep
 from sitegen.views import View, Views
 
 KINDS: list[Kind] = [
@@ -60,15 +61,17 @@ def plan(site: Site, config: Config, site_view: View, views: Views, now: dt.date
     planner.sitemap_entries = lambda: sitemap_entries(planner)
     if inputs is not None and inputs.site:
         planner.shift = _shift(planner, inputs)
+    # The kinds' lists, article pages and feeds interleaved in one walk through the
+    # archive, so that each card is built once (plan_sweep.py).
+    sweep = Sweep(views.behind, planner.want)
     for kind in list(KINDS):
         if only is not None and not only(kind):
             continue
         if kind.once and config.edition:
             continue
         if planner.everything or kind.replanned_for_bodies:
-            for job in kind.plan(planner):
-                if planner.want(job.output):
-                    yield job
+            yield from sweep.run(kind.plan(planner))
+    yield from sweep.finish()
 
 
 def _shift(planner: Planner, inputs: PageInputs) -> shift.Shift | None:

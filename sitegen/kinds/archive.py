@@ -10,6 +10,7 @@ from sitegen.dates import format_month
 from sitegen.kinds.base import Claim, Entry, Kind, Planner, claim
 from sitegen.kinds.lists import list_claims, list_entries, plan_list
 from sitegen.model import ArchiveMonth, Job, Site, Term
+from sitegen.plan_sweep import Planned
 from sitegen.views import term_view
 
 OWNER = "the archive page"
@@ -22,7 +23,7 @@ def _name(month: ArchiveMonth, config: Config) -> str:
 class Archive(Kind):
     name = "archive"
 
-    def plan(self, planner: Planner) -> Iterator[Job]:
+    def plan(self, planner: Planner) -> Iterator[Planned]:
         site, config, link = planner.site, planner.config, planner.link
         months = []
         for month in site.archive:

@@ -3,6 +3,7 @@ redirect pages of their aliases."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Iterator
 
 from sitegen import collect, hostfiles, related, urls
@@ -10,17 +11,29 @@ from sitegen.config import Config
 from sitegen.kinds.base import Claim, Entry, Kind, Planner, claim
 from sitegen.kinds.shift import Shift, keep
 from sitegen.model import Job, Site
+from sitegen.plan_sweep import At, Planned
+
+AHEAD = 256
+"""How far before its own place in the archive an article's page may be planned (for a
+related story newer than it: one further is shown from a card built again)."""
 
 
 class Articles(Kind):
     name = "article"
     sharded = True
 
-    def plan(self, planner: Planner) -> Iterator[Job]:
+    def plan(self, planner: Planner) -> Iterator[Planned]:
         articles, inputs = planner.site.articles, planner.inputs
         # A page's translations are not among what a publish keeps track of.
         moved = planner.shift if planner.views.translations is None else None
+        # Each page is planned where the walk through the archive comes to the newest
+        # story it shows a card of: itself, its neighbours, its related stories (two of
+        # which may be newer), but at most AHEAD stories before its own (plan_sweep.py).
+        # So the pages come in the order of those places, reordered within AHEAD.
+        waiting: list[tuple[int, int, str]] = []  # (place, index, output file), a heap
         for index, article in enumerate(articles):
+            while waiting and waiting[0][0] < index - AHEAD:  # none to come is before it
+                yield from self._page(planner, *heapq.heappop(waiting))
             if not planner.wants(article.path):
                 continue
             output = urls.output_file(article.path)  # one string for every book it is in
@@ -38,12 +51,21 @@ class Articles(Kind):
                     [inputs.articles(role, articles)
                      for role in shown])):
                 continue
-            view = planner.views.article(index)
-            yield Job(output, ("article.html",), {
-                "site": planner.site_view, "article": view,
-                "page": planner.page("article", article.title, article.path, article.summary,
-                                     image=view["image"], language=view["language"]),
-            }, article.source, article.source)
+            newest = min(i for role in shown[:3] for i in role if i is not None)
+            heapq.heappush(waiting, (max(newest, index - AHEAD), index, output))
+        while waiting:
+            yield from self._page(planner, *heapq.heappop(waiting))
+
+    @staticmethod
+    def _page(planner: Planner, place: int, index: int, output: str) -> Iterator[Planned]:
+        yield At(place)
+        article = planner.site.articles[index]
+        view = planner.views.article(index)
+        yield Job(output, ("article.html",), {
+            "site": planner.site_view, "article": view,
+            "page": planner.page("article", article.title, article.path, article.summary,
+                                 image=view["image"], language=view["language"]),
+        }, article.source, article.source)
 
     def sitemap(self, planner: Planner) -> Iterable[Entry]:
         # A live blog's page changes with each entry, so its entries date it.

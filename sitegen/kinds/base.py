@@ -24,8 +24,9 @@ from typing import Any
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.kinds.shift import Shift
-from sitegen.model import Job, Site
+from sitegen.model import Site
 from sitegen.page_inputs import PageInputs
+from sitegen.plan_sweep import Planned
 from sitegen.views import Linker, View, Views
 
 Claim = tuple[str, str]
@@ -48,7 +49,9 @@ class Kind:
     """True for kinds built per article (its page, its redirects): `build --shard` plans
     them for the articles the shard owns, and `--merge` takes them from the shards."""
 
-    def plan(self, planner: Planner) -> Iterator[Job]:
+    def plan(self, planner: Planner) -> Iterator[Planned]:
+        """Its jobs, and where in the walk through the archive to plan them
+        (plan_sweep.py)."""
         return iter(())
 
     def sitemap(self, planner: Planner) -> Iterable[Entry]:

@@ -10,12 +10,13 @@ from sitegen import ads, feeds, hostfiles, sitemaps
 from sitegen.config import Config
 from sitegen.kinds.base import Claim, Kind, Planner
 from sitegen.model import Job, Site
+from sitegen.plan_sweep import Planned
 
 
 class Feeds(Kind):
     name = "feeds"
 
-    def plan(self, planner: Planner) -> Iterator[Job]:
+    def plan(self, planner: Planner) -> Iterator[Planned]:
         return feeds.plan_feeds(planner.site, planner.config, planner.site_view,
                                 planner.views, planner.want, planner.inputs)
 

@@ -10,7 +10,8 @@ from sitegen import newsroom
 from sitegen.config import Config
 from sitegen.kinds.base import Claim, Entry, Kind, Planner
 from sitegen.kinds.lists import list_claims, list_entries, plan_list
-from sitegen.model import Job, Site
+from sitegen.model import Site
+from sitegen.plan_sweep import Planned
 from sitegen.views import View, Views
 
 HOME_FEATURED = 5
@@ -23,7 +24,7 @@ OWNER = "the home page"
 class Home(Kind):
     name = "home"
 
-    def plan(self, planner: Planner) -> Iterator[Job]:
+    def plan(self, planner: Planner) -> Iterator[Planned]:
         config = planner.config
         everything = tuple(range(len(planner.site.articles)))
         home = planner.home

@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from sitegen import urls
 from sitegen.kinds.base import Claim, Entry, Planner, claim
 from sitegen.kinds.shift import keep
 from sitegen.model import Job
+from sitegen.plan_sweep import At
 from sitegen.sealed import short_key
 from sitegen.views import View
 
@@ -56,31 +57,62 @@ def page_path(path: str, number: int) -> str:
     return f"{path.rstrip('/')}/page/{number}/"
 
 
-def newest_first(path: str, indexes: tuple[int, ...], per_page: int) -> list[Cut]:
-    """The front page, then numbered pages 1 (oldest) and up."""
-    count = len(indexes)
-    numbered = max(0, count // per_page - 1)
-    front = count - numbered * per_page
-    cuts = [Cut(None, path, indexes[:front], 1)]
-    for number in range(1, numbered + 1):
-        end = count - (number - 1) * per_page
+class Cuts(Sequence[Cut]):
+    """A list's pages, each cut when asked for, so that a list the plan has open (while
+    the walk through the archive interleaves it with the others, plan_sweep.py) holds
+    none of its pages. Newest first: the front page, then numbered pages 1 (oldest)
+    and up; in reading order: pages 1 (the list's URL) and up."""
+
+    def __init__(self, path: str, indexes: tuple[int, ...], per_page: int,
+                 ordered: bool) -> None:
+        self.path, self.indexes, self.per_page, self.ordered = path, indexes, per_page, ordered
+        count = len(indexes)
+        if ordered:
+            self.total = max(1, math.ceil(count / per_page))
+        else:
+            numbered = max(0, count // per_page - 1)
+            self.total = numbered + 1
+            self.front = count - numbered * per_page
+
+    def __len__(self) -> int:
+        return self.total
+
+    @overload
+    def __getitem__(self, at: int) -> Cut: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> list[Cut]: ...
+
+    def __getitem__(self, at: int | slice) -> Cut | list[Cut]:
+        if isinstance(at, slice):
+            return [self[i] for i in range(*at.indices(self.total))]
+        if at < 0:
+            at += self.total
+        if not 0 <= at < self.total:
+            raise IndexError(at)
+        path, indexes, per_page = self.path, self.indexes, self.per_page
+        if self.ordered:
+            return Cut(at + 1, path if at == 0 else page_path(path, at + 1),
+                       indexes[at * per_page:(at + 1) * per_page], at * per_page + 1)
+        if at == 0:
+            return Cut(None, path, indexes[:self.front], 1)
+        end = len(indexes) - (at - 1) * per_page
         # `start` counts from the oldest story too: from the newest, it would change
         # with every story published.
-        cuts.append(Cut(number, page_path(path, number), indexes[end - per_page:end],
-                        (number - 1) * per_page + 1))
-    return cuts
+        return Cut(at, page_path(path, at), indexes[end - per_page:end],
+                   (at - 1) * per_page + 1)
+
+    def walk(self) -> list[int]:
+        """The pages in the order the plan takes them: from the newest story to the
+        oldest (the front page, then the numbered pages downwards), so that a list moves
+        along with the walk through the archive (plan_sweep.py)."""
+        if self.ordered:
+            return list(range(self.total))
+        return [0, *range(self.total - 1, 0, -1)]
 
 
-def reading_order(path: str, indexes: tuple[int, ...], per_page: int) -> list[Cut]:
-    total = max(1, math.ceil(len(indexes) / per_page))
-    return [Cut(n, path if n == 1 else page_path(path, n),
-                indexes[(n - 1) * per_page:n * per_page], (n - 1) * per_page + 1)
-            for n in range(1, total + 1)]
-
-
-def cuts_of(path: str, indexes: tuple[int, ...], per_page: int, ordered: bool) -> list[Cut]:
-    return reading_order(path, indexes, per_page) if ordered else newest_first(
-        path, indexes, per_page)
+def cuts_of(path: str, indexes: tuple[int, ...], per_page: int, ordered: bool) -> Cuts:
+    return Cuts(path, indexes, per_page, ordered)
 
 
 def retired(path: str, count: int, per_page: int) -> list[str]:
@@ -91,36 +123,42 @@ def retired(path: str, count: int, per_page: int) -> list[str]:
     return [page_path(path, n) for n in range(max(2, numbered + 1), old_total + 1)]
 
 
-def pagination(cuts: list[Cut], at: int, url: Any) -> View:
+def pagination(cuts: Sequence[Cut], at: int, url: Any) -> View:
     """Where a page stands, with links to the pages near it, to the first page and to
     the front page; never to the newest numbered page, nor a total, nor a gap between
     the front page and a numbered page's neighbours: those change with the list's
     length, and would change every page of it with each new story."""
     cut = cuts[at]
+    count = len(cuts)
     newest = cuts[0].number is None
-    # Shown newest first: the front page, then the numbered pages from the newest.
-    display = [cuts[0], *reversed(cuts[1:])] if newest else cuts
-    position = at if not newest or at == 0 else len(cuts) - at
+
+    def display(i: int) -> Cut:
+        # Shown newest first: the front page, then the numbered pages from the newest
+        # (the page at a place is worked out, not the list of them made for each page).
+        return cuts[i] if not newest or i == 0 else cuts[count - i]
+
+    position = at if not newest or at == 0 else count - at
     near = range(position - PAGER_NEIGHBOURS, position + PAGER_NEIGHBOURS + 1)
-    window = sorted(i for i in {0, *near, len(display) - 1} if 0 <= i < len(display))
+    window = sorted(i for i in {0, *near, count - 1} if 0 <= i < count)
     pages: list[View | None] = []
     for before, i in zip([None, *window], window, strict=False):
         if before is not None and i > before + 1 and not (newest and before == 0 and at):
             pages.append(None)
-        pages.append({"number": display[i].number, "url": url(display[i].path),
+        shown = display(i)
+        pages.append({"number": shown.number, "url": url(shown.path),
                       "current": i == position})
     return {"number": cut.number, "front": position == 0, "start": cut.start,
-            "previous_url": url(display[position - 1].path) if position > 0 else None,
-            "next_url": url(display[position + 1].path)
-            if position + 1 < len(display) else None,
-            "pages": pages if len(display) > 1 else []}
+            "previous_url": url(display(position - 1).path) if position > 0 else None,
+            "next_url": url(display(position + 1).path) if position + 1 < count else None,
+            "pages": pages if count > 1 else []}
 
 
 def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: str,
               indexes: tuple[int, ...], owner: str, description: str = "",
-              ordered: bool = False, **front: Any) -> Iterator[Job]:
-    """The pages of one list. `front` keys (a home page's blocks, a term's feeds) are
-    given to its front page only, so the numbered pages do not change with them; the
+              ordered: bool = False, **front: Any) -> Iterator[Job | At]:
+    """The pages of one list, from its newest story to its oldest, each at the newest
+    story it shows (plan_sweep.py). `front` keys (a home page's blocks, a term's feeds)
+    are given to its front page only, so the numbered pages do not change with them; the
     term's count likewise."""
     cuts = cuts_of(path, indexes, planner.per_page, ordered)
     views, link, inputs = planner.views, planner.link, planner.inputs
@@ -141,7 +179,9 @@ def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: 
                 return
     numbered_kept = bool(inputs.site) and planner.everything and not ordered and \
         _numbered_kept(planner, what, indexes, shown_all, cuts, owner)
-    for at, cut in enumerate(cuts):
+    shown_all = None  # not held while the list waits for the walk (plan_sweep.py)
+    for at in cuts.walk():
+        cut = cuts[at]
         if not planner.wants(cut.path) or (at and numbered_kept):
             continue
         first = at == 0
@@ -154,6 +194,8 @@ def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: 
                 "list", templates, shown, pager, title, cut.path, description, extra,
                 inputs.articles(cut.indexes, articles))):
             continue
+        if cut.indexes:  # its cards are built when the walk comes to its newest story
+            yield At(min(cut.indexes))
         yield Job(output, templates, {
             "site": planner.site_view, "term": shown, "articles": views.cards(cut.indexes),
             "pagination": pager, "page": planner.page(kind, title, cut.path, description),
@@ -176,7 +218,7 @@ WHAT_KEY = "\0what "
 """With a list's path: the key of the digest of what the list is apart from its stories."""
 
 
-def _kept_whole(planner: Planner, plain: str, shown: list[Any], cuts: list[Cut],
+def _kept_whole(planner: Planner, plain: str, shown: list[Any], cuts: Sequence[Cut],
                 owner: str) -> bool:
     """Whether a whole list is made of what it was made of last time, so that each of its
     pages is (their inputs are a function of what the list is, `plain` with the site key,
@@ -193,7 +235,7 @@ def _kept_whole(planner: Planner, plain: str, shown: list[Any], cuts: list[Cut],
 
 
 def _kept_moved(planner: Planner, plain: str, path: str, indexes: tuple[int, ...],
-                cuts: list[Cut], owner: str) -> bool:
+                cuts: Sequence[Cut], owner: str) -> bool:
     """Whether a list of none but old stories of a publish (kinds/shift.py) is what it was
     last time, told without its stories' digests: what it is apart from them has last
     time's digest, and its stories are the same, in the same order, with the same cards,
@@ -224,7 +266,7 @@ def kept_as_moved(planner: Planner, path: str, indexes: tuple[int, ...], owner: 
                       cuts_of(path, indexes, planner.per_page, False), owner)
 
 
-def _keep_list(planner: Planner, path: str, count: int, cuts: list[Cut], owner: str) -> bool:
+def _keep_list(planner: Planner, path: str, count: int, cuts: Sequence[Cut], owner: str) -> bool:
     """Keep every page of a list made of what it was made of last time."""
     inputs = planner.inputs
     outputs = [urls.output_file(cut.path) for cut in cuts]
@@ -246,7 +288,7 @@ their stories."""
 
 
 def _numbered_kept(planner: Planner, what: tuple[Any, ...], indexes: tuple[int, ...],
-                   shown: list[Any] | None, cuts: list[Cut], owner: str) -> bool:
+                   shown: list[Any] | None, cuts: Sequence[Cut], owner: str) -> bool:
     """Whether a newest-first list's numbered pages are made of what they were made of
     last time, so that each keeps its file and only the front page is planned: a story
     published into the list changes its front page alone (the home page's 1,000 pages at

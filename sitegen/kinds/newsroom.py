@@ -9,14 +9,15 @@ from sitegen.config import Config
 from sitegen.dates import format_day
 from sitegen.kinds.base import Claim, Entry, Kind, Planner
 from sitegen.kinds.lists import kept_as_moved, list_claims, list_entries, plan_list
-from sitegen.model import Job, Site, Term
+from sitegen.model import Site, Term
+from sitegen.plan_sweep import Planned
 from sitegen.views import View, term_view
 
 
 class Series(Kind):
     name = "series"
 
-    def plan(self, planner: Planner) -> Iterator[Job]:
+    def plan(self, planner: Planner) -> Iterator[Planned]:
         for series in planner.site.series:
             yield from plan_list(planner, "series", term_view(series, planner.link),
                                  series.name, series.path, series.articles,
@@ -36,7 +37,7 @@ class Series(Kind):
 class Daily(Kind):
     name = "daily"
 
-    def plan(self, planner: Planner) -> Iterator[Job]:
+    def plan(self, planner: Planner) -> Iterator[Planned]:
         site, link, moved = planner.site, planner.link, planner.shift
         language = planner.config.site.language
         names: dict[int, str] = {}

@@ -9,7 +9,8 @@ from sitegen import feeds
 from sitegen.config import Config
 from sitegen.kinds.base import Claim, Entry, Kind, Planner
 from sitegen.kinds.lists import list_claims, list_entries, plan_list
-from sitegen.model import Job, Site, Term
+from sitegen.model import Site, Term
+from sitegen.plan_sweep import Planned
 
 
 class Terms(Kind):
@@ -26,11 +27,12 @@ class Terms(Kind):
             return f"the section content/{term.slug}/"
         return f"the {self.name} '{term.name}'"
 
-    def plan(self, planner: Planner) -> Iterator[Job]:
+    def plan(self, planner: Planner) -> Iterator[Planned]:
         views = planner.views
         lookup = {"section": views.sections, "tag": views.tags, "author": views.authors}
         for term in self.terms(planner.site):
-            yield from plan_list(
+            # Each term's list beside the others': a story is in several (plan_sweep.py).
+            yield plan_list(
                 planner, self.name, lookup[self.name][term.slug], term.name, term.path,
                 term.articles, self.owner(term), term.description,
                 feeds=feeds.term_feed_links(self.name, term, planner.config, views))
