@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib.metadata
-import io
 import itertools
 import os
 import pickle
@@ -88,11 +87,24 @@ def digest(value: Any) -> str:
     # memo is off. With it, an object met twice is written as a reference the second
     # time, so equal contexts whose parts were shared differently (articles read
     # anew or from the cache) gave different bytes, and pages rendered for nothing.
-    stream = io.BytesIO()
-    pickler = pickle.Pickler(stream, protocol=5)
+    # The bytes go straight into the hash, a frame (64 KiB) at a time, as the pickler
+    # flushes them: the sitemap's context holds every page of the site, and its pickled
+    # bytes held whole were the planning process's largest object (180 bytes a page).
+    hashed = _Hashing()
+    pickler = pickle.Pickler(hashed, protocol=5)
     pickler.fast = True
     pickler.dump(value)
-    return hashlib.sha256(stream.getbuffer()).hexdigest()
+    return hashed.sha.hexdigest()
+
+
+class _Hashing:
+    """A file that hashes what is written to it (all a Pickler needs of its file)."""
+
+    __slots__ = ("sha", "write")
+
+    def __init__(self) -> None:
+        self.sha = hashlib.sha256()
+        self.write = self.sha.update
 
 
 def render_key(theme_stamp: str, templates: tuple[str, ...], context: dict[str, Any],

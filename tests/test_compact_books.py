@@ -3,14 +3,18 @@ back exactly as the plain values they stand for."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
 import marshal
 import pickle
+import tracemalloc
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen import article_records, readers, shard_manifest, static_safety, themes, workers
+from sitegen import article_records, cache, readers, shard_manifest, static_safety, themes, workers
 from sitegen.config import load_config
 from sitegen.index_lists import IndexLists
 from sitegen.model import replaced, shared
@@ -129,3 +133,25 @@ def test_static_files_are_held_as_names_and_read_as_paths(tmp_path: Path) -> Non
     assert list(static.under(site / "content/static/images")) == ["images/2026/a.jpg"]
     screened = static_safety.screen(static, load_config(site), [])
     assert isinstance(screened, StaticFiles) and dict(screened) == dict(static)
+
+
+def test_a_context_is_hashed_as_it_is_pickled_not_held_as_bytes() -> None:
+    """The sitemap's context names every page of the site: its digest (the render key's)
+    is the hash of the very bytes pickling gives, made without holding them."""
+    moment = dt.datetime(2026, 1, 2, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    context = {"entries": [(f"/ekonomi/berita-{i:05d}/", moment) for i in range(1_000)],
+               "blob": b"x" * 900_000}
+    stream = io.BytesIO()
+    pickler = pickle.Pickler(stream, protocol=5)
+    pickler.fast = True
+    pickler.dump(context)
+    assert cache.digest(context) == hashlib.sha256(stream.getbuffer()).hexdigest()
+    size = stream.tell()
+    del stream, pickler
+    tracemalloc.start()
+    try:
+        cache.digest(context)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert size > 900_000 and peak < size / 4, (peak, size)
