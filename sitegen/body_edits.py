@@ -32,7 +32,7 @@ from pathlib import Path
 from sitegen import bodies, deps, output_lock, output_places, readers, render, tree_files, write
 from sitegen.config import Config
 from sitegen.last_build import LAST_BUILD, WRITTEN_OUTSIDE, LastBuild
-from sitegen.model import Article, Job, Site, shared
+from sitegen.model import Article, Job, Site, replaced, shared
 from sitegen.state import BuildState
 
 
@@ -117,8 +117,8 @@ def _read(last: LastBuild, changed: set[Path]) -> list[Article] | None:
         if article is None or problems or article.md_links:
             return None
         if article.body_html:
-            article = dataclasses.replace(article, body_html="",
-                                          body_ref=bodies.save(last.bodies, article.body_html))
+            article = replaced(article, body_html="",
+                               body_ref=bodies.save(last.bodies, article.body_html))
         article = shared(article)
         digest = deps.metas([article], {}, deps.State())[relative]
         if digest != known:

@@ -21,7 +21,7 @@ from typing import Any
 
 from sitegen import bodies, sealed, tree_files
 from sitegen.errors import Problem
-from sitegen.model import Job
+from sitegen.model import Job, replaced
 
 
 def inline_bodies(job: Job, folder: Path) -> Job:
@@ -42,8 +42,7 @@ def store_body(result: tuple[Any, list[Problem]], folder: Path) -> tuple[Any, li
     reference."""
     article, problems = result
     if article is not None and article.body_html:
-        article = dataclasses.replace(article, body_html="",
-                                      body_ref=bodies.save(folder, article.body_html))
+        article = replaced(article, body_html="", body_ref=bodies.save(folder, article.body_html))
     return article, problems
 
 

@@ -65,6 +65,20 @@ class Extras:
     original's with `translation_of:`; '' for neither: then its path inside its
     edition's folder (derived, not kept: a string an article of the archive)."""
     featured: bool = False
+    # Rarely set in the planning process, which never holds a body (`body_ref` names it).
+    body_html: str = ""
+    toc_html: str = ""
+    """A long piece's table of contents."""
+    draft: bool = False
+    """Only drafts are, and those are left out of a build unless it asks for them."""
+    aliases: tuple[str, ...] = ()
+    pictures: tuple[Image, ...] = ()
+    """The body's pictures (figures and galleries), in order: for structured data and for
+    the build, which makes their resized versions."""
+    has_embeds: bool = False
+    """The body has an embed's placeholder, so its page needs the embeds' script."""
+    edition: str = ""
+    """The edition it belongs to (`[editions]` key; '' the default edition)."""
 
 
 NO_EXTRAS = Extras()
@@ -100,11 +114,13 @@ class Article:
     """Path relative to the site root, with forward slashes (used in messages)."""
     section: str
     slug: str
+    """The front matter's `slug:` when it is not the one the file's name gives; '' for
+    that one. Only `path` is read (it holds the slug either way): the name kept again
+    would be a string an article of the archive in the planning process."""
     path: str
     """Site-relative URL path, without the base path: `/ekonomi/judul/`."""
     title: str
     date: dt.datetime
-    body_html: str
     summary: str
     word_count: int
     reading_time: int
@@ -112,25 +128,15 @@ class Article:
     authors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     image: Image | None = None
-    toc_html: str = ""
-    draft: bool = False
     location: str = ""
-    aliases: tuple[str, ...] = ()
     kind: str = "news"
     """news, opinion, analysis, background, press-release, advertorial or live."""
     summary_written: bool = True
     """False when `summary` is the body's first paragraph (no `summary:` was given): the
     page then shows no dek, which would repeat that paragraph."""
-    pictures: tuple[Image, ...] = ()
-    """The body's pictures (figures and galleries), in order: for structured data and for
-    the build, which makes their resized versions."""
     body_ref: str = ""
     """When set, `body_html` is empty and the body is stored on disk under this reference
     (bodies.py): the process that plans a build never holds the archive's text."""
-    has_embeds: bool = False
-    """The body has an embed's placeholder, so its page needs the embeds' script."""
-    edition: str = ""
-    """The edition it belongs to (`[editions]` key; '' the default edition)."""
     extras: Extras | None = None
     """The fields most stories leave empty; None when all are."""
 
@@ -164,6 +170,13 @@ class Article:
     link_targets = _FromExtras[tuple[tuple[str, str], ...]]()
     translation_key = _FromExtras[str]()
     featured = _FromExtras[bool]()
+    body_html = _FromExtras[str]()
+    toc_html = _FromExtras[str]()
+    draft = _FromExtras[bool]()
+    aliases = _FromExtras[tuple[str, ...]]()
+    pictures = _FromExtras[tuple[Image, ...]]()
+    has_embeds = _FromExtras[bool]()
+    edition = _FromExtras[str]()
 
 
 def make_article(**values: Any) -> Article:
@@ -197,11 +210,12 @@ def shared(article: Article, source: str | None = None) -> Article:
     extras = article.extras
     if extras is not None:
         extras = dataclasses.replace(extras, language=sys.intern(extras.language),
-                                     series=sys.intern(extras.series))
+                                     series=sys.intern(extras.series),
+                                     edition=sys.intern(extras.edition))
     return dataclasses.replace(
         article, source=article.source if source is None else source,
         section=sys.intern(article.section), kind=sys.intern(article.kind),
-        edition=sys.intern(article.edition), authors=_byline(article.authors),
+        authors=_byline(article.authors),
         tags=tuple(map(sys.intern, article.tags)), extras=extras)
 
 

@@ -208,7 +208,9 @@ def read_source(path: Path, config: Config, skip_body: Callable[[str], bool] | N
             return None, problems
         rendered, html = converted
     return make_article(
-        source=where, section=section, slug=slug, path=site_path, title=title.strip(),
+        # The file's name gives most stories' slug: kept only when `slug:` says another.
+        source=where, section=section, slug="" if slug == urls.slugify(stem) else slug,
+        path=site_path, title=title.strip(),
         # A page may have no date; Article.date is typed for articles, which always do.
         date=date,
         updated=dates.get("updated"), expires=dates.get("expires"),

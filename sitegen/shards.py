@@ -186,7 +186,7 @@ def write_manifest(staging: Staging, config: Config, shard: Shard,
 def _with_body(article: Article, held: Path) -> Article:
     if not article.body_ref:
         return article
-    return dataclasses.replace(article, body_ref="", body_html=bodies.load(held, article.body_ref))
+    return replaced(article, body_ref="", body_html=bodies.load(held, article.body_ref))
 
 
 def _without_body(article: Article) -> Article:

@@ -15,7 +15,7 @@ from pathlib import Path
 from sitegen import bodies, cache, readers, static_stamps
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.model import Article, shared
+from sitegen.model import Article, replaced, shared
 from sitegen.workers import Workers
 
 
@@ -179,8 +179,8 @@ def _read_off_main(path: str, config: Config, folder: Path,
     """Read a source where it is converted (a worker) and keep its body on disk there."""
     article, problems = readers.read_source(Path(path), config=config, skip_body=skip_body)
     if article is not None and article.body_html:
-        article = dataclasses.replace(article, body_html="",
-                                      body_ref=bodies.save(folder, article.body_html))
+        article = replaced(article, body_html="",
+                           body_ref=bodies.save(folder, article.body_html))
     return article, problems
 
 

@@ -14,7 +14,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen import article_records, cache, readers, shard_manifest, static_safety, themes, workers
+from sitegen import (
+    article_records,
+    cache,
+    readers,
+    shard_manifest,
+    sources,
+    static_safety,
+    themes,
+    workers,
+)
 from sitegen.config import load_config
 from sitegen.index_lists import IndexLists
 from sitegen.model import replaced, shared
@@ -73,21 +82,26 @@ def test_a_map_over_worker_processes_answers_in_order(tmp_path: Path,
 
 
 def test_an_article_holds_its_rare_fields_only_when_one_is_set(tmp_path: Path) -> None:
-    """Most stories set no series, correction, live entry or translation key: they hold no
-    record of those fields (8 bytes a field an article of the archive), and read them as
-    empty; a story that sets one reads it back wherever it goes (a worker's answer, the
-    build state, a shard's manifest)."""
+    """Most stories set no series, correction, live entry, translation key, table of
+    contents or alias, and the planning process holds no body: they hold no record of
+    those fields (8 bytes a field an article of the archive), and read them as empty; a
+    story that sets one reads it back wherever it goes (a worker's answer, the build
+    state, a shard's manifest). Nor is a slug kept that the file's name gives."""
     site = make_site(tmp_path, {
         "content/ekonomi/biasa.md": article("Biasa"),
         "content/ekonomi/seri.md": article(
-            "Seri", series="Pemilu 2029", featured=True, lang="en",
+            "Seri", series="Pemilu 2029", featured=True, lang="en", slug="seri-pemilu",
             corrections=[{"date": "2026-11-21 10:00", "text": "Nama menteri diperbaiki."}]),
     })
     config = load_config(site)
-    read = {path.stem: readers.read_source(path, config)[0] for path in readers.discover(config)}
+    read = {path.stem: sources._read_off_main(str(path), config, tmp_path / "bodies")[0]
+            for path in readers.discover(config)}  # as a worker answers: the body on disk
     plain, rich = read["biasa"], read["seri"]
     assert plain is not None and rich is not None
-    assert plain.extras is None
+    assert plain.extras is None and plain.body_ref and plain.body_html == ""
+    assert (plain.slug, plain.path) == ("", "/ekonomi/biasa/")
+    assert (rich.slug, rich.path) == ("seri-pemilu", "/ekonomi/seri-pemilu/")
+    assert replaced(plain, toc_html="<ul></ul>").extras is not None
     assert (plain.series, plain.corrections, plain.featured, plain.live) == ("", (), False, ())
     assert rich.extras is not None and rich.series == "Pemilu 2029" and rich.featured
     assert rich.language == "en" and rich.corrections[0].text == "Nama menteri diperbaiki."

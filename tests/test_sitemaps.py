@@ -13,7 +13,7 @@ from lxml import etree
 from sitegen import collect, kinds, sitemaps, template_environment, themes
 from sitegen.config import Config, parse_config
 from sitegen.kinds.base import Planner
-from sitegen.model import Article, Site
+from sitegen.model import Site, make_article
 from sitegen.views import Views
 from tests.conftest import NOW, article, build_site, make_site
 from tests.sample_build import (
@@ -157,10 +157,12 @@ def test_letters_of_other_scripts_are_percent_encoded(tmp_path: Path) -> None:
 def generated_site(count: int, config: Config, newest: dt.datetime,
                    step: dt.timedelta) -> tuple[Site, Views, dict]:
     sections = ("ekonomi", "nasional", "olahraga")
-    articles = [Article(source=f"content/{sections[i % 3]}/a{i}.md", section=sections[i % 3],
-                        slug=f"artikel-nomor-{i}", path=f"/{sections[i % 3]}/artikel-nomor-{i}/",
-                        title=f"Artikel {i} & lainnya", date=newest - i * step, body_html="",
-                        summary="", word_count=1, reading_time=1) for i in range(count)]
+    articles = [make_article(source=f"content/{sections[i % 3]}/a{i}.md", section=sections[i % 3],
+                             slug=f"artikel-nomor-{i}",
+                             path=f"/{sections[i % 3]}/artikel-nomor-{i}/",
+                             title=f"Artikel {i} & lainnya", date=newest - i * step,
+                             body_html="", summary="", word_count=1, reading_time=1)
+                for i in range(count)]
     site, problems = collect.collect_site(articles, config, collect.Selection(NOW))
     assert not problems
     views = Views(site, config)
