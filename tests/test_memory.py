@@ -108,24 +108,28 @@ def archive(root: Path, count: int) -> Path:
 
 
 # What the main process holds per article at its peak (tracemalloc, 1,000 -> 4,000
-# articles, each size in a process of its own, this very test's method): 1.62 KB in the
-# last runs (8.5 KB four sessions ago, then 4.1, 2.85 and 1.92-1.97 KB). The bound is the
-# issue's 2 KB: the figure moves by about 2 % from run to run with the timing of the
-# workers' answers, far inside the 20 % left. What went last: the new tree's books a
-# dict, not a set (a set of thousands of names is 73 bytes a name, a dict 29); keys that
-# are only compared 60 bits (a 32-byte int, not 40); a page showing one stored body keeps
-# the reference, not a tuple of one; an Article's rarely set fields in a record it holds
-# only when one is set (model.Extras: 13 slots); the sources walked as names, not Paths
-# (pathlib interns each part). Before: related articles and neighbours flat
-# (index_lists.IndexLists), card digests in one byte array, the claims' owners beside the
-# planned names, the sitemap's rows as two lists, render chunks bounded in bytes, date
-# views from memos by the day, the state's last records written as they are put, one
-# byline tuple for the stories of the same authors, bounded memories (verdicts, link
-# records, folders). What stays: each Article (its 25 slots, 232 B, and its title,
-# summary, slug, path, date, body reference and tags, about 430 B), per output file (1.8
-# an article here) its name, render key, page-inputs digest and the new tree's books,
-# each source's name, read key, metadata digest and body reference.
-PER_ARTICLE = 2_000
+# articles, each size in a process of its own, this very test's method): 1.54 KB in the
+# last runs (8.5 KB five sessions ago, then 4.1, 2.85, 1.92-1.97 and 1.62-1.70 KB). The
+# issue's bar is 2 KB; the bound is 1.8 KB, which the figure (moving by about 2 % from
+# run to run with the timing of the workers' answers) stays far below. What went last:
+# a context's digest hashed as it is pickled, not held as bytes (the sitemap's context
+# names every page: 320 B an article at the peak); seven rarely set fields of an
+# Article in its extras (body, table of contents, draft, aliases, body pictures, embeds,
+# edition) and no slug when the file's name gives it. Before: the new tree's books a
+# dict, not a set; keys that are only compared 60 bits; a page showing one stored body
+# keeps the reference, not a tuple of one; an Article's rarely set fields in a record it
+# holds only when one is set (model.Extras); the sources walked as names, not Paths;
+# related articles and neighbours flat (index_lists.IndexLists), card digests in one
+# byte array, the claims' owners beside the planned names, the sitemap's rows as two
+# lists, render chunks bounded in bytes, date views from memos by the day, the state's
+# last records written as they are put, one byline tuple for the stories of the same
+# authors, bounded memories (verdicts, link records, folders). What stays: each Article
+# (18 slots, 176 B, and its title, summary, path, date, body reference and tags, about
+# 430 B), per output file (1.8 an article here) its name, render key, page-inputs digest
+# and the new tree's books, each source's name, read key, metadata digest and body
+# reference; and at the peak, the sitemap's job pickled for a worker (docs/benchmarks.md,
+# "main-process memory, fifth pass").
+PER_ARTICLE = 1_800
 
 
 def fresh_process_peak(root: Path, count: int) -> int:
