@@ -178,7 +178,7 @@ def site_inputs(parts: list[str], site_view: View, views: Views) -> str:
     status = [(a.source, views.status(a)) for a in views.site.articles
               if a.expires is not None or views.preview]
     return hashlib.sha256(repr((parts, views.preview, cache.digest(site_view),
-                                sorted(views.picture_bytes.items()), status)).encode()
+                                views.picture_bytes.digest, status)).encode()
                           ).hexdigest()
 
 

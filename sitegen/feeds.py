@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import os
 from collections.abc import Callable, Iterator, Sequence
 
 from sitegen import dates, feed_notes, readers, urls
@@ -169,7 +170,7 @@ class _Feeds:
         shared = image["share"]
         path = static_file(self.static_dir, article.image.src)
         length = self.views.picture_bytes.get(shared["file"]) or (
-            path.stat().st_size if path else 0)
+            os.stat(path).st_size if path else 0)
         return {"url": shared["permalink"], "type": shared["type"], "alt": image["alt"],
                 "width": shared["width"], "height": shared["height"], "length": length,
                 "caption": image["caption"], "credit": image["credit"]}

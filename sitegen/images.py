@@ -9,7 +9,6 @@ import os
 import re
 import warnings
 from functools import lru_cache
-from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
@@ -23,16 +22,18 @@ _ORIENTATION = 0x0112
 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
 
 
-def static_file(static_dir: str, src: str) -> Path | None:
-    """The file under the static folder that a site-relative `src` names, if it exists there."""
+def static_file(static_dir: str, src: str) -> str | None:
+    """The file under the static folder that a site-relative `src` names, if it exists there.
+    A string, not a Path: pathlib interns every part of a name, so a Path a photo would
+    grow the interpreter's table of names with the archive (sitefiles.walk_names)."""
     if not src.startswith("/") or ".." in src.split("/"):
         return None
-    candidate = Path(static_dir) / src.lstrip("/")
+    candidate = os.path.join(static_dir, src.lstrip("/"))
     # A link out of the site is never read, not even its header (static_dir is
     # SITE/content/static).
     if not os.path.realpath(candidate).startswith(_site_folder(static_dir) + os.sep):
         return None
-    return candidate if candidate.is_file() else None
+    return candidate if os.path.isfile(candidate) else None
 
 
 @lru_cache(maxsize=16)
@@ -48,10 +49,10 @@ def image_size(static_dir: str, src: str) -> tuple[int, int] | None:
     if path is None:
         return None
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
-    return _size(str(path), stat.st_size, stat.st_mtime_ns)
+    return _size(path, stat.st_size, stat.st_mtime_ns)
 
 
 # Under the file's stat: a picture replaced while `serve` runs (whose small rebuilds
@@ -85,8 +86,8 @@ def picture_problems(static_dir: str, src: str, megapixels: int,
     path = static_file(static_dir, src)
     if path is None:
         return []  # a missing file is the caller's (it names what to write instead)
-    stat = path.stat()
-    return _problems(str(path), stat.st_size, stat.st_mtime_ns, megapixels, megabytes)
+    stat = os.stat(path)
+    return _problems(path, stat.st_size, stat.st_mtime_ns, megapixels, megabytes)
 
 
 @lru_cache(maxsize=4096)

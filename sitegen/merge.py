@@ -126,7 +126,7 @@ def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
     stand_ins = {v.output: assets[name] for name, v in plan.originals.items()}
     missing: list[Problem] = []
     folder.mkdir(parents=True, exist_ok=True)
-    for variant in plan.variants:
+    for variant in plan.variants():
         target = folder / variant.key
         if target.is_file():
             continue

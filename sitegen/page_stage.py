@@ -38,11 +38,12 @@ from sitegen.workers import Workers
 def views(run: Run, site: Site, static: StaticFiles, plan: picture_plan.Plan,
            folder: Path) -> tuple[Views, View]:
     config, options = run.config, run.options
-    sizes = {v.output: (folder / v.key).stat().st_size for v in plan.variants}
+    if plan.sizes is None:
+        picture_plan.take_stock(plan, folder)
 
     def make(edition_site: Site, edition: Config, index: Translations | None) -> Views:
-        return Views(edition_site, edition, options.now, sizes, preview=options.preview,
-                     translations=index)
+        return Views(edition_site, edition, options.now, plan.sizes, preview=options.preview,
+                     translations=index, picture_memo=plan.memo)
     missing = editions.views(run.editions, run.chain, make, themes.fingerprint(static),
                              themes.merged_params(run.chain, config), options.now, config.root)
     stop_on(missing, options.strict)

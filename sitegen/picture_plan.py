@@ -10,12 +10,13 @@ workers decode each source at most once and make only what is missing.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import lru_cache
+import re
+from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from PIL import Image, UnidentifiedImageError
 
@@ -38,39 +39,110 @@ class Picture(Protocol):
     def focus(self) -> tuple[float, float]: ...
 
 
-@dataclass(frozen=True)
 class Plan:
-    work: dict[str, tuple[Variant, ...]]
-    """Site-relative source (`/images/x.jpg`) -> every variant it needs."""
-    originals: dict[str, Variant]
-    """Static file name (`images/x.jpg`) -> what is published under it instead (too wide)."""
-    published: tuple[Variant, ...]
-    """What pages link to, published under FOLDER (stand-ins only at their original's URL)."""
+    """Every variant the site shows, made from the pictures when asked for (`sources`,
+    `variants`, `published`), not held: they are a pure function of each picture's
+    digest, size and focus and the settings, and the variants of every photo of an
+    archive held at once cost the planning process about 4 KB a story. The Memo (owned
+    by the build: pictures.Memo) keeps making them cheap."""
 
-    @property
-    def variants(self) -> list[Variant]:
-        return sorted({v for vs in self.work.values() for v in vs}, key=lambda v: v.output)
+    def __init__(self, heroes: list[Picture], bodies: list[Picture],
+                 originals: dict[str, Variant], memo: pictures.Memo) -> None:
+        self.heroes = heroes
+        self.bodies = bodies
+        self.originals = originals
+        """Static file name (`images/x.jpg`) -> what is published under it instead (too wide)."""
+        self.memo = memo
+        self.work = bool(heroes or bodies or originals)
+        """Whether the site shows a picture the build resizes."""
+        self.sizes: Sizes | None = None
+        """Once the variants are made (`take_stock`)."""
+
+    def sources(self) -> Iterator[tuple[str, str, tuple[Variant, ...]]]:
+        """(digest, site-relative source `/images/x.jpg`, every variant it needs, by name):
+        the sources of the same bytes one after another."""
+        stand_ins = dict(self.originals)
+        for digest, group in self._groups():
+            for src, variants in group:
+                stand_in = stand_ins.pop(src[1:], None)
+                if stand_in:
+                    variants[stand_in.output] = stand_in
+                yield digest, src, tuple(variants[k] for k in sorted(variants))
+        for name, stand_in in sorted(stand_ins.items()):
+            yield stand_in.key, "/" + name, (stand_in,)
+
+    def published(self) -> Iterator[Variant]:
+        """What pages link to, published under FOLDER (stand-ins only at their original's
+        URL), each once."""
+        for _, group in self._groups():
+            seen: set[str] = set()
+            for _, variants in group:
+                for output in sorted(variants.keys() - seen):
+                    seen.add(output)
+                    yield variants[output]
+
+    def variants(self) -> Iterator[Variant]:
+        """Every variant of the plan, stand-ins too, each once."""
+        seen: set[str] = set()  # of one digest's sources (the same bytes)
+        last = ""
+        for digest, _, variants in self.sources():
+            if digest != last:
+                seen.clear()
+                last = digest
+            for variant in variants:
+                if variant.output not in seen:
+                    seen.add(variant.output)
+                    yield variant
+
+    def _groups(self) -> Iterator[tuple[str, list[tuple[str, dict[str, Variant]]]]]:
+        """Per digest (the same bytes), each of its sources' variants by name."""
+        if self.memo.settings.service:  # the service resizes; originals published as they are
+            return
+        memo = self.memo
+        shown = sorted([*((p, True) for p in self.heroes), *((p, False) for p in self.bodies)],
+                       key=lambda item: (item[0].digest, item[0].src))
+        for digest, same in itertools.groupby(shown, key=lambda item: item[0].digest):
+            group: list[tuple[str, dict[str, Variant]]] = []
+            for src, pictured in itertools.groupby(same, key=lambda item: item[0].src):
+                variants: dict[str, Variant] = {}
+                for picture, hero in pictured:
+                    photo = memo.photo(picture.src, picture.digest,
+                                       (picture.width, picture.height), picture.focus)
+                    for found in photo.formats.values():
+                        variants.update((v.output, v) for v in found)
+                    if hero:
+                        variants.update((v.output, v) for v in (
+                            *([photo.share] if photo.share else []), *photo.crops))
+                group.append((src, variants))
+            yield digest, group
+
+
+MEMO = ("pictures", "variants")
+"""Where a kept build state (serve's, state.BuildState.memo) holds the pictures' Memo."""
+
+
+def build_memo(memos: MutableMapping[Any, Any], settings: Settings) -> pictures.Memo:
+    """The build's Memo of variants: the one a kept state holds (serve's: every picture,
+    across builds, so a rebuild makes no name again), else one for this build alone that
+    holds a bounded number (its process ends with it)."""
+    found = memos.get(MEMO)
+    if isinstance(found, pictures.Memo) and found.settings == settings:
+        return found
+    memo = pictures.Memo(settings, remembered=None)
+    memos[MEMO] = memo
+    return memo if MEMO in memos else pictures.Memo(settings)
 
 
 def plan(heroes: list[Picture], bodies: list[Picture], statics: Mapping[str, Path],
-         settings: Settings) -> Plan:
+         settings: Settings, memo: pictures.Memo | None = None) -> Plan:
     """Every variant the site shows: all widths and formats of each picture, the shared
     version and the crops of each hero, and a narrower stand-in for each too-wide original
-    among `statics` (static file name -> file)."""
-    work: dict[str, dict[str, Variant]] = {}
+    among `statics` (static file name -> file). `memo`: the build's (pictures.Memo), for
+    these settings."""
+    if memo is None or memo.settings != settings:
+        memo = pictures.Memo(settings)
     if settings.service:  # the service resizes; the originals are published as they are
-        return Plan({}, {}, ())
-
-    def need(src: str, variants: list[Variant]) -> None:
-        work.setdefault(src, {}).update((v.output, v) for v in variants)
-
-    for picture in [*heroes, *bodies]:
-        need(picture.src, _all_widths(picture.src, picture.digest,
-                                      (picture.width, picture.height), settings))
-    for hero in heroes:
-        need(hero.src, _shared_and_crops(hero.src, hero.digest, (hero.width, hero.height),
-                                         hero.focus, settings))
-    published = sorted({v for vs in work.values() for v in vs.values()}, key=lambda v: v.output)
+        return Plan([], [], {}, memo)
     originals = {}
     for name, path in statics.items():
         if not pictures.resizable(name):
@@ -80,22 +152,44 @@ def plan(heroes: list[Picture], bodies: list[Picture], statics: Mapping[str, Pat
             stand_in = pictures.oversized("/" + name, pictures.source_digest(path), size, settings)
             if stand_in:
                 originals[name] = stand_in
-                need("/" + name, [stand_in])
-    return Plan({src: tuple(v[k] for k in sorted(v)) for src, v in sorted(work.items())},
-                originals, tuple(published))
+    return Plan([p for p in heroes if p.digest], [p for p in bodies if p.digest], originals,
+                memo)
 
 
-@lru_cache(maxsize=100_000)
-def _all_widths(src: str, digest: str, size: tuple[int, int],
-                settings: Settings) -> list[Variant]:
-    return [v for vs in pictures.responsive(src, digest, size, settings).values() for v in vs]
+_PUBLISHED = re.compile(r"-(\d+x\d+)\.([0-9a-f]{10})\.([a-z]+)$")
 
 
-@lru_cache(maxsize=100_000)
-def _shared_and_crops(src: str, digest: str, size: tuple[int, int], focus: tuple[float, float],
-                      settings: Settings) -> list[Variant]:
-    shared = pictures.share(src, digest, size, settings)
-    return [*([shared] if shared else []), *pictures.crops(src, digest, size, focus, settings)]
+class Sizes:
+    """The size in bytes of each resized file, by its published name (feeds give their
+    enclosure's length), read from the picture cache when asked, not held for every
+    variant of the archive; `digest`, of every variant's size, is among every page's
+    inputs (page_inputs.py)."""
+
+    def __init__(self, folder: Path | None = None, digest: str = "") -> None:
+        self.folder = folder
+        self.digest = digest
+
+    def get(self, output: str, default: int | None = None) -> int | None:
+        found = _PUBLISHED.search(output)
+        if self.folder is None or found is None:
+            return default
+        width_height, short, extension = found.groups()
+        try:
+            return os.stat(f"{self.folder}/{short}-{width_height}.{extension}").st_size
+        except OSError:
+            return default
+
+
+def take_stock(plan: Plan, folder: Path) -> list[str]:
+    """The cache keys of every variant of the plan, with the digest of their sizes put in
+    `plan.sizes` (one pass, once they are made)."""
+    keys = []
+    digest = hashlib.sha256()
+    for variant in plan.variants():
+        keys.append(variant.key)
+        digest.update(f"{variant.output}\0{os.stat(f'{folder}/{variant.key}').st_size}\n".encode())
+    plan.sizes = Sizes(folder, digest.hexdigest())
+    return keys
 
 
 def _header_size(path: Path) -> tuple[int, int] | None:
@@ -128,8 +222,12 @@ def missing(plan: Plan, static_dir: Path, folder: Path,
         return bool(state)
 
     jobs = []
-    wanted: set[str] = set()
-    for src, variants in plan.work.items():
+    wanted: set[str] = set()  # of the sources of one digest, which are one after another
+    last = ""
+    for digest, src, variants in plan.sources():
+        if digest != last:
+            wanted.clear()
+            last = digest
         todo = tuple(v for v in variants if v.key not in wanted and not kept(v))
         wanted.update(v.key for v in todo)
         if todo:

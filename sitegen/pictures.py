@@ -43,8 +43,7 @@ _RECIPE = "2"
 
 
 class Settings(Hashable, Protocol):
-    """`[images]` of sitegen.toml (config.ImagesConfig): read-only and hashable, because
-    the functions that take it are memoised."""
+    """`[images]` of sitegen.toml (config.ImagesConfig): read-only and hashable."""
 
     @property
     def widths(self) -> tuple[int, ...]: ...
@@ -64,7 +63,7 @@ class Settings(Hashable, Protocol):
     def site_url(self) -> str: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Variant:
     output: str
     """File under the output folder, e.g. `_img/foto-800x450.1a2b3c4d5e.webp`."""
@@ -98,10 +97,10 @@ def resizable(src: str) -> bool:
     return os.path.splitext(src)[1].lower() in _FALLBACK
 
 
-def source_digest(path: Path) -> str:
+def source_digest(path: str | Path) -> str:
     """A hash of the file's bytes (remembered for as long as its size and time stay)."""
-    stat = path.stat()
-    return _digest(str(path), stat.st_size, stat.st_mtime_ns)
+    stat = os.stat(path)
+    return _digest(os.fspath(path), stat.st_size, stat.st_mtime_ns)
 
 
 @lru_cache(maxsize=4096)
@@ -110,26 +109,28 @@ def _digest(path: str, size: int, mtime_ns: int) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
-def _name(src: str, digest: str, settings: Settings, format: str, width: int, height: int,
+def _name(stem: str, digest: str, settings: Settings, format: str, width: int, height: int,
           box: tuple[int, int, int, int] | None) -> tuple[str, str]:
     """(published name, cache key): the same short hash in both, of the bytes and recipe."""
     quality = settings.avif_quality if format == "avif" else settings.quality
     recipe = (f"{_RECIPE}\0{picture_encoding.RECIPE}\0{digest}\0{format}\0{quality}"
               f"\0{width}x{height}\0{box}")
     short = hashlib.sha256(recipe.encode()).hexdigest()[:10]
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", os.path.splitext(os.path.basename(src))[0]) or "img"
-    return (f"{FOLDER}/{stem}-{width}x{height}.{short}.{_EXTENSION[format]}",
-            f"{short}-{width}x{height}.{_EXTENSION[format]}")
+    extension = _EXTENSION[format]
+    return (f"{FOLDER}/{stem}-{width}x{height}.{short}.{extension}",
+            f"{short}-{width}x{height}.{extension}")
 
 
-# Every build asks for every picture's versions again (`serve` after each save): the
-# names are hashes, so they are worth remembering.
-@lru_cache(maxsize=100_000)
-def _variant(src: str, digest: str, settings: Settings, format: str, width: int,
+def _stem(src: str) -> str:
+    """The part of a variant's name that says which photo it is (`foto` of `/x/foto.jpg`)."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", os.path.splitext(os.path.basename(src))[0]) or "img"
+
+
+def _variant(src: str, stem: str, digest: str, settings: Settings, format: str, width: int,
              size: tuple[int, int], box: tuple[int, int, int, int] | None = None) -> Variant:
     region_w, region_h = (box[2] - box[0], box[3] - box[1]) if box else size
     height = max(1, round(region_h * width / region_w))
-    output, key = _name(src, digest, settings, format, width, height, box)
+    output, key = _name(stem, digest, settings, format, width, height, box)
     served = ""
     if settings.service:
         quality = settings.avif_quality if format == "avif" else settings.quality
@@ -146,7 +147,6 @@ def widths(original: int, settings: Settings) -> list[int]:
     return sorted({w for w in settings.widths if w < top} | {top})
 
 
-@lru_cache(maxsize=100_000)  # shared: callers only read it
 def responsive(src: str, digest: str, size: tuple[int, int],
                settings: Settings) -> dict[str, list[Variant]]:
     """format -> its widths, modern formats first and the original's format last.
@@ -155,15 +155,17 @@ def responsive(src: str, digest: str, size: tuple[int, int],
     WebP (Safari since 14, 2020), so the `<img>` fallback is for feeds, social networks
     and very old browsers, which take one size; it is the share version itself, so it
     costs nothing more. Without a modern format the original's takes every width."""
-    if not digest or not resizable(src):
+    fallback = _FALLBACK.get(os.path.splitext(src)[1].lower())
+    if not digest or fallback is None:
         return {}
-    fallback = _FALLBACK[os.path.splitext(src)[1].lower()]
+    stem = _stem(src)
     modern = [f for f in modern_formats(settings) if f != fallback]
-    found = {f: [_variant(src, digest, settings, f, w, size) for w in widths(size[0], settings)]
-             for f in modern}
-    found[fallback] = ([_variant(src, digest, settings, fallback, min(size[0], SHARE_WIDTH), size)]
+    found = {f: [_variant(src, stem, digest, settings, f, w, size)
+                 for w in widths(size[0], settings)] for f in modern}
+    found[fallback] = ([_variant(src, stem, digest, settings, fallback,
+                                 min(size[0], SHARE_WIDTH), size)]
                        if modern else
-                       [_variant(src, digest, settings, fallback, w, size)
+                       [_variant(src, stem, digest, settings, fallback, w, size)
                         for w in widths(size[0], settings)])
     return found
 
@@ -171,26 +173,27 @@ def responsive(src: str, digest: str, size: tuple[int, int],
 def share(src: str, digest: str, size: tuple[int, int], settings: Settings) -> Variant | None:
     """The version for Open Graph, feeds and JSON-LD: 1200 px wide (or the original's width
     when narrower), in the original's format, which every consumer reads."""
-    if not digest or not resizable(src):
+    fallback = _FALLBACK.get(os.path.splitext(src)[1].lower())
+    if not digest or fallback is None:
         return None
-    fallback = _FALLBACK[os.path.splitext(src)[1].lower()]
-    return _variant(src, digest, settings, fallback, min(size[0], SHARE_WIDTH), size)
+    return _variant(src, _stem(src), digest, settings, fallback, min(size[0], SHARE_WIDTH),
+                    size)
 
 
-@lru_cache(maxsize=100_000)  # shared: callers only read it
 def crops(src: str, digest: str, size: tuple[int, int], focus: tuple[float, float],
           settings: Settings) -> list[Variant]:
     """16:9, 4:3 and 1:1 crops, each as large as the image allows (at most 1200 px wide),
     centred on the focal point as far as the image's edges let them."""
-    if not digest or not resizable(src):
+    fallback = _FALLBACK.get(os.path.splitext(src)[1].lower())
+    if not digest or fallback is None:
         return []
-    fallback = _FALLBACK[os.path.splitext(src)[1].lower()]
+    stem = _stem(src)
     found = []
     for ratio_w, ratio_h in CROPS:
         box = crop_box(size, ratio_w / ratio_h, focus)
         width = min(box[2] - box[0], SHARE_WIDTH)
         whole = box == (0, 0, *size)  # the image has this shape already: no crop
-        found.append(_variant(src, digest, settings, fallback, width, size,
+        found.append(_variant(src, stem, digest, settings, fallback, width, size,
                               None if whole else box))
     return found
 
@@ -207,10 +210,57 @@ def crop_box(size: tuple[int, int], ratio: float,
 
 def oversized(src: str, digest: str, size: tuple[int, int], settings: Settings) -> Variant | None:
     """What is published at an original's own URL when it is wider than allowed."""
-    if not digest or not resizable(src) or size[0] <= settings.max_original_width:
+    fallback = _FALLBACK.get(os.path.splitext(src)[1].lower())
+    if not digest or fallback is None or size[0] <= settings.max_original_width:
         return None
-    fallback = _FALLBACK[os.path.splitext(src)[1].lower()]
-    return _variant(src, digest, settings, fallback, settings.max_original_width, size)
+    return _variant(src, _stem(src), digest, settings, fallback, settings.max_original_width,
+                    size)
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """Every variant of one picture: its widths by format (`responsive`), its shared
+    version and its crops."""
+
+    formats: dict[str, list[Variant]]
+    share: Variant | None
+    crops: list[Variant]
+
+
+REMEMBERED = 512
+"""Pictures a build's Memo holds at once when no state keeps it (a one-off build): each
+is about 2 KB, and a build that held every photo of the archive grew by that a story."""
+
+
+class Memo:
+    """Each picture's variants under one `[images]`, made once and asked for by the plan,
+    the copy step and every page and card that shows the picture.
+
+    Owned by the build, not the process: serve's state keeps its Memo across builds
+    (`remembered` None: every picture, so a rebuild makes no name again), while a one-off
+    build's holds the last REMEMBERED pictures (a card's are asked for kind after kind,
+    and making them again costs about 30 us a picture)."""
+
+    def __init__(self, settings: Settings, remembered: int | None = REMEMBERED) -> None:
+        self.settings = settings
+        self.remembered = remembered
+        self._photos: dict[tuple[str, str, tuple[int, int], tuple[float, float]], Photo] = {}
+
+    def photo(self, src: str, digest: str, size: tuple[int, int],
+              focus: tuple[float, float] = (0.5, 0.5)) -> Photo:
+        key = (src, digest, size, focus)
+        found = self._photos.get(key)
+        if found is None:
+            if self.remembered is not None and len(self._photos) >= self.remembered:
+                self._photos.clear()
+            found = self._photos[key] = Photo(
+                responsive(src, digest, size, self.settings),
+                share(src, digest, size, self.settings),
+                crops(src, digest, size, focus, self.settings))
+        return found
+
+    def __len__(self) -> int:
+        return len(self._photos)
 
 
 def srcset(variants: list[Variant], url: str = "/") -> str:

@@ -10,7 +10,17 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sitegen import cache, collect, editions, merge, render, shards, sitemaps, static_stage
+from sitegen import (
+    cache,
+    collect,
+    editions,
+    merge,
+    render,
+    shards,
+    sitemaps,
+    static_safety,
+    static_stage,
+)
 from sitegen.build_run import Run
 from sitegen.config import Config
 from sitegen.errors import stop_on
@@ -92,7 +102,8 @@ def static_files(run: Run) -> StaticFiles:
     config, options = run.config, run.options
     static = static_stage.static_files(config, run.chain,
                                        options.keep_going or config.build.keep_going,
-                                       options.strict, run.report)
+                                       options.strict, run.report,
+                                       run.state.memo.setdefault(static_safety.JUDGED, {}))
     run.theme = cache.theme_stamp([t.path for t in run.chain])
     return static
 

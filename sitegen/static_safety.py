@@ -15,7 +15,6 @@ Files of the themes shipped with sitegen are the project's own and not screened.
 from __future__ import annotations
 
 import atexit
-import functools
 import hashlib
 import os
 import re
@@ -48,10 +47,22 @@ _SCRIPTED = re.compile(r"<script|<foreignobject|\son[a-z]+\s*=|javascript:|<!ent
                        re.IGNORECASE)
 
 
-def screen(static: StaticFiles, config: Config, problems: list[Problem]) -> StaticFiles:
+JUDGED = ("static", "pictures judged")
+"""Where a kept build state (serve's, state.BuildState.memo) holds what `screen` found of
+each picture, so that a rebuild opens none that did not change."""
+Judged = dict[tuple[str, int, int, int], "str | None"]
+"""(file, size, time, inode) -> why the picture is refused, or None."""
+
+
+def screen(static: StaticFiles, config: Config, problems: list[Problem],
+           judged: Judged | None = None) -> StaticFiles:
     """The static files to publish (a sanitized SVG by its clean copy), with a problem for
-    each hostile one added to `problems` (an error unless it was made safe)."""
+    each hostile one added to `problems` (an error unless it was made safe). `judged`:
+    the last build's verdicts (serve's), replaced by this build's (not a memory of the
+    process: a one-off build holds a verdict a photo only while it screens)."""
     screened: dict[str, str] = {}
+    before = judged if judged is not None else {}
+    now: Judged = {}
     for name, twin in portable_names.twins(static):
         shown = _shown(static.file(twin), config)
         if name.casefold() != twin.casefold():  # NFC and NFD look alike: show the difference
@@ -69,13 +80,17 @@ def screen(static: StaticFiles, config: Config, problems: list[Problem]) -> Stat
         suffix = os.path.splitext(path)[1].lower()
         if why is None and suffix in PICTURES:
             stat = os.stat(path)
-            why = _bomb(path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            key = (path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            why = now[key] = before[key] if key in before else _bomb(path)
         if why is not None:
             problems.append(Problem(shown, 0, why))
         elif suffix == ".svg" and config.static.svg != "allow":
             screened[name] = str(_svg(Path(path), shown, config.static.svg, problems))
             continue
         screened[name] = path
+    if judged is not None:
+        judged.clear()
+        judged.update(now)
     return StaticFiles(screened)
 
 
@@ -83,9 +98,8 @@ def _shown(path: str, config: Config) -> str:
     return themes.display_path(str(path), config.root)
 
 
-@functools.lru_cache(maxsize=100_000)  # the preview screens the same files on every build
-def _bomb(path: str, size: int, mtime_ns: int, inode: int) -> str | None:
-    """Why the picture at `path` (as it is at this size, time and inode) is refused."""
+def _bomb(path: str) -> str | None:
+    """Why the picture at `path` is refused."""
     try:
         with warnings.catch_warnings():  # the problem says it, not a Python warning
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,10 +39,11 @@ class Report(Protocol):
 
 
 def static_files(config: Config, chain: tuple[themes.Theme, ...], keep_going: bool,
-                 strict: bool, report: Report) -> StaticFiles:
+                 strict: bool, report: Report,
+                 judged: static_safety.Judged | None = None) -> StaticFiles:
     walked: list[Problem] = []
     static = static_safety.screen(
-        themes.static_files(chain, readers.static_dir(config), walked), config, walked)
+        themes.static_files(chain, readers.static_dir(config), walked), config, walked, judged)
     if keep_going:
         static, walked = _skip_bad_static(static, walked, strict, config, report)
     stop_on(walked, strict)
@@ -70,7 +72,8 @@ def pictures_folder(config: Config, use_cache: bool) -> Iterator[Path]:
 
 
 def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
-                  workers: Workers, report: Report, reuse: Path | None) -> picture_plan.Plan:
+                  workers: Workers, report: Report, reuse: Path | None,
+                  memo: pictures.Memo | None = None) -> picture_plan.Plan:
     """Make the resized versions that are not in the folder yet (the build cache's
     `pictures/`, named by content, so an unchanged image is never decoded again)."""
     published = (*site.articles, *site.pages)
@@ -78,7 +81,7 @@ def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
     plan = picture_plan.plan([a.image for a in published if a.image],
                          [p for a in published for p in a.pictures],
                          static.under(site_static),
-                         config.images)
+                         config.images, memo)
     dropped: list[str] = []
     jobs = picture_plan.missing(plan, site_static, folder, dropped)
     report.warnings.extend(Problem(f"{folder.name}/{name}", 0, pictures.CHANGED, warning=True)
@@ -94,23 +97,25 @@ def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
     # Each job decodes one photo and encodes several files: worth a worker from two on.
     for (source, _), (_, error) in zip(jobs, workers.map("pictures", make, jobs, minimum=2),
                                        strict=True):
-        relative = Path(source).relative_to(config.root).as_posix()
+        # Not a Path: pathlib interns each part of a name, one a photo (sitefiles.walk_names).
+        relative = os.path.relpath(source, config.root).replace(os.sep, "/")
         report.processed_images.append(relative)
         if error:
             problems.append(Problem(relative, 0, error))
     stop_on(problems)
+    keys = picture_plan.take_stock(plan, folder)
     if plan.work:
-        picture_cache.remember_in_use(folder, (v.key for v in plan.variants))
+        picture_cache.remember_in_use(folder, keys)
     return plan
 
 
 def copy_files(config: Config, static: StaticFiles, plan: picture_plan.Plan, folder: Path,
                staging: write.Staging) -> None:
     """The static files (a site image stands in for its resized original) and pictures."""
-    site_static = readers.static_dir(config)
+    site_static = f"{readers.static_dir(config)}{os.sep}"
     assets = themes.fingerprint(static)
-    for name, source in static.items():
-        stand_in = plan.originals.get(name) if source.is_relative_to(site_static) else None
-        staging.copy(assets[name], folder / stand_in.key if stand_in else source)
-    for variant in plan.published:
-        staging.copy(variant.output, folder / variant.key)
+    for name, source in static.files():  # strings: a Path a photo would intern its parts
+        stand_in = plan.originals.get(name) if source.startswith(site_static) else None
+        staging.copy(assets[name], f"{folder}/{stand_in.key}" if stand_in else source)
+    for variant in plan.published():
+        staging.copy(variant.output, f"{folder}/{variant.key}")

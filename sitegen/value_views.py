@@ -45,7 +45,7 @@ def date_view(moment: dt.datetime | None, language: str, style: str = "") -> Vie
 
 
 def image_view(image: Image | None, link: Linker,
-               settings: pictures.Settings | None = None) -> View | None:
+               memo: pictures.Memo | None = None) -> View | None:
     """An image with its responsive versions (`sources`, `srcset`), the 1200 px version
     for sharing (`share`) and the crops for structured data (`crops`); without resized
     versions (an SVG, a GIF) those fall back to the original file."""
@@ -63,21 +63,19 @@ def image_view(image: Image | None, link: Linker,
     original = {"url": view["url"], "permalink": view["permalink"], "width": image.width,
                 "height": image.height, "type": view["type"], "file": image.src.lstrip("/")}
     view["share"] = original
-    if settings is None or not image.digest:
+    if memo is None or not image.digest:
         return view
-    size = (image.width, image.height)
-    *modern, fallback = pictures.responsive(image.src, image.digest, size, settings).values()
+    photo = memo.photo(image.src, image.digest, (image.width, image.height), image.focus)
+    *modern, fallback = photo.formats.values()
     largest = fallback[-1]
     view.update(src=pictures.address(largest, link.base_path), width=largest.width,
                 height=largest.height,
                 srcset=pictures.srcset(fallback, link.base_path),
                 sources=[{"type": v[0].type, "srcset": pictures.srcset(v, link.base_path)}
                          for v in modern])
-    shared = pictures.share(image.src, image.digest, size, settings)
-    if shared:
-        view["share"] = _variant_view(shared, link)
-    view["crops"] = [_variant_view(v, link)
-                     for v in pictures.crops(image.src, image.digest, size, image.focus, settings)]
+    if photo.share:
+        view["share"] = _variant_view(photo.share, link)
+    view["crops"] = [_variant_view(v, link) for v in photo.crops]
     return view
 
 

@@ -14,7 +14,7 @@ import copy
 import datetime as dt
 from typing import Any
 
-from sitegen import edition_config, newsroom, site_views, urls
+from sitegen import edition_config, newsroom, picture_plan, pictures, site_views, urls
 from sitegen.cards import Cards
 from sitegen.config import Config
 from sitegen.markup import plain_text
@@ -54,8 +54,9 @@ class Views:
     """Builds each article's card once and reuses it on every list that shows it."""
 
     def __init__(self, site: Site, config: Config, now: dt.datetime | None = None,
-                 picture_bytes: dict[str, int] | None = None, preview: bool = False,
-                 translations: Translations | None = None) -> None:
+                 picture_bytes: picture_plan.Sizes | None = None, preview: bool = False,
+                 translations: Translations | None = None,
+                 picture_memo: pictures.Memo | None = None) -> None:
         self.site = site
         self.translations = translations
         """The other editions' versions of pages (translations.py); None: one edition."""
@@ -64,8 +65,10 @@ class Views:
         self.preview = preview
         """`sitegen serve`: cards and pages say what readers cannot see yet (`status`)."""
         self.config = config
-        self.picture_bytes = picture_bytes or {}
+        self.picture_bytes = picture_bytes or picture_plan.Sizes()
         """Size in bytes of each resized file (output name), for feed enclosures."""
+        self.pictures = picture_memo or pictures.Memo(config.images)
+        """Each picture's variants (the build's: picture_plan.build_memo)."""
         self.link = Linker(config)
         self.language = config.site.language
         self.sections = {t.slug: term_view(t, self.link) for t in site.sections}
@@ -156,7 +159,7 @@ class Views:
             "date": self.date(article.date, language),
             "updated": self.date(updated, language), "language": language,
             "section": section, "authors": authors, "tags": tags,
-            "image": image_view(article.image, link, self.config.images),
+            "image": image_view(article.image, link, self.pictures),
             "featured": article.featured,
             "location": article.location, "kind": article.kind,
             "is_live": self.now is not None and article.kind == "live" and newsroom.is_open(
@@ -192,7 +195,7 @@ class Views:
             "toc_html": article.toc_html,
             "reading_time": article.reading_time, "word_count": article.word_count,
             "related": self.cards(self.site.related[index]),
-            "pictures": [image_view(p, self.link, self.config.images) for p in article.pictures],
+            "pictures": [image_view(p, self.link, self.pictures) for p in article.pictures],
             # The page needs the embeds' script (themes/default/static/js/embeds.js).
             "embeds": article.has_embeds,
             # The other editions' versions, for the language switcher (translations.py).
@@ -266,7 +269,7 @@ class Views:
                 "body_html": body_recipe(page, link.origin), "toc_html": page.toc_html,
                 "embeds": page.has_embeds,
                 "date": self.date(page.date, page.language or self.language),
-                "image": image_view(page.image, link, self.config.images),
+                "image": image_view(page.image, link, self.pictures),
                 "language": page.language or self.language, **self.status(page)}
 
     def site_view(self, assets: dict[str, str], strings: dict[str, str],
