@@ -75,17 +75,17 @@ def screen(static: StaticFiles, config: Config, problems: list[Problem],
         if path.startswith(shipped):
             screened[name] = path
             continue
-        shown = _shown(path, config)
         why = portable_names.path_problem(name)
         suffix = os.path.splitext(path)[1].lower()
         if why is None and suffix in PICTURES:
             stat = os.stat(path)
             key = (path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
             why = now[key] = before[key] if key in before else _bomb(path)
-        if why is not None:
-            problems.append(Problem(shown, 0, why))
+        if why is not None:  # named only then: resolving each file's name is a Path each
+            problems.append(Problem(_shown(path, config), 0, why))
         elif suffix == ".svg" and config.static.svg != "allow":
-            screened[name] = str(_svg(Path(path), shown, config.static.svg, problems))
+            screened[name] = str(_svg(Path(path), _shown(path, config), config.static.svg,
+                                      problems))
             continue
         screened[name] = path
     if judged is not None:
