@@ -14,7 +14,7 @@ import hashlib
 import itertools
 import os
 import re
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,6 +22,7 @@ from PIL import Image, UnidentifiedImageError
 
 from sitegen import pictures, sealed
 from sitegen.pictures import Settings, Variant
+from sitegen.sitefiles import StaticFiles
 
 
 class Picture(Protocol):
@@ -133,7 +134,7 @@ def build_memo(memos: MutableMapping[Any, Any], settings: Settings) -> pictures.
     return memo if MEMO in memos else pictures.Memo(settings)
 
 
-def plan(heroes: list[Picture], bodies: list[Picture], statics: Mapping[str, Path],
+def plan(heroes: list[Picture], bodies: list[Picture], statics: StaticFiles,
          settings: Settings, memo: pictures.Memo | None = None) -> Plan:
     """Every variant the site shows: all widths and formats of each picture, the shared
     version and the crops of each hero, and a narrower stand-in for each too-wide original
@@ -144,7 +145,7 @@ def plan(heroes: list[Picture], bodies: list[Picture], statics: Mapping[str, Pat
     if settings.service:  # the service resizes; the originals are published as they are
         return Plan([], [], {}, memo)
     originals = {}
-    for name, path in statics.items():
+    for name, path in statics.files():  # strings: a Path a photo would intern its parts
         if not pictures.resizable(name):
             continue
         size = _header_size(path)
@@ -192,7 +193,7 @@ def take_stock(plan: Plan, folder: Path) -> list[str]:
     return keys
 
 
-def _header_size(path: Path) -> tuple[int, int] | None:
+def _header_size(path: str) -> tuple[int, int] | None:
     try:
         with Image.open(path) as picture:
             width, height = picture.size

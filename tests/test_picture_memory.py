@@ -12,6 +12,7 @@ import pytest
 from sitegen import picture_plan, pictures, static_safety
 from sitegen.config_schema import ImagesConfig
 from sitegen.model import Image
+from sitegen.sitefiles import StaticFiles
 from sitegen.state import BuildState
 from tests.conftest import article, build_site, make_image, make_site, read_tree
 
@@ -31,7 +32,7 @@ def test_a_one_off_plan_holds_no_variant_per_photo() -> None:
     count, settings = 300, ImagesConfig()
     memo = pictures.Memo(settings, remembered=REMEMBERED)  # a one-off build's, smaller
     before = live_variants()
-    plan = picture_plan.plan(photos(count), [], {}, settings, memo)
+    plan = picture_plan.plan(photos(count), [], StaticFiles(), settings, memo)
     made = sum(len(variants) for _, _, variants in plan.sources())
     assert made >= 4 * count and sum(1 for _ in plan.published()) == made
     assert sum(1 for _ in plan.variants()) == made
