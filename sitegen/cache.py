@@ -42,7 +42,7 @@ from sitegen.model import Article
 from sitegen.sealed import short_key, short_name
 from sitegen.state import BuildState, Folder
 
-CACHE_VERSION = 8
+CACHE_VERSION = 9  # 9: a picture's digest is an int (model.Image)
 # A file modified this close to when it was hashed may change again without its
 # time changing (coarse file system clocks), so its stamp is not trusted ("racy git").
 _RACY_NS = 2_000_000_000

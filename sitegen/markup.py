@@ -120,7 +120,7 @@ class _SiteTree(Treeprocessor):
         if not size:
             return
         path = static_file(self.static_dir, site_src)
-        digest = pictures.source_digest(path) if path and pictures.resizable(site_src) else ""
+        digest = pictures.source_digest(path) if path and pictures.resizable(site_src) else 0
         self.found.append({"src": site_src, "alt": img.get("alt", ""), **about,
                            "width": size[0], "height": size[1], "digest": digest})
         img.set("width", str(size[0]))

@@ -29,8 +29,9 @@ class Image:
     credit: str = ""
     width: int = 0
     height: int = 0
-    digest: str = ""
-    """A hash of the file's bytes: the resized versions are named by it (pictures.py)."""
+    digest: int = 0
+    """A hash of the file's bytes (SHA-256, as an int: 0 for none): the resized versions
+    are named by it (pictures.py)."""
     focus: tuple[float, float] = (0.5, 0.5)
     """The point crops keep in view, as fractions of the width and height."""
     copyright: str = ""

@@ -35,7 +35,7 @@ class Picture(Protocol):
     @property
     def height(self) -> int: ...
     @property
-    def digest(self) -> str: ...
+    def digest(self) -> int: ...
     @property
     def focus(self) -> tuple[float, float]: ...
 
@@ -59,7 +59,7 @@ class Plan:
         self.sizes: Sizes | None = None
         """Once the variants are made (`take_stock`)."""
 
-    def sources(self) -> Iterator[tuple[str, str, tuple[Variant, ...]]]:
+    def sources(self) -> Iterator[tuple[int, str, tuple[Variant, ...]]]:
         """(digest, site-relative source `/images/x.jpg`, every variant it needs, by name):
         the sources of the same bytes one after another."""
         stand_ins = dict(self.originals)
@@ -70,7 +70,7 @@ class Plan:
                     variants[stand_in.output] = stand_in
                 yield digest, src, tuple(variants[k] for k in sorted(variants))
         for name, stand_in in sorted(stand_ins.items()):
-            yield stand_in.key, "/" + name, (stand_in,)
+            yield 0, "/" + name, (stand_in,)  # a stand-in is one of a kind (its key)
 
     def published(self) -> Iterator[Variant]:
         """What pages link to, published under FOLDER (stand-ins only at their original's
@@ -85,7 +85,7 @@ class Plan:
     def variants(self) -> Iterator[Variant]:
         """Every variant of the plan, stand-ins too, each once."""
         seen: set[str] = set()  # of one digest's sources (the same bytes)
-        last = ""
+        last = -1
         for digest, _, variants in self.sources():
             if digest != last:
                 seen.clear()
@@ -95,7 +95,7 @@ class Plan:
                     seen.add(variant.output)
                     yield variant
 
-    def _groups(self) -> Iterator[tuple[str, list[tuple[str, dict[str, Variant]]]]]:
+    def _groups(self) -> Iterator[tuple[int, list[tuple[str, dict[str, Variant]]]]]:
         """Per digest (the same bytes), each of its sources' variants by name."""
         if self.memo.settings.service:  # the service resizes; originals published as they are
             return
@@ -224,7 +224,7 @@ def missing(plan: Plan, static_dir: Path, folder: Path,
 
     jobs = []
     wanted: set[str] = set()  # of the sources of one digest, which are one after another
-    last = ""
+    last = -1
     for digest, src, variants in plan.sources():
         if digest != last:
             wanted.clear()

@@ -97,23 +97,25 @@ def resizable(src: str) -> bool:
     return os.path.splitext(src)[1].lower() in _FALLBACK
 
 
-def source_digest(path: str | Path) -> str:
-    """A hash of the file's bytes (remembered for as long as its size and time stay)."""
+def source_digest(path: str | Path) -> int:
+    """A hash of the file's bytes (remembered for as long as its size and time stay): its
+    SHA-256 as an int, which an archive's planning process holds for every photo (60
+    bytes where the hex string is 113); the names show it in hex (`_name`)."""
     stat = os.stat(path)
     return _digest(os.fspath(path), stat.st_size, stat.st_mtime_ns)
 
 
 @lru_cache(maxsize=4096)
-def _digest(path: str, size: int, mtime_ns: int) -> str:
+def _digest(path: str, size: int, mtime_ns: int) -> int:
     with open(path, "rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
+        return int.from_bytes(hashlib.file_digest(stream, "sha256").digest(), "big")
 
 
-def _name(stem: str, digest: str, settings: Settings, format: str, width: int, height: int,
+def _name(stem: str, digest: int, settings: Settings, format: str, width: int, height: int,
           box: tuple[int, int, int, int] | None) -> tuple[str, str]:
     """(published name, cache key): the same short hash in both, of the bytes and recipe."""
     quality = settings.avif_quality if format == "avif" else settings.quality
-    recipe = (f"{_RECIPE}\0{picture_encoding.RECIPE}\0{digest}\0{format}\0{quality}"
+    recipe = (f"{_RECIPE}\0{picture_encoding.RECIPE}\0{digest:064x}\0{format}\0{quality}"
               f"\0{width}x{height}\0{box}")
     short = hashlib.sha256(recipe.encode()).hexdigest()[:10]
     extension = _EXTENSION[format]
@@ -126,7 +128,7 @@ def _stem(src: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", os.path.splitext(os.path.basename(src))[0]) or "img"
 
 
-def _variant(src: str, stem: str, digest: str, settings: Settings, format: str, width: int,
+def _variant(src: str, stem: str, digest: int, settings: Settings, format: str, width: int,
              size: tuple[int, int], box: tuple[int, int, int, int] | None = None) -> Variant:
     region_w, region_h = (box[2] - box[0], box[3] - box[1]) if box else size
     height = max(1, round(region_h * width / region_w))
@@ -147,7 +149,7 @@ def widths(original: int, settings: Settings) -> list[int]:
     return sorted({w for w in settings.widths if w < top} | {top})
 
 
-def responsive(src: str, digest: str, size: tuple[int, int],
+def responsive(src: str, digest: int, size: tuple[int, int],
                settings: Settings) -> dict[str, list[Variant]]:
     """format -> its widths, modern formats first and the original's format last.
 
@@ -170,7 +172,7 @@ def responsive(src: str, digest: str, size: tuple[int, int],
     return found
 
 
-def share(src: str, digest: str, size: tuple[int, int], settings: Settings) -> Variant | None:
+def share(src: str, digest: int, size: tuple[int, int], settings: Settings) -> Variant | None:
     """The version for Open Graph, feeds and JSON-LD: 1200 px wide (or the original's width
     when narrower), in the original's format, which every consumer reads."""
     fallback = _FALLBACK.get(os.path.splitext(src)[1].lower())
@@ -180,7 +182,7 @@ def share(src: str, digest: str, size: tuple[int, int], settings: Settings) -> V
                     size)
 
 
-def crops(src: str, digest: str, size: tuple[int, int], focus: tuple[float, float],
+def crops(src: str, digest: int, size: tuple[int, int], focus: tuple[float, float],
           settings: Settings) -> list[Variant]:
     """16:9, 4:3 and 1:1 crops, each as large as the image allows (at most 1200 px wide),
     centred on the focal point as far as the image's edges let them."""
@@ -208,7 +210,7 @@ def crop_box(size: tuple[int, int], ratio: float,
     return (left, top, left + crop_w, top + crop_h)
 
 
-def oversized(src: str, digest: str, size: tuple[int, int], settings: Settings) -> Variant | None:
+def oversized(src: str, digest: int, size: tuple[int, int], settings: Settings) -> Variant | None:
     """What is published at an original's own URL when it is wider than allowed."""
     fallback = _FALLBACK.get(os.path.splitext(src)[1].lower())
     if not digest or fallback is None or size[0] <= settings.max_original_width:
@@ -244,9 +246,9 @@ class Memo:
     def __init__(self, settings: Settings, remembered: int | None = REMEMBERED) -> None:
         self.settings = settings
         self.remembered = remembered
-        self._photos: dict[tuple[str, str, tuple[int, int], tuple[float, float]], Photo] = {}
+        self._photos: dict[tuple[str, int, tuple[int, int], tuple[float, float]], Photo] = {}
 
-    def photo(self, src: str, digest: str, size: tuple[int, int],
+    def photo(self, src: str, digest: int, size: tuple[int, int],
               focus: tuple[float, float] = (0.5, 0.5)) -> Photo:
         key = (src, digest, size, focus)
         found = self._photos.get(key)

@@ -44,7 +44,7 @@ def hero_image(values: dict[str, Any], config: Config, problem: Any) -> Image | 
         problem("image_focus", f"image_focus '{values['image_focus']}' must be two fractions "
                 "of the width and the height, such as \"0.3,0.4\" (0,0 is the top left)")
     path = static_file(str(static_dir(config)), src)
-    digest = pictures.source_digest(path) if path and pictures.resizable(src) else ""
+    digest = pictures.source_digest(path) if path and pictures.resizable(src) else 0
     return Image(src=src, alt=values.get("image_alt", "").strip(),
                  caption=values.get("image_caption", "").strip(),
                  credit=values.get("image_credit", "").strip(), width=size[0], height=size[1],
