@@ -39,7 +39,8 @@ LAYERS: dict[str, int] = {
     "next_steps": 6, "page_inputs": 4.5,
     # The table of page kinds: what a kind is, the lists, one module per kind (or
     # family), then the registry that lists them.
-    "kinds.shift": 5.55, "kinds.base": 5.6, "kinds.lists": 5.7, "kinds.articles": 5.8,
+    "kinds.shift": 5.55, "kinds.base": 5.6, "kinds.list_pages": 5.65,
+    "kinds.lists": 5.7, "kinds.articles": 5.8,
     "kinds.home": 5.8,
     "kinds.terms": 5.8, "kinds.archive": 5.8, "kinds.newsroom": 5.8, "kinds.special": 5.8,
     "kinds.files": 5.8, "kinds": 5.9,
