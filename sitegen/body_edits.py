@@ -181,6 +181,7 @@ def _record(state: BuildState, last: LastBuild, edited: list[Article],
         last.known.refs[article.source] = article.body_ref  # also the state's memo of them
         digest = last.known.metas[article.source]
         state.write_now("meta", key, article.source, ["", digest, article.body_ref])
+    deps.forget_inputs(state, key, pages)
     folder = state.folders.get(key)
     for page in sorted(pages):
         shown = deps.compact(tuple(swapped.get(ref, ref)

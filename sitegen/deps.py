@@ -33,6 +33,7 @@ from sitegen.cache import BuildCache
 from sitegen.model import Article, article_values
 from sitegen.page_inputs import PageInputs
 from sitegen.sealed import KEY_BYTES, short_key
+from sitegen.state import BuildState
 from sitegen.views import View, Views
 
 # Fields that only the body decides; they are shown only beside the body itself.
@@ -217,6 +218,18 @@ def load_inputs(store: BuildCache) -> dict[str, int]:
         return dict(remembered)
     return {name: value for name, value in store.state.items("inputs", store.key)
             if isinstance(value, int)}
+
+
+def forget_inputs(state: BuildState, folder: str, pages: Iterable[str]) -> None:
+    """Now: no build may keep these pages by their recorded inputs (a body edit wrote
+    them outside a build; undone in a build that also publishes a story, their inputs
+    would match the last full build's again, kinds/shift.py, while their files do not)."""
+    pages = list(pages)
+    state.drop_now("inputs", folder, pages)
+    remembered = state.memo.get(("inputs", folder))
+    if isinstance(remembered, dict):
+        for page in pages:
+            remembered.pop(page, None)
 
 
 def save_inputs(store: BuildCache, previous: dict[str, int], found: dict[str, int]) -> None:

@@ -186,6 +186,16 @@ class BuildState(RecordFile):
     def drop(self, kind: str, folder: str, names: Iterable[str]) -> None:
         self._dropped.extend((kind, folder, name) for name in names)
 
+    def drop_now(self, kind: str, folder: str, names: Iterable[str]) -> None:
+        """Dropped soon, in a transaction of its own (with what `write_now` holds): for
+        records a change made outside a build makes untrue (a page written early)."""
+        dropped = [(kind, folder, name) for name in names]
+        if self._streaming:  # a transaction is open: with it
+            self._dropped.extend(dropped)
+            return
+        early, self._early = self._early, []
+        self._transaction(early, dropped)
+
     def forget_folder(self, folder: str) -> None:
         """Now, in a transaction of its own: the folder's output is about to change, so
         nothing may claim to know it until the build that changes it has finished."""

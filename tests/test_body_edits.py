@@ -337,3 +337,23 @@ def test_a_bug_in_showing_the_edit_early_leaves_the_build_to_do_it(
                for line in lines)
     assert ADDED.encode() in (running.folder / PAGE).read_bytes()
     assert not running.state.problems
+
+
+def test_an_edit_undone_with_a_story_published_leaves_no_stale_page(tmp_path: Path) -> None:
+    """As above, with a new story published in the same build: the archive of old
+    stories is the last full build's again (kinds/shift.py), but the page written early
+    is not what that build made."""
+    root, served, kept = make(tmp_path / "site"), tmp_path / "served", BuildState()
+    kept_build(root, served, kept)
+    source = root / "content/ekonomi/a2.md"
+    original = source.read_text()
+    edit_body(root)
+    assert body_edits.render_body_edits(kept, load_config(root), {source}, NOW) is not None
+    source.write_text(original)
+    (root / "content/nasional/baru.md").write_text(article(
+        "Berita baru", date="2026-11-30 09:00", tags=["umum"], body="Baru terbit.\n"))
+    kept.close()
+    kept_build(root, served, BuildState())
+    assert ADDED.encode() not in (served / PAGE).read_bytes()
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(served) == read_tree(tmp_path / "clean")
