@@ -2,7 +2,7 @@
 edit re-plans only those pages.
 
 Bodies never reach the main process (bodies.py): a page shows a body only
-through the recipe in its context (views.body_recipe: an article page's
+through the recipe in its context (value_views.body_recipe: an article page's
 `body_html`, a full-content feed entry's `content_html`), and the values derived
 from a body (word count, reading time, table of contents, whether it embeds)
 are shown only beside it, on the article's page.
@@ -34,7 +34,8 @@ from sitegen.model import Article, article_values
 from sitegen.page_inputs import PageInputs
 from sitegen.sealed import KEY_BYTES, short_key
 from sitegen.state import BuildState
-from sitegen.views import View, Views
+from sitegen.value_views import View
+from sitegen.views import Views
 
 # Fields that only the body decides; they are shown only beside the body itself.
 _BODY_FIELDS = ("body_html", "body_ref", "word_count", "reading_time", "toc_html", "has_embeds")

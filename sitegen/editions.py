@@ -33,7 +33,8 @@ from sitegen.model import Article, Job, Site
 from sitegen.page_inputs import PageInputs
 from sitegen.sealed import short_key
 from sitegen.translations import Translations
-from sitegen.views import View, Views
+from sitegen.value_views import View
+from sitegen.views import Views
 
 
 @dataclass

@@ -26,7 +26,9 @@ from sitegen.images import static_file
 from sitegen.model import Article, Job, Site, Term
 from sitegen.page_inputs import PageInputs
 from sitegen.plan_sweep import At, Planned
-from sitegen.views import SITE_FEEDS, TERM_FEEDS, View, Views, body_recipe, feed_links, feed_path
+from sitegen.site_views import SITE_FEEDS, TERM_FEEDS, feed_links, feed_path
+from sitegen.value_views import View, body_recipe
+from sitegen.views import Views
 
 TEMPLATES = {"rss": "feeds/rss.xml", "atom": "feeds/atom.xml", "json": "feeds/feed.json"}
 OWNERS = {"rss": "the RSS feed", "atom": "the Atom feed", "json": "the JSON feed"}

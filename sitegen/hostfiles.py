@@ -27,7 +27,8 @@ from sitegen.embeds import PLAYER_ORIGINS
 from sitegen.model import Job, Site
 from sitegen.pictures import FOLDER
 from sitegen.themes import FINGERPRINTED
-from sitegen.views import View, Views
+from sitegen.value_views import View
+from sitegen.views import Views
 
 REDIRECT_HOSTS = {"netlify", "cloudflare", "gitlab", "s3"}
 HEADER_HOSTS = {"netlify", "cloudflare"}

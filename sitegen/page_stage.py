@@ -31,7 +31,8 @@ from sitegen.site_stage import site_parts
 from sitegen.sitefiles import StaticFiles
 from sitegen.sources import Sources
 from sitegen.translations import Translations
-from sitegen.views import View, Views
+from sitegen.value_views import View
+from sitegen.views import Views
 from sitegen.workers import Workers
 
 

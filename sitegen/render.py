@@ -24,7 +24,8 @@ from sitegen.model import Job, Site
 from sitegen.page_inputs import PageInputs
 from sitegen.template_environment import make_environment
 from sitegen.themes import Theme, display_path
-from sitegen.views import View, Views
+from sitegen.value_views import View
+from sitegen.views import Views
 
 
 def plan(site: Site, config: Config, site_view: View, views: Views, now: dt.datetime,
@@ -91,7 +92,7 @@ WHILE = " (while rendering "
 
 
 def _with_bodies(context: dict[str, Any]) -> dict[str, Any]:
-    """The context with each body recipe (views.body_recipe) made the body's HTML: read
+    """The context with each body recipe (value_views.body_recipe) made the body's HTML: read
     from disk here, in the process that renders, never in the one that plans."""
     return each_body(context, lambda recipe: bodies.finish(recipe, _bodies))
 

@@ -28,9 +28,9 @@ from sitegen.index_lists import IndexLists
 from sitegen.links import MdLinks, resolve_md_links
 from sitegen.listing import held_back
 from sitegen.model import Site
+from sitegen.site_views import clock_state
 from sitegen.sitefiles import StaticFiles
 from sitegen.sources import Sources, read_all, skip_bad
-from sitegen.views import clock_state
 from sitegen.workers import Workers
 
 

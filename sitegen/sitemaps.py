@@ -25,7 +25,8 @@ from markupsafe import escape
 from sitegen import dates, edition_config, newsroom, urls
 from sitegen.config import Config
 from sitegen.model import Article, Job, Site
-from sitegen.views import Linker, View, Views
+from sitegen.value_views import Linker, View
+from sitegen.views import Views
 
 OWNERS = {"sitemaps/urlset.xml": "the sitemap", "sitemaps/news.xml": "the Google News sitemap",
           "sitemaps/index.xml": "the sitemap index"}

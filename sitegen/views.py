@@ -20,16 +20,7 @@ from sitegen.config import Config
 from sitegen.markup import plain_text
 from sitegen.model import Article, Site
 from sitegen.site_views import (
-    FEED_FILES,
-    SITE_FEEDS,
-    TERM_FEEDS,
-    breaking_view,
-    clock_state,
-    editions_view,
-    feed_links,
-    feed_path,
     language_name,
-    territory_locale,
 )
 from sitegen.translations import Translations, x_default
 from sitegen.value_views import (
@@ -40,11 +31,6 @@ from sitegen.value_views import (
     image_view,
     term_view,
 )
-
-__all__ = ["FEED_FILES", "LATEST", "SITE_FEEDS", "TERM_FEEDS", "Linker", "View", "Views",
-           "body_recipe", "breaking_view", "clock_state", "date_view", "editions_view",
-           "feed_links", "feed_path", "image_view", "language_name", "term_view",
-           "territory_locale"]
 
 LATEST = 5
 """Headlines in an article's side column."""

@@ -132,7 +132,7 @@ def test_a_date_view_says_what_the_formatting_functions_say(language: str) -> No
     what formatting each moment afresh says, in every zone: the same instant in two zones
     is two days and two times (a memo keyed by the moment mixed them up)."""
     from sitegen import dates
-    from sitegen.views import date_view
+    from sitegen.value_views import date_view
     instant = dt.datetime(2026, 3, 28, 23, 30, tzinfo=ZoneInfo("UTC"))
     moments = [instant.astimezone(ZoneInfo(zone)) for zone in
                ("Asia/Jakarta", "Asia/Makassar", "America/New_York", "Europe/Berlin")]

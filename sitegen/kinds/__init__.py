@@ -28,7 +28,8 @@ from sitegen.kinds.terms import Terms
 from sitegen.model import Job, Site
 from sitegen.page_inputs import PageInputs
 from sitegen.plan_sweep import Sweep
-from sitegen.views import View, Views
+from sitegen.value_views import View
+from sitegen.views import Views
 
 KINDS: list[Kind] = [
     Home(), Articles(), Terms("section"), Terms("tag"), Terms("author"), Archive(), Series(),

@@ -11,7 +11,7 @@ from sitegen.kinds.base import Claim, Entry, Kind, Planner, claim
 from sitegen.kinds.lists import list_claims, list_entries, plan_list
 from sitegen.model import ArchiveMonth, Job, Site, Term
 from sitegen.plan_sweep import Planned
-from sitegen.views import term_view
+from sitegen.value_views import term_view
 
 OWNER = "the archive page"
 

@@ -27,7 +27,8 @@ from sitegen.kinds.shift import Shift
 from sitegen.model import Site
 from sitegen.page_inputs import PageInputs
 from sitegen.plan_sweep import Planned
-from sitegen.views import Linker, View, Views
+from sitegen.value_views import Linker, View
+from sitegen.views import Views
 
 Claim = tuple[str, str]
 """(output file, owner): who writes which file, for clash messages (claims.py)."""

@@ -12,7 +12,8 @@ from sitegen.kinds.base import Claim, Entry, Kind, Planner
 from sitegen.kinds.lists import list_claims, list_entries, plan_list
 from sitegen.model import Site
 from sitegen.plan_sweep import Planned
-from sitegen.views import View, Views
+from sitegen.value_views import View
+from sitegen.views import Views
 
 HOME_FEATURED = 5
 HOME_SECTION_ITEMS = 4

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from sitegen.views import View
+from sitegen.value_views import View
 
 PAGER_NEIGHBOURS = 2
 

@@ -36,7 +36,7 @@ from sitegen.kinds.shift import keep
 from sitegen.model import Job
 from sitegen.plan_sweep import At
 from sitegen.sealed import short_key
-from sitegen.views import View
+from sitegen.value_views import View
 
 
 def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: str,

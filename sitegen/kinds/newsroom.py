@@ -11,7 +11,7 @@ from sitegen.kinds.base import Claim, Entry, Kind, Planner
 from sitegen.kinds.lists import kept_as_moved, list_claims, list_entries, plan_list
 from sitegen.model import Site, Term
 from sitegen.plan_sweep import Planned
-from sitegen.views import View, term_view
+from sitegen.value_views import View, term_view
 
 
 class Series(Kind):
