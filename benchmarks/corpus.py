@@ -9,8 +9,12 @@ theme and settings) and `hugo/` (benchmarks/hugo/'s config and layouts).
 
 Every article draws from its own random generator seeded with (seed, index),
 so article i is the same whatever N is, and nothing depends on the clock, the
-locale or the network. Images are a handful of small JPEGs drawn with Pillow
-and shared by many articles, as in a real archive.
+locale or the network. Every story has a photo of its own, as in a newsroom's
+archive: a 1,600 x 900 JPEG of about 85 KB drawn with Pillow from the story's own
+generator (soft colour, a few shapes, grain), under a folder a month
+(`/images/2019/03/foto-000042.jpg`), so the picture pipeline really resizes each one.
+Hugo's site gets the same files (under assets/). A benchmark that shares a few photos
+across 10,000 stories hides what each photo costs.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import random
 import re
 import shutil
@@ -47,7 +52,11 @@ SECTIONS = {  # slug -> (title, relative weight)
 TAG_POOL = 200
 AUTHOR_POOL = 30
 IMAGE_COUNT = 6
-IMAGE_SIZE = (1200, 675)  # heroes narrower than 1200 px are warned about
+"""Kept as the range of a draw in each story's generator, so the stories' words stay what
+they were when six photos were shared."""
+PHOTO_SIZE = (1600, 900)
+"""A news photo's shape, wider than 1200 px (heroes narrower than that are warned about),
+so every configured width below it is a resize."""
 MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
              "September", "Oktober", "November", "Desember")
 
@@ -63,6 +72,7 @@ class Story:
     tags: tuple[str, ...]
     summary: str
     image: int
+    """The story's own photo: its number (its index in the corpus), drawn by `photo_bytes`."""
     image_alt: str
     image_caption: str
     image_credit: str
@@ -78,6 +88,8 @@ class Corpus:
     authors: tuple[tuple[str, str], ...]
     """(name, bio) of every author in the pool."""
     tags: tuple[str, ...]
+    photo_size: tuple[int, int] = PHOTO_SIZE
+    """Every story's photo's width and height (tests take smaller ones: cheaper to encode)."""
 
 
 def slugify(text: str) -> str:
@@ -197,9 +209,10 @@ def _story(seed: int, index: int, authors: tuple[tuple[str, str], ...],
         if tag not in chosen:
             chosen.append(tag)
     place = rng.choice(words.PLACES)
+    rng.randrange(IMAGE_COUNT)  # the draw of the shared photo once, kept so the words stay
     return Story(
         section=section, slug="", title=_title(rng), date=date, updated=updated, authors=by,
-        tags=tuple(chosen), summary=_sentence(rng, 18, 28), image=rng.randrange(IMAGE_COUNT),
+        tags=tuple(chosen), summary=_sentence(rng, 18, 28), image=index,
         image_alt=_sentence(rng, 6, 10)[:-1], image_caption=_sentence(rng, 8, 14),
         image_credit=f"{rng.choice(names)}/Warta Bench", location=place.upper(),
         featured=rng.random() < 0.02, body=_body(rng, names),
@@ -215,11 +228,11 @@ def _with_slug(story: Story, taken: set[str]) -> Story:
     return Story(**{**story.__dict__, "slug": slug})
 
 
-def generate(count: int, seed: int = 1) -> Corpus:
+def generate(count: int, seed: int = 1, photo_size: tuple[int, int] = PHOTO_SIZE) -> Corpus:
     authors, tags = _pools(seed)
     taken: set[str] = set()
     stories = tuple(_with_slug(_story(seed, i, authors, tags), taken) for i in range(count))
-    return Corpus(seed, stories, authors, tags)
+    return Corpus(seed, stories, authors, tags, photo_size)
 
 
 def added_story(corpus: Corpus) -> Story:
@@ -245,8 +258,26 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _image_path(index: int) -> str:
-    return f"/images/bench-{index + 1}.jpg"
+def _image_path(story: Story) -> str:
+    """The photo's site path: a folder a month, as a newsroom's uploads are kept."""
+    return f"/images/{story.date:%Y/%m}/foto-{story.image + 1:06d}.jpg"
+
+
+def photo_paths(story: Story) -> dict[str, str]:
+    """Where each site keeps the story's photo: site name -> path in it. Hugo's is under
+    assets/, so that resources.Get reads each photo's size once, as sitegen does
+    (imageConfig on static/ files opens the file again for every page)."""
+    static = f"content/static{_image_path(story)}"
+    return {"sitegen": static, "sitegen-full": static, "hugo": f"assets{_image_path(story)}"}
+
+
+def write_photo(story: Story, corpus: Corpus, site: Path, name: str) -> Path:
+    """Write the story's photo into `site` (a sitegen or a Hugo site: `name`), as a newsroom
+    uploads it with the story; its path."""
+    path = site / photo_paths(story)[name]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(photo_bytes(corpus.seed, story.image, corpus.photo_size))
+    return path
 
 
 def sitegen_file(story: Story) -> tuple[str, str]:
@@ -258,7 +289,7 @@ def sitegen_file(story: Story) -> tuple[str, str]:
     else:
         lines.append(f"authors: [{', '.join(_q(a) for a in story.authors)}]")
     lines += [f"tags: [{', '.join(_q(t) for t in story.tags)}]",
-              f"summary: {_q(story.summary)}", f"image: {_image_path(story.image)}",
+              f"summary: {_q(story.summary)}", f"image: {_image_path(story)}",
               f"image_alt: {_q(story.image_alt)}", f"image_caption: {_q(story.image_caption)}",
               f"image_credit: {_q(story.image_credit)}", f"location: {story.location}"]
     if story.featured:
@@ -279,7 +310,7 @@ def hugo_file(story: Story) -> tuple[str, str]:
               f"tags: [{', '.join(_q(t) for t in story.tags)}]",
               f"arsip: [{_q(_month(story.date))}]",
               f"summary: {_q(story.summary)}", f"description: {_q(story.summary)}",
-              "params:", f"  image: {_image_path(story.image)}",
+              "params:", f"  image: {_image_path(story)}",
               f"  image_alt: {_q(story.image_alt)}", f"  image_caption: {_q(story.image_caption)}",
               f"  image_credit: {_q(story.image_credit)}", f"  location: {story.location}"]
     if story.featured:
@@ -337,26 +368,35 @@ def _hugo_lists(corpus: Corpus) -> dict[str, str]:
     return files
 
 
-def image_bytes(index: int) -> bytes:
-    """A small JPEG: a gradient and a few shapes, different for each index."""
-    rng = random.Random(f"image-{index}")
-    picture = Image.new("RGB", IMAGE_SIZE, (rng.randrange(256), rng.randrange(256), 90))
+def photo_bytes(seed: int, number: int, size: tuple[int, int] = PHOTO_SIZE) -> bytes:
+    """Photo `number`'s JPEG: its own colours, shapes and grain, from its own generator
+    (the same bytes on every machine: no clock, no C library's random numbers)."""
+    rng = random.Random(f"photo-{seed}-{number}")
+    # A coarse grid of colours scaled up smoothly: soft light and colour, as in a photo.
+    grid = Image.new("RGB", (8, 5))
+    grid.putdata([(rng.randrange(256), rng.randrange(256), rng.randrange(256))
+                  for _ in range(40)])
+    picture = grid.resize(size, Image.Resampling.BICUBIC)
     draw = ImageDraw.Draw(picture)
-    for y in range(0, IMAGE_SIZE[1], 6):
-        shade = 40 + y * 160 // IMAGE_SIZE[1]
-        draw.rectangle((0, y, IMAGE_SIZE[0], y + 5), fill=(shade, 80 + index * 20, 200 - shade))
-    for _ in range(5):
-        x, y = rng.randrange(IMAGE_SIZE[0]), rng.randrange(IMAGE_SIZE[1])
-        size = rng.randint(40, 160)
-        draw.ellipse((x, y, x + size, y + size), fill=(rng.randrange(256), 40, 40))
+    for _ in range(8):
+        x, y = rng.randrange(size[0]), rng.randrange(size[1])
+        right, bottom = x + rng.randint(60, 400), y + rng.randint(60, 400)
+        fill = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)((x, y, right, bottom),
+                                                                 fill=fill)
+    # Grain, so that the encoders see texture, as in a photo.
+    small = (size[0] // 4, size[1] // 4)
+    grain = Image.frombytes("L", small, rng.randbytes(small[0] * small[1]))
+    picture = Image.blend(picture, grain.resize(size).convert("RGB"), 0.04)
     out = io.BytesIO()
-    picture.save(out, "JPEG", quality=70)
+    picture.save(out, "JPEG", quality=72)
     return out.getvalue()
 
 
 def site_files(corpus: Corpus,
                trim_options: tuple[str, ...] = ()) -> dict[str, dict[str, str | bytes]]:
-    """Every file of the three sites: site name -> relative path -> content.
+    """Every file of the three sites but the photos: site name -> relative path -> content
+    (the photos, 10,000 of them about 0.7 GB, are written one at a time: `write_sites`).
 
     `trim_options` are extra lines for the trimmed site's [build] table, for
     switches (feeds, sitemaps, ...) that a later sitegen may offer.
@@ -365,13 +405,6 @@ def site_files(corpus: Corpus,
         "sitegen.toml": _sitegen_config(corpus, True, trim_options)}
     full: dict[str, str | bytes] = {"sitegen.toml": _sitegen_config(corpus, False)}
     hugo: dict[str, str | bytes] = dict(_hugo_lists(corpus))
-    for index in range(IMAGE_COUNT):
-        data = image_bytes(index)
-        trimmed[f"content/static{_image_path(index)}"] = data
-        full[f"content/static{_image_path(index)}"] = data
-        # Under assets/, so that resources.Get reads each image's size once, as sitegen does
-        # (imageConfig on static/ files opens the file again for every page).
-        hugo[f"assets{_image_path(index)}"] = data
     for story in corpus.stories:
         path, text = sitegen_file(story)
         trimmed[path] = full[path] = text
@@ -399,6 +432,17 @@ def write_sites(corpus: Corpus, out: Path, trim_options: tuple[str, ...] = ()) -
             else:
                 path.write_text(content, encoding="utf-8")
         roots[name] = root
+    # Each photo drawn once and hard-linked into the other two sites (the same bytes;
+    # nothing writes into a source file in place), a copy where links are refused.
+    for story in corpus.stories:
+        first = write_photo(story, corpus, roots["sitegen"], "sitegen")
+        for name in ("sitegen-full", "hugo"):
+            path = roots[name] / photo_paths(story)[name]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(first, path)
+            except OSError:
+                shutil.copyfile(first, path)
     return roots
 
 

@@ -58,8 +58,10 @@ def main() -> None:
     parser.add_argument("--nothing", action="store_true",
                         help="also time a build with nothing changed, each turn")
     args = parser.parse_args()
-    relative, text = corpus.sitegen_file(corpus.added_story(corpus.generate(args.count,
-                                                                            args.seed)))
+    data = corpus.generate(args.count, args.seed)
+    story = corpus.added_story(data)
+    relative, text = corpus.sitegen_file(story)
+    photo = corpus.photo_paths(story)["sitegen-full"]
     revisions = dict(r.split("=", 1) for r in args.revisions)
     sites = {}
     for name, checkout in revisions.items():
@@ -68,14 +70,17 @@ def main() -> None:
             shutil.copytree(args.site, site, symlinks=True)
         # Warmed by one publish and its undoing: the state then holds what this revision
         # records (a build with nothing changed records nothing).
+        corpus.write_photo(story, data, site, "sitegen-full")  # published with its photo
         (site / relative).write_text(text, "utf-8")
         build(site, checkout)
         (site / relative).unlink()
+        (site / photo).unlink()
         build(site, checkout)
     seconds: dict[str, list[tuple[float, float]]] = {name: [] for name in revisions}
     still: dict[str, list[tuple[float, float]]] = {name: [] for name in revisions}
     for _ in range(args.trials):
         for name, checkout in revisions.items():
+            corpus.write_photo(story, data, sites[name], "sitegen-full")
             (sites[name] / relative).write_text(text, "utf-8")
             load = os.getloadavg()[0]
             wall, cpu, laps = build(sites[name], checkout)
@@ -83,6 +88,7 @@ def main() -> None:
             print(f"{name:<8} wall {wall:6.2f} s  cpu {cpu:6.2f} s  load {load:5.2f}  {laps}",
                   flush=True)
             (sites[name] / relative).unlink()
+            (sites[name] / photo).unlink()
             build(sites[name], checkout)
             if args.nothing:
                 load = os.getloadavg()[0]

@@ -202,6 +202,7 @@ class Edits:
                       "sitegen-full": corpus.sitegen_file(new),
                       "hugo-pagefind": corpus.hugo_file(new)}
         self.added_page = f"{new.section}/{new.slug}/index.html"
+        self.new, self.data = new, data
         self.sites = sites
         # From the generator, not the disk: an interrupted run may have left an edit there.
         self.pristine = {"sitegen": corpus.sitegen_file(story)[1],
@@ -214,7 +215,9 @@ class Edits:
             corpus.edit_body(self.pristine[name], marker), "utf-8")
 
     def add(self, name: str) -> None:
+        """The new story and its own photo, as a newsroom publishes them together."""
         relative, text = self.added[name]
+        corpus.write_photo(self.new, self.data, self.sites[name], _layout(name))
         (self.sites[name] / relative).write_text(text, "utf-8")
 
     def restore(self) -> None:
@@ -223,6 +226,12 @@ class Edits:
             if target.read_text("utf-8") != self.pristine[name]:
                 target.write_text(self.pristine[name], "utf-8")
             (site / self.added[name][0]).unlink(missing_ok=True)
+            (site / corpus.photo_paths(self.new)[_layout(name)]).unlink(missing_ok=True)
+
+
+def _layout(tool: str) -> str:
+    """The corpus's site a tool builds (Hugo + Pagefind builds Hugo's)."""
+    return tool.removesuffix("-pagefind")
 
 
 def _check(condition: bool, message: str) -> None:
