@@ -14,9 +14,10 @@ import hashlib
 import itertools
 import os
 import re
+import tempfile
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from PIL import Image, UnidentifiedImageError
 
@@ -58,6 +59,11 @@ class Plan:
         """Whether the site shows a picture the build resizes."""
         self.sizes: Sizes | None = None
         """Once the variants are made (`take_stock`)."""
+        self.spool: IO[bytes] | None = None
+        """What `published` gives, written down by the walk that found the missing
+        variants (`missing`'s `keys`), so that the copy need not walk the plan again:
+        held in a file, not in memory, as the names of every variant of the archive are
+        about 1 KB a photo."""
 
     def sources(self) -> Iterator[tuple[int, str, tuple[Variant, ...]]]:
         """(digest, site-relative source `/images/x.jpg`, every variant it needs, by name):
@@ -66,21 +72,27 @@ class Plan:
         for digest, group in self._groups():
             for src, variants in group:
                 stand_in = stand_ins.pop(src[1:], None)
-                if stand_in:
-                    variants[stand_in.output] = stand_in
+                if stand_in:  # (one of its variants already, when it has the same name)
+                    variants.setdefault(stand_in.output, stand_in)
                 yield digest, src, tuple(variants[k] for k in sorted(variants))
         for name, stand_in in sorted(stand_ins.items()):
             yield 0, "/" + name, (stand_in,)  # a stand-in is one of a kind (its key)
 
-    def published(self) -> Iterator[Variant]:
-        """What pages link to, published under FOLDER (stand-ins only at their original's
-        URL), each once."""
+    def published(self) -> Iterator[tuple[str, str]]:
+        """(output name, cache key) of what pages link to, published under FOLDER
+        (stand-ins only at their original's URL), each once."""
+        if self.spool is not None:
+            self.spool.seek(0)
+            for line in self.spool:
+                output, _, key = line.decode().rstrip("\n").partition("\0")
+                yield output, key
+            return
         for _, group in self._groups():
             seen: set[str] = set()
             for _, variants in group:
                 for output in sorted(variants.keys() - seen):
                     seen.add(output)
-                    yield variants[output]
+                    yield output, variants[output].key
 
     def variants(self) -> Iterator[Variant]:
         """Every variant of the plan, stand-ins too, each once."""
@@ -183,14 +195,50 @@ class Sizes:
 
 def take_stock(plan: Plan, folder: Path) -> list[str]:
     """The cache keys of every variant of the plan, with the digest of their sizes put in
-    `plan.sizes` (one pass, once they are made)."""
-    keys = []
-    digest = hashlib.sha256()
-    for variant in plan.variants():
-        keys.append(variant.key)
-        digest.update(f"{variant.output}\0{os.stat(f'{folder}/{variant.key}').st_size}\n".encode())
-    plan.sizes = Sizes(folder, digest.hexdigest())
+    `plan.sizes` (once they are made). A build that looked for the missing ones has them
+    already (`missing`'s `keys`): `stock` then, without walking the plan again."""
+    keys: list[str] = []
+    last, listed = -1, set[str]()
+    for digest, _, variants in plan.sources():
+        last = _list_keys(digest, last, variants, listed, keys)
+    stock(plan, folder, keys)
     return keys
+
+
+def stock(plan: Plan, folder: Path, keys: list[str]) -> None:
+    """Put in `plan.sizes` the digest of the sizes of the files under `keys` (every variant
+    of the plan, made)."""
+    digest = hashlib.sha256()
+    for key in keys:
+        digest.update(f"{key}\0{os.stat(f'{folder}/{key}').st_size}\n".encode())
+    plan.sizes = Sizes(folder, digest.hexdigest())
+
+
+def _spool(plan: Plan, digest: int, last: int, src: str, variants: tuple[Variant, ...],
+           shown: set[str]) -> None:
+    """Write down the published variants of one source, as `Plan.published` gives them:
+    each output once per digest, and no stand-in (published at its original's URL)."""
+    assert plan.spool is not None
+    if digest != last:
+        shown.clear()
+    stand_in = plan.originals.get(src[1:])
+    for variant in variants:
+        if variant.output not in shown and variant is not stand_in:
+            shown.add(variant.output)
+            plan.spool.write(f"{variant.output}\0{variant.key}\n".encode())
+
+
+def _list_keys(digest: int, last: int, variants: tuple[Variant, ...], listed: set[str],
+               keys: list[str]) -> int:
+    """Add to `keys` those of `variants` not yet listed for this digest (the sources of the
+    same bytes come one after another, and share their files); the digest, as `last`."""
+    if digest != last:
+        listed.clear()
+    for variant in variants:
+        if variant.key not in listed:
+            listed.add(variant.key)
+            keys.append(variant.key)
+    return digest
 
 
 def _header_size(path: str) -> tuple[int, int] | None:
@@ -203,8 +251,8 @@ def _header_size(path: str) -> tuple[int, int] | None:
         return None
 
 
-def missing(plan: Plan, static_dir: Path, folder: Path,
-            dropped: list[str] | None = None) -> list[tuple[str, tuple[Variant, ...]]]:
+def missing(plan: Plan, static_dir: Path, folder: Path, dropped: list[str] | None = None,
+            keys: list[str] | None = None) -> list[tuple[str, tuple[Variant, ...]]]:
     """(source file, its variants not yet in `folder`), one item per source to decode.
     The source is a string: a cold build's jobs name every photo of the archive at once,
     and a Path each would intern every name (sitefiles.StaticFiles).
@@ -213,7 +261,9 @@ def missing(plan: Plan, static_dir: Path, folder: Path,
     names is one job (for its first name), and every name is published from the same
     cached file. A variant whose bytes no longer match the hash recorded when it was
     made (the cache was changed by someone else) is deleted, named in `dropped`, and
-    made again."""
+    made again. `keys`, when given, gets every variant's cache key, for `stock`: the plan
+    is walked once for both (a one-off build's Memo holds 512 pictures, so each walk over
+    an archive works every photo's variants out again)."""
     def kept(variant: Variant) -> bool:
         state = sealed.intact(folder / variant.key)
         if state is False:
@@ -224,8 +274,14 @@ def missing(plan: Plan, static_dir: Path, folder: Path,
 
     jobs = []
     wanted: set[str] = set()  # of the sources of one digest, which are one after another
-    last = -1
+    last, listed, shown = -1, set[str](), set[str]()
+    if keys is not None:
+        # Deleted when closed, which the plan's end does (no name on disk to clean up).
+        plan.spool = tempfile.TemporaryFile()  # noqa: SIM115
     for digest, src, variants in plan.sources():
+        if keys is not None:
+            _list_keys(digest, last, variants, listed, keys)
+            _spool(plan, digest, last, src, variants, shown)
         if digest != last:
             wanted.clear()
             last = digest

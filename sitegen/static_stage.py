@@ -83,7 +83,8 @@ def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
                          static.under(site_static),
                          config.images, memo)
     dropped: list[str] = []
-    jobs = picture_plan.missing(plan, site_static, folder, dropped)
+    keys: list[str] = []
+    jobs = picture_plan.missing(plan, site_static, folder, dropped, keys)
     report.warnings.extend(Problem(f"{folder.name}/{name}", 0, pictures.CHANGED, warning=True)
                            for name in dropped)
     if reuse is not None and jobs:
@@ -103,7 +104,7 @@ def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
         if error:
             problems.append(Problem(relative, 0, error))
     stop_on(problems)
-    keys = picture_plan.take_stock(plan, folder)
+    picture_plan.stock(plan, folder, keys)
     if plan.work:
         picture_cache.remember_in_use(folder, keys)
     return plan
@@ -117,5 +118,5 @@ def copy_files(config: Config, static: StaticFiles, plan: picture_plan.Plan, fol
     for name, source in static.files():  # strings: a Path a photo would intern its parts
         stand_in = plan.originals.get(name) if source.startswith(site_static) else None
         staging.copy(assets[name], f"{folder}/{stand_in.key}" if stand_in else source)
-    for variant in plan.published():
-        staging.copy(variant.output, f"{folder}/{variant.key}")
+    for output, key in plan.published():
+        staging.copy(output, f"{folder}/{key}")
