@@ -33,6 +33,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--trials", type=int, default=1)
     parser.add_argument("--work", type=Path, default=run.HERE / ".work")
+    parser.add_argument("--pictures", choices=("encoded", "filled"), default="encoded",
+                        help="'filled': sitegen starts with its picture cache filled (run.py)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     work = args.work.resolve()
@@ -43,6 +45,8 @@ def main() -> None:
     for label, revision in (("before", args.before), ("after", args.after)):
         env, described[label] = run.sitegen_env(revision, work)
         tools[label] = run.generators(sites, env, hugo, work)["sitegen-full"]
+        if args.pictures == "filled":
+            run.fill_pictures({"sitegen": tools[label]}, args.articles, args.seed)
     tools["hugo + pagefind"] = run.generators(sites, dict(os.environ), hugo,
                                               work)["hugo-pagefind"]
     figures: dict[str, list[run.measure.Run]] = {name: [] for name in tools}
