@@ -104,7 +104,12 @@ def test_one_photo_under_several_names_is_encoded_once_and_every_page_shows_it(
     site = make_site(tmp_path / "site", files, CONFIG)
     written = counting_encoder(monkeypatch)
     walks = counting_walks(monkeypatch)
+    opened: list[str] = []
+    header_size = picture_plan._header_size
+    monkeypatch.setattr(picture_plan, "_header_size",
+                        lambda path: opened.append(path) or header_size(path))
     report = build_site(site)
+    assert opened == []  # every static picture is a hero, sized when its article was read
     # The plan is walked once for the stock check, the missing files and the copy: a
     # one-off build's Memo holds 512 photos, so each walk of an archive works out every
     # photo's variants again (three walks: +1.5 CPU s at 10,000 photos).
