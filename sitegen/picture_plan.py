@@ -268,7 +268,7 @@ def missing(plan: Plan, static_dir: Path, folder: Path, dropped: list[str] | Non
     is walked once for both (a one-off build's Memo holds 512 pictures, so each walk over
     an archive works every photo's variants out again)."""
     def kept(variant: Variant) -> bool:
-        state = sealed.intact(folder / variant.key)
+        state = sealed.intact(f"{folder}/{variant.key}")  # a string: see sealed.intact
         if state is False:
             sealed.drop(folder / variant.key)
             if dropped is not None:
