@@ -72,13 +72,17 @@ class Story:
     tags: tuple[str, ...]
     summary: str
     image: int
-    """The story's own photo: its number (its index in the corpus), drawn by `photo_bytes`."""
+    """The story's own photo: its number (its index in the corpus), drawn by `photo_bytes`;
+    with `shared` one of IMAGE_COUNT photos."""
     image_alt: str
     image_caption: str
     image_credit: str
     location: str
     featured: bool
     body: str
+    shared: bool = False
+    """Whether the story shows one of IMAGE_COUNT shared photos (as before corpus21, for
+    runs that cannot afford a photo a story: 100,000 photos are 8.5 GB on disk)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ class Corpus:
     tags: tuple[str, ...]
     photo_size: tuple[int, int] = PHOTO_SIZE
     """Every story's photo's width and height (tests take smaller ones: cheaper to encode)."""
+    shared_photos: bool = False
+    """The stories share IMAGE_COUNT photos (Story.shared)."""
 
 
 def slugify(text: str) -> str:
@@ -193,7 +199,7 @@ def _body(rng: random.Random, names: list[str]) -> str:
 
 
 def _story(seed: int, index: int, authors: tuple[tuple[str, str], ...],
-           tags: tuple[str, ...]) -> Story:
+           tags: tuple[str, ...], shared: bool = False) -> Story:
     rng = random.Random(f"story-{seed}-{index}")
     span = int((LAST_DAY - FIRST_DAY).total_seconds() // 60)
     date = FIRST_DAY + dt.timedelta(minutes=rng.randrange(span))
@@ -209,13 +215,13 @@ def _story(seed: int, index: int, authors: tuple[tuple[str, str], ...],
         if tag not in chosen:
             chosen.append(tag)
     place = rng.choice(words.PLACES)
-    rng.randrange(IMAGE_COUNT)  # the draw of the shared photo once, kept so the words stay
+    one_of = rng.randrange(IMAGE_COUNT)  # drawn whether shared or not: the words stay
     return Story(
         section=section, slug="", title=_title(rng), date=date, updated=updated, authors=by,
-        tags=tuple(chosen), summary=_sentence(rng, 18, 28), image=index,
+        tags=tuple(chosen), summary=_sentence(rng, 18, 28), image=one_of if shared else index,
         image_alt=_sentence(rng, 6, 10)[:-1], image_caption=_sentence(rng, 8, 14),
         image_credit=f"{rng.choice(names)}/Warta Bench", location=place.upper(),
-        featured=rng.random() < 0.02, body=_body(rng, names),
+        featured=rng.random() < 0.02, body=_body(rng, names), shared=shared,
     )
 
 
@@ -228,16 +234,19 @@ def _with_slug(story: Story, taken: set[str]) -> Story:
     return Story(**{**story.__dict__, "slug": slug})
 
 
-def generate(count: int, seed: int = 1, photo_size: tuple[int, int] = PHOTO_SIZE) -> Corpus:
+def generate(count: int, seed: int = 1, photo_size: tuple[int, int] = PHOTO_SIZE,
+             shared_photos: bool = False) -> Corpus:
     authors, tags = _pools(seed)
     taken: set[str] = set()
-    stories = tuple(_with_slug(_story(seed, i, authors, tags), taken) for i in range(count))
-    return Corpus(seed, stories, authors, tags, photo_size)
+    stories = tuple(_with_slug(_story(seed, i, authors, tags, shared_photos), taken)
+                    for i in range(count))
+    return Corpus(seed, stories, authors, tags, photo_size, shared_photos)
 
 
 def added_story(corpus: Corpus) -> Story:
     """The article the "add one article" benchmark writes: the newest, as breaking news is."""
-    story = _story(corpus.seed, len(corpus.stories), corpus.authors, corpus.tags)
+    story = _story(corpus.seed, len(corpus.stories), corpus.authors, corpus.tags,
+                   corpus.shared_photos)
     newest = max(s.date for s in corpus.stories)
     taken = {f"{s.section}/{s.slug}" for s in corpus.stories}
     fresh = Story(**{**story.__dict__, "date": newest + dt.timedelta(minutes=1), "updated": None})
@@ -260,6 +269,8 @@ def _q(value: str) -> str:
 
 def _image_path(story: Story) -> str:
     """The photo's site path: a folder a month, as a newsroom's uploads are kept."""
+    if story.shared:
+        return f"/images/bench-{story.image + 1}.jpg"
     return f"/images/{story.date:%Y/%m}/foto-{story.image + 1:06d}.jpg"
 
 
@@ -273,8 +284,10 @@ def photo_paths(story: Story) -> dict[str, str]:
 
 def write_photo(story: Story, corpus: Corpus, site: Path, name: str) -> Path:
     """Write the story's photo into `site` (a sitegen or a Hugo site: `name`), as a newsroom
-    uploads it with the story; its path."""
+    uploads it with the story; its path. A shared photo is there already: left as it is."""
     path = site / photo_paths(story)[name]
+    if story.shared and path.is_file():
+        return path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(photo_bytes(corpus.seed, story.image, corpus.photo_size))
     return path
@@ -434,7 +447,11 @@ def write_sites(corpus: Corpus, out: Path, trim_options: tuple[str, ...] = ()) -
         roots[name] = root
     # Each photo drawn once and hard-linked into the other two sites (the same bytes;
     # nothing writes into a source file in place), a copy where links are refused.
+    drawn: set[int] = set()
     for story in corpus.stories:
+        if story.image in drawn:  # a shared photo
+            continue
+        drawn.add(story.image)
         first = write_photo(story, corpus, roots["sitegen"], "sitegen")
         for name in ("sitegen-full", "hugo"):
             path = roots[name] / photo_paths(story)[name]
@@ -453,13 +470,14 @@ def cached_sites(corpus: Corpus, work: Path, trim_options: list[str] | tuple[str
     The stamp covers this script, the word pools, the Hugo and trimmed-theme
     files, N, the seed and the trim options; builds' outputs are not inputs.
     """
-    digest = hashlib.sha256(repr((len(corpus.stories), corpus.seed, tuple(trim_options)))
-                            .encode())
+    digest = hashlib.sha256(repr((len(corpus.stories), corpus.seed, tuple(trim_options),
+                                  corpus.shared_photos)).encode())
     for path in sorted([HERE / "corpus.py", HERE / "words.py",
                         *(HERE / "hugo").rglob("*"), *(HERE / "sitegen-trimmed").rglob("*")]):
         if path.is_file():
             digest.update(path.relative_to(HERE).as_posix().encode() + path.read_bytes())
-    out = work / f"corpus-{len(corpus.stories)}-seed{corpus.seed}"
+    out = work / (f"corpus-{len(corpus.stories)}-seed{corpus.seed}"
+                  + ("-shared" if corpus.shared_photos else ""))
     stamp = out / "corpus.stamp"
     names = ("sitegen", "sitegen-full", "hugo")
     if stamp.is_file() and stamp.read_text() == digest.hexdigest():
@@ -475,8 +493,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("articles", type=int)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--shared-photos", action="store_true",
+                        help=f"the stories share {IMAGE_COUNT} photos (no photo a story)")
     args = parser.parse_args(argv)
-    roots = write_sites(generate(args.articles, args.seed), args.out)
+    roots = write_sites(generate(args.articles, args.seed, shared_photos=args.shared_photos),
+                        args.out)
     for name, root in roots.items():
         print(f"{name}: {root}")
 

@@ -242,7 +242,8 @@ class Edits:
             if target.read_text("utf-8") != self.pristine[name]:
                 target.write_text(self.pristine[name], "utf-8")
             (site / self.added[name][0]).unlink(missing_ok=True)
-            (site / corpus.photo_paths(self.new)[_layout(name)]).unlink(missing_ok=True)
+            if not self.new.shared:  # a shared photo is other stories' too
+                (site / corpus.photo_paths(self.new)[_layout(name)]).unlink(missing_ok=True)
 
 
 def _layout(tool: str) -> str:
@@ -259,7 +260,7 @@ def measure_size(count: int, args: argparse.Namespace, env: dict[str, str], hugo
                  features: dict[str, bool]) -> dict[str, Any]:
     load_before = _load()
     log(f"N={count}: corpus (load average {load_before})")
-    data = corpus.generate(count, args.seed)
+    data = corpus.generate(count, args.seed, shared_photos=args.photos == "shared")
     sites = corpus.cached_sites(data, args.work, args.trim_option)
     sites["hugo-pagefind"] = sites["hugo"]
     tools = generators(sites, env, hugo, args.work)
@@ -451,6 +452,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pictures", choices=("encoded", "filled"), default="encoded",
                         help="'filled': sitegen's cold builds start with every picture "
                         "variant in the cache (benchmarks/picture_fill.py), not encoding one")
+    parser.add_argument("--photos", choices=("own", "shared"), default="own",
+                        help="'shared': the stories share six photos, as before corpus21 "
+                        "(a photo a story at 100,000 is 8.5 GB of photos, and more copied)")
     args = parser.parse_args(argv)
     args.tools = args.tools.split(",")
     args.work.mkdir(parents=True, exist_ok=True)
@@ -474,7 +478,7 @@ def main(argv: list[str] | None = None) -> None:
         "sitegen": f"{sitegen_version}, {revision}", "features": features,
         "invocation": "python " + " ".join([shown(Path(sys.argv[0])), *sys.argv[1:]]),
         "runs": args.runs, "seed": args.seed, "trim_options": args.trim_option,
-        "pictures": args.pictures,
+        "pictures": args.pictures, "photos": args.photos,
         "commands": {
             "sitegen": ("PYTHONPATH=<snapshot> " if SNAPSHOT else "")
             + "python -P -m sitegen build --source <site>",

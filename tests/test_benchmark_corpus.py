@@ -55,6 +55,11 @@ def test_same_count_and_seed_give_the_same_bytes(tmp_path: Path) -> None:
 def test_an_article_does_not_depend_on_the_corpus_size() -> None:
     small, large = corpus.generate(5, 1), corpus.generate(50, 1)
     assert large.stories[:5] == small.stories
+    # Six shared photos instead (runs that cannot afford a photo a story): the same words.
+    shared = corpus.generate(50, 1, shared_photos=True).stories
+    assert {s.image for s in shared} <= set(range(corpus.IMAGE_COUNT))
+    assert [{**s.__dict__, "image": 0, "shared": 0} for s in shared] == [
+        {**s.__dict__, "image": 0, "shared": 0} for s in large.stories]
 
 
 def test_sitegen_and_hugo_get_the_same_bodies() -> None:
