@@ -19,6 +19,7 @@ from sitegen import (
     build_run,
     last_build,
     link_stage,
+    nothing_changed,
     output_lock,
     output_stage,
     page_stage,
@@ -40,7 +41,11 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     # Held until the state is saved too: its records must describe this tree.
     with output_lock.OutputLock(output), build_run.open_state(options) as state:
         last = last_build.set_aside(state)
-        run = build_run.begin(config, options, output, state)
+        guarded = build_run.guard(config, options, output, state)
+        seen = nothing_changed.look(config, options, output, state, guarded)
+        if seen is not None and seen.told is not None:  # the last build's answer holds
+            return seen.told
+        run = build_run.begin(config, options, output, state, guarded)
         with build_run.bodies_folder(run.cache_dir, output) as held, \
                 build_run.start_workers(run, held) as workers:
             sources, md_links = site_stage.read(run, workers, held)
@@ -49,6 +54,8 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
             if run.store.unchanged_site(site_stage.site_key(run, static, site, sources.keys)) \
                     and not run.parts:  # a shard's page may change with no source changed
                 link_stage.recheck(run, site, md_links, workers, sources)  # nothing changed at all
+                nothing_changed.record(run, seen, run.report.unchanged, sources.articles,
+                                       sources.warnings)
                 last_build.keep(state, last)
                 return run.report
             site = site_stage.relate(run)
@@ -71,5 +78,6 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                     run.report.removed = staging.commit(run.store.previous_files())
         run.report.written, run.report.unchanged = staging.written, staging.unchanged
         build_run.remember(run, sources, renders, staging, checked, known, decision)
+        nothing_changed.record(run, seen, staging.keep, sources.articles, sources.warnings)
         last_build.keep(state, last_build.record(run, held, site, decision))
     return run.report

@@ -47,6 +47,10 @@ class BuildOptions:
     cluster: str = ""
     """The Dask scheduler whose workers do the fan-out (cluster.py): `sitegen build` passes
     `--cluster` or else `[build] cluster` (the preview builds here); "": local processes."""
+    early: bool = True
+    """When nothing changed since the last build into the folder, tell its report again
+    without reading the state's records (nothing_changed.py). `sitegen check --external`
+    asks for every page's source (`BuildReport.sources`), which only the full way knows."""
 
     @property
     def selection(self) -> tuple[object, ...]:

@@ -81,19 +81,36 @@ def open_state(options: BuildOptions) -> Iterator[BuildState]:
         state.close()
 
 
-def begin(config: Config, options: BuildOptions, output: Path, state: BuildState) -> Run:
-    """The guards (the output, the theme, the cache folder), then the state's books."""
+@dataclass(frozen=True)
+class Guarded:
+    """What the guards found before anything is read."""
+
+    chain: tuple[themes.Theme, ...]
+    cache_dir: Path | None
+    unusable: list[Problem]
+    """Why the cache folder cannot be used (a warning), if it cannot."""
+
+
+def guard(config: Config, options: BuildOptions, output: Path, state: BuildState) -> Guarded:
+    """The guards (the output, the theme, the cache folder); the state attached to it."""
     stop_on(destinations.check_destination(output, config.root, readers.content_dir(config)))
     chain = themes.resolve_chain(config)
     stop_on(destinations.check_cache_dir(config.cache_dir, output, [
         readers.static_dir(config), *(theme.path / "static" for theme in chain)]))
     cache_dir, unusable = cache.usable_dir(config.cache_dir) if options.use_cache else (None, [])
     state.attach(cache_dir, cache.salt())
+    return Guarded(chain, cache_dir, unusable)
+
+
+def begin(config: Config, options: BuildOptions, output: Path, state: BuildState,
+          guarded: Guarded) -> Run:
+    """The state's books, once the guards have passed (`guard`)."""
     store = cache.BuildCache(state, config.site.timezone, output)
     # The same list: warnings of saving the state, at the end, reach the report too.
-    store.warnings[:0] = unusable
+    store.warnings[:0] = guarded.unusable
     return Run(config, options, output, state, store,
-                BuildReport(output, [], [], store.warnings, {}), chain, cache_dir)
+               BuildReport(output, [], [], store.warnings, {}), guarded.chain,
+               guarded.cache_dir)
 
 
 def start_workers(run: Run, held: Path) -> Workers:

@@ -166,6 +166,8 @@ class BuildCache:
         self.site, self.checked = facts.site_key, facts.checked
         self.previous = facts
         """As loaded (what `finish` compares against, to write only what changed)."""
+        self.missing = False
+        """A file of the last build is missing from the output (`unchanged_site`)."""
 
     def _load_folder(self) -> Folder:
         facts = self.state.get("folder", self.key, "facts")
@@ -233,16 +235,23 @@ class BuildCache:
         self.state.forget_folder(self.key)
 
     def previous_files(self) -> set[str] | None:
-        """Every file of the last build into the folder, when it is known."""
-        return set(self.renders) | self.static if self.static is not None else None
+        """Every file of the last build into the folder, when it is known (not when some
+        went missing since: the output is walked then)."""
+        if self.static is None or self.missing:
+            return None
+        return set(self.renders) | self.static
 
     def unchanged_site(self, key: str) -> bool:
         """Whether the last build into this folder had exactly these inputs, and its
         files are all still there."""
         if self.site != key or self.static is None:
             return False
-        return all(os.path.isfile(f"{self.folder}/{name}")
-                   for name in itertools.chain(self.renders, self.static))
+        # A file removed from the output by hand: the swap must not take the books' list
+        # of files for the output's, or the spare tree's manifest would claim it holds
+        # the file, and a later build made in that tree would lose it.
+        self.missing = not all(os.path.isfile(f"{self.folder}/{name}")
+                               for name in itertools.chain(self.renders, self.static))
+        return not self.missing
 
     def finish(self, sources: dict[str, str], renders: dict[str, int], static: set[str],
                site: str, checked: list[Problem], meta_key: str,

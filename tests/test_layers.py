@@ -52,7 +52,8 @@ LAYERS: dict[str, int] = {
     "shard_manifest": 2.5, "shards": 6.9, "merge": 6.95,
     # The pipeline: what a build is asked and tells, one build's surroundings and books,
     # serve's memory of the last build, the stages build() calls in order, then build().
-    "build_options": 6.96, "build_run": 6.97, "last_build": 6.975, "site_stage": 6.98,
+    "build_options": 6.96, "build_run": 6.97, "last_build": 6.975, "nothing_changed": 6.976,
+    "site_stage": 6.98,
     "output_stage": 6.98, "link_stage": 6.98, "page_stage": 6.985,
     "build": 7, "scaffold": 7, "external": 7,
     "preview_reload": 7.8, "preview_requests": 7.8,

@@ -45,8 +45,9 @@ def check_command(source: Path, external: bool, timeout: float, allow_private: t
         config = load_config(source)
         # Built beside the site like the preview, so output/ stays what `build` made.
         output = config.root / ".sitegen" / "check"
+        # --external needs every page's source, which the early answer does not keep.
         report = build(config, BuildOptions(output=output, jobs=jobs, drafts=drafts,
-                                            future=future))
+                                            future=future, early=not external))
         problems = list(report.warnings)
         if external:
             problems += check_external(config, output, report.sources, timeout,

@@ -1,0 +1,206 @@
+"""Layer 6.976. The early answer: before any record of the build state is read, whether
+this build would be the last one into the output folder again, and if so, that build's
+report told again with nothing written.
+
+After every build into a folder (with the cache, not serve's, not a shard's or a
+merge's), the state keeps under the folder's records (kind `folder`, so that the build
+which next changes the output forgets it first, with the folder's facts):
+
+- a digest of what the build saw before it read anything: every file below content/
+  (the static folder is in it) and below each theme of the chain, by name and stat
+  (size, modification and change times, inode and device), the config, the options,
+  sitegen's and its libraries' versions, the language of the messages;
+- the time from which and until which what the build time decides stays as it was
+  (`holds_until`: when a scheduled story goes live, an expiry, the news sitemap's
+  window, a live blog's coverage, the breaking banner, the year of the footer);
+- the output's own marker: the stat of the output folder and of its `.sitegen-build`
+  file, which every swap of a new tree changes (the folder is another one, or in the
+  mount-point case its entries moved);
+- the report to tell again: the files, the warnings, the held-back stories, the skipped.
+
+When all of it matches, the build reads no record, stats no output page and writes
+nothing: at 100,000 articles a walk and a stat a source instead of reading 386,000
+records. Anything that does not match (an edit, a file added, removed or renamed, an
+edit that kept size and modification time, a cache brought from another machine, a
+clock past the window, another output folder, the output replaced or its marker or
+top touched) goes the full way, which knows by content.
+
+What the early answer does not see: a file changed or deleted by hand below the top of
+the output folder (the full check sees a deleted one, never a changed one). `sitegen
+build --no-cache`, or removing the output's `.sitegen-build`, makes the next build look
+at every file.
+
+A file changed within `RACY_NS` of the walk may change again without its stat changing
+(coarse file system clocks, "racy git"): no answer is kept from such a walk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import time
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sitegen import cache, messages, pictures, readers, sitefiles, themes
+from sitegen.build_options import BuildOptions, BuildReport
+from sitegen.build_run import Guarded, Run
+from sitegen.config import Config
+from sitegen.dates import to_aware
+from sitegen.errors import Problem
+from sitegen.listing import HeldBack
+from sitegen.model import Article
+from sitegen.sitemaps import NEWS_WINDOW
+from sitegen.state import BuildState
+from sitegen.tree_files import MARKER
+
+ANSWER = ("folder", "nothing changed")
+"""Where the answer lies among the folder's records (`BuildState.forget_folder` drops it
+with them, before the output changes)."""
+VERSION = 1
+RACY_NS = 2_000_000_000
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_FAR = 2**62
+
+
+@dataclass(frozen=True)
+class Look:
+    """What a build saw before reading anything, and the answer it found."""
+
+    digest: str
+    racy: bool
+    """A file changed within RACY_NS of the walk: its stat vouches for nothing later."""
+    told: BuildReport | None = None
+    """The last build's report, told again: nothing changed."""
+
+
+def look(config: Config, options: BuildOptions, output: Path, state: BuildState,
+         guarded: Guarded) -> Look | None:
+    """The early answer, or None where none is kept (no cache, serve, a shard, a merge,
+    a check that needs every page's source)."""
+    if guarded.cache_dir is None or options.state is not None or options.shard \
+            or options.merge or not options.early:
+        return None
+    started = time.perf_counter()
+    walked = time.time_ns()
+    digest, newest = _seen(config, options, output, guarded.chain)
+    seen = Look(digest, newest >= walked - RACY_NS)
+    kept = state.get(*_where(output))
+    if not (isinstance(kept, list) and len(kept) == 10 and kept[0] == VERSION
+            and kept[1] == digest and kept[2] <= _micros(options.now) < kept[3]
+            and kept[4] == _marker(output)):
+        return seen
+    _, _, _, _, _, names, count, warnings, skipped, held = kept
+    files = zlib.decompress(names).decode().split("\n") if count else []
+    report = BuildReport(output, [], files, [Problem(*p) for p in warnings],
+                         {"early": time.perf_counter() - started},
+                         held=HeldBack(held[0], held[1], held[2],
+                                       dt.datetime.fromisoformat(held[3]) if held[3] else None),
+                         skipped=[Problem(*p) for p in skipped])
+    return dataclasses.replace(seen, told=report)
+
+
+def record(run: Run, seen: Look | None, files: Iterable[str], articles: Sequence[Article],
+           one_off: Sequence[Problem]) -> None:
+    """Keep this build's answer for the next (after its output and books are in place).
+    `one_off`: warnings of this build alone (a stored body found changed), not told again."""
+    if seen is None or seen.racy or run.state.path is None:
+        return
+    report, state = run.report, run.state
+    if any(p.path == str(state.path) for p in report.warnings):
+        return  # the state was damaged or not saved: what it keeps is not this build's
+    marker = _marker(run.output)
+    if not marker:
+        return
+    once = {id(p) for p in one_off}  # and a picture variant found changed, made again
+    once.update(id(p) for p in report.warnings if p.message == pictures.CHANGED)
+    names = sorted(f for f in files if f != MARKER)
+    held = report.held
+    state.put(*_where(run.output), [
+        VERSION, seen.digest, _micros(run.options.now),
+        holds_until(articles, [e.config for e in run.editions] or [run.config], run.options.now),
+        marker, zlib.compress("\n".join(names).encode(), 1), len(names),
+        [list(dataclasses.astuple(p)) for p in report.warnings if id(p) not in once],
+        [list(dataclasses.astuple(p)) for p in report.skipped],
+        [held.drafts, held.scheduled, held.expired,
+         held.next_live.isoformat() if held.next_live else ""]])
+    state.commit()
+
+
+def holds_until(articles: Sequence[Article], configs: Sequence[Config], now: dt.datetime) -> int:
+    """Until when (microseconds since 1970) what the build time decides stays as at `now`.
+
+    Each moment below is one where a reader of the clock may answer otherwise:
+    collect.Selection.admits (a story's date, its expiry), sitemaps.news_window (a story
+    enters at its date and leaves two days after), newsroom.is_open through views and
+    site_views.clock_state (a live blog's coverage start and end), site_views.breaking_view
+    (the banner's end, each edition's), and the footer's `now.year`. A moment equal to
+    `now` ends it at once (the news window leaves just after it)."""
+    at = _micros(now)
+    moments: list[dt.datetime] = [dt.datetime(now.year + 1, 1, 1, tzinfo=now.tzinfo)]
+    for article in articles:
+        found = (article.date, article.expires, article.coverage_start, article.coverage_end)
+        moments.extend(m for m in found if m is not None)
+        if article.date is not None:
+            moments.append(article.date + NEWS_WINDOW)
+    for config in configs:
+        if config.breaking.until:
+            end = to_aware(config.breaking.until, ZoneInfo(config.site.timezone))
+            if end is not None:
+                moments.append(end)
+    return min((m for m in map(_micros, moments) if m >= at), default=_FAR)
+
+
+def _micros(moment: dt.datetime) -> int:
+    return (moment - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+def _where(output: Path) -> tuple[str, str, str]:
+    return ANSWER[0], str(output), ANSWER[1]
+
+
+def _marker(output: Path) -> list[int]:
+    """The output's own marker: the folder (another one after each swap; its entries
+    moved in the mount-point case) and its `.sitegen-build` file."""
+    try:
+        folder, marker = os.stat(output), os.stat(output / MARKER)
+    except OSError:
+        return []
+    return [folder.st_dev, folder.st_ino, folder.st_mtime_ns, folder.st_ctime_ns,
+            marker.st_ino, marker.st_size, marker.st_mtime_ns, marker.st_ctime_ns]
+
+
+def _seen(config: Config, options: BuildOptions, output: Path,
+          chain: Sequence[themes.Theme]) -> tuple[str, int]:
+    """The digest of every file a build reads (name and stat) and of what else decides
+    its output; and the latest modification or change time among the files."""
+    digest = hashlib.sha256("\0".join([
+        cache.salt(), messages.language(), repr(config), str(output),
+        repr((options.drafts, options.future, options.expired, options.strict,
+              options.keep_going or config.build.keep_going, options.preview,
+              str(options.now.tzinfo), options.now.utcoffset()))]).encode())
+    newest = 0
+    folders = [(readers.content_dir(config), config.root)]
+    folders += [(t.path, themes.BUILTIN_THEMES if t.path.is_relative_to(themes.BUILTIN_THEMES)
+                 else config.root) for t in chain]
+    for top, allowed in folders:
+        names, problems = sitefiles.walk_names(top, allowed, config.root)
+        digest.update(f"{top}\0{problems!r}\n".encode())
+        lines = []
+        for name in names:
+            try:
+                s = os.stat(name)
+            except OSError:
+                lines.append(f"{name}\0gone\n")
+                newest = _FAR
+                continue
+            newest = max(newest, s.st_mtime_ns, s.st_ctime_ns)
+            lines.append(f"{name}\0{s.st_size}\0{s.st_mtime_ns}\0{s.st_ctime_ns}\0"
+                         f"{s.st_ino}\0{s.st_dev}\n")
+        digest.update("".join(lines).encode())
+    return digest.hexdigest(), newest
