@@ -6,8 +6,15 @@ article (those never reach the `Site`). Each URL carries an accurate
 `lastmod`, the only hint Google still reads: an article's last update, or,
 for a page of a listing, the newest change among what that page shows.
 
-Past the protocol's limits (50,000 URLs or 50 MB in one file) the sitemap
-becomes an index of numbered parts. The news sitemap holds only articles
+From `MONTHLY_FROM` URLs the sitemap is an index of a part a month: each page is
+in the part of the month its `lastmod` falls in (its own zone's month, the one the
+`lastmod` shows), undated pages in a part of their own. A part's URL names its month
+and never changes, and its pages stay there until they change: publishing a story
+rewrites the part of the month it lands in, those its lists' front pages leave (each
+front page moves to the new story's month), and the index, not the whole sitemap of
+the archive (20,000 URLs at 10,000 stories) as one file did. A smaller site keeps one
+file. A part still past the protocol's limits (50,000 URLs or 50 MB in one file) is
+cut into numbered pieces, as a single file is. The news sitemap holds only articles
 published in the two days before the build time, at most 1,000 per file, as
 Google News asks; it exists even when empty, so its URL stays registered.
 """
@@ -25,6 +32,7 @@ from markupsafe import escape
 from sitegen import dates, edition_config, newsroom, urls
 from sitegen.config import Config
 from sitegen.model import Article, Job, Site
+from sitegen.page_inputs import PageInputs
 from sitegen.value_views import Linker, View
 from sitegen.views import Views
 
@@ -40,6 +48,10 @@ NEWS_WINDOW = dt.timedelta(days=2)
 URL_MARKUP = 120
 NEWS_MARKUP = 400
 FILE_MARKUP = 1_000
+MONTHLY_FROM = 1_000
+"""From this many URLs, the sitemap is an index of a part a month (the module's doc)."""
+UNDATED = "undated"
+"""The part of the pages without a `lastmod` (after the months: "u" sorts after digits)."""
 
 SITEMAP = "/sitemap.xml"
 NEWS_SITEMAP = "/sitemap-news.xml"
@@ -48,16 +60,22 @@ ROBOTS = "/robots.txt"
 
 def plan_sitemaps(pages: Sequence[Mapping[str, Any]], site: Site, config: Config,
                   views: Views, now: dt.datetime, max_urls: int = MAX_URLS,
-                  max_bytes: int = MAX_BYTES) -> Iterator[Job]:
+                  max_bytes: int = MAX_BYTES, monthly_from: int | None = None,
+                  inputs: PageInputs | None = None) -> Iterator[Job]:
     """sitemap.xml (or an index and its parts) of `pages` (each page kind's `entry`s,
     sitegen/kinds/), the news sitemap, and robots.txt.
 
     `now` is the build time: only the news sitemap depends on it, so no other
-    page changes (or re-renders) just because time passed.
+    page changes (or re-renders) just because time passed. `inputs`: a month's part
+    whose pages and their `lastmod`s are those of the last build keeps its file.
     """
     home = config.home_path
-    yield from _files(_at(home, SITEMAP), "sitemaps/urlset.xml", pages, URL_MARKUP, max_urls,
-                      max_bytes, views)
+    if len(pages) >= (MONTHLY_FROM if monthly_from is None else monthly_from):
+        yield from _monthly(_at(home, SITEMAP), pages, max_urls, max_bytes, views,
+                            inputs or PageInputs())
+    else:
+        yield from _files(_at(home, SITEMAP), "sitemaps/urlset.xml", pages, URL_MARKUP,
+                          max_urls, max_bytes, views)
     news = news_urls(site, config, views, now)
     yield from _files(_at(home, NEWS_SITEMAP), "sitemaps/news.xml", news, NEWS_MARKUP,
                       NEWS_MAX_URLS, max_bytes, views)
@@ -163,6 +181,25 @@ class Entries(Sequence[View]):
         return (_entry(self.root, path, moment, self.alternates.get(path))
                 for path, moment in zip(self.paths, self.moments, strict=True))
 
+    def by_month(self) -> dict[str, Entries]:
+        """The entries of each month (`YYYY-MM` of each moment in its own zone, as its
+        `lastmod` shows it; UNDATED), in their order, months ascending."""
+        months: dict[str, list[int]] = {}
+        for at, moment in enumerate(self.moments):
+            month = UNDATED if moment is None else f"{moment.year:04d}-{moment.month:02d}"
+            months.setdefault(month, []).append(at)
+        paths, moments = self.paths, self.moments
+        return {month: Entries(self.root, ((paths[at], moments[at]) for at in months[month]),
+                               {paths[at]: self.alternates[paths[at]] for at in months[month]
+                                if paths[at] in self.alternates})
+                for month in sorted(months)}
+
+    def newest(self) -> str | None:
+        """The `lastmod` of the newest entry (an index's for this part), without making
+        every entry's view."""
+        dated = [moment for moment in self.moments if moment is not None]
+        return dates.iso(max(dated)) if dated else None
+
 
 def claims(config: Config) -> list[tuple[str, str]]:
     """(output file, owner) of the files every site (and edition) has; an index's parts
@@ -214,6 +251,57 @@ def _at_most(entries: Sequence[Mapping[str, Any]], markup: int) -> int:
                              for entry in entries)
 
 
+def _monthly(path: str, entries: Sequence[Mapping[str, Any]], max_urls: int, max_bytes: int,
+             views: Views, inputs: PageInputs) -> Iterator[Job]:
+    """An index of a part a month (`sitemap-2025-06.xml`), each cut into numbered pieces
+    (`sitemap-2025-06-1.xml`) only past the protocol's limits; a part of the same pages
+    with the same `lastmod`s as last time keeps its file, its context never digested."""
+    template, stem = "sitemaps/urlset.xml", path.removesuffix(".xml")
+    listed = []
+    for month, part in _months(entries).items():
+        pieces = split(part, URL_MARKUP, max_urls, max_bytes)
+        for number, piece in enumerate(pieces, start=1):
+            part_path = f"{stem}-{month}.xml" if len(pieces) == 1 else \
+                f"{stem}-{month}-{number}.xml"
+            listed.append({"loc": _uri(views.link.absolute(part_path)),
+                           "lastmod": _newest(piece)})
+            output, owner = urls.output_file(part_path), f"{OWNERS[template]} {path}"
+            if not inputs.unchanged(output, owner, _rows(piece)):
+                yield Job(output, (template,), {"urls": piece}, path, owner)
+    yield Job(urls.output_file(path), ("sitemaps/index.xml",), {"sitemaps": listed}, path,
+              f"{OWNERS['sitemaps/index.xml']} {path}")
+
+
+def _months(entries: Sequence[Mapping[str, Any]]) -> dict[str, Sequence[Mapping[str, Any]]]:
+    """Entries.by_month, for any entries (a `lastmod` in ISO 8601 starts with its month)."""
+    if isinstance(entries, Entries):
+        return dict(entries.by_month())
+    months: dict[str, list[Mapping[str, Any]]] = {}
+    for entry in entries:
+        lastmod = entry.get("lastmod")
+        months.setdefault(lastmod[:7] if lastmod else UNDATED, []).append(entry)
+    return dict(sorted(months.items()))
+
+
+def _rows(entries: Sequence[Mapping[str, Any]]) -> Any:
+    """What a part shows, cheaply (a page's inputs, page_inputs.py): its pages, their
+    moments and versions in other editions; the root URL and the template are among the
+    site facts every page's inputs include."""
+    if isinstance(entries, Entries):
+        return (entries.root, "\n".join(entries.paths),
+                " ".join(m.isoformat() if m else "-" for m in entries.moments),
+                sorted(entries.alternates.items()))
+    return list(entries)
+
+
+def _newest(entries: Sequence[Mapping[str, Any]]) -> str | None:
+    """The newest `lastmod` (or news `published`) of a part, for its index entry."""
+    if isinstance(entries, Entries):
+        return entries.newest()
+    stamps = [stamp for e in entries if (stamp := e.get("lastmod") or e.get("published"))]
+    return max(stamps, key=dt.datetime.fromisoformat) if stamps else None
+
+
 def _files(path: str, template: str, entries: Sequence[Mapping[str, Any]], markup: int,
            max_urls: int, max_bytes: int, views: Views) -> Iterator[Job]:
     """One file, or an index of numbered parts; their templates get only the entries
@@ -227,9 +315,7 @@ def _files(path: str, template: str, entries: Sequence[Mapping[str, Any]], marku
     listed = []
     for number, part in enumerate(parts, start=1):
         part_path = f"{stem}-{number}.xml"
-        stamps = [stamp for e in part if (stamp := e.get("lastmod") or e.get("published"))]
-        listed.append({"loc": _uri(views.link.absolute(part_path)),
-                       "lastmod": max(stamps, key=dt.datetime.fromisoformat) if stamps else None})
+        listed.append({"loc": _uri(views.link.absolute(part_path)), "lastmod": _newest(part)})
         yield Job(urls.output_file(part_path), (template,), {"urls": part}, path,
                   f"{OWNERS[template]} {path}")
     yield Job(urls.output_file(path), ("sitemaps/index.xml",), {"sitemaps": listed}, path,
