@@ -22,10 +22,8 @@ Google News asks; it exists even when empty, so its URL stays registered.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, overload
-from urllib.parse import quote
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from markupsafe import escape
 
@@ -33,6 +31,7 @@ from sitegen import dates, edition_config, newsroom, urls
 from sitegen.config import Config
 from sitegen.model import Article, Job, Site
 from sitegen.page_inputs import PageInputs
+from sitegen.sitemap_entries import FILE_MARKUP, UNDATED, Entries, uri
 from sitegen.value_views import Linker, View
 from sitegen.views import Views
 
@@ -47,11 +46,8 @@ NEWS_WINDOW = dt.timedelta(days=2)
 # so an estimated part is never larger than the rendered one.
 URL_MARKUP = 120
 NEWS_MARKUP = 400
-FILE_MARKUP = 1_000
 MONTHLY_FROM = 1_000
 """From this many URLs, the sitemap is an index of a part a month (the module's doc)."""
-UNDATED = "undated"
-"""The part of the pages without a `lastmod` (after the months: "u" sorts after digits)."""
 
 SITEMAP = "/sitemap.xml"
 NEWS_SITEMAP = "/sitemap-news.xml"
@@ -81,10 +77,10 @@ def plan_sitemaps(pages: Sequence[Mapping[str, Any]], site: Site, config: Config
                       NEWS_MAX_URLS, max_bytes, views)
     if config.edition:
         return  # one robots.txt, at the root: it names every edition's sitemaps
-    sitemaps = [_uri(views.link.absolute(SITEMAP)), _uri(views.link.absolute(NEWS_SITEMAP))]
+    sitemaps = [uri(views.link.absolute(SITEMAP)), uri(views.link.absolute(NEWS_SITEMAP))]
     for other, home in edition_sitemaps(config):
-        sitemaps += [_uri(other.absolute(_at(home, SITEMAP))),
-                     _uri(other.absolute(_at(home, NEWS_SITEMAP)))]
+        sitemaps += [uri(other.absolute(_at(home, SITEMAP))),
+                     uri(other.absolute(_at(home, NEWS_SITEMAP)))]
     yield Job(urls.output_file(ROBOTS), ("robots.txt",), {"sitemaps": sitemaps}, ROBOTS,
               f"robots.txt {ROBOTS}")
 
@@ -105,102 +101,6 @@ def edition_sitemaps(config: Config) -> list[tuple[Linker, str]]:
     return found
 
 
-def entry(views: Views, path: str, moment: dt.datetime | None) -> View:
-    """One page's `loc` and `lastmod` (its newest change, when it has one), and its
-    versions in the other editions (`xhtml:link` alternates) when it has any."""
-    return _entry(views.link.absolute("/"), path, moment, _alternates(views, path))
-
-
-def _alternates(views: Views, path: str) -> list[View]:
-    return [{"language": a["language"], "href": _uri(a["permalink"])}
-            for a in views.alternates(path)]
-
-
-def _entry(root: str, path: str, moment: dt.datetime | None,
-           alternates: list[View] | None) -> View:
-    found: View = {"loc": _uri(root + path.lstrip("/")),
-                   "lastmod": dates.iso(moment) if moment else None}
-    if alternates:
-        found["alternates"] = alternates
-    return found
-
-
-class Entries(Sequence[View]):
-    """Sitemap entries kept as each page's (path, newest change) and made into their
-    `loc` and `lastmod` views when read, in the worker that renders the file: the views
-    of every URL of a large site would cost the planning process hundreds of bytes per
-    page. `root` is the site's absolute URL with its base path; `alternates` the other
-    editions' versions of the pages that have any. The paths and times are two lists,
-    not a pair a page (64 bytes a page more while the sitemap is planned and sent)."""
-
-    __slots__ = ("alternates", "moments", "paths", "root")
-
-    def __init__(self, root: str, rows: Iterable[tuple[str, dt.datetime | None]],
-                 alternates: dict[str, list[View]]) -> None:
-        self.root, self.alternates = root, alternates
-        self.paths: list[str] = []
-        self.moments: list[dt.datetime | None] = []
-        for path, moment in rows:
-            self.paths.append(path)
-            self.moments.append(moment)
-
-    @classmethod
-    def of(cls, views: Views, rows: Iterable[tuple[str, dt.datetime | None]]) -> Entries:
-        found = cls(views.link.absolute("/"), rows, {})
-        if views.translations:
-            found.alternates = {path: versions for path in found.paths
-                                if (versions := _alternates(views, path))}
-        return found
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    def at_most(self, markup: int) -> int:
-        """No less than `split`'s estimate of these entries' bytes (`_at_most`): a `loc` is
-        at most 3 characters a byte of its URL (percent-encoded), a `lastmod` 32."""
-        root = len(self.root.encode())
-        alternates = sum(len(str(found)) for found in self.alternates.values())
-        return FILE_MARKUP + 6 * (3 * sum(root + len(path.encode()) + 32 for path in self.paths)
-                                  + alternates) + markup * len(self.paths)
-
-    @overload
-    def __getitem__(self, index: int) -> View: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Entries: ...
-
-    def __getitem__(self, index: int | slice) -> View | Entries:
-        if isinstance(index, slice):
-            paths = self.paths[index]
-            return Entries(self.root, zip(paths, self.moments[index], strict=True),
-                           {p: self.alternates[p] for p in paths if p in self.alternates})
-        path, moment = self.paths[index], self.moments[index]
-        return _entry(self.root, path, moment, self.alternates.get(path))
-
-    def __iter__(self) -> Iterator[View]:
-        return (_entry(self.root, path, moment, self.alternates.get(path))
-                for path, moment in zip(self.paths, self.moments, strict=True))
-
-    def by_month(self) -> dict[str, Entries]:
-        """The entries of each month (`YYYY-MM` of each moment in its own zone, as its
-        `lastmod` shows it; UNDATED), in their order, months ascending."""
-        months: dict[str, list[int]] = {}
-        for at, moment in enumerate(self.moments):
-            month = UNDATED if moment is None else f"{moment.year:04d}-{moment.month:02d}"
-            months.setdefault(month, []).append(at)
-        paths, moments = self.paths, self.moments
-        return {month: Entries(self.root, ((paths[at], moments[at]) for at in months[month]),
-                               {paths[at]: self.alternates[paths[at]] for at in months[month]
-                                if paths[at] in self.alternates})
-                for month in sorted(months)}
-
-    def newest(self) -> str | None:
-        """The `lastmod` of the newest entry (an index's for this part), without making
-        every entry's view."""
-        dated = [moment for moment in self.moments if moment is not None]
-        return dates.iso(max(dated)) if dated else None
-
-
 def claims(config: Config) -> list[tuple[str, str]]:
     """(output file, owner) of the files every site (and edition) has; an index's parts
     are claimed when they are planned."""
@@ -219,7 +119,7 @@ def news_window(site: Site, now: dt.datetime) -> list[Article]:
 
 def news_urls(site: Site, config: Config, views: Views, now: dt.datetime) -> list[View]:
     """The news sitemap's entries, newest first."""
-    return [{"loc": _uri(views.link.absolute(a.path)), "title": a.title,
+    return [{"loc": uri(views.link.absolute(a.path)), "title": a.title,
              "published": dates.iso(a.date), "name": config.site.title,
              "language": config.site.language.lower()}
             for a in news_window(site, now)]
@@ -263,7 +163,7 @@ def _monthly(path: str, entries: Sequence[Mapping[str, Any]], max_urls: int, max
         for number, piece in enumerate(pieces, start=1):
             part_path = f"{stem}-{month}.xml" if len(pieces) == 1 else \
                 f"{stem}-{month}-{number}.xml"
-            listed.append({"loc": _uri(views.link.absolute(part_path)),
+            listed.append({"loc": uri(views.link.absolute(part_path)),
                            "lastmod": _newest(piece)})
             output, owner = urls.output_file(part_path), f"{OWNERS[template]} {path}"
             if not inputs.unchanged(output, owner, _rows(piece)):
@@ -315,21 +215,8 @@ def _files(path: str, template: str, entries: Sequence[Mapping[str, Any]], marku
     listed = []
     for number, part in enumerate(parts, start=1):
         part_path = f"{stem}-{number}.xml"
-        listed.append({"loc": _uri(views.link.absolute(part_path)), "lastmod": _newest(part)})
+        listed.append({"loc": uri(views.link.absolute(part_path)), "lastmod": _newest(part)})
         yield Job(urls.output_file(part_path), (template,), {"urls": part}, path,
                   f"{OWNERS[template]} {path}")
     yield Job(urls.output_file(path), ("sitemaps/index.xml",), {"sitemaps": listed}, path,
               f"{OWNERS['sitemaps/index.xml']} {path}")
-
-
-_URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
-# What `quote` leaves as it is (its own safe letters, digits and "_.-~", and ours): a
-# sitemap of every URL meets mostly such, and matching is many times cheaper.
-_AS_IS = re.compile(r"[A-Za-z0-9_.\-~" + re.escape(_URI_SAFE) + r"]*")
-
-
-def _uri(iri: str) -> str:
-    """Sitemaps want URIs: letters of other scripts in a slug are percent-encoded."""
-    if _AS_IS.fullmatch(iri):
-        return iri
-    return quote(iri, safe=_URI_SAFE)
