@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from sitegen import collect, kinds, sitemaps, template_environment, themes
+from sitegen import collect, kinds, sitemap_entries, sitemaps, template_environment, themes
 from sitegen.config import Config, parse_config
 from sitegen.kinds.base import Planner
 from sitegen.model import Site, make_article
@@ -283,7 +283,7 @@ def test_more_than_a_thousand_news_articles_are_split(config: Config) -> None:
                                  "https://x.example/köln/\"<>\\^`{|}", ""])
 def test_a_uri_is_what_quote_makes_of_it_also_on_the_quick_path(iri: str) -> None:
     from urllib.parse import quote
-    assert sitemaps._uri(iri) == quote(iri, safe=":/?#[]@!$&'()*+,;=%~")
+    assert sitemap_entries.uri(iri) == quote(iri, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 # --- a publish into a sitemap of a part a month ---------------------------------------
