@@ -7,9 +7,10 @@ Each build is a cold build of `tests/test_memory.py`'s archive (short articles o
 four sections, 110 tags, 40 authors, six years; search off; `--jobs 2`), in a process
 of its own after a 50-article build, measured as the test measures it: tracemalloc's
 peak in the building process (workers not counted). The photo corpus gives every
-article its own generated 480 x 320 JPEG as its hero, under a folder of its own, as a
-newsroom's archive has them. tracemalloc counts bytes, so the machine's load does not
-move the figures; the timing of the workers' answers moves them by about 2 %.
+article its own 480 x 320 JPEG as its hero, under a folder of its own, as a newsroom's
+archive has them (`archive(photos=True)`, which the test measures too). tracemalloc
+counts bytes, so the machine's load does not move the figures; the timing of the
+workers' answers moves them by about 2 %.
 Prints one JSON object: the peaks and the growth per article between the sizes.
 """
 
@@ -26,29 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = r'''
 import sys
 from pathlib import Path
-from PIL import Image
 from tests.conftest import build_site
 from tests.test_memory import archive, main_process_peak
 
-def corpus(root: Path, count: int, photos: bool) -> Path:
-    site = archive(root, count)
-    if photos:
-        for source in sorted((site / "content").rglob("*.md")):
-            number = int(source.stem.split("-")[1])
-            src = f"/images/{number:05d}/foto-{number}.jpg"
-            text = source.read_text(encoding="utf-8")
-            source.write_text(text.replace("\n---\n", f"\nimage: {src}\n"
-                                           f"image_alt: Foto {number}\n---\n", 1),
-                              encoding="utf-8")
-            target = site / "content/static" / src.lstrip("/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            Image.new("RGB", (480, 320), (number % 251, 40, 90)).save(target, "JPEG",
-                                                                      quality=50)
-    return site
-
 work, count, photos = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "photos"
-build_site(corpus(work / "warm-up", 50, photos), jobs=2)
-print(main_process_peak(corpus(work / "site", count, photos)))
+build_site(archive(work / "warm-up", 50, photos), jobs=2)
+print(main_process_peak(archive(work / "site", count, photos)))
 '''
 
 

@@ -149,8 +149,6 @@ class Article:
     def modified(self) -> dt.datetime:
         """The last substantive change: an update, a correction or a reply."""
         latest = self.updated or self.date
-        if self.extras is None:  # no corrections, no reply: most stories, asked per list
-            return latest
         notes = [n.date for n in (*self.corrections, *((self.reply,) if self.reply else ()))]
         return max([latest, *notes]) if latest and notes else latest
 
@@ -215,11 +213,26 @@ def shared(article: Article, source: str | None = None) -> Article:
         extras = dataclasses.replace(extras, language=sys.intern(extras.language),
                                      series=sys.intern(extras.series),
                                      edition=sys.intern(extras.edition))
+    image = article.image
+    if image is not None:  # a photo a story: sizes and focus are a few values, held once
+        image = dataclasses.replace(image, width=_one(image.width),
+                                    height=_one(image.height), focus=_one(image.focus))
     return dataclasses.replace(
         article, source=article.source if source is None else source,
         section=sys.intern(article.section), kind=sys.intern(article.kind),
-        authors=_byline(article.authors),
+        authors=_byline(article.authors), image=image,
         tags=tuple(map(sys.intern, article.tags)), extras=extras)
+
+
+_VALUES: dict[Any, Any] = {}
+
+
+def _one(value: T) -> T:
+    """The one object of an int or tuple met before (an Image's from a worker is 28 bytes
+    an int and 104 a focus, copies of the same few values), from a bounded memory."""
+    if len(_VALUES) >= 4096:
+        _VALUES.clear()
+    return _VALUES.setdefault((type(value), value), value)  # 1 is not True, nor 1.0
 
 
 # Bylines met, each kept once: a newsroom has a few hundred writers, and most stories

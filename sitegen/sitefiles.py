@@ -50,13 +50,29 @@ class StaticFiles(Mapping[str, Path]):
     with the archive and doubles at its powers of two). A Path is made when one is asked
     for, and dropped by whoever asked."""
 
-    __slots__ = ("_files",)
+    __slots__ = ("_files", "_folders")
 
     def __init__(self, files: dict[str, str] | None = None) -> None:
-        self._files: dict[str, str] = {} if files is None else files
+        # Most files are their folder and their published name (`<folder>/images/x.jpg`):
+        # those hold the folder's number, not their path (about 110 bytes a photo of the
+        # planning process), and their path is made again when asked for.
+        self._folders: list[str] = []
+        self._files: dict[str, str | int] = {}
+        numbers: dict[str, int] = {}
+        for name, path in (files or {}).items():
+            tail = name if os.sep == "/" else name.replace("/", os.sep)
+            folder = path[:-len(tail) - 1]
+            if path.endswith(tail) and path[-len(tail) - 1:-len(tail)] == os.sep and folder:
+                number = numbers.get(folder)
+                if number is None:
+                    number = numbers[folder] = len(self._folders)
+                    self._folders.append(folder)
+                self._files[name] = number
+            else:
+                self._files[name] = path
 
     def __getitem__(self, name: str) -> Path:
-        return Path(self._files[name])
+        return Path(self.file(name))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._files)
@@ -69,16 +85,23 @@ class StaticFiles(Mapping[str, Path]):
 
     def file(self, name: str) -> str:
         """Where `name` is copied from, as a string (no Path made)."""
-        return self._files[name]
+        return self._path(name, self._files[name])
 
     def files(self) -> Iterator[tuple[str, str]]:
         """(published name, file) pairs, as strings."""
-        return iter(self._files.items())
+        for name, where in self._files.items():
+            yield name, self._path(name, where)
+
+    def _path(self, name: str, where: str | int) -> str:
+        if isinstance(where, str):
+            return where
+        tail = name if os.sep == "/" else name.replace("/", os.sep)
+        return f"{self._folders[where]}{os.sep}{tail}"
 
     def under(self, folder: Path) -> StaticFiles:
         """Those copied from inside `folder`."""
         prefix = f"{folder}{os.sep}"
-        return StaticFiles({n: f for n, f in self._files.items() if f.startswith(prefix)})
+        return StaticFiles({n: f for n, f in self.files() if f.startswith(prefix)})
 
 
 def content_dir(config: Config) -> Path:

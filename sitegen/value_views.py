@@ -5,6 +5,7 @@ where a page shows an article's body; plain data (views.py builds pages of them)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sitegen import dates, pictures, urls
@@ -77,6 +78,66 @@ def image_view(image: Image | None, link: Linker,
         view["share"] = _variant_view(photo.share, link)
     view["crops"] = [_variant_view(v, link) for v in photo.crops]
     return view
+
+
+class CardImage(Mapping[str, Any]):
+    """A card's `image_view`, held as the image it is made from and made when asked for.
+
+    The planning process keeps a card for every story an open list has shown ahead of
+    its walk (cards.py): about two thousand, whatever the archive's size, and a photo's
+    view (its srcsets, shared version and crops, each with its URLs) is about 4 KB of
+    each. A card's view is not held: in a worker it is unpickled as the plain view
+    itself (`__reduce__`), so templates see what they saw; the planning process makes
+    it again on the rare reads it does itself (a feed's enclosure), one at a time. Its
+    pickle names everything the view is made from, so a page's render key still
+    changes with any of it."""
+
+    __slots__ = ("image", "link", "memo")
+
+    def __init__(self, image: Image, link: Linker, memo: pictures.Memo) -> None:
+        self.image, self.link, self.memo = image, link, memo
+
+    def view(self) -> View:
+        global _LAST
+        if _LAST[0] is not self:
+            _LAST = (self, _made_view(self.image, self.link, self.memo.settings, self.memo))
+        return _LAST[1]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.view()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.view())
+
+    def __len__(self) -> int:
+        return len(self.view())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_made_view, (self.image, self.link, self.memo.settings))
+
+
+_LAST: tuple[CardImage | None, View] = (None, {})
+"""The last card image's view made (a reader asks for several of its keys in a row)."""
+_MEMOS: dict[Any, pictures.Memo] = {}
+"""A worker's Memo for each `[images]` its pages' card images come with."""
+
+
+def _made_view(image: Image, link: Linker, settings: pictures.Settings,
+               memo: pictures.Memo | None = None) -> View:
+    memo = memo if memo is not None else _MEMOS.get(settings)
+    if memo is None:
+        memo = _MEMOS[settings] = pictures.Memo(settings)
+    view = image_view(image, link, memo)
+    assert view is not None  # an image gives a view
+    return view
+
+
+def card_image(image: Image | None, link: Linker,
+               memo: pictures.Memo | None) -> CardImage | View | None:
+    """A card's image: a CardImage for a resized photo, else its (small) view."""
+    if image is None or memo is None or not image.digest:
+        return image_view(image, link, memo)
+    return CardImage(image, link, memo)
 
 
 def _variant_view(variant: pictures.Variant, link: Linker) -> View:

@@ -27,6 +27,7 @@ from sitegen.value_views import (
     Linker,
     View,
     body_recipe,
+    card_image,
     date_view,
     image_view,
     term_view,
@@ -145,7 +146,7 @@ class Views:
             "date": self.date(article.date, language),
             "updated": self.date(updated, language), "language": language,
             "section": section, "authors": authors, "tags": tags,
-            "image": image_view(article.image, link, self.pictures),
+            "image": card_image(article.image, link, self.pictures),
             "featured": article.featured,
             "location": article.location, "kind": article.kind,
             "is_live": self.now is not None and article.kind == "live" and newsroom.is_open(

@@ -3,12 +3,14 @@ converted, kept on disk and rendered by the workers (bodies.py)."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from sitegen import bodies, cards, check, feeds, write
 from tests.conftest import article, build_site, make_site, read_tree
@@ -92,19 +94,37 @@ def test_a_lost_body_is_read_again(tmp_path: Path) -> None:
     assert "Paragraf 1 berita 3" in (site / "output/ekonomi/berita-03/index.html").read_text()
 
 
-def archive(root: Path, count: int) -> Path:
-    """`count` short articles over four sections, 110 tags and 40 authors, six years."""
+def archive(root: Path, count: int, photos: bool = False) -> Path:
+    """`count` short articles over four sections, 110 tags and 40 authors, six years;
+    with `photos`, each with a hero of its own under a folder of its own, as a
+    newsroom's archive has them (480 x 320 JPEGs in seven colours: the build makes the
+    variants of seven pictures, and plans and publishes those of every story)."""
     files = {}
     for i in range(count):
+        hero = {"image": f"/images/{i:05d}/foto-{i}.jpg", "image_alt": f"Foto {i}"}
         files[f"content/{('ekonomi', 'nasional', 'olahraga', 'dunia')[i % 4]}/b-{i:05d}.md"] = \
             article(f"Berita nomor {i} tentang harga",
                     date=f"20{20 + i % 6}-{1 + i % 12:02d}-{1 + i % 27:02d} "
                          f"{i % 24:02d}:{i % 60:02d}",
                     tags=[f"topik-{i % 97}", f"isu-{i % 13}"], author=f"Penulis {i % 40}",
                     summary=f"Ringkasan berita {i} tentang harga beras di pasar induk.",
-                    body=f"Pembuka berita {i}.\n\nParagraf kedua tentang pasar.\n")
-    return make_site(root, files, config='[site]\ntitle = "Warta"\n'
+                    body=f"Pembuka berita {i}.\n\nParagraf kedua tentang pasar.\n",
+                    **(hero if photos else {}))
+    site = make_site(root, files, config='[site]\ntitle = "Warta"\n'
                      'base_url = "https://example.org/"\n[build]\nsearch = false\n')
+    if photos:
+        colours = [_jpeg(i) for i in range(7)]
+        for i in range(count):
+            target = site / f"content/static/images/{i:05d}/foto-{i}.jpg"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(colours[i % 7])
+    return site
+
+
+def _jpeg(colour: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (480, 320), (36 * colour, 40, 90)).save(buffer, "JPEG", quality=50)
+    return buffer.getvalue()
 
 
 # What the main process holds per article at its peak (tracemalloc, 1,000 -> 4,000
@@ -149,6 +169,10 @@ def fresh_process_peak(root: Path, count: int) -> int:
 
 @pytest.mark.slow
 def test_the_main_process_peak_grows_little_per_article(tmp_path: Path) -> None:
+    # Text only. With a photo a story (`archive(photos=True)`, measured by
+    # benchmarks/main_memory.py) the growth is about 5.6 KB an article, not yet under the
+    # issue's 2 KB (docs/benchmarks.md, "photo21"); and the two builds of 1,000 and 4,000
+    # photos cost minutes, beyond this suite's budget for one test.
     peaks = {count: fresh_process_peak(tmp_path / str(count), count) for count in (1_000, 4_000)}
     growth = (peaks[4_000] - peaks[1_000]) / 3_000
     assert growth < PER_ARTICLE, (growth, peaks)
