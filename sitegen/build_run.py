@@ -98,6 +98,8 @@ def guard(config: Config, options: BuildOptions, output: Path, state: BuildState
     stop_on(destinations.check_cache_dir(config.cache_dir, output, [
         readers.static_dir(config), *(theme.path / "static" for theme in chain)]))
     cache_dir, unusable = cache.usable_dir(config.cache_dir) if options.use_cache else (None, [])
+    if not options.use_cache:
+        cache.forget_output(config.cache_dir, output)
     state.attach(cache_dir, cache.salt())
     return Guarded(chain, cache_dir, unusable)
 

@@ -18,12 +18,14 @@ keys, written after the output is in place.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import importlib.metadata
 import itertools
 import os
 import pickle
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -40,7 +42,7 @@ from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article
 from sitegen.sealed import short_key, short_name
-from sitegen.state import BuildState, Folder
+from sitegen.state import FILE, BuildState, Folder
 
 CACHE_VERSION = 9  # 9: a picture's digest is an int (model.Image)
 # A file modified this close to when it was hashed may change again without its
@@ -126,6 +128,22 @@ def theme_stamp(theme_paths: list[Path]) -> str:
                     digest.update(path.relative_to(root).as_posix().encode() + b"\0")
                     digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def forget_output(directory: Path, folder: Path) -> None:
+    """A build without the cache into `folder` replaces the tree the state's books of it
+    describe: those books are dropped, and nothing else of the cache is read or written
+    (any version's state: the next build with the cache then judges every page). Kept,
+    they let that build keep pages of a tree it did not make."""
+    path = directory / FILE
+    if not path.is_file():
+        return
+    with contextlib.suppress(sqlite3.Error):
+        db = sqlite3.connect(path, timeout=5, isolation_level=None)
+        try:
+            db.execute("DELETE FROM records WHERE kind='folder' AND folder=?", (str(folder),))
+        finally:
+            db.close()
 
 
 def usable_dir(directory: Path) -> tuple[Path | None, list[Problem]]:
