@@ -35,7 +35,7 @@ from sitegen.newsroom import LiveEntry, Note
 
 # An Article's own fields, then its extras' (held apart only when one is set).
 _NAMES = VALUE_FIELDS
-_AT = {name: at for at, name in enumerate(_NAMES, start=1)}  # after the layout tag
+_AT = {name: at for at, name in enumerate(_NAMES)}  # in a record, after its layout tag
 LAYOUT = zlib.crc32("\0".join(_NAMES).encode())
 """What a record's first value must be: the Article's fields, named in their order."""
 
@@ -90,7 +90,7 @@ def from_plain(record: list[Any], zone: ZoneInfo, source: str) -> Article:
     """The Article of a record (ValueError: a record of another layout, or none)."""
     if not isinstance(record, list) or len(record) != len(_NAMES) + 1 or record[0] != LAYOUT:
         raise ValueError("not an article record of this layout")
-    values = record[:]
+    values = record[1:]  # a fresh list of the fields, marshal's own: changed in place
     values[_SOURCE] = source  # the build's own string for the name (one a source)
     for at in _MOMENT_AT:
         if values[at] is not None:
@@ -100,9 +100,12 @@ def from_plain(record: list[Any], zone: ZoneInfo, source: str) -> Article:
         values[at] = tuple(values[at])
     if values[_IMAGE] is not None:
         values[_IMAGE] = _image_from_plain(values[_IMAGE])
-    values[_PICTURES] = tuple(_image_from_plain(p) for p in values[_PICTURES])
+    # Most articles have no pictures in their body, corrections, live entries or reply.
+    values[_PICTURES] = tuple(map(_image_from_plain, values[_PICTURES])) \
+        if values[_PICTURES] else ()
     for at, cls in _RECORD_AT:
-        values[at] = tuple(_dated_from_plain(cls, r, zone) for r in values[at])
+        values[at] = tuple(_dated_from_plain(cls, r, zone) for r in values[at]) \
+            if values[at] else ()
     if values[_REPLY] is not None:
         values[_REPLY] = _dated_from_plain(Note, values[_REPLY], zone)
     # model.shared's one string per name, made here: a second Article per source (its
@@ -113,8 +116,9 @@ def from_plain(record: list[Any], zone: ZoneInfo, source: str) -> Article:
         values[at] = tuple(map(sys.intern, values[at]))
     extras = values[_EXTRAS_AT:]  # the fields an Article holds apart, when one is set
     values[_EXTRAS_AT:] = [None if extras == _NO_EXTRAS else Extras(*extras)]
-    return Article(*values[1:])
+    return Article(*values)
 
 
 def _image_from_plain(data: dict[str, Any]) -> Image:
-    return Image(**{**data, "focus": tuple(data["focus"])})
+    data["focus"] = tuple(data["focus"])  # the record's own dict, read once
+    return Image(**data)

@@ -149,6 +149,8 @@ class Article:
     def modified(self) -> dt.datetime:
         """The last substantive change: an update, a correction or a reply."""
         latest = self.updated or self.date
+        if self.extras is None:  # no corrections, no reply: most stories, asked per list
+            return latest
         notes = [n.date for n in (*self.corrections, *((self.reply,) if self.reply else ()))]
         return max([latest, *notes]) if latest and notes else latest
 

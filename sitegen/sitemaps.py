@@ -6,8 +6,15 @@ article (those never reach the `Site`). Each URL carries an accurate
 `lastmod`, the only hint Google still reads: an article's last update, or,
 for a page of a listing, the newest change among what that page shows.
 
-Past the protocol's limits (50,000 URLs or 50 MB in one file) the sitemap
-becomes an index of numbered parts. The news sitemap holds only articles
+From `MONTHLY_FROM` URLs the sitemap is an index of a part a month: each page is
+in the part of the month its `lastmod` falls in (its own zone's month, the one the
+`lastmod` shows), undated pages in a part of their own. A part's URL names its month
+and never changes, and its pages stay there until they change: publishing a story
+rewrites the part of the month it lands in, those its lists' front pages leave (each
+front page moves to the new story's month), and the index, not the whole sitemap of
+the archive (20,000 URLs at 10,000 stories) as one file did. A smaller site keeps one
+file. A part still past the protocol's limits (50,000 URLs or 50 MB in one file) is
+cut into numbered pieces, as a single file is. The news sitemap holds only articles
 published in the two days before the build time, at most 1,000 per file, as
 Google News asks; it exists even when empty, so its URL stays registered.
 """
@@ -15,16 +22,16 @@ Google News asks; it exists even when empty, so its URL stays registered.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, overload
-from urllib.parse import quote
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from markupsafe import escape
 
 from sitegen import dates, edition_config, newsroom, urls
 from sitegen.config import Config
 from sitegen.model import Article, Job, Site
+from sitegen.page_inputs import PageInputs
+from sitegen.sitemap_entries import FILE_MARKUP, UNDATED, Entries, uri
 from sitegen.value_views import Linker, View
 from sitegen.views import Views
 
@@ -39,7 +46,8 @@ NEWS_WINDOW = dt.timedelta(days=2)
 # so an estimated part is never larger than the rendered one.
 URL_MARKUP = 120
 NEWS_MARKUP = 400
-FILE_MARKUP = 1_000
+MONTHLY_FROM = 1_000
+"""From this many URLs, the sitemap is an index of a part a month (the module's doc)."""
 
 SITEMAP = "/sitemap.xml"
 NEWS_SITEMAP = "/sitemap-news.xml"
@@ -48,25 +56,31 @@ ROBOTS = "/robots.txt"
 
 def plan_sitemaps(pages: Sequence[Mapping[str, Any]], site: Site, config: Config,
                   views: Views, now: dt.datetime, max_urls: int = MAX_URLS,
-                  max_bytes: int = MAX_BYTES) -> Iterator[Job]:
+                  max_bytes: int = MAX_BYTES, monthly_from: int | None = None,
+                  inputs: PageInputs | None = None) -> Iterator[Job]:
     """sitemap.xml (or an index and its parts) of `pages` (each page kind's `entry`s,
     sitegen/kinds/), the news sitemap, and robots.txt.
 
     `now` is the build time: only the news sitemap depends on it, so no other
-    page changes (or re-renders) just because time passed.
+    page changes (or re-renders) just because time passed. `inputs`: a month's part
+    whose pages and their `lastmod`s are those of the last build keeps its file.
     """
     home = config.home_path
-    yield from _files(_at(home, SITEMAP), "sitemaps/urlset.xml", pages, URL_MARKUP, max_urls,
-                      max_bytes, views)
+    if len(pages) >= (MONTHLY_FROM if monthly_from is None else monthly_from):
+        yield from _monthly(_at(home, SITEMAP), pages, max_urls, max_bytes, views,
+                            inputs or PageInputs())
+    else:
+        yield from _files(_at(home, SITEMAP), "sitemaps/urlset.xml", pages, URL_MARKUP,
+                          max_urls, max_bytes, views)
     news = news_urls(site, config, views, now)
     yield from _files(_at(home, NEWS_SITEMAP), "sitemaps/news.xml", news, NEWS_MARKUP,
                       NEWS_MAX_URLS, max_bytes, views)
     if config.edition:
         return  # one robots.txt, at the root: it names every edition's sitemaps
-    sitemaps = [_uri(views.link.absolute(SITEMAP)), _uri(views.link.absolute(NEWS_SITEMAP))]
+    sitemaps = [uri(views.link.absolute(SITEMAP)), uri(views.link.absolute(NEWS_SITEMAP))]
     for other, home in edition_sitemaps(config):
-        sitemaps += [_uri(other.absolute(_at(home, SITEMAP))),
-                     _uri(other.absolute(_at(home, NEWS_SITEMAP)))]
+        sitemaps += [uri(other.absolute(_at(home, SITEMAP))),
+                     uri(other.absolute(_at(home, NEWS_SITEMAP)))]
     yield Job(urls.output_file(ROBOTS), ("robots.txt",), {"sitemaps": sitemaps}, ROBOTS,
               f"robots.txt {ROBOTS}")
 
@@ -87,83 +101,6 @@ def edition_sitemaps(config: Config) -> list[tuple[Linker, str]]:
     return found
 
 
-def entry(views: Views, path: str, moment: dt.datetime | None) -> View:
-    """One page's `loc` and `lastmod` (its newest change, when it has one), and its
-    versions in the other editions (`xhtml:link` alternates) when it has any."""
-    return _entry(views.link.absolute("/"), path, moment, _alternates(views, path))
-
-
-def _alternates(views: Views, path: str) -> list[View]:
-    return [{"language": a["language"], "href": _uri(a["permalink"])}
-            for a in views.alternates(path)]
-
-
-def _entry(root: str, path: str, moment: dt.datetime | None,
-           alternates: list[View] | None) -> View:
-    found: View = {"loc": _uri(root + path.lstrip("/")),
-                   "lastmod": dates.iso(moment) if moment else None}
-    if alternates:
-        found["alternates"] = alternates
-    return found
-
-
-class Entries(Sequence[View]):
-    """Sitemap entries kept as each page's (path, newest change) and made into their
-    `loc` and `lastmod` views when read, in the worker that renders the file: the views
-    of every URL of a large site would cost the planning process hundreds of bytes per
-    page. `root` is the site's absolute URL with its base path; `alternates` the other
-    editions' versions of the pages that have any. The paths and times are two lists,
-    not a pair a page (64 bytes a page more while the sitemap is planned and sent)."""
-
-    __slots__ = ("alternates", "moments", "paths", "root")
-
-    def __init__(self, root: str, rows: Iterable[tuple[str, dt.datetime | None]],
-                 alternates: dict[str, list[View]]) -> None:
-        self.root, self.alternates = root, alternates
-        self.paths: list[str] = []
-        self.moments: list[dt.datetime | None] = []
-        for path, moment in rows:
-            self.paths.append(path)
-            self.moments.append(moment)
-
-    @classmethod
-    def of(cls, views: Views, rows: Iterable[tuple[str, dt.datetime | None]]) -> Entries:
-        found = cls(views.link.absolute("/"), rows, {})
-        if views.translations:
-            found.alternates = {path: versions for path in found.paths
-                                if (versions := _alternates(views, path))}
-        return found
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    def at_most(self, markup: int) -> int:
-        """No less than `split`'s estimate of these entries' bytes (`_at_most`): a `loc` is
-        at most 3 characters a byte of its URL (percent-encoded), a `lastmod` 32."""
-        root = len(self.root.encode())
-        alternates = sum(len(str(found)) for found in self.alternates.values())
-        return FILE_MARKUP + 6 * (3 * sum(root + len(path.encode()) + 32 for path in self.paths)
-                                  + alternates) + markup * len(self.paths)
-
-    @overload
-    def __getitem__(self, index: int) -> View: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Entries: ...
-
-    def __getitem__(self, index: int | slice) -> View | Entries:
-        if isinstance(index, slice):
-            paths = self.paths[index]
-            return Entries(self.root, zip(paths, self.moments[index], strict=True),
-                           {p: self.alternates[p] for p in paths if p in self.alternates})
-        path, moment = self.paths[index], self.moments[index]
-        return _entry(self.root, path, moment, self.alternates.get(path))
-
-    def __iter__(self) -> Iterator[View]:
-        return (_entry(self.root, path, moment, self.alternates.get(path))
-                for path, moment in zip(self.paths, self.moments, strict=True))
-
-
 def claims(config: Config) -> list[tuple[str, str]]:
     """(output file, owner) of the files every site (and edition) has; an index's parts
     are claimed when they are planned."""
@@ -182,7 +119,7 @@ def news_window(site: Site, now: dt.datetime) -> list[Article]:
 
 def news_urls(site: Site, config: Config, views: Views, now: dt.datetime) -> list[View]:
     """The news sitemap's entries, newest first."""
-    return [{"loc": _uri(views.link.absolute(a.path)), "title": a.title,
+    return [{"loc": uri(views.link.absolute(a.path)), "title": a.title,
              "published": dates.iso(a.date), "name": config.site.title,
              "language": config.site.language.lower()}
             for a in news_window(site, now)]
@@ -214,6 +151,57 @@ def _at_most(entries: Sequence[Mapping[str, Any]], markup: int) -> int:
                              for entry in entries)
 
 
+def _monthly(path: str, entries: Sequence[Mapping[str, Any]], max_urls: int, max_bytes: int,
+             views: Views, inputs: PageInputs) -> Iterator[Job]:
+    """An index of a part a month (`sitemap-2025-06.xml`), each cut into numbered pieces
+    (`sitemap-2025-06-1.xml`) only past the protocol's limits; a part of the same pages
+    with the same `lastmod`s as last time keeps its file, its context never digested."""
+    template, stem = "sitemaps/urlset.xml", path.removesuffix(".xml")
+    listed = []
+    for month, part in _months(entries).items():
+        pieces = split(part, URL_MARKUP, max_urls, max_bytes)
+        for number, piece in enumerate(pieces, start=1):
+            part_path = f"{stem}-{month}.xml" if len(pieces) == 1 else \
+                f"{stem}-{month}-{number}.xml"
+            listed.append({"loc": uri(views.link.absolute(part_path)),
+                           "lastmod": _newest(piece)})
+            output, owner = urls.output_file(part_path), f"{OWNERS[template]} {path}"
+            if not inputs.unchanged(output, owner, _rows(piece)):
+                yield Job(output, (template,), {"urls": piece}, path, owner)
+    yield Job(urls.output_file(path), ("sitemaps/index.xml",), {"sitemaps": listed}, path,
+              f"{OWNERS['sitemaps/index.xml']} {path}")
+
+
+def _months(entries: Sequence[Mapping[str, Any]]) -> dict[str, Sequence[Mapping[str, Any]]]:
+    """Entries.by_month, for any entries (a `lastmod` in ISO 8601 starts with its month)."""
+    if isinstance(entries, Entries):
+        return dict(entries.by_month())
+    months: dict[str, list[Mapping[str, Any]]] = {}
+    for entry in entries:
+        lastmod = entry.get("lastmod")
+        months.setdefault(lastmod[:7] if lastmod else UNDATED, []).append(entry)
+    return dict(sorted(months.items()))
+
+
+def _rows(entries: Sequence[Mapping[str, Any]]) -> Any:
+    """What a part shows, cheaply (a page's inputs, page_inputs.py): its pages, their
+    moments and versions in other editions; the root URL and the template are among the
+    site facts every page's inputs include."""
+    if isinstance(entries, Entries):
+        return (entries.root, "\n".join(entries.paths),
+                " ".join(m.isoformat() if m else "-" for m in entries.moments),
+                sorted(entries.alternates.items()))
+    return list(entries)
+
+
+def _newest(entries: Sequence[Mapping[str, Any]]) -> str | None:
+    """The newest `lastmod` (or news `published`) of a part, for its index entry."""
+    if isinstance(entries, Entries):
+        return entries.newest()
+    stamps = [stamp for e in entries if (stamp := e.get("lastmod") or e.get("published"))]
+    return max(stamps, key=dt.datetime.fromisoformat) if stamps else None
+
+
 def _files(path: str, template: str, entries: Sequence[Mapping[str, Any]], markup: int,
            max_urls: int, max_bytes: int, views: Views) -> Iterator[Job]:
     """One file, or an index of numbered parts; their templates get only the entries
@@ -227,23 +215,8 @@ def _files(path: str, template: str, entries: Sequence[Mapping[str, Any]], marku
     listed = []
     for number, part in enumerate(parts, start=1):
         part_path = f"{stem}-{number}.xml"
-        stamps = [stamp for e in part if (stamp := e.get("lastmod") or e.get("published"))]
-        listed.append({"loc": _uri(views.link.absolute(part_path)),
-                       "lastmod": max(stamps, key=dt.datetime.fromisoformat) if stamps else None})
+        listed.append({"loc": uri(views.link.absolute(part_path)), "lastmod": _newest(part)})
         yield Job(urls.output_file(part_path), (template,), {"urls": part}, path,
                   f"{OWNERS[template]} {path}")
     yield Job(urls.output_file(path), ("sitemaps/index.xml",), {"sitemaps": listed}, path,
               f"{OWNERS['sitemaps/index.xml']} {path}")
-
-
-_URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
-# What `quote` leaves as it is (its own safe letters, digits and "_.-~", and ours): a
-# sitemap of every URL meets mostly such, and matching is many times cheaper.
-_AS_IS = re.compile(r"[A-Za-z0-9_.\-~" + re.escape(_URI_SAFE) + r"]*")
-
-
-def _uri(iri: str) -> str:
-    """Sitemaps want URIs: letters of other scripts in a slug are percent-encoded."""
-    if _AS_IS.fullmatch(iri):
-        return iri
-    return quote(iri, safe=_URI_SAFE)

@@ -6,6 +6,7 @@ Jinja environment once and dies with the build (lifeline.py).
 
 from __future__ import annotations
 
+import gc
 import io
 import itertools
 import math
@@ -49,7 +50,10 @@ class Workers:
         """With `--cluster`: where the stages in cluster.STAGES run (fn a partial)."""
         self.init_args = (chain, root, bytecode, bodies_dir)
         self.pool: ProcessPoolExecutor | None = None
-        render.init_worker(*self.init_args)
+        collecting = gc.isenabled()
+        render.init_worker(*self.init_args)  # for what this process renders itself
+        if not collecting:  # a CLI build's process collects no cycles (cli/build.py):
+            gc.disable()  # init_worker turns the collector on for the workers alone
 
     def __enter__(self) -> Workers:
         return self

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from sitegen import collect, kinds, sitemaps, template_environment, themes
+from sitegen import collect, kinds, sitemap_entries, sitemaps, template_environment, themes
 from sitegen.config import Config, parse_config
 from sitegen.kinds.base import Planner
 from sitegen.model import Site, make_article
 from sitegen.views import Views
-from tests.conftest import NOW, article, build_site, make_site
+from tests.conftest import NOW, article, build_site, make_site, read_tree
 from tests.sample_build import (
     ALIAS,
     BASE_URL,
@@ -188,18 +188,33 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
     return parse_config('[site]\ntitle = "Warta"\nbase_url = "https://example.org/"\n', root)
 
 
+def index_parts(files: dict[str, bytes], name: str = "sitemap.xml") -> dict[str, str | None]:
+    """The parts an index names (file -> its lastmod), each of which must be a file."""
+    index = etree.fromstring(files[name])
+    assert index.tag == f"{{{NS['s']}}}sitemapindex"
+    parts = {s.findtext("s:loc", namespaces=NS).removeprefix("https://example.org/"):
+             s.findtext("s:lastmod", namespaces=NS) for s in index.iterfind("s:sitemap", NS)}
+    assert set(parts) <= set(files)
+    return parts
+
+
 @pytest.mark.slow
-def test_sixty_thousand_articles_make_an_index_with_two_parts(config: Config) -> None:
+def test_sixty_thousand_articles_make_an_index_of_a_part_a_month(config: Config) -> None:
     site, views, site_view = generated_site(60_000, config, NOW, dt.timedelta(minutes=30))
     files = render_files(site, config, views, site_view)
-    index = etree.fromstring(files["sitemap.xml"])
-    assert index.tag == f"{{{NS['s']}}}sitemapindex"
-    parts = [s.findtext("s:loc", namespaces=NS) for s in index.iterfind("s:sitemap", NS)]
-    assert parts == ["https://example.org/sitemap-1.xml", "https://example.org/sitemap-2.xml"]
+    parts = index_parts(files)
+    # 60,000 half-hours are 1,250 days: a part for each month they touch, oldest first.
+    months = sorted({f"{a.date.year:04d}-{a.date.month:02d}" for a in site.articles})
+    assert list(parts) == [f"sitemap-{month}.xml" for month in months]
     listed: dict[str, str | None] = {}
-    for part in ("sitemap-1.xml", "sitemap-2.xml"):
+    for part, newest in parts.items():
         urls = entries(files[part])
         assert len(urls) <= sitemaps.MAX_URLS and len(files[part]) <= sitemaps.MAX_BYTES
+        # Each page is in the part of the month its lastmod shows; the index says the newest.
+        month = part.removeprefix("sitemap-").removesuffix(".xml")
+        assert {lastmod[:7] for lastmod in urls.values() if lastmod} == {month}
+        assert newest == max(urls.values(), key=lambda t: dt.datetime.fromisoformat(t or ""))
+        assert not set(urls) & set(listed)
         listed.update(urls)
     def pages_of(count: int) -> int:  # the front page and the full pages before it
         return 1 + max(0, count // 10 - 1)
@@ -208,10 +223,30 @@ def test_sixty_thousand_articles_make_an_index_with_two_parts(config: Config) ->
     pages += sum(pages_of(len(d.articles)) for d in site.days)  # ... daily index
     assert len(listed) == pages
     assert "https://example.org/ekonomi/artikel-nomor-59997/" in listed
-    for stamp in index.iterfind("s:sitemap/s:lastmod", NS):
-        assert W3C_DATETIME.match(stamp.text)
+    for stamp in parts.values():
+        assert stamp is not None and W3C_DATETIME.match(stamp)
     # The news sitemap is a separate file: 30-minute steps give 97 articles in two days.
     assert len(etree.fromstring(files["sitemap-news.xml"]).findall("s:url", NS)) == 97
+
+
+def test_a_month_past_the_limits_is_cut_into_numbered_pieces(config: Config) -> None:
+    site, views, site_view = generated_site(150, config, NOW, dt.timedelta(hours=6))
+    whole = site_urls(site, config, views, site_view)
+    files = render_files(site, config, views, site_view, max_urls=40, monthly_from=100)
+    parts = index_parts(files)
+    assert len(files) == len(parts) + 3  # the index, the news sitemap, robots.txt
+    listed: dict[str, str | None] = {}
+    for part in parts:
+        urls = entries(files[part])
+        assert len(urls) <= 40
+        listed.update(urls)
+    assert len(listed) == len(whole)
+    # 150 stories 6 hours apart span two months; the fuller one is cut in pieces.
+    month = f"{NOW.year:04d}-{NOW.month:02d}"
+    assert f"sitemap-{month}-1.xml" in parts and f"sitemap-{month}-2.xml" in parts
+    # Below `monthly_from` URLs, the sitemap is one file, as a small site's.
+    files = render_files(site, config, views, site_view, monthly_from=len(whole) + 1)
+    assert len(entries(files["sitemap.xml"])) == len(whole)
 
 
 def test_a_part_never_passes_the_size_limit(config: Config) -> None:
@@ -248,4 +283,49 @@ def test_more_than_a_thousand_news_articles_are_split(config: Config) -> None:
                                  "https://x.example/köln/\"<>\\^`{|}", ""])
 def test_a_uri_is_what_quote_makes_of_it_also_on_the_quick_path(iri: str) -> None:
     from urllib.parse import quote
-    assert sitemaps._uri(iri) == quote(iri, safe=":/?#[]@!$&'()*+,;=%~")
+    assert sitemap_entries.uri(iri) == quote(iri, safe=":/?#[]@!$&'()*+,;=%~")
+
+
+# --- a publish into a sitemap of a part a month ---------------------------------------
+
+MONTHLY_CONFIG = """\
+[site]
+title = "Warta"
+base_url = "https://example.org/"
+timezone = "Asia/Jakarta"
+[build]
+items_per_page = 4
+search = false
+"""
+
+
+@pytest.mark.slow
+def test_a_publish_rewrites_the_parts_of_the_months_it_changes_and_every_url_stays(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sitemaps, "MONTHLY_FROM", 10)  # 20 stories make about 60 URLs
+
+    def when(hours: float) -> str:
+        return (NOW - dt.timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M")
+    site = make_site(tmp_path / "site", {  # 20 stories 9 days apart: six months
+        f"content/{('ekonomi', 'nasional')[i % 2]}/cerita-{i}.md": article(
+            f"Cerita {i}", date=when(24 * 9 * (i + 1)), tags=[f"topik-{i % 4}"],
+            author=f"Penulis {i % 3}") for i in range(20)}, config=MONTHLY_CONFIG)
+    build_site(site)
+    before = read_tree(site / "output")
+    parts = index_parts(before)
+    assert len(parts) >= 6
+    (site / "content/ekonomi/baru.md").write_text(article(
+        "Baru", date=when(1), tags=["topik-1"], author="Penulis 1"))
+    report = build_site(site)
+    after = read_tree(site / "output")
+    # Every part the index named before is still named, and a file; so is every new one.
+    assert set(parts) <= set(index_parts(after))
+    assert "https://example.org/ekonomi/baru/" in entries(after[f"sitemap-{when(1)[:7]}.xml"])
+    # The publish rewrote the index and the parts of the months it changed, not the others.
+    written = {f for f in report.written if f.startswith("sitemap") and "news" not in f}
+    assert {"sitemap.xml", f"sitemap-{when(1)[:7]}.xml"} <= written
+    assert len(written) <= 4 < len(parts), written
+    assert all(after[part] == before[part] for part in set(parts) - written)
+    clean = tmp_path / "clean"
+    build_site(site, use_cache=False, output=clean)
+    assert read_tree(clean) == after

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 from sitegen import claims as file_claims
-from sitegen import sitemaps
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.kinds import shift
@@ -28,6 +27,7 @@ from sitegen.kinds.terms import Terms
 from sitegen.model import Job, Site
 from sitegen.page_inputs import PageInputs
 from sitegen.plan_sweep import Sweep
+from sitegen.sitemap_entries import Entries
 from sitegen.value_views import View
 from sitegen.views import Views
 
@@ -88,9 +88,9 @@ def _shift(planner: Planner, inputs: PageInputs) -> shift.Shift | None:
                       inputs.keep)
 
 
-def sitemap_entries(planner: Planner) -> sitemaps.Entries:
+def sitemap_entries(planner: Planner) -> Entries:
     """`loc` and `lastmod` of every page some kind lists in the sitemap, in table order."""
-    return sitemaps.Entries.of(planner.views, (
+    return Entries.of(planner.views, (
         row for kind in KINDS for row in kind.sitemap(planner)))
 
 

@@ -32,7 +32,7 @@ class Sitemaps(Kind):
 
     def plan(self, planner: Planner) -> Iterator[Job]:
         return sitemaps.plan_sitemaps(planner.sitemap_entries(), planner.site, planner.config,
-                                      planner.views, planner.now)
+                                      planner.views, planner.now, inputs=planner.inputs)
 
     def claims(self, site: Site, config: Config) -> Iterable[Claim]:
         return sitemaps.claims(config)
