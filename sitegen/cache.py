@@ -28,6 +28,7 @@ import pickle
 import sqlite3
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,7 +45,7 @@ from sitegen.model import Article
 from sitegen.sealed import short_key, short_name
 from sitegen.state import FILE, BuildState, Folder
 
-CACHE_VERSION = 9  # 9: a picture's digest is an int (model.Image)
+CACHE_VERSION = 10  # 10: a read is keyed on the static files it asked about
 # A file modified this close to when it was hashed may change again without its
 # time changing (coarse file system clocks), so its stamp is not trusted ("racy git").
 _RACY_NS = 2_000_000_000
@@ -58,14 +59,14 @@ def salt() -> str:
                      f"{sys.version_info.major}.{sys.version_info.minor}"])
 
 
-def read_context(config: Config, static_stamp: str) -> str:
-    """What every read key shares: versions, the config values reading uses, and the
-    static files' names and bytes (static_stamps.py: images are sized from them)."""
+def read_context(config: Config) -> str:
+    """What every read key shares: versions and the config values reading uses. The
+    static files a source asked about are added per source (read_key_with)."""
     # The language of the messages: a file's stored problems are shown as they were made.
     parts = (salt(), messages.language(), config.base_path, config.site.timezone,
              config.site.language,
              config.permalinks.article, config.permalinks.page, config.markdown.raw_html,
-             static_stamp, repr(config.content.ignore_keys),
+             repr(config.content.ignore_keys),
              # Body pictures are written with their variants' names and formats.
              repr(config.images), repr(pictures.encoders()))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
@@ -74,6 +75,19 @@ def read_context(config: Config, static_stamp: str) -> str:
 def read_key(source: bytes, relative: str, context: str) -> str:
     digest = hashlib.sha256(f"{context}\0{relative}\0".encode())
     digest.update(source)
+    return short_name(digest)
+
+
+def read_key_with(source_key: str, asked: Sequence[str], digests: Mapping[str, str]) -> str:
+    """The read key of a source whose bytes and context give `source_key` and whose reading
+    asked about the static files `asked` (images.asking): each with its digest now, or as
+    missing. Reading depends on the static folder only through those answers, so the same
+    answers read the same Article; a photo added for another story changes no other key."""
+    if not asked:
+        return source_key
+    digest = hashlib.sha256(source_key.encode())
+    for name in asked:
+        digest.update(f"\0{name}\0{digests.get(name, '-')}".encode())
     return short_name(digest)
 
 
@@ -238,6 +252,22 @@ class BuildCache:
             self.state.articles[key] = hit
         return hit
 
+    def asked(self, relative: str, source_key: str, fetched: dict[str, Any] | None = None
+              ) -> tuple[str, ...]:
+        """The static files the source read as `source_key` asked about (none when unknown:
+        its read key is then the source key, under which no Article that asked is kept).
+        Kept under the source's name, with the key it was read under."""
+        known = fetched.get(relative) if fetched is not None else \
+            self.state.get("asked", "", relative)
+        if isinstance(known, list) and known and known[0] == source_key \
+                and all(isinstance(name, str) for name in known):
+            return tuple(known[1:])
+        return ()
+
+    def remember_asked(self, relative: str, source_key: str, asked: tuple[str, ...]) -> None:
+        if asked or self.asked(relative, source_key):
+            self.state.write_now("asked", "", relative, [source_key, *asked])
+
     def remember_article(self, relative: str, key: str, article: Article,
                          problems: list[Problem]) -> None:
         self.state.articles[key] = (article, problems)
@@ -281,6 +311,7 @@ class BuildCache:
         for name in [name for name in state.stamps if name not in current]:
             del state.stamps[name]
         state.drop("source", "", state.names("source", "") - current)
+        state.drop("asked", "", state.names("asked", "") - current)
         keys = set(sources.values())
         state.drop("read", "", state.names("read", "") - keys)
         for name in [k for k in state.articles if k not in keys]:

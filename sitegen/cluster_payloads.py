@@ -37,13 +37,14 @@ def inline_bodies(job: Job, folder: Path) -> Job:
     return job if context is job.context else dataclasses.replace(job, context=context)
 
 
-def store_body(result: tuple[Any, list[Problem]], folder: Path) -> tuple[Any, list[Problem]]:
+def store_body(result: tuple[Any, list[Problem], tuple[str, ...]], folder: Path
+               ) -> tuple[Any, list[Problem], tuple[str, ...]]:
     """As sources._read_off_main: the body into bodies.py's folder, the Article keeps its
     reference."""
-    article, problems = result
+    article, problems, asked = result
     if article is not None and article.body_html:
         article = replaced(article, body_html="", body_ref=bodies.save(folder, article.body_html))
-    return article, problems
+    return article, problems, tuple(asked)
 
 
 def hand_over(result: tuple[str, bytes | None, list[Problem]], output: Path,

@@ -141,10 +141,12 @@ def message_environment() -> dict[str, str | None]:
 
 def read_chunk(digest: str, environment: dict[str, str | None],
                skip_body: Callable[[str], bool] | None,
-               sources: list[tuple[str, bytes]]) -> list[tuple[Article | None, list[Problem]]]:
+               sources: list[tuple[str, bytes]]
+               ) -> list[tuple[Article | None, list[Problem], tuple[str, ...]]]:
     """Read and convert sources given as (path relative to the site, bytes); each Article
     keeps its body's HTML, which the client stores (bodies.py). `skip_body`: as
-    readers.read_source's (a shard's)."""
+    readers.read_source's (a shard's). With each, the static files its reading asked about.
+    """
     copy = _copy(digest)
     _speak(environment)
     results = []
@@ -156,7 +158,7 @@ def read_chunk(digest: str, environment: dict[str, str | None],
         scratch.write_bytes(data)
         os.replace(scratch, path)
         try:
-            results.append(readers.read_source(path, copy.config, skip_body))
+            results.append(readers.read_asking(path, copy.config, skip_body))
         finally:
             path.unlink(missing_ok=True)
     return results

@@ -5,9 +5,13 @@ Only the header is read, so sizing every image of a large archive is cheap.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
+import posixpath
 import re
 import warnings
+from collections.abc import Iterator
 from functools import lru_cache
 
 from PIL import Image, UnidentifiedImageError
@@ -28,12 +32,34 @@ def static_file(static_dir: str, src: str) -> str | None:
     grow the interpreter's table of names with the archive (sitefiles.walk_names)."""
     if not src.startswith("/") or ".." in src.split("/"):
         return None
+    asked = _ASKED.get()
+    if asked is not None:
+        asked.add(posixpath.normpath(src.lstrip("/")))
     candidate = os.path.join(static_dir, src.lstrip("/"))
     # A link out of the site is never read, not even its header (static_dir is
     # SITE/content/static).
     if not os.path.realpath(candidate).startswith(_site_folder(static_dir) + os.sep):
         return None
     return candidate if os.path.isfile(candidate) else None
+
+
+# The static files asked about while one source is read (`asking`), by their names under
+# the static folder, whether they exist or not: what its Article depends on of that folder
+# (sources.py keys a read on them, not on the whole folder). Every question reading asks of
+# the static folder comes through static_file. A context variable: a cluster worker reads
+# in threads.
+_ASKED: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("asked", default=None)
+
+
+@contextlib.contextmanager
+def asking() -> Iterator[set[str]]:
+    """Collect the names static_file is asked for in this block."""
+    asked: set[str] = set()
+    token = _ASKED.set(asked)
+    try:
+        yield asked
+    finally:
+        _ASKED.reset(token)
 
 
 @lru_cache(maxsize=16)

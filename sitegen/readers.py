@@ -24,6 +24,7 @@ from babel import Locale, UnknownLocaleError
 from sitegen import (
     edition_config,
     embeds,
+    images,
     newsroom,
     portable_names,
     sanitize,
@@ -70,6 +71,14 @@ def discover_names(config: Config, problems: list[Problem] | None = None) -> lis
     if problems is not None:
         problems.extend(trouble)
     return found
+
+
+def read_asking(path: Path, config: Config, skip_body: Callable[[str], bool] | None = None,
+                ) -> tuple[Article | None, list[Problem], tuple[str, ...]]:
+    """read_source, and the static files it asked about (images.asking), sorted."""
+    with images.asking() as asked:
+        article, problems = read_source(path, config, skip_body)
+    return article, problems, tuple(sorted(asked))
 
 
 def read_source(path: Path, config: Config, skip_body: Callable[[str], bool] | None = None,

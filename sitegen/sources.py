@@ -35,8 +35,8 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
              folder: Path, skip_body: Callable[[str], bool] | None = None) -> Sources:
     """Every source of the site, in path order, with the problems of each. `skip_body`
     (a shard's): the output files of the articles whose bodies are not converted."""
-    context = cache.read_context(config, static_stamps.static_stamp(store.state,
-                                                                    readers.static_dir(config)))
+    context = cache.read_context(config)
+    digests = static_stamps.static_digests(store.state, readers.static_dir(config))
     if skip_body is not None:  # what is read of a file depends on which shard reads it
         context += f"\0{skip_body!r}"
     found: dict[str, tuple[Article | None, list[Problem]]] = {}
@@ -50,11 +50,13 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
     if store.state.memo.get(("bodies", str(folder))) is not checked:
         checked = None  # a one-off build: no later build of this process to spare
     started, trusted = time.time_ns(), _checked_before(store, folder)
-    for relative, path, stat, key, hit in _known(config, store, context, walked):
-        if key is None:
+    for relative, path, stat, source_key, key, hit in _known(config, store, context, digests,
+                                                            walked):
+        if source_key is None or key is None:  # (the second only with the first)
             with open(path, "rb") as stream:
-                key = cache.read_key(stream.read(), relative, context)
-            store.remember_stamp(relative, stat, context, key)
+                source_key = cache.read_key(stream.read(), relative, context)
+            store.remember_stamp(relative, stat, context, source_key)
+            key = cache.read_key_with(source_key, store.asked(relative, source_key), digests)
             hit = store.article(relative, key)
         keys[relative] = key
         usable = bool(hit)
@@ -65,7 +67,7 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
         if hit and usable:
             found[relative] = hit
         else:
-            pending.append((path, relative, key))
+            pending.append((path, relative, source_key))
     # Every stored body an article shows is checked now: later builds may take those whose
     # change time is older than this check's start as they are (written with the state).
     store.state.put(CHECKED[0], folder.name, CHECKED[1], started)
@@ -76,11 +78,14 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
     read = functools.partial(_read_off_main, config=config, folder=folder, skip_body=skip_body)
     results = workers.map("read", read, [path for path, _, _ in pending])
     parsed = []
-    for (_, relative, key), (article, problems) in zip(pending, results, strict=True):
+    for (_, relative, source_key), (article, problems, asked) in zip(pending, results,
+                                                                     strict=True):
         # The source's name as the build holds it already: one string, not two.
         article = None if article is None else shared(article, source=relative)
         found[relative] = (article, problems)
         parsed.append(relative)
+        store.remember_asked(relative, source_key, asked)
+        keys[relative] = key = cache.read_key_with(source_key, asked, digests)
         if article is not None:
             store.remember_article(relative, key, article, problems)
     if parsed:
@@ -98,13 +103,15 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
 # query's cost is spread, and the records of the whole archive are never held at once).
 READ_AHEAD = 256
 
-Known = tuple[str, str, os.stat_result, str | None, tuple[Article, list[Problem]] | None]
+Known = tuple[str, str, os.stat_result, str | None, str | None,
+              tuple[Article, list[Problem]] | None]
 
 
-def _known(config: Config, store: cache.BuildCache, context: str,
+def _known(config: Config, store: cache.BuildCache, context: str, digests: dict[str, str],
            walked: list[Problem]) -> Iterator[Known]:
-    """Each source file with its stat, its read key when its stat is as it was when it
-    was hashed (else None), and the article the state keeps under that key."""
+    """Each source file with its stat, its source key when its stat is as it was when it
+    was hashed (else None), its read key with the static files it asked about as they are
+    now (cache.read_key_with), and the article the state keeps under that key."""
     root = len(str(config.root)) + 1
     # Names, not Paths (sitefiles.walk_names); a worker makes the Path of one it reads.
     found = iter(readers.discover_names(config, walked))
@@ -112,12 +119,16 @@ def _known(config: Config, store: cache.BuildCache, context: str,
         stats = [(path[root:].replace(os.sep, "/"), path, os.stat(path)) for path in batch]
         stamps = store.state.get_many("source", "", [r for r, _, _ in stats
                                                      if r not in store.state.stamps])
-        keys = [store.stamp_key(relative, stat, context, stamps)
-                for relative, _, stat in stats]
+        sources = [store.stamp_key(relative, stat, context, stamps)
+                   for relative, _, stat in stats]
+        asked = store.state.get_many("asked", "", [r for (r, _, _), k in zip(stats, sources,
+                                                                           strict=True) if k])
+        keys = [None if k is None else cache.read_key_with(k, store.asked(r, k, asked), digests)
+                for (r, _, _), k in zip(stats, sources, strict=True)]
         plain = store.state.get_many("read", "", [k for k in keys if k is not None
                                                   and k not in store.state.articles])
-        for (relative, path, stat), key in zip(stats, keys, strict=True):
-            yield relative, path, stat, key, None if key is None else store.article(
+        for (relative, path, stat), source, key in zip(stats, sources, keys, strict=True):
+            yield relative, path, stat, source, key, None if key is None else store.article(
                 relative, key, plain)
 
 
@@ -175,13 +186,15 @@ def _intact(folder: Path, ref: str, checked: dict[str, object] | None,
 
 def _read_off_main(path: str, config: Config, folder: Path,
                    skip_body: Callable[[str], bool] | None = None,
-                   ) -> tuple[Article | None, list[Problem]]:
-    """Read a source where it is converted (a worker) and keep its body on disk there."""
-    article, problems = readers.read_source(Path(path), config=config, skip_body=skip_body)
+                   ) -> tuple[Article | None, list[Problem], tuple[str, ...]]:
+    """Read a source where it is converted (a worker) and keep its body on disk there;
+    with the static files it asked about (readers.read_asking)."""
+    article, problems, asked = readers.read_asking(Path(path), config=config,
+                                                   skip_body=skip_body)
     if article is not None and article.body_html:
         article = replaced(article, body_html="",
                            body_ref=bodies.save(folder, article.body_html))
-    return article, problems
+    return article, problems, asked
 
 
 def skip_bad(sources: Sources, strict: bool) -> list[Problem]:

@@ -1,6 +1,8 @@
-"""Layer 6.4. What the static files are, as reading sees them: a hash of their names and
-bytes, so a cache restored on another machine (a fresh clone: new file times) still
-serves every article it holds.
+"""Layer 6.4. What the static files are, as reading sees them: a digest of each file's
+bytes by its name, so a cache restored on another machine (a fresh clone: new file times)
+still serves every article it holds. An article's read is keyed on the digests of the
+files it asked about (sources.py), not on the whole folder: a new photo for a new story
+leaves every other story's read as it was.
 
 Reading sizes and checks any file an article names, whatever its extension (Pillow
 opens a file by its bytes), so every file's bytes count. Hashing them all each build
@@ -26,15 +28,14 @@ RACY_NS = 2_000_000_000
 _CHUNK = 1 << 20
 
 
-def static_stamp(state: BuildState, static_dir: Path) -> str:
-    """One hash of every file's name and bytes under `static_dir`."""
+def static_digests(state: BuildState, static_dir: Path) -> dict[str, str]:
+    """Every file's digest under `static_dir`, by its name there."""
     key = str(static_dir)
     memo: dict[str, list[Any]] | None = state.memo.get((KIND, key))
     if memo is None:
         stored = state.get(KIND, "", key)
         memo = stored if isinstance(stored, dict) else {}
     fresh: dict[str, list[Any]] = {}
-    digest = hashlib.sha256()
     if static_dir.is_dir():
         for path in sorted(static_dir.rglob("*")):
             if not path.is_file():
@@ -48,12 +49,11 @@ def static_stamp(state: BuildState, static_dir: Path) -> str:
                 known = [stat.st_mtime_ns, stat.st_size, stat.st_ino, time.time_ns(),
                          _file_digest(path)]
             fresh[relative] = known
-            digest.update(f"{relative}\0{known[4]}\0".encode())
     state.memo[(KIND, key)] = fresh
     if fresh != memo:
         # It says under what stat it holds, so it is true whatever the build does next.
         state.write_now(KIND, "", key, fresh)
-    return digest.hexdigest()
+    return {relative: str(known[4]) for relative, known in fresh.items()}
 
 
 def _file_digest(path: Path) -> str:

@@ -14,7 +14,7 @@ from PIL import Image
 from sitegen import state as state_module
 from sitegen import static_stamps
 from sitegen.state import BuildState
-from sitegen.static_stamps import static_stamp
+from sitegen.static_stamps import static_digests
 from tests.conftest import NOW, article, build_site, make_site, read_tree
 
 CONFIG = '[site]\ntitle = "Warta"\nbase_url = "https://example.org/"\n'
@@ -71,6 +71,28 @@ def test_a_static_image_changed_with_its_time_kept_is_read_again(tmp_path: Path)
     assert 'width="640"' in (site / "output/berita/a0/index.html").read_text()
 
 
+def test_a_read_depends_on_the_static_files_it_asks_about_not_on_the_whole_folder(
+        tmp_path: Path) -> None:
+    """A newsroom publishes each story with a photo of its own: the new photo leaves every
+    other story's read as it was; a story that named a photo not yet uploaded is read
+    again once it is, and a photo replaced is read again by the stories showing it."""
+    site = pictured_site(tmp_path)
+    (site / "content/berita/tunggu.md").write_text(article(
+        "Menunggu foto", date="2026-11-20 09:00", body="Isi.\n\n![Banjir](/images/banjir.png)\n"))
+    build_site(site)
+    (site / "content/static/images/baru.png").write_bytes(_png(300, 200))
+    (site / "content/berita/baru.md").write_text(article(
+        "Berita baru", date="2026-11-21 09:00", image="/images/baru.png"))
+    assert build_site(site).parsed == ["content/berita/baru.md"]
+    (site / "content/static/images/banjir.png").write_bytes(_png(480, 270))
+    assert build_site(site).parsed == ["content/berita/tunggu.md"]
+    assert 'width="480"' in (site / "output/berita/tunggu/index.html").read_text()
+    (site / "content/static/images/baru.png").write_bytes(_png(200, 300))
+    assert build_site(site).parsed == ["content/berita/baru.md"]
+    build_site(site, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(site / "output") == read_tree(tmp_path / "clean")
+
+
 def test_unchanged_static_files_are_not_hashed_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = pictured_site(tmp_path)
@@ -85,14 +107,16 @@ def test_unchanged_static_files_are_not_hashed_again(
     cache_dir = tmp_path / "cache"
     cache_dir.mkdir()
     state = BuildState(cache_dir, "salt")
-    stamp = static_stamp(state, static)
+    stamp = static_digests(state, static)
     state.commit()
     state.close()
     assert sorted(hashed) == ["foto.png", "laporan.txt"]
     hashed.clear()
     kept = BuildState(cache_dir, "salt")  # a later build: the stats come from the file
-    assert static_stamp(kept, static) == stamp and hashed == []
+    assert static_digests(kept, static) == stamp and hashed == []
     (static / "files/laporan.txt").write_text("Laporan yang diperbarui.\n")
-    assert static_stamp(kept, static) != stamp and hashed == ["laporan.txt"]
+    again = static_digests(kept, static)
+    assert again["files/laporan.txt"] != stamp["files/laporan.txt"] and hashed == ["laporan.txt"]
+    assert again["images/foto.png"] == stamp["images/foto.png"]
     kept.close()
     assert state_module.FILE in os.listdir(cache_dir)
