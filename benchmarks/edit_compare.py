@@ -13,24 +13,17 @@ laps), and the edit undone and built again (not timed).
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
-from publish_compare import build
+from publish_compare import build, revisions_parser
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("site", type=Path, help="a cached sitegen-full site of the corpus")
-    parser.add_argument("revisions", nargs="+", help="name=folder holding sitegen/ and themes/")
-    parser.add_argument("--count", type=int, default=10000, help="the corpus's article count")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--trials", type=int, default=3)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/sitegen-publish-compare"))
+    parser = revisions_parser(__doc__, trials=3)
     args = parser.parse_args()
     data = corpus.generate(args.count, args.seed)
     relative, text = corpus.sitegen_file(data.stories[len(data.stories) // 2])

@@ -47,14 +47,20 @@ def build(site: Path, checkout: str) -> tuple[float, float, str]:
     return wall, cpu, f"{laps} | {lines[-1].partition(' in output ')[2]}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def revisions_parser(doc: str, trials: int) -> argparse.ArgumentParser:
+    """The arguments of a side-by-side run of revisions on a cached corpus site."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("site", type=Path, help="a cached sitegen-full site of the corpus")
     parser.add_argument("revisions", nargs="+", help="name=folder holding sitegen/ and themes/")
     parser.add_argument("--count", type=int, default=10000, help="the corpus's article count")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--trials", type=int, default=5)
+    parser.add_argument("--trials", type=int, default=trials)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sitegen-publish-compare"))
+    return parser
+
+
+def main() -> None:
+    parser = revisions_parser(__doc__, trials=5)
     parser.add_argument("--nothing", action="store_true",
                         help="also time a build with nothing changed, each turn")
     args = parser.parse_args()

@@ -265,8 +265,7 @@ class BuildCache:
         return ()
 
     def remember_asked(self, relative: str, source_key: str, asked: tuple[str, ...]) -> None:
-        if asked or self.asked(relative, source_key):
-            self.state.write_now("asked", "", relative, [source_key, *asked])
+        self.state.write_now("asked", "", relative, [source_key, *asked])
 
     def remember_article(self, relative: str, key: str, article: Article,
                          problems: list[Problem]) -> None:

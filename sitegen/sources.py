@@ -41,7 +41,7 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
         context += f"\0{skip_body!r}"
     found: dict[str, tuple[Article | None, list[Problem]]] = {}
     keys: dict[str, str] = {}
-    pending: list[tuple[str, str, str]] = []
+    pending: list[tuple[str, str, str, bool]] = []
     walked: list[Problem] = []
     warnings: list[Problem] = []
     # Bodies this process found intact, under their files' stat: `serve` reads and hashes
@@ -67,7 +67,9 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
         if hit and usable:
             found[relative] = hit
         else:
-            pending.append((path, relative, source_key))
+            # Whether it asked about static files before (its key then differs from
+            # its source key): a record to replace when it asks about none now.
+            pending.append((path, relative, source_key, key != source_key))
     # Every stored body an article shows is checked now: later builds may take those whose
     # change time is older than this check's start as they are (written with the state).
     store.state.put(CHECKED[0], folder.name, CHECKED[1], started)
@@ -76,15 +78,16 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
         for ref in [ref for ref in checked if ref not in shown]:
             del checked[ref]
     read = functools.partial(_read_off_main, config=config, folder=folder, skip_body=skip_body)
-    results = workers.map("read", read, [path for path, _, _ in pending])
+    results = workers.map("read", read, [path for path, _, _, _ in pending])
     parsed = []
-    for (_, relative, source_key), (article, problems, asked) in zip(pending, results,
-                                                                     strict=True):
+    for (_, relative, source_key, asked_before), (article, problems, asked) in zip(
+            pending, results, strict=True):
         # The source's name as the build holds it already: one string, not two.
         article = None if article is None else shared(article, source=relative)
         found[relative] = (article, problems)
         parsed.append(relative)
-        store.remember_asked(relative, source_key, asked)
+        if asked or asked_before:
+            store.remember_asked(relative, source_key, asked)
         keys[relative] = key = cache.read_key_with(source_key, asked, digests)
         if article is not None:
             store.remember_article(relative, key, article, problems)

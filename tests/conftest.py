@@ -28,6 +28,16 @@ description = "Situs uji"
 base_url = "https://example.org/"
 """
 
+# Lists of four stories a page and no search: small sites whose lists have many pages.
+PAGED_CONFIG = """\
+[site]
+title = "Warta"
+base_url = "https://example.org/"
+timezone = "Asia/Jakarta"
+[build]
+items_per_page = 4
+search = false
+"""
 
 def article(title: str, date: str = "2026-11-20 09:00", body: str = "Isi berita.",
             **extra: object) -> str:

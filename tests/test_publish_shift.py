@@ -12,17 +12,8 @@ import pytest
 from sitegen.config import load_config
 from sitegen.kinds import shift
 from sitegen.readers import read_source
-from tests.conftest import NOW, article, build_site, make_site, read_tree
+from tests.conftest import NOW, PAGED_CONFIG, article, build_site, make_site, read_tree
 
-CONFIG = """\
-[site]
-title = "Warta"
-base_url = "https://example.org/"
-timezone = "Asia/Jakarta"
-[build]
-items_per_page = 4
-search = false
-"""
 COUNT = 24
 SECTIONS = ("ekonomi", "nasional", "olahraga")
 
@@ -37,7 +28,7 @@ def _archive(root: Path) -> Path:
         f"content/{SECTIONS[i % 3]}/cerita-{i}.md": article(
             f"Cerita {i}", date=_when(24 * (i + 1)), tags=[f"topik-{i % 5}", f"topik-{i % 3}"],
             author=f"Penulis {i % 4}", body=f"Isi cerita {i}.")
-        for i in range(COUNT)}, config=CONFIG)
+        for i in range(COUNT)}, config=PAGED_CONFIG)
 
 
 def _same_as_without_cache(site: Path, tmp_path: Path, name: str) -> None:

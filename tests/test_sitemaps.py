@@ -15,7 +15,7 @@ from sitegen.config import Config, parse_config
 from sitegen.kinds.base import Planner
 from sitegen.model import Site, make_article
 from sitegen.views import Views
-from tests.conftest import NOW, article, build_site, make_site, read_tree
+from tests.conftest import NOW, PAGED_CONFIG, article, build_site, make_site, read_tree
 from tests.sample_build import (
     ALIAS,
     BASE_URL,
@@ -288,15 +288,6 @@ def test_a_uri_is_what_quote_makes_of_it_also_on_the_quick_path(iri: str) -> Non
 
 # --- a publish into a sitemap of a part a month ---------------------------------------
 
-MONTHLY_CONFIG = """\
-[site]
-title = "Warta"
-base_url = "https://example.org/"
-timezone = "Asia/Jakarta"
-[build]
-items_per_page = 4
-search = false
-"""
 
 
 @pytest.mark.slow
@@ -309,7 +300,7 @@ def test_a_publish_rewrites_the_parts_of_the_months_it_changes_and_every_url_sta
     site = make_site(tmp_path / "site", {  # 20 stories 9 days apart: six months
         f"content/{('ekonomi', 'nasional')[i % 2]}/cerita-{i}.md": article(
             f"Cerita {i}", date=when(24 * 9 * (i + 1)), tags=[f"topik-{i % 4}"],
-            author=f"Penulis {i % 3}") for i in range(20)}, config=MONTHLY_CONFIG)
+            author=f"Penulis {i % 3}") for i in range(20)}, config=PAGED_CONFIG)
     build_site(site)
     before = read_tree(site / "output")
     parts = index_parts(before)
