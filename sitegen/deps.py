@@ -173,15 +173,16 @@ def decide(previous: State, articles: Iterable[Article], keys: dict[str, str],
 
 def site_inputs(parts: list[str], site_view: View, views: Views) -> str:
     """The facts of the whole site every page's inputs include: `parts` (site_stage.site_parts
-    without the list of sources and the news window, which only the sitemaps and feeds
-    show, and those are always planned), the site view, the pictures' sizes, and what the
-    clock says of each article (serve's status). The terms a card names are part of each
-    article's digest instead (`card_digests`), so a new tag does not plan every page."""
+    without the static files' stats, the list of sources and the news window: page_stage.
+    decide), the site view, and what the clock says of each article (serve's status).
+    The terms a card names are part of each article's digest instead (`card_digests`), so
+    a new tag does not plan every page. Nor are the resized pictures' byte sizes (a feed's
+    enclosure length): a variant is named by its photo's bytes and recipe, and a photo's
+    digest is in its article's metadata digest."""
     status = [(a.source, views.status(a)) for a in views.site.articles
               if a.expires is not None or views.preview]
     return hashlib.sha256(repr((parts, views.preview, cache.digest(site_view),
-                                views.picture_bytes.digest, status)).encode()
-                          ).hexdigest()
+                                status)).encode()).hexdigest()
 
 
 def card_digests(views: Views, metas: dict[str, int]

@@ -16,6 +16,7 @@ from sitegen import (
     hostfiles,
     merge,
     picture_plan,
+    readers,
     search,
     shards,
     themes,
@@ -40,12 +41,13 @@ def views(run: Run, site: Site, static: StaticFiles, plan: picture_plan.Plan,
            folder: Path) -> tuple[Views, View]:
     config, options = run.config, run.options
     if plan.sizes is None:
-        picture_plan.take_stock(plan, folder)
+        plan.sizes = picture_plan.Sizes(folder)
 
     def make(edition_site: Site, edition: Config, index: Translations | None) -> Views:
         return Views(edition_site, edition, options.now, plan.sizes, preview=options.preview,
                      translations=index, picture_memo=plan.memo)
-    missing = editions.views(run.editions, run.chain, make, themes.fingerprint(static),
+    missing = editions.views(run.editions, run.chain, make,
+                             themes.asset_names(static, readers.static_dir(config)),
                              themes.merged_params(run.chain, config), options.now, config.root)
     stop_on(missing, options.strict)
     run.report.warnings.extend(missing)
@@ -64,13 +66,17 @@ def decide(run: Run, sources: Sources, site: Site, static: StaticFiles, views: V
     decision = deps.decide(known, sources.articles, sources.keys, store.renders,
                            run.output, "\0".join(parts))
     metas = decision.state.metas
-    # Without the list of sources and the news window (only sitemaps show them).
+    # Without the static files' stats (a page shows a static file through `site.assets`,
+    # in the site view, or an article's image, in its metadata), the list of sources and
+    # the news window (only sitemaps show them): a photo uploaded with its story, or a
+    # story published, is no fact of the whole site.
+    shared = [*parts[:3], *parts[6:]]
     decision.inputs = PageInputs(
-        deps.site_inputs([*parts[:4], *parts[6:]], site_view, views), deps.load_inputs(store),
+        deps.site_inputs(shared, site_view, views), deps.load_inputs(store),
         deps.card_digests(views, metas), str(run.output),
         store.renders, keep=decision.replan is None, carry=decision.replan is not None)
     decision.inputs.keys = sources.keys  # which stories are new (kinds/shift.py)
-    editions.page_inputs(run.editions, decision.inputs, [*parts[:4], *parts[6:]], metas,
+    editions.page_inputs(run.editions, decision.inputs, shared, metas,
                          run.options.now, site)
     return known, decision
 

@@ -10,7 +10,6 @@ workers decode each source at most once and make only what is missing.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
 import re
@@ -58,7 +57,8 @@ class Plan:
         self.work = bool(heroes or bodies or originals)
         """Whether the site shows a picture the build resizes."""
         self.sizes: Sizes | None = None
-        """Once the variants are made (`take_stock`)."""
+        """Once the variants are made (static_stage, or page_stage when they were made by
+        an earlier build)."""
         self.spool: IO[bytes] | None = None
         """What `published` gives, written down by the walk that found the missing
         variants (`missing`'s `keys`), so that the copy need not walk the plan again:
@@ -178,12 +178,11 @@ _PUBLISHED = re.compile(r"-(\d+x\d+)\.([0-9a-f]{10})\.([a-z]+)$")
 class Sizes:
     """The size in bytes of each resized file, by its published name (feeds give their
     enclosure's length), read from the picture cache when asked, not held for every
-    variant of the archive; `digest`, of every variant's size, is among every page's
-    inputs (page_inputs.py)."""
+    variant of the archive. No page's inputs hold the sizes: a variant's name is a hash
+    of its photo's bytes and its recipe, so a name keeps its size (deps.site_inputs)."""
 
-    def __init__(self, folder: Path | None = None, digest: str = "") -> None:
+    def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
-        self.digest = digest
 
     def get(self, output: str, default: int | None = None) -> int | None:
         found = _PUBLISHED.search(output)
@@ -194,27 +193,6 @@ class Sizes:
             return os.stat(f"{self.folder}/{short}-{width_height}.{extension}").st_size
         except OSError:
             return default
-
-
-def take_stock(plan: Plan, folder: Path) -> list[str]:
-    """The cache keys of every variant of the plan, with the digest of their sizes put in
-    `plan.sizes` (once they are made). A build that looked for the missing ones has them
-    already (`missing`'s `keys`): `stock` then, without walking the plan again."""
-    keys: list[str] = []
-    last, listed = -1, set[str]()
-    for digest, _, variants in plan.sources():
-        last = _list_keys(digest, last, variants, listed, keys)
-    stock(plan, folder, keys)
-    return keys
-
-
-def stock(plan: Plan, folder: Path, keys: list[str]) -> None:
-    """Put in `plan.sizes` the digest of the sizes of the files under `keys` (every variant
-    of the plan, made)."""
-    digest = hashlib.sha256()
-    for key in keys:
-        digest.update(f"{key}\0{os.stat(f'{folder}/{key}').st_size}\n".encode())
-    plan.sizes = Sizes(folder, digest.hexdigest())
 
 
 def _spool(plan: Plan, digest: int, last: int, src: str, variants: tuple[Variant, ...],
@@ -264,9 +242,10 @@ def missing(plan: Plan, static_dir: Path, folder: Path, dropped: list[str] | Non
     names is one job (for its first name), and every name is published from the same
     cached file. A variant whose bytes no longer match the hash recorded when it was
     made (the cache was changed by someone else) is deleted, named in `dropped`, and
-    made again. `keys`, when given, gets every variant's cache key, for `stock`: the plan
-    is walked once for both (a one-off build's Memo holds 512 pictures, so each walk over
-    an archive works every photo's variants out again)."""
+    made again. `keys`, when given, gets every variant's cache key, for the picture
+    cache's record of those in use: the plan is walked once for both (a one-off build's
+    Memo holds 512 pictures, so each walk over an archive works every photo's variants
+    out again)."""
     def kept(variant: Variant) -> bool:
         state = sealed.intact(f"{folder}/{variant.key}")  # a string: see sealed.intact
         if state is False:

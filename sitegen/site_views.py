@@ -16,7 +16,7 @@ from sitegen import ads, dates, edition_config, newsroom, readers
 from sitegen.config import Config
 from sitegen.images import image_size
 from sitegen.model import Site
-from sitegen.value_views import Linker, View, date_view
+from sitegen.value_views import AssetURLs, Linker, View, date_view
 
 
 def site_view(site: Site, config: Config, link: Linker, sections: dict[str, View],
@@ -52,7 +52,7 @@ def site_view(site: Site, config: Config, link: Linker, sections: dict[str, View
         "pages": [{"title": p.title, "url": link.url(p.path)} for p in site.pages],
         "archive_url": link.url(config.permalinks.archive),
         "logo": logo_view(logo, config, link),
-        "assets": {name: link.url("/" + out) for name, out in assets.items()},
+        "assets": AssetURLs(assets, link),
         # The year only (for the copyright line): a page that showed the build time
         # would change, and be rendered again, on every build.
         "year": now.year,

@@ -104,7 +104,7 @@ def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
         if error:
             problems.append(Problem(relative, 0, error))
     stop_on(problems)
-    picture_plan.stock(plan, folder, keys)
+    plan.sizes = picture_plan.Sizes(folder)  # the variants are made
     if plan.work:
         picture_cache.remember_in_use(folder, keys)
     return plan

@@ -169,6 +169,24 @@ def fingerprint(files: Mapping[str, Path]) -> dict[str, str]:
             if path.suffix in FINGERPRINTED else name for name, path in files.items()}
 
 
+def asset_names(files: sitefiles.StaticFiles, site_static: Path) -> dict[str, str]:
+    """Original name -> output name of the static files `site.assets` holds (its other
+    names it answers by name, value_views.AssetURLs): the themes' files, and every CSS,
+    JS (whose names carry their content's hash) and HTML file (the host files' page
+    patterns name their folders). Not the site's photos and documents: every page's
+    inputs include `site.assets`, and a newsroom uploads a photo with each story."""
+    prefix = f"{site_static}{os.sep}"
+    named = {}
+    for name, path in files.files():
+        suffix = os.path.splitext(name)[1]
+        if suffix in FINGERPRINTED:
+            with open(path, "rb") as stream:
+                named[name] = fingerprinted_name(name, stream.read())
+        elif suffix in (".html", ".htm") or not path.startswith(prefix):
+            named[name] = name
+    return named
+
+
 def fingerprinted_name(name: str, data: bytes) -> str:
     """The output name of a CSS or JS file with this content: style.5fe18dec5c.css."""
     stem, dot, suffix = name.rpartition(".")

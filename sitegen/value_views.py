@@ -34,6 +34,21 @@ class Linker:
         return self.origin + self.url(path)
 
 
+class AssetURLs(dict[str, str]):
+    """`site.assets`: a static file's URL by its name. It holds those `themes.asset_names`
+    lists (the themes' files, CSS and JS under their hashed names, HTML); any other name,
+    a photo or document of the site's static folder, is its URL under the site's base
+    path, asked or not. So the map is the same whichever photos the archive holds: every
+    page's inputs include it, and a photo uploaded with a story changes no other page."""
+
+    def __init__(self, named: Mapping[str, str], link: Linker) -> None:
+        super().__init__((name, link.url("/" + out)) for name, out in named.items())
+        self.link = link
+
+    def __missing__(self, name: str) -> str:
+        return self.link.url("/" + name)
+
+
 def date_view(moment: dt.datetime | None, language: str, style: str = "") -> View | None:
     """A date as templates show it (`format_long` or `format_styled`, `format_short`,
     `format_time`), from what dates.py remembers by the day and the clock time."""

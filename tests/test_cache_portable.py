@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -120,3 +121,55 @@ def test_unchanged_static_files_are_not_hashed_again(
     assert again["images/foto.png"] == stamp["images/foto.png"]
     kept.close()
     assert state_module.FILE in os.listdir(cache_dir)
+
+
+def test_a_story_published_with_its_own_photo_plans_what_a_story_without_one_plans(
+        tmp_path: Path) -> None:
+    """A newsroom's every story has a photo of its own: uploading the new story's photo
+    changes no other page's inputs, so the pages planned are those a story without a
+    photo plans (its own page, its lists' front pages, its neighbours, feeds), not the
+    archive; and the output equals a clean build's."""
+    files: dict[str, str | bytes] = {}
+    for i in range(16):
+        files[f"content/static/images/foto-{i}.png"] = _png(40 + i, 30)
+        files[f"content/{('berita', 'ekonomi')[i % 2]}/a{i}.md"] = article(
+            f"Judul {i}", date=f"2026-10-{1 + i:02d} 09:00", image=f"/images/foto-{i}.png",
+            tags=[f"topik-{i % 5}"], author=f"Penulis {i % 3}")
+    planned, everything = {}, 0
+    for name, photo in (("text", False), ("photo", True)):
+        site = make_site(tmp_path / name, files, config=CONFIG)
+        everything = len(build_site(site).planned)
+        if photo:
+            (site / "content/static/images/baru.png").write_bytes(_png(64, 48))
+        (site / "content/berita/baru.md").write_text(article(
+            "Berita baru", date="2026-11-21 09:00", tags=["topik-1"], author="Penulis 1",
+            **({"image": "/images/baru.png"} if photo else {})))
+        report = build_site(site)
+        assert report.parsed == ["content/berita/baru.md"]
+        planned[name] = set(report.planned)
+    build_site(site, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(site / "output") == read_tree(tmp_path / "clean")
+    assert planned["photo"] == planned["text"]
+    assert len(planned["photo"]) < everything / 2, (len(planned["photo"]), everything)
+
+
+def test_a_photo_replaced_with_one_of_its_size_gives_its_feed_entry_the_new_length(
+        tmp_path: Path) -> None:
+    """No page's inputs hold the resized pictures' byte sizes: the feed entry's enclosure
+    is named by its photo's bytes, whose digest is in its story's metadata."""
+    site = make_site(tmp_path / "site", {
+        "content/static/images/foto.png": _png(320, 180),
+        "content/berita/a.md": article("Judul", image="/images/foto.png"),
+    }, config=CONFIG)
+    build_site(site)
+    noisy = Image.effect_noise((320, 180), 60).convert("RGB")
+    stream = io.BytesIO()
+    noisy.save(stream, "PNG")
+    (site / "content/static/images/foto.png").write_bytes(stream.getvalue())
+    build_site(site)
+    feed = (site / "output/feed.xml").read_text()
+    url, length = re.search(r'<enclosure url="https://example.org/([^"]+)" length="(\d+)"',
+                            feed).groups()
+    assert int(length) == (site / "output" / url).stat().st_size > 5_000
+    build_site(site, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(site / "output") == read_tree(tmp_path / "clean")
