@@ -25,7 +25,7 @@ from publish_compare import build, revisions_parser
 def main() -> None:
     parser = revisions_parser(__doc__, trials=3)
     args = parser.parse_args()
-    data = corpus.generate(args.count, args.seed)
+    data = corpus.generate(args.count, args.seed, shared_photos=args.shared_photos)
     relative, text = corpus.sitegen_file(data.stories[len(data.stories) // 2])
     revisions = dict(r.split("=", 1) for r in args.revisions)
     sites = {}

@@ -4,7 +4,9 @@
     python benchmarks/publish_compare.py benchmarks/.work/corpus-10000-seed1/sitegen-full \
         --count 10000 --trials 5 before=/tmp/before after=$PWD
 
-The site folder must have been built once (its cache and output in place). Each
+The site folder must have been built once (its cache and output in place); a corpus
+written with `corpus.py --shared-photos` needs `--shared-photos` here too (else the story
+added brings a photo of its own, a publish of another kind). Each
 revision gets a copy of it of its own (under --work), warmed by publishing the story
 and removing it (its own spare tree's manifest and state), then in turns: the story `run.py`'s
 "add one article" writes (corpus.added_story) is added and built (timed: wall and
@@ -56,6 +58,9 @@ def revisions_parser(doc: str, trials: int) -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--trials", type=int, default=trials)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sitegen-publish-compare"))
+    parser.add_argument("--shared-photos", action="store_true",
+                        help="the corpus was written with --shared-photos (its stories share "
+                             "six photos: the story added or edited shows one of them)")
     return parser
 
 
@@ -64,10 +69,11 @@ def main() -> None:
     parser.add_argument("--nothing", action="store_true",
                         help="also time a build with nothing changed, each turn")
     args = parser.parse_args()
-    data = corpus.generate(args.count, args.seed)
+    data = corpus.generate(args.count, args.seed, shared_photos=args.shared_photos)
     story = corpus.added_story(data)
     relative, text = corpus.sitegen_file(story)
-    photo = corpus.photo_paths(story)["sitegen-full"]
+    # A shared photo is the archive's: it stays when the story is removed.
+    photo = None if story.shared else corpus.photo_paths(story)["sitegen-full"]
     revisions = dict(r.split("=", 1) for r in args.revisions)
     sites = {}
     for name, checkout in revisions.items():
@@ -80,7 +86,8 @@ def main() -> None:
         (site / relative).write_text(text, "utf-8")
         build(site, checkout)
         (site / relative).unlink()
-        (site / photo).unlink()
+        if photo is not None:
+            (site / photo).unlink()
         build(site, checkout)
     seconds: dict[str, list[tuple[float, float]]] = {name: [] for name in revisions}
     still: dict[str, list[tuple[float, float]]] = {name: [] for name in revisions}
@@ -94,7 +101,8 @@ def main() -> None:
             print(f"{name:<8} wall {wall:6.2f} s  cpu {cpu:6.2f} s  load {load:5.2f}  {laps}",
                   flush=True)
             (sites[name] / relative).unlink()
-            (sites[name] / photo).unlink()
+            if photo is not None:
+                (sites[name] / photo).unlink()
             build(sites[name], checkout)
             if args.nothing:
                 load = os.getloadavg()[0]

@@ -16,7 +16,6 @@ reason: Pagefind writes them in a different order on every run.)
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,9 +24,10 @@ from typing import Protocol
 
 from sitegen import search_shards, urls
 from sitegen.config import Config
+from sitegen.errors import Problem, SitegenError
 from sitegen.model import Site
 from sitegen.pagefind_runs import Indexer, pagefind_command, pagefind_version
-from sitegen.search_cache import CACHE_DIR, KEY_FILE, SearchCache
+from sitegen.search_cache import CACHE_DIR, KEY_FILE, SearchCache, bundle_files
 
 BUNDLE_DIR = "pagefind"
 SHARDS_DIR = "shards"
@@ -106,7 +106,9 @@ def build_index(staging: Output, config: Config, site: Site, renders: dict[str, 
                 indexed.append(name)
             if progress:
                 progress("search", number + 1, len(shards))
-            for relative, path in _bundle_files(bundle):
+            # A bundle the output holds is listed by its key file, not walked (its files
+            # are only named, unless one went from the output: then copied from it).
+            for relative, path in state.files(name, bundle) if kept else bundle_files(bundle):
                 if relative == KEY_FILE:
                     continue
                 # A merged shard needs only its index: the primary's script and
@@ -150,29 +152,18 @@ def bundle_marker(shards: dict[str, list[str]], name: str, bundle_dir: str = BUN
         f"{bundle_dir}/{SHARDS_DIR}/{name}/pagefind-entry.json"
 
 
-def _bundle_files(bundle: Path) -> list[tuple[str, str]]:
-    """(path relative to the bundle, path) of each file of a bundle, in Path order. Strings,
-    not Paths: every build lists every shard's bundle (about 11,000 files at 10,000
-    articles), and pathlib's parsing of each cost a publish a quarter of a second."""
-    found: list[tuple[str, str]] = []
-
-    def walk(folder: str, prefix: str) -> None:
-        for entry in os.scandir(folder):
-            if entry.is_dir():
-                walk(entry.path, f"{prefix}{entry.name}/")
-            elif entry.is_file():
-                found.append((prefix + entry.name, entry.path))
-    walk(str(bundle), "")
-    return sorted(found, key=lambda item: item[0].split("/"))
-
-
 def _put(staging: Output, relative: str, source: str, cached: bool) -> None:
     # A bundle kept in the cache keeps its files' times, so size and time tell an unchanged
     # file without reading it; a bundle indexed just now is compared byte for byte.
-    if cached:
-        staging.copy(relative, source)
-    else:
-        with open(source, "rb") as stream:
-            staging.write(relative, stream.read())
+    try:
+        if cached:
+            staging.copy(relative, source)
+        else:
+            with open(source, "rb") as stream:
+                staging.write(relative, stream.read())
+    except FileNotFoundError:  # taken out of the cache's bundle by hand
+        raise SitegenError([Problem(source, 0, "this file of the build cache's search index "
+                                    f"is gone: remove the cache's {CACHE_DIR}/ folder and "
+                                    "build again")]) from None
 
 

@@ -26,6 +26,7 @@ articles are published.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import re
 from collections.abc import Iterable
@@ -39,16 +40,18 @@ def plan(outputs: Iterable[str], limit: int) -> dict[str, list[str]]:
     pages = sorted(set(outputs))
     if len(pages) <= limit:
         return {ALL: pages} if pages else {}
-    hashes = {page: int.from_bytes(hashlib.sha256(page.encode()).digest()[:8], "big")
-              for page in pages}
+    hashes = [int.from_bytes(hashlib.sha256(page.encode()).digest()[:8], "big")
+              for page in pages]
     bits = max(1, (len(pages) - 1).bit_length() - limit.bit_length())
-    while True:
-        shards: dict[str, list[str]] = {}
-        for page in pages:
-            shards.setdefault(_name(hashes[page] >> (64 - bits), bits), []).append(page)
-        if max(len(members) for members in shards.values()) <= limit:
-            return dict(sorted(shards.items()))
+    # The sizes counted by prefix first, the pages grouped once (every build plans the
+    # shards of every page: 10,000 at 10,000 stories).
+    while max(collections.Counter(h >> (64 - bits) for h in hashes).values()) > limit:
         bits += 1
+    shards: dict[int, list[str]] = {}
+    for page, hashed in zip(pages, hashes, strict=True):
+        shards.setdefault(hashed >> (64 - bits), []).append(page)
+    # A name's hex digits have one width: names in order are prefixes in order.
+    return {_name(prefix, bits): shards[prefix] for prefix in sorted(shards)}
 
 
 def _name(prefix: int, bits: int) -> str:

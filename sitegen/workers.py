@@ -20,8 +20,14 @@ from typing import Any
 from sitegen import cluster, lifeline, render
 from sitegen.themes import Theme
 
-# Below this many items, starting worker processes costs more than it saves.
+# Below this many items, sending them to the worker processes costs more than it saves.
 PARALLEL_MIN = 32
+START_MIN = 128
+"""Below this many items, starting the worker processes costs more than it saves: each
+forks the build's process and builds its template environment (about 0.12 s of CPU),
+while a page renders in a few milliseconds. A publish renders and checks about 40 pages:
+starting the pool for them cost a 10,000-story publish a quarter of a second of CPU, and
+wall time too. A pool already started takes PARALLEL_MIN."""
 # Items sent to a worker at once: enough to amortise the round trip.
 CHUNK_MAX = 32
 # A chunk ends at CHUNK_MAX items or once its pickled bytes pass this: a page's context
@@ -65,29 +71,32 @@ class Workers:
             self.remote.close()
 
     def map(self, stage: str, fn: Callable[[Any], Any], items: Iterable[Any],
-            minimum: int = PARALLEL_MIN, expected: int = 0) -> Iterator[Any]:
+            minimum: int | None = None, expected: int = 0) -> Iterator[Any]:
         """fn over items, in order. At most a few chunks are in flight at once, so
         memory holds a window of the work, not all of it. Fewer than `minimum` items
-        run in this process. `expected`: how many a stream of items will likely hold
-        (for the progress display's estimate)."""
+        run in this process (by default START_MIN, or PARALLEL_MIN once the workers are
+        started). `expected`: how many a stream of items will likely hold (for the
+        progress display's estimate)."""
         total = len(items) if isinstance(items, list) else 0
+        if minimum is None:
+            minimum = START_MIN if self.pool is None else PARALLEL_MIN
         results: Iterable[Any]
         if self.remote is not None and stage in cluster.STAGES:
             results = self.remote.map(stage, fn, items, total)
         elif self.jobs <= 1 or (total and total < minimum):
             results = map(fn, items)
         else:
-            results = self._parallel(fn, iter(items), total)
+            results = self._parallel(fn, iter(items), total, minimum)
         for done, result in enumerate(results, start=1):
             if self.progress:
                 self.progress(stage, done, total or max(expected, done))
             yield result
 
     def _parallel(self, fn: Callable[[Any], Any], items: Iterator[Any],
-                  total: int) -> Iterator[Any]:
+                  total: int, minimum: int) -> Iterator[Any]:
         chunk = max(1, min(CHUNK_MAX, math.ceil(total / (self.jobs * 8)))) if total else CHUNK_MAX
-        first = list(itertools.islice(items, chunk))
-        if len(first) < PARALLEL_MIN and not total:
+        first = list(itertools.islice(items, chunk if total else max(chunk, minimum)))
+        if len(first) < minimum and not total:
             # A short stream (an incremental rebuild): not worth starting workers.
             yield from map(fn, itertools.chain(first, items))
             return

@@ -8,6 +8,7 @@ import gc
 import hashlib
 import io
 import marshal
+import os
 import pickle
 import tracemalloc
 from pathlib import Path
@@ -93,6 +94,25 @@ def test_a_map_over_worker_processes_answers_in_order(tmp_path: Path,
     finally:
         if collecting:
             gc.enable()
+
+
+def _process(_: object) -> int:
+    return os.getpid()
+
+
+def test_fewer_items_than_starting_the_workers_is_worth_run_in_this_process(
+        tmp_path: Path) -> None:
+    """A publish renders and checks about 40 pages: starting the worker processes for them
+    cost more CPU (and wall time) than rendering them here. Once started, the workers take
+    a smaller batch too."""
+    few = list(range(workers.START_MIN - 1))
+    with workers.Workers(2, None, (), tmp_path, None, tmp_path) as pool:
+        assert set(pool.map("test", _process, few)) == {os.getpid()}
+        assert set(pool.map("test", _process, iter(few))) == {os.getpid()}  # a stream
+        assert pool.pool is None
+        assert os.getpid() not in set(pool.map("test", _process, iter(range(300))))
+        assert os.getpid() not in set(pool.map("test", _process, few[:workers.PARALLEL_MIN]))
+        assert set(pool.map("test", _process, few[:workers.PARALLEL_MIN - 1])) == {os.getpid()}
 
 
 def test_an_article_holds_its_rare_fields_only_when_one_is_set(tmp_path: Path) -> None:

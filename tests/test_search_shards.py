@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from sitegen import write
+from sitegen import search, write
 from sitegen.errors import SitegenError
+from sitegen.search_cache import bundle_files
 from sitegen.search_shards import ALL, indexed_digest, plan
 from tests.conftest import BASIC_CONFIG, article, build_site, make_site, read_tree
 from tests.test_search import indexed_urls
@@ -169,12 +170,15 @@ def test_a_new_article_reindexes_only_its_shard(tmp_path: Path,
     original = write.Staging.copy
     monkeypatch.setattr(write.Staging, "copy", lambda self, relative, source: copied.append(
         relative) or original(self, relative, source))
+    walked: list[str] = []  # the kept bundles are listed from their key files instead
+    monkeypatch.setattr(search, "bundle_files", lambda bundle: walked.append(
+        bundle.name) or bundle_files(bundle))
     (site / "content/ekonomi/baru.md").write_text(article(
         "Berita terbaru", date="2026-11-27 09:00", body="Isi baru."), encoding="utf-8")
     report = build_site(site)
     # An older article's page changed (its "next" link), but not what is indexed of it.
     assert any(p.startswith("ekonomi/berita-") for p in report.written)
-    assert report.search_indexed == [joined]
+    assert report.search_indexed == [joined] and walked == [joined]
     joined_folder = "pagefind" if joined == next(iter(first)) else f"pagefind/shards/{joined}"
     assert {_shard_folder(c) for c in copied if c.startswith("pagefind/")} == {
         joined_folder, f"pagefind/shards/{other}"}

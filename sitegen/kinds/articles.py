@@ -68,8 +68,10 @@ class Articles(Kind):
         }, article.source, article.source)
 
     def sitemap(self, planner: Planner) -> Iterable[Entry]:
-        # A live blog's page changes with each entry, so its entries date it.
-        return ((a.path, a.live_modified) for a in planner.site.articles)
+        # A live blog's page changes with each entry, so its entries date it (a story
+        # without extras has none: its `modified`, worked out once for every list).
+        return ((a.path, m if a.extras is None else a.live_modified)
+                for a, m in zip(planner.site.articles, planner.modified(), strict=True))
 
     def claims(self, site: Site, config: Config) -> Iterable[Claim]:
         return [claim(a.path, a.source) for a in site.articles]

@@ -209,13 +209,14 @@ def list_entries(planner: Planner, path: str, indexes: tuple[int, ...],
                  ordered: bool = False) -> Iterator[Entry]:
     """Sitemap entries: a page's last change is the newest change among what it shows;
     the front page changes too when a story is published."""
-    articles = planner.site.articles
-    newest = articles[indexes[0]].date if indexes and not ordered else None
+    newest = planner.site.articles[indexes[0]].date if indexes and not ordered else None
+    modified = planner.modified().__getitem__
     for cut in cuts_of(path, indexes, planner.per_page, ordered):
-        shown = [articles[i].modified for i in cut.indexes]
+        # The first of equal moments, as `max` of the page's stories then `newest` gives.
+        shown = max(map(modified, cut.indexes), default=None)
         if cut.number is None and newest:
-            shown.append(newest)
-        yield cut.path, max(shown) if shown else None
+            shown = newest if shown is None else max(shown, newest)
+        yield cut.path, shown
 
 
 def list_claims(path: str, count: int, per_page: int, owner: str,
