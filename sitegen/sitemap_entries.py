@@ -19,6 +19,8 @@ FILE_MARKUP = 1_000
 """Bytes the template adds around the whole file (sitemaps.split's estimate)."""
 UNDATED = "undated"
 """The part of the pages without a `lastmod` (after the months: "u" sorts after digits)."""
+_NO_MONTH = 1_000_000
+"""`by_month`'s key of UNDATED, after every month's."""
 
 
 def entry(views: Views, path: str, moment: dt.datetime | None) -> View:
@@ -100,14 +102,16 @@ class Entries(Sequence[View]):
     def by_month(self) -> dict[str, Entries]:
         """The entries of each month (`YYYY-MM` of each moment in its own zone, as its
         `lastmod` shows it; UNDATED), in their order, months ascending."""
-        months: dict[str, list[int]] = {}
+        # By year * 100 + month (undated last), named once a month, not once an entry.
+        months: dict[int, list[int]] = {}
         for at, moment in enumerate(self.moments):
-            month = UNDATED if moment is None else f"{moment.year:04d}-{moment.month:02d}"
+            month = _NO_MONTH if moment is None else moment.year * 100 + moment.month
             months.setdefault(month, []).append(at)
         paths, moments = self.paths, self.moments
-        return {month: Entries(self.root, ((paths[at], moments[at]) for at in months[month]),
-                               {paths[at]: self.alternates[paths[at]] for at in months[month]
-                                if paths[at] in self.alternates})
+        return {UNDATED if month == _NO_MONTH else f"{month // 100:04d}-{month % 100:02d}":
+                Entries(self.root, ((paths[at], moments[at]) for at in months[month]),
+                        {paths[at]: self.alternates[paths[at]] for at in months[month]
+                         if paths[at] in self.alternates})
                 for month in sorted(months)}
 
     def newest(self) -> str | None:

@@ -512,9 +512,10 @@ class ServeProcess:
 
 @pytest.fixture
 def big_site(tmp_path: Path) -> Path:
-    """Enough pages that a full build uses the worker processes Ctrl-C must not orphan."""
+    """Enough pages that a full build uses the worker processes Ctrl-C must not orphan
+    (about 160: workers.START_MIN is 128)."""
     return make_site(tmp_path / "site", {f"content/ekonomi/berita-{n}.md": article(f"Berita {n}")
-                                         for n in range(80)})
+                                         for n in range(100)})
 
 
 def test_cli_serves_until_ctrl_c_and_leaves_no_process_behind(big_site: Path,

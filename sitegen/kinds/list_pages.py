@@ -63,17 +63,21 @@ class Cuts(Sequence[Cut]):
             at += self.total
         if not 0 <= at < self.total:
             raise IndexError(at)
+        return Cut(*self.row(at))
+
+    def row(self, at: int) -> tuple[int | None, str, tuple[int, ...], int]:
+        """The fields of the page at `at` (0 <= at < len), without a Cut made: the sitemap
+        asks for every page of every list (20,000 at 10,000 stories)."""
         path, indexes, per_page = self.path, self.indexes, self.per_page
         if self.ordered:
-            return Cut(at + 1, path if at == 0 else page_path(path, at + 1),
-                       indexes[at * per_page:(at + 1) * per_page], at * per_page + 1)
+            return (at + 1, path if at == 0 else page_path(path, at + 1),
+                    indexes[at * per_page:(at + 1) * per_page], at * per_page + 1)
         if at == 0:
-            return Cut(None, path, indexes[:self.front], 1)
+            return None, path, indexes[:self.front], 1
         end = len(indexes) - (at - 1) * per_page
         # `start` counts from the oldest story too: from the newest, it would change
         # with every story published.
-        return Cut(at, page_path(path, at), indexes[end - per_page:end],
-                   (at - 1) * per_page + 1)
+        return at, page_path(path, at), indexes[end - per_page:end], (at - 1) * per_page + 1
 
     def walk(self) -> list[int]:
         """The pages in the order the plan takes them: from the newest story to the

@@ -211,12 +211,14 @@ def list_entries(planner: Planner, path: str, indexes: tuple[int, ...],
     the front page changes too when a story is published."""
     newest = planner.site.articles[indexes[0]].date if indexes and not ordered else None
     modified = planner.modified().__getitem__
-    for cut in cuts_of(path, indexes, planner.per_page, ordered):
+    cuts = cuts_of(path, indexes, planner.per_page, ordered)
+    for at in range(len(cuts)):
+        number, cut_path, cut_indexes, _ = cuts.row(at)
         # The first of equal moments, as `max` of the page's stories then `newest` gives.
-        shown = max(map(modified, cut.indexes), default=None)
-        if cut.number is None and newest:
+        shown = max(map(modified, cut_indexes), default=None)
+        if number is None and newest:
             shown = newest if shown is None else max(shown, newest)
-        yield cut.path, shown
+        yield cut_path, shown
 
 
 def list_claims(path: str, count: int, per_page: int, owner: str,
