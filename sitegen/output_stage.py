@@ -24,7 +24,8 @@ def pictures(run: Run, site: Site, static: StaticFiles, folder: Path,
         site = shards.pictures_site(site, run.options.shard)
     return static_stage.make_pictures(run.config, site, static, folder, workers, run.report,
                                       run.options.reuse_output,
-                                      picture_plan.build_memo(run.state.memo, run.config.images))
+                                      picture_plan.build_memo(run.state.memo, run.config.images),
+                                      run.output)
 
 
 def merged_pages(run: Run, staging: write.Staging) -> None:

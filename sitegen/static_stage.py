@@ -73,9 +73,11 @@ def pictures_folder(config: Config, use_cache: bool) -> Iterator[Path]:
 
 def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
                   workers: Workers, report: Report, reuse: Path | None,
-                  memo: pictures.Memo | None = None) -> picture_plan.Plan:
+                  memo: pictures.Memo | None = None, output: Path | None = None
+                  ) -> picture_plan.Plan:
     """Make the resized versions that are not in the folder yet (the build cache's
-    `pictures/`, named by content, so an unchanged image is never decoded again)."""
+    `pictures/`, named by content, so an unchanged image is never decoded again); those
+    the `output` folder publishes already are not checked again (picture_plan.missing)."""
     published = (*site.articles, *site.pages)
     site_static = readers.static_dir(config)
     plan = picture_plan.plan([a.image for a in published if a.image],
@@ -84,7 +86,7 @@ def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
                          config.images, memo)
     dropped: list[str] = []
     keys: list[str] = []
-    jobs = picture_plan.missing(plan, site_static, folder, dropped, keys)
+    jobs = picture_plan.missing(plan, site_static, folder, dropped, keys, output)
     report.warnings.extend(Problem(f"{folder.name}/{name}", 0, pictures.CHANGED, warning=True)
                            for name in dropped)
     if reuse is not None and jobs:
@@ -119,4 +121,6 @@ def copy_files(config: Config, static: StaticFiles, plan: picture_plan.Plan, fol
         stand_in = plan.originals.get(name) if source.startswith(site_static) else None
         staging.copy(assets[name], f"{folder}/{stand_in.key}" if stand_in else source)
     for output, key in plan.published():
-        staging.copy(output, f"{folder}/{key}")
+        # Named by its photo's bytes and recipe: the output's file of that name is it.
+        if not staging.keep_unchanged(output):
+            staging.copy(output, f"{folder}/{key}")

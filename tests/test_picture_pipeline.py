@@ -299,3 +299,39 @@ def test_netlify_and_cloudflare_cache_the_resized_pictures_for_a_year(tmp_path: 
     rule = headers.index("/berita/_img/*")
     assert headers[rule + 1] == "  Cache-Control: public, max-age=31536000, immutable"
     assert all(p.name.count(".") == 2 for p in (site / "output/_img").iterdir())
+
+
+def test_a_build_checks_and_copies_only_the_variants_its_output_does_not_publish_yet(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Publishing a story with its photo into an archive of photos: the variants the
+    output publishes already (named by their photo's bytes) are neither checked against
+    their cache record nor copied again; a variant deleted from the output by hand is
+    put back; the output equals a clean build's."""
+    files: dict[str, str | bytes] = {}
+    for i in range(3):
+        files[f"content/static/images/foto-{i}.jpg"] = photo(tmp_path / f"p{i}.jpg", (400, 250),
+                                                              seed=i + 2)
+        files[f"content/berita/a{i}.md"] = article(f"Berita {i}", image=f"/images/foto-{i}.jpg",
+                                                    date=f"2026-11-1{i} 09:00")
+    site = make_site(tmp_path / "site", files, CONFIG)
+    build_site(site)
+    checked: list[str] = []
+    intact = picture_plan.sealed.intact
+    monkeypatch.setattr(picture_plan.sealed, "intact",
+                        lambda path: checked.append(str(path)) or intact(path))
+    photo(site / "content/static/images/baru.jpg", (400, 250), seed=9)
+    (site / "content/berita/baru.md").write_text(article(
+        "Berita baru", image="/images/baru.jpg", date="2026-11-20 09:00"))
+    report = build_site(site)
+    made = {name for name in report.written if name.startswith(f"{pictures.FOLDER}/")}
+    assert made and all(name.split("/")[1].startswith("baru-") for name in made), made
+    assert len(checked) == len(made)  # the new photo's variants, none of the archive's
+    assert not any(f"{pictures.FOLDER}/foto-" in name for name in report.written)
+    gone = next((site / "output" / pictures.FOLDER).glob("foto-1-*"))
+    gone.unlink()
+    (site / "content/berita/baru.md").write_text(article(  # a build, not the early answer
+        "Berita baru", image="/images/baru.jpg", date="2026-11-20 09:00", body="Diperbarui."))
+    build_site(site)
+    assert gone.is_file()
+    build_site(site, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(site / "output") == read_tree(tmp_path / "clean")
