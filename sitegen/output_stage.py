@@ -16,8 +16,8 @@ from sitegen.workers import Workers
 
 def pictures(run: Run, site: Site, static: StaticFiles, folder: Path,
               workers: Workers) -> picture_plan.Plan:
-    """Encode the pictures the site shows that are not in the folder yet (a shard: those
-    its own pages show; a merge: none, they are the shards')."""
+    """Encode the pictures the site shows that are neither in the folder nor in the output
+    yet (a shard: those its own pages show; a merge: none, they are the shards')."""
     if run.parts:
         return merge.make_pictures(run.config, site, static, folder, run.parts)
     if run.options.shard:
@@ -25,7 +25,8 @@ def pictures(run: Run, site: Site, static: StaticFiles, folder: Path,
     return static_stage.make_pictures(run.config, site, static, folder, workers, run.report,
                                       run.options.reuse_output,
                                       picture_plan.build_memo(run.state.memo, run.config.images),
-                                      run.output)
+                                      # --no-cache trusts nothing of the last build
+                                      run.output if run.options.use_cache else None)
 
 
 def merged_pages(run: Run, staging: write.Staging) -> None:

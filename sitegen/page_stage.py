@@ -42,7 +42,7 @@ def views(run: Run, site: Site, static: StaticFiles, plan: picture_plan.Plan,
            folder: Path) -> tuple[Views, View]:
     config, options = run.config, run.options
     if plan.sizes is None:
-        plan.sizes = picture_plan.Sizes(folder)
+        plan.sizes = picture_plan.Sizes(folder, run.output)
 
     def make(edition_site: Site, edition: Config, index: Translations | None) -> Views:
         return Views(edition_site, edition, options.now, plan.sizes, preview=options.preview,

@@ -14,7 +14,7 @@ import itertools
 import os
 import re
 import tempfile
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -59,6 +59,9 @@ class Plan:
         self.sizes: Sizes | None = None
         """Once the variants are made (static_stage, or page_stage when they were made by
         an earlier build)."""
+        self.held: Callable[[str], bool] | None = None
+        """Whether the output publishes a variant already, by its name (None: trust nothing
+        of it, as `--no-cache`): `missing` and the copy skip those."""
         self.spool: IO[bytes] | None = None
         """What `published` gives, written down by the walk that found the missing
         variants (`missing`'s `keys`), so that the copy need not walk the plan again:
@@ -78,21 +81,28 @@ class Plan:
         for name, stand_in in sorted(stand_ins.items()):
             yield 0, "/" + name, (stand_in,)  # a stand-in is one of a kind (its key)
 
-    def published(self) -> Iterator[tuple[str, str]]:
-        """(output name, cache key) of what pages link to, published under FOLDER
-        (stand-ins only at their original's URL), each once."""
+    def published(self) -> Iterator[tuple[str, str, bool]]:
+        """(output name, cache key, whether the output publishes it already: `held`) of
+        what pages link to, published under FOLDER (stand-ins only at their original's
+        URL), each once."""
         if self.spool is not None:
             self.spool.seek(0)
             for line in self.spool:
-                output, _, key = line.decode().rstrip("\n").partition("\0")
-                yield output, key
+                output, key, here = line.decode().rstrip("\n").split("\0")
+                yield output, key, bool(here)
             return
         for _, group in self._groups():
             seen: set[str] = set()
             for _, variants in group:
                 for output in sorted(variants.keys() - seen):
                     seen.add(output)
-                    yield output, variants[output].key
+                    yield output, variants[output].key, self.published_before(output)
+
+    def published_before(self, output: str) -> bool:
+        """Whether the output publishes this variant already (`held`; never a stand-in,
+        published under its original's name: the name does not say which bytes)."""
+        return self.held is not None and output.startswith(f"{pictures.FOLDER}/") \
+            and self.held(output)
 
     def variants(self) -> Iterator[Variant]:
         """Every variant of the plan, stand-ins too, each once."""
@@ -179,26 +189,35 @@ class Sizes:
     """The size in bytes of each resized file, by its published name (feeds give their
     enclosure's length), read from the picture cache when asked, not held for every
     variant of the archive. No page's inputs hold the sizes: a variant's name is a hash
-    of its photo's bytes and its recipe, so a name keeps its size (deps.site_inputs)."""
+    of its photo's bytes and its recipe, so a name keeps its size (deps.site_inputs).
+    The same name in the `output` folder is the same file: asked when the cache has
+    none (a variant the output held was not made again: `missing`)."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, output: Path | None = None) -> None:
         self.folder = folder
+        self.output = output
 
     def get(self, output: str, default: int | None = None) -> int | None:
         found = _PUBLISHED.search(output)
         if self.folder is None or found is None:
             return default
         width_height, short, extension = found.groups()
-        try:
-            return os.stat(f"{self.folder}/{short}-{width_height}.{extension}").st_size
-        except OSError:
-            return default
+        places = [f"{self.folder}/{short}-{width_height}.{extension}"]
+        if self.output is not None:
+            places.append(f"{self.output}/{output}")
+        for path in places:
+            try:
+                return os.stat(path).st_size
+            except OSError:
+                continue
+        return default
 
 
 def _spool(plan: Plan, digest: int, last: int, src: str, variants: tuple[Variant, ...],
-           shown: set[str]) -> None:
+           shown: set[str], here: set[str]) -> None:
     """Write down the published variants of one source, as `Plan.published` gives them:
-    each output once per digest, and no stand-in (published at its original's URL)."""
+    each output once per digest, and no stand-in (published at its original's URL);
+    `here`: those the output publishes already."""
     assert plan.spool is not None
     if digest != last:
         shown.clear()
@@ -206,7 +225,8 @@ def _spool(plan: Plan, digest: int, last: int, src: str, variants: tuple[Variant
     for variant in variants:
         if variant.output not in shown and variant is not stand_in:
             shown.add(variant.output)
-            plan.spool.write(f"{variant.output}\0{variant.key}\n".encode())
+            held = "1" if variant.output in here else ""
+            plan.spool.write(f"{variant.output}\0{variant.key}\0{held}\n".encode())
 
 
 def _list_keys(digest: int, last: int, variants: tuple[Variant, ...], listed: set[str],
@@ -233,7 +253,7 @@ def _header_size(path: str) -> tuple[int, int] | None:
 
 
 def missing(plan: Plan, static_dir: Path, folder: Path, dropped: list[str] | None = None,
-            keys: list[str] | None = None, output: Path | None = None
+            keys: list[str] | None = None, held: Callable[[str], bool] | None = None
             ) -> list[tuple[str, tuple[Variant, ...]]]:
     """(source file, its variants not yet in `folder`), one item per source to decode.
     The source is a string: a cold build's jobs name every photo of the archive at once,
@@ -248,20 +268,19 @@ def missing(plan: Plan, static_dir: Path, folder: Path, dropped: list[str] | Non
     Memo holds 512 pictures, so each walk over an archive works every photo's variants
     out again).
 
-    A variant the output folder already publishes (`output`: the last build's) is not
-    checked against its record: its name is a hash of its photo's bytes and recipe, so
-    the file under it is that variant, and the copy keeps the output's file
-    (`copy_files`). Two stats a variant, where the check reads its record too (at 10,000
-    photos, 110,000 variants every build); a cache file changed by hand is then found
+    A variant the output folder publishes already (`held`) is neither checked nor
+    made: its name is a hash of its photo's bytes and recipe, so the output's file of
+    that name is it, and the copy keeps it (static_stage.copy_files). A stat a variant,
+    where checking its record cost a stat and a read, and copying it two stats, every
+    build (110,000 variants at 10,000 photos); a cache file changed by hand is found
     when a build copies it into another folder."""
-    named = f"{pictures.FOLDER}/"  # a stand-in is published under its original's name
+    plan.held = held
+    here: set[str] = set()  # of one source's variants, those the output publishes
 
     def kept(variant: Variant) -> bool:
-        cached = f"{folder}/{variant.key}"  # a string: see sealed.intact
-        if output is not None and variant.output.startswith(named) \
-                and os.path.isfile(f"{output}/{variant.output}") and os.path.isfile(cached):
+        if variant.output in here:
             return True
-        state = sealed.intact(cached)
+        state = sealed.intact(f"{folder}/{variant.key}")  # a string: see sealed.intact
         if state is False:
             sealed.drop(folder / variant.key)
             if dropped is not None:
@@ -275,9 +294,10 @@ def missing(plan: Plan, static_dir: Path, folder: Path, dropped: list[str] | Non
         # Deleted when closed, which the plan's end does (no name on disk to clean up).
         plan.spool = tempfile.TemporaryFile()  # noqa: SIM115
     for digest, src, variants in plan.sources():
+        here = {v.output for v in variants if plan.published_before(v.output)}
         if keys is not None:
             _list_keys(digest, last, variants, listed, keys)
-            _spool(plan, digest, last, src, variants, shown)
+            _spool(plan, digest, last, src, variants, shown, here)
         if digest != last:
             wanted.clear()
             last = digest

@@ -77,7 +77,7 @@ def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
                   ) -> picture_plan.Plan:
     """Make the resized versions that are not in the folder yet (the build cache's
     `pictures/`, named by content, so an unchanged image is never decoded again); those
-    the `output` folder publishes already are not checked again (picture_plan.missing)."""
+    the `output` folder publishes already are not checked (picture_plan.missing)."""
     published = (*site.articles, *site.pages)
     site_static = readers.static_dir(config)
     plan = picture_plan.plan([a.image for a in published if a.image],
@@ -86,7 +86,10 @@ def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
                          config.images, memo)
     dropped: list[str] = []
     keys: list[str] = []
-    jobs = picture_plan.missing(plan, site_static, folder, dropped, keys, output)
+    # A stat of the output's file, not the staging's books: a file deleted from the
+    # output by hand is then written again, and the books stay true.
+    held = None if output is None else functools.partial(_published, str(output))
+    jobs = picture_plan.missing(plan, site_static, folder, dropped, keys, held)
     report.warnings.extend(Problem(f"{folder.name}/{name}", 0, pictures.CHANGED, warning=True)
                            for name in dropped)
     if reuse is not None and jobs:
@@ -106,10 +109,14 @@ def make_pictures(config: Config, site: Site, static: StaticFiles, folder: Path,
         if error:
             problems.append(Problem(relative, 0, error))
     stop_on(problems)
-    plan.sizes = picture_plan.Sizes(folder)  # the variants are made
+    plan.sizes = picture_plan.Sizes(folder, output)  # the variants are made
     if plan.work:
         picture_cache.remember_in_use(folder, keys)
     return plan
+
+
+def _published(output: str, name: str) -> bool:
+    return os.path.isfile(f"{output}/{name}")
 
 
 def copy_files(config: Config, static: StaticFiles, plan: picture_plan.Plan, folder: Path,
@@ -120,7 +127,8 @@ def copy_files(config: Config, static: StaticFiles, plan: picture_plan.Plan, fol
     for name, source in static.files():  # strings: a Path a photo would intern its parts
         stand_in = plan.originals.get(name) if source.startswith(site_static) else None
         staging.copy(assets[name], f"{folder}/{stand_in.key}" if stand_in else source)
-    for output, key in plan.published():
+    for output, key, held in plan.published():
         # Named by its photo's bytes and recipe: the output's file of that name is it.
-        if not staging.keep_unchanged(output):
-            staging.copy(output, f"{folder}/{key}")
+        if held and staging.keep_unchanged(output):
+            continue
+        staging.copy(output, f"{folder}/{key}")
