@@ -40,6 +40,12 @@ class IndexLists(Sequence[tuple[Any, ...]]):
         return tuple(None if i < 0 else i
                      for i in self._values[self._starts[index]:self._starts[index + 1]])
 
+    def meets(self, index: int, values: frozenset[int]) -> bool:
+        """Whether the list at `index` (0 <= index < len) holds one of `values`, without
+        its tuple made (a publish asks it of every article's related stories and
+        neighbours: kinds/shift.py)."""
+        return not values.isdisjoint(self._values[self._starts[index]:self._starts[index + 1]])
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, IndexLists):
             return (self._values, self._starts) == (other._values, other._starts)

@@ -86,9 +86,9 @@ def _moved_along(site: Site, index: int, moved: Shift) -> bool:
     article = site.articles[index]
     return index >= moved.added and not article.series and \
         related.moved_along_unless_new(collect.shape_entry(article)) and \
-        not moved.shows_new(site.related[index]) and \
-        not moved.shows_new(site.neighbours[index]) and \
-        not (site.see_also and moved.shows_new(site.see_also[index]))
+        not moved.shows_new_at(site.related, index) and \
+        not moved.shows_new_at(site.neighbours, index) and \
+        not (site.see_also and moved.shows_new_at(site.see_also, index))
 
 
 class Pages(Kind):

@@ -33,6 +33,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from sitegen.index_lists import IndexLists
 from sitegen.model import Article
 from sitegen.page_inputs import PageInputs
 from sitegen.sealed import short_key
@@ -58,6 +59,12 @@ class Shift:
 
     def shows_new(self, indexes: Iterable[int | None]) -> bool:
         return not self.new.isdisjoint(indexes)
+
+    def shows_new_at(self, lists: Sequence[Sequence[int | None]], index: int) -> bool:
+        """`shows_new(lists[index])`, without the tuple made of an IndexLists' list."""
+        if isinstance(lists, IndexLists):
+            return lists.meets(index, self.new)  # (its None is -1: never a new story's)
+        return self.shows_new(lists[index])
 
 
 def archive_digests(site_key: str, terms: str, articles: Sequence[Article],
