@@ -116,8 +116,10 @@ def render(run: Run, site: Site, views: Views, site_view: View, decision: deps.D
     stop_on(done.failures)
     renders = done.renders if replan is None else {**store.renders, **done.renders}
     # Before anything moves into the output: the previous output stays as it was.
-    assets = themes.fingerprint(static)
-    published = {assets[name]: shown for name, shown in _shown(static, config.root)}
+    # Only styles and scripts are renamed (a Path for every photo would grow the
+    # interpreter's table of names: sitefiles.StaticFiles).
+    assets = themes.fingerprint(static.ending(themes.FINGERPRINTED))
+    published = {assets.get(name, name): shown for name, shown in _shown(static, config.root)}
     owned = itertools.chain(claimed(done), hostfiles.alias_claims(site, config))
     stop_on(claims.clashes(owned, published, search.BUNDLE_DIR if config.build.search else None)
              or done.blocked)

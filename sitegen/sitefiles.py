@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,6 +97,11 @@ class StaticFiles(Mapping[str, Path]):
             return where
         tail = name if os.sep == "/" else name.replace("/", os.sep)
         return f"{self._folders[where]}{os.sep}{tail}"
+
+    def ending(self, suffixes: Collection[str]) -> StaticFiles:
+        """Those whose name ends in one of `suffixes` (`.css`), found without a Path: a
+        Path made for every photo would grow the interpreter's table of names."""
+        return StaticFiles({n: f for n, f in self.files() if os.path.splitext(n)[1] in suffixes})
 
     def under(self, folder: Path) -> StaticFiles:
         """Those copied from inside `folder`."""

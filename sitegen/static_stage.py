@@ -123,10 +123,11 @@ def copy_files(config: Config, static: StaticFiles, plan: picture_plan.Plan, fol
                staging: write.Staging) -> None:
     """The static files (a site image stands in for its resized original) and pictures."""
     site_static = f"{readers.static_dir(config)}{os.sep}"
-    assets = themes.fingerprint(static)
+    # Only styles and scripts are renamed: the others' names are their own.
+    assets = themes.fingerprint(static.ending(themes.FINGERPRINTED))
     for name, source in static.files():  # strings: a Path a photo would intern its parts
         stand_in = plan.originals.get(name) if source.startswith(site_static) else None
-        staging.copy(assets[name], f"{folder}/{stand_in.key}" if stand_in else source)
+        staging.copy(assets.get(name, name), f"{folder}/{stand_in.key}" if stand_in else source)
     for output, key, held in plan.published():
         # Named by its photo's bytes and recipe: the output's file of that name is it.
         if held and staging.keep_unchanged(output):

@@ -126,10 +126,16 @@ def _theme_problems(data: dict[str, Any], toml_path: Path, where: str) -> list[P
 
 
 def display_path(path: str, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path
+    """`path` relative to the site's `root` (resolved), as messages show it; else as it is.
+    Strings, not Paths: it is asked of every static file, a photo a story, and pathlib
+    interns each part of a name, which grows the interpreter's table of names with the
+    archive (sitefiles.StaticFiles)."""
+    real, top = os.path.realpath(path), str(root).rstrip(os.sep)
+    if real == top or real == str(root):
+        return "."
+    if real.startswith(top + os.sep):
+        return real[len(top) + 1:].replace(os.sep, "/")
+    return path
 
 
 def merged_params(chain: tuple[Theme, ...], config: Config) -> dict[str, Any]:
