@@ -12,7 +12,7 @@ line that wrote the URL, else the output file), link_locations.py's.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from sitegen import urls
@@ -37,7 +37,7 @@ FREE_FRAGMENTS = {"", "top"}
 
 def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, str],
                md_links: MdLinks, index: LinkIndex, shown: str, scan_map: ScanMap = map,
-               written: Collection[str] | None = None) -> list[Problem]:
+               written: Iterable[str] | None = None) -> list[Problem]:
     """Every problem with the internal links of a built tree, as warnings.
 
     `files`: output file -> where its bytes are now; `shown`: how to name the

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +68,9 @@ def record(run: Run, held: Path, site: Site, decision: deps.Decision) -> LastBui
                      site, decision.state)
 
 
-def written(state: BuildState, staging: write.Staging) -> list[str]:
+def written(state: BuildState, staging: write.Staging) -> Iterator[str]:
     """The files this build wrote, and the pages serve wrote since the last build: the
-    link check scans both again."""
-    return [*staging.written, *state.memo.get(WRITTEN_OUTSIDE, ())]
+    link check scans both again. Not a list: after a cold build, which names every file
+    of the archive, the check does not ask (it scans every page), and a copy would be a
+    pointer a file at the planning process's peak."""
+    return itertools.chain(staging.written, state.memo.get(WRITTEN_OUTSIDE, ()))

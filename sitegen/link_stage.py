@@ -5,7 +5,7 @@ without checking again; the new tree's and the output's files as the check reads
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from sitegen import write
@@ -22,7 +22,7 @@ from sitegen.workers import Workers
 
 def check_links(run: Run, files: Mapping[str, str], site: Site, md_links: MdLinks,
                  workers: Workers, known: list[Problem] | None = None,
-                 written: list[str] | None = None) -> list[Problem]:
+                 written: Iterable[str] | None = None) -> list[Problem]:
     """Every internal link, image and fragment of the new tree, before it replaces the
     output: warnings, or with --strict errors that leave the output as it was. The pages
     written are scanned by the workers, like they were rendered. `known`: what the check
