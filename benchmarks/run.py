@@ -431,6 +431,7 @@ def _command_text(command: list[str], name: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    global BUILD_TIMEOUT
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated article counts")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
@@ -455,7 +456,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--photos", choices=("own", "shared"), default="own",
                         help="'shared': the stories share six photos, as before corpus21 "
                         "(a photo a story at 100,000 is 8.5 GB of photos, and more copied)")
+    parser.add_argument("--build-timeout", type=float, default=BUILD_TIMEOUT,
+                        help="seconds a build (or serve's first build) may take before the run "
+                        f"gives up (default {BUILD_TIMEOUT:.0f}; a loaded 100,000 cold build "
+                        "can take longer)")
     args = parser.parse_args(argv)
+    BUILD_TIMEOUT = args.build_timeout
     args.tools = args.tools.split(",")
     args.work.mkdir(parents=True, exist_ok=True)
     args.work = args.work.resolve()
