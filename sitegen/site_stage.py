@@ -18,8 +18,8 @@ from sitegen import (
     render,
     shards,
     sitemaps,
-    static_safety,
     static_stage,
+    static_stamps,
 )
 from sitegen.build_run import Run
 from sitegen.config import Config
@@ -100,10 +100,11 @@ def relate(run: Run) -> Site:
 
 def static_files(run: Run) -> StaticFiles:
     config, options = run.config, run.options
+    judged = static_stamps.judged(run.state)
     static = static_stage.static_files(config, run.chain,
                                        options.keep_going or config.build.keep_going,
-                                       options.strict, run.report,
-                                       run.state.memo.setdefault(static_safety.JUDGED, {}))
+                                       options.strict, run.report, judged)
+    static_stamps.keep_judged(run.state, judged)
     run.theme = cache.theme_stamp([t.path for t in run.chain])
     return static
 

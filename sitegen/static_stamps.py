@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.state import BuildState
+from sitegen.static_safety import JUDGED, Judged
 
 KIND = "static"
 # A file modified this close to when it was hashed may change again without its time
@@ -64,3 +65,31 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+JUDGED_KIND = "judged"
+
+
+def judged(state: BuildState) -> Judged:
+    """static_safety.screen's verdicts on the pictures of the static folders, by file and
+    stat: those a kept state holds (serve's), else the last build's, from the state file.
+    A build then opens no picture that did not change: at 10,000 photos, reading every
+    header again cost about 2 CPU seconds a build."""
+    memo: Judged | None = state.memo.get(JUDGED)
+    if memo is not None:
+        return memo
+    stored = state.get(JUDGED_KIND, "", "")
+    found: Judged = {}
+    if isinstance(stored, dict):
+        found = {(path, *known[:3]): known[3] for path, known in stored.items()
+                 if isinstance(known, list) and len(known) == 4}
+    state.memo[JUDGED] = found  # (a one-off build's memo keeps nothing)
+    return found
+
+
+def keep_judged(state: BuildState, verdicts: Judged) -> None:
+    """Keep this build's verdicts for the next build, but those of files modified too
+    recently to trust their time (`RACY_NS`), which are judged again."""
+    settled = time.time_ns() - RACY_NS
+    kept = {path: [size, mtime, inode, why]
+            for (path, size, mtime, inode), why in verdicts.items() if mtime < settled}
+    if state.get(JUDGED_KIND, "", "") != kept:
+        state.write_now(JUDGED_KIND, "", "", kept)

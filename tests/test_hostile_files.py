@@ -5,6 +5,7 @@ names that are not portable and twins on one URL are each a `path: message` prob
 from __future__ import annotations
 
 import json
+import os
 import re
 import struct
 import zlib
@@ -15,7 +16,7 @@ import pytest
 
 from sitegen import embeds, hostfiles, static_safety
 from sitegen.errors import SitegenError
-from tests.conftest import BASIC_CONFIG, article, build_site, make_site
+from tests.conftest import BASIC_CONFIG, NOW, article, build_site, make_site
 from tests.test_check import cli
 
 
@@ -243,6 +244,38 @@ def test_an_image_bomb_a_page_shows_is_never_decoded(tmp_path: Path) -> None:
     assert report.processed_images == [], "no picture was decoded"
     assert (site / "output/ekonomi/c/index.html").is_file()
     assert not (site / "output/bom.png").exists() and not (site / "output/_img").exists()
+
+
+def test_a_picture_is_judged_again_only_when_it_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The verdicts on the static folders' pictures are kept in the build state: a
+    one-off build opens no picture that did not change (a photo a story: 10,000 headers
+    read every build), but one replaced, or modified too recently to trust its time."""
+    site = make_site(tmp_path, {
+        "content/ekonomi/a.md": article("A"),
+        "content/static/foto.png": png_header(800, 600),
+        "content/static/peta.png": png_header(640, 480),
+    })
+    hour_ago = NOW.timestamp() - 3600
+    for name in ("foto.png", "peta.png"):
+        os.utime(site / "content/static" / name, (hour_ago, hour_ago))
+    build_site(site)
+    opened: list[str] = []
+    judge = static_safety._bomb
+    monkeypatch.setattr(static_safety, "_bomb",
+                        lambda path: opened.append(Path(path).name) or judge(path))
+    (site / "content/ekonomi/a.md").write_text(article("A", body="Diperbarui."))
+    build_site(site)
+    assert opened == []
+    (site / "content/static/peta.png").write_bytes(png_header(30_000, 30_000))
+    with pytest.raises(SitegenError) as raised:
+        build_site(site)
+    assert opened == ["peta.png"]
+    assert "image bomb" in str(raised.value.problems)
+    # Just written: its time is not trusted yet, so the next build opens it again.
+    with pytest.raises(SitegenError):
+        build_site(site)
+    assert opened == ["peta.png", "peta.png"]
 
 
 def test_a_static_file_and_a_page_that_differ_only_in_case_are_one_file(

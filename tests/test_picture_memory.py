@@ -109,7 +109,7 @@ def test_a_serve_rebuild_makes_no_variant_name_again(tmp_path: Path,
                                                           if k.startswith("_img/")}
     source.write_text(source.read_text(encoding="utf-8") + "\nLagi.\n", encoding="utf-8")
     build_site(site)  # a one-off build makes them again, with the same names
-    assert named and bombs == 3
+    assert named  # (the verdicts are kept in the state file: test_hostile_files)
     again = read_tree(site / "output")
     assert {k: v for k, v in again.items() if k.startswith("_img/")} == {
         k: v for k, v in after.items() if k.startswith("_img/")}
