@@ -45,7 +45,7 @@ def static_digests(state: BuildState, static_dir: Path) -> dict[str, str]:
                 and known[:3] == [stat.st_mtime_ns, stat.st_size, stat.st_ino]
                 and known[3] - stat.st_mtime_ns > RACY_NS):
             known = [stat.st_mtime_ns, stat.st_size, stat.st_ino, time.time_ns(),
-                     _file_digest(Path(static_dir, relative))]
+                     _file_digest(f"{static_dir}/{relative}")]
         fresh[relative] = known
     state.memo[(KIND, key)] = fresh
     if fresh != memo:
@@ -73,7 +73,9 @@ def _files(folder: str) -> Iterator[tuple[str, os.stat_result]]:
                 yield name, entry.stat()
 
 
-def _file_digest(path: Path) -> str:
+def _file_digest(path: str) -> str:
+    # A string: a Path would intern each part of the name, a photo's too
+    # (test_picture_memory), in the table of interned names that only grows.
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
         while chunk := stream.read(_CHUNK):

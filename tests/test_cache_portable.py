@@ -104,7 +104,7 @@ def test_unchanged_static_files_are_not_hashed_again(
     hashed: list[str] = []
     original = static_stamps._file_digest
     monkeypatch.setattr(static_stamps, "_file_digest",
-                        lambda path: hashed.append(path.name) or original(path))
+                        lambda path: hashed.append(os.path.basename(path)) or original(path))
     cache_dir = tmp_path / "cache"
     cache_dir.mkdir()
     state = BuildState(cache_dir, "salt")
