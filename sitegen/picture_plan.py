@@ -128,7 +128,13 @@ class Plan:
             group: list[tuple[str, dict[str, Variant]]] = []
             for src, pictured in itertools.groupby(same, key=lambda item: item[0].src):
                 variants: dict[str, Variant] = {}
+                # A file photo shown by a thousand stories is one picture a way it is shown.
+                seen: set[tuple[tuple[int, int], tuple[float, float], bool]] = set()
                 for picture, hero in pictured:
+                    shape = ((picture.width, picture.height), picture.focus, hero)
+                    if shape in seen:
+                        continue
+                    seen.add(shape)
                     photo = memo.photo(picture.src, picture.digest,
                                        (picture.width, picture.height), picture.focus)
                     for found in photo.formats.values():

@@ -341,3 +341,19 @@ def test_a_build_checks_and_copies_only_the_variants_its_output_does_not_publish
     assert build_site(site).processed_images == []
     build_site(site, use_cache=False, output=tmp_path / "clean")
     assert read_tree(site / "output") == read_tree(tmp_path / "clean")
+
+
+def test_a_file_photo_shown_by_many_stories_is_worked_out_once_a_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newsroom's file photo (a minister's portrait) heads hundreds of stories: the
+    plan works its variants out once for all of them, not once a story."""
+    settings = ImagesConfig()
+    memo = pictures.Memo(settings)
+    asked: list[str] = []
+    photo_of = memo.photo
+    monkeypatch.setattr(memo, "photo", lambda *a: asked.append(a[0]) or photo_of(*a))
+    shown = [hero("/images/menteri.jpg", 7) for _ in range(200)]
+    plan = picture_plan.Plan(shown, [hero("/images/menteri.jpg", 7)], {}, memo)
+    assert len(list(plan.published())) == len(list(picture_plan.Plan(
+        shown[:1], [], {}, pictures.Memo(settings)).published()))
+    assert asked == ["/images/menteri.jpg"] * 2  # once a way it is shown: hero, in a body
