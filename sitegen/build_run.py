@@ -54,6 +54,9 @@ class Run:
     editions: list[editions.Edition] = field(default_factory=list)
     """Each edition's Config and Site (one, the site's own, without [editions])."""
     site_key: str = ""
+    site_parts: list[str] = field(default_factory=list)
+    """What `site_key` was made of (site_stage.site_parts): page_stage.decide's too, not
+    worked out again (a stat of every static file, a photo a story)."""
     theme: str = ""
     """The theme's stamp (templates and translations)."""
     last: float = field(default_factory=time.perf_counter)

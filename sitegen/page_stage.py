@@ -29,7 +29,6 @@ from sitegen.errors import stop_on
 from sitegen.model import Site
 from sitegen.page_inputs import PageInputs
 from sitegen.render_pages import claimed, render_pages
-from sitegen.site_stage import site_parts
 from sitegen.sitefiles import StaticFiles
 from sitegen.sources import Sources
 from sitegen.translations import Translations
@@ -57,13 +56,12 @@ def views(run: Run, site: Site, static: StaticFiles, plan: picture_plan.Plan,
     return first.views, first.site_view
 
 
-def decide(run: Run, sources: Sources, site: Site, static: StaticFiles, views: Views,
+def decide(run: Run, sources: Sources, site: Site, views: Views,
             site_view: View) -> tuple[deps.State, deps.Decision]:
     """Which pages to plan: those showing an edited body when nothing else changed; else
     those whose recorded inputs changed (page_inputs.py)."""
     known, store = deps.load(run.store), run.store
-    parts = site_parts(run.config, run.output, run.theme, static, site, run.options.now,
-                        run.options.shard)
+    parts = run.site_parts  # (site_stage.site_key's, of this very site)
     decision = deps.decide(known, sources.articles, sources.keys, store.renders,
                            run.output, "\0".join(parts))
     metas = decision.state.metas

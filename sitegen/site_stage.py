@@ -111,9 +111,9 @@ def static_files(run: Run) -> StaticFiles:
 
 def site_key(run: Run, static: StaticFiles, site: Site, keys: dict[str, str]) -> str:
     """Everything the output depends on: what `site_parts` covers, and every source."""
-    run.site_key = cache.site_key(*site_parts(run.config, run.output, run.theme, static, site,
-                                               run.options.now, run.options.shard),
-                                  repr(sorted(keys.items())))
+    run.site_parts = site_parts(run.config, run.output, run.theme, static, site,
+                                run.options.now, run.options.shard)
+    run.site_key = cache.site_key(*run.site_parts, repr(sorted(keys.items())))
     return run.site_key
 
 
@@ -122,9 +122,9 @@ def site_parts(config: Config, output: Path, theme: str, static: StaticFiles, si
     """What the output depends on apart from the sources' bytes: config, theme, the
     static files (name, size, time: what decides whether one is copied), and what the
     build time decides (what is published, the news sitemap's window, the year). The
-    page inputs' site key (page_stage.decide) takes all but the 5th and 6th (sources, news window):
-    keep their places. The last: which shard this is (a shard's output holds only its own
-    pages)."""
+    page inputs' site key (page_stage.decide) takes all but the 4th to 6th (static files'
+    stats, sources, news window): keep their places. The last: which shard this is (a
+    shard's output holds only its own pages)."""
     stamps = [(name, (stat := os.stat(path)).st_size, stat.st_mtime_ns)
               for name, path in sorted(static.files())]
     return [repr(config), repr(output), theme, repr(stamps),
