@@ -48,7 +48,7 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
         run = build_run.begin(config, options, output, state, guarded)
         with build_run.bodies_folder(run.cache_dir, output) as held, \
                 build_run.start_workers(run, held) as workers:
-            sources, md_links = site_stage.read(run, workers, held)
+            sources, md_links = site_stage.read(run, workers, held, seen)
             site = site_stage.select(run, sources)
             static = site_stage.static_files(run)
             if run.store.unchanged_site(site_stage.site_key(run, static, site, sources.keys)) \

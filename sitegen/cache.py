@@ -51,6 +51,14 @@ CACHE_VERSION = 10  # 10: a read is keyed on the static files it asked about
 _RACY_NS = 2_000_000_000
 
 
+Stat = tuple[int, int, int]
+"""What a source's stamp holds of its stat: modification time (ns), size, inode."""
+
+
+def stat_of(found: os.stat_result) -> Stat:
+    return found.st_mtime_ns, found.st_size, found.st_ino
+
+
 def salt() -> str:
     """Everything global that changes what the cache holds."""
     return "|".join([str(CACHE_VERSION), __version__, markdown.__version__,
@@ -215,7 +223,7 @@ class BuildCache:
         return Folder(str(site), [Problem(*p) for p in checked] if checked is not None else None,
                       renders, shows, set(static), str(meta_key))
 
-    def stamp_key(self, relative: str, stat: os.stat_result, context: str,
+    def stamp_key(self, relative: str, stat: Stat, context: str,
                   fetched: dict[str, Any] | None = None) -> str | None:
         """The read key of a file whose stat is as it was when it was hashed.
         `fetched`: stamp records read ahead (`prefetch`), else each is queried."""
@@ -224,15 +232,14 @@ class BuildCache:
             known = fetched.get(relative) if fetched is not None else \
                 self.state.get("source", "", relative)
         if (isinstance(known, list) and len(known) == 6
-                and known[:3] == [stat.st_mtime_ns, stat.st_size, stat.st_ino]
-                and known[3] - stat.st_mtime_ns > _RACY_NS and known[4] == context):
+                and known[:3] == list(stat) and known[3] - stat[0] > _RACY_NS
+                and known[4] == context):
             self.state.stamps[relative] = known
             return str(known[5])
         return None
 
-    def remember_stamp(self, relative: str, stat: os.stat_result, context: str,
-                       key: str) -> None:
-        stamp = [stat.st_mtime_ns, stat.st_size, stat.st_ino, time.time_ns(), context, key]
+    def remember_stamp(self, relative: str, stat: Stat, context: str, key: str) -> None:
+        stamp = [*stat, time.time_ns(), context, key]
         # Written as they come: a stamp says under what it holds, like a read key.
         self.state.stamps[relative] = stamp
         self.state.write_now("source", "", relative, stamp)

@@ -77,6 +77,11 @@ class Look:
     """A file changed within RACY_NS of the walk: its stat vouches for nothing later."""
     told: BuildReport | None = None
     """The last build's report, told again: nothing changed."""
+    stats: dict[str, cache.Stat] = dataclasses.field(default_factory=dict, compare=False,
+                                                     repr=False)
+    """The stat of each Markdown file below content/, by its name as walked: when
+    something changed, the read takes them (sources.read_all) instead of a stat each
+    again, one stat a source a build. Emptied by the read."""
 
 
 def look(config: Config, options: BuildOptions, output: Path, state: BuildState,
@@ -88,8 +93,8 @@ def look(config: Config, options: BuildOptions, output: Path, state: BuildState,
         return None
     started = time.perf_counter()
     walked = time.time_ns()
-    digest, newest = _seen(config, options, output, guarded.chain)
-    seen = Look(digest, newest >= walked - RACY_NS)
+    digest, newest, stats = _seen(config, options, output, guarded.chain)
+    seen = Look(digest, newest >= walked - RACY_NS, stats=stats)
     kept = state.get(*_where(output))
     if not (isinstance(kept, list) and len(kept) == 10 and kept[0] == VERSION
             and kept[1] == digest and kept[2] <= _micros(options.now) < kept[3]
@@ -102,7 +107,7 @@ def look(config: Config, options: BuildOptions, output: Path, state: BuildState,
                          held=HeldBack(held[0], held[1], held[2],
                                        dt.datetime.fromisoformat(held[3]) if held[3] else None),
                          skipped=[Problem(*p) for p in skipped])
-    return dataclasses.replace(seen, told=report)
+    return Look(digest, seen.racy, told=report)
 
 
 def record(run: Run, seen: Look | None, files: Iterable[str], articles: Sequence[Article],
@@ -176,22 +181,26 @@ def _marker(output: Path) -> list[int]:
 
 
 def _seen(config: Config, options: BuildOptions, output: Path,
-          chain: Sequence[themes.Theme]) -> tuple[str, int]:
+          chain: Sequence[themes.Theme]) -> tuple[str, int, dict[str, cache.Stat]]:
     """The digest of every file a build reads (name and stat) and of what else decides
-    its output; and the latest modification or change time among the files."""
+    its output; the latest modification or change time among the files; and the stats
+    of the Markdown files below content/ (Look.stats)."""
     digest = hashlib.sha256("\0".join([
         cache.salt(), messages.language(), repr(config), str(output),
         repr((options.drafts, options.future, options.expired, options.strict,
               options.keep_going or config.build.keep_going, options.preview,
               str(options.now.tzinfo), options.now.utcoffset()))]).encode())
     newest = 0
-    folders = [(readers.content_dir(config), config.root)]
+    content = readers.content_dir(config)
+    stats: dict[str, cache.Stat] = {}
+    folders = [(content, config.root)]
     folders += [(t.path, themes.BUILTIN_THEMES if t.path.is_relative_to(themes.BUILTIN_THEMES)
                  else config.root) for t in chain]
     for top, allowed in folders:
         names, problems = sitefiles.walk_names(top, allowed, config.root)
         digest.update(f"{top}\0{problems!r}\n".encode())
         lines = []
+        kept = stats if top == content else None
         for name in names:
             try:
                 s = os.stat(name)
@@ -200,7 +209,9 @@ def _seen(config: Config, options: BuildOptions, output: Path,
                 newest = _FAR
                 continue
             newest = max(newest, s.st_mtime_ns, s.st_ctime_ns)
+            if kept is not None and name.endswith(".md"):
+                kept[name] = s.st_mtime_ns, s.st_size, s.st_ino
             lines.append(f"{name}\0{s.st_size}\0{s.st_mtime_ns}\0{s.st_ctime_ns}\0"
                          f"{s.st_ino}\0{s.st_dev}\n")
         digest.update("".join(lines).encode())
-    return digest.hexdigest(), newest
+    return digest.hexdigest(), newest, stats

@@ -28,22 +28,26 @@ from sitegen.index_lists import IndexLists
 from sitegen.links import MdLinks, resolve_md_links
 from sitegen.listing import held_back
 from sitegen.model import Site
+from sitegen.nothing_changed import Look
 from sitegen.site_views import clock_state
 from sitegen.sitefiles import StaticFiles
 from sitegen.sources import Sources, read_all, skip_bad
 from sitegen.workers import Workers
 
 
-def read(run: Run, workers: Workers, held: Path) -> tuple[Sources, MdLinks]:
+def read(run: Run, workers: Workers, held: Path,
+         seen: Look | None = None) -> tuple[Sources, MdLinks]:
     """Every source as an Article, and the links between them resolved (a merge: the
-    shards' articles, their links resolved by the shards)."""
+    shards' articles, their links resolved by the shards). `seen`: the early answer's
+    look, whose stats of the sources the read takes in place of its own."""
     if run.options.merge:
         run.parts = merge.check(run.config, run.options.merge, run.output,
                                 run.options.selection)
         sources = merge.read(run.parts)
         run.lap("read")
         return sources, MdLinks()
-    sources = read_all(run.config, run.store, workers, held, shards.others(run.options.shard))
+    sources = read_all(run.config, run.store, workers, held, shards.others(run.options.shard),
+                       seen.stats if seen is not None else None)
     run.report.parsed = sources.parsed
     run.report.warnings.extend(sources.warnings)
     if run.options.keep_going or run.config.build.keep_going:

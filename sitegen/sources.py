@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from sitegen import bodies, cache, readers, static_stamps
 from sitegen.config import Config
@@ -32,9 +33,11 @@ class Sources:
 
 
 def read_all(config: Config, store: cache.BuildCache, workers: Workers,
-             folder: Path, skip_body: Callable[[str], bool] | None = None) -> Sources:
+             folder: Path, skip_body: Callable[[str], bool] | None = None,
+             seen: dict[str, cache.Stat] | None = None) -> Sources:
     """Every source of the site, in path order, with the problems of each. `skip_body`
-    (a shard's): the output files of the articles whose bodies are not converted."""
+    (a shard's): the output files of the articles whose bodies are not converted.
+    `seen`: the sources' stats the early answer took (`_known`; emptied)."""
     context = cache.read_context(config)
     digests = static_stamps.static_digests(store.state, readers.static_dir(config))
     if skip_body is not None:  # what is read of a file depends on which shard reads it
@@ -51,7 +54,7 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
         checked = None  # a one-off build: no later build of this process to spare
     started, trusted = time.time_ns(), _checked_before(store, folder)
     for relative, path, stat, source_key, key, hit in _known(config, store, context, digests,
-                                                            walked):
+                                                            walked, seen):
         if source_key is None or key is None:  # (the second only with the first)
             with open(path, "rb") as stream:
                 source_key = cache.read_key(stream.read(), relative, context)
@@ -105,34 +108,66 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
 # Sources whose records are read from the state in one query (a few hundred: a
 # query's cost is spread, and the records of the whole archive are never held at once).
 READ_AHEAD = 256
+_NONE: dict[str, Any] = {}
 
-Known = tuple[str, str, os.stat_result, str | None, str | None,
+Known = tuple[str, str, cache.Stat, str | None, str | None,
               tuple[Article, list[Problem]] | None]
 
 
 def _known(config: Config, store: cache.BuildCache, context: str, digests: dict[str, str],
-           walked: list[Problem]) -> Iterator[Known]:
+           walked: list[Problem], seen: dict[str, cache.Stat] | None = None
+           ) -> Iterator[Known]:
     """Each source file with its stat, its source key when its stat is as it was when it
     was hashed (else None), its read key with the static files it asked about as they are
-    now (cache.read_key_with), and the article the state keeps under that key."""
+    now (cache.read_key_with), and the article the state keeps under that key.
+
+    `seen`: the stats the early answer took of this build's files (nothing_changed.look),
+    taken (and emptied) in place of a stat each. Two passes over the state: each source's
+    stamp and what it asked about, one query a batch in path order (they are kept under
+    its name); then the articles, one query a batch in read-key order. A read key is a
+    hash: a batch asked for in path order had its records on pages all over the file (at
+    100,000 a page read from the file a record), in key order on a few neighbouring ones."""
     root = len(str(config.root)) + 1
+    seen = seen if seen is not None else {}
     # Names, not Paths (sitefiles.walk_names); a worker makes the Path of one it reads.
     found = iter(readers.discover_names(config, walked))
+    stamped: list[tuple[str, str, cache.Stat, str | None, str | None]] = []
     while batch := list(itertools.islice(found, READ_AHEAD)):
-        stats = [(path[root:].replace(os.sep, "/"), path, os.stat(path)) for path in batch]
-        stamps = store.state.get_many("source", "", [r for r, _, _ in stats
-                                                     if r not in store.state.stamps])
-        sources = [store.stamp_key(relative, stat, context, stamps)
-                   for relative, _, stat in stats]
-        asked = store.state.get_many("asked", "", [r for (r, _, _), k in zip(stats, sources,
-                                                                           strict=True) if k])
-        keys = [None if k is None else cache.read_key_with(k, store.asked(r, k, asked), digests)
-                for (r, _, _), k in zip(stats, sources, strict=True)]
-        plain = store.state.get_many("read", "", [k for k in keys if k is not None
-                                                  and k not in store.state.articles])
-        for (relative, path, stat), source, key in zip(stats, sources, keys, strict=True):
-            yield relative, path, stat, source, key, None if key is None else store.article(
-                relative, key, plain)
+        stats = [(path[root:].replace(os.sep, "/"), path,
+                  seen.pop(path) if path in seen else cache.stat_of(os.stat(path)))
+                 for path in batch]
+        fetched = _stamps_and_asked(store, [relative for relative, _, _ in stats])
+        for relative, path, stat in stats:
+            source = store.stamp_key(relative, stat, context, fetched["source"])
+            key = None if source is None else cache.read_key_with(
+                source, store.asked(relative, source, fetched["asked"]), digests)
+            stamped.append((relative, path, stat, source, key))
+    seen.clear()  # the early answer's other files: nothing more is asked of them
+    of_key = {key: relative for relative, _, _, _, key in stamped if key is not None}
+    wanted = sorted(key for key in of_key if key not in store.state.articles)
+    hits = {}
+    for start in range(0, len(wanted), READ_AHEAD):
+        keys = wanted[start:start + READ_AHEAD]
+        plain = store.state.get_many("read", "", keys)
+        for key in keys:
+            hits[key] = store.article(of_key[key], key, plain)
+    for relative, path, stat, source, key in stamped:
+        yield relative, path, stat, source, key, None if key is None else \
+            hits[key] if key in hits else store.article(relative, key, _NONE)
+
+
+def _stamps_and_asked(store: cache.BuildCache, names: list[str]) -> dict[str, dict[str, Any]]:
+    """The stamp records (but those this process keeps: serve's) and the static files
+    asked about of a batch of sources, in one query (asked alone when every stamp is kept)."""
+    state = store.state
+    unknown = [name for name in names if name not in state.stamps]
+    if not unknown:
+        return {"source": {}, **state.get_kinds(("asked",), "", names)}
+    fetched = state.get_kinds(("source", "asked"), "", names)
+    if len(unknown) < len(names):  # serve's kept stamps: fetched too, and not looked at
+        fetched["source"] = {name: fetched["source"][name] for name in unknown
+                             if name in fetched["source"]}
+    return fetched
 
 
 # The state's record of when the last build began checking the stored bodies its

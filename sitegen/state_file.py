@@ -167,6 +167,27 @@ class RecordFile:
         return {name: value for name, crc, data in rows
                 if (value := self._value((crc, data))) is not None}
 
+    def get_kinds(self, kinds: tuple[str, ...], folder: str, names: list[str]
+                  ) -> dict[str, dict[str, Any]]:
+        """get_many of several kinds kept under the same names (a source's stamp and the
+        static files it asked about), in one query: kind -> name -> value."""
+        found: dict[str, dict[str, Any]] = {kind: {} for kind in kinds}
+        db = self._connection()
+        if db is None or not names:
+            return found
+        try:
+            rows = db.execute(f"SELECT kind, name, crc, data FROM records WHERE kind IN "
+                              f"({','.join('?' * len(kinds))}) AND folder=? AND name IN "
+                              f"({','.join('?' * len(names))})",
+                              (*kinds, folder, *names)).fetchall()
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return found
+        for kind, name, crc, data in rows:
+            if (value := self._value((crc, data))) is not None:
+                found[kind][name] = value
+        return found
+
     def items(self, kind: str, folder: str) -> Iterator[tuple[str, Any]]:
         """Every sound record of a kind in a folder."""
         db = self._connection()
