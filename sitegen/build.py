@@ -63,8 +63,9 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                 plan = output_stage.pictures(run, site, static, folder, workers)
                 run.lap("pictures")
                 views, site_view = page_stage.views(run, site, static, plan, folder)
-                known, decision = page_stage.decide(run, sources, site, views, site_view)
                 with build_run.staged(output) as staging:  # discarded if the build fails
+                    known, decision = page_stage.decide(run, sources, site, views, site_view,
+                                                        staging)
                     renders = page_stage.render(run, site, views, site_view, decision,
                                                 staging, workers, static)
                     static_stage.copy_files(run.config, static, plan, folder, staging)

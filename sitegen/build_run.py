@@ -168,10 +168,13 @@ def remember(run: Run, sources: Sources, renders: dict[str, int], staging: write
     run.state.begin()
     try:
         static = {f for f in staging.keep if f not in renders and f != tree_files.MARKER}
-        run.store.finish(sources.keys, renders, static,
-                         run.site_key, checked, decision.state.meta_key, decision.state.shows)
+        # A body edit: only its planned pages' records can differ from the last build's.
+        changed = None if decision.replan is None else decision.replan.union(
+            renders.keys() - decision.others)
+        run.store.finish(sources.keys, renders, static, run.site_key, checked,
+                         decision.state.meta_key, decision.state.shows, changed)
         deps.save(run.store, known, decision.state)
-        deps.save_inputs(run.store, decision.inputs.previous, decision.inputs.found)
+        deps.save_inputs(run.store, decision.inputs)
         run.state.put(SEARCH_PLACED[0], run.store.key, SEARCH_PLACED[1], run.search_placed)
     except BaseException:
         run.state.abandon()

@@ -28,7 +28,7 @@ import pickle
 import sqlite3
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -309,9 +309,12 @@ class BuildCache:
 
     def finish(self, sources: dict[str, str], renders: dict[str, int], static: set[str],
                site: str, checked: list[Problem], meta_key: str,
-               shows: dict[str, str | tuple[str, ...]]) -> None:
+               shows: dict[str, str | tuple[str, ...]],
+               changed: Collection[str] | None = None) -> None:
         """Put what this build learned into the state (`sources`: each source's read key;
-        the others vanish); the caller commits it."""
+        the others vanish); the caller commits it. `changed`: the only pages whose render
+        key or bodies shown may differ from the last build's (a body edit's planned pages:
+        every other page is the last build's, and its record is not compared), None: any."""
         state, key = self.state, self.key
         current = set(sources)
         for name in [name for name in state.stamps if name not in current]:
@@ -323,16 +326,22 @@ class BuildCache:
         for name in [k for k in state.articles if k not in keys]:
             del state.articles[name]
         known = self.previous if self.previous.static is not None else None
-        for name, render in renders.items():
-            shown = shows.get(name, ())
+        if known is None:
+            changed = None
+        for name in renders if changed is None else changed:
+            render, shown = renders.get(name), shows.get(name, ())
+            if render is None:
+                continue
             if known is None or known.renders.get(name) != render \
                     or known.shows.get(name, ()) != shown:
                 state.put("output", key, name, [render, shown])
-        stale = state.names("output", key) - set(renders) if known is None else \
-            set(known.renders) - set(renders)
-        state.drop("output", key, stale)
+        if known is None:
+            state.drop("output", key, state.names("output", key) - set(renders))
+        elif changed is None or len(renders) != len(known.renders):
+            state.drop("output", key, set(known.renders) - set(renders))
         state.put("folder", key, "facts", [site, [list(dataclasses.astuple(p)) for p in checked],
                                           sorted(static), meta_key])
-        state.folders[key] = Folder(site, checked, renders,
-                                    {n: shows[n] for n in renders if shows.get(n)},
-                                    set(static), meta_key)
+        if state.kept:  # serve's memory of the folder (else nothing is kept: not made)
+            state.folders[key] = Folder(site, checked, renders,
+                                        {n: shows[n] for n in renders if shows.get(n)},
+                                        set(static), meta_key)

@@ -22,10 +22,9 @@ after the output changed, and is not used when those are missing.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sitegen import bodies, cache
@@ -126,7 +125,9 @@ def to_replan(previous: State, key: str, refs: dict[str, str]) -> set[str] | Non
     if not previous.meta_key or previous.meta_key != key or previous.refs.keys() != refs.keys():
         return None
     old = {previous.refs[s] for s, ref in refs.items() if ref != previous.refs[s]}
-    return {output for output, shown in previous.shows.items() if old.intersection(refs_of(shown))}
+    # Most pages show one body or none (a str, or ()): asked without a tuple made a page.
+    return {output for output, shown in previous.shows.items()
+            if (shown in old if isinstance(shown, str) else not old.isdisjoint(shown))}
 
 
 def refs_shown(context: dict[str, Any]) -> Shown:
@@ -148,25 +149,34 @@ class Decision:
     """What to keep for the next build."""
     replan: set[str] | None
     """The only outputs to plan (a body edit), or None for all."""
+    others: set[str] = field(default_factory=set)
+    """With `replan`: the last build's other pages, each kept as it is."""
     inputs: PageInputs = field(default_factory=PageInputs)
     """What each page is planned from (page_stage.decide fills it in)."""
 
 
 def decide(previous: State, articles: Iterable[Article], keys: dict[str, str],
-           renders: dict[str, int], output: Path, site_parts: str) -> Decision:
-    """Whether only bodies changed since the last build into `output`, and if so which
+           renders: dict[str, int], held: Callable[[AbstractSet[str]], bool],
+           site_parts: str) -> Decision:
+    """Whether only bodies changed since the last build into the output, and if so which
     pages show them; the state to keep for the next build either way. `renders` are the
-    last build's files; each one not planned again must still be in the output."""
+    last build's files; each one not planned again must still be at hand (`held`: the
+    new tree's Staging.holds_all, which knows most without a system call; a page deleted
+    from the output by hand that the spare tree still holds comes back from there)."""
     articles = list(articles)
     found = metas(articles, keys, previous)
     key = meta_key(site_parts, found)
     refs = {a.source: a.body_ref for a in articles if a.body_ref}
     replan = to_replan(previous, key, refs) if renders else None
-    if replan is not None and not all(os.path.isfile(f"{output}/{name}")
-                                      for name in renders if name not in replan):
-        replan = None
-    kept = {} if replan is None else {k: v for k, v in previous.shows.items() if k not in replan}
-    return Decision(State(key, found, refs, kept, keys), replan)
+    others = set() if replan is None else renders.keys() - replan
+    if replan is not None and not held(others):
+        replan, others = None, set()
+    kept = {}
+    if replan is not None:
+        kept = dict(previous.shows)
+        for name in replan:
+            kept.pop(name, None)
+    return Decision(State(key, found, refs, kept, keys), replan, others)
 
 
 # --- what each page was planned from (page_inputs.py) -----------------------------
@@ -234,8 +244,22 @@ def forget_inputs(state: BuildState, folder: str, pages: Iterable[str]) -> None:
             remembered.pop(page, None)
 
 
-def save_inputs(store: BuildCache, previous: dict[str, int], found: dict[str, int]) -> None:
-    """Put the pages' inputs that changed; drop those of pages that are gone."""
+def save_inputs(store: BuildCache, inputs: PageInputs) -> None:
+    """Put the pages' inputs that changed; drop those of pages that are gone. A body edit's
+    (`inputs.partial`): put those of the pages it planned, drop those it popped, nothing
+    else read or written."""
+    previous, found = inputs.previous, inputs.found
+    if inputs.partial:
+        for output, digest in found.items():
+            store.state.put("inputs", store.key, output, digest)
+        gone = found.gone - found.keys()
+        store.state.drop("inputs", store.key, gone)
+        remembered = store.state.memo.get(("inputs", store.key))
+        if isinstance(remembered, dict):  # serve's memory of them
+            remembered.update(found)
+            for name in gone:
+                remembered.pop(name, None)
+        return
     for output, digest in found.items():
         if previous.get(output) != digest:
             store.state.put("inputs", store.key, output, digest)

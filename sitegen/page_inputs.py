@@ -31,12 +31,27 @@ Digests = Callable[[int, str], int | None]
 known, so never kept)."""
 
 
+class Found(dict[str, int]):
+    """Output file (or a list's key) -> the digest of its inputs this build, remembering
+    the keys popped (a body edit's plan drops the archive's order, kinds/__init__.py): a
+    build that records only what it planned (`PageInputs.partial`) drops their records."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.gone: set[str] = set()
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self.gone.add(key)
+        return super().pop(key, *default)
+
+
 class PageInputs:
     """The inputs of the pages planned in one build, and which pages were kept."""
 
     def __init__(self, site: str = "", previous: dict[str, int] | None = None,
                  digests: Digests | None = None, output: str = "",
-                 renders: Collection[str] = (), keep: bool = False, carry: bool = False) -> None:
+                 renders: Collection[str] = (), keep: bool = False, partial: bool = False
+                 ) -> None:
         self.site = site
         self.previous = previous or {}
         self.digests = digests or (lambda _, __: None)
@@ -44,10 +59,13 @@ class PageInputs:
         self.renders = renders  # a set of its names would be one more entry a page
         self.keep = keep and bool(site) and bool(self.previous)
         """False when only recording (a body edit plans by its own rule; no known folder)."""
-        self.found: dict[str, int] = dict(self.previous) if carry else {}
+        self.found = Found()
         """Output file -> the digest of its inputs, for every page this build planned or kept;
-        with `carry` (a body edit, which plans a few pages and keeps all others), the last
-        build's for the pages not planned again."""
+        with `partial`, for those it planned only."""
+        self.partial = partial
+        """A body edit: it plans a few pages and keeps all others with their recorded
+        inputs, which are neither loaded (`previous` is empty) nor written again: only the
+        planned pages' records are put (deps.save_inputs), read per query, not whole."""
         self.present: Callable[[str], bool] = lambda name: os.path.isfile(f"{output}/{name}")
         """Whether the last build's file of a page is still at hand to keep (the build
         asks its new tree, which knows most without a system call)."""

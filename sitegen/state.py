@@ -86,6 +86,7 @@ class BuildState(RecordFile):
     def __init__(self, directory: Path | None = None, salt: str = "",
                  kept: bool = True) -> None:
         super().__init__(directory, salt)
+        self.kept = kept
         self.articles: dict[str, Any] = {} if kept else _Unkept()
         """Read key -> (Article, problems) met by this process (serve keeps them)."""
         self.stamps: dict[str, Any] = {} if kept else _Unkept()

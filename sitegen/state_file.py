@@ -18,6 +18,7 @@ times the time to fetch. A file made with other pages is rewritten once (VACUUM)
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import marshal
 import sqlite3
@@ -48,6 +49,9 @@ class RecordFile:
         self._db: sqlite3.Connection | None = None
         self._opened = False
         self._damaged = 0
+        self.loaded: collections.Counter[str] = collections.Counter()
+        """How many records of each kind were read (what a build reads of the books,
+        counted: tests assert that an edit reads what it changes, not the archive)."""
 
     @property
     def path(self) -> Path | None:
@@ -149,6 +153,7 @@ class RecordFile:
         except sqlite3.Error as exc:
             self._failed(exc)
             return None
+        self.loaded[kind] += 1 if row else 0
         return self._value(row) if row else None
 
     def get_many(self, kind: str, folder: str, names: list[str]) -> dict[str, Any]:
@@ -164,6 +169,7 @@ class RecordFile:
         except sqlite3.Error as exc:
             self._failed(exc)
             return {}
+        self.loaded[kind] += len(rows)
         return {name: value for name, crc, data in rows
                 if (value := self._value((crc, data))) is not None}
 
@@ -199,6 +205,7 @@ class RecordFile:
         except sqlite3.Error as exc:
             self._failed(exc)
             return
+        self.loaded[kind] += len(rows)
         for name, crc, data in rows:
             value = self._value((crc, data))
             if value is not None:

@@ -25,6 +25,7 @@ import errno
 import os
 import shutil
 import stat
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from sitegen.errors import Problem, SitegenError
@@ -188,6 +189,24 @@ class Staging:
         """Whether the previous output's `relative` is at hand to keep: the same file in
         the spare tree (known without a system call), or in the output."""
         return self._spare.same(relative) or os.path.isfile(f"{self.output}/{relative}")
+
+    def _same_files(self) -> set[str]:
+        """The spare tree's files its manifest names as the output's own, untouched."""
+        spare = self._spare
+        return set() if spare.stale is None else spare.files - spare.stale
+
+    def holds_all(self, names: AbstractSet[str]) -> bool:
+        """`holds` of every name: a set operation for those the manifest vouches for (most
+        of a large site's), a system call only for the others."""
+        return all(os.path.isfile(f"{self.output}/{name}") for name in names - self._same_files())
+
+    def keep_all(self, names: AbstractSet[str]) -> list[str]:
+        """`keep_unchanged` of every name (a body edit's other pages), without a call a
+        name for those the manifest vouches for; the names not kept (not there)."""
+        same = names & self._same_files()
+        self.keep.update(dict.fromkeys(same))
+        self.unchanged.extend(same)
+        return [name for name in names - same if not self.keep_unchanged(name)]
 
     def current(self, relative: str) -> Path:
         """Where the new tree's bytes of `relative` are."""
