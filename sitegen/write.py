@@ -35,6 +35,7 @@ from sitegen.tree_files import (
     MARKER,
     SEARCH_SCRATCH,
     STAGING,
+    ListedFolders,
     SpareFiles,
     Trash,
     exchange,
@@ -268,9 +269,13 @@ class Staging:
         if not self._take(MARKER):
             Path(self._fresh(MARKER)).write_text("This folder is written by sitegen build.\n")
             self._fresh_marker = True
-        for relative in sorted(self._spare_files - self.keep.keys(), reverse=True):
+        removed = self._spare_files - self.keep.keys()
+        for relative in sorted(removed, reverse=True):
             remove(Path(f"{self.dir}/{relative}"))
-        for folder in sorted(self._spare_folders - self._made_folders(), reverse=True):
+        folders = self._spare_folders
+        unused = folders.unused(removed, self.keep.keys(), self._spare_files) \
+            if isinstance(folders, ListedFolders) else folders - self._made_folders()
+        for folder in sorted(unused, reverse=True):
             remove(Path(f"{self.dir}/{folder}"))  # deepest first: what is left of it is gone
         if previous is None:
             previous = {f for f in inventory(self.output)[0] if not internal(f)} \
