@@ -89,6 +89,9 @@ class BuildReport:
     inputs_worked: int = 0
     """Pages (and whole lists) whose inputs were worked out to tell whether they keep their
     files (page_inputs.py); a publish keeps most without (kinds/shift.py)."""
+    claims_checked: int = 0
+    """URL claims checked for clashes: the claims a build added against the claim book
+    (claim_book.py), or every claim when the whole check ran."""
 
     @property
     def pages(self) -> int:

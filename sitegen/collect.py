@@ -64,17 +64,20 @@ def select_site(sources: list[Article], config: Config, selection: Selection,
                       key=lambda a: (-a.date.timestamp(), a.source))
     pages = sorted((a for a in published if a.is_page), key=lambda a: a.path)
     sections = _sections(articles, config)
-    tags = _terms(articles, lambda a: a.tags, config.permalinks.tag, {}, {})
+    # Names that share a slug are looked for while grouping: one pass over the archive's
+    # tags and authors, not two.
+    collisions: list[Problem] = []
+    tags = _terms(articles, lambda a: a.tags, config.permalinks.tag, {}, {},
+                  ("tags", collisions))
     names = {slug: author.name for slug, author in config.authors.items() if author.name}
     bios = {slug: author.bio for slug, author in config.authors.items()}
-    authors = _terms(articles, lambda a: a.authors, config.permalinks.author, names, bios)
+    authors = _terms(articles, lambda a: a.authors, config.permalinks.author, names, bios,
+                     ("authors", collisions))
     see_also, unknown = _see_also(articles, sources, config)
     site = Site(articles=tuple(articles), pages=tuple(pages), sections=sections, tags=tags,
                 authors=authors, archive=_archive(articles, config), related=(), neighbours=(),
                 series=_series(articles, config), days=_days(articles, config),
                 see_also=see_also)
-    collisions = [*_slug_collisions(articles, "tags", lambda a: a.tags),
-                  *_slug_collisions(articles, "authors", lambda a: a.authors)]
     found = clashes(site, config) if clashes else []
     return site, [*found, *collisions, *_section_names(sections), *unknown]
 
@@ -119,14 +122,27 @@ def _sections(articles: list[Article], config: Config) -> tuple[Term, ...]:
 
 
 def _terms(articles: list[Article], values: Callable[[Article], tuple[str, ...]], pattern: str,
-           names: dict[str, str], descriptions: dict[str, str]) -> tuple[Term, ...]:
+           names: dict[str, str], descriptions: dict[str, str],
+           collisions: tuple[str, list[Problem]] | None = None) -> tuple[Term, ...]:
+    """The terms the values name, each with its articles in order. `collisions`: (the
+    values' kind, a list to which the names sharing a slug are added: `_collision`)."""
     members: dict[str, list[int]] = defaultdict(list)
     spelled: dict[str, str] = {}
+    reported: set[tuple[str, str]] = set()
     for index, article in zip(_numbers(len(articles)), articles, strict=True):
         for value in values(article):
             slug = urls.slugify(value)
+            if not slug:
+                continue
+            first = spelled.get(slug)
+            if collisions is not None and first is not None and first != value and \
+                    _spelling(first) != _spelling(value) and (first, value) not in reported:
+                reported.add((first, value))
+                kind, found = collisions
+                found.append(_collision(kind, value, first, articles[members[slug][0]].source,
+                                        slug, article.source))
             # Indexes come in order: the last one tells whether this article is in already.
-            if slug and members[slug][-1:] != [index]:
+            if members[slug][-1:] != [index]:
                 members[slug].append(index)
                 spelled.setdefault(slug, value)
     return tuple(
@@ -171,6 +187,8 @@ def _see_also(articles: list[Article], sources: list[Article],
     also with the site's address) or its file (`ekonomi/judul.md`). One to an article that
     exists but is not published (a draft, an embargo) is left out quietly; one to nothing
     is a warning."""
+    if not any(article.see_also for article in articles):  # most archives: no dicts made
+        return ((),) * len(articles), []
     files = {a.source.removeprefix("content/"): a.path for a in sources}
     exists = set(files.values())
     published = {a.path: i for i, a in enumerate(articles)}
@@ -191,18 +209,21 @@ def _see_also(articles: list[Article], sources: list[Article],
     return tuple(result), problems
 
 
-Pair = tuple[int | None, int | None]
-
-
 def _neighbours(count: int, sections: tuple[Term, ...]) -> IndexLists:
-    pairs: list[Pair] = [(None, None)] * count
+    """Each article's (older, newer) story of its section: the lists laid side by side
+    (C slices and extends), not a pair a story made in Python."""
+    at: list[int] = []
+    older: list[int] = []
+    newer: list[int] = []
     for section in sections:
         members = section.articles
-        for position, index in enumerate(members):
-            older = members[position + 1] if position + 1 < len(members) else None
-            newer = members[position - 1] if position > 0 else None
-            pairs[index] = (older, newer)
-    return IndexLists(pairs)
+        if members:
+            at += members
+            older += members[1:]
+            older.append(-1)
+            newer.append(-1)
+            newer += members[:-1]
+    return IndexLists.pairs(count, older, newer, at)
 
 
 @lru_cache(maxsize=100_000)  # every tag and author of every article, on every build
@@ -213,27 +234,14 @@ def _spelling(name: str) -> str:
                    if not (unicodedata.combining(c) or c.isspace() or c in "-_"))
 
 
-def _slug_collisions(articles: list[Article], kind: str,
-                     values: Callable[[Article], tuple[str, ...]]) -> list[Problem]:
+def _collision(kind: str, name: str, first: str, where: str, slug: str,
+               source: str) -> Problem:
     """Names that differ in more than case, accents and spacing but share a slug
     (`C++`, `C#` and `C` are all `c`) would silently merge into one page."""
-    first: dict[str, tuple[str, str]] = {}
-    problems = []
-    reported: set[tuple[str, str]] = set()
-    for article in articles:
-        for name in values(article):
-            slug = urls.slugify(name)
-            if not slug:
-                continue
-            seen = first.setdefault(slug, (name, article.source))
-            pair = (seen[0], name)
-            if _spelling(seen[0]) != _spelling(name) and pair not in reported:
-                reported.add(pair)
-                problems.append(Problem(article.source, 1, (
-                    f"{kind} '{name}' and '{seen[0]}' (in {seen[1]}) have the same slug '{slug}' "
-                    f"and would share one page: spell them alike if they are one, or make "
-                    f"them differ in letters or digits (such as 'C Sharp' for 'C#')")))
-    return problems
+    return Problem(source, 1, (
+        f"{kind} '{name}' and '{first}' (in {where}) have the same slug '{slug}' "
+        f"and would share one page: spell them alike if they are one, or make "
+        f"them differ in letters or digits (such as 'C Sharp' for 'C#')"))
 
 
 def _section_names(sections: tuple[Term, ...]) -> list[Problem]:

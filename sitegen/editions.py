@@ -52,11 +52,13 @@ class Edition:
 
 
 def select(articles: list[Article], config: Config, selection: collect.Selection,
+           clashes: collect.Clashes = kinds.url_clashes,
            ) -> tuple[list[Edition], Site, list[Problem]]:
     """Each edition's published site, every edition's together, and the problems (URL
-    clashes are looked for across all editions: they share one output tree)."""
+    clashes are looked for across all editions: they share one output tree; `clashes`
+    looks for them on a site of one edition: claim_book.py's, against what it keeps)."""
     if not config.editions:
-        site, problems = collect.select_site(articles, config, selection, kinds.url_clashes)
+        site, problems = collect.select_site(articles, config, selection, clashes)
         return [Edition(config, site)], site, problems
     groups: dict[str, list[Article]] = {key: [] for key in edition_config.keys(config)}
     for article in articles:
@@ -74,8 +76,9 @@ def select(articles: list[Article], config: Config, selection: collect.Selection
 
 
 def skip_clashes(articles: list[Article], config: Config, selection: collect.Selection,
-                 problems: list[Problem]) -> tuple[list[Article], list[Edition], Site,
-                                                   list[Problem], list[Problem]] | None:
+                 problems: list[Problem], clashes: collect.Clashes = kinds.url_clashes,
+                 ) -> tuple[list[Article], list[Edition], Site, list[Problem],
+                            list[Problem]] | None:
     """With --keep-going: leave out each source an error names (a URL clash) and select
     again; None when no error names a source."""
     skipped: list[Problem] = []
@@ -87,7 +90,7 @@ def skip_clashes(articles: list[Article], config: Config, selection: collect.Sel
             break
         skipped += [p for p in problems if p.path in bad]
         articles = [a for a in articles if a.source not in bad]
-        editions, site, problems = select(articles, config, selection)
+        editions, site, problems = select(articles, config, selection, clashes)
         result = (articles, editions, site, problems, skipped)
     return result
 

@@ -46,6 +46,27 @@ class IndexLists(Sequence[tuple[Any, ...]]):
         neighbours: kinds/shift.py)."""
         return not values.isdisjoint(self._values[self._starts[index]:self._starts[index + 1]])
 
+    def within(self, count: int) -> bool:
+        """Whether every index is one of 0..count-1 (None counts as out): asked of a
+        stored answer over the whole archive, in C (min and max of the flat array),
+        not a generator over every index."""
+        return not self._values or (min(self._values) >= 0 and max(self._values) < count)
+
+    @classmethod
+    def pairs(cls, count: int, older: Sequence[int], newer: Sequence[int],
+              at: Sequence[int]) -> IndexLists:
+        """`count` lists of two (older, newer), (None, None) but at the indexes `at`,
+        whose pairs `older` and `newer` give (-1: None), made in slices of the flat
+        array rather than a generator a list (the neighbours of every story)."""
+        found = cls()
+        values = array("i", [-1]) * (2 * count)
+        for index, old, new in zip(at, older, newer, strict=True):
+            values[2 * index] = old
+            values[2 * index + 1] = new
+        found._values = values
+        found._starts = array("i", range(0, 2 * count + 1, 2))
+        return found
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, IndexLists):
             return (self._values, self._starts) == (other._values, other._starts)

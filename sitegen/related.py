@@ -124,7 +124,7 @@ def moved_along_unless_new(entry: tuple[str, tuple[str, ...], bool]) -> bool:
     return not entry[2]
 
 
-def _after_publishing(shape: Shape, old: Shape, answer: Related) -> Related | None:
+def _after_publishing(shape: Shape, old: Shape, answer: IndexLists) -> Related | None:
     """`_related(shape)` from `answer`, the related articles of `old`, when `shape` is
     `old` with `added` stories in front (None otherwise). Indexes move up by `added`. An
     article's older candidates are the same stories; its newer ones are the
@@ -135,12 +135,12 @@ def _after_publishing(shape: Shape, old: Shape, answer: Related) -> Related | No
     added = len(shape) - len(old)
     if added < 0 or len(answer) != len(old) or shape[added:] != old:
         return None
-    if any(not 0 <= i < len(old) for found in answer for i in found):
+    if not answer.within(len(old)):
         return None  # not an answer for this shape
+    if not added:  # (an edit that changed no shape: the answer as it was, not copied)
+        return answer
     indexes = numbers(len(shape))
     moved = indexes[added:]
-    if not added:
-        return IndexLists(tuple(map(moved.__getitem__, found)) for found in answer)
     groups = _groups(shape)
     members, by_section = groups
     # How many new stories head each list one joins (they are its newest).

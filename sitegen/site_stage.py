@@ -22,6 +22,7 @@ from sitegen import (
     static_stamps,
 )
 from sitegen.build_run import Run
+from sitegen.claim_book import ClaimBook
 from sitegen.config import Config
 from sitegen.errors import stop_on
 from sitegen.index_lists import IndexLists
@@ -64,13 +65,16 @@ def select(run: Run, sources: Sources) -> Site:
     """What is published as of the build's time, and what was held back."""
     options, articles = run.options, sources.articles
     selection = collect.Selection(options.now, options.drafts, options.future, options.expired)
-    run.editions, site, problems = editions.select(articles, run.config, selection)
+    book = ClaimBook(run.state, run.store.key)  # clashes among the claims that changed
+    run.editions, site, problems = editions.select(articles, run.config, selection, book)
     if options.keep_going or run.config.build.keep_going:  # a URL clash leaves one out
-        skipped = editions.skip_clashes(articles, run.config, selection, problems)
+        skipped = editions.skip_clashes(articles, run.config, selection, problems, book)
         if skipped is not None:
             articles, run.editions, site, problems, clashed = skipped
             run.report.skipped += clashed
             sources.articles = articles
+    book.keep()
+    run.report.claims_checked = book.asked
     run.report.held = held_back(articles, selection)
     # render.check_templates works once the workers' constructor set up the environment.
     stop_on([*problems, *render.check_templates()], options.strict)

@@ -222,6 +222,21 @@ class RecordFile:
             self._failed(exc)
             return set()
 
+    def names_from(self, kind: str, folder: str, prefix: str, limit: int) -> list[str]:
+        """Up to `limit` names of a kind in a folder that begin with `prefix`, in order: a
+        range of the table's key, so a query costs the names found, not the records kept
+        (claim_book.py asks what is claimed at or under one output name)."""
+        db = self._connection()
+        if db is None:
+            return []
+        try:
+            return [name for (name,) in db.execute(
+                "SELECT name FROM records WHERE kind=? AND folder=? AND name>=? AND name<? "
+                "LIMIT ?", (kind, folder, prefix, prefix + "\U0010ffff", limit))]
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return []
+
     def _not_saved(self, exc: OSError) -> None:
         self.warnings.append(Problem(str(self.path), 0, "the build cache was not saved "
                                      f"({exc.strerror or exc}); the next build makes it "

@@ -43,7 +43,7 @@ LAYERS: dict[str, int] = {
     "kinds.lists": 5.7, "kinds.articles": 5.8,
     "kinds.home": 5.8,
     "kinds.terms": 5.8, "kinds.archive": 5.8, "kinds.newsroom": 5.8, "kinds.special": 5.8,
-    "kinds.files": 5.8, "kinds": 5.9,
+    "kinds.files": 5.8, "kinds": 5.9, "claim_book": 5.95,
     "render": 6, "write": 6, "cache": 6, "hosts": 6, "cms": 6, "check": 6,
     "static_stamps": 6.4, "static_stage": 6.8,
     "cluster_tasks": 6.3, "cluster_payloads": 6.35, "cluster": 6.45,

@@ -97,8 +97,18 @@ def sitemap_entries(planner: Planner) -> Entries:
 def claims(site: Site, config: Config) -> list[Claim]:
     """(output file, owner) of every file the kinds will write that the site model
     decides (a sitemap's numbered parts are claimed when planned)."""
-    return [found for kind in KINDS if not (kind.once and config.edition)
-            for found in kind.claims(site, config)]
+    return [found for _, made in claims_by_kind(site, config) for found in made]
+
+
+def claims_by_kind(site: Site, config: Config) -> Iterator[tuple[str, list[Claim]]]:
+    """`claims`, kind by kind in the table's order, each under a name of its own (its
+    `name`, numbered when two kinds share one): what claim_book.py keeps."""
+    seen: dict[str, int] = {}
+    for kind in list(KINDS):
+        if kind.once and config.edition:
+            continue
+        seen[kind.name] = count = seen.get(kind.name, 0) + 1
+        yield kind.name if count == 1 else f"{kind.name}#{count}", list(kind.claims(site, config))
 
 
 def url_clashes(site: Site, config: Config) -> list[Problem]:
