@@ -9,7 +9,7 @@ import functools
 import itertools
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,26 +123,36 @@ def _known(config: Config, store: cache.BuildCache, context: str, digests: dict[
 
     `seen`: the stats the early answer took of this build's files (nothing_changed.look),
     taken (and emptied) in place of a stat each. Two passes over the state: each source's
-    stamp and what it asked about, one query a batch in path order (they are kept under
-    its name); then the articles, one query a batch in read-key order. A read key is a
+    stamp and what it asked about, in path order (they are kept under its name); then the
+    articles, one query a batch in read-key order. A read key is a
     hash: a batch asked for in path order had its records on pages all over the file (at
     100,000 a page read from the file a record), in key order on a few neighbouring ones."""
     root = len(str(config.root)) + 1
     seen = seen if seen is not None else {}
     # Names, not Paths (sitefiles.walk_names); a worker makes the Path of one it reads.
-    found = iter(readers.discover_names(config, walked))
+    # In name order, as the state keeps them (the walk's, but for a Windows separator).
+    found = iter(sorted((path[root:].replace(os.sep, "/"), path)
+                        for path in readers.discover_names(config, walked)))
+    # A build that keeps no stamps in memory (all but serve's) asks for every source's:
+    # its stamps, and the static files each asked about, are one pass each over their
+    # records in name order, not a query a batch (a look-up a record).
+    scans = None if store.state.stamps else (_Scan(store.state.ordered("source", "")),
+                                             _Scan(store.state.ordered("asked", "")))
     stamped: list[tuple[str, str, cache.Stat, str | None, str | None]] = []
     while batch := list(itertools.islice(found, READ_AHEAD)):
-        stats = [(path[root:].replace(os.sep, "/"), path,
-                  seen.pop(path) if path in seen else cache.stat_of(os.stat(path)))
-                 for path in batch]
-        fetched = _stamps_and_asked(store, [relative for relative, _, _ in stats])
+        stats = [(relative, path, seen.pop(path) if path in seen
+                  else cache.stat_of(os.stat(path))) for relative, path in batch]
+        names = [relative for relative, _, _ in stats]
+        fetched = _stamps_and_asked(store, names) if scans is None else {
+            "source": scans[0].take(names), "asked": scans[1].take(names)}
         for relative, path, stat in stats:
             source = store.stamp_key(relative, stat, context, fetched["source"])
             key = None if source is None else cache.read_key_with(
                 source, store.asked(relative, source, fetched["asked"]), digests)
             stamped.append((relative, path, stat, source, key))
     seen.clear()  # the early answer's other files: nothing more is asked of them
+    for scan in scans or ():
+        scan.close()  # no statement left open on the state when the read writes to it
     of_key = {key: relative for relative, _, _, _, key in stamped if key is not None}
     wanted = sorted(key for key in of_key if key not in store.state.articles)
     hits = {}
@@ -154,6 +164,28 @@ def _known(config: Config, store: cache.BuildCache, context: str, digests: dict[
     for relative, path, stat, source, key in stamped:
         yield relative, path, stat, source, key, None if key is None else \
             hits[key] if key in hits else store.article(relative, key, _NONE)
+
+
+class _Scan:
+    """One kind's records in name order (RecordFile.ordered), taken a batch of names in
+    the same order at a time; a record of a name not asked for (a source deleted since)
+    is passed over."""
+
+    def __init__(self, rows: Generator[tuple[str, Any], None, None]) -> None:
+        self.rows = rows
+        self.head = next(rows, None)
+
+    def take(self, names: list[str]) -> dict[str, Any]:
+        found = {}
+        for name in names:
+            while self.head is not None and self.head[0] < name:
+                self.head = next(self.rows, None)
+            if self.head is not None and self.head[0] == name:
+                found[name] = self.head[1]
+        return found
+
+    def close(self) -> None:
+        self.rows.close()
 
 
 def _stamps_and_asked(store: cache.BuildCache, names: list[str]) -> dict[str, dict[str, Any]]:

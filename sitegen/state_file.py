@@ -23,7 +23,7 @@ import contextlib
 import marshal
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -210,6 +210,27 @@ class RecordFile:
             value = self._value((crc, data))
             if value is not None:
                 yield name, value
+
+    def ordered(self, kind: str, folder: str) -> Generator[tuple[str, Any], None, None]:
+        """Every sound record of a kind in a folder, in name order, one at a time as the
+        caller takes them (one pass over their pages; none held all at once). Close it
+        (or take every one) before writing with this connection."""
+        db = self._connection()
+        if db is None:
+            return
+        cursor = db.cursor()
+        try:
+            rows = cursor.execute("SELECT name, crc, data FROM records WHERE kind=? AND "
+                                  "folder=? ORDER BY name", (kind, folder))
+            for name, crc, data in rows:
+                value = self._value((crc, data))
+                if value is not None:
+                    yield name, value
+        except sqlite3.Error as exc:
+            self._failed(exc)
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                cursor.close()
 
     def names(self, kind: str, folder: str) -> set[str]:
         db = self._connection()
