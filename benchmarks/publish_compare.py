@@ -14,6 +14,8 @@ CPU seconds of the build's whole process tree, its stage laps from `-v`), remove
 and built again (not timed). Turns interleave the revisions, so a change in the
 machine's load falls on each alike; the load average is printed with each run.
 `--nothing`: each turn also times a build with nothing changed (after the removal).
+`--remove`: each turn also times the removal's build (the link check's costliest case:
+a page gone).
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ def main() -> None:
     parser = revisions_parser(__doc__, trials=5)
     parser.add_argument("--nothing", action="store_true",
                         help="also time a build with nothing changed, each turn")
+    parser.add_argument("--remove", action="store_true",
+                        help="also time the build that removes the story again, each turn")
     args = parser.parse_args()
     data = corpus.generate(args.count, args.seed, shared_photos=args.shared_photos)
     story = corpus.added_story(data)
@@ -91,6 +95,7 @@ def main() -> None:
         build(site, checkout)
     seconds: dict[str, list[tuple[float, float]]] = {name: [] for name in revisions}
     still: dict[str, list[tuple[float, float]]] = {name: [] for name in revisions}
+    gone: dict[str, list[tuple[float, float]]] = {name: [] for name in revisions}
     for _ in range(args.trials):
         for name, checkout in revisions.items():
             corpus.write_photo(story, data, sites[name], "sitegen-full")
@@ -103,14 +108,19 @@ def main() -> None:
             (sites[name] / relative).unlink()
             if photo is not None:
                 (sites[name] / photo).unlink()
-            build(sites[name], checkout)
+            load = os.getloadavg()[0]
+            wall, cpu, laps = build(sites[name], checkout)
+            if args.remove:
+                gone[name].append((wall, cpu))
+                print(f"{name:<8} remove: wall {wall:6.2f} s  cpu {cpu:6.2f} s  load "
+                      f"{load:5.2f}  {laps}", flush=True)
             if args.nothing:
                 load = os.getloadavg()[0]
                 wall, cpu, _ = build(sites[name], checkout)
                 still[name].append((wall, cpu))
                 print(f"{name:<8} nothing changed: wall {wall:6.2f} s  cpu {cpu:6.2f} s  "
                       f"load {load:5.2f}", flush=True)
-    for label, table in (("publish", seconds), ("nothing changed", still)):
+    for label, table in (("publish", seconds), ("remove", gone), ("nothing changed", still)):
         for name, runs in table.items():
             if not runs:
                 continue

@@ -45,8 +45,9 @@ def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, s
     the previous output's), when known. Only the pages written are scanned, and only
     they and the pages whose links their change can affect are judged again: pages
     linking with a fragment to a page whose ids changed, pages with findings when
-    files were added (which can only mend them), and every page when a file that
-    pages linked to is gone or the base URL changed. The rest keep their findings.
+    files were added (which can only mend them), pages that linked to a page gone
+    (link_edges.py), and every page when another file that pages linked to is gone or
+    the base URL changed. The rest keep their findings.
     """
     resolver = Resolver(config, files.keys())
     problems, bad_menu = check_menu(config, resolver)
@@ -56,11 +57,12 @@ def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, s
     # bytes an article in the process that plans the build.
     current = files.keys()
     pages = [f for f in files if f.endswith(".html")]
-    # A page gone may have been linked: every page is judged again (a set of every
-    # linked page would cost the planning process a string an article, and removing a
-    # story removes a page its lists link anyway); so is another file gone that the
-    # index's filter says pages may link to (a search shard's replaced files: none).
-    full = index.context != context or not index.gone_unlinked(current)
+    # A page gone judges again the pages whose links led to it, which the state's link
+    # edges tell (a query, not a set of every linked page in memory); another file gone
+    # that the index's filter says pages may link to judges every page (a search shard's
+    # replaced files: none), as does a new base URL.
+    gone = index.gone(current)
+    full = index.context != context or index.linked_gone(gone, len(current) - len(pages))
     if full or written is None:
         stale = [p for p in pages if index.current(p, files[p], verify=True) is None]
     else:
@@ -70,9 +72,10 @@ def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, s
     judge: Collection[str] = pages
     if not full:
         more = set(stale)
+        more.update(index.edges.linking([name for name in gone if name.endswith(".html")]))
         for page in changed:
             more.update(index.fragments.get(page, ()))
-        if not current <= index.files:
+        if len(current) > len(index.files) - len(gone):  # files added: they may mend links
             more.update(index.flagged)
         judge = {page for page in more if page in current and page.endswith(".html")}
     if full:
@@ -81,40 +84,49 @@ def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, s
     known_ids = _Ids(index, files)
     # A root-relative or absolute URL means the same on every page, and most of a
     # page's URLs (menu, sections, styles, cards) are on many pages: judged once.
-    judged: dict[str, tuple[str | None, str | None]] = {}
+    judged: dict[str, tuple[str | None, str | None, bool]] = {}
     base_path = config.base_path
 
-    def verdict(page: str, value: str) -> str | None:
+    def verdict(page: str, value: str) -> tuple[str | None, str | None]:
+        """What is wrong with the URL `value` on `page`, and the page it leads to."""
         same_everywhere = value.startswith("/") or "://" in value
         found = judged.get(value) if same_everywhere else None
         if found is None:
             target = resolver.resolve(page, value)
-            found = (None, None)
+            found = (None, None, False)
             if isinstance(target, Target):
-                linked = target.fragment not in FREE_FRAGMENTS and target.file \
-                    and target.file.endswith(".html")
-                found = (_problem(target, known_ids, base_path), target.file if linked else None)
-                if target.file and not target.file.endswith(".html"):
+                to_page = target.file if target.file and target.file.endswith(".html") \
+                    else None
+                found = (_problem(target, known_ids, base_path), to_page,
+                         target.fragment not in FREE_FRAGMENTS)
+                if target.file and not to_page:
                     index.linked.add(target.file)
             if same_everywhere:
                 if len(judged) >= JUDGED_REMEMBERED:  # a bound, not a copy of every URL
                     judged.clear()
                 judged[value] = found
-        message, fragment_of = found
-        if fragment_of and fragment_of != page:
-            index.fragments.setdefault(fragment_of, set()).add(page)
-        return message
+        message, to_page, fragment = found
+        if to_page and fragment and to_page != page:
+            index.fragments.setdefault(to_page, set()).add(page)
+        return message, to_page
 
     for page in sorted(judge):
         entry = known_ids.entry(page)
-        findings = [[value, message] for value in entry[1]
-                    if (message := verdict(page, value))]
+        findings, targets = [], set()
+        for value in entry[1]:
+            message, to_page = verdict(page, value)
+            if message:
+                findings.append([value, message])
+            if to_page and to_page != page:
+                targets.add(to_page)
+        index.edges.add(page, targets)
         if findings != entry[3]:
             index.write(page, [entry[0], entry[1], entry[2], findings, index.generation])
         if findings:
             index.flagged[page] = findings
         else:
             index.flagged.pop(page, None)
+    index.edges.flush()  # before the facts that rely on them
     located: list[tuple[str, str, str]] = []
     for page in sorted(index.flagged):
         if page not in current:
@@ -177,13 +189,14 @@ def check_menu(config: Config, resolver: Resolver) -> tuple[list[Problem], set[s
     """Each [[menu]] url that is internal must be a page; returns problems and the bad URLs."""
     problems, bad = [], set()
     text = read_lines(config.root / CONFIG_NAME)
-    pages = sorted("/" + f.removesuffix("index.html") for f in resolver.files
-                   if f.endswith("index.html"))
+    pages: list[str] = []  # every page's URL, for a hint: made when an entry is bad
     for item in config.menu:
         url = urls.url_for(config.base_path, item.url) if item.url.startswith("/") else item.url
         target = resolver.resolve("index.html", url)
         if not isinstance(target, Target) or (target.file and not target.outside):
             continue
+        pages = pages or sorted("/" + f.removesuffix("index.html") for f in resolver.files
+                                if f.endswith("index.html"))
         close = difflib.get_close_matches(item.url, pages, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         problems.append(Problem(CONFIG_NAME, line_of(text, f'"{item.url}"'),

@@ -23,9 +23,9 @@ import contextlib
 import marshal
 import sqlite3
 import zlib
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sitegen.errors import Problem
 
@@ -35,6 +35,7 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS records (
     crc INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (kind, folder, name)
 ) WITHOUT ROWID"""
 _SALT = ("meta", "", "salt")
+_T = TypeVar("_T")
 PAGE_SIZE = 16384
 
 
@@ -257,6 +258,30 @@ class RecordFile:
         except sqlite3.Error as exc:
             self._failed(exc)
             return []
+
+    def transaction(self, work: Callable[[sqlite3.Connection], _T]) -> _T | None:
+        """`work` done on the file's connection in a transaction of its own (within the
+        open one, if any): for a table beside the records (link_edges.py). None when the
+        file cannot be used; a failure sets it aside like any other."""
+        db = self._connection()
+        if db is None:
+            return None
+        try:
+            if db.in_transaction:
+                return work(db)
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(db)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            return result
+        except sqlite3.Error as exc:
+            self._failed(exc)
+        except OSError as exc:
+            self._not_saved(exc)
+        return None
 
     def _not_saved(self, exc: OSError) -> None:
         self.warnings.append(Problem(str(self.path), 0, "the build cache was not saved "

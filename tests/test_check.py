@@ -197,6 +197,41 @@ def test_a_page_that_is_not_rendered_again_still_reports_its_broken_link(tmp_pat
         [str(p) for p in report.warnings]
 
 
+def test_a_story_removed_judges_again_only_the_pages_that_showed_or_linked_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen.link_edges import LinkEdges
+    judged: list[str] = []
+    original = LinkEdges.add
+    monkeypatch.setattr(LinkEdges, "add", lambda self, page, targets: (
+        judged.append(page), original(self, page, targets))[-1])
+    stories = {f"content/ekonomi/s{i}.md": article(f"S{i}", f"2026-11-{i + 1:02d} 09:00")
+               for i in range(12)}
+    site = make_site(tmp_path, {
+        **stories,
+        "content/pages/a.md": article("A", body="Baca [B](/nasional/b/)."),
+        "content/nasional/b.md": article("B", "2026-10-01 09:00"),
+        "content/nasional/c.md": article("C", "2026-10-02 09:00"),
+    }, CONFIG.replace("/nasionall/", "/nasional/"))
+    cold = build_site(site)
+    assert cold.warnings == [] and len(judged) == len(list((site / "output").rglob("*.html")))
+    judged.clear()
+    (site / "content/nasional/b.md").unlink()
+    removed = build_site(site)
+    # A's page, not rendered again, still linked to B: it is judged and reports the link;
+    # so are the pages written (B's lists, its neighbours); the other stories' pages not.
+    assert "a/index.html" not in removed.rendered
+    written = {page for page in removed.written if page.endswith(".html")}
+    assert sorted(judged) == sorted(written | {"a/index.html"})
+    assert not any(f"ekonomi/s{i}/index.html" in judged for i in range(6, 12))
+    assert [str(p) for p in removed.warnings] == [
+        "content/pages/a.md:6: warning: link /berita/nasional/b/ goes nowhere: the site has "
+        "no such page or file"]
+    judged.clear()
+    (site / "content/nasional/b.md").write_text(article("B", "2026-10-01 09:00"))
+    back = build_site(site)
+    assert "a/index.html" in judged and back.warnings == []
+
+
 def test_a_new_page_mends_and_a_renamed_heading_breaks_links_of_pages_not_rendered_again(
         tmp_path: Path) -> None:
     site = make_site(tmp_path, {

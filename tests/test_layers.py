@@ -34,7 +34,8 @@ LAYERS: dict[str, int] = {
     "feeds": 5, "sitemaps": 5, "search": 5, "deps": 6.2, "hostfiles": 5, "listing": 5,
     "tree_files": 5.5, "output_places": 5.6, "destinations": 5.6,
     "output_lock": 5.7, "hosts_gitlab": 5.8, "hosts_publish": 5.8,
-    "hosts_shards": 5.8, "cms_app": 5.8, "link_index": 5.9, "link_scan": 5.9, "link_targets": 5.9,
+    "hosts_shards": 5.8, "cms_app": 5.8, "link_index": 5.9, "link_edges": 5.85, "link_scan": 5.9,
+    "link_targets": 5.9,
     "link_locations": 5.9, "pinning": 6,
     "next_steps": 6, "page_inputs": 4.5,
     # The table of page kinds: what a kind is, the lists, one module per kind (or

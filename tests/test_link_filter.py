@@ -1,5 +1,6 @@
-"""The link check after a publish: files gone that no page linked to (a search shard's
-replaced index files) judge no page again; a linked file gone still judges every page."""
+"""The link check after a publish or a removal: files gone that no page linked to (a search
+shard's replaced index files) judge no page again; a page gone judges again only the pages
+that linked to it (the state's link edges); another linked file gone judges every page."""
 
 from __future__ import annotations
 
@@ -69,6 +70,38 @@ def test_a_file_gone_that_no_page_linked_to_judges_only_the_pages_written(
     assert len(gone.read) == PAGES
     assert problems == ["image /img/a.jpg is missing: the site has no such file (the site's "
                         "own images go in content/static/)"]
+
+
+def test_a_page_gone_judges_again_only_the_pages_that_linked_to_it(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {})
+    (site / ".sitegen-cache").mkdir()
+    out = site / "output"
+    for i in range(PAGES):
+        make_site(out, {f"p{i}.html": _page(i)}, "")
+    make_site(out, {"style.css": "body{}", "img/a.jpg": "jpeg"}, "")
+    first, problems = _check(site, out, None)
+    assert problems == [] and len(first.read) == PAGES
+    # A story removed: only p4, which linked to it and was not written again, is judged
+    # (read), and it reports the link; the other 18 pages keep their findings (none).
+    (out / "p5.html").unlink()
+    gone, problems = _check(site, out, [])
+    assert gone.read == {"p4.html"}
+    assert problems == ["link /p5.html goes nowhere: the site has no such page or file"]
+    # Nothing else changed: the finding stays, and nobody is judged.
+    still, problems = _check(site, out, [])
+    assert still.read == set()
+    assert problems == ["link /p5.html goes nowhere: the site has no such page or file"]
+    # The story back: the page with the finding is judged and loses it.
+    (out / "p5.html").write_text(_page(5))
+    back, problems = _check(site, out, ["p5.html"])
+    assert back.read == {"p4.html", "p5.html"} and problems == []
+    # p4 rewritten to link elsewhere, then p5 gone again: p4 is judged once more (its old
+    # link is still on the books), and has nothing to report.
+    (out / "p4.html").write_text(_page(4).replace("/p5.html", "/p6.html"))
+    _check(site, out, ["p4.html"])
+    (out / "p5.html").unlink()
+    again, problems = _check(site, out, [])
+    assert again.read == {"p4.html"} and problems == []
 
 
 def test_the_linked_files_filter_holds_what_was_added_and_little_else() -> None:
