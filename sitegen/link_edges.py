@@ -29,9 +29,11 @@ _SCHEMA = (
     "PRIMARY KEY (target, page)) WITHOUT ROWID",
 )
 # Names' integers remembered (the menu's pages recur on every page); a bound, not a copy.
-NAMES_REMEMBERED = 4096
+# Both bounds are reached by a site of 1,000 articles: what they hold is the same at any
+# size, so the main process's peak does not grow with the archive (tests/test_memory.py).
+NAMES_REMEMBERED = 1024
 # Judged pages' links held before they are written together.
-PAGES_HELD = 2000
+PAGES_HELD = 200
 # Names in one query.
 _CHUNK = 400
 
@@ -50,7 +52,7 @@ class LinkEdges:
         """`page`, judged, links to the pages `targets`."""
         if self.state is None:
             return
-        found = sorted(targets)
+        found = list(targets)
         if found:
             self.held.append((page, found))
             self.pairs += len(found)
