@@ -59,7 +59,7 @@ def search_index(run: Run, site: Site, renders: dict[str, int], staging: write.S
             indexed = search.build_index(staging, edition.config, edition.site, renders,
                                          run.store.directory, run.options.progress, part, bundle,
                                          run.options.jobs, search_placed(run),
-                                         run.search_placed)
+                                         run.search_placed, run.state)
             # Another edition's shards are named with its folder: en/pagefind/all.
             run.report.search_indexed += [f"{bundle}/{name}" if edition.config.edition
                                           else name for name in indexed]

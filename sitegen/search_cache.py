@@ -12,45 +12,55 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sitegen import search_shards
+from sitegen import search_books, search_shards
 
 CACHE_DIR = "search"
 _STATE = "state.json"
+"""Where a sitegen before the build state's books kept every page's digest."""
 KEY_FILE = ".sitegen-key"
 """In a kept bundle's folder: the digest it was indexed under, written last, then the
-bundle's files, one a line (`bundle_files`): a build that keeps the bundle lists it
-from there, not by walking it (a publish at 10,000 keeps 63 of 64, 11,000 files)."""
+bundle's files, one a line (`bundle_files`). The build state's books say the same of
+every bundle (search_books.py); the key file is read where they cannot tell (a bundle
+to copy into an output that lacks it, a build killed before the books were written, a
+cache an older sitegen wrote), and its list spares that build walking the bundle."""
 
 
 class SearchCache:
     """What the build cache keeps of the search index (`search/` in the cache folder):
-    each shard's bundle as Pagefind wrote it, with its input digest, and each page's
-    indexed digest with the render key of the bytes it was taken from."""
+    each shard's bundle as Pagefind wrote it, with the key it was indexed under. What
+    each shard's pages were digested at is in the build state (search_books.py)."""
 
     def __init__(self, cache_dir: Path | None, context: str, folder: str = CACHE_DIR) -> None:
         self.context = context
         self.folder = cache_dir / folder if cache_dir is not None else None
-        self.pages: dict[str, list[Any]] = {}
-        """Page -> [its render key, the digest of what is indexed of it]."""
         self.listed: dict[str, list[str]] = {}
         """A bundle found kept (`bundle`) -> its files, as its key file lists them."""
-        if self.folder is None:
-            return
-        try:
-            saved = json.loads((self.folder / _STATE).read_text(encoding="utf-8"))
-            if saved.get("context") == context:
-                self.pages = dict(saved["pages"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass  # no state, or damaged: every shard is indexed again
+        self._older: dict[str, list[Any]] | None = None
 
-    def page_digest(self, output: str, render_key: int | None,
-                    current: Callable[[str], Path]) -> str:
-        known = self.pages.get(output)
-        if known and render_key is not None and render_key >= 0 and known[0] == render_key:
-            return known[1]
-        digest = search_shards.indexed_digest(current(output).read_bytes())
-        self.pages[output] = [render_key, digest]
-        return digest
+    def older_digests(self) -> dict[str, list[Any]]:
+        """Page -> [render key, digest], as a sitegen before the build state's books kept
+        them (a file of them all, read and written whole each build): read once, so that
+        the first build after an upgrade digests only the pages that changed."""
+        if self._older is None:
+            self._older = {}
+            try:
+                saved = json.loads((self.folder / _STATE).read_text(encoding="utf-8")) \
+                    if self.folder is not None else {}
+                if saved.get("context") == self.context:
+                    self._older = dict(saved["pages"])
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                pass  # none, or damaged: those pages are digested again
+        return self._older
+
+    def page_digest(self, output: str, render_key: int | None, current: Callable[[str], Path],
+                    known: dict[str, list[Any]]) -> list[Any]:
+        """[render key, indexed digest] of a page: `known`'s when it was digested at the same
+        render key, else worked out from its bytes."""
+        found = known.get(output)
+        key = search_books.trusted(render_key)
+        if found and key is not None and found[0] == key:
+            return found
+        return [key, search_shards.indexed_digest(current(output).read_bytes())]
 
     def bundle(self, name: str, key: str) -> Path | None:
         if self.folder is None:
@@ -70,6 +80,8 @@ class SearchCache:
         """(path relative to the bundle, path) of each file of a bundle `bundle` found
         kept, or kept just now, in Path order."""
         listed = self.listed.get(name)
+        if self.folder is None:  # a build without a cache: a bundle of its own, walked
+            return bundle_files(bundle)
         if listed is None:  # an older sitegen's key file: walked once, listed from now on
             walked = bundle_files(bundle)
             key = (bundle / KEY_FILE).read_text(encoding="utf-8")
@@ -122,19 +134,17 @@ class SearchCache:
         if listed:
             self.listed[name] = files
 
-    def save(self, shards: dict[str, list[str]]) -> None:
-        if self.folder is None:
+    def sweep(self, shards: dict[str, list[str]]) -> None:
+        """Remove the bundles of shards no longer planned, and an older sitegen's file of
+        digests (they are in the build state now)."""
+        if self.folder is None or not self.folder.is_dir():
             return
-        for stale in self.folder.iterdir() if self.folder.is_dir() else ():
-            if stale.is_dir() and stale.name not in shards:
-                shutil.rmtree(stale, ignore_errors=True)
-        indexed = {output for members in shards.values() for output in members}
-        state = {"context": self.context, "shards": list(shards),
-                 "pages": {k: v for k, v in sorted(self.pages.items()) if k in indexed}}
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f"{_STATE}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(temporary, self.folder / _STATE)
+        with os.scandir(self.folder) as entries:
+            stale = [entry.path for entry in entries
+                     if entry.is_dir() and entry.name not in shards]
+        for path in stale:
+            shutil.rmtree(path, ignore_errors=True)
+        (self.folder / _STATE).unlink(missing_ok=True)
 
 
 def bundle_files(bundle: Path) -> list[tuple[str, str]]:

@@ -18,6 +18,9 @@ with a CRC-32 of its bytes (the file, reading it and its health: state_file.py):
 - `related` (edition) -> the shape related stories were last worked out from, and
             the answer (related.py: a publish works out only what it changes)
 - `search`  (folder) -> the search bundle key each shard folder of the output holds
+- `search-shard`, `search-digests` (search cache folder, shard) -> its pages at the
+            render key each was indexed at, its key and bundle files; its pages'
+            digests (search_books.py: a body edit reads the one and writes one shard's)
 
 Records are read per query, never the whole file: a build asks for the
 articles it needs by read key, which hashes the source's bytes (not its time or

@@ -30,7 +30,7 @@ LAYERS: dict[str, int] = {
     "static_safety": 3.5, "portable_names": 1,
     "related": 3.9, "value_views": 3.95, "site_views": 3.96, "cards": 3.97,
     "collect": 4, "views": 4, "plan_sweep": 4.6, "links": 4, "search_shards": 4,
-    "pagefind_runs": 4.8, "search_cache": 4.8, "sitemap_entries": 4.8,
+    "pagefind_runs": 4.8, "search_books": 4.7, "search_cache": 4.8, "sitemap_entries": 4.8,
     "feeds": 5, "sitemaps": 5, "search": 5, "deps": 6.2, "hostfiles": 5, "listing": 5,
     "tree_files": 5.5, "output_places": 5.6, "destinations": 5.6,
     "output_lock": 5.7, "hosts_gitlab": 5.8, "hosts_publish": 5.8,

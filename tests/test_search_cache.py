@@ -77,8 +77,11 @@ def test_a_file_gone_from_the_caches_bundle_is_told_with_the_way_out(tmp_path: P
     staging.discard()
 
 
-def test_page_digests_are_kept_by_render_key_and_forgotten_in_another_context(
+def test_page_digests_are_taken_by_render_key_and_an_older_sitegens_file_is_read_once(
         tmp_path: Path) -> None:
+    """A page digested at the same render key is not read again; one without a key always
+    is. The file of digests a sitegen before the build state's books wrote is read once,
+    in its context only, and swept with the bundles no longer planned."""
     (tmp_path / "tree").mkdir()
     page = tmp_path / "tree" / "a.html"
     page.write_text("<main data-pagefind-body>pasar</main>", encoding="utf-8")
@@ -89,18 +92,22 @@ def test_page_digests_are_kept_by_render_key_and_forgotten_in_another_context(
         return tmp_path / "tree" / relative
 
     cache = SearchCache(tmp_path / "cache", "ctx")
-    digest = cache.page_digest("a.html", 7, current)
-    assert cache.page_digest("a.html", 7, current) == digest and read == ["a.html"]
-    cache.page_digest("a.html", -1, current)  # a page rendered without a key: read again
-    assert read == ["a.html", "a.html"]
+    found = cache.page_digest("a.html", 7, current, {})
+    assert found[0] == 7 and read == ["a.html"]
+    assert cache.page_digest("a.html", 7, current, {"a.html": found}) is found
+    assert read == ["a.html"]
+    assert cache.page_digest("a.html", -1, current, {"a.html": [-1, found[1]]}) == [None, found[1]]
+    assert cache.page_digest("a.html", 8, current, {"a.html": found}) == [8, found[1]]
+    assert read == ["a.html"] * 3
+    folder = tmp_path / "cache" / CACHE_DIR
     cache.keep_bundle("s1", "k", bundle(tmp_path / "fresh", {"x.js": "x"}))
     cache.keep_bundle("old", "k", bundle(tmp_path / "fresh-old", {"x.js": "x"}))
-    cache.save({"s1": ["a.html"]})
-    folder = tmp_path / "cache" / CACHE_DIR
-    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["s1"]
-    assert json.loads((folder / "state.json").read_text(encoding="utf-8"))["shards"] == ["s1"]
-    assert SearchCache(tmp_path / "cache", "ctx").pages == {"a.html": [-1, digest]}
-    assert SearchCache(tmp_path / "cache", "another pagefind").pages == {}
+    (folder / "state.json").write_text(json.dumps(
+        {"context": "ctx", "shards": ["s1"], "pages": {"a.html": [7, found[1]]}}))
+    assert SearchCache(tmp_path / "cache", "ctx").older_digests() == {"a.html": [7, found[1]]}
+    assert SearchCache(tmp_path / "cache", "another pagefind").older_digests() == {}
+    cache.sweep({"s1": ["a.html"]})
+    assert sorted(p.name for p in folder.iterdir()) == ["s1"]
 
 
 @pytest.mark.parametrize(("command", "said"), [

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from sitegen import search, write
+from sitegen import search_cache, write
 from sitegen.errors import SitegenError
 from sitegen.search_cache import bundle_files
 from sitegen.search_shards import ALL, indexed_digest, plan
@@ -171,7 +171,7 @@ def test_a_new_article_reindexes_only_its_shard(tmp_path: Path,
     monkeypatch.setattr(write.Staging, "copy", lambda self, relative, source: copied.append(
         relative) or original(self, relative, source))
     walked: list[str] = []  # the kept bundles are listed from their key files instead
-    monkeypatch.setattr(search, "bundle_files", lambda bundle: walked.append(
+    monkeypatch.setattr(search_cache, "bundle_files", lambda bundle: walked.append(
         bundle.name) or bundle_files(bundle))
     (site / "content/ekonomi/baru.md").write_text(article(
         "Berita terbaru", date="2026-11-27 09:00", body="Isi baru."), encoding="utf-8")
@@ -185,13 +185,6 @@ def test_a_new_article_reindexes_only_its_shard(tmp_path: Path,
     assert gone.is_file()
     build_site(site, use_cache=False, output=tmp_path / "clean")
     assert read_tree(site / "output") == read_tree(tmp_path / "clean")
-
-
-def plan_of(site: Path) -> list[str]:
-    """The shard names of a built site, newest first."""
-    names = json.loads((site / ".sitegen-cache/search/state.json").read_text())["shards"]
-    assert names[1:] == [s.split("/")[1] for s in manifest(site / "output")]
-    return names
 
 
 # --- in the browser ------------------------------------------------------------------
