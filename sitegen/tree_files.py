@@ -14,7 +14,6 @@ import errno
 import itertools
 import os
 import queue
-import re
 import shutil
 import stat
 import sys
@@ -236,7 +235,7 @@ def spare_inventory(spare: Path) -> SpareFiles:
         listed, separated, rest = text.partition("\n\n")
     # Checked as one text, not name by name (a loop a file): no name outside the tree,
     # and no line break but "\n" (the names are its lines).
-    if _UNSAFE.search(listed) or any(c in listed for c in _OTHER_BREAKS):
+    if _unsafe(listed):
         return SpareFiles(*inventory(spare))
     ordered = listed.splitlines()
     if "" in ordered:
@@ -246,9 +245,19 @@ def spare_inventory(spare: Path) -> SpareFiles:
     return SpareFiles(set(ordered), ListedFolders(ordered), True, stale)
 
 
-_UNSAFE = re.compile(r"^/|\\|//|/$|(?:^|/)\.{1,2}(?:/|$)", re.MULTILINE)
-"""A manifest name that is absolute, has a backslash, an empty, "." or ".." part."""
-_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_UNSAFE = ("\n/", "\\", "//", "/\n", "/./", "/.\n", "\n./", "\n.\n", "/../", "/..\n", "\n../",
+           "\n..\n", *"\r\x0b\x0c\x1c\x1d\x1e")
+"""What no safe name of a manifest holds, its lines seen each between two newlines: an
+absolute name, a backslash, an empty, "." or ".." part, a line break but a newline (one
+regular expression took 40 times as long: 0.4 profiled s a build at 10,000 stories)."""
+_UNSAFE_WIDE = "\x85\u2028\u2029"
+"""The line breaks `str.splitlines` knows beyond ASCII (looked for in a name that is not)."""
+
+
+def _unsafe(listed: str) -> bool:
+    lines = f"\n{listed}\n"
+    return any(part in lines for part in _UNSAFE) or (not lines.isascii() and any(
+        part in lines for part in _UNSAFE_WIDE))
 
 
 def inventory(top: Path) -> tuple[set[str], set[str]]:

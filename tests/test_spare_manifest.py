@@ -66,7 +66,8 @@ def test_a_manifest_with_a_name_outside_the_tree_is_not_trusted(tmp_path: Path) 
         staging.write("a/b.html", data)
         staging.commit()
     spare = tmp_path / ".output.sitegen-spare"
-    for bad in ("../x", "/etc/passwd", "a//b", "a/./b", "a\\b", "a/", "a/\x0cb"):
+    for bad in ("../x", "/etc/passwd", "a//b", "a/./b", "a\\b", "a/", "a/\x0cb", ".", "a/..",
+                "./a", "a/.", "a\u2028b"):
         (spare / tree_files.MANIFEST).write_text(f"a/b.html\n{bad}\n\n")
         found = tree_files.spare_inventory(spare)
         assert not found.listed and found.files == {"a/b.html", tree_files.MARKER}, bad
