@@ -77,8 +77,9 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
                         written=last_build.written(state, staging))
                     run.store.forget_renders()  # until the state describes the new tree
                     run.report.removed = staging.commit(run.store.previous_files())
-        run.report.written, run.report.unchanged = staging.written, staging.unchanged
         build_run.remember(run, sources, renders, staging, checked, known, decision)
-        nothing_changed.record(run, seen, staging.keep, sources.articles, sources.warnings)
+        nothing_changed.record(run, seen, staging.files(), sources.articles, sources.warnings)
         last_build.keep(state, last_build.record(run, held, site, decision))
+        # Last: the picture variants' names are held as a list only from here.
+        run.report.written, run.report.unchanged = staging.report()
     return run.report

@@ -172,7 +172,8 @@ def remember(run: Run, sources: Sources, renders: dict[str, int], staging: write
         changed = None if decision.replan is None else decision.replan.union(
             renders.keys() - decision.others)
         run.store.finish(sources.keys, renders, static, run.site_key, checked,
-                         decision.state.meta_key, decision.state.shows, changed)
+                         decision.state.meta_key, decision.state.shows, changed,
+                         staging.pictures)
         deps.save(run.store, known, decision.state)
         deps.save_inputs(run.store, decision.inputs)
         run.state.put(SEARCH_PLACED[0], run.store.key, SEARCH_PLACED[1], run.search_placed)

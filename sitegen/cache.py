@@ -28,7 +28,7 @@ import pickle
 import sqlite3
 import sys
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,7 +38,7 @@ import jinja2
 import markdown
 import pygments
 
-from sitegen import __version__, article_records, messages, pictures
+from sitegen import __version__, article_records, messages, pictures, staged_pictures
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article
@@ -211,9 +211,11 @@ class BuildCache:
 
     def _load_folder(self) -> Folder:
         facts = self.state.get("folder", self.key, "facts")
-        if not (isinstance(facts, list) and len(facts) == 4):
+        if not (isinstance(facts, list) and len(facts) in (4, 5)):
             return Folder()  # no build into it is known (or it was interrupted)
-        site, checked, static, meta_key = facts
+        site, checked, static, meta_key, *packed = facts
+        if packed and isinstance(packed[0], bytes):  # the picture variants (`finish`)
+            static = [*static, *staged_pictures.unpack(packed[0])]
         renders, shows = {}, {}
         for name, value in self.state.items("output", self.key):
             if isinstance(value, list) and len(value) == 2 and isinstance(value[0], int):
@@ -310,7 +312,7 @@ class BuildCache:
     def finish(self, sources: dict[str, str], renders: dict[str, int], static: set[str],
                site: str, checked: list[Problem], meta_key: str,
                shows: dict[str, str | tuple[str, ...]],
-               changed: Collection[str] | None = None) -> None:
+               changed: Collection[str] | None = None, pictures: Iterable[str] = ()) -> None:
         """Put what this build learned into the state (`sources`: each source's read key;
         the others vanish); the caller commits it. `changed`: the only pages whose render
         key or bodies shown may differ from the last build's (a body edit's planned pages:
@@ -339,9 +341,11 @@ class BuildCache:
             state.drop("output", key, state.names("output", key) - set(renders))
         elif changed is None or len(renders) != len(known.renders):
             state.drop("output", key, set(known.renders) - set(renders))
+        # The picture variants packed (staged_pictures.py): a list of their names, and the
+        # JSON of it, were a kilobyte a photo at the planning process's peak.
         state.put("folder", key, "facts", [site, [list(dataclasses.astuple(p)) for p in checked],
-                                          sorted(static), meta_key])
+                                          sorted(static), meta_key, staged_pictures.pack(pictures)])
         if state.kept:  # serve's memory of the folder (else nothing is kept: not made)
             state.folders[key] = Folder(site, checked, renders,
                                         {n: shows[n] for n in renders if shows.get(n)},
-                                        set(static), meta_key)
+                                        {*static, *pictures}, meta_key)

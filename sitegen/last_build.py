@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import deps, editions, themes, write
+from sitegen import deps, editions, staged_pictures, themes, write
 from sitegen.build_run import Run
 from sitegen.config import Config
 from sitegen.model import Site
@@ -73,4 +73,5 @@ def written(state: BuildState, staging: write.Staging) -> Iterator[str]:
     link check scans both again. Not a list: after a cold build, which names every file
     of the archive, the check does not ask (it scans every page), and a copy would be a
     pointer a file at the planning process's peak."""
-    return itertools.chain(staging.written, state.memo.get(WRITTEN_OUTSIDE, ()))
+    return itertools.chain(staging.written, staging.pictures.names(staged_pictures.WRITTEN),
+                           state.memo.get(WRITTEN_OUTSIDE, ()))

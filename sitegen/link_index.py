@@ -27,10 +27,12 @@ from collections.abc import Callable, Iterable, Mapping, Set
 from pathlib import Path
 from typing import Any
 
+from sitegen import staged_pictures
 from sitegen.link_edges import LinkEdges
 from sitegen.state import BuildState
 
-VERSION = 7  # 7: pages' links to pages kept (link_edges.py), which facts of 6 lack
+VERSION = 8  # 7: pages' links to pages kept (link_edges.py), which facts of 6 lack; 8: the
+# tree's files packed (staged_pictures.pack)
 Scan = Callable[[str], tuple[list[str], list[str]]]
 ScanMap = Callable[[Scan, Iterable[str]], Iterable[tuple[list[str], list[str]]]]
 
@@ -62,7 +64,7 @@ class LinkIndex:
         facts = state.get("folder", self.folder, "links") if state else None
         if isinstance(facts, list) and len(facts) == 7 and facts[0] == VERSION:
             _, self.context, files, self.flagged, fragments, self.known, linked = facts
-            self.files = frozenset(files)
+            self.files = frozenset(staged_pictures.unpack(files))
             self.fragments = {page: set(others) for page, others in fragments.items()}
             self.linked = Linked(bytearray(linked))
 
@@ -138,9 +140,11 @@ class LinkIndex:
         if self.state is not None:
             # Sets in C, the tree's order as it is: every file of the tree, each build.
             self.state.drop("link", self.folder, sorted(self.files.difference(current)))
+            # The tree's names packed as they come (a photo's variants each: a list of
+            # them was a kilobyte a photo at the planning process's peak).
             self.state.put("folder", self.folder, "links", [
-                VERSION, context, list(current), self.flagged, fragments, self.generation,
-                bytes(self.linked.bits)])
+                VERSION, context, staged_pictures.pack(current), self.flagged, fragments,
+                self.generation, bytes(self.linked.bits)])
 
 
 class Linked:

@@ -69,18 +69,18 @@ class TreeFiles(Mapping[str, str]):
         self.folder = str(staging.dir)
 
     def __getitem__(self, name: str) -> str:
-        if name not in self.staging.keep:
+        if not self.staging.has(name):
             raise KeyError(name)
         return f"{self.folder}/{name}"
 
     def __contains__(self, name: object) -> bool:
-        return name in self.staging.keep
+        return isinstance(name, str) and self.staging.has(name)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.staging.keep)
+        return self.staging.files()
 
     def __len__(self) -> int:
-        return len(self.staging.keep)
+        return len(self.staging.keep) + len(self.staging.pictures)
 
 
 class OutputFiles(Mapping[str, str]):

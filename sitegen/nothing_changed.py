@@ -41,13 +41,12 @@ import datetime as dt
 import hashlib
 import os
 import time
-import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sitegen import cache, messages, pictures, readers, sitefiles, themes
+from sitegen import cache, messages, pictures, readers, sitefiles, staged_pictures, themes
 from sitegen.build_options import BuildOptions, BuildReport
 from sitegen.build_run import Guarded, Run
 from sitegen.config import Config
@@ -62,7 +61,7 @@ from sitegen.tree_files import MARKER
 ANSWER = ("folder", "nothing changed")
 """Where the answer lies among the folder's records (`BuildState.forget_folder` drops it
 with them, before the output changes)."""
-VERSION = 1
+VERSION = 2  # 2: the files' names packed one a line, in the tree's order
 RACY_NS = 2_000_000_000
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _FAR = 2**62
@@ -101,7 +100,7 @@ def look(config: Config, options: BuildOptions, output: Path, state: BuildState,
             and kept[4] == _marker(output)):
         return seen
     _, _, _, _, _, names, count, warnings, skipped, held = kept
-    files = zlib.decompress(names).decode().split("\n") if count else []
+    files = sorted(staged_pictures.unpack(names)) if count else []  # as `recheck` has them
     report = BuildReport(output, [], files, [Problem(*p) for p in warnings],
                          {"early": time.perf_counter() - started},
                          held=HeldBack(held[0], held[1], held[2],
@@ -124,12 +123,21 @@ def record(run: Run, seen: Look | None, files: Iterable[str], articles: Sequence
         return
     once = {id(p) for p in one_off}  # and a picture variant found changed, made again
     once.update(id(p) for p in report.warnings if p.message == pictures.CHANGED)
-    names = sorted(f for f in files if f != MARKER)
+    # Packed as they come: the tree's names (a photo's variants each) are never a list.
+    count = 0
+
+    def counted() -> Iterator[str]:
+        nonlocal count
+        for name in files:
+            if name != MARKER:
+                count += 1
+                yield name
+    packed = staged_pictures.pack(counted())
     held = report.held
     state.put(*_where(run.output), [
         VERSION, seen.digest, _micros(run.options.now),
         holds_until(articles, [e.config for e in run.editions] or [run.config], run.options.now),
-        marker, zlib.compress("\n".join(names).encode(), 1), len(names),
+        marker, packed, count,
         [list(dataclasses.astuple(p)) for p in report.warnings if id(p) not in once],
         [list(dataclasses.astuple(p)) for p in report.skipped],
         [held.drafts, held.scheduled, held.expired,

@@ -128,8 +128,9 @@ def copy_files(config: Config, static: StaticFiles, plan: picture_plan.Plan, fol
     for name, source in static.files():  # strings: a Path a photo would intern its parts
         stand_in = plan.originals.get(name) if source.startswith(site_static) else None
         staging.copy(assets.get(name, name), f"{folder}/{stand_in.key}" if stand_in else source)
+    # Their names go to the tree's books apart (staged_pictures.py), not one string each.
     for output, key, held in plan.published():
         # Named by its photo's bytes and recipe: the output's file of that name is it.
-        if held and staging.keep_unchanged(output):
+        if held and staging.keep_picture(output):
             continue
-        staging.copy(output, f"{folder}/{key}")
+        staging.copy_picture(output, f"{folder}/{key}")

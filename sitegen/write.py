@@ -22,12 +22,16 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import shutil
 import stat
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import Any
 
+from sitegen import staged_pictures
 from sitegen.errors import Problem, SitegenError
 from sitegen.output_places import beside, inside_mode
 from sitegen.tree_files import (
@@ -97,6 +101,8 @@ class Staging:
         self.keep: dict[str, None] = {MARKER: None}
         self.written: list[str] = []
         self.unchanged: list[str] = []
+        # The picture variants: apart, without their names (staged_pictures.py).
+        self.pictures = staged_pictures.PictureNames()
         self._folders: set[str] = {""}
         self._fresh_marker = False
 
@@ -130,18 +136,20 @@ class Staging:
             self._folders.add("")
         self._folders.add(folder)
 
-    def _place(self, relative: str) -> str:
-        """The path of `relative` in the new tree, its folder made."""
+    def _place(self, relative: str, books: bool = True) -> str:
+        """The path of `relative` in the new tree, its folder made (`books`: its name put
+        in `keep`; a picture variant's goes to `pictures` once it is there)."""
         self._check(relative)
         folder = relative.rpartition("/")[0]
         if folder not in self._folders:
             self._folder(folder)
-        self.keep[relative] = None
+        if books:
+            self.keep[relative] = None
         return f"{self.dir}/{relative}"
 
-    def _fresh(self, relative: str) -> str:
+    def _fresh(self, relative: str, books: bool = True) -> str:
         """Where to write `relative` anew: never through a link that the output shares."""
-        target = self._place(relative)
+        target = self._place(relative, books)
         if self._spare.stale is not None:  # no longer the output's file
             self._spare.stale.add(relative)
         if relative in self._spare_files or relative in self._spare_folders \
@@ -151,13 +159,14 @@ class Staging:
             self._spare_folders.discard(relative)
         return target
 
-    def _take(self, relative: str) -> bool:
+    def _take(self, relative: str, books: bool = True) -> bool:
         """Make the new tree's `relative` the previous output's file (same inode, so the
         same bytes and time); False if the previous output has none."""
         if self._spare.same(relative):  # already: named by the manifest (so checked)
-            self.keep[relative] = None
+            if books:
+                self.keep[relative] = None
             return True
-        target = self._place(relative)
+        target = self._place(relative, books)
         previous = f"{self.output}/{relative}"
         try:
             old = os.lstat(previous)
@@ -172,12 +181,12 @@ class Staging:
                     return True
             except OSError:
                 pass
-            target = self._fresh(relative)
+            target = self._fresh(relative, books)
         try:
             try:
                 os.link(previous, target, follow_symlinks=False)
             except FileExistsError:  # a file of the spare tree its manifest did not name
-                target = self._fresh(relative)
+                target = self._fresh(relative, books)
                 os.link(previous, target, follow_symlinks=False)
         except OSError as exc:  # a file system without hard links, or a full link count
             if exc.errno not in (errno.EPERM, errno.EMLINK, errno.EXDEV, errno.ENOTSUP,
@@ -244,6 +253,40 @@ class Staging:
 
     def copy(self, relative: str, source: str | Path) -> None:
         """Copy a static file; an equal size and time (copy2 keeps it) means unchanged."""
+        if self._copy(relative, source, books=True):
+            self.written.append(relative)
+        else:
+            self.unchanged.append(relative)
+
+    def has(self, relative: str) -> bool:
+        """Whether the new tree has `relative` (a picture variant too)."""
+        return relative in self.keep or relative in self.pictures
+
+    def files(self) -> Iterator[str]:
+        """Every file of the new tree: the books', then the picture variants'."""
+        return itertools.chain(self.keep, self.pictures.names())
+
+    def report(self) -> tuple[list[str], list[str]]:
+        """(written, unchanged): every file of the new tree, picture variants too."""
+        return ([*self.written, *self.pictures.names(staged_pictures.WRITTEN)],
+                [*self.unchanged, *self.pictures.names(staged_pictures.KEPT)])
+
+    def keep_picture(self, relative: str) -> bool:
+        """`keep_unchanged` for a picture variant (its name in `pictures`)."""
+        if not self._take(relative, books=False):
+            return False
+        self.pictures.add(relative, staged_pictures.KEPT)
+        return True
+
+    def copy_picture(self, relative: str, source: str) -> None:
+        """`copy` for a picture variant (its name in `pictures`)."""
+        written = self._copy(relative, source, books=False)
+        self.pictures.add(relative, staged_pictures.WRITTEN if written
+                          else staged_pictures.KEPT)
+
+    def _copy(self, relative: str, source: str | Path, books: bool) -> bool:
+        """Whether the file was copied (else the output's file of the same size and time
+        is kept)."""
         self._check(relative)
         new = os.stat(source)
         try:
@@ -252,11 +295,10 @@ class Staging:
                 (old.st_size, old.st_mtime_ns) == (new.st_size, new.st_mtime_ns)
         except OSError:
             same = False
-        if same and self._take(relative):
-            self.unchanged.append(relative)
-            return
-        shutil.copy2(source, self._fresh(relative))
-        self.written.append(relative)
+        if same and self._take(relative, books):
+            return False
+        shutil.copy2(source, self._fresh(relative, books))
+        return True
 
     def commit(self, previous: set[str] | None = None) -> list[str]:
         """Put the new tree in place of the previous one; return the files no longer there.
@@ -269,11 +311,11 @@ class Staging:
         if not self._take(MARKER):
             Path(self._fresh(MARKER)).write_text("This folder is written by sitegen build.\n")
             self._fresh_marker = True
-        removed = self._spare_files - self.keep.keys()
+        removed = {f for f in self._spare_files if not self.has(f)}
         for relative in sorted(removed, reverse=True):
             remove(Path(f"{self.dir}/{relative}"))
         folders = self._spare_folders
-        unused = folders.unused(removed, self.keep.keys(), self._spare_files) \
+        unused = folders.unused(removed, TreeNames(self), self._spare_files) \
             if isinstance(folders, ListedFolders) else folders - self._made_folders()
         for folder in sorted(unused, reverse=True):
             remove(Path(f"{self.dir}/{folder}"))  # deepest first: what is left of it is gone
@@ -295,15 +337,17 @@ class Staging:
             # are those this build kept (taken from it, or already the same), none other.
             stale = {MARKER} if self._fresh_marker else set()
             write_manifest(self.dir, previous | {MARKER},
-                           (previous - self.keep.keys()).union(self.written, stale))
-        return sorted(previous - self.keep.keys())
+                           {f for f in previous if not self.has(f)}.union(
+                               self.written, self.pictures.names(staged_pictures.WRITTEN),
+                               stale))
+        return sorted(f for f in previous if not self.has(f))
 
     def _made_folders(self) -> set[str]:
         """Every folder of the new tree: the folders of its files, and theirs."""
         made = {""}
         if not self._spare_folders:
             return made
-        for relative in self.keep:
+        for relative in self.files():
             folder = relative.rpartition("/")[0]
             while folder not in made:
                 made.add(folder)
@@ -311,9 +355,29 @@ class Staging:
         return made
 
     def discard(self) -> None:
+        self.pictures.close()
         remove(self.handoff, strict=False)
         self._trash.empty()
         if not self.reused:  # a spare tree is still one: the next build brings it up to date
             remove(self.dir, strict=False)
 
 
+class TreeNames(AbstractSet[str]):
+    """The new tree's files as a set (`Staging.has`, `Staging.files`), made of its books
+    and its picture variants without a copy of either."""
+
+    def __init__(self, staging: Staging) -> None:
+        self.staging = staging
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.staging.has(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return self.staging.files()
+
+    def __len__(self) -> int:
+        return len(self.staging.keep) + len(self.staging.pictures)
+
+    @classmethod
+    def _from_iterable(cls, names: Iterable[Any]) -> AbstractSet[Any]:
+        return set(names)  # what `-` and `&` make: a set of their names

@@ -27,7 +27,7 @@ LAYERS: dict[str, int] = {
     "front_matter": 2.6, "source_pictures": 2.6, "source_body": 2.7,
     "readers": 3, "themes": 3, "template_environment": 3.2, "interface_strings": 3.2,
     "feed_notes": 3, "bodies": 3.5,
-    "static_safety": 3.5, "portable_names": 1,
+    "static_safety": 3.5, "portable_names": 1, "staged_pictures": 1,
     "related": 3.9, "value_views": 3.95, "site_views": 3.96, "cards": 3.97,
     "collect": 4, "views": 4, "plan_sweep": 4.6, "links": 4, "search_shards": 4,
     "pagefind_runs": 4.8, "search_books": 4.7, "search_cache": 4.8, "sitemap_entries": 4.8,
