@@ -71,6 +71,11 @@ _ADVICE = {
                         "or the folder names",
     errno.EMFILE: "too many open files: raise the limit (ulimit -n) and build again",
     errno.EIO: "input/output error: check the disk",
+    # A cached build trusts its record of the output folder's files (README, "Build
+    # cache"): one deleted there by hand is found missing only when it is needed.
+    errno.ENOENT: "no such file or directory (deleted while sitegen was building, or by "
+                  "hand from the output folder?): build again, or run `sitegen build "
+                  "--no-cache` to build the output folder anew",
 }
 
 
