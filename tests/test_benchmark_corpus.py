@@ -72,6 +72,7 @@ def test_sitegen_and_hugo_get_the_same_bodies() -> None:
         assert 600 <= words <= 1000, words
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("site", ["sitegen", "sitegen-full"])
 def test_the_generated_sitegen_site_builds_strictly(tmp_path: Path, site: str) -> None:
     data = corpus.generate(6, 1, photo_size=SMALL_PHOTO)
@@ -90,6 +91,7 @@ def test_the_generated_sitegen_site_builds_strictly(tmp_path: Path, site: str) -
     assert len(report.processed_images) == len(data.stories)
 
 
+@pytest.mark.slow
 def test_the_trimmed_site_uses_the_bench_theme_and_an_edit_reaches_the_page(tmp_path: Path) -> None:
     data = corpus.generate(6, 1, photo_size=SMALL_PHOTO)
     root = corpus.write_sites(data, tmp_path / "sites")["sitegen"]

@@ -270,6 +270,7 @@ def watching(root: Path, follow: float) -> tuple[Preview, Recorder]:
     return running, recorder
 
 
+@pytest.mark.slow
 def test_saves_in_a_row_are_each_shown_at_once_and_the_build_follows_once_they_stop(
         tmp_path: Path) -> None:
     root = make(tmp_path / "site")

@@ -105,6 +105,7 @@ def test_title_tag_and_author_are_escaped_everywhere(tmp_path: Path) -> None:
     assert seen >= 5, "the hostile title should appear, escaped, on several pages"
 
 
+@pytest.mark.slow
 def test_jobs_1_and_2_give_identical_output(sample_site: Path, tmp_path: Path) -> None:
     build_site(sample_site, jobs=1, output=tmp_path / "one")
     build_site(sample_site, jobs=2, output=tmp_path / "two")

@@ -47,6 +47,7 @@ def _cli_build(site: Path, user_cache: Path) -> subprocess.CompletedProcess[str]
                           capture_output=True, text=True, env=environment, timeout=120)
 
 
+@pytest.mark.slow
 def test_a_poisoned_bytecode_file_neither_runs_nor_matters(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", {"content/ekonomi/a.md": article("Harga")}, CONFIG)
     user_cache = tmp_path / "user-cache"

@@ -90,6 +90,7 @@ def test_check_fails_on_each_broken_reference_naming_file_and_line(tmp_path: Pat
     assert not (site / "output").exists(), "check builds beside the site, not into output/"
 
 
+@pytest.mark.slow
 def test_check_passes_on_the_sample_site(sample_site: Path) -> None:
     # The editors' app is not in the repository: the pipelines put it beside the admin page
     # with `sitegen fetch-cms` before they build, and so does this test.
@@ -329,6 +330,7 @@ def server() -> Iterator[_Server]:
     httpd.server_close()
 
 
+@pytest.mark.slow
 def test_external_links_are_asked_once_with_a_timeout_and_remembered(
         tmp_path: Path, server: _Server) -> None:
     there = f"http://127.0.0.1:{server.server_address[1]}"

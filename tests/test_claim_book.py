@@ -53,6 +53,7 @@ def _photo(site: Path) -> str:
     return "![Foto baru](/images/baru.jpg)"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("count", [12, 48])
 def test_a_body_edit_checks_no_claim_and_a_publish_a_bounded_few(tmp_path: Path,
                                                                    count: int) -> None:

@@ -61,6 +61,7 @@ def body_edit(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Counter
     return report, state.loaded, put, stats[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("count", [8, 24])
 def test_a_body_edit_reads_and_writes_the_books_of_what_it_planned(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int) -> None:

@@ -74,6 +74,7 @@ def servers() -> Iterator[tuple[_Server, _Server]]:
         httpd.server_close()
 
 
+@pytest.mark.slow
 def test_redirects_to_loopback_and_ftp_are_refused_and_a_trickle_ends_on_time(
         tmp_path: Path, servers: tuple[_Server, _Server]) -> None:
     linked, private = servers

@@ -98,6 +98,7 @@ Pasang dulu:
 """
 
 
+@pytest.mark.slow
 def test_fenced_code_inside_list_items_stays_code_and_valid(tmp_path: Path) -> None:
     site = make_site(tmp_path / "s", {"content/a/kode.md": article("Kode", body=LIST_WITH_CODE)})
     build_site(site)

@@ -185,6 +185,7 @@ def test_a_translation_by_file_name_keeps_its_language_and_url(
     assert redirect_target(site, "/ja/2024/04/jsonから/") == "/posts/json-post-ja/"
 
 
+@pytest.mark.slow
 def test_the_imported_pages_are_valid_html(imported: tuple[Path, str]) -> None:
     site, _ = imported
     pages = [site / "output/posts" / name / "index.html"

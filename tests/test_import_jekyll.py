@@ -220,6 +220,7 @@ def test_credits_summary_language_and_assets_survive(imported: tuple[Path, str])
     assert (site / "output/assets/chart.jpg").is_file()
 
 
+@pytest.mark.slow
 def test_the_imported_pages_are_valid_html(imported: tuple[Path, str]) -> None:
     site, _ = imported
     pages = [site / "output/release/rust-1-0/index.html",

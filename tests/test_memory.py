@@ -217,6 +217,7 @@ def build_with_deletions(site: Path) -> dict[str, bytes]:
     return read_tree(site / "output")
 
 
+@pytest.mark.slow
 def test_the_bounded_memories_change_no_output(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """The planning process remembers cards, URL verdicts and made folders up to a bound

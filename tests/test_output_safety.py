@@ -279,6 +279,7 @@ def test_leftovers_of_killed_builds_are_cleaned_by_the_next_build(tmp_path: Path
 
 # --- locks, mount points, read-only folders -------------------------------------------------
 
+@pytest.mark.slow
 def test_a_second_build_into_the_same_folder_stops_with_a_message(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", 30)
     assert build(site).returncode == 0

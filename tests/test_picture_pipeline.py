@@ -250,6 +250,7 @@ def _hostile(folder: Path) -> dict[str, bytes]:
             "noise.jpg": b"not a picture at all" * 10}
 
 
+@pytest.mark.slow
 def test_hostile_pictures_are_problems_at_their_article_lines_in_time(tmp_path: Path) -> None:
     hostile = _hostile(tmp_path / "made")
     files: dict[str, str | bytes] = {f"content/static/images/{n}": d for n, d in hostile.items()}

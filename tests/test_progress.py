@@ -65,6 +65,7 @@ def _on_terminal(command: list[str], env: dict[str, str]) -> tuple[int, str]:
     return process.wait(timeout=60), shown.decode("utf-8", errors="replace")
 
 
+@pytest.mark.slow
 def test_a_terminal_shows_a_bar_with_counts_and_an_estimate_then_clears_it(site: Path) -> None:
     status, shown = _on_terminal(_command(site), _env("0"))
     assert status == 0, shown
@@ -76,11 +77,13 @@ def test_a_terminal_shows_a_bar_with_counts_and_an_estimate_then_clears_it(site:
     assert re.search(r"\r {20,}\rsitegen: \d+ files in ", shown), shown[-300:]
 
 
+@pytest.mark.slow
 def test_quiet_shows_nothing_even_on_a_terminal(site: Path) -> None:
     status, shown = _on_terminal(_command(site, "--quiet"), _env("0"))
     assert status == 0 and shown == ""
 
 
+@pytest.mark.slow
 def test_a_ci_log_gets_whole_lines_and_a_short_build_none(site: Path) -> None:
     done = subprocess.run(_command(site), capture_output=True, text=True, env=_env("0"),
                           cwd=REPO)

@@ -161,6 +161,7 @@ def _edit(site: Path, number: int, words: str) -> None:
     source.write_text(source.read_text(encoding="utf-8") + f"\n{words}\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_body_edit_digests_one_page_and_lists_one_bundle_however_large_the_archive(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """At 16 and at 48 articles (4, 16 shards): one page read and digested, one shard's
