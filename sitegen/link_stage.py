@@ -67,6 +67,7 @@ class TreeFiles(Mapping[str, str]):
     def __init__(self, staging: write.Staging) -> None:
         self.staging = staging
         self.folder = str(staging.dir)
+        self.names = write.TreeNames(staging)  # the set of names; this maps them to paths
 
     def __getitem__(self, name: str) -> str:
         if not self.staging.has(name):
@@ -74,13 +75,13 @@ class TreeFiles(Mapping[str, str]):
         return f"{self.folder}/{name}"
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and self.staging.has(name)
+        return name in self.names
 
     def __iter__(self) -> Iterator[str]:
-        return self.staging.files()
+        return iter(self.names)
 
     def __len__(self) -> int:
-        return len(self.staging.keep) + len(self.staging.pictures)
+        return len(self.names)
 
 
 class OutputFiles(Mapping[str, str]):
