@@ -18,6 +18,7 @@ from typing import Any
 from sitegen import urls
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import Problem
+from sitegen.link_edges import group
 from sitegen.link_index import LinkIndex, ScanMap, stamp
 from sitegen.link_locations import Locator, read_lines
 from sitegen.link_scan import scan_file
@@ -45,9 +46,9 @@ def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, s
     the previous output's), when known. Only the pages written are scanned, and only
     they and the pages whose links their change can affect are judged again: pages
     linking with a fragment to a page whose ids changed, pages with findings when
-    files were added (which can only mend them), pages that linked to a page gone
-    (link_edges.py), and every page when another file that pages linked to is gone or
-    the base URL changed. The rest keep their findings.
+    files were added (which can only mend them), pages that linked to a file gone (a
+    page, a photo's variant: link_edges.py), and every page when the base URL changed.
+    The rest keep their findings.
     """
     resolver = Resolver(config, files.keys())
     problems, bad_menu = check_menu(config, resolver)
@@ -57,12 +58,11 @@ def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, s
     # bytes an article in the process that plans the build.
     current = files.keys()
     pages = [f for f in files if f.endswith(".html")]
-    # A page gone judges again the pages whose links led to it, which the state's link
-    # edges tell (a query, not a set of every linked page in memory); another file gone
-    # that the index's filter says pages may link to judges every page (a search shard's
-    # replaced files: none), as does a new base URL.
+    # A file gone (a page, a photo's variant, a search shard's replaced file) judges
+    # again the pages whose links led to it, which the state's link edges tell (a query,
+    # not a set of every linked file in memory); a new base URL judges every page.
     gone = index.gone(current)
-    full = index.context != context or index.linked_gone(gone, len(current) - len(pages))
+    full = index.context != context
     if full or written is None:
         stale = [p for p in pages if index.current(p, files[p], verify=True) is None]
     else:
@@ -72,14 +72,14 @@ def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, s
     judge: Collection[str] = pages
     if not full:
         more = set(stale)
-        more.update(index.edges.linking([name for name in gone if name.endswith(".html")]))
+        more.update(index.edges.linking(gone))
         for page in changed:
             more.update(index.fragments.get(page, ()))
         if len(current) > len(index.files) - len(gone):  # files added: they may mend links
             more.update(index.flagged)
         judge = {page for page in more if page in current and page.endswith(".html")}
     if full:
-        index.restart(current)
+        index.restart()
     del stale
     known_ids = _Ids(index, files)
     # A root-relative or absolute URL means the same on every page, and most of a
@@ -88,37 +88,33 @@ def check_site(config: Config, files: Mapping[str, str], sources: Mapping[str, s
     base_path = config.base_path
 
     def verdict(page: str, value: str) -> tuple[str | None, str | None]:
-        """What is wrong with the URL `value` on `page`, and the page it leads to."""
+        """What is wrong with the URL `value` on `page`, and the file it leads to."""
         same_everywhere = value.startswith("/") or "://" in value
         found = judged.get(value) if same_everywhere else None
         if found is None:
             target = resolver.resolve(page, value)
             found = (None, None, False)
             if isinstance(target, Target):
-                to_page = target.file if target.file and target.file.endswith(".html") \
-                    else None
-                found = (_problem(target, known_ids, base_path), to_page,
+                found = (_problem(target, known_ids, base_path), target.file,
                          target.fragment not in FREE_FRAGMENTS)
-                if target.file and not to_page:
-                    index.linked.add(target.file)
             if same_everywhere:
                 if len(judged) >= JUDGED_REMEMBERED:  # a bound, not a copy of every URL
                     judged.clear()
                 judged[value] = found
-        message, to_page, fragment = found
-        if to_page and fragment and to_page != page:
-            index.fragments.setdefault(to_page, set()).add(page)
-        return message, to_page
+        message, to_file, fragment = found
+        if to_file and fragment and to_file != page and to_file.endswith(".html"):
+            index.fragments.setdefault(to_file, set()).add(page)
+        return message, to_file
 
     for page in sorted(judge):
         entry = known_ids.entry(page)
         findings, targets = [], set()
         for value in entry[1]:
-            message, to_page = verdict(page, value)
+            message, to_file = verdict(page, value)
             if message:
                 findings.append([value, message])
-            if to_page and to_page != page:
-                targets.add(to_page)
+            if to_file and to_file != page:
+                targets.add(group(to_file))
         index.edges.add(page, targets)
         if findings != entry[3]:
             index.write(page, [entry[0], entry[1], entry[2], findings, index.generation])

@@ -1,12 +1,14 @@
-"""Layer 5.85. Which pages link to which page, kept in the build state's file: the link
-check asks it which pages to judge again when pages are gone (a story removed,
-unpublished, renamed), in place of judging every page of the site.
+"""Layer 5.85. Which pages link to which file, kept in the build state's file: the link
+check asks it which pages to judge again when files are gone (a story removed,
+unpublished, renamed, and its photo's variants with it), in place of judging every page
+of the site.
 
 Two tables beside the state's records: `link_names` gives each file name of an output
 folder a small integer, and `link_edges` holds a (target, page) pair of those integers
-for each page a judged page links to (about 23 a page with the default theme, some 14
-bytes a pair). Asked per query, never loaded: a set of every linked page would cost the
-process that plans the build a string an article.
+for each file a judged page links to (some 14 bytes a pair). A picture's variants are
+one target, the photo's (`group`): a page showing a photo links to a dozen of them, and
+they come and go together. Asked per query, never loaded: a set of every linked file
+would cost the process that plans the build a string an article.
 
 The edges only grow. A pair is written when its page is judged, in a transaction of its
 own, before the folder's facts that rely on it (check.py), and none is ever deleted: a
@@ -17,6 +19,7 @@ without a state keeps none: its check has no facts to go on, and judges every pa
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable
 
@@ -36,6 +39,20 @@ NAMES_REMEMBERED = 1024
 PAGES_HELD = 200
 # Names in one query.
 _CHUNK = 400
+# A picture's variant (pictures._name: `_img/<stem>-<width>x<height>.<recipe>.<format>`):
+# its photo's stem is what the edges keep. Two photos of one stem share a target, which
+# only judges a few pages more when one goes.
+_VARIANT = re.compile(r"(_img/.+)-[0-9]+x[0-9]+\.[0-9a-f]+\.[a-z0-9]+")
+
+
+def group(name: str) -> str:
+    """The target the edges keep for a link to the file `name`: its own name, or its
+    photo's for a picture's variant."""
+    if name.startswith("_img/"):
+        variant = _VARIANT.fullmatch(name)
+        if variant:
+            return variant.group(1)
+    return name
 
 
 class LinkEdges:
@@ -49,7 +66,7 @@ class LinkEdges:
         """Pairs handed to be written (judged pages' links), for the benchmarks."""
 
     def add(self, page: str, targets: Iterable[str]) -> None:
-        """`page`, judged, links to the pages `targets`."""
+        """`page`, judged, links to `targets` (files' `group`s)."""
         if self.state is None:
             return
         found = list(targets)
@@ -64,10 +81,11 @@ class LinkEdges:
         if held and self.state is not None:
             self.state.transaction(lambda db: self._write(db, held))
 
-    def linking(self, targets: list[str]) -> set[str]:
-        """Every page that linked to one of `targets` when it was last judged (and maybe
-        some that no longer do)."""
+    def linking(self, gone: Iterable[str]) -> set[str]:
+        """Every page that linked to one of the files `gone` when it was last judged (and
+        maybe some that no longer do, or that linked to another variant of its photo)."""
         self.flush()
+        targets = sorted({group(name) for name in gone})
         if self.state is None or not targets:
             return set()
 

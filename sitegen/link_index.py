@@ -9,18 +9,16 @@ not held in memory for the whole build.
 The folder's facts are written with the build's other records, once its
 output is in place: the base URL the findings hold for, every file of the
 tree, the pages with findings, which pages link to which page with a fragment,
-the generation, and a filter of the other files (not pages) that pages link
-to: a file gone that no page linked to (a search shard's index file, replaced
-when a story is published) judges no page again. A page gone judges again the
+and the generation. A file gone (a page, a photo's variant) judges again the
 pages that linked to it, which the state's link edges tell (link_edges.py: written
-as pages are judged, before these facts). A record no newer than the
-facts describes the output's file (kept files are the same inodes); a newer
-one comes from a build that did not finish, and is checked against the file.
+as pages are judged, before these facts); one that no page linked to (a search
+shard's index file, replaced when a story is published) judges none. A record no
+newer than the facts describes the output's file (kept files are the same inodes); a
+newer one comes from a build that did not finish, and is checked against the file.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Set
@@ -31,8 +29,9 @@ from sitegen import staged_pictures
 from sitegen.link_edges import LinkEdges
 from sitegen.state import BuildState
 
-VERSION = 8  # 7: pages' links to pages kept (link_edges.py), which facts of 6 lack; 8: the
-# tree's files packed (staged_pictures.pack)
+VERSION = 9  # 7: pages' links to pages kept (link_edges.py), which facts of 6 lack; 8: the
+# tree's files packed (staged_pictures.pack); 9: links to other files in the edges too, and
+# no filter of them in the facts (the edges of 8 lack them)
 Scan = Callable[[str], tuple[list[str], list[str]]]
 ScanMap = Callable[[Scan, Iterable[str]], Iterable[tuple[list[str], list[str]]]]
 
@@ -56,17 +55,13 @@ class LinkIndex:
         """The records of a build without a state."""
         self.fragments: dict[str, set[str]] = {}
         """Page -> the other pages that link to it with a fragment (its ids matter to them)."""
-        self.linked = Linked.sized(0)
-        """The files other than pages that the pages judged since the last check of every
-        page link to (a superset of what the current pages link to)."""
         self.edges = LinkEdges(state, self.folder)
-        """Which pages link to which page (asked when pages are gone)."""
+        """Which pages link to which file (asked when files are gone)."""
         facts = state.get("folder", self.folder, "links") if state else None
-        if isinstance(facts, list) and len(facts) == 7 and facts[0] == VERSION:
-            _, self.context, files, self.flagged, fragments, self.known, linked = facts
+        if isinstance(facts, list) and len(facts) == 6 and facts[0] == VERSION:
+            _, self.context, files, self.flagged, fragments, self.known = facts
             self.files = frozenset(staged_pictures.unpack(files))
             self.fragments = {page: set(others) for page, others in fragments.items()}
-            self.linked = Linked(bytearray(linked))
 
     def gone(self, current: Set[str]) -> list[str]:
         """The files of the last check's tree that `current` lacks (a set difference in C:
@@ -74,20 +69,9 @@ class LinkIndex:
         100,000 articles)."""
         return sorted(self.files.difference(current))
 
-    def linked_gone(self, gone: list[str], others: int) -> bool:
-        """Whether a file other than a page is among `gone` that a page may have linked to
-        (the filter says; a search shard's replaced files are not), or the filter is too
-        small for the `others` files (not pages) the tree has now: then every page is
-        judged again, and the check of every page makes a new filter. (The pages linking
-        to a page gone are judged again: `edges`.)"""
-        if others > 2 * self.linked.capacity:
-            return True
-        return any(name in self.linked for name in gone if not name.endswith(".html"))
-
-    def restart(self, current: Set[str]) -> None:
+    def restart(self) -> None:
         """Every page is judged again: what was known from pages' links is made anew."""
         self.fragments, self.flagged = {}, {}
-        self.linked = Linked.sized(sum(1 for name in current if not name.endswith(".html")))
 
     def record(self, page: str) -> list[Any] | None:
         """[stamp, URLs, ids, findings, generation], if a sound one is kept."""
@@ -144,43 +128,7 @@ class LinkIndex:
             # them was a kilobyte a photo at the planning process's peak).
             self.state.put("folder", self.folder, "links", [
                 VERSION, context, staged_pictures.pack(current), self.flagged, fragments,
-                self.generation, bytes(self.linked.bits)])
-
-
-class Linked:
-    """A Bloom filter of file names: `name in linked` is True for every name added, and
-    for few others (about 1 in 90,000 at its capacity, 4 bytes a name); a false yes only
-    costs a check of every page. Persisted as bytes, so its hash is not Python's."""
-
-    HASHES = 7
-
-    def __init__(self, bits: bytearray) -> None:
-        self.bits = bits if bits and len(bits) & (len(bits) - 1) == 0 else bytearray(512)
-        self.mask = len(self.bits) * 8 - 1
-
-    @classmethod
-    def sized(cls, names: int) -> Linked:
-        size = 512
-        while size < 4 * names:
-            size *= 2
-        return cls(bytearray(size))
-
-    @property
-    def capacity(self) -> int:
-        return len(self.bits) // 4
-
-    def _places(self, name: str) -> list[int]:
-        whole = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big")
-        first, step = whole >> 32, whole & 0xFFFFFFFF | 1
-        return [(first + i * step) & self.mask for i in range(self.HASHES)]
-
-    def add(self, name: str) -> None:
-        for place in self._places(name):
-            self.bits[place >> 3] |= 1 << (place & 7)
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and all(
-            self.bits[place >> 3] & (1 << (place & 7)) for place in self._places(name))
+                self.generation])
 
 
 def stamp(path: str | Path) -> list[int]:

@@ -233,6 +233,54 @@ def test_a_story_removed_judges_again_only_the_pages_that_showed_or_linked_it(
     assert "a/index.html" in judged and back.warnings == []
 
 
+def test_a_story_removed_with_its_photo_judges_again_only_the_pages_that_showed_or_linked_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen.link_edges import LinkEdges
+    judged: list[str] = []
+    original = LinkEdges.add
+    monkeypatch.setattr(LinkEdges, "add", lambda self, page, targets: (
+        judged.append(page), original(self, page, targets))[-1])
+    # A photo a story, as a newsroom's archive has: removing B takes its variants too.
+    def story(title: str, date: str, photo: str) -> str:
+        return article(title, date, image=f"/images/{photo}.jpg", image_alt="Foto")
+
+    stories = {f"content/ekonomi/s{i}.md": story(f"S{i}", f"2026-11-{i + 1:02d} 09:00", f"s{i}")
+               for i in range(12)}
+    site = make_site(tmp_path, {
+        **stories,
+        "content/pages/a.md": article("A", body="Baca [B](/nasional/b/)."),
+        "content/nasional/b.md": story("B", "2026-10-01 09:00", "b"),
+        "content/nasional/c.md": story("C", "2026-10-02 09:00", "c"),
+    }, CONFIG.replace("/nasionall/", "/nasional/"))
+    for name in [*(f"s{i}" for i in range(12)), "b", "c"]:
+        make_image(site / f"content/static/images/{name}.jpg")
+    assert build_site(site).warnings == []
+    variants = sorted(p.name for p in (site / "output/_img").glob("b-*"))
+    assert len(variants) > 2, "B's photo is shown in several sizes"
+    # V links to one of B's photo's variants (a download link), not to B's page.
+    (site / "content/pages/v.md").write_text(article("V", body=f"[Unduh](/_img/{variants[0]})."))
+    assert build_site(site).warnings == []
+    judged.clear()
+    (site / "content/nasional/b.md").unlink()
+    removed = build_site(site)
+    assert not list((site / "output/_img").glob("b-*")), "B's photo's variants are gone"
+    # A and V, not rendered again, are judged and report their links; so are the pages
+    # written (B's lists, its neighbours); the other stories' pages are not.
+    assert "a/index.html" not in removed.rendered and "v/index.html" not in removed.rendered
+    written = {page for page in removed.written if page.endswith(".html")}
+    assert sorted(judged) == sorted(written | {"a/index.html", "v/index.html"})
+    assert not any(f"ekonomi/s{i}/index.html" in judged for i in range(6, 12))
+    assert sorted(str(p) for p in removed.warnings) == [
+        "content/pages/a.md:6: warning: link /berita/nasional/b/ goes nowhere: the site has "
+        "no such page or file",
+        f"content/pages/v.md:6: warning: image /berita/_img/{variants[0]} is missing: the "
+        "site has no such file (the site's own images go in content/static/)"]
+    judged.clear()
+    (site / "content/nasional/b.md").write_text(story("B", "2026-10-01 09:00", "b"))
+    back = build_site(site)
+    assert {"a/index.html", "v/index.html"} <= set(judged) and back.warnings == []
+
+
 def test_a_new_page_mends_and_a_renamed_heading_breaks_links_of_pages_not_rendered_again(
         tmp_path: Path) -> None:
     site = make_site(tmp_path, {

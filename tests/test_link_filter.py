@@ -1,6 +1,6 @@
 """The link check after a publish or a removal: files gone that no page linked to (a search
-shard's replaced index files) judge no page again; a page gone judges again only the pages
-that linked to it (the state's link edges); another linked file gone judges every page."""
+shard's replaced index files) judge no page again; a file gone (a page, an image, a
+photo's variants) judges again only the pages that linked to it (the state's link edges)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from sitegen.check import check_site
 from sitegen.config import load_config
-from sitegen.link_index import Linked, LinkIndex
+from sitegen.link_index import LinkIndex
 from sitegen.links import MdLinks
 from sitegen.state import BuildState
 from tests.conftest import make_site
@@ -63,11 +63,11 @@ def test_a_file_gone_that_no_page_linked_to_judges_only_the_pages_written(
     (out / "p0.html").write_text(_page(0, "<p>baru</p>"))
     after, problems = _check(site, out, ["p0.html", "search/new.pf"])
     assert problems == [] and after.read == {"p0.html"}
-    # A file some page links to is gone: every page is judged, and the one linking it
-    # (not written by this build) reports it.
+    # A file a page links to is gone: that page (not written by this build) is judged,
+    # and reports it; the pages linking only to the stylesheet are not.
     (out / "img/a.jpg").unlink()
     gone, problems = _check(site, out, [])
-    assert len(gone.read) == PAGES
+    assert gone.read == {"p1.html"}
     assert problems == ["image /img/a.jpg is missing: the site has no such file (the site's "
                         "own images go in content/static/)"]
 
@@ -104,12 +104,33 @@ def test_a_page_gone_judges_again_only_the_pages_that_linked_to_it(tmp_path: Pat
     assert again.read == {"p4.html"} and problems == []
 
 
-def test_the_linked_files_filter_holds_what_was_added_and_little_else() -> None:
-    linked = Linked.sized(1000)
-    names = [f"img/{i}.jpg" for i in range(1000)]
-    for name in names:
-        linked.add(name)
-    again = Linked(bytearray(bytes(linked.bits)))  # as the state keeps it
-    assert all(name in again for name in names)
-    false = sum(f"pagefind/{i}.pf_index" in again for i in range(20000))
-    assert false < 4  # about 1 in 90,000 at capacity
+def test_a_photos_variants_gone_judge_again_only_the_pages_that_showed_the_photo(
+        tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {})
+    (site / ".sitegen-cache").mkdir()
+    out = site / "output"
+    variants = {name: f"_img/{name}" for name in (
+        "foto-3-480x270.0a1b2c3d4e.webp", "foto-3-960x540.5f6a7b8c9d.webp",
+        "foto-3-480x270.aa1b2c3d4e.jpg", "foto-4-480x270.0a1b2c3d4f.webp")}
+    shows = {3: '<img alt="" src="/_img/foto-3-480x270.aa1b2c3d4e.jpg" srcset='
+                '"/_img/foto-3-480x270.0a1b2c3d4e.webp 480w, '
+                '/_img/foto-3-960x540.5f6a7b8c9d.webp 960w">',
+             7: '<img alt="" src="/_img/foto-3-480x270.aa1b2c3d4e.jpg">',
+             9: '<img alt="" src="/_img/foto-4-480x270.0a1b2c3d4f.webp">'}
+    for i in range(PAGES):
+        make_site(out, {f"p{i}.html": _page(i, shows.get(i, ""))}, "")
+    make_site(out, {"style.css": "body{}", "img/a.jpg": "jpeg",
+                    **{path: "x" for path in variants.values()}}, "")
+    first, problems = _check(site, out, None)
+    assert problems == [] and len(first.read) == PAGES
+    # A story and its photo's variants removed: the pages that showed any variant of the
+    # photo (p3, p7; p2 linked to the story's page) are judged, not p9 (another photo's).
+    (out / "p3.html").unlink()
+    for name in list(variants)[:3]:
+        (out / variants[name]).unlink()
+    gone, problems = _check(site, out, [])
+    assert gone.read == {"p2.html", "p7.html"}
+    assert problems == [
+        "link /p3.html goes nowhere: the site has no such page or file",
+        "image /_img/foto-3-480x270.aa1b2c3d4e.jpg is missing: the site has no such file "
+        "(the site's own images go in content/static/)"]
