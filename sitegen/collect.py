@@ -36,11 +36,13 @@ class Selection:
     expired: bool = False
 
     def admits(self, article: Article) -> bool:
-        if article.draft and not self.drafts:
+        extras = article.extras  # None: no draft, no expiry (most stories; asked per story)
+        if extras is not None and extras.draft and not self.drafts:
             return False
         if article.date and article.date > self.now and not self.future:
             return False
-        return not (article.expires and article.expires <= self.now and not self.expired)
+        return extras is None or not (extras.expires and extras.expires <= self.now
+                                      and not self.expired)
 
 
 def collect_site(sources: list[Article], config: Config,
@@ -60,9 +62,9 @@ def select_site(sources: list[Article], config: Config, selection: Selection,
     previous/next links are left empty for `relate` (a build whose inputs did not
     change never needs them)."""
     published = [a for a in sources if selection.admits(a)]
-    articles = sorted((a for a in published if not a.is_page),
+    articles = sorted((a for a in published if a.section),  # not a page (Article.is_page)
                       key=lambda a: (-a.date.timestamp(), a.source))
-    pages = sorted((a for a in published if a.is_page), key=lambda a: a.path)
+    pages = sorted((a for a in published if not a.section), key=lambda a: a.path)
     sections = _sections(articles, config)
     # Names that share a slug are looked for while grouping: one pass over the archive's
     # tags and authors, not two.
@@ -93,8 +95,19 @@ def relate(site: Site, last: Any = None) -> Site:
 def shape(site: Site) -> Shape:
     """What related articles depend on: each article's section and tags, and whether it
     may be offered. Drafts and paid content never are (an advertorial under "Berita
-    terkait" would pass an advertiser's text off as the newsroom's)."""
-    return tuple(map(shape_entry, site.articles))
+    terkait" would pass an advertiser's text off as the newsroom's).
+
+    The last site's is kept: relating asks for it, and then the build state's record
+    of what related articles were worked out from (a pass over the archive each)."""
+    articles = site.articles
+    if _SHAPED and _SHAPED[0] is articles:  # the same tuple, held here: not another's id
+        return _SHAPED[1]
+    found = tuple(map(shape_entry, articles))
+    _SHAPED[:] = [articles, found]
+    return found
+
+
+_SHAPED: list[Any] = []
 
 
 def shape_entry(article: Article) -> tuple[str, tuple[str, ...], bool]:
@@ -126,25 +139,32 @@ def _terms(articles: list[Article], values: Callable[[Article], tuple[str, ...]]
            collisions: tuple[str, list[Problem]] | None = None) -> tuple[Term, ...]:
     """The terms the values name, each with its articles in order. `collisions`: (the
     values' kind, a list to which the names sharing a slug are added: `_collision`)."""
-    members: dict[str, list[int]] = defaultdict(list)
+    members: dict[str, list[int]] = {}
     spelled: dict[str, str] = {}
+    slugs: dict[str, str] = {}  # each name's slug, worked out once a call
     reported: set[tuple[str, str]] = set()
     for index, article in zip(_numbers(len(articles)), articles, strict=True):
         for value in values(article):
-            slug = urls.slugify(value)
+            slug = slugs.get(value)
+            if slug is None:
+                slug = slugs[value] = urls.slugify(value)
             if not slug:
                 continue
             first = spelled.get(slug)
-            if collisions is not None and first is not None and first != value and \
+            if first is None:  # the slug's first article
+                spelled[slug] = value
+                members[slug] = [index]
+                continue
+            if collisions is not None and first != value and \
                     _spelling(first) != _spelling(value) and (first, value) not in reported:
                 reported.add((first, value))
                 kind, found = collisions
                 found.append(_collision(kind, value, first, articles[members[slug][0]].source,
                                         slug, article.source))
             # Indexes come in order: the last one tells whether this article is in already.
-            if members[slug][-1:] != [index]:
-                members[slug].append(index)
-                spelled.setdefault(slug, value)
+            indexes = members[slug]
+            if indexes[-1] != index:
+                indexes.append(index)
     return tuple(
         Term(slug=slug, name=names.get(slug, spelled[slug]), path=pattern.format(slug=slug),
              articles=tuple(members[slug]), description=descriptions.get(slug, ""))

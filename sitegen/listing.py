@@ -62,6 +62,12 @@ def held_back(articles: Iterable[Article], selection: Selection) -> HeldBack:
     counts = dict.fromkeys(KINDS, 0)
     upcoming = []
     for article in articles:
+        # No draft, no expiry, not dated ahead: published, like most stories of an
+        # archive (asked of each, every build: no entry made of it).
+        extras = article.extras
+        if (extras is None or not (extras.draft or extras.expires)) and \
+                not (article.date and article.date > selection.now):
+            continue
         kind = kind_of(Entry(article.source, article.title, article.date, article.expires,
                              article.draft), selection)
         if kind:
