@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import sys
 import zlib
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,8 @@ from sitegen.model import (
     Image,
     article_values,
 )
+from sitegen.model import _byline as byline  # model.shared's: one tuple a byline
+from sitegen.model import _one as one  # model.shared's: one object a value
 from sitegen.newsroom import LiveEntry, Note
 
 # An Article's own fields, then its extras' (held apart only when one is set).
@@ -78,8 +81,10 @@ def _dated_from_plain(cls: type, data: dict[str, Any], zone: ZoneInfo) -> Any:
 
 _MOMENT_AT = tuple(_AT[key] for key in ("date", "updated", "expires", *_MOMENTS))
 _TUPLE_AT = tuple(_AT[key] for key in ("aliases", "see_also"))
-_NAME_AT = tuple(_AT[key] for key in ("section", "kind", "language", "series", "edition"))
-_NAMES_AT = tuple(_AT[key] for key in ("authors", "tags"))
+# Names an archive repeats over its stories (a dateline's city too: a few hundred).
+_NAME_AT = tuple(_AT[key] for key in ("section", "kind", "language", "series", "edition",
+                                      "location"))
+_AUTHORS, _TAGS = _AT["authors"], _AT["tags"]
 _IMAGE, _PICTURES, _REPLY, _SOURCE = _AT["image"], _AT["pictures"], _AT["reply"], _AT["source"]
 _RECORD_AT = tuple((_AT[key], cls) for key, cls in _RECORDS)
 _EXTRAS_AT = _AT[EXTRA_FIELDS[0]]
@@ -112,13 +117,31 @@ def from_plain(record: list[Any], zone: ZoneInfo, source: str) -> Article:
     # `dataclasses.replace`) cost a 10,000-article publish a tenth of a second.
     for at in _NAME_AT:
         values[at] = sys.intern(values[at])
-    for at in _NAMES_AT:
-        values[at] = tuple(map(sys.intern, values[at]))
+    # A byline is one tuple for all the stories of the same authors (model.shared's).
+    values[_AUTHORS] = byline(values[_AUTHORS])
+    values[_TAGS] = tuple(map(sys.intern, values[_TAGS]))
     extras = values[_EXTRAS_AT:]  # the fields an Article holds apart, when one is set
     values[_EXTRAS_AT:] = [None if extras == _NO_EXTRAS else Extras(*extras)]
     return Article(*values)
 
 
+_IMAGE_FIELDS = [field.name for field in dataclasses.fields(Image)]
+# Values few over an archive (sizes, focus: 28 bytes an int, 104 a focus, a story with a
+# photo, in the planning process; a photographer's credit), held once, by their places.
+_SHARED_AT: list[tuple[int, Callable[[Any], Any]]] = [
+    (at, sys.intern if name == "credit" else one) for at, name in enumerate(_IMAGE_FIELDS)
+    if name in ("width", "height", "focus", "credit")]
+_FOCUS_AT = _IMAGE_FIELDS.index("focus") if "focus" in _IMAGE_FIELDS else -1
+
+
 def _image_from_plain(data: dict[str, Any]) -> Image:
-    data["focus"] = tuple(data["focus"])  # the record's own dict, read once
-    return Image(**data)
+    if list(data) != _IMAGE_FIELDS:  # not as `_as_dict` writes it: by name, as it is
+        if "focus" in data:
+            data["focus"] = tuple(data["focus"])
+        return Image(**data)
+    values = list(data.values())
+    if _FOCUS_AT >= 0:
+        values[_FOCUS_AT] = tuple(values[_FOCUS_AT])
+    for at, held in _SHARED_AT:
+        values[at] = held(values[at])
+    return Image(*values)

@@ -63,3 +63,26 @@ def test_a_record_of_another_layout_is_no_article(tmp_path: Path) -> None:
     assert hit is not None and hit[0] == original
     assert store.article(original.source, "k2") is None
     assert store.article(original.source, "k3") is None
+
+
+def test_what_an_archive_repeats_is_one_object_over_the_articles_read_back(
+        tmp_path: Path) -> None:
+    # Stories of the same writers and dateline, with photos of one size: the planning
+    # process holds an article of the archive per story, each read back from its record.
+    files = {f"content/ekonomi/{name}.md": article(
+        f"Harga {name}", authors=["Budi", "Sari"], location="Jakarta",
+        image=f"/images/{name}.jpg", image_alt="Pasar", image_credit="Ani/Warta")
+        for name in ("a", "b")}
+    site = make_site(tmp_path, files)
+    for name in ("a", "b"):
+        make_image(site / f"content/static/images/{name}.jpg")
+    first, second = (article_records.from_plain(
+        marshal.loads(marshal.dumps(article_records.to_plain(original))), ZONE,
+        original.source) for original in _articles(site))
+    assert first.authors == ("Budi", "Sari") and first.authors is second.authors
+    assert first.location == "Jakarta" and first.location is second.location
+    one, two = first.image, second.image
+    assert one is not None and two is not None and one.src != two.src
+    assert one.width == 1200 and one.width is two.width and one.height is two.height
+    assert one.focus == (0.5, 0.5) and one.focus is two.focus
+    assert one.credit == "Ani/Warta" and one.credit is two.credit
