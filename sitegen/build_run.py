@@ -167,7 +167,8 @@ def remember(run: Run, sources: Sources, renders: dict[str, int], staging: write
     transaction."""
     run.state.begin()
     try:
-        static = {f for f in staging.keep if f not in renders and f != tree_files.MARKER}
+        static = staging.keep.keys() - renders.keys()  # a set difference: no loop a file
+        static.discard(tree_files.MARKER)
         # A body edit: only its planned pages' records can differ from the last build's.
         changed = None if decision.replan is None else decision.replan.union(
             renders.keys() - decision.others)

@@ -65,6 +65,8 @@ VERSION = 2  # 2: the files' names packed one a line, in the tree's order
 RACY_NS = 2_000_000_000
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _FAR = 2**62
+_SLACK = dt.timedelta(days=4)
+"""More than two offset changes of a zone (holds_until's rough filter)."""
 
 
 @dataclass(frozen=True)
@@ -156,11 +158,20 @@ def holds_until(articles: Sequence[Article], configs: Sequence[Config], now: dt.
     `now` ends it at once (the news window leaves just after it)."""
     at = _micros(now)
     moments: list[dt.datetime] = [dt.datetime(now.year + 1, 1, 1, tzinfo=now.tzinfo)]
+    # Only moments at or after `now` count, and nearly every story's are long past: a
+    # datetime comparison leaves those out before any is converted (converting each was
+    # a second at 100,000). Between datetimes of one zone Python compares wall times,
+    # which a zone's offset change (a day at most) can put either side of the instant:
+    # `floor` is _SLACK earlier still, and what passes is converted exactly.
+    floor = now - NEWS_WINDOW - _SLACK
     for article in articles:
-        found = (article.date, article.expires, article.coverage_start, article.coverage_end)
-        moments.extend(m for m in found if m is not None)
-        if article.date is not None:
-            moments.append(article.date + NEWS_WINDOW)
+        date = article.date
+        if date is not None and date >= floor:
+            moments += (date, date + NEWS_WINDOW)
+        extras = article.extras  # most stories have none: no field read through it
+        if extras is not None:
+            found = (extras.expires, extras.coverage_start, extras.coverage_end)
+            moments.extend(m for m in found if m is not None and m >= floor)
     for config in configs:
         if config.breaking.until:
             end = to_aware(config.breaking.until, ZoneInfo(config.site.timezone))

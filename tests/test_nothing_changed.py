@@ -11,6 +11,7 @@ import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -81,6 +82,71 @@ def test_a_site_without_stories_holds_until_the_new_year() -> None:
     config = parse_config('[site]\ntitle = "T"\nbase_url = "https://e.org/"\n', Path("/x"))
     until = nothing_changed.holds_until([], [config], NOW)
     assert until == _micros(dt.datetime(2027, 1, 1, tzinfo=NOW.tzinfo))
+
+
+def _every_moment(stories: list, now: dt.datetime) -> int:
+    """holds_until as it was first written: every moment of every story converted."""
+    moments = [dt.datetime(now.year + 1, 1, 1, tzinfo=now.tzinfo)]
+    for story in stories:
+        found = (story.date, story.expires, story.coverage_start, story.coverage_end)
+        moments.extend(m for m in found if m is not None)
+        moments.append(story.date + sitemaps.NEWS_WINDOW)
+    at = _micros(now)
+    return min((m for m in map(_micros, moments) if m >= at), default=2**62)
+
+
+def test_the_moments_left_out_are_past_in_every_zone() -> None:
+    """holds_until compares wall times to leave the past out before converting: random
+    moments either side of `now`, in zones whose offset changes (New York's and Lord
+    Howe's summer time, Samoa's lost day, Kiribati's), with `now` in another zone or in
+    the same one, on a change's fold and gap: the answer is every moment's."""
+    chance = random.Random(11)
+    zones = [ZoneInfo(z) for z in ("America/New_York", "Australia/Lord_Howe", "Pacific/Apia",
+                                   "Pacific/Kiritimati", "Asia/Jakarta", "UTC")]
+    edges = [dt.datetime(2026, 11, 1, 1, 30), dt.datetime(2026, 3, 8, 2, 30),
+             dt.datetime(2011, 12, 30, 0, 30), dt.datetime(2026, 4, 5, 1, 45),
+             dt.datetime(1994, 12, 31, 12, 0), dt.datetime(2026, 11, 28, 12, 0)]
+    config = parse_config('[site]\ntitle = "T"\nbase_url = "https://e.org/"\n', Path("/x"))
+    for round_ in range(300):
+        zone, edge = chance.choice(zones), chance.choice(edges)
+        now = edge.replace(tzinfo=chance.choice([zone, *zones]), fold=chance.randrange(2))
+        stories = []
+        near = [(edge + dt.timedelta(minutes=chance.randrange(-9000, 9000))).replace(
+            tzinfo=zone, fold=chance.randrange(2)) for _ in range(24)]
+        for i in range(6):
+            extra: dict[str, object] = {}
+            if chance.random() < 0.4:
+                extra["expires"] = chance.choice(near)
+            if chance.random() < 0.3:
+                extra.update(kind="live", coverage_start=chance.choice(near),
+                             coverage_end=chance.choice([None, *near]))
+            stories.append(make_article(
+                source=f"content/a/b{i}.md", section="a", slug="", path=f"/a/b{i}/",
+                title="B", date=chance.choice(near), summary="", word_count=1,
+                reading_time=1, **extra))
+        assert nothing_changed.holds_until(stories, [config], now) == \
+            _every_moment(stories, now), round_
+
+
+def test_an_archive_s_past_moments_are_never_converted(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """holds_until converts the moments near the build time only: an archive of stories
+    long past costs a comparison each (a conversion each was a second at 100,000)."""
+    config = parse_config('[site]\ntitle = "T"\nbase_url = "https://e.org/"\n', Path("/x"))
+    stories = [make_article(source=f"content/a/b{i}.md", section="a", slug="",
+                            path=f"/a/b{i}/", title="B", summary="", word_count=1,
+                            reading_time=1, date=NOW - dt.timedelta(days=3 + i))
+               for i in range(400)]
+    converted = [0]
+    original = nothing_changed._micros
+
+    def counting(moment: dt.datetime) -> int:
+        converted[0] += 1
+        return original(moment)
+    monkeypatch.setattr(nothing_changed, "_micros", counting)
+    until = nothing_changed.holds_until(stories, [config], NOW)
+    assert until == original(dt.datetime(2027, 1, 1, tzinfo=NOW.tzinfo))  # all long past
+    assert converted[0] <= 10, converted
 
 
 def _same_report(early: BuildReport, full: BuildReport) -> None:
