@@ -183,6 +183,18 @@ def _record(state: BuildState, last: LastBuild, edited: list[Article],
         state.write_now("meta", key, article.source, ["", digest, article.body_ref])
     deps.forget_inputs(state, key, pages)
     folder = state.folders.get(key)
+    # The facts first, without the pages' columns (cache._pack_pages), which the records
+    # below make untrue: however many of those are written before a kill, the next build
+    # reads the records.
+    if folder is not None and folder.static is not None:  # as cache.BuildCache.finish puts it
+        folder.site_key = ""
+        state.write_now("folder", key, "facts", [
+            "", None if folder.checked is None else [
+                list(dataclasses.astuple(p)) for p in folder.checked],
+            sorted(folder.static), folder.meta_key])
+        state.flush()
+    else:
+        state.forget_folder(key)  # not known here: the next build plans every page
     for page in sorted(pages):
         shown = deps.compact(tuple(swapped.get(ref, ref)
                                    for ref in deps.refs_of(last.known.shows.get(page, ()))))
@@ -190,14 +202,6 @@ def _record(state: BuildState, last: LastBuild, edited: list[Article],
         if folder is not None:
             folder.renders[page], folder.shows[page] = UNKNOWN, shown
         state.write_now("output", key, page, [UNKNOWN, shown])
-    if folder is not None and folder.static is not None:  # as cache.BuildCache.finish puts it
-        folder.site_key = ""
-        state.write_now("folder", key, "facts", [
-            "", None if folder.checked is None else [
-                list(dataclasses.astuple(p)) for p in folder.checked],
-            sorted(folder.static), folder.meta_key])
-    else:
-        state.forget_folder(key)  # not known here: the next build plans every page
     state.flush()
 
 

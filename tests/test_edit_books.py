@@ -2,7 +2,8 @@
 recorded inputs are not loaded (page_inputs.PageInputs.partial), only the planned pages'
 records are put, and the last build's other pages are known to be at hand from the spare
 tree's manifest, not from a stat of each (write.Staging.holds_all, keep_all), and the
-swap tells which files are gone by a set difference, not a question a file."""
+swap tells which files are gone by a set difference, not a question a file; the pages'
+render keys are read as one value (cache._pack_pages), not a record a page."""
 
 from __future__ import annotations
 
@@ -84,6 +85,8 @@ def test_a_body_edit_reads_and_writes_the_books_of_what_it_planned(
         # No page's recorded inputs loaded; only the planned pages' put again (the same
         # numbers at 8 and at 24 stories: the archive's size is nowhere in them).
         assert loaded["inputs"] == 0
+        # Nor any page's own record: every page's render key is one value of the facts.
+        assert loaded["output"] == 0, loaded
         assert put["inputs"] <= len(planned) + 1, put
         assert put["output"] <= len(planned), put
         # The swap tells the files gone by sets, not by asking the new tree of each (the
