@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sitegen import (
     bodies,
@@ -57,6 +58,9 @@ class Run:
     site_parts: list[str] = field(default_factory=list)
     """What `site_key` was made of (site_stage.site_parts): page_stage.decide's too, not
     worked out again (a stat of every static file, a photo a story)."""
+    site_meta: Any = None
+    """A sha256 fed with all of `site_parts` joined (deps.seeded), whose 4th to 6th are
+    held as "" (site_stage.site_key)."""
     theme: str = ""
     """The theme's stamp (templates and translations)."""
     last: float = field(default_factory=time.perf_counter)

@@ -113,8 +113,18 @@ def metas(articles: Iterable[Article], keys: dict[str, str],
     return found
 
 
-def meta_key(site_parts: str, found: dict[str, int]) -> str:
-    digest = hashlib.sha256(site_parts.encode())
+def seeded(joined: str) -> Any:
+    """`meta_key`'s hash fed with the site's parts joined (site_stage.site_key): the
+    build holds this, not the parts, whose list of static files and of sources is about
+    90 bytes an article of the planning process's for the whole build."""
+    return hashlib.sha256(joined.encode())
+
+
+def meta_key(site_parts: str | Any, found: dict[str, int]) -> str:
+    """`site_parts`: site_stage.site_parts joined by NULs, or a sha256 already fed with
+    them (`seeded`: what the build holds, not the parts' text)."""
+    digest = hashlib.sha256(site_parts.encode()) if isinstance(site_parts, str) \
+        else site_parts.copy()
     for source in sorted(found):
         digest.update(f"\0{source}\0{found[source]}".encode())
     return digest.hexdigest()
@@ -157,7 +167,7 @@ class Decision:
 
 def decide(previous: State, articles: Iterable[Article], keys: dict[str, str],
            renders: dict[str, int], held: Callable[[AbstractSet[str]], bool],
-           site_parts: str) -> Decision:
+           site_parts: str | Any) -> Decision:
     """Whether only bodies changed since the last build into the output, and if so which
     pages show them; the state to keep for the next build either way. `renders` are the
     last build's files; each one not planned again must still be at hand (`held`: the

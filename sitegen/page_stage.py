@@ -64,7 +64,7 @@ def decide(run: Run, sources: Sources, site: Site, views: Views,
     known, store = deps.load(run.store), run.store
     parts = run.site_parts  # (site_stage.site_key's, of this very site)
     decision = deps.decide(known, sources.articles, sources.keys, store.renders,
-                           staging.holds_all, "\0".join(parts))
+                           staging.holds_all, run.site_meta)
     metas = decision.state.metas
     # Without the static files' stats (a page shows a static file through `site.assets`,
     # in the site view, or an article's image, in its metadata), the list of sources and

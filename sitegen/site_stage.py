@@ -13,6 +13,7 @@ from typing import Any
 from sitegen import (
     cache,
     collect,
+    deps,
     editions,
     merge,
     render,
@@ -119,9 +120,14 @@ def static_files(run: Run) -> StaticFiles:
 
 def site_key(run: Run, static: StaticFiles, site: Site, keys: dict[str, str]) -> str:
     """Everything the output depends on: what `site_parts` covers, and every source."""
-    run.site_parts = site_parts(run.config, run.output, run.theme, static, site,
-                                run.options.now, run.options.shard)
-    run.site_key = cache.site_key(*run.site_parts, repr(sorted(keys.items())))
+    parts = site_parts(run.config, run.output, run.theme, static, site, run.options.now,
+                       run.options.shard)
+    run.site_key = cache.site_key(*parts, repr(sorted(keys.items())))
+    # Held for the planning decision (page_stage.decide): the parts as a hash, and but
+    # the 4th to 6th as they are (the static files' stats and the sources are ~90 bytes
+    # an article, a photo a story, for the whole build).
+    run.site_meta = deps.seeded("\0".join(parts))
+    run.site_parts = [*parts[:3], "", "", "", *parts[6:]]
     return run.site_key
 
 

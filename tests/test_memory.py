@@ -8,11 +8,12 @@ import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 
-from sitegen import bodies, cards, check, feeds, write
+from sitegen import bodies, build_run, cards, check, deps, feeds, page_stage, site_stage, write
 from tests.conftest import article, build_site, make_site, read_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,6 +203,44 @@ def test_the_main_process_peak_grows_little_per_article_with_a_photo_a_story(
              for count in PHOTO_SIZES}
     growth = (peaks[PHOTO_LARGE] - peaks[PHOTO_SMALL]) / (PHOTO_LARGE - PHOTO_SMALL)
     assert growth < PHOTO_PER_ARTICLE, (growth, peaks)
+
+
+def test_the_planning_decision_holds_the_site_facts_as_a_hash(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The list of every static file's stat and of every source, which the site key and
+    the planning decision's key are made of, is not held through the build (about 90
+    bytes an article, a photo a story, at the render stage's and the link check's
+    peaks): the decision gets a hash fed with them, and its key is what it was."""
+    site = archive(tmp_path / "site", 12, photos=True)
+    made: list[list[str]] = []
+    held: list[list[str]] = []
+    parts, decide = site_stage.site_parts, page_stage.decide
+
+    def made_parts(*args: Any) -> list[str]:
+        made.append(parts(*args))
+        return made[-1]
+
+    def watched(run: build_run.Run, *args: Any) -> Any:
+        held.append(list(run.site_parts))
+        assert deps.meta_key(run.site_meta, {"a": 1}) == \
+            deps.meta_key("\0".join(made[-1]), {"a": 1})
+        return decide(run, *args)
+
+    monkeypatch.setattr(site_stage, "site_parts", made_parts)
+    monkeypatch.setattr(page_stage, "decide", watched)
+    build_site(site)
+    assert any("foto-3.jpg" in part for part in made[0])
+    assert any("b-00003.md" in part for part in made[0])
+    assert not [part for part in held[0] if "foto-3.jpg" in part or "b-00003.md" in part]
+    # A body edit is still told from the recorded key: only the pages showing its body
+    # (its own and the feeds') are rendered.
+    edited = site / "content/nasional/b-00001.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nSatu kalimat lagi.\n",
+                      encoding="utf-8")
+    report = build_site(site)
+    assert "nasional/b-00001/index.html" in report.rendered
+    assert all(name == "nasional/b-00001/index.html" or name.endswith(
+        ("feed.xml", "atom.xml", "feed.json")) for name in report.rendered), report.rendered
 
 
 GONE = ("content/ekonomi/b-00004.md", "content/nasional/b-00009.md")
