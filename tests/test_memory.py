@@ -153,54 +153,66 @@ def _jpeg(colour: int) -> bytes:
 PER_ARTICLE = 1_800
 
 
-def fresh_process_peak(root: Path, count: int, photos: bool = False) -> int:
-    """`main_process_peak` of a first build of `count` articles in a process of its own
-    (after a small one, which loads what every build shares): what earlier tests left in
-    the process (remembered dates, names) does not lower one size's peak and not the
-    other's."""
-    probe = (f"from pathlib import Path\nfrom tests.test_memory import archive, "
-             f"main_process_peak\nfrom tests.conftest import build_site\n"
-             f"build_site(archive(Path({str(root / 'warm-up')!r}), 50, {photos}), jobs=2)\n"
-             f"print(main_process_peak(archive(Path({str(root / str(count))!r}), {count}, "
-             f"{photos})))")
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
-                          text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    return int(done.stdout.split()[-1])
+def fresh_process_peaks(root: Path, counts: tuple[int, ...],
+                        photos: bool = False) -> dict[int, int]:
+    """`main_process_peak` of a first build of each of `counts` articles, each in a
+    process of its own (after a small one, which loads what every build shares): what
+    earlier tests left in the process (remembered dates, names) does not lower one
+    size's peak and not the other's. The processes run at once (the test's wall time,
+    not its CPU time, is what CI's budget counts): tracemalloc counts bytes, not time,
+    and the workers' timing moves a peak by about 3 %."""
+    running = {}
+    for count in counts:
+        probe = (f"from pathlib import Path\nfrom tests.test_memory import archive, "
+                 f"main_process_peak\nfrom tests.conftest import build_site\n"
+                 f"build_site(archive(Path({str(root / f'warm-up-{count}')!r}), 50, "
+                 f"{photos}), jobs=2)\n"
+                 f"print(main_process_peak(archive(Path({str(root / str(count))!r}), "
+                 f"{count}, {photos})))")
+        running[count] = subprocess.Popen([sys.executable, "-c", probe], cwd=ROOT,
+                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                          text=True)
+    peaks = {}
+    for count, process in running.items():
+        out, err = process.communicate()
+        assert process.returncode == 0, err
+        peaks[count] = int(out.split()[-1])
+    return peaks
 
 
 @pytest.mark.slow
 def test_the_main_process_peak_grows_little_per_article(tmp_path: Path) -> None:
     # Text only; with a photo a story, the test below.
-    peaks = {count: fresh_process_peak(tmp_path / str(count), count) for count in (1_000, 4_000)}
+    peaks = fresh_process_peaks(tmp_path, (1_000, 4_000))
     growth = (peaks[4_000] - peaks[1_000]) / 3_000
     assert growth < PER_ARTICLE, (growth, peaks)
 
 
 # With a photo a story (`archive(photos=True)`: each story's own photo under a folder of
-# its own, as a newsroom's archive has them), at the issue's sizes, 1,000 and 4,000: about
-# 160 CPU s for both (each with its warm-up) where the text-only test takes about 100;
-# the photos are seven pictures' bytes, so seven are encoded, but each story's variants
-# (six here) have names of their own: what the planning process holds for each story's
-# photo is all there. Measured (tracemalloc, benchmarks/main_memory.py, 1,000 -> 4,000):
-# 3,126 B an article since the variants' names are no string each in the new tree's
-# books and the state's records of the tree (staged_pictures.py), 4,839 before (4,545
-# in the third pass, 5.2-5.4 KB before the builds made no Path a photo). NOT the
-# issue's 2 KB: the peak is now in the render stage, where each story's Image (src,
-# alt, a 256-bit digest, its size and focus as objects of their own: about 0.65 KB as
-# the read workers send it back), its static file's name and the claims' books of
-# the static files are held (docs/benchmarks.md, "main-process memory with a photo a
-# story, eighth pass"). The bound keeps what was won (main failed it by 1.3 KB); the
-# issue's bar is the goal.
+# its own, as a newsroom's archive has them), at the issue's sizes, 1,000 and 4,000, the
+# two processes at once (fresh_process_peaks). The photos are seven pictures' bytes, so
+# seven are encoded, but each story's variants (six here) have names of their own: what
+# the planning process holds for each story's photo is all there. Measured (tracemalloc,
+# benchmarks/main_memory.py, 1,000 -> 4,000): 2,774-2,794 B an article since the site's
+# facts are held as a hash (deps.seeded), 2,872 before (3,126 in the eighth pass before
+# its rebase, 4,839 before the variants' names were no string each in the new tree's
+# books). NOT the issue's 2 KB: the peak of both sizes is the link check's, 2.5 KB a
+# story held when it starts (each Article, 1.07 KB as the read workers send it back,
+# its photo's src, alt and digest among them; its static file's name; each file's
+# render key and the new tree's books) and 0.3 KB more while it runs; next under it,
+# the render stage's, with the cards kept ahead of the plan's sweep (docs/benchmarks.md,
+# "main-process memory with a photo a story, ninth pass"). The bound, 3,100, is about
+# 10 % over the figure (the workers' timing moves it by about 3 %): main at decd7d7
+# passes it too, as what this pass won (78 B) is less than a bound can hold without
+# failing at random. The issue's bar is the goal.
 PHOTO_SIZES = (PHOTO_SMALL, PHOTO_LARGE) = (1_000, 4_000)
-PHOTO_PER_ARTICLE = 3_500
+PHOTO_PER_ARTICLE = 3_100
 
 
 @pytest.mark.slow
 def test_the_main_process_peak_grows_little_per_article_with_a_photo_a_story(
         tmp_path: Path) -> None:
-    peaks = {count: fresh_process_peak(tmp_path / str(count), count, photos=True)
-             for count in PHOTO_SIZES}
+    peaks = fresh_process_peaks(tmp_path, PHOTO_SIZES, photos=True)
     growth = (peaks[PHOTO_LARGE] - peaks[PHOTO_SMALL]) / (PHOTO_LARGE - PHOTO_SMALL)
     assert growth < PHOTO_PER_ARTICLE, (growth, peaks)
 
