@@ -84,30 +84,21 @@ def select_site(sources: list[Article], config: Config, selection: Selection,
     return site, [*found, *collisions, *_section_names(sections), *unknown]
 
 
-def relate(site: Site, last: Any = None) -> Site:
+def relate(site: Site, last: Any = None, shaped: Shape | None = None) -> Site:
     """The site with each article's related articles and section neighbours. `last`: the
     related articles of a shape an earlier build worked out (related.py), reused for the
-    articles a publish leaves as they were."""
-    return dataclasses.replace(site, related=related(shape(site), last),
+    articles a publish leaves as they were. `shaped`: `shape(site)`, when the caller
+    has it (site_stage.relate records it too: a pass over the archive each)."""
+    found = shape(site) if shaped is None else shaped
+    return dataclasses.replace(site, related=related(found, last),
                                neighbours=_neighbours(len(site.articles), site.sections))
 
 
 def shape(site: Site) -> Shape:
     """What related articles depend on: each article's section and tags, and whether it
     may be offered. Drafts and paid content never are (an advertorial under "Berita
-    terkait" would pass an advertiser's text off as the newsroom's).
-
-    The last site's is kept: relating asks for it, and then the build state's record
-    of what related articles were worked out from (a pass over the archive each)."""
-    articles = site.articles
-    if _SHAPED and _SHAPED[0] is articles:  # the same tuple, held here: not another's id
-        return _SHAPED[1]
-    found = tuple(map(shape_entry, articles))
-    _SHAPED[:] = [articles, found]
-    return found
-
-
-_SHAPED: list[Any] = []
+    terkait" would pass an advertiser's text off as the newsroom's)."""
+    return tuple(map(shape_entry, site.articles))
 
 
 def shape_entry(article: Article) -> tuple[str, tuple[str, ...], bool]:

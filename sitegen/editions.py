@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import itertools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from sitegen.errors import Problem
 from sitegen.interface_strings import missing_strings, translations
 from sitegen.model import Article, Job, Site
 from sitegen.page_inputs import PageInputs
+from sitegen.related import Shape
 from sitegen.sealed import short_key
 from sitegen.translations import Translations
 from sitegen.value_views import View
@@ -95,13 +96,15 @@ def skip_clashes(articles: list[Article], config: Config, selection: collect.Sel
     return result
 
 
-def relate(editions: list[Edition], last: Callable[[str], Any] = lambda _: None
-           ) -> tuple[list[Edition], Site]:
+def relate(editions: list[Edition], last: Callable[[str], Any] = lambda _: None,
+           shapes: Mapping[str, Shape] | None = None) -> tuple[list[Edition], Site]:
     """Each edition's related articles and neighbours (within the edition). `last`: an
     edition's name (`config.edition`) -> what an earlier build worked its related
-    articles out from (collect.relate)."""
-    related = [dataclasses.replace(e, site=collect.relate(e.site, last(e.config.edition)))
-               for e in editions]
+    articles out from (collect.relate). `shapes`: each edition's `collect.shape`, when
+    the caller has them."""
+    related = [dataclasses.replace(e, site=collect.relate(
+        e.site, last(e.config.edition), (shapes or {}).get(e.config.edition)))
+        for e in editions]
     return related, whole(related)
 
 

@@ -96,9 +96,12 @@ def relate(run: Run) -> Site:
     def last(edition: str) -> Any:
         known[edition] = found = run.state.get(kind, edition, name)
         return found
-    run.editions, site = editions.relate(run.editions, last)
+    # Each edition's shape worked out once: relating and its record below both use it.
+    shapes = {e.config.edition: collect.shape(e.site) for e in run.editions}
+    run.editions, site = editions.relate(run.editions, last, shapes)
     for edition in run.editions:
-        key, shape = edition.config.edition, collect.shape(edition.site)
+        key = edition.config.edition
+        shape = shapes[key]
         if not (isinstance(known.get(key), list | tuple) and known[key][0] == shape):
             # Written now, not held to the end of the build (where its memory would add
             # to the largest): it says what it was worked out from, whatever happens next.
