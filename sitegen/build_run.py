@@ -11,12 +11,13 @@ for the report (benchmarks/stage_cpu.py wraps it to measure each stage's CPU).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sitegen import (
     bodies,
@@ -39,6 +40,9 @@ from sitegen.sources import Sources
 from sitegen.state import BuildState
 from sitegen.workers import Workers
 
+if TYPE_CHECKING:
+    from hashlib import _Hash as Hash
+
 
 @dataclass
 class Run:
@@ -58,7 +62,7 @@ class Run:
     site_parts: list[str] = field(default_factory=list)
     """What `site_key` was made of (site_stage.site_parts): page_stage.decide's too, not
     worked out again (a stat of every static file, a photo a story)."""
-    site_meta: Any = None
+    site_meta: Hash = field(default_factory=hashlib.sha256)
     """A sha256 fed with all of `site_parts` joined (deps.seeded), whose 4th to 6th are
     held as "" (site_stage.site_key)."""
     theme: str = ""

@@ -25,7 +25,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitegen import bodies, cache
 from sitegen.cache import BuildCache
@@ -35,6 +35,9 @@ from sitegen.sealed import KEY_BYTES, short_key
 from sitegen.state import BuildState
 from sitegen.value_views import View
 from sitegen.views import Views
+
+if TYPE_CHECKING:
+    from hashlib import _Hash as Hash
 
 # Fields that only the body decides; they are shown only beside the body itself.
 _BODY_FIELDS = ("body_html", "body_ref", "word_count", "reading_time", "toc_html", "has_embeds")
@@ -113,18 +116,16 @@ def metas(articles: Iterable[Article], keys: dict[str, str],
     return found
 
 
-def seeded(joined: str) -> Any:
+def seeded(joined: str) -> Hash:
     """`meta_key`'s hash fed with the site's parts joined (site_stage.site_key): the
     build holds this, not the parts, whose list of static files and of sources is about
     90 bytes an article of the planning process's for the whole build."""
     return hashlib.sha256(joined.encode())
 
 
-def meta_key(site_parts: str | Any, found: dict[str, int]) -> str:
-    """`site_parts`: site_stage.site_parts joined by NULs, or a sha256 already fed with
-    them (`seeded`: what the build holds, not the parts' text)."""
-    digest = hashlib.sha256(site_parts.encode()) if isinstance(site_parts, str) \
-        else site_parts.copy()
+def meta_key(site: Hash, found: dict[str, int]) -> str:
+    """`site`: the site's parts, `seeded`."""
+    digest = site.copy()
     for source in sorted(found):
         digest.update(f"\0{source}\0{found[source]}".encode())
     return digest.hexdigest()
@@ -167,7 +168,7 @@ class Decision:
 
 def decide(previous: State, articles: Iterable[Article], keys: dict[str, str],
            renders: dict[str, int], held: Callable[[AbstractSet[str]], bool],
-           site_parts: str | Any) -> Decision:
+           site: Hash) -> Decision:
     """Whether only bodies changed since the last build into the output, and if so which
     pages show them; the state to keep for the next build either way. `renders` are the
     last build's files; each one not planned again must still be at hand (`held`: the
@@ -175,7 +176,7 @@ def decide(previous: State, articles: Iterable[Article], keys: dict[str, str],
     from the output by hand that the spare tree still holds comes back from there)."""
     articles = list(articles)
     found = metas(articles, keys, previous)
-    key = meta_key(site_parts, found)
+    key = meta_key(site, found)
     refs = {a.source: a.body_ref for a in articles if a.body_ref}
     replan = to_replan(previous, key, refs) if renders else None
     others = set() if replan is None else renders.keys() - replan

@@ -235,7 +235,7 @@ def test_the_planning_decision_holds_the_site_facts_as_a_hash(
     def watched(run: build_run.Run, *args: Any) -> Any:
         held.append(list(run.site_parts))
         assert deps.meta_key(run.site_meta, {"a": 1}) == \
-            deps.meta_key("\0".join(made[-1]), {"a": 1})
+            deps.meta_key(deps.seeded("\0".join(made[-1])), {"a": 1})
         return decide(run, *args)
 
     monkeypatch.setattr(site_stage, "site_parts", made_parts)
