@@ -45,7 +45,7 @@ def plant(site: Path, files: int) -> None:
     now = dt.datetime.now(dt.UTC)
     options = BuildOptions(now=now)
     chain = themes.resolve_chain(config)
-    digest, _ = nothing_changed._seen(config, options, output, chain)
+    digest, _, _ = nothing_changed._seen(config, options, output, chain, time.time_ns())
     names = sorted(f"section/story-{i:07d}/index.html" for i in range(files))
     state = BuildState(kept=False)
     config.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -54,7 +54,7 @@ def plant(site: Path, files: int) -> None:
     state.put(*nothing_changed._where(output), [
         nothing_changed.VERSION, digest, start, start + 86_400_000_000,
         nothing_changed._marker(output), zlib.compress("\n".join(names).encode(), 1),
-        len(names), [], [], [0, 0, 0, ""]])
+        len(names), [], [], [0, 0, 0, ""], []])
     state.commit()
     state.close()
 

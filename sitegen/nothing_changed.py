@@ -19,11 +19,12 @@ which next changes the output forgets it first, with the folder's facts):
 - the report to tell again: the files, the warnings, the held-back stories, the skipped.
 
 When all of it matches, the build reads no record, stats no output page and writes
-nothing: at 100,000 articles a walk and a stat a source instead of reading 386,000
-records. Anything that does not match (an edit, a file added, removed or renamed, an
-edit that kept size and modification time, a cache brought from another machine, a
-clock past the window, another output folder, the output replaced or its marker or
-top touched) goes the full way, which knows by content.
+nothing (but the answer again, once, when files racy in its walk have settled, below):
+at 100,000 articles a walk and a stat a source instead of reading 386,000 records.
+Anything that does not match (an edit, a file added, removed or renamed, an edit that
+kept size and modification time, a cache brought from another machine, a clock past the
+window, another output folder, the output replaced or its marker or top touched) goes
+the full way, which knows by content.
 
 What the early answer does not see: a file changed or deleted by hand below the top of
 the output folder (the full check sees a deleted one, never a changed one). `sitegen
@@ -31,7 +32,12 @@ build --no-cache`, or removing the output's `.sitegen-build`, makes the next bui
 at every file.
 
 A file changed within `RACY_NS` of the walk may change again without its stat changing
-(coarse file system clocks, "racy git"): no answer is kept from such a walk.
+(coarse file system clocks, "racy git"). As git does with its racy entries, the answer
+is kept all the same, with the sha256 of each such file's contents as the walk found
+them; the next look hashes those files again and takes the answer only if every one
+still holds what it held. A look that finds them settled (changed before its own walk's
+window) and as they were keeps the answer again without them, so that the looks after it
+trust their stat and read nothing. A file gone while walked keeps no answer.
 """
 
 from __future__ import annotations
@@ -61,7 +67,7 @@ from sitegen.tree_files import MARKER
 ANSWER = ("folder", "nothing changed")
 """Where the answer lies among the folder's records (`BuildState.forget_folder` drops it
 with them, before the output changes)."""
-VERSION = 2  # 2: the files' names packed one a line, in the tree's order
+VERSION = 3  # 2: the files' names packed one a line, in the tree's order; 3: racy files
 RACY_NS = 2_000_000_000
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _FAR = 2**62
@@ -74,8 +80,10 @@ class Look:
     """What a build saw before reading anything, and the answer it found."""
 
     digest: str
-    racy: bool
-    """A file changed within RACY_NS of the walk: its stat vouches for nothing later."""
+    racy: dict[str, str] | None
+    """The files changed within RACY_NS of the walk (their stat vouches for nothing
+    later), by name, with the sha256 of their contents as the walk found them; None when
+    a file went while walked (no answer is kept)."""
     told: BuildReport | None = None
     """The last build's report, told again: nothing changed."""
     stats: dict[str, cache.Stat] = dataclasses.field(default_factory=dict, compare=False,
@@ -93,29 +101,55 @@ def look(config: Config, options: BuildOptions, output: Path, state: BuildState,
             or options.merge or not options.early:
         return None
     started = time.perf_counter()
-    walked = time.time_ns()
-    digest, newest, stats = _seen(config, options, output, guarded.chain)
-    seen = Look(digest, newest >= walked - RACY_NS, stats=stats)
+    digest, racy, stats = _seen(config, options, output, guarded.chain, time.time_ns())
+    seen = Look(digest, racy, stats=stats)
     kept = state.get(*_where(output))
-    if not (isinstance(kept, list) and len(kept) == 10 and kept[0] == VERSION
+    if not (isinstance(kept, list) and len(kept) == 11 and kept[0] == VERSION
             and kept[1] == digest and kept[2] <= _micros(options.now) < kept[3]
-            and kept[4] == _marker(output)):
+            and kept[4] == _marker(output) and racy is not None
+            and _as_they_were(dict(kept[10]), racy)):
         return seen
-    _, _, _, _, _, names, count, warnings, skipped, held = kept
+    if len(racy) < len(kept[10]):  # some settled: the next looks trust their stat
+        state.put(*_where(output), [*kept[:10], sorted(map(list, racy.items()))])
+        state.commit()
+    _, _, _, _, _, names, count, warnings, skipped, held, _ = kept
     files = sorted(staged_pictures.unpack(names)) if count else []  # as `recheck` has them
     report = BuildReport(output, [], files, [Problem(*p) for p in warnings],
                          {"early": time.perf_counter() - started},
                          held=HeldBack(held[0], held[1], held[2],
                                        dt.datetime.fromisoformat(held[3]) if held[3] else None),
                          skipped=[Problem(*p) for p in skipped])
-    return Look(digest, seen.racy, told=report)
+    return Look(digest, racy, told=report)
+
+
+def _as_they_were(kept: dict[str, str], racy: dict[str, str]) -> bool:
+    """Whether the files racy in the kept answer's walk hold what they held then.
+
+    A file racy now but not then had its stat trusted then although it is newer: the
+    clock went back, and nothing is vouched for."""
+    if not racy.keys() <= kept.keys():
+        return False
+    for name, was in kept.items():
+        now = racy[name] if name in racy else _contents(name)
+        if now != was:
+            return False
+    return True
+
+
+def _contents(name: str) -> str | None:
+    """The sha256 of a file's contents, None if it cannot be read."""
+    try:
+        with open(name, "rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def record(run: Run, seen: Look | None, files: Iterable[str], articles: Sequence[Article],
            one_off: Sequence[Problem]) -> None:
     """Keep this build's answer for the next (after its output and books are in place).
     `one_off`: warnings of this build alone (a stored body found changed), not told again."""
-    if seen is None or seen.racy or run.state.path is None:
+    if seen is None or seen.racy is None or run.state.path is None:
         return
     report, state = run.report, run.state
     if any(p.path == str(state.path) for p in report.warnings):
@@ -143,7 +177,8 @@ def record(run: Run, seen: Look | None, files: Iterable[str], articles: Sequence
         [list(dataclasses.astuple(p)) for p in report.warnings if id(p) not in once],
         [list(dataclasses.astuple(p)) for p in report.skipped],
         [held.drafts, held.scheduled, held.expired,
-         held.next_live.isoformat() if held.next_live else ""]])
+         held.next_live.isoformat() if held.next_live else ""],
+        sorted(map(list, seen.racy.items()))])
     state.commit()
 
 
@@ -200,16 +235,19 @@ def _marker(output: Path) -> list[int]:
 
 
 def _seen(config: Config, options: BuildOptions, output: Path,
-          chain: Sequence[themes.Theme]) -> tuple[str, int, dict[str, cache.Stat]]:
+          chain: Sequence[themes.Theme],
+          walked: int) -> tuple[str, dict[str, str] | None, dict[str, cache.Stat]]:
     """The digest of every file a build reads (name and stat) and of what else decides
-    its output; the latest modification or change time among the files; and the stats
-    of the Markdown files below content/ (Look.stats)."""
+    its output; the files changed within RACY_NS of `walked` (when the walk began) with
+    their contents' sha256 (Look.racy); and the stats of the Markdown files below
+    content/ (Look.stats)."""
     digest = hashlib.sha256("\0".join([
         cache.salt(), messages.language(), repr(config), str(output),
         repr((options.drafts, options.future, options.expired, options.strict,
               options.keep_going or config.build.keep_going, options.preview,
               str(options.now.tzinfo), options.now.utcoffset()))]).encode())
-    newest = 0
+    racy: dict[str, str] | None = {}
+    settled = walked - RACY_NS
     content = readers.content_dir(config)
     stats: dict[str, cache.Stat] = {}
     folders = [(content, config.root)]
@@ -225,12 +263,19 @@ def _seen(config: Config, options: BuildOptions, output: Path,
                 s = os.stat(name)
             except OSError:
                 lines.append(f"{name}\0gone\n")
-                newest = _FAR
+                racy = None
                 continue
-            newest = max(newest, s.st_mtime_ns, s.st_ctime_ns)
+            if racy is not None and (s.st_mtime_ns >= settled or s.st_ctime_ns >= settled):
+                # Hashed after its stat, before the build reads it: a change after the
+                # hash leaves the next look contents other than those kept (the full way).
+                found = _contents(name)
+                if found is None:
+                    racy = None
+                else:
+                    racy[name] = found
             if kept is not None and name.endswith(".md"):
                 kept[name] = s.st_mtime_ns, s.st_size, s.st_ino
             lines.append(f"{name}\0{s.st_size}\0{s.st_mtime_ns}\0{s.st_ctime_ns}\0"
                          f"{s.st_ino}\0{s.st_dev}\n")
         digest.update("".join(lines).encode())
-    return digest.hexdigest(), newest, stats
+    return digest.hexdigest(), racy, stats

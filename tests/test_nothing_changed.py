@@ -11,6 +11,7 @@ import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -276,3 +277,64 @@ def test_every_change_defeats_the_early_answer(tmp_path: Path,
     build_site(root, use_cache=False, drafts=True, now=NOW + dt.timedelta(days=3))
     assert not told(build_site(root))
     equals_clean(what="after a build without the cache")
+
+
+class _NoChangeTime:
+    """`os` as nothing_changed sees it on a file system that keeps no change time of its
+    own (it reports the modification time for both, as some network and FAT mounts do):
+    an edit that puts the modification time back, keeping the size, leaves the stat as
+    it was, as an edit within a coarse clock's tick does."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
+
+    @staticmethod
+    def stat(path: str | Path) -> SimpleNamespace:
+        s = os.stat(path)
+        return SimpleNamespace(st_size=s.st_size, st_mtime_ns=s.st_mtime_ns,
+                               st_ctime_ns=s.st_mtime_ns, st_ino=s.st_ino, st_dev=s.st_dev)
+
+
+def test_a_build_right_after_a_save_keeps_its_answer_and_sees_a_racy_edit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Git's racy entries: a build whose walk saw files changed within RACY_NS keeps its
+    answer with their contents' hashes; the next build with nothing changed takes it
+    (it went the full way before); an edit of the same size that leaves the stat as it
+    was is seen by its contents; once the files have settled, the answer is kept again
+    without them and no look reads them."""
+    monkeypatch.setattr(nothing_changed, "os", _NoChangeTime())
+    # A window longer than the test: every walk finds every file just saved.
+    monkeypatch.setattr(nothing_changed, "RACY_NS", 3_600_000_000_000)
+    hashed: list[str] = []
+    contents = nothing_changed._contents
+
+    def counted(name: str) -> str | None:
+        hashed.append(Path(name).name)
+        return contents(name)
+    monkeypatch.setattr(nothing_changed, "_contents", counted)
+    root = make_site(tmp_path / "site", {
+        "content/ekonomi/a.md": article("Harga Cabai", body="Naik lagi."),
+        "content/ekonomi/b.md": article("Harga Beras")})
+    output = root / "output"
+    assert not told(build_site(root))  # the build right after the save
+    hashed.clear()
+    again = build_site(root)
+    assert told(again) and again.written == []
+    assert {"a.md", "b.md"} <= set(hashed)
+
+    story = root / "content/ekonomi/a.md"
+    before = story.stat()
+    story.write_text(story.read_text().replace("Naik lagi.", "Turun lagi"))
+    os.utime(story, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert story.stat().st_size == before.st_size
+    assert nothing_changed.os.stat(story) == _NoChangeTime.stat(story)  # as it was
+    assert not told(build_site(root))
+    assert "Turun lagi" in (output / "ekonomi/a/index.html").read_text()
+    build_site(root, use_cache=False, output=tmp_path / "clean")
+    assert read_tree(output) == read_tree(tmp_path / "clean")
+    assert told(build_site(root))
+
+    monkeypatch.setattr(nothing_changed, "RACY_NS", 0)  # the files have settled
+    assert told(build_site(root))
+    hashed.clear()
+    assert told(build_site(root)) and hashed == []
