@@ -15,6 +15,8 @@ stages know nothing of either. serve's memory of the last build is last_build's.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sitegen import (
     build_run,
     last_build,
@@ -25,6 +27,7 @@ from sitegen import (
     page_stage,
     site_stage,
     static_stage,
+    write,
 )
 from sitegen.build_options import BuildOptions, BuildReport
 from sitegen.config import Config
@@ -38,6 +41,15 @@ def build(config: Config, options: BuildOptions) -> BuildReport:
     The table of contents: each line is a stage, a plain function; the build state
     (state.py, through cache.BuildCache) keeps the books between them."""
     output = (options.output or config.output_dir).resolve()
+    try:
+        return _build(config, options, output)
+    except FileNotFoundError as exc:
+        if not write.spare_file_gone(output, exc):
+            raise
+    return _build(config, options, output)  # every file of the spare tree checked
+
+
+def _build(config: Config, options: BuildOptions, output: Path) -> BuildReport:
     # Held until the state is saved too: its records must describe this tree.
     with output_lock.OutputLock(output), build_run.open_state(options) as state:
         last = last_build.set_aside(state)

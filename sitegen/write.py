@@ -63,6 +63,23 @@ def replacing(output: Path, relatives: list[str]) -> None:
         unshare(spare, relatives)
 
 
+def spare_file_gone(output: Path, exc: OSError) -> bool:
+    """Whether `exc` is a file of the output's spare tree found missing.
+
+    The spare tree's manifest says which of its files are the output's own (the same
+    inode), and a build keeps those without a system call. A page deleted by hand from
+    the output after a build kept it is still in the spare tree (its other link): the
+    next build takes it from there, and its swap puts the output that lacks it aside as
+    the spare, with a manifest naming it (a build's books, not a walk). A reader of the
+    next build's tree (the search index's) then meets the file gone. That build removed
+    the manifest before changing anything: built again, it checks every file of the
+    spare tree, and takes the page from the output or renders it."""
+    if exc.errno != errno.ENOENT or exc.filename is None:
+        return False
+    spare = os.path.join(beside(output.resolve(), "spare"), "")
+    return os.fsdecode(exc.filename).startswith(spare)
+
+
 # The folders made are remembered up to this many. Each article has one of its own, made
 # once; what is worth remembering is the few that many files share (a section's, its
 # parents'), and making one again costs two system calls.
