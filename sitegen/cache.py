@@ -390,10 +390,24 @@ def _pack_pages(known: Folder | None, renders: dict[str, int],
         shown = [shows.get(name, ()) if name in fresh else were.get(name, ())
                  for name in pages]
     try:  # (a key that is None, or past 64 bits: no columns, the records are read)
-        keys = array("q", pages.values()).tobytes()
+        keys = _in_key_order(array("q", pages.values())).tobytes()
     except (OverflowError, TypeError):
         return []
     return [[list(pages), keys, shown]]
+
+
+KEY_ORDER = "little"
+"""The byte order of the page columns' keys, whatever the machine's: in its own, a cache
+brought from a machine of the other order would read keys that match nothing (every
+page rendered once)."""
+
+
+def _in_key_order(keys: array[int]) -> array[int]:
+    """The machine's keys in KEY_ORDER, or KEY_ORDER's in the machine's (swapped in place:
+    the same swap either way)."""
+    if sys.byteorder != KEY_ORDER:
+        keys.byteswap()
+    return keys
 
 
 def _unpack_pages(packed: Any) -> tuple[dict[str, int], dict[str, str | tuple[str, ...]]] | None:
@@ -406,6 +420,7 @@ def _unpack_pages(packed: Any) -> tuple[dict[str, int], dict[str, str | tuple[st
         keys.frombytes(packed[1])
     except ValueError:
         return None
+    _in_key_order(keys)
     if not len(names) == len(keys) == len(shown):
         return None
     return dict(zip(names, keys, strict=True)), dict(zip(names, shown, strict=True))

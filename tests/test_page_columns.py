@@ -7,7 +7,12 @@ read from the records."""
 from __future__ import annotations
 
 import random
+import sys
+from array import array
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
 
 from sitegen import cache
 from sitegen.cache import BuildCache
@@ -64,3 +69,62 @@ def test_facts_without_columns_are_read_from_the_records(tmp_path: Path) -> None
     assert store.previous.shows == {"a/index.html": "b2", "b/index.html": ()}
     assert state.loaded["output"] == 2
     state.close()
+
+
+OTHER_ORDER = "big" if sys.byteorder == "little" else "little"
+
+
+class _OtherOrderArray(array):
+    """`array` as a machine of the other byte order has it: its bytes are this one's
+    swapped."""
+
+    def tobytes(self) -> bytes:
+        swapped = array(self.typecode, self)
+        swapped.byteswap()
+        return swapped.tobytes()
+
+    def frombytes(self, data: bytes) -> None:  # type: ignore[override]
+        read = array(self.typecode)
+        read.frombytes(data)
+        read.byteswap()
+        self.extend(read)
+
+
+def _other_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What cache.py sees of the machine on one of the other byte order."""
+    monkeypatch.setattr(cache, "array", _OtherOrderArray)
+    other = SimpleNamespace(**{name: getattr(sys, name) for name in dir(sys)
+                               if not name.startswith("__")})
+    other.byteorder = OTHER_ORDER
+    monkeypatch.setattr(cache, "sys", other)
+
+
+def test_the_keys_read_the_same_on_a_machine_of_the_other_byte_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache brought between machines of either byte order (a CI cache restored on
+    another runner): the columns written on one load the same keys on the other, from
+    the columns, and hold them little-endian."""
+    pages = {f"s/p{i}/index.html": key for i, key in enumerate(
+        [0, 1, -1, 2**63 - 1, -2**63, 0x0102030405060708, -12345678901234])}
+    for turn, (writer, reader) in enumerate([(True, False), (False, True)]):
+        folder = tmp_path / str(turn)
+        folder.mkdir()
+        if writer:
+            _other_machine(monkeypatch)
+        state, store = _open(folder)
+        store.finish({}, pages, set(), "site", [], "meta", {}, None)
+        state.commit()
+        state.close()
+        monkeypatch.undo()
+        state, store = _open(folder)
+        _, keys, _ = state.get("folder", store.key, "facts")[-1]
+        state.close()
+        assert keys == b"".join(key.to_bytes(8, "little", signed=True)
+                                for key in pages.values())
+        if reader:
+            _other_machine(monkeypatch)
+        state, store = _open(folder)
+        assert store.previous.renders == pages, (writer, reader)
+        assert state.loaded["output"] == 0  # from the columns, not each page's record
+        state.close()
+        monkeypatch.undo()
