@@ -66,7 +66,8 @@ def _build(config: Config, options: BuildOptions, output: Path) -> BuildReport:
             if run.store.unchanged_site(site_stage.site_key(run, static, site, sources.keys)) \
                     and not run.parts:  # a shard's page may change with no source changed
                 link_stage.recheck(run, site, md_links, workers, sources)  # nothing changed at all
-                nothing_changed.record(run, seen, run.report.unchanged, sources.articles,
+                nothing_changed.record(run, seen, run.report.unchanged,
+                                       nothing_changed.until(run, seen, sources.articles),
                                        sources.warnings)
                 last_build.keep(state, last)
                 return run.report
@@ -84,14 +85,18 @@ def _build(config: Config, options: BuildOptions, output: Path) -> BuildReport:
                     output_stage.merged_pages(run, staging)
                     output_stage.search_index(run, site, renders, staging)
                     output_stage.manifest(run, site, sources, renders, staging, held)
+                    # The Articles (and the pictures' plan's Images) let go before the
+                    # link check, a build's largest peak.
+                    left = site_stage.let_go(run, seen, sources, site, held, decision)
+                    del site, views, site_view, plan
                     checked = link_stage.check_links(
-                        run, link_stage.TreeFiles(staging), site, md_links, workers,
+                        run, link_stage.TreeFiles(staging), left.pages, md_links, workers,
                         written=last_build.written(state, staging))
                     run.store.forget_renders()  # until the state describes the new tree
                     run.report.removed = staging.commit(run.store.previous_files())
         build_run.remember(run, sources, renders, staging, checked, known, decision)
-        nothing_changed.record(run, seen, staging.files(), sources.articles, sources.warnings)
-        last_build.keep(state, last_build.record(run, held, site, decision))
+        nothing_changed.record(run, seen, staging.files(), left.holds, sources.warnings)
+        last_build.replace(state, left.last)
         # Last: the picture variants' names are held as a list only from here.
         run.report.written, run.report.unchanged = staging.report()
     return run.report

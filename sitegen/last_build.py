@@ -59,13 +59,20 @@ def keep(state: BuildState, last: LastBuild | None) -> None:
 
 def record(run: Run, held: Path, site: Site, decision: deps.Decision) -> LastBuild | None:
     """What a body edit in serve is rendered from (body_edits.py); none for a build
-    without a cache, a shard or a merge. The pages serve wrote are this build's now."""
-    run.state.memo.pop(WRITTEN_OUTSIDE, None)
-    if run.cache_dir is None or run.options.shard or run.options.merge:
+    without a cache, a shard or a merge, nor one whose state is not kept (none but serve
+    builds again from it: the site is let go before the link check). Made before the
+    check; `replace` keeps it once the new output is in place."""
+    if run.cache_dir is None or run.options.shard or run.options.merge or not run.state.kept:
         return None
     return LastBuild(run.config, run.options.now, run.report.output, held, run.chain,
                      run.cache_dir, [dataclasses.replace(e, inputs=None) for e in run.editions],
                      site, decision.state)
+
+
+def replace(state: BuildState, last: LastBuild | None) -> None:
+    """This build's `record` kept; the pages serve wrote are this build's now."""
+    state.memo.pop(WRITTEN_OUTSIDE, None)
+    keep(state, last)
 
 
 def written(state: BuildState, staging: write.Staging) -> Iterator[str]:

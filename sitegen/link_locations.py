@@ -5,6 +5,7 @@ pages a template put it on).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -16,21 +17,24 @@ from sitegen.model import Site
 
 
 class PageSources(Mapping[str, str]):
-    """Output file -> the content file it shows, for pages made from one. Made when first
-    asked (a page with a finding, or the external check): a build whose links are sound
-    never holds a second name for every page."""
+    """Output file -> the content file it shows, for pages made from one. Packed into one
+    string when made (each page's URL path and source, NUL-separated): the build lets
+    the Articles go before the link check, its largest peak, and this is all the check
+    and the external check ask of them. Made into a table when first asked (a page with
+    a finding, or the external check): a build whose links are sound never holds a
+    second name for every page."""
 
     def __init__(self, site: Site) -> None:
-        self.site = site
+        self.packed = "\0".join(itertools.chain.from_iterable(
+            (path, article.source) for article in (*site.articles, *site.pages)
+            for path in (article.path, *article.aliases)))
         self.made: dict[str, str] | None = None
 
     def _made(self) -> dict[str, str]:
         if self.made is None:
-            self.made = {}
-            for article in (*self.site.articles, *self.site.pages):
-                self.made[urls.output_file(article.path)] = article.source
-                for alias in article.aliases:
-                    self.made[urls.output_file(alias)] = article.source
+            parts = self.packed.split("\0") if self.packed else []
+            self.made = {urls.output_file(path): source
+                         for path, source in zip(parts[::2], parts[1::2], strict=True)}
         return self.made
 
     def __getitem__(self, page: str) -> str:
@@ -41,10 +45,6 @@ class PageSources(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._made())
-
-
-def page_sources(site: Site) -> PageSources:
-    return PageSources(site)
 
 
 class Locator:

@@ -13,22 +13,23 @@ from sitegen.build_run import Run
 from sitegen.check import check_site
 from sitegen.errors import Problem, stop_on
 from sitegen.link_index import LinkIndex
-from sitegen.link_locations import page_sources
+from sitegen.link_locations import PageSources
 from sitegen.links import MdLinks
 from sitegen.model import Site
 from sitegen.sources import Sources
 from sitegen.workers import Workers
 
 
-def check_links(run: Run, files: Mapping[str, str], site: Site, md_links: MdLinks,
+def check_links(run: Run, files: Mapping[str, str], pages: PageSources, md_links: MdLinks,
                  workers: Workers, known: list[Problem] | None = None,
                  written: Iterable[str] | None = None) -> list[Problem]:
     """Every internal link, image and fragment of the new tree, before it replaces the
     output: warnings, or with --strict errors that leave the output as it was. The pages
     written are scanned by the workers, like they were rendered. `known`: what the check
-    found in these very files before."""
+    found in these very files before. `pages`: each page's source (not the site: the
+    build lets the Articles go before the check)."""
     report, config = run.report, run.config
-    report.sources = page_sources(site)
+    report.sources = pages
     problems = known
     if run.options.shard:  # its links go to every shard's pages: the merge checks them
         problems = []
@@ -51,8 +52,8 @@ def recheck(run: Run, site: Site, md_links: MdLinks, workers: Workers,
     store = run.store
     run.report.unchanged = sorted([*store.renders, *(store.static or ())])
     run.lap("collect")
-    checked = check_links(run, OutputFiles(str(run.output), run.report.unchanged), site,
-                           md_links, workers, store.checked)
+    checked = check_links(run, OutputFiles(str(run.output), run.report.unchanged),
+                           PageSources(site), md_links, workers, store.checked)
     store.finish(sources.keys, store.renders, store.static or set(), run.site_key, checked,
                  store.previous.meta_key, store.previous.shows)
     run.state.commit()

@@ -145,9 +145,20 @@ def _contents(name: str) -> str | None:
         return None
 
 
-def record(run: Run, seen: Look | None, files: Iterable[str], articles: Sequence[Article],
+def until(run: Run, seen: Look | None, articles: Sequence[Article]) -> int:
+    """`holds_until` of this build's articles and editions, worked out before the build
+    lets its Articles go (before the link check, its largest peak); 0 where `record`
+    keeps no answer."""
+    if seen is None:
+        return 0
+    return holds_until(articles, [e.config for e in run.editions] or [run.config],
+                       run.options.now)
+
+
+def record(run: Run, seen: Look | None, files: Iterable[str], holds: int,
            one_off: Sequence[Problem]) -> None:
     """Keep this build's answer for the next (after its output and books are in place).
+    `holds`: until when it holds (`until`, worked out while the Articles were at hand).
     `one_off`: warnings of this build alone (a stored body found changed), not told again."""
     if seen is None or seen.racy is None or run.state.path is None:
         return
@@ -172,7 +183,7 @@ def record(run: Run, seen: Look | None, files: Iterable[str], articles: Sequence
     held = report.held
     state.put(*_where(run.output), [
         VERSION, seen.digest, _micros(run.options.now),
-        holds_until(articles, [e.config for e in run.editions] or [run.config], run.options.now),
+        holds,
         marker, packed, count,
         [list(dataclasses.astuple(p)) for p in report.warnings if id(p) not in once],
         [list(dataclasses.astuple(p)) for p in report.skipped],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,9 @@ from sitegen import (
     collect,
     deps,
     editions,
+    last_build,
     merge,
+    nothing_changed,
     render,
     shards,
     sitemaps,
@@ -27,6 +30,7 @@ from sitegen.claim_book import ClaimBook
 from sitegen.config import Config
 from sitegen.errors import stop_on
 from sitegen.index_lists import IndexLists
+from sitegen.link_locations import PageSources
 from sitegen.links import MdLinks, resolve_md_links
 from sitegen.listing import held_back
 from sitegen.model import Site
@@ -108,6 +112,38 @@ def relate(run: Run) -> Site:
             run.state.write_now(kind, key, name, (shape, IndexLists.plain(edition.site.related)))
     run.state.flush()
     return site
+
+
+@dataclass(frozen=True)
+class Left:
+    """What the link check and the steps after it need of the Articles (`let_go`)."""
+
+    pages: PageSources
+    """Each page's source, packed (where the check tells a finding)."""
+    holds: int
+    """Until when this build's early answer holds (nothing_changed.until)."""
+    last: last_build.LastBuild | None
+    """What serve renders a body edit from (last_build.record): the site, kept by serve."""
+
+
+def let_go(run: Run, seen: Look | None, sources: Sources, site: Site, held: Path,
+           decision: deps.Decision) -> Left:
+    """What the steps after the pages need of the Articles, in a compact form; and the
+    Articles no longer held by the build's books (the caller lets go of its site and
+    views). The link check is the largest peak of a build with a photo a story: each
+    Article with its Image is about 1.4 KB of it an article, where its page's source
+    costs the check a few dozen bytes. serve keeps its site for a body edit anyway."""
+    left = Left(PageSources(site), nothing_changed.until(run, seen, sources.articles),
+                last_build.record(run, held, site, decision))
+    sources.articles = []
+    decision.inputs.digests = _no_digest  # its card digests' views hold the site
+    if left.last is None:
+        run.editions = []  # each edition's site and views
+    return left
+
+
+def _no_digest(at: int, source: str) -> None:
+    return None
 
 
 def static_files(run: Run) -> StaticFiles:

@@ -65,14 +65,24 @@ def plan(site: Site, config: Config, site_view: View, views: Views, now: dt.date
     # The kinds' lists, article pages and feeds interleaved in one walk through the
     # archive, so that each card is built once (plan_sweep.py).
     sweep = Sweep(views.behind, planner.want)
-    for kind in list(KINDS):
-        if only is not None and not only(kind):
-            continue
-        if kind.once and config.edition:
-            continue
-        if planner.everything or kind.replanned_for_bodies:
-            yield from sweep.run(kind.plan(planner))
-    yield from sweep.finish()
+    try:
+        for kind in list(KINDS):
+            if only is not None and not only(kind):
+                continue
+            if kind.once and config.edition:
+                continue
+            if planner.everything or kind.replanned_for_bodies:
+                yield from sweep.run(kind.plan(planner))
+        yield from sweep.finish()
+    finally:
+        # The lambda holds the planner, and it the site and its views: a cycle, which
+        # would keep every Article until the garbage collector runs (the build lets
+        # them go before the link check, its largest peak).
+        planner.sitemap_entries = _no_entries
+
+
+def _no_entries() -> list[View]:
+    return []
 
 
 def _shift(planner: Planner, inputs: PageInputs) -> shift.Shift | None:
