@@ -18,7 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 from sitegen import dates, feed_notes, readers, urls
 from sitegen.config import Config
@@ -27,7 +28,7 @@ from sitegen.model import Article, Job, Site, Term
 from sitegen.page_inputs import PageInputs
 from sitegen.plan_sweep import At, Planned
 from sitegen.site_views import SITE_FEEDS, TERM_FEEDS, feed_links, feed_path
-from sitegen.value_views import View, body_recipe
+from sitegen.value_views import View, body_recipe, card_image
 from sitegen.views import Views
 
 TEMPLATES = {"rss": "feeds/rss.xml", "atom": "feeds/atom.xml", "json": "feeds/feed.json"}
@@ -144,11 +145,15 @@ class _Feeds:
         return self._cache[key]
 
     def _build(self, index: int, full: bool) -> View:
-        article = self.site.articles[index]
-        card = self.views.card(index)
-        section = card["section"]
+        # What an entry shows of the story's card, made here rather than asking for its
+        # card: a card is kept from the first page that shows it until the plan's walk
+        # reaches its story (cards.py), and a feed shows the newest stories of a tag or
+        # author, so far ahead of the walk (a thousand cards kept at 4,000 stories).
+        article, views = self.site.articles[index], self.views
+        permalink = views.link.absolute(article.path)
+        section, authors, tags = views.card_terms(article)
         return {
-            "id": card["permalink"], "url": card["permalink"], "title": article.title,
+            "id": permalink, "url": permalink, "title": article.title,
             "summary": " ".join(filter(None, (article.summary, feed_notes.notes_text(
                 article, self.strings, self.language)))),
             # Finished where the feed is rendered (bodies.finish): sanitized whatever
@@ -157,15 +162,15 @@ class _Feeds:
                 "before": feed_notes.label_html(article, self.strings),
                 "after": feed_notes.entries_html(article, self.language)
                 + feed_notes.notes_html(article, self.strings, self.language),
-                "base": card["permalink"]}) if full else "",
+                "base": permalink}) if full else "",
             "published": _stamps(article.date), "modified": _stamps(article.live_modified),
-            "authors": [{"name": a["name"], "url": a["permalink"]} for a in card["authors"]],
+            "authors": [{"name": a["name"], "url": a["permalink"]} for a in authors],
             "categories": [*([section["name"]] if section else []),
-                           *(t["name"] for t in card["tags"])],
-            "image": self._image(article, card["image"]),
+                           *(t["name"] for t in tags)],
+            "image": self._image(article, card_image(article.image, views.link, views.pictures)),
         }
 
-    def _image(self, article: Article, image: View | None) -> View | None:
+    def _image(self, article: Article, image: Mapping[str, Any] | None) -> View | None:
         if article.image is None or image is None:
             return None
         # The 1200 px version that social networks get too; RSS requires its length in bytes.

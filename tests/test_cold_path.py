@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,12 @@ from markupsafe import Markup
 
 from sitegen import (
     cards,
+    collect,
+    feeds,
     link_scan,
     pagefind_runs,
+    plan_sweep,
+    readers,
     search_cache,
     search_shards,
     template_environment,
@@ -26,7 +31,7 @@ from sitegen import (
     views,
 )
 from sitegen.config import load_config
-from tests.conftest import article, build_site, make_site, read_tree
+from tests.conftest import NOW, article, build_site, make_site, read_tree
 from tests.test_search_shards import SHARDED, archive
 
 TEMPLATES = {
@@ -248,3 +253,41 @@ def test_a_cold_build_builds_each_card_once_in_bounded_memory(
     [(cards_built, most)] = built
     assert count <= cards_built <= count * 1.05, (cards_built, most)
     assert most <= 30
+
+
+def test_a_kept_card_costs_its_values_not_a_dict() -> None:
+    """The cards kept ahead of the walk (at its start, every list's front page: about
+    1,700 at 4,000 stories with 150 tags and authors) are held as their values, not as
+    dicts of fifteen keys (464 bytes each); a card asked for is equal to the one put."""
+    shared = [f"value {k}" for k in range(15)]  # a card's URLs, dates, term views
+    kept = cards.Cards()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for index in range(1000):
+            kept.put(index, {f"key {k}": shared[k] for k in range(15)})
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert held < 300 * 1000, held
+    card = kept.get(7)
+    assert card == {f"key {k}": shared[k] for k in range(15)}
+    assert list(card) == [f"key {k}" for k in range(15)]  # the same order, so the same pickle
+    assert kept.get(1000) is None
+
+
+def test_feeds_build_their_entries_without_cards(tmp_path: Path) -> None:
+    """A feed lists the newest stories of its tag or author, far ahead of the plan's walk:
+    its entries are made from the stories, so no card is built (and kept until the walk
+    reaches its story) for a feed; the lists and article pages build each card once."""
+    site = make_site(tmp_path / "site", walked_archive(30), WALKED)
+    config = load_config(site)
+    pages = [readers.read_source(p, config)[0] for p in readers.discover(config)]
+    model, _ = collect.collect_site([p for p in pages if p], config, collect.Selection(NOW))
+    seen = views.Views(model, config)
+    site_view = seen.site_view({}, {}, {}, NOW)
+    sweep = plan_sweep.Sweep(seen.behind, lambda _: True)
+    jobs = [*sweep.run(feeds.plan_feeds(model, config, site_view, seen)), *sweep.finish()]
+    assert len(jobs) == len(list(feeds.feed_claims(model))) > 10
+    assert all(len(job.context["feed"]["entries"]) == 5 for job in jobs)
+    assert seen.cards_built == 0
