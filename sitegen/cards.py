@@ -1,10 +1,10 @@
 """Layer 3.97. Cards kept while the plan can still show them, so each is built once.
 
 A card (what a list shows of an article) is shown by many pages: the home page's
-list, its section's, each tag's and author's, its month's and day's, the feeds,
-its neighbours' pages. Keeping every card through the plan would cost the main
-process a kilobyte an article; building one anew for each page costs about 35 µs,
-eleven times an article.
+list, its section's, each tag's and author's, its month's and day's, its
+neighbours' pages (a feed makes its entries from the story: feeds.py). Keeping
+every card through the plan would cost the main process a kilobyte an article;
+building one anew for each page costs about 35 µs, ten times an article.
 
 The plan (kinds/__init__.py, plan_sweep.py) walks the archive once, newest first,
 planning every list's pages and every article's page at the position of the
@@ -23,8 +23,9 @@ from typing import Any
 View = dict[str, Any]
 
 CARDS_REMEMBERED = 4096
-"""The most cards kept at once (a card is about a kilobyte). The sweep keeps far fewer
-(about 1,300 at 10,000 articles and 200 tags); without one (a plan of a few pages),
+"""The most cards kept at once (a card kept is about 850 bytes with its values). The sweep
+keeps far fewer (about 900 at 4,000 articles and 150 tags and authors, most of them the
+lists' front pages at its start); without one (a plan of a few pages),
 the cards are let go when this many are kept."""
 
 

@@ -1,12 +1,12 @@
 """Layer 4.6. The plan's one walk through the archive, newest story first.
 
-Every list (the home page's, each section's, tag's, author's, month's, day's), every
-article page and every feed shows cards of stories, and a story's card is shown
-by about eleven of them. Planned kind after kind, each kind sweeping the whole
-archive, a card would be built again by each (no bounded memory can keep it from
-one sweep to the next). Planned together, each at the position of the newest
-story it shows, every page showing a story is planned while the sweep passes it,
-and its card is built once (cards.py).
+Every list (the home page's, each section's, tag's, author's, month's, day's) and
+every article page shows cards of stories, and a story's card is shown by about
+ten of them (feeds make their entries from the stories themselves). Planned kind
+after kind, each kind sweeping the whole archive, a card would be built again by
+each (no bounded memory can keep it from one sweep to the next). Planned together,
+each at the position of the newest story it shows, every page showing a story is
+planned while the sweep passes it, and its card is built once (cards.py).
 
 A page kind's plan is a stream of what it plans: a `Job`; `At(position)`, to
 wait until the sweep reaches that story before planning on (before it builds
