@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -152,12 +153,34 @@ def missing_tool(message: str) -> None:
 
 def build_copy(source: Path, destination: Path) -> Path:
     """Build a copy of a site (its sitegen.toml and content/) and return its output."""
-    shutil.copytree(source / "content", destination / "content")
-    shutil.copy(source / "sitegen.toml", destination / "sitegen.toml")
-    share_pictures(destination)
-    build_site(destination)
-    share_pictures(destination, back=True)
-    return destination / "output"
+    def build_it(site: Path) -> None:
+        shutil.copytree(source / "content", site / "content")
+        shutil.copy(source / "sitegen.toml", site / "sitegen.toml")
+        share_pictures(site)
+        build_site(site)
+        share_pictures(site, back=True)
+
+    return built_once(("copy", str(source)), destination, build_it) / "output"
+
+
+_BUILT: dict[tuple[str, ...], Path] = {}
+
+
+def built_once(key: tuple[str, ...], destination: Path, build_it: Callable[[Path], None]
+               ) -> Path:
+    """The site `build_it` writes and builds into an empty folder, at `destination`:
+    built the first time a test run asks for `key`, copied whole (sources, output, build
+    state) from that build every time after. The build is deterministic (tests/test_build.py,
+    tests/test_equality.py), so a copy holds the bytes a build of its own would; each
+    module still gets a site of its own to read or build again. Several modules read the
+    same sample site: this spares each but the first a cold build of it."""
+    if key not in _BUILT:
+        _BUILT[key] = Path(tempfile.mkdtemp(prefix="sitegen-test-built-")) / "site"
+        atexit.register(shutil.rmtree, _BUILT[key].parent, True)
+        _BUILT[key].mkdir()
+        build_it(_BUILT[key])
+    shutil.copytree(_BUILT[key], destination, symlinks=True, dirs_exist_ok=True)
+    return destination
 
 
 def published_from(src: str, original: str) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.conftest import NOW, REPO, article, build_site, share_pictures
+from tests.conftest import NOW, REPO, article, build_site, built_once, share_pictures
 
 BASE_URL = "https://kabarnusantara.example/"
 SEED = "ekonomi/jack-ma-tawarkan-alibaba-bantu-pebisnis-as/"
@@ -36,19 +36,20 @@ STANDALONE_PAGES = ("tentang-kami/", "redaksi/", "pedoman-media-siber/")
 
 def build_sample(folder: Path, build_settings: str = "") -> Path:
     """Copy the sample site into `folder`, add EXTRAS, build it; return the output folder.
+    (Built once a test run for each `build_settings`, copied after: conftest.built_once.)
 
     `build_settings` are TOML lines added to the sample's [build] table.
     """
-    site = folder / "sample"
-    site.mkdir(parents=True)
-    config = (REPO / "sitegen.toml").read_text(encoding="utf-8")
-    assert config.count("[build]\n") == 1
-    config = config.replace("[build]\n", "[build]\n" + build_settings)
-    (site / "sitegen.toml").write_text(config, encoding="utf-8")
-    shutil.copytree(REPO / "content", site / "content")
-    for relative, text in EXTRAS.items():
-        (site / relative).write_text(text, encoding="utf-8")
-    share_pictures(site)
-    build_site(site, now=NOW)
-    share_pictures(site, back=True)
-    return site / "output"
+    def build_it(site: Path) -> None:
+        config = (REPO / "sitegen.toml").read_text(encoding="utf-8")
+        assert config.count("[build]\n") == 1
+        config = config.replace("[build]\n", "[build]\n" + build_settings)
+        (site / "sitegen.toml").write_text(config, encoding="utf-8")
+        shutil.copytree(REPO / "content", site / "content")
+        for relative, text in EXTRAS.items():
+            (site / relative).write_text(text, encoding="utf-8")
+        share_pictures(site)
+        build_site(site, now=NOW)
+        share_pictures(site, back=True)
+
+    return built_once(("sample", build_settings), folder / "sample", build_it) / "output"

@@ -17,7 +17,7 @@ import pytest
 from lxml import etree, html
 
 from sitegen.errors import SitegenError
-from tests.conftest import NOW, REPO, article, build_site, make_site, read_tree
+from tests.conftest import NOW, REPO, article, build_copy, build_site, make_site, read_tree
 
 WIB = ZoneInfo("Asia/Jakarta")
 LIVE = "nasional/laporan-langsung-hujan-deras-rendam-jakarta/"
@@ -40,9 +40,7 @@ def copy_sample(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = copy_sample(tmp_path_factory.mktemp("newsroom"))
-    build_site(site)
-    return site / "output"
+    return build_copy(REPO, tmp_path_factory.mktemp("newsroom") / "sample")
 
 
 def page(output: Path, path: str) -> html.HtmlElement:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import SitegenError
-from tests.conftest import BASIC_CONFIG, article, build_site, make_site, read_tree
+from tests.conftest import BASIC_CONFIG, article, build_site, built_once, make_site, read_tree
 from tests.test_serve import ServeProcess, fetch, wait_until
 
 SECRET = b"AWS_SECRET_ACCESS_KEY=hunter2-do-not-publish"
@@ -201,6 +201,16 @@ def test_serve_keeps_building_with_fifos_and_lock_files(tmp_path: Path) -> None:
 
 # --- every output name belongs to one thing ----------------------------------------
 
+def built_by_the_cli(site: Path) -> None:
+    """Two stories, built with `sitegen build`: each case below starts from a copy of this
+    one build (conftest.built_once) and adds its clashing section."""
+    make_site(site, {
+        "content/nasional/berita.md": article("Berita Nasional"),
+        "content/ekonomi/pasar.md": article("Pasar Naik", date="2026-11-21 09:00"),
+    })
+    assert sitegen(site).returncode == 0
+
+
 @pytest.mark.parametrize(("section", "other"), [
     ("cari", "the search page /cari/"),
     ("sitemap.xml", "the sitemap"),
@@ -211,11 +221,7 @@ def test_serve_keeps_building_with_fifos_and_lock_files(tmp_path: Path) -> None:
 ])
 def test_a_section_named_like_a_generated_file_stops_the_build_and_keeps_the_output(
         tmp_path: Path, section: str, other: str) -> None:
-    site = make_site(tmp_path / "site", {
-        "content/nasional/berita.md": article("Berita Nasional"),
-        "content/ekonomi/pasar.md": article("Pasar Naik", date="2026-11-21 09:00"),
-    })
-    assert sitegen(site).returncode == 0
+    site = built_once(("two stories built by the CLI",), tmp_path / "site", built_by_the_cli)
     before = read_tree(site / "output")
     times = {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*")}
     (site / f"content/{section}").mkdir()
