@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -68,15 +69,34 @@ def test_readme_first_command_builds_the_sample_site(tmp_path: Path) -> None:
         assert (out / page).is_file()
 
 
-def test_wheel_installed_outside_the_checkout_can_init_and_build(tmp_path: Path) -> None:
-    checkout = checkout_copy(tmp_path / "checkout")
-    run(f"{sys.executable} -m pip wheel --no-deps -w {tmp_path / 'dist'} .", checkout,
+@dataclasses.dataclass
+class Installed:
+    """A wheel built from a clean checkout with `python -m build`, and a fresh virtual
+    environment outside the checkout where `pip install WHEEL` installed it."""
+    wheel: Path
+    dist: Path
+    bin_dir: Path
+    elsewhere: Path
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """Built and installed once for the two tests that begin with exactly that (the wheel
+    build and a fresh environment's full install are most of their time)."""
+    root = tmp_path_factory.mktemp("installed")
+    checkout = checkout_copy(root / "checkout")
+    run(f"{sys.executable} -m build --wheel --outdir {root / 'dist'} .", checkout,
         Path(sys.executable).parent)
-    wheel = next((tmp_path / "dist").glob("sitegen_news-*.whl"))
-    bin_dir = fresh_venv(tmp_path / "venv")
-    elsewhere = tmp_path / "elsewhere"
+    wheel = next((root / "dist").glob("sitegen_news-*.whl"))
+    bin_dir = fresh_venv(root / "venv")
+    elsewhere = root / "elsewhere"
     elsewhere.mkdir()
     run(f"pip install {wheel}", elsewhere, bin_dir)
+    return Installed(wheel, root / "dist", bin_dir, elsewhere)
+
+
+def test_wheel_installed_outside_the_checkout_can_init_and_build(installed: Installed) -> None:
+    bin_dir, elsewhere = installed.bin_dir, installed.elsewhere
     run("sitegen init situs-baru", elsewhere, bin_dir)
     result = run("sitegen build --source situs-baru", elsewhere, bin_dir)
     assert "written" in result.stdout
@@ -86,7 +106,7 @@ def test_wheel_installed_outside_the_checkout_can_init_and_build(tmp_path: Path)
     assert css, "the default theme's static files come from inside the wheel"
     shown = run("python -c 'import sitegen.themes as t; print(t.BUILTIN_THEMES)'", elsewhere,
                 bin_dir).stdout
-    assert str(tmp_path / "venv") in shown
+    assert str(bin_dir.parent) in shown
 
 
 def pinned(site: Path) -> list[str]:
@@ -100,7 +120,7 @@ def installed_version(bin_dir: Path, where: Path) -> str:
 
 
 def test_init_pins_the_sitegen_that_ran_it_so_a_ci_with_no_index_installs_it(
-        tmp_path: Path) -> None:
+        tmp_path: Path, installed: Installed) -> None:
     """A wheel (python -m build) installed outside the checkout runs `init` for every host;
     in another fresh venv with no index, `pip install -r requirements.txt` of the site
     installs that very sitegen, checked against its hash. The same for a sitegen installed
@@ -108,14 +128,8 @@ def test_init_pins_the_sitegen_that_ran_it_so_a_ci_with_no_index_installs_it(
     project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
     version = re.search(r'__version__ = "(.+)"', (REPO / "sitegen/__init__.py").read_text())[1]
     assert project["name"] != "sitegen", "the name `sitegen` on PyPI is another project's"
-    checkout = checkout_copy(tmp_path / "checkout")
     here = Path(sys.executable).parent
-    run(f"{sys.executable} -m build --wheel --outdir {tmp_path / 'dist'} .", checkout, here)
-    wheel = next((tmp_path / "dist").glob("sitegen_news-*.whl"))
-    bin_dir = fresh_venv(tmp_path / "venv")
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    run(f"pip install {wheel}", elsewhere, bin_dir)
+    wheel, bin_dir, elsewhere = installed.wheel, installed.bin_dir, installed.elsewhere
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
     for host in ("github", "gitlab", "netlify", "cloudflare", "s3"):
         run(f"sitegen init --host {host} --repo redaksi/{host} {host}", elsewhere, bin_dir)
@@ -169,7 +183,7 @@ def test_init_pins_the_sitegen_that_ran_it_so_a_ci_with_no_index_installs_it(
                    elsewhere, ci).stdout
     assert json.loads(recorded)["vcs_info"]["commit_id"] == commit
     # Installed from an index (here a folder of wheels): the site pins the version.
-    run(f"pip install --no-deps --force-reinstall --no-index --find-links {tmp_path / 'dist'} "
+    run(f"pip install --no-deps --force-reinstall --no-index --find-links {installed.dist} "
         "sitegen-news", elsewhere, bin_dir)
     run("sitegen init indexed", elsewhere, bin_dir)
     assert pinned(elsewhere / "indexed") == [f"{project['name']}=={version}"]
