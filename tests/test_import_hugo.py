@@ -113,8 +113,10 @@ def hugo_site(root: Path) -> Path:
     return old
 
 
-@pytest.fixture
-def imported(tmp_path: Path) -> tuple[Path, str]:
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Imported and built once for the tests below, which only read the new site."""
+    tmp_path = tmp_path_factory.mktemp("hugo")
     site = tmp_path / "new"
     return site, import_and_build("hugo", hugo_site(tmp_path / "old"), site)
 

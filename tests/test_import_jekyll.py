@@ -137,8 +137,10 @@ def jekyll_site(root: Path) -> Path:
     return old
 
 
-@pytest.fixture
-def imported(tmp_path: Path) -> tuple[Path, str]:
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Imported and built once for the tests below, which only read the new site."""
+    tmp_path = tmp_path_factory.mktemp("jekyll")
     site = tmp_path / "new"
     stderr = import_and_build("jekyll", jekyll_site(tmp_path / "old"), site)
     return site, stderr

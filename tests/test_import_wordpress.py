@@ -122,8 +122,10 @@ def export(root: Path) -> tuple[Path, Path]:
     return path, uploads
 
 
-@pytest.fixture
-def imported(tmp_path: Path) -> tuple[Path, str]:
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Imported and built once for the tests below, which only read the new site."""
+    tmp_path = tmp_path_factory.mktemp("wordpress")
     wxr, uploads = export(tmp_path / "old")
     site = tmp_path / "new"
     return site, import_and_build("wordpress", wxr, site, "--uploads", str(uploads))
