@@ -17,7 +17,16 @@ import pytest
 from lxml import etree, html
 
 from sitegen.errors import SitegenError
-from tests.conftest import NOW, REPO, article, build_copy, build_site, make_site, read_tree
+from tests.conftest import (
+    NOW,
+    REPO,
+    article,
+    build_copy,
+    build_site,
+    make_site,
+    read_tree,
+    share_pictures,
+)
 
 WIB = ZoneInfo("Asia/Jakarta")
 LIVE = "nasional/laporan-langsung-hujan-deras-rendam-jakarta/"
@@ -35,6 +44,7 @@ def copy_sample(folder: Path) -> Path:
     site.mkdir(parents=True)
     shutil.copy(REPO / "sitegen.toml", site / "sitegen.toml")
     shutil.copytree(REPO / "content", site / "content")
+    share_pictures(site)  # the pictures earlier builds resized: the banner is the subject
     return site
 
 
