@@ -37,7 +37,12 @@ is kept all the same, with the sha256 of each such file's contents as the walk f
 them; the next look hashes those files again and takes the answer only if every one
 still holds what it held. A look that finds them settled (changed before its own walk's
 window) and as they were keeps the answer again without them, so that the looks after it
-trust their stat and read nothing. A file gone while walked keeps no answer.
+trust their stat and read nothing. A file gone while walked keeps no answer, and so
+does a walk with more than `RACY_MOST` racy files (a checkout, an import, an archive
+written just before its build): hashing them would read every photo's bytes again and
+hold a name and a hash a file through the build, for an answer the next build rarely
+needs (an editor saves a few files, not thousands); that next build goes the full way
+once and keeps its answer.
 """
 
 from __future__ import annotations
@@ -69,6 +74,8 @@ ANSWER = ("folder", "nothing changed")
 with them, before the output changes)."""
 VERSION = 3  # 2: the files' names packed one a line, in the tree's order; 3: racy files
 RACY_NS = 2_000_000_000
+RACY_MOST = 64
+"""More files racy in one walk than this keep no answer (module docstring)."""
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _FAR = 2**62
 _SLACK = dt.timedelta(days=4)
@@ -279,7 +286,7 @@ def _seen(config: Config, options: BuildOptions, output: Path,
             if racy is not None and (s.st_mtime_ns >= settled or s.st_ctime_ns >= settled):
                 # Hashed after its stat, before the build reads it: a change after the
                 # hash leaves the next look contents other than those kept (the full way).
-                found = _contents(name)
+                found = _contents(name) if len(racy) < RACY_MOST else None
                 if found is None:
                     racy = None
                 else:

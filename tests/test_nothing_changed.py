@@ -338,3 +338,29 @@ def test_a_build_right_after_a_save_keeps_its_answer_and_sees_a_racy_edit(
     assert told(build_site(root))
     hashed.clear()
     assert told(build_site(root)) and hashed == []
+
+
+def test_a_walk_with_more_racy_files_than_the_bound_keeps_no_answer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkout or an archive written just before its build makes every file racy:
+    beyond RACY_MOST the walk reads no more of them (every photo's bytes, a name and a
+    hash each held through the build) and keeps no answer; the build after it goes the
+    full way once, its files settled, and keeps its answer."""
+    monkeypatch.setattr(nothing_changed, "RACY_NS", 3_600_000_000_000)
+    monkeypatch.setattr(nothing_changed, "RACY_MOST", 2)
+    hashed: list[str] = []
+    contents = nothing_changed._contents
+
+    def counted(name: str) -> str | None:
+        hashed.append(Path(name).name)
+        return contents(name)
+    monkeypatch.setattr(nothing_changed, "_contents", counted)
+    root = make_site(tmp_path / "site", {
+        f"content/ekonomi/{n}.md": article(f"Harga {n}") for n in "abcd"})
+    assert not told(build_site(root))
+    assert len(hashed) <= 2
+    assert not told(build_site(root))  # no answer was kept: the full way
+    monkeypatch.setattr(nothing_changed, "RACY_NS", 0)  # the files have settled
+    assert not told(build_site(root))
+    hashed.clear()
+    assert told(build_site(root)) and hashed == []
