@@ -207,18 +207,16 @@ def test_the_main_process_peak_grows_little_per_article(tmp_path: Path) -> None:
 # two processes at once (fresh_process_peaks). The photos are seven pictures' bytes, so
 # seven are encoded, but each story's variants (six here) have names of their own: what
 # the planning process holds for each story's photo is all there. Measured (tracemalloc,
-# benchmarks/main_memory.py, 1,000 -> 4,000): 2,774-2,794 B an article since the site's
-# facts are held as a hash (deps.seeded), 2,872 before (3,126 in the eighth pass before
-# its rebase, 4,839 before the variants' names were no string each in the new tree's
-# books). NOT the issue's 2 KB: the peak of both sizes is the link check's, 2.5 KB a
-# story held when it starts (each Article, 1.07 KB as the read workers send it back,
-# its photo's src, alt and digest among them; its static file's name; each file's
-# render key and the new tree's books) and 0.3 KB more while it runs; next under it,
-# the render stage's, with the cards kept ahead of the plan's sweep (docs/benchmarks.md,
-# "main-process memory with a photo a story, ninth pass"). The bound, 3,100, is about
-# 10 % over the figure (the workers' timing moves it by about 3 %): main at decd7d7
-# passes it too, as what this pass won (78 B) is less than a bound can hold without
-# failing at random. The issue's bar is the goal.
+# benchmarks/main_memory.py, 1,000 -> 4,000): 2,357 B an article in the tenth pass (main
+# at 94db0d0: the Articles let go before the link check, site_stage.let_go; kept cards
+# as tuples; at most nothing_changed.RACY_MOST racy files hashed), 2,703 before it,
+# 2,872 in the ninth pass, 4,839 before the variants' names were no string each in the
+# new tree's books. NOT the issue's 2 KB: the peak of both sizes is now the render
+# stage's, which plans every page from the Articles (about 1.5 KB a story held when it
+# starts) and keeps cards ahead of the plan's sweep (docs/benchmarks.md, "... tenth
+# pass"). The figure moves by up to about 500 B an article from run to run (the workers'
+# timing, and garbage in cycles the collector has or has not freed before the render
+# stage): the bound, 3,100, is what it holds on every run; the issue's bar is the goal.
 PHOTO_SIZES = (PHOTO_SMALL, PHOTO_LARGE) = (1_000, 4_000)
 PHOTO_PER_ARTICLE = 3_100
 
