@@ -295,6 +295,18 @@ class _NoChangeTime:
                                st_ctime_ns=s.st_mtime_ns, st_ino=s.st_ino, st_dev=s.st_dev)
 
 
+def hashes_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files the early answer's look hashes, in order."""
+    hashed: list[str] = []
+    contents = nothing_changed._contents
+
+    def counted(name: str) -> str | None:
+        hashed.append(Path(name).name)
+        return contents(name)
+    monkeypatch.setattr(nothing_changed, "_contents", counted)
+    return hashed
+
+
 def test_a_build_right_after_a_save_keeps_its_answer_and_sees_a_racy_edit(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Git's racy entries: a build whose walk saw files changed within RACY_NS keeps its
@@ -305,13 +317,7 @@ def test_a_build_right_after_a_save_keeps_its_answer_and_sees_a_racy_edit(
     monkeypatch.setattr(nothing_changed, "os", _NoChangeTime())
     # A window longer than the test: every walk finds every file just saved.
     monkeypatch.setattr(nothing_changed, "RACY_NS", 3_600_000_000_000)
-    hashed: list[str] = []
-    contents = nothing_changed._contents
-
-    def counted(name: str) -> str | None:
-        hashed.append(Path(name).name)
-        return contents(name)
-    monkeypatch.setattr(nothing_changed, "_contents", counted)
+    hashed = hashes_counted(monkeypatch)
     root = make_site(tmp_path / "site", {
         "content/ekonomi/a.md": article("Harga Cabai", body="Naik lagi."),
         "content/ekonomi/b.md": article("Harga Beras")})
@@ -348,13 +354,7 @@ def test_a_walk_with_more_racy_files_than_the_bound_keeps_no_answer(
     full way once, its files settled, and keeps its answer."""
     monkeypatch.setattr(nothing_changed, "RACY_NS", 3_600_000_000_000)
     monkeypatch.setattr(nothing_changed, "RACY_MOST", 2)
-    hashed: list[str] = []
-    contents = nothing_changed._contents
-
-    def counted(name: str) -> str | None:
-        hashed.append(Path(name).name)
-        return contents(name)
-    monkeypatch.setattr(nothing_changed, "_contents", counted)
+    hashed = hashes_counted(monkeypatch)
     root = make_site(tmp_path / "site", {
         f"content/ekonomi/{n}.md": article(f"Harga {n}") for n in "abcd"})
     assert not told(build_site(root))
