@@ -5,8 +5,10 @@ and one for its neighbours (model.Site), and a tuple each would be most of their
 
 from __future__ import annotations
 
+import operator
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import repeat
 from typing import Any, overload
 
 
@@ -51,6 +53,27 @@ class IndexLists(Sequence[tuple[Any, ...]]):
         stored answer over the whole archive, in C (min and max of the flat array),
         not a generator over every index."""
         return not self._values or (min(self._values) >= 0 and max(self._values) < count)
+
+    def moved_down(self, by: int, redone: Mapping[int, Sequence[int]]) -> IndexLists:
+        """The lists from the `by`-th on, each index less `by` (the archive without its
+        `by` newest stories: related.py), but those at the new indexes `redone` replaced:
+        made of slices of the flat arrays, not a tuple a list. Every index is one of
+        by..len-1 in the lists kept (None has no place in them)."""
+        values, starts = self._values, self._starts
+        found = IndexLists()
+        moved, moved_starts = found._values, found._starts
+        at = by  # the next list to move along
+        for index in [*sorted(redone), len(self) - by]:
+            if index + by > at:  # the lists at..index+by-1, moved along
+                first, end = starts[at], starts[index + by]
+                moved_starts.extend(map(operator.add, starts[at + 1:index + by + 1],
+                                        repeat(len(moved) - first)))
+                moved.extend(map(operator.sub, values[first:end], repeat(by)))
+            if index < len(self) - by:
+                moved.extend(redone[index])
+                moved_starts.append(len(moved))
+            at = index + by + 1
+        return found
 
     @classmethod
     def pairs(cls, count: int, older: Sequence[int], newer: Sequence[int],

@@ -1,7 +1,8 @@
 """Layer 4. Related stories: the nearest stories either side of each article, worked out
 from the archive's shape alone (each article's section, tags and whether it may be
 offered, newest first), and the last build's answer brought up to date when the archive
-only gained stories newer than all of it (a publish), instead of worked out again.
+only gained stories newer than all of it (a publish) or only lost its newest stories
+(their removal), instead of worked out again.
 """
 
 from __future__ import annotations
@@ -48,11 +49,16 @@ def related(shape: Shape, last: Any = None) -> Related:
     """Each article's related articles. `last`: a (shape, related) pair an earlier build
     worked out (the build state keeps it): when `shape` is that shape with stories newer
     than all of it in front, only the articles whose nearest newer stories now include
-    a new one are worked out again; the others' answers are the last ones, moved along.
-    Anything else about `last` (another archive, a damaged record) is not used."""
+    a new one are worked out again; when it is that shape without its newest stories,
+    only those whose answer held one of them; the others' answers are the last ones,
+    moved along. Anything else about `last` (another archive, a damaged record) is not
+    used."""
     if last is not None:
         try:
-            found = _after_publishing(shape, last[0], IndexLists.from_plain(last[1]))
+            answer = IndexLists.from_plain(last[1])
+            found = _after_publishing(shape, last[0], answer)
+            if found is None:
+                found = _after_removing(shape, last[0], answer)
         except (TypeError, ValueError, IndexError, KeyError):
             found = None
         if found is not None:
@@ -165,6 +171,35 @@ def _after_publishing(shape: Shape, old: Shape, answer: IndexLists) -> Related |
         result.append(_one(index, section, tags, groups) if new
                       else tuple(map(moved.__getitem__, answer[index - added])))
     return IndexLists(result)
+
+
+MOST_REMOVED = 64
+"""More of the newest stories removed at once than this are worked out afresh (kinds/
+shift.py's MOST_ADDED: a removal is the mirror of a publish)."""
+
+
+def _after_removing(shape: Shape, old: Shape, answer: IndexLists) -> Related | None:
+    """`_related(shape)` from `answer`, the related articles of `old`, when `shape` is `old`
+    without its `removed` newest stories, 1 to MOST_REMOVED (None otherwise). Indexes move
+    down by `removed`. An article's older candidates are the same stories (the removed
+    ones are newer than all); its newer ones are each list's RELATED_WINDOW nearest, of
+    which the removed stories were the farthest: without them, the nearest ones come in
+    the same order, so an answer changes only when it held a removed story. Those
+    articles are worked out again, and so are the ones that may not be offered whose
+    tags only removed stories had (a tag in no group is passed over, `_one`)."""
+    removed = len(old) - len(shape)
+    if not 0 < removed <= MOST_REMOVED or len(answer) != len(old) or old[removed:] != shape:
+        return None
+    if not answer.within(len(old)):
+        return None  # not an answer for this shape
+    gone = frozenset(range(removed))
+    groups = _groups(shape)
+    vanished = {s for _, tags, _ in old[:removed] for s in _slugs(tags)} - groups[0].keys()
+    redone = {index: _one(index, section, tags, groups)
+              for index, (section, tags, draft) in zip(numbers(len(shape)), shape, strict=True)
+              if answer.meets(index + removed, gone) or (
+                  draft and vanished and not vanished.isdisjoint(_slugs(tags)))}
+    return answer.moved_down(removed, redone)
 
 
 def _take(candidates: Iterator[int], count: int, taken: list[int]) -> list[int]:

@@ -91,7 +91,7 @@ def _shift(planner: Planner, inputs: PageInputs) -> shift.Shift | None:
     one's, carried with the other pages' inputs, would no longer say what they show)."""
     home = planner.config.home_path
     if not planner.everything:
-        inputs.found.pop(shift.ORDER_KEY + home, None)
+        shift.forget(inputs.found, home)
         return None
     return shift.find(inputs.found, inputs.previous, home, inputs.site,
                       repr(planner.views.named), planner.site.articles, inputs.keys,

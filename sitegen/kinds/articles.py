@@ -9,8 +9,8 @@ from collections.abc import Iterable, Iterator
 from sitegen import collect, hostfiles, related, urls
 from sitegen.config import Config
 from sitegen.kinds.base import Claim, Entry, Kind, Planner, claim
-from sitegen.kinds.shift import Shift, keep
-from sitegen.model import Job, Site
+from sitegen.kinds.shift import Shift, keep, newest_of, note_newest
+from sitegen.model import Article, Job, Site
 from sitegen.plan_sweep import At, Planned
 
 AHEAD = 256
@@ -31,14 +31,21 @@ class Articles(Kind):
         # which may be newer), but at most AHEAD stories before its own (plan_sweep.py).
         # So the pages come in the order of those places, reordered within AHEAD.
         waiting: list[tuple[int, int, str]] = []  # (place, index, output file), a heap
+        site = planner.site
+        # Which of the newest stories each page shows, recorded when the whole edition is
+        # planned (a removal of them keeps the pages that showed none: shift.py).
+        recording = bool(inputs.site) and planner.everything
+        shown_lists = [site.related, site.neighbours, *([site.see_also] if site.see_also else [])]
         for index, article in enumerate(articles):
             while waiting and waiting[0][0] < index - AHEAD:  # none to come is before it
                 yield from self._page(planner, *heapq.heappop(waiting))
             if not planner.wants(article.path):
                 continue
             output = urls.output_file(article.path)  # one string for every book it is in
-            if moved is not None and _moved_along(planner.site, index, moved) and keep(
-                    inputs, [output], article.source):
+            newest = newest_of(shown_lists, index) if recording else None
+            note_newest(inputs.found, output, newest)
+            if moved is not None and _moved_along(article, output, index, newest, moved) \
+                    and keep(inputs, [output], article.source):
                 continue
             # What the page is made of (page_inputs.py): its own body, and each article
             # it shows a card of, by role, with their metadata digests.
@@ -77,18 +84,17 @@ class Articles(Kind):
         return [claim(a.path, a.source) for a in site.articles]
 
 
-def _moved_along(site: Site, index: int, moved: Shift) -> bool:
+def _moved_along(article: Article, output: str, index: int, newest: int | None,
+                 moved: Shift) -> bool:
     """Whether an old story's page shows what it showed last time, when this build's
-    archive is the last one's with new stories in front (shift.py): its card, body and
-    fields are as they were, and it shows no new story as a section neighbour, related
-    story, "Baca juga" link or part of its series (its "latest" box is of older stories
-    only). Its related stories are then its last ones, moved along (related.py)."""
-    article = site.articles[index]
-    return index >= moved.added and not article.series and \
-        related.moved_along_unless_new(collect.shape_entry(article)) and \
-        not moved.shows_new_at(site.related, index) and \
-        not moved.shows_new_at(site.neighbours, index) and \
-        not (site.see_also and moved.shows_new_at(site.see_also, index))
+    archive is the last one's with new stories in front or without its newest (shift.py):
+    its card, body and fields are as they were, and no new or removed story is among
+    what it shows (`newest`, the newest it shows: as a section neighbour, related story,
+    "Baca juga" link); its "latest" box is of older stories only, and a series page is
+    always planned. Its related stories are then its last ones, moved along (related.py:
+    for one that may be offered)."""
+    return not article.series and related.moved_along_unless_new(
+        collect.shape_entry(article)) and moved.keeps_page(output, index, newest)
 
 
 class Pages(Kind):

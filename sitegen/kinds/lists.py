@@ -32,7 +32,7 @@ from typing import Any
 from sitegen import urls
 from sitegen.kinds.base import Claim, Entry, Planner, claim
 from sitegen.kinds.list_pages import Cut, cuts_of, page_path, pagination, retired
-from sitegen.kinds.shift import keep
+from sitegen.kinds.shift import keep, note_newest
 from sitegen.model import Job
 from sitegen.plan_sweep import At
 from sitegen.sealed import short_key
@@ -53,12 +53,14 @@ def plan_list(planner: Planner, kind: str, term: View | None, title: str, path: 
     what = (kind, templates, term, title, path, description, ordered, front, planner.per_page)
     shown_all = None
     if inputs.site and planner.everything:
+        _note_newest(planner, path, indexes, ordered)
         # What the list is apart from its stories (the digest of its whole makes it again).
         plain = f"{inputs.site}\0{what!r}"
         if _kept_moved(planner, plain, path, indexes, cuts, owner):
             return
-        # A list a new story of a publish is in changed: not worth its whole digest.
-        if planner.shift is None or not planner.shift.shows_new(indexes):
+        # A list a new story of a publish is in, or a removed one was, changed: not worth
+        # its whole digest.
+        if planner.shift is None or planner.shift.same_stories(path, indexes):
             inputs.worked += 1
             shown_all = inputs.articles(indexes, articles)
             if _kept_whole(planner, plain, shown_all, cuts, owner):
@@ -127,7 +129,7 @@ def _kept_moved(planner: Planner, plain: str, path: str, indexes: tuple[int, ...
     time's digest, and its stories are the same, in the same order, with the same cards,
     so its whole digest is last time's too."""
     inputs, moved = planner.inputs, planner.shift
-    if moved is None or moved.shows_new(indexes):
+    if moved is None or not moved.same_stories(path, indexes):
         return False
     what = short_key(hashlib.sha256(plain.encode()))
     whole = inputs.previous.get(LIST_KEY + path)
@@ -142,7 +144,10 @@ def kept_as_moved(planner: Planner, path: str, indexes: tuple[int, ...], owner: 
     stories without working that out (a day of a publish's old stories whose neighbours
     are old days, kinds/newsroom.py): its pages keep their files, their digests carried."""
     inputs, moved = planner.inputs, planner.shift
-    if not inputs.site or not planner.everything or moved is None or moved.shows_new(indexes):
+    if not inputs.site or not planner.everything or moved is None:
+        return False
+    _note_newest(planner, path, indexes, False)
+    if not moved.same_stories(path, indexes):
         return False
     what, whole = inputs.previous.get(WHAT_KEY + path), inputs.previous.get(LIST_KEY + path)
     if what is None or whole is None:
@@ -150,6 +155,13 @@ def kept_as_moved(planner: Planner, path: str, indexes: tuple[int, ...], owner: 
     inputs.found[WHAT_KEY + path], inputs.found[LIST_KEY + path] = what, whole
     return _keep_list(planner, path, len(indexes),
                       cuts_of(path, indexes, planner.per_page, False), owner)
+
+
+def _note_newest(planner: Planner, path: str, indexes: tuple[int, ...], ordered: bool) -> None:
+    """Record the list's newest story when it is one of the archive's newest (shift.py: a
+    removal of it plans the list; gone26)."""
+    if indexes:
+        note_newest(planner.inputs.found, path, min(indexes) if ordered else indexes[0])
 
 
 def _keep_list(planner: Planner, path: str, count: int, cuts: Sequence[Cut], owner: str) -> bool:

@@ -25,6 +25,15 @@ them matching the last build's says how many stories are new. It is recorded wit
 pages' inputs each time the whole edition is planned (never carried over by a body
 edit, which plans a few pages and keeps the others' inputs: a digest of an archive the
 pages no longer show must not be matched).
+
+A removal of the newest 1 ... `MOST_ADDED` stories is the mirror: the digests of the
+archive without its newest stories are recorded too, and this build's whole digest
+matching one says how many were removed. Each page (and list) that shows one of the
+newest `MOST_ADDED` stories records the newest it shows (`NEWEST_KEY`): after a removal,
+a page whose record names none of the removed stories shows what it showed, moved down
+(an article page's related box changes only when it held a removed story, related.py;
+its neighbours and "Baca juga" links are among what it records), and keeps its file; a
+list none of whose stories was removed keeps its pages likewise.
 """
 
 from __future__ import annotations
@@ -42,17 +51,26 @@ ORDER_KEY = "\0order "
 """With the edition's home path: the key the archive's digest is kept under among the
 pages' inputs."""
 MOST_ADDED = 64
-"""More new stories at once than this (an import) plan as before."""
+"""More new stories at once than this (an import), or more of the newest removed at once,
+plan as before."""
+NEWEST_KEY = "\0newest "
+"""With a page's output file or a list's path: the newest story (its index, under
+MOST_ADDED) it shows, recorded when one of the newest is among what it shows."""
+FIRST = frozenset(range(MOST_ADDED))
 
 
 @dataclass(frozen=True)
 class Shift:
-    """This build's archive is the last one's with `added` stories in front."""
+    """This build's archive is the last one's with `added` stories in front, or without
+    its `removed` newest stories (`before`: the pages' inputs of the last build, which
+    say which pages showed them)."""
 
     added: int
+    removed: int = 0
+    before: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
     new: frozenset[int] = field(init=False, repr=False, compare=False)
-    """The new stories' indexes: asked about every list and every story's neighbours and
-    related stories (a set's C loop, not a generator's: 34,000 asks in a publish)."""
+    """The new stories' indexes: asked about every list (a set's C loop, not a
+    generator's)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "new", frozenset(range(self.added)))
@@ -60,11 +78,43 @@ class Shift:
     def shows_new(self, indexes: Iterable[int | None]) -> bool:
         return not self.new.isdisjoint(indexes)
 
-    def shows_new_at(self, lists: Sequence[Sequence[int | None]], index: int) -> bool:
-        """`shows_new(lists[index])`, without the tuple made of an IndexLists' list."""
-        if isinstance(lists, IndexLists):
-            return lists.meets(index, self.new)  # (its None is -1: never a new story's)
-        return self.shows_new(lists[index])
+    def showed_removed(self, key: str) -> bool:
+        """Whether the page (an output file) or list (its path) `key` showed a removed
+        story last time (its `NEWEST_KEY` record names one)."""
+        return bool(self.removed) and self.before.get(NEWEST_KEY + key, MOST_ADDED) < self.removed
+
+    def same_stories(self, path: str, indexes: Sequence[int]) -> bool:
+        """Whether a list (`path`, its stories' `indexes` this build) holds the stories it
+        held last time: none new, none removed."""
+        return not self.shows_new(indexes) and not self.showed_removed(path)
+
+    def keeps_page(self, output: str, index: int, newest: int | None) -> bool:
+        """Whether an old story's article page, at `index`, whose `newest` shown story this
+        build is that (None: none of the newest MOST_ADDED), shows what it showed last time
+        by the same relations, as far as the archive's stories go (kinds/articles.py asks
+        the rest): in a publish, none new is among them; in a removal, none removed was."""
+        if self.removed:
+            return not self.showed_removed(output)
+        return index >= self.added and (newest is None or newest >= self.added)
+
+
+def newest_of(lists: Iterable[Sequence[Sequence[int | None]]], index: int) -> int | None:
+    """The newest story under MOST_ADDED that the lists at `index` (related stories,
+    neighbours, ...) or the article itself show; None when none is."""
+    found = index if index < MOST_ADDED else None
+    for shown in lists:
+        near = shown.meets(index, FIRST) if isinstance(shown, IndexLists) \
+            else not FIRST.isdisjoint(shown[index])
+        if near:
+            least = min(i for i in shown[index] if i is not None and i >= 0)
+            found = least if found is None else min(found, least)
+    return found
+
+
+def note_newest(found: dict[str, int], key: str, newest: int | None) -> None:
+    """Record the newest story a page or list shows, when it is one of the newest."""
+    if newest is not None and newest < MOST_ADDED:
+        found[NEWEST_KEY + key] = newest
 
 
 def archive_digests(site_key: str, terms: str, articles: Sequence[Article],
@@ -95,13 +145,32 @@ def find(found: dict[str, int], previous: dict[str, int], home: str, site_key: s
     try:
         digests = archive_digests(site_key, terms, articles, keys)
     except KeyError:
-        found.pop(ORDER_KEY + home, None)
+        forget(found, home)
         return None
     found[ORDER_KEY + home] = digests[0]
+    for removed, digest in enumerate(digests[1:], 1):  # the archive without its newest
+        found[_less_key(home, removed)] = digest
     last = previous.get(ORDER_KEY + home)
-    if not usable or last is None or last not in digests:
+    if not usable or last is None:
         return None
-    return Shift(digests.index(last))
+    if last in digests:
+        return Shift(digests.index(last))
+    for removed in range(1, MOST_ADDED + 1):
+        if previous.get(_less_key(home, removed)) == digests[0]:
+            return Shift(0, removed, previous)
+    return None
+
+
+def forget(found: dict[str, int], home: str) -> None:
+    """Record no digest of this archive (a plan that keeps pages planned from another)."""
+    found.pop(ORDER_KEY + home, None)
+    for removed in range(1, MOST_ADDED + 1):
+        found.pop(_less_key(home, removed), None)
+
+
+def _less_key(home: str, removed: int) -> str:
+    """The key of the digest of the archive without its `removed` newest stories."""
+    return f"{ORDER_KEY}{home}\0{removed}"
 
 
 def keep(inputs: PageInputs, outputs: list[str], owner: str) -> bool:
