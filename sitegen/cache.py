@@ -320,7 +320,7 @@ class BuildCache:
                                for name in itertools.chain(self.renders, self.static))
         return not self.missing
 
-    def finish(self, sources: dict[str, str], renders: dict[str, int], static: set[str],
+    def finish(self, sources: Mapping[str, str], renders: dict[str, int], static: set[str],
                site: str, checked: list[Problem], meta_key: str,
                shows: dict[str, str | tuple[str, ...]],
                changed: Collection[str] | None = None, pictures: Iterable[str] = ()) -> None:

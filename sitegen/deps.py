@@ -22,12 +22,12 @@ after the output changed, and is not used when those are missing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sitegen import bodies, cache
+from sitegen import bodies, cache, source_books
 from sitegen.cache import BuildCache
 from sitegen.model import Article, article_values
 from sitegen.page_inputs import PageInputs
@@ -60,13 +60,13 @@ def compact(refs: tuple[str, ...]) -> Shown:
 @dataclass
 class State:
     meta_key: str = ""
-    metas: dict[str, int] = field(default_factory=dict)
-    """Source -> the digest of its metadata."""
+    metas: Mapping[str, int] = field(default_factory=dict)
+    """Source -> the digest of its metadata (packed: source_books.Book)."""
     refs: dict[str, str] = field(default_factory=dict)
     """Source -> its body's reference."""
     shows: dict[str, Shown] = field(default_factory=dict)
     """Output file -> the body references its context held."""
-    keys: dict[str, str] = field(default_factory=dict)
+    keys: Mapping[str, str] = field(default_factory=dict)
     """Source -> the read key its digest was made from (the build's own `Sources.keys`:
     a pair an article beside the digests would cost 56 bytes an article)."""
 
@@ -101,10 +101,11 @@ def save(store: BuildCache, previous: State, state: State) -> None:
     store.state.memo[("meta", store.key)] = (state.metas, state.refs, state.keys)
 
 
-def metas(articles: Iterable[Article], keys: dict[str, str],
-          previous: State) -> dict[str, int]:
-    """Each source's metadata digest; a source whose read key is unchanged keeps its own."""
-    found = {}
+def metas(articles: Iterable[Article], keys: Mapping[str, str],
+          previous: State) -> Mapping[str, int]:
+    """Each source's metadata digest; a source whose read key is unchanged keeps its own.
+    Packed (held to the end of the build, through the render stage's peak)."""
+    found: dict[str, int] = {}
     for article in articles:
         known = previous.metas.get(article.source)
         if known is not None and previous.keys.get(article.source) == keys.get(article.source):
@@ -113,7 +114,7 @@ def metas(articles: Iterable[Article], keys: dict[str, str],
         plain = {name: value for name, value in article_values(article).items()
                  if name not in _BODY_FIELDS}
         found[article.source] = short_key(hashlib.sha256(repr(plain).encode()))
-    return found
+    return source_books.digests(found)
 
 
 def seeded(joined: str) -> Hash:
@@ -123,11 +124,11 @@ def seeded(joined: str) -> Hash:
     return hashlib.sha256(joined.encode())
 
 
-def meta_key(site: Hash, found: dict[str, int]) -> str:
+def meta_key(site: Hash, found: Mapping[str, int]) -> str:
     """`site`: the site's parts, `seeded`."""
     digest = site.copy()
-    for source in sorted(found):
-        digest.update(f"\0{source}\0{found[source]}".encode())
+    for source, value in sorted(found.items()):  # (a Book's items: no look-up each)
+        digest.update(f"\0{source}\0{value}".encode())
     return digest.hexdigest()
 
 
@@ -166,7 +167,7 @@ class Decision:
     """What each page is planned from (page_stage.decide fills it in)."""
 
 
-def decide(previous: State, articles: Iterable[Article], keys: dict[str, str],
+def decide(previous: State, articles: Iterable[Article], keys: Mapping[str, str],
            renders: dict[str, int], held: Callable[[AbstractSet[str]], bool],
            site: Hash) -> Decision:
     """Whether only bodies changed since the last build into the output, and if so which
@@ -206,7 +207,7 @@ def site_inputs(parts: list[str], site_view: View, views: Views) -> str:
                                 status)).encode()).hexdigest()
 
 
-def card_digests(views: Views, metas: dict[str, int]
+def card_digests(views: Views, metas: Mapping[str, int]
                  ) -> Callable[[int, str], int | None]:
     """(index, source) of an article of the site -> what decides its card: its metadata
     digest and the views of its terms (None when the index is not that source's)."""
@@ -219,11 +220,15 @@ def card_digests(views: Views, metas: dict[str, int]
     made = bytearray(len(articles))
 
     def digest(at: int, source: str) -> int | None:
-        meta = metas.get(source)
-        if not 0 <= at < len(articles) or articles[at].source != source or meta is None:
+        if not 0 <= at < len(articles) or articles[at].source != source:
             return None
         start = at * KEY_BYTES
         if not made[at]:
+            # The metadata digest looked up once an article (`metas` is packed: a look-up
+            # is a few steps of Python, where a made digest is two slices).
+            meta = metas.get(source)
+            if meta is None:
+                return None
             made[at] = 1
             found[start:start + KEY_BYTES] = short_key(hashlib.sha256(
                 repr((meta, views.card_terms(articles[at]))).encode())).to_bytes(KEY_BYTES)

@@ -144,7 +144,7 @@ def views(editions: list[Edition], chain: tuple[themes.Theme, ...], make: Callab
 
 
 def page_inputs(editions: list[Edition], first: PageInputs, parts: list[str],
-                metas: dict[str, int], now: dt.datetime, site: Site) -> None:
+                metas: Mapping[str, int], now: dt.datetime, site: Site) -> None:
     """Each edition's recorder of the pages' inputs: its own site key (its site view),
     sharing one record of what was found and kept; and, with several editions, the
     digest of everything each edition's pages are made of."""

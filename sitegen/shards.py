@@ -27,7 +27,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -157,7 +157,7 @@ class Staging(Protocol):
 
 
 def write_manifest(staging: Staging, config: Config, shard: Shard,
-                   options: tuple[object, ...], site: Site, keys: dict[str, str],
+                   options: tuple[object, ...], site: Site, keys: Mapping[str, str],
                    files: Iterable[str], held: Path) -> None:
     """The manifest, into the new tree: each owned article with its read key, the body
     only of those a full-content feed shows (the site's and each section's newest)."""

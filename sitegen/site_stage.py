@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,7 +158,7 @@ def static_files(run: Run) -> StaticFiles:
     return static
 
 
-def site_key(run: Run, static: StaticFiles, site: Site, keys: dict[str, str]) -> str:
+def site_key(run: Run, static: StaticFiles, site: Site, keys: Mapping[str, str]) -> str:
     """Everything the output depends on: what `site_parts` covers, and every source."""
     parts = site_parts(run.config, run.output, run.theme, static, site, run.options.now,
                        run.options.shard)

@@ -21,13 +21,16 @@ that hold secrets, so what the build reads is decided here, by one rule:
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
+from array import array
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.errors import Problem
+from sitegen.source_books import places
 
 if TYPE_CHECKING:
     from sitegen.config_schema import Config
@@ -48,53 +51,99 @@ class StaticFiles(Mapping[str, Path]):
     500 bytes of the planning process an article, with each part of its name interned
     by pathlib for as long as it lives (the interpreter's table of interned names grows
     with the archive and doubles at its powers of two). A Path is made when one is asked
-    for, and dropped by whoever asked."""
+    for, and dropped by whoever asked.
 
-    __slots__ = ("_files", "_folders")
+    The names are held packed, for the whole build (the render stage's peak included):
+    one string of them all, where each starts, the folder each is under, and a small hash
+    table to find one. A name as a string of its own in a dict was about 100 bytes a
+    photo; packed, its characters and about 16 bytes. A name asked for or walked is made
+    again (a slice)."""
+
+    __slots__ = ("_folders", "_odd", "_slots", "_starts", "_text", "_under")
 
     def __init__(self, files: dict[str, str] | None = None) -> None:
         # Most files are their folder and their published name (`<folder>/images/x.jpg`):
         # those hold the folder's number, not their path (about 110 bytes a photo of the
-        # planning process), and their path is made again when asked for.
+        # planning process), and their path is made again when asked for. The others
+        # (-1) are found in `_odd`.
         self._folders: list[str] = []
-        self._files: dict[str, str | int] = {}
+        self._odd: dict[str, str] = {}
         numbers: dict[str, int] = {}
+        names: list[str] = []
+        under = array("i")
         for name, path in (files or {}).items():
             tail = name if os.sep == "/" else name.replace("/", os.sep)
             folder = path[:-len(tail) - 1]
+            names.append(name)
             if path.endswith(tail) and path[-len(tail) - 1:-len(tail)] == os.sep and folder:
                 number = numbers.get(folder)
                 if number is None:
                     number = numbers[folder] = len(self._folders)
                     self._folders.append(folder)
-                self._files[name] = number
+                under.append(number)
             else:
-                self._files[name] = path
+                under.append(-1)
+                self._odd[name] = path
+        self._under = under
+        # No name holds a NUL (no file system allows one): the names joined by it.
+        self._text = "\0".join(names)
+        self._starts = array("I", itertools.accumulate(map((1).__add__, map(len, names)),
+                                                       initial=0))
+        self._slots = places(names)
+
+    def _at(self, name: object) -> int:
+        if not isinstance(name, str):
+            return -1
+        slots, text, starts = self._slots, self._text, self._starts
+        mask = len(slots) - 1
+        i = hash(name) & mask
+        while at := slots[i]:
+            start = starts[at - 1]
+            if starts[at] - start == len(name) + 1 and text.startswith(name, start):
+                return at - 1
+            i = (i + 1) & mask
+        return -1
 
     def __getitem__(self, name: str) -> Path:
         return Path(self.file(name))
 
+    def __reduce__(self) -> tuple[type[StaticFiles], tuple[dict[str, str]]]:
+        # Sent as its files: the table is of this process's string hashes, which another
+        # process (spawned, or a cluster's) does not share.
+        return StaticFiles, (dict(self.files()),)
+
     def __iter__(self) -> Iterator[str]:
-        return iter(self._files)
+        text, starts = self._text, self._starts
+        return (text[start:end - 1] for start, end in itertools.pairwise(starts))
 
     def __len__(self) -> int:
-        return len(self._files)
+        return len(self._under)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._files
+        return self._at(name) >= 0
 
     def file(self, name: str) -> str:
         """Where `name` is copied from, as a string (no Path made)."""
-        return self._path(name, self._files[name])
+        at = self._at(name)
+        if at < 0:
+            raise KeyError(name)
+        return self._path(name, self._under[at])
 
     def files(self) -> Iterator[tuple[str, str]]:
         """(published name, file) pairs, as strings."""
-        for name, where in self._files.items():
-            yield name, self._path(name, where)
+        text, starts, folders = self._text, self._starts, self._folders
+        for (start, end), where in zip(itertools.pairwise(starts), self._under, strict=True):
+            name = text[start:end - 1]
+            if where < 0:
+                yield name, self._odd[name]
+            elif os.sep == "/":
+                yield name, f"{folders[where]}/{name}"
+            else:
+                yield name, self._path(name, where)
 
-    def _path(self, name: str, where: str | int) -> str:
-        if isinstance(where, str):
-            return where
+    def _path(self, name: str, where: int) -> str:
+        if where < 0:
+            return self._odd[name]
         tail = name if os.sep == "/" else name.replace("/", os.sep)
         return f"{self._folders[where]}{os.sep}{tail}"
 

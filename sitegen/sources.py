@@ -9,11 +9,11 @@ import functools
 import itertools
 import os
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from sitegen import bodies, cache, readers, static_stamps
+from sitegen import bodies, cache, readers, source_books, static_stamps
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.model import Article, replaced, shared
@@ -24,8 +24,9 @@ from sitegen.workers import Workers
 class Sources:
     articles: list[Article]
     problems: list[Problem]
-    keys: dict[str, str]
-    """Every source file -> its read key (a hash of its bytes and what reading depends on)."""
+    keys: Mapping[str, str]
+    """Every source file -> its read key (a hash of its bytes and what reading depends on),
+    packed (source_books.Book: held to the end of the build)."""
     parsed: list[str]
     """The sources that were read and converted (not taken from the state)."""
     warnings: list[Problem]
@@ -102,7 +103,8 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
         problems.extend(article_problems)
         if article is not None:
             articles.append(article)
-    return Sources(articles, problems, keys, parsed, warnings)
+    return Sources(articles, problems, source_books.read_keys(keys), parsed,
+                   warnings)
 
 
 # Sources whose records are read from the state in one query (a few hundred: a

@@ -15,7 +15,7 @@ LAYERS: dict[str, int] = {
     "state_file": 0.2,
     "byte_ranges": 1,
     "outside_requests": 1,
-    "sealed": 0,
+    "sealed": 0, "source_books": 0,
     "config_schema": 0.9, "config_checks": 0.95,
     "config": 1, "edition_config": 1.5, "translations": 3.8, "editions": 6.9,
     "ci_report": 1, "dates": 1, "images": 1, "sitefiles": 1, "sanitize": 1,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 
-from sitegen import newsroom
+from sitegen import newsroom, related
 from sitegen.config import Config
 from sitegen.kinds.base import Claim, Entry, Kind, Planner
 from sitegen.kinds.lists import list_claims, list_entries, plan_list
@@ -27,14 +27,17 @@ class Home(Kind):
 
     def plan(self, planner: Planner) -> Iterator[Planned]:
         config = planner.config
-        everything = tuple(range(len(planner.site.articles)))
+        # The shared index objects (related.numbers): held as long as the plan walks the
+        # archive, and an int made for each by range() is 32 bytes more an article.
+        everything = tuple(related.numbers(len(planner.site.articles)))
         home = planner.home
         blocks = _blocks(planner.site, planner.views) if planner.wants(home) else None
         yield from plan_list(planner, "home", None, config.site.title, home, everything, OWNER,
                              config.site.description, home=blocks)
 
     def sitemap(self, planner: Planner) -> Iterable[Entry]:
-        return list_entries(planner, planner.home, tuple(range(len(planner.site.articles))))
+        return list_entries(planner, planner.home,
+                            tuple(related.numbers(len(planner.site.articles))))
 
     def claims(self, site: Site, config: Config) -> Iterable[Claim]:
         return list_claims(config.home_path, len(site.articles), config.build.items_per_page, OWNER)
