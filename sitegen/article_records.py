@@ -19,21 +19,21 @@ import dataclasses
 import datetime as dt
 import sys
 import zlib
-from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen.model import (
     EXTRA_FIELDS,
+    IMAGE_FIELDS,
     NO_EXTRAS,
     VALUE_FIELDS,
     Article,
     Extras,
     Image,
     article_values,
+    image_values,
 )
 from sitegen.model import _byline as byline  # model.shared's: one tuple a byline
-from sitegen.model import _one as one  # model.shared's: one object a value
 from sitegen.newsroom import LiveEntry, Note
 
 # An Article's own fields, then its extras' (held apart only when one is set).
@@ -54,7 +54,7 @@ def _as_dict(article: Article) -> dict[str, Any]:
         if data[key] is not None:
             data[key] = data[key].isoformat()
     if article.image is not None:
-        data["image"] = dataclasses.asdict(article.image)
+        data["image"] = image_values(article.image)
     for key in _MOMENTS:
         if data[key] is not None:
             data[key] = data[key].isoformat()
@@ -62,7 +62,7 @@ def _as_dict(article: Article) -> dict[str, Any]:
         data[key] = [_dated_to_plain(r) for r in data[key]]
     if article.reply is not None:
         data["reply"] = _dated_to_plain(article.reply)
-    data["pictures"] = [dataclasses.asdict(p) for p in article.pictures]
+    data["pictures"] = [image_values(p) for p in article.pictures]
     return data
 
 
@@ -81,9 +81,8 @@ def _dated_from_plain(cls: type, data: dict[str, Any], zone: ZoneInfo) -> Any:
 
 _MOMENT_AT = tuple(_AT[key] for key in ("date", "updated", "expires", *_MOMENTS))
 _TUPLE_AT = tuple(_AT[key] for key in ("aliases", "see_also"))
-# Names an archive repeats over its stories (a dateline's city too: a few hundred).
-_NAME_AT = tuple(_AT[key] for key in ("section", "kind", "language", "series", "edition",
-                                      "location"))
+# Names an archive repeats over its stories (a dateline's is packed with its text).
+_NAME_AT = tuple(_AT[key] for key in ("section", "kind", "language", "series", "edition"))
 _AUTHORS, _TAGS = _AT["authors"], _AT["tags"]
 _IMAGE, _PICTURES, _REPLY, _SOURCE = _AT["image"], _AT["pictures"], _AT["reply"], _AT["source"]
 _RECORD_AT = tuple((_AT[key], cls) for key, cls in _RECORDS)
@@ -125,23 +124,10 @@ def from_plain(record: list[Any], zone: ZoneInfo, source: str) -> Article:
     return Article(*values)
 
 
-_IMAGE_FIELDS = [field.name for field in dataclasses.fields(Image)]
-# Values few over an archive (sizes, focus: 28 bytes an int, 104 a focus, a story with a
-# photo, in the planning process; a photographer's credit), held once, by their places.
-_SHARED_AT: list[tuple[int, Callable[[Any], Any]]] = [
-    (at, sys.intern if name == "credit" else one) for at, name in enumerate(_IMAGE_FIELDS)
-    if name in ("width", "height", "focus", "credit")]
-_FOCUS_AT = _IMAGE_FIELDS.index("focus") if "focus" in _IMAGE_FIELDS else -1
-
-
 def _image_from_plain(data: dict[str, Any]) -> Image:
     if list(data) != _IMAGE_FIELDS:  # not as `_as_dict` writes it: by name, as it is
-        if "focus" in data:
-            data["focus"] = tuple(data["focus"])
         return Image(**data)
-    values = list(data.values())
-    if _FOCUS_AT >= 0:
-        values[_FOCUS_AT] = tuple(values[_FOCUS_AT])
-    for at, held in _SHARED_AT:
-        values[at] = held(values[at])
-    return Image(*values)
+    return Image(*data.values())  # (its packing makes the focus a tuple again)
+
+
+_IMAGE_FIELDS = list(IMAGE_FIELDS)

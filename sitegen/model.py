@@ -10,31 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, overload
 
+from sitegen import packed_values
 from sitegen.newsroom import LiveEntry, Note
+from sitegen.packed_values import IMAGE_FIELDS as IMAGE_FIELDS
+from sitegen.packed_values import Image as Image
+from sitegen.packed_values import image_values as image_values
+from sitegen.packed_values import named
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Image:
-    src: str
-    """Site-relative path as written in front matter, e.g. `/images/x.jpg`."""
-    alt: str = ""
-    caption: str = ""
-    credit: str = ""
-    width: int = 0
-    height: int = 0
-    digest: int = 0
-    """A hash of the file's bytes (SHA-256, as an int: 0 for none): the resized versions
-    are named by it (pictures.py)."""
-    focus: tuple[float, float] = (0.5, 0.5)
-    """The point crops keep in view, as fractions of the width and height."""
-    copyright: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,42 +93,94 @@ class _FromExtras(Generic[T]):
         return getattr(article.extras or NO_EXTRAS, self.name)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False, repr=False)
 class Article:
     """One Markdown source: a news article, or a standalone page when section is ''.
 
-    Made with `make_article` and changed with `replaced` when a field of its `extras` is
-    among the values; those fields read as its own (`article.series`)."""
+    Made with `make_article` (or `Article(...)`, whose arguments are its values but those of
+    its extras) and changed with `replaced`; the fields of its `extras` read as its own
+    (`article.series`). The planning process holds one for every story of the archive, so
+    it keeps as slots only what is read of every story (for lists, dates, terms, bodies,
+    photos and pages) and the rest, read for the page of a story or its card, packed in
+    `text` (packed_values): its title, summary, slug, dateline, word count, reading time
+    and whether its summary was written."""
 
     source: str
     """Path relative to the site root, with forward slashes (used in messages)."""
     section: str
-    slug: str
-    """The front matter's `slug:` when it is not the one the file's name gives; '' for
-    that one. Only `path` is read (it holds the slug either way): the name kept again
-    would be a string an article of the archive in the planning process."""
     path: str
     """Site-relative URL path, without the base path: `/ekonomi/judul/`."""
-    title: str
     date: dt.datetime
-    summary: str
-    word_count: int
-    reading_time: int
-    updated: dt.datetime | None = None
-    authors: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    image: Image | None = None
-    location: str = ""
-    kind: str = "news"
+    updated: dt.datetime | None
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]
+    image: Image | None
+    kind: str
     """news, opinion, analysis, background, press-release, advertorial or live."""
-    summary_written: bool = True
-    """False when `summary` is the body's first paragraph (no `summary:` was given): the
-    page then shows no dek, which would repeat that paragraph."""
-    body_ref: str = ""
+    body_ref: str
     """When set, `body_html` is empty and the body is stored on disk under this reference
     (bodies.py): the process that plans a build never holds the archive's text."""
-    extras: Extras | None = None
+    extras: Extras | None
     """The fields most stories leave empty; None when all are."""
+    text: bytes
+    """The title, summary, slug, location, word count, reading time and summary_written,
+    packed (packed_values.article_text): read through their properties."""
+
+    def __init__(self, source: str, section: str, slug: str, path: str, title: str,
+                 date: dt.datetime, summary: str, word_count: int, reading_time: int,
+                 updated: dt.datetime | None = None, authors: tuple[str, ...] = (),
+                 tags: tuple[str, ...] = (), image: Image | None = None, location: str = "",
+                 kind: str = "news", summary_written: bool = True, body_ref: str = "",
+                 extras: Extras | None = None) -> None:
+        put = object.__setattr__  # frozen
+        put(self, "source", source)
+        put(self, "section", section)
+        put(self, "path", path)
+        put(self, "date", date)
+        put(self, "updated", updated)
+        put(self, "authors", authors)
+        put(self, "tags", tags)
+        put(self, "image", image)
+        put(self, "kind", kind)
+        put(self, "body_ref", body_ref)
+        put(self, "extras", extras)
+        put(self, "text", packed_values.article_text(
+            title, summary, slug, location, word_count, reading_time, summary_written))
+
+    @property
+    def title(self) -> str:
+        return packed_values.text_field(self.text, 0)
+
+    @property
+    def summary(self) -> str:
+        return packed_values.text_field(self.text, 1)
+
+    @property
+    def slug(self) -> str:
+        """The front matter's `slug:` when it is not the one the file's name gives; '' for
+        that one. Only `path` is read (it holds the slug either way)."""
+        return packed_values.text_field(self.text, 2)
+
+    @property
+    def location(self) -> str:
+        return packed_values.text_field(self.text, 3)
+
+    @property
+    def word_count(self) -> int:
+        return packed_values.text_values(self.text)[4]
+
+    @property
+    def reading_time(self) -> int:
+        return packed_values.text_values(self.text)[5]
+
+    @property
+    def summary_written(self) -> bool:
+        """False when `summary` is the body's first paragraph (no `summary:` was given): the
+        page then shows no dek, which would repeat that paragraph."""
+        return packed_values.text_values(self.text)[6]
+
+    def __repr__(self) -> str:
+        return f"Article({named(ARTICLE_FIELDS, [getattr(self, n) for n in ARTICLE_FIELDS])})"
 
     @property
     def is_page(self) -> bool:
@@ -188,9 +229,11 @@ def make_article(**values: Any) -> Article:
     return Article(**values, extras=None if found == NO_EXTRAS else found)
 
 
-VALUE_FIELDS = tuple(f.name for f in dataclasses.fields(Article)
-                     if f.name != "extras") + EXTRA_FIELDS
+ARTICLE_FIELDS = tuple(name for name in inspect.signature(Article).parameters)
+"""The names of an Article's own values (what `Article` takes), `extras` last."""
+VALUE_FIELDS = ARTICLE_FIELDS[:-1] + EXTRA_FIELDS
 """The names of an Article's values: its own fields', then its extras'."""
+_SLOTS = tuple(f.name for f in dataclasses.fields(Article))
 
 
 def article_values(article: Article) -> dict[str, Any]:
@@ -201,7 +244,8 @@ def article_values(article: Article) -> dict[str, Any]:
 def replaced(article: Article, **changes: Any) -> Article:
     """`dataclasses.replace` for any field, its extras' too."""
     if not any(name in changes for name in EXTRA_FIELDS):
-        return dataclasses.replace(article, **changes)
+        return Article(**{**{name: getattr(article, name) for name in ARTICLE_FIELDS},
+                          **changes})
     return make_article(**{**article_values(article), **changes})
 
 
@@ -215,26 +259,16 @@ def shared(article: Article, source: str | None = None) -> Article:
         extras = dataclasses.replace(extras, language=sys.intern(extras.language),
                                      series=sys.intern(extras.series),
                                      edition=sys.intern(extras.edition))
-    image = article.image
-    if image is not None:  # a photo a story: sizes and focus are a few values, held once
-        image = dataclasses.replace(image, width=_one(image.width),
-                                    height=_one(image.height), focus=_one(image.focus))
-    return dataclasses.replace(
-        article, source=article.source if source is None else source,
-        section=sys.intern(article.section), kind=sys.intern(article.kind),
-        authors=_byline(article.authors), image=image,
-        tags=tuple(map(sys.intern, article.tags)), extras=extras)
-
-
-_VALUES: dict[Any, Any] = {}
-
-
-def _one(value: T) -> T:
-    """The one object of an int or tuple met before (an Image's from a worker is 28 bytes
-    an int and 104 a focus, copies of the same few values), from a bounded memory."""
-    if len(_VALUES) >= 4096:
-        _VALUES.clear()
-    return _VALUES.setdefault((type(value), value), value)  # 1 is not True, nor 1.0
+    # Its slots as they are but these (its text and photo are packed: nothing to share).
+    made = object.__new__(Article)
+    changes = {"source": article.source if source is None else source,
+               "section": sys.intern(article.section), "kind": sys.intern(article.kind),
+               "authors": _byline(article.authors),
+               "tags": tuple(map(sys.intern, article.tags)), "extras": extras}
+    for name in _SLOTS:
+        object.__setattr__(made, name, changes[name] if name in changes
+                           else getattr(article, name))
+    return made
 
 
 # Bylines met, each kept once: a newsroom has a few hundred writers, and most stories

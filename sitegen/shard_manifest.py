@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -34,8 +35,11 @@ FORMAT = 2
 _INTERNED = 40
 _TYPES: dict[str, type] = {"A": Article, "E": Extras, "I": Image, "N": Note, "L": LiveEntry}
 _TAGS = {cls: tag for tag, cls in _TYPES.items()}
-_DEFAULTS = {cls: {f.name: f.default for f in dataclasses.fields(cls)
-                   if f.default is not dataclasses.MISSING} for cls in _TYPES.values()}
+# Each type's values by what it is made from (an Article's and an Image's are packed in
+# part: their fields are not their values), with the defaults of those that have one.
+_FIELDS = {cls: tuple(inspect.signature(cls).parameters) for cls in _TYPES.values()}
+_DEFAULTS = {cls: {name: p.default for name, p in inspect.signature(cls).parameters.items()
+                   if p.default is not inspect.Parameter.empty} for cls in _TYPES.values()}
 
 
 def encode(value: Any) -> Any:
@@ -48,10 +52,10 @@ def encode(value: Any) -> Any:
     if cls in _TAGS:
         defaults = _DEFAULTS[cls]
         record = {"@": _TAGS[cls]}
-        for field in dataclasses.fields(value):
-            item = getattr(value, field.name)
-            if field.name not in defaults or item != defaults[field.name]:
-                record[field.name] = encode(item)
+        for name in _FIELDS[cls]:
+            item = getattr(value, name)
+            if name not in defaults or item != defaults[name]:
+                record[name] = encode(item)
         return record
     if isinstance(value, tuple | list):
         return [encode(item) for item in value]

@@ -23,7 +23,7 @@ LAYERS: dict[str, int] = {
     "picture_encoding": 0.5, "pictures": 1, "picture_plan": 1.2, "embeds": 1, "code_highlight": 1,
     "image_service": 0.5, "picture_cache": 0.5, "picture_reuse": 1.5,
     "progress": 0,
-    "urls": 2, "index_lists": 1.9, "model": 2, "markup": 2, "claims": 2,
+    "urls": 2, "index_lists": 1.9, "packed_values": 1.95, "model": 2, "markup": 2, "claims": 2,
     "front_matter": 2.6, "source_pictures": 2.6, "source_body": 2.7,
     "readers": 3, "themes": 3, "template_environment": 3.2, "interface_strings": 3.2,
     "feed_notes": 3, "bodies": 3.5,

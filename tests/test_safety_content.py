@@ -375,6 +375,7 @@ def test_control_characters_are_stripped_and_the_feeds_stay_well_formed(tmp_path
 def test_very_many_tags_and_keys_warn_and_stay_linear(tmp_path: Path) -> None:
     from sitegen.collect import Selection, collect_site
     from sitegen.config import load_config
+    from sitegen.model import replaced
     from sitegen.readers import read_source
     from tests.conftest import NOW
 
@@ -393,16 +394,10 @@ def test_very_many_tags_and_keys_warn_and_stay_linear(tmp_path: Path) -> None:
     assert "content/nasional/a.md:4: warning: 3000 tags: more than 50" in printed
     # Related articles of articles with thousands of shared tags: pairs are bounded.
     others = [read_source(site / "content/nasional/a.md", config)[0] for _ in range(3)]
-    copies = [dataclass_replace(o, source=f"content/nasional/{n}.md", slug=f"s{n}",
-                                path=f"/nasional/s{n}/") for n, o in enumerate(others)]
+    copies = [replaced(o, source=f"content/nasional/{n}.md", slug=f"s{n}",
+                       path=f"/nasional/s{n}/") for n, o in enumerate(others) if o]
     site_model, _ = collect_site([found, *copies], config, Selection(NOW))
     assert len(site_model.tags) == 3_000 and site_model.related[0] == (1, 2, 3)
-
-
-def dataclass_replace(value: object, **changes: object) -> object:
-    import dataclasses
-
-    return dataclasses.replace(value, **changes)  # type: ignore[type-var]
 
 
 def test_a_body_that_converts_too_slowly_is_a_problem_of_its_file(
