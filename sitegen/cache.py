@@ -41,7 +41,7 @@ import pygments
 
 from sitegen import __version__, article_records, messages, pictures, staged_pictures
 from sitegen.config import Config
-from sitegen.errors import Problem
+from sitegen.errors import Problem, named_as
 from sitegen.model import Article
 from sitegen.sealed import short_key, short_name
 from sitegen.state import FILE, BuildState, Folder
@@ -266,7 +266,7 @@ class BuildCache:
                 return None
             try:
                 hit = (article_records.from_plain(plain[0], self.zone, relative),
-                       [Problem(*p) for p in plain[1]])
+                       named_as([Problem(*p) for p in plain[1]], relative))
             except (TypeError, ValueError, KeyError):
                 return None
             self.state.articles[key] = hit

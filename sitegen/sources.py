@@ -15,7 +15,7 @@ from typing import Any
 
 from sitegen import bodies, cache, readers, source_books, static_stamps
 from sitegen.config import Config
-from sitegen.errors import Problem
+from sitegen.errors import Problem, named_as
 from sitegen.model import Article, replaced, shared
 from sitegen.workers import Workers
 
@@ -88,6 +88,7 @@ def read_all(config: Config, store: cache.BuildCache, workers: Workers,
             pending, results, strict=True):
         # The source's name as the build holds it already: one string, not two.
         article = None if article is None else shared(article, source=relative)
+        problems = named_as(problems, relative)
         found[relative] = (article, problems)
         parsed.append(relative)
         if asked or asked_before:

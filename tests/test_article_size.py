@@ -4,18 +4,23 @@ answer and the build state give it back, bounded in bytes; and every value packe
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import marshal
 import pickle
 import tracemalloc
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen import article_records, shard_manifest
+from sitegen import article_records, cache, shard_manifest, sources, workers
+from sitegen.config import load_config
 from sitegen.model import Article, Image, article_values, make_article, replaced, shared
+from sitegen.state import BuildState
+from tests.conftest import article, make_image, make_site
 
 ZONE = ZoneInfo("Asia/Jakarta")
 STORIES = 300
@@ -152,3 +157,37 @@ def _travels(story: Article, manifest: bool = True) -> None:
     record = article_records.to_plain(story)
     assert article_records.from_plain(record, ZONE, story.source) == story
     assert not manifest or shard_manifest.decode(shard_manifest.encode(story)) == story
+
+
+def test_a_story_s_warning_holds_its_name_as_the_build_does(tmp_path: Path) -> None:
+    """A story with a photo too narrow for previews has a warning the build holds to its
+    end: it names the file with the build's own string (not a copy from the worker or
+    the record: 73 bytes a story), and holds no instance dict."""
+    count = workers.PARALLEL_MIN + 2  # read in worker processes
+    site = make_site(tmp_path / "site", {
+        f"content/ekonomi/b{i:02d}.md": article(f"Harga {i}", image=f"/images/b{i:02d}.jpg",
+                                                image_alt="Pasar")
+        for i in range(count)})
+    for i in range(count):
+        make_image(site / f"content/static/images/b{i:02d}.jpg", (480, 320))
+    config = load_config(site)
+    state = BuildState(tmp_path / "cache", salt="test")
+    store = cache.BuildCache(state, "Asia/Jakarta", tmp_path / "out")
+    with workers.Workers(2, None, (), site, None, tmp_path / "bodies") as pool:
+        found = sources.read_all(config, store, pool, tmp_path / "bodies")
+    assert len(found.articles) == len(found.parsed) == count
+    narrow = [p for p in found.problems if "px wide" in p.message]
+    assert len(narrow) == count, found.problems
+    names = {a.source: a.source for a in found.articles}
+    assert all(p.path is names[p.path] for p in narrow)
+    assert not hasattr(narrow[0], "__dict__")
+    # Read back from its record (a copy of the name in it), as the next build reads it.
+    relative = found.articles[0].source
+    (tmp_path / "state").mkdir()
+    state = BuildState(tmp_path / "state", salt="test")
+    store = cache.BuildCache(state, "Asia/Jakarta", tmp_path / "out")
+    state.put("read", "", "k", [article_records.to_plain(found.articles[0]),
+                                [list(dataclasses.astuple(p)) for p in narrow[:1]]])
+    state.commit()
+    hit = store.article(relative, "k")
+    assert hit is not None and hit[1][0] == narrow[0] and hit[1][0].path is relative
