@@ -147,37 +147,18 @@ class Article:
         put(self, "text", packed_values.article_text(
             title, summary, slug, location, word_count, reading_time, summary_written))
 
-    @property
-    def title(self) -> str:
-        return packed_values.text_field(self.text, 0)
-
-    @property
-    def summary(self) -> str:
-        return packed_values.text_field(self.text, 1)
-
-    @property
-    def slug(self) -> str:
-        """The front matter's `slug:` when it is not the one the file's name gives; '' for
-        that one. Only `path` is read (it holds the slug either way)."""
-        return packed_values.text_field(self.text, 2)
-
-    @property
-    def location(self) -> str:
-        return packed_values.text_field(self.text, 3)
-
-    @property
-    def word_count(self) -> int:
-        return packed_values.text_values(self.text)[4]
-
-    @property
-    def reading_time(self) -> int:
-        return packed_values.text_values(self.text)[5]
-
-    @property
-    def summary_written(self) -> bool:
-        """False when `summary` is the body's first paragraph (no `summary:` was given): the
-        page then shows no dek, which would repeat that paragraph."""
-        return packed_values.text_values(self.text)[6]
+    # Its text's values (packed_values.TEXT_NAMES), read as its own.
+    title = packed_values.TextValue[str](0)
+    summary = packed_values.TextValue[str](1)
+    slug = packed_values.TextValue[str](2)
+    """The front matter's `slug:` when it is not the one the file's name gives; '' for
+    that one. Only `path` is read (it holds the slug either way)."""
+    location = packed_values.TextValue[str](3)
+    word_count = packed_values.TextValue[int](4)
+    reading_time = packed_values.TextValue[int](5)
+    summary_written = packed_values.TextValue[bool](6)
+    """False when `summary` is the body's first paragraph (no `summary:` was given): the
+    page then shows no dek, which would repeat that paragraph."""
 
     def __repr__(self) -> str:
         return f"Article({named(ARTICLE_FIELDS, [getattr(self, n) for n in ARTICLE_FIELDS])})"

@@ -20,7 +20,9 @@ import io
 import pickle
 import struct
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar, cast, overload
+
+T = TypeVar("T")
 
 PICKLED = 0x80
 """A record's flag: the rest is a pickle of the values."""
@@ -59,6 +61,25 @@ def text_field(text: bytes, at: int) -> str:
     if text[0] & PICKLED:
         return text_values(text)[at]
     return text[1:].split(b"\0", at + 1)[at].decode()
+
+
+class TextValue(Generic[T]):
+    """One of an Article's text's values (TEXT_NAMES' `at`), read as its own attribute."""
+
+    def __init__(self, at: int) -> None:
+        self.at = at
+
+    @overload
+    def __get__(self, article: None, owner: type) -> TextValue[T]: ...
+    @overload
+    def __get__(self, article: object, owner: type) -> T: ...
+
+    def __get__(self, article: object | None, owner: type) -> T | TextValue[T]:
+        if article is None:
+            return self
+        text: bytes = article.text  # type: ignore[attr-defined]
+        # A text without making the numbers; a number with the rest.
+        return cast(T, text_field(text, self.at) if self.at < 4 else text_values(text)[self.at])
 
 
 # --- a picture (model.Image) ---------------------------------------------------------
@@ -144,6 +165,21 @@ def image_text(packed: bytes, at: int) -> str:
     return packed[start:].split(b"\0", at + 1)[at].decode()
 
 
+class _ImageText:
+    """One of an Image's texts (`image_text`'s `at`), read as an attribute."""
+
+    def __init__(self, at: int) -> None:
+        self.at = at
+
+    @overload
+    def __get__(self, image: None, owner: type) -> _ImageText: ...
+    @overload
+    def __get__(self, image: bytes, owner: type) -> str: ...
+
+    def __get__(self, image: bytes | None, owner: type) -> str | _ImageText:
+        return self if image is None else image_text(image, self.at)
+
+
 class Image(bytes):
     """A picture: a story's photo (its hero), or one of its body's.
 
@@ -168,21 +204,10 @@ class Image(bytes):
         start = _STARTS[self[0]]  # (image_text's, inline: read for every photo a build)
         return self[start:].split(b"\0", 1)[0].decode() if start >= 0 else image_text(self, 0)
 
-    @property
-    def alt(self) -> str:
-        return image_text(self, 1)
-
-    @property
-    def caption(self) -> str:
-        return image_text(self, 2)
-
-    @property
-    def credit(self) -> str:
-        return image_text(self, 3)
-
-    @property
-    def copyright(self) -> str:
-        return image_text(self, 4)
+    alt = _ImageText(1)
+    caption = _ImageText(2)
+    credit = _ImageText(3)
+    copyright = _ImageText(4)
 
     @property
     def width(self) -> int:
