@@ -37,14 +37,12 @@ _UNWRITTEN = 0x01  # summary_written is False
 
 def article_text(title: str, summary: str, slug: str, location: str, word_count: int,
                  reading_time: int, summary_written: bool) -> bytes:
-    values = (title, summary, slug, location, word_count, reading_time, summary_written)
-    texts = (title, summary, slug, location)
     if type(word_count) is int and type(reading_time) is int and \
-            type(summary_written) is bool and _plain(texts):
-        packed = _joined((*texts, str(word_count), str(reading_time)))
+            type(summary_written) is bool:
+        packed = _joined((title, summary, slug, location, str(word_count), str(reading_time)))
         if packed is not None:
             return (b"\x00" if summary_written else b"\x01") + packed
-    return _pickled(values)
+    return _pickled((title, summary, slug, location, word_count, reading_time, summary_written))
 
 
 def text_values(text: bytes) -> tuple[Any, ...]:
@@ -56,11 +54,14 @@ def text_values(text: bytes) -> tuple[Any, ...]:
             not text[0] & _UNWRITTEN)
 
 
-def text_field(text: bytes, at: int) -> str:
-    """One of the texts (`at` < 4) without making the others' numbers."""
+def text_field(text: bytes, at: int) -> Any:
+    """One of its values (TEXT_NAMES' `at`) without making the others."""
     if text[0] & PICKLED:
         return text_values(text)[at]
-    return text[1:].split(b"\0", at + 1)[at].decode()
+    if at == 6:
+        return not text[0] & _UNWRITTEN
+    field = text[1:].split(b"\0", at + 1)[at]
+    return int(field) if at >= 4 else field.decode()
 
 
 class TextValue(Generic[T]):
@@ -78,8 +79,7 @@ class TextValue(Generic[T]):
         if article is None:
             return self
         text: bytes = article.text  # type: ignore[attr-defined]
-        # A text without making the numbers; a number with the rest.
-        return cast(T, text_field(text, self.at) if self.at < 4 else text_values(text)[self.at])
+        return cast(T, text_field(text, self.at))
 
 
 # --- a picture (model.Image) ---------------------------------------------------------
@@ -96,6 +96,7 @@ FOCUS = 0x02  # a focus other than the centre (two doubles) follows
 _FOCUS = struct.Struct("<dd")
 _WIDTH = struct.Struct("<I")
 _BITS = 256
+_LIMIT = 1 << _BITS
 
 
 def image_bytes(src: str, alt: str, caption: str, credit: str, width: int, height: int,
@@ -103,11 +104,13 @@ def image_bytes(src: str, alt: str, caption: str, credit: str, width: int, heigh
     if isinstance(focus, list):  # as a record or JSON gives it back: the model's tuple
         focus = tuple(focus)
     values = (src, alt, caption, credit, width, height, digest, focus, copyright)
-    texts = (src, alt, caption, credit, copyright)
-    if not (type(width) is int and type(height) is int and type(digest) is int
-            and 0 <= width < 2 ** 32 and 0 <= height < 2 ** 32 and 0 <= digest < 2 ** _BITS
-            and type(focus) is tuple and len(focus) == 2
-            and all(type(f) is float for f in focus) and _plain(texts)):
+    packed = None
+    if type(width) is int and type(height) is int and type(digest) is int \
+            and 0 <= width < 2 ** 32 and 0 <= height < 2 ** 32 and 0 <= digest < _LIMIT \
+            and type(focus) is tuple and len(focus) == 2 \
+            and type(focus[0]) is float and type(focus[1]) is float:
+        packed = _joined((src, alt, caption, credit, copyright))
+    if packed is None:
         return _pickled(values)
     flags = (DIGEST if digest else 0) | (0 if focus == CENTRE else FOCUS)
     head = SIZES.pack(flags, width, height)
@@ -115,8 +118,7 @@ def image_bytes(src: str, alt: str, caption: str, credit: str, width: int, heigh
         head += digest.to_bytes(_BITS // 8, "big")
     if flags & FOCUS:
         head += _FOCUS.pack(*focus)
-    packed = _joined(texts)
-    return _pickled(values) if packed is None else head + packed
+    return head + packed
 
 
 # By the flags byte: fields are read in loops over the archive (the pictures' plan).
@@ -256,15 +258,15 @@ def named(names: Sequence[str], values: Sequence[Any]) -> str:
 
 # --- shared ---------------------------------------------------------------------------
 
-def _plain(texts: Sequence[object]) -> bool:
-    """Whether each is a str that a NUL can end."""
-    return all(type(text) is str and "\0" not in text for text in texts)
-
-
-def _joined(texts: Sequence[str]) -> bytes | None:
+def _joined(texts: tuple[str, ...]) -> bytes | None:
+    """The texts in UTF-8 between NULs; None when one is no str, holds a NUL or cannot be
+    UTF-8 (a lone surrogate). (A str subclass's value is read back as a str.)"""
     try:
-        return "\0".join(texts).encode()
-    except UnicodeEncodeError:  # a lone surrogate: UTF-8 has no bytes for it
+        joined = "\0".join(texts)
+        if joined.count("\0") != len(texts) - 1:
+            return None
+        return joined.encode()
+    except (TypeError, UnicodeEncodeError):
         return None
 
 
