@@ -40,7 +40,7 @@ from tests.test_memory import archive, main_process_peak
 
 work, count, photos = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "photos"
 build_site(archive(work / "warm-up", 50, photos), jobs=2)
-print(main_process_peak(archive(work / "site", count, photos)))
+print(main_process_peak(archive(work / "site", count, photos), sys.argv[4] == "on"))
 '''
 
 WHERE = r'''
@@ -73,9 +73,10 @@ print(taken["size"])
 '''
 
 
-def peak(work: Path, count: int, corpus: str) -> int:
+def peak(work: Path, count: int, corpus: str, collector: str = "on") -> int:
     folder = work / f"{corpus}-{count}"
-    done = subprocess.run([sys.executable, "-c", PROBE, str(folder), str(count), corpus],
+    done = subprocess.run([sys.executable, "-c", PROBE, str(folder), str(count), corpus,
+                           collector],
                           cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(done.stderr[-4000:])
@@ -117,6 +118,10 @@ def main() -> None:
                         choices=("text", "photos"))
     parser.add_argument("--where", type=int, metavar="N", default=0,
                         help="print the N lines of code whose memory grew most instead")
+    parser.add_argument("--collector", choices=("on", "off"), default="on",
+                        help="'off': build as `sitegen build` does, with the cyclic collector "
+                             "off (the photo memory test's way: no full collection's moment "
+                             "moves the peak)")
     args = parser.parse_args()
     small, large = args.sizes
     if args.where:
@@ -125,7 +130,8 @@ def main() -> None:
         return
     found = {}
     for corpus in args.corpora:
-        peaks = {count: peak(args.work, count, corpus) for count in (small, large)}
+        peaks = {count: peak(args.work, count, corpus, args.collector)
+                 for count in (small, large)}
         found[corpus] = {"peak_bytes": peaks,
                          "growth_bytes_per_article": round((peaks[large] - peaks[small])
                                                            / (large - small))}
