@@ -60,7 +60,8 @@ def main_process_peak(site: Path, collector: bool = True, **options: object) -> 
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-        gc.enable()
+        if not collector:  # as it was: a caller's own choice is not changed
+            gc.enable()
 
 
 def body_bytes(site: Path) -> int:
